@@ -1,0 +1,291 @@
+//! One typed configuration: built-in defaults < `commons.toml` < `COMMONS_*` environment
+//! variables (nested keys with a double underscore: `COMMONS_LIMITS__QUERY_DEPTH=8`).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use jsonwebtoken::Algorithm;
+use secrecy::SecretString;
+use serde::Deserialize;
+
+pub const DEFAULT_CONFIG_FILE: &str = "commons.toml";
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub listen: SocketAddr,
+    /// Holds the SQLite file, the search index, the object folder and the generated secret.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; by default the SQLite file in the data directory.
+    pub database_url: Option<String>,
+    /// Connections in the pool. SQLite serialises writers anyway, but readers run in parallel.
+    pub database_max_connections: u32,
+    /// The address printed for people to open (GraphiQL), when it differs from `listen`.
+    pub public_url: Option<String>,
+    pub log_format: LogFormat,
+    pub auth: AuthConfig,
+    pub limits: Limits,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            database_max_connections: 8,
+            public_url: None,
+            log_format: LogFormat::Text,
+            auth: AuthConfig::default(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct AuthConfig {
+    pub issuer: String,
+    pub audience: String,
+    /// The HS256 secret of the embedded default. When neither this nor any public key is
+    /// configured, a secret is generated into the data directory on first start.
+    pub hs256_secret: Option<SecretString>,
+    /// Production keys: each pins one algorithm.
+    pub public_keys: Vec<PublicKeyConfig>,
+    /// A JWKS document on disk; every key in it must name its `alg`.
+    pub jwks_file: Option<PathBuf>,
+    /// Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds.
+    pub leeway_seconds: u64,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            issuer: "commons".to_owned(),
+            audience: "commons".to_owned(),
+            hs256_secret: None,
+            public_keys: Vec::new(),
+            jwks_file: None,
+            leeway_seconds: 5,
+        }
+    }
+}
+
+impl AuthConfig {
+    /// Production mode: tokens are signed elsewhere and verified with public keys only.
+    pub fn uses_public_keys(&self) -> bool {
+        !self.public_keys.is_empty() || self.jwks_file.is_some()
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct PublicKeyConfig {
+    /// Matched against the token header's `kid` when both have one.
+    pub kid: Option<String>,
+    pub algorithm: Algorithm,
+    /// A PEM file: RSA or EC public key, or an Ed25519 public key.
+    pub pem_file: PathBuf,
+}
+
+/// Limits that keep one request from taking the service down. Every one has a test.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct Limits {
+    pub query_depth: usize,
+    /// Each field costs 1; a connection costs its page size times its children.
+    pub query_complexity: usize,
+    pub body_bytes: usize,
+    pub upload_bytes: usize,
+    /// Largest `first` of any connection.
+    pub page_size: usize,
+    /// Operations in one batched request; 0 turns batching off.
+    pub batch_size: usize,
+    pub request_timeout_ms: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            query_depth: 12,
+            query_complexity: 10_000,
+            body_bytes: 1024 * 1024,
+            upload_bytes: 25 * 1024 * 1024,
+            page_size: 100,
+            batch_size: 10,
+            request_timeout_ms: 10_000,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("invalid configuration: {0}")]
+    Load(#[from] Box<figment::Error>),
+    #[error("invalid configuration: {key} {problem}")]
+    Invalid { key: &'static str, problem: String },
+}
+
+impl Config {
+    /// Reads the configuration: defaults, then the file (if it exists), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let file = file.unwrap_or(Path::new(DEFAULT_CONFIG_FILE));
+        Self::from_figment(
+            Figment::new()
+                .merge(Toml::file(file))
+                .merge(Env::prefixed("COMMONS_").split("__")),
+        )
+    }
+
+    pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let config: Config = figment.extract().map_err(Box::new)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let positive = [
+            ("limits.query_depth", self.limits.query_depth),
+            ("limits.query_complexity", self.limits.query_complexity),
+            ("limits.body_bytes", self.limits.body_bytes),
+            ("limits.upload_bytes", self.limits.upload_bytes),
+            ("limits.page_size", self.limits.page_size),
+            (
+                "database_max_connections",
+                self.database_max_connections as usize,
+            ),
+        ];
+        for (key, value) in positive {
+            if value == 0 {
+                return Err(ConfigError::Invalid {
+                    key,
+                    problem: "must be at least 1".into(),
+                });
+            }
+        }
+        if self.auth.issuer.trim().is_empty() {
+            return Err(ConfigError::Invalid {
+                key: "auth.issuer",
+                problem: "must not be empty".into(),
+            });
+        }
+        if self.auth.audience.trim().is_empty() {
+            return Err(ConfigError::Invalid {
+                key: "auth.audience",
+                problem: "must not be empty".into(),
+            });
+        }
+        if let Some(url) = &self.database_url
+            && !(url.starts_with("sqlite:")
+                || url.starts_with("postgres://")
+                || url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError::Invalid {
+                key: "database_url",
+                problem: "must start with sqlite:, postgres:// or postgresql://".into(),
+            });
+        }
+        for key in &self.auth.public_keys {
+            if matches!(
+                key.algorithm,
+                Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512
+            ) {
+                return Err(ConfigError::Invalid {
+                    key: "auth.public_keys.algorithm",
+                    problem: "must be an asymmetric algorithm (RS*, PS*, ES*, EdDSA)".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The database URL in force: the configured one, or the SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("commons.db").display()
+            )
+        })
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url().starts_with("sqlite:")
+    }
+
+    /// The address a person opens in a browser.
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use figment::Jail;
+
+    use super::*;
+
+    #[test]
+    fn defaults_run_on_the_embedded_database() {
+        Jail::expect_with(|_| {
+            let c = Config::load(None).unwrap();
+            assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+            assert_eq!(c.database_url(), "sqlite://./data/commons.db?mode=rwc");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        Jail::expect_with(|jail| {
+            jail.create_file(
+                "commons.toml",
+                "listen = \"127.0.0.1:9000\"\n[limits]\nquery_depth = 7",
+            )?;
+            jail.set_env("COMMONS_LISTEN", "0.0.0.0:9100");
+            let c = Config::load(None).unwrap();
+            assert_eq!(c.listen.to_string(), "0.0.0.0:9100");
+            assert_eq!(c.limits.query_depth, 7);
+            jail.set_env("COMMONS_LIMITS__QUERY_DEPTH", "5");
+            assert_eq!(Config::load(None).unwrap().limits.query_depth, 5);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_bad_value_names_its_key() {
+        Jail::expect_with(|jail| {
+            jail.set_env("COMMONS_LISTEN", "not an address");
+            let message = Config::load(None).unwrap_err().to_string();
+            assert!(message.contains("listen"), "{message}");
+            jail.set_env("COMMONS_LISTEN", "127.0.0.1:8080");
+            jail.set_env("COMMONS_LIMITS__PAGE_SIZE", "0");
+            let message = Config::load(None).unwrap_err().to_string();
+            assert!(message.contains("limits.page_size"), "{message}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        Jail::expect_with(|jail| {
+            jail.set_env("COMMONS_AUTH__HS256_SECRET", "s3cr3t-value");
+            let c = Config::load(None).unwrap();
+            assert!(!format!("{c:?}").contains("s3cr3t-value"));
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,53 @@
+//! Relay cursor connections with `totalCount`, built from a service [`Page`].
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{ErrorExtensions, OutputType, SimpleObject};
+
+use super::error::{ErrorCode, graphql_error};
+use super::id::{decode_cursor, encode_cursor};
+use crate::service::{Page, PageRequest, ServiceError};
+
+#[derive(SimpleObject)]
+pub struct ConnectionFields {
+    /// How many items the whole list holds, over all pages.
+    pub total_count: u64,
+}
+
+pub type ListConnection<T> = Connection<String, T, ConnectionFields, EmptyFields>;
+
+/// Reads `first` and `after` into a page request for the list named `list`.
+pub fn page_request(
+    list: &str,
+    first: Option<i32>,
+    after: Option<String>,
+    max: usize,
+) -> async_graphql::Result<PageRequest> {
+    let after = after.map(|c| decode_cursor(list, &c)).transpose()?;
+    PageRequest::new(first, after, max).map_err(|e| match e {
+        ServiceError::BadInput(m) => graphql_error(ErrorCode::BadUserInput, m),
+        other => other.extend(),
+    })
+}
+
+/// Builds the connection; `key` gives each item's sort key, which its cursor carries.
+pub fn connection<D, T: OutputType>(
+    list: &str,
+    page: Page<D>,
+    has_previous_page: bool,
+    key: impl Fn(&D) -> String,
+    node: impl Fn(D) -> T,
+) -> ListConnection<T> {
+    let mut c = Connection::with_additional_fields(
+        has_previous_page,
+        page.has_next_page,
+        ConnectionFields {
+            total_count: page.total_count,
+        },
+    );
+    c.edges.extend(
+        page.items
+            .into_iter()
+            .map(|item| Edge::new(encode_cursor(list, &key(&item)), node(item))),
+    );
+    c
+}

@@ -1,0 +1,141 @@
+//! One table from errors to the codes clients see in `extensions.code` and to HTTP statuses.
+//! The cause goes to the log; the client gets the code and a plain message.
+
+use async_graphql::{ErrorExtensions, SimpleObject};
+use axum::http::StatusCode;
+
+use crate::auth::AuthError;
+use crate::domain::validation::FieldError;
+use crate::service::ServiceError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    Conflict,
+    BadUserInput,
+    RateLimited,
+    Timeout,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::BadUserInput => "BAD_USER_INPUT",
+            ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+
+    /// The status of a response that failed as a whole with this code. Errors inside an
+    /// executed GraphQL response travel with status 200, as GraphQL over HTTP expects.
+    pub fn http_status(self) -> StatusCode {
+        match self {
+            ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+            ErrorCode::NotFound => StatusCode::NOT_FOUND,
+            ErrorCode::Conflict => StatusCode::CONFLICT,
+            ErrorCode::BadUserInput => StatusCode::BAD_REQUEST,
+            ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::Timeout => StatusCode::GATEWAY_TIMEOUT,
+            ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn of(e: &ServiceError) -> Self {
+        match e {
+            ServiceError::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            ServiceError::Forbidden => ErrorCode::Forbidden,
+            ServiceError::NotFound => ErrorCode::NotFound,
+            ServiceError::Conflict(_) => ErrorCode::Conflict,
+            ServiceError::Invalid(_) | ServiceError::BadInput(_) => ErrorCode::BadUserInput,
+            ServiceError::Database(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+/// The message a client may read: the error's own for what the caller can act on,
+/// a plain one for faults, whose cause is logged.
+pub fn client_message(e: &ServiceError) -> String {
+    match e {
+        ServiceError::Database(cause) => {
+            tracing::error!(error = %cause, "database error");
+            "internal error".to_owned()
+        }
+        ServiceError::Invalid(errors) => errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+pub fn graphql_error(code: ErrorCode, message: impl Into<String>) -> async_graphql::Error {
+    async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", code.as_str()))
+}
+
+impl ErrorExtensions for ServiceError {
+    fn extend(&self) -> async_graphql::Error {
+        graphql_error(ErrorCode::of(self), client_message(self))
+    }
+}
+
+/// Turns a service result into a resolver result with the error's code. (async-graphql
+/// converts any displayable error with `?`, but without a code: always go through here.)
+pub trait ServiceResultExt<T> {
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T> ServiceResultExt<T> for Result<T, ServiceError> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(|e| e.extend())
+    }
+}
+
+impl From<AuthError> for ServiceError {
+    fn from(e: AuthError) -> Self {
+        ServiceError::Unauthenticated(e.to_string())
+    }
+}
+
+/// A caller's mistake in one field of a mutation's input.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct UserError {
+    /// Path to the field in the input, e.g. `["names", "1", "text"]`.
+    pub field: Vec<String>,
+    pub message: String,
+    /// A stable code: `REQUIRED`, `TOO_LONG`, `INVALID_FORMAT`, `INVALID_CHECKSUM`, `TAKEN` …
+    pub code: String,
+}
+
+impl From<FieldError> for UserError {
+    fn from(e: FieldError) -> Self {
+        Self {
+            field: e.field,
+            message: e.message,
+            code: e.code.as_str().to_owned(),
+        }
+    }
+}
+
+/// Splits a service result into what a mutation payload carries: the value, or the caller's
+/// mistakes as `userErrors`. Anything else is a GraphQL error with its code.
+pub fn into_payload<T>(
+    result: Result<T, ServiceError>,
+) -> async_graphql::Result<(Option<T>, Vec<UserError>)> {
+    match result {
+        Ok(value) => Ok((Some(value), Vec::new())),
+        Err(ServiceError::Invalid(errors)) => {
+            Ok((None, errors.into_iter().map(UserError::from).collect()))
+        }
+        Err(other) => Err(other.extend()),
+    }
+}

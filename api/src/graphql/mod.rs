@@ -1,0 +1,66 @@
+//! The GraphQL API: types, resolvers and error mapping. Thin: a resolver takes the Actor from
+//! the context, calls one service function and maps its result.
+
+mod connection;
+pub mod error;
+mod id;
+mod node;
+mod organisation;
+mod scalars;
+mod viewer;
+
+use async_graphql::{
+    Context, EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder,
+};
+
+use crate::config::Limits;
+use crate::domain::identity::Actor;
+use crate::service;
+
+pub use error::ErrorCode;
+
+#[derive(MergedObject, Default)]
+pub struct Query(
+    node::NodeQuery,
+    viewer::ViewerQuery,
+    organisation::OrganisationQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(organisation::OrganisationMutation);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// The signed-in caller of one request, or `None` when anonymous.
+#[derive(Clone)]
+pub struct RequestActor(pub Option<Actor>);
+
+fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(limits.query_depth)
+        .limit_complexity(limits.query_complexity)
+}
+
+pub fn build_schema(services: service::Context, limits: &Limits) -> AppSchema {
+    builder(limits).data(services).finish()
+}
+
+/// The schema as SDL, fields and enum items sorted so that the file diffs well.
+pub fn sdl() -> String {
+    builder(&Limits::default()).finish().sdl_with_options(
+        SDLExportOptions::new()
+            .sorted_fields()
+            .sorted_arguments()
+            .sorted_enum_items(),
+    )
+}
+
+fn services<'a>(ctx: &Context<'a>) -> &'a service::Context {
+    // Always present: `build_schema` puts it there, and only `sdl()` builds without it,
+    // which never executes a query.
+    ctx.data_unchecked::<service::Context>()
+}
+
+fn actor<'a>(ctx: &Context<'a>) -> Option<&'a Actor> {
+    ctx.data_opt::<RequestActor>().and_then(|a| a.0.as_ref())
+}

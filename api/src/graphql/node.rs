@@ -1,0 +1,58 @@
+use async_graphql::{Context, ID, Interface, Object, Result};
+
+use super::error::ServiceResultExt;
+use super::id::{self, NodeType};
+use super::organisation::Organisation;
+use super::viewer::User;
+use super::{actor, services};
+use crate::service;
+
+/// Anything with a global ID that `node(id:)` can fetch again.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID"))]
+pub enum Node {
+    Organisation(Organisation),
+    User(User),
+}
+
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Fetches any object by its global ID; null when it does not exist or is not visible.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
+        fetch(ctx, &id).await
+    }
+
+    /// Fetches several objects by global ID, in the order asked; null where one is missing.
+    #[graphql(complexity = "ids.len() * child_complexity")]
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
+        let max = services(ctx).max_page_size;
+        if ids.len() > max {
+            return Err(super::error::graphql_error(
+                super::ErrorCode::BadUserInput,
+                format!("ask for at most {max} ids at once"),
+            ));
+        }
+        let mut nodes = Vec::with_capacity(ids.len());
+        for id in &ids {
+            nodes.push(fetch(ctx, id).await?);
+        }
+        Ok(nodes)
+    }
+}
+
+async fn fetch(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
+    let svc = services(ctx);
+    Ok(match id::decode(id)? {
+        (NodeType::Organisation, n) => service::organisations::by_id(svc, n)
+            .await
+            .gql()?
+            .map(|o| Node::Organisation(Organisation(o))),
+        (NodeType::User, n) => service::identity::user(svc, actor(ctx), n)
+            .await
+            .gql()?
+            .map(|u| Node::User(User(u))),
+    })
+}

@@ -1,0 +1,268 @@
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::connection::{ListConnection, connection, page_request};
+use super::error::{ServiceResultExt, UserError, into_payload};
+use super::id::{self, NodeType};
+use super::scalars::{
+    Lang, LocalisedString, LocalisedStringInput, OrganisationKind, localised_input,
+};
+use super::{actor, services};
+use crate::domain::organisation as model;
+use crate::service::organisations::{self as svc, ProfileChanges, Registration};
+
+const LIST: &str = "organisations";
+
+/// A caisse, a partner organisation, or INASTI.
+#[derive(Clone)]
+pub struct Organisation(pub model::Organisation);
+
+#[Object]
+impl Organisation {
+    pub async fn id(&self) -> ID {
+        id::encode(NodeType::Organisation, self.0.id)
+    }
+
+    /// The short stable name used in tokens (`org` claim) and addresses.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn kind(&self) -> OrganisationKind {
+        self.0.kind.into()
+    }
+
+    /// The name in `lang`, or in the first language the organisation gave.
+    async fn name(&self, lang: Option<Lang>) -> &str {
+        self.0
+            .names
+            .get(lang.map(Into::into))
+            .map(|(_, n)| n)
+            .unwrap_or(&self.0.slug)
+    }
+
+    /// Every translation of the name.
+    async fn names(&self) -> Vec<LocalisedString> {
+        LocalisedString::all(&self.0.names)
+    }
+
+    /// The Belgian enterprise number, written `0123.456.749`.
+    async fn enterprise_number(&self) -> String {
+        self.0.enterprise_number.to_string()
+    }
+
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+
+    /// For signed-in members of the network only.
+    async fn contact_email(&self, ctx: &Context<'_>) -> Option<&str> {
+        svc::may_read_details(actor(ctx), &self.0)
+            .then_some(self.0.contact_email.as_deref())
+            .flatten()
+    }
+
+    /// Affiliates *à titre principal* on 31 December, per year, oldest first. Caisses only;
+    /// for signed-in members of the network only.
+    async fn affiliate_counts(&self, ctx: &Context<'_>) -> Result<Vec<AffiliateCount>> {
+        Ok(svc::affiliate_counts(services(ctx), actor(ctx), &self.0)
+            .await
+            .gql()?
+            .into_iter()
+            .map(AffiliateCount::from)
+            .collect())
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct AffiliateCount {
+    /// The count is taken on 31 December of this year.
+    pub year: i32,
+    pub count: i64,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl From<model::AffiliateCount> for AffiliateCount {
+    fn from(c: model::AffiliateCount) -> Self {
+        Self {
+            year: c.year,
+            count: c.count,
+            recorded_at: c.recorded_at,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct OrganisationQuery;
+
+#[Object]
+impl OrganisationQuery {
+    /// The organisations of the network, in slug order.
+    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    async fn organisations(
+        &self,
+        ctx: &Context<'_>,
+        kind: Option<OrganisationKind>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<ListConnection<Organisation>> {
+        let svc_ctx = services(ctx);
+        let has_previous = after.is_some();
+        let page = page_request(LIST, first, after, svc_ctx.max_page_size)?;
+        let result = svc::list(svc_ctx, kind.map(Into::into), &page)
+            .await
+            .gql()?;
+        Ok(connection(
+            LIST,
+            result,
+            has_previous,
+            |o| o.slug.clone(),
+            Organisation,
+        ))
+    }
+
+    async fn organisation(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Organisation>> {
+        Ok(svc::by_slug(services(ctx), &slug)
+            .await
+            .gql()?
+            .map(Organisation))
+    }
+}
+
+#[derive(InputObject)]
+pub struct RegisterOrganisationInput {
+    /// Lower-case words joined by hyphens, e.g. `group-s`; cannot change later.
+    pub slug: String,
+    /// `CAISSE` or `PARTNER`: there is exactly one INASTI.
+    pub kind: OrganisationKind,
+    /// At least one language.
+    pub names: Vec<LocalisedStringInput>,
+    /// `0123.456.749` or `0123456749`.
+    pub enterprise_number: String,
+    pub website: Option<String>,
+    pub contact_email: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateOrganisationInput {
+    pub organisation_id: ID,
+    /// Replaces every translation of the name.
+    pub names: Option<Vec<LocalisedStringInput>>,
+    /// Platform admins only.
+    pub enterprise_number: Option<String>,
+    /// An empty string removes it.
+    pub website: Option<String>,
+    /// An empty string removes it.
+    pub contact_email: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct SetAffiliateCountInput {
+    pub organisation_id: ID,
+    /// The count is the one on 31 December of this year.
+    pub year: i32,
+    pub count: i32,
+}
+
+#[derive(SimpleObject)]
+pub struct RegisterOrganisationPayload {
+    pub organisation: Option<Organisation>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(SimpleObject)]
+pub struct UpdateOrganisationPayload {
+    pub organisation: Option<Organisation>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(SimpleObject)]
+pub struct SetAffiliateCountPayload {
+    pub organisation: Option<Organisation>,
+    pub affiliate_count: Option<AffiliateCount>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(Default)]
+pub struct OrganisationMutation;
+
+#[Object]
+impl OrganisationMutation {
+    /// Registers a caisse or partner organisation. Platform admins only.
+    async fn register_organisation(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterOrganisationInput,
+    ) -> Result<RegisterOrganisationPayload> {
+        let registration = Registration {
+            slug: input.slug,
+            kind: input.kind.into(),
+            names: localised_input(input.names),
+            enterprise_number: input.enterprise_number,
+            website: input.website,
+            contact_email: input.contact_email,
+        };
+        let (organisation, user_errors) =
+            into_payload(svc::register(services(ctx), actor(ctx), registration).await)?;
+        Ok(RegisterOrganisationPayload {
+            organisation: organisation.map(Organisation),
+            user_errors,
+        })
+    }
+
+    /// Edits an organisation's profile: its admins, or platform admins.
+    async fn update_organisation(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateOrganisationInput,
+    ) -> Result<UpdateOrganisationPayload> {
+        let id = id::decode_as(NodeType::Organisation, &input.organisation_id)?;
+        let changes = ProfileChanges {
+            names: input.names.map(localised_input),
+            enterprise_number: input.enterprise_number,
+            website: input.website,
+            contact_email: input.contact_email,
+        };
+        let (organisation, user_errors) =
+            into_payload(svc::update_profile(services(ctx), actor(ctx), id, changes).await)?;
+        Ok(UpdateOrganisationPayload {
+            organisation: organisation.map(Organisation),
+            user_errors,
+        })
+    }
+
+    /// Records a caisse's affiliates on 31 December of a year: its admins, or platform admins.
+    async fn set_affiliate_count(
+        &self,
+        ctx: &Context<'_>,
+        input: SetAffiliateCountInput,
+    ) -> Result<SetAffiliateCountPayload> {
+        let id = id::decode_as(NodeType::Organisation, &input.organisation_id)?;
+        let result = svc::set_affiliate_count(
+            services(ctx),
+            actor(ctx),
+            id,
+            input.year,
+            i64::from(input.count),
+        )
+        .await;
+        let (done, user_errors) = into_payload(result)?;
+        let (organisation, affiliate_count) = match done {
+            Some((o, c)) => (Some(Organisation(o)), Some(c.into())),
+            None => (None, None),
+        };
+        Ok(SetAffiliateCountPayload {
+            organisation,
+            affiliate_count,
+            user_errors,
+        })
+    }
+}

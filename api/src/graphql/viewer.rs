@@ -1,0 +1,85 @@
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+
+use super::error::ServiceResultExt;
+use super::id::{self, NodeType};
+use super::organisation::Organisation;
+use super::scalars::Role;
+use super::{actor, services};
+use crate::domain::identity::{self, Actor};
+use crate::service::{self, ServiceError};
+
+/// A person known to Commons.
+#[derive(Clone)]
+pub struct User(pub identity::User);
+
+#[Object]
+impl User {
+    pub async fn id(&self) -> ID {
+        id::encode(NodeType::User, self.0.id)
+    }
+
+    /// The token's `sub`.
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+
+    async fn name(&self) -> Option<&str> {
+        self.0.name.as_deref()
+    }
+
+    /// Shown to colleagues of the same organisation only.
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        Ok(
+            service::organisations::by_id(services(ctx), self.0.organisation_id)
+                .await
+                .gql()?
+                .map(Organisation),
+        )
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// The signed-in caller.
+pub struct Viewer(Actor);
+
+#[Object]
+impl Viewer {
+    async fn user(&self, ctx: &Context<'_>) -> Result<User> {
+        service::identity::user(services(ctx), Some(&self.0), self.0.user_id)
+            .await
+            .and_then(|u| u.ok_or(ServiceError::NotFound))
+            .gql()
+            .map(User)
+    }
+
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        service::organisations::by_id(services(ctx), self.0.organisation_id)
+            .await
+            .and_then(|o| o.ok_or(ServiceError::NotFound))
+            .gql()
+            .map(Organisation)
+    }
+
+    async fn roles(&self) -> Vec<Role> {
+        self.0.roles.iter().copied().map(Role::from).collect()
+    }
+}
+
+#[derive(Default)]
+pub struct ViewerQuery;
+
+#[Object]
+impl ViewerQuery {
+    /// Who is asking: null when anonymous.
+    async fn viewer(&self, ctx: &Context<'_>) -> Option<Viewer> {
+        actor(ctx).cloned().map(Viewer)
+    }
+}

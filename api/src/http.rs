@@ -1,0 +1,304 @@
+//! The axum router: `/graphql` (POST, and GET for queries), `/graphiql`, `/healthz`, `/readyz`.
+//! Request-level limits live here: body size, batch size, timeout, mutations over GET.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_graphql::http::{GraphiQLSource, MultipartOptions};
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{BatchRequest, BatchResponse, Response as GqlResponse, ServerError};
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{RawQuery, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Json, Response};
+use axum::routing::get;
+use futures_util::FutureExt;
+use serde_json::json;
+use tracing::Instrument;
+
+use crate::auth::Verifier;
+use crate::config::Limits;
+use crate::domain::identity::Actor;
+use crate::graphql::error::{ErrorCode, client_message};
+use crate::graphql::{AppSchema, RequestActor};
+use crate::service::{self, ServiceError};
+use crate::store;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: AppSchema,
+    pub services: service::Context,
+    pub verifier: Arc<Verifier>,
+    pub limits: Limits,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphiql", get(graphiql))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .layer(middleware::from_fn(log_requests))
+        .with_state(state)
+}
+
+/// A request that failed before GraphQL could execute it, in the GraphQL error shape.
+fn failure(code: ErrorCode, message: impl Into<String>) -> Response {
+    let body = json!({ "errors": [{ "message": message.into(), "extensions": { "code": code.as_str() } }] });
+    (code.http_status(), Json(body)).into_response()
+}
+
+fn service_failure(e: &ServiceError) -> Response {
+    failure(ErrorCode::of(e), client_message(e))
+}
+
+/// The caller: anonymous without an Authorization header; refused with a bad one (a bad
+/// token never silently becomes anonymous).
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Actor>, Response> {
+    let Some(value) = headers.get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let result = async {
+        let header = value.to_str().map_err(|_| {
+            ServiceError::Unauthenticated("the authorization header is not text".into())
+        })?;
+        let identity = state.verifier.verify_header(header)?;
+        service::identity::resolve_actor(&state.services, &identity).await
+    }
+    .await;
+    match result {
+        Ok(actor) => Ok(Some(actor)),
+        Err(e) => {
+            tracing::info!(error = %e, "request refused");
+            let mut response = service_failure(&e);
+            if matches!(e, ServiceError::Unauthenticated(_)) {
+                response.headers_mut().insert(
+                    "www-authenticate",
+                    HeaderValue::from_static("Bearer error=\"invalid_token\""),
+                );
+            }
+            Err(response)
+        }
+    }
+}
+
+async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let actor = match authenticate(&state, &headers).await {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let multipart = content_type
+        .as_deref()
+        .is_some_and(|c| c.starts_with("multipart/"));
+    // Multipart requests carry files; their ceiling is the upload limit, plus room for the
+    // operations themselves.
+    let limit = if multipart {
+        state
+            .limits
+            .upload_bytes
+            .saturating_add(state.limits.body_bytes)
+    } else {
+        state.limits.body_bytes
+    };
+    let Ok(bytes) = to_bytes(body, limit).await else {
+        return failure_with_status(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::BadUserInput,
+            format!("the request body is larger than {limit} bytes"),
+        );
+    };
+    let options = MultipartOptions::default()
+        .max_file_size(state.limits.upload_bytes)
+        .max_num_files(20);
+    let batch = match async_graphql::http::receive_batch_body(
+        content_type,
+        futures_util::io::Cursor::new(bytes),
+        options,
+    )
+    .await
+    {
+        Ok(b) => b,
+        Err(e) => {
+            return failure(
+                ErrorCode::BadUserInput,
+                format!("the request is not a GraphQL request: {e}"),
+            );
+        }
+    };
+    if let BatchRequest::Batch(operations) = &batch {
+        let max = state.limits.batch_size;
+        if max == 0 {
+            return failure(ErrorCode::BadUserInput, "batched requests are turned off");
+        }
+        if operations.len() > max {
+            return failure(
+                ErrorCode::BadUserInput,
+                format!("a batch holds at most {max} operations"),
+            );
+        }
+    }
+    execute(&state, batch, actor).await
+}
+
+async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let actor = match authenticate(&state, &headers).await {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let request =
+        match async_graphql::http::parse_query_string(query.as_deref().unwrap_or_default()) {
+            Ok(r) => r,
+            Err(e) => {
+                return failure(
+                    ErrorCode::BadUserInput,
+                    format!("the query string is not a GraphQL request: {e}"),
+                );
+            }
+        };
+    if is_mutation(&request.query, request.operation_name.as_deref()) {
+        return failure_with_status(
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::BadUserInput,
+            "mutations are not accepted over GET; use POST",
+        );
+    }
+    execute(&state, BatchRequest::Single(request), actor).await
+}
+
+/// True when the operation that would run is a mutation. A document that does not parse is
+/// left for GraphQL to report.
+fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(query) else {
+        return false;
+    };
+    match &document.operations {
+        DocumentOperations::Single(op) => op.node.ty == OperationType::Mutation,
+        DocumentOperations::Multiple(ops) => ops.iter().any(|(name, op)| {
+            op.node.ty == OperationType::Mutation
+                && operation_name.is_none_or(|n| n == name.as_str())
+        }),
+    }
+}
+
+fn failure_with_status(
+    status: StatusCode,
+    code: ErrorCode,
+    message: impl Into<String>,
+) -> Response {
+    let mut response = failure(code, message);
+    *response.status_mut() = status;
+    response
+}
+
+async fn execute(state: &AppState, batch: BatchRequest, actor: Option<Actor>) -> Response {
+    let batch = batch.data(RequestActor(actor));
+    let timeout = Duration::from_millis(state.limits.request_timeout_ms);
+    let run = AssertUnwindSafe(state.schema.execute_batch(batch)).catch_unwind();
+    match tokio::time::timeout(timeout, run).await {
+        Ok(Ok(response)) => Json(with_codes(response)).into_response(),
+        Ok(Err(_panic)) => {
+            tracing::error!("a resolver panicked");
+            failure(ErrorCode::Internal, "internal error")
+        }
+        Err(_elapsed) => failure(
+            ErrorCode::Timeout,
+            format!(
+                "the request took longer than {} ms",
+                state.limits.request_timeout_ms
+            ),
+        ),
+    }
+}
+
+/// Errors that GraphQL itself raised (parse, validation, depth and complexity limits) carry
+/// no code: they are all the caller's to fix.
+fn with_codes(response: BatchResponse) -> BatchResponse {
+    let fix = |mut r: GqlResponse| {
+        for e in &mut r.errors {
+            add_code(e);
+        }
+        r
+    };
+    match response {
+        BatchResponse::Single(r) => BatchResponse::Single(fix(r)),
+        BatchResponse::Batch(rs) => BatchResponse::Batch(rs.into_iter().map(fix).collect()),
+    }
+}
+
+fn add_code(e: &mut ServerError) {
+    let extensions = e.extensions.get_or_insert_with(Default::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", ErrorCode::BadUserInput.as_str());
+    }
+}
+
+async fn graphiql() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("Commons GraphiQL")
+            .finish(),
+    )
+}
+
+async fn healthz() -> impl IntoResponse {
+    Json(json!({ "status": "ok" }))
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match store::db::check_ready(&state.services.db).await {
+        Ok(()) => Json(json!({ "status": "ready" })).into_response(),
+        Err(problem) => {
+            tracing::warn!(%problem, "not ready");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "unavailable", "problem": problem })),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// One log line per request: request id, method, path, status, latency. The id comes from
+/// `x-request-id` when the caller (or a proxy) sent a sane one, and is echoed back.
+async fn log_requests(mut request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        request.headers_mut().insert("x-request-id", value);
+    }
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let span = tracing::info_span!("request", request_id = %request_id);
+    let mut response = next.run(request).instrument(span).await;
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    tracing::info!(
+        request_id = %request_id,
+        method = %method,
+        path = %path,
+        status = response.status().as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    response
+}

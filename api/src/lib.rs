@@ -1,0 +1,17 @@
+//! Commons: the knowledge-sharing platform of the Belgian social insurance funds for the
+//! self-employed, their partners and INASTI. This crate is the service; `main.rs` only
+//! parses the command line and calls in here.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod graphql;
+pub mod http;
+pub mod service;
+pub mod store;
+pub mod telemetry;
+
+pub use app::App;
+pub use config::Config;

@@ -1,0 +1,174 @@
+//! The `commons` command: configuration, telemetry, then one of the subcommands.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use commons_api::auth::Minter;
+use commons_api::config::{Config, LogFormat};
+use commons_api::domain::identity::Role;
+use commons_api::{App, demo, graphql, store, telemetry};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Parser)]
+#[command(
+    name = "commons",
+    version,
+    about = "Commons: the mental well-being toolbox of the Belgian caisses, their partners and INASTI"
+)]
+struct Cli {
+    /// The configuration file (missing is fine: defaults and COMMONS_* variables apply).
+    #[arg(long, global = true, env = "COMMONS_CONFIG", default_value = commons_api::config::DEFAULT_CONFIG_FILE)]
+    config: PathBuf,
+    /// Log as text lines or as JSON objects.
+    #[arg(long, global = true, value_enum)]
+    log_format: Option<LogFormat>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the migrations, then serve the API until SIGINT or SIGTERM.
+    Serve {
+        /// Also load the demo data and print development tokens and the GraphiQL address.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Run the database migrations and exit.
+    Migrate,
+    /// Print a development token (HS256, the embedded default's secret) on standard output.
+    Token {
+        /// The organisation's slug, e.g. `acerta`.
+        #[arg(long)]
+        org: String,
+        /// STAFF, ORG_ADMIN, MODERATOR or PLATFORM_ADMIN; repeat for several.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// The token's subject (a stable user id).
+        #[arg(long)]
+        sub: Option<String>,
+        /// The person's display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// How long the token is valid, e.g. `8h`, `30m`.
+        #[arg(long, default_value = "8h", value_parser = humantime::parse_duration)]
+        ttl: Duration,
+    },
+    /// Load the demo data (idempotent) and exit.
+    Demo,
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Command::Schema = cli.command {
+        print!("{}", graphql::sdl());
+        return Ok(());
+    }
+    let mut config = Config::load(Some(&cli.config))?;
+    if let Some(format) = cli.log_format {
+        config.log_format = format;
+    }
+    telemetry::init(config.log_format);
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the runtime")?;
+    runtime.block_on(run(cli.command, config))
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { demo } => serve(config, demo).await,
+        Command::Migrate => {
+            std::fs::create_dir_all(&config.data_dir)?;
+            let db = store::db::connect(&config.database_url(), 1).await?;
+            store::db::migrate(&db).await?;
+            eprintln!("migrations are current");
+            Ok(())
+        }
+        Command::Token {
+            org,
+            roles,
+            sub,
+            name,
+            ttl,
+        } => {
+            for role in &roles {
+                role.parse::<Role>().map_err(anyhow::Error::msg)?;
+            }
+            let minter = Minter::from_config(&config.auth, &config.data_dir)?;
+            let subject = sub.unwrap_or_else(|| format!("dev-{org}"));
+            println!(
+                "{}",
+                minter.mint(&subject, &org, &roles, name.as_deref(), ttl)?
+            );
+            Ok(())
+        }
+        Command::Demo => {
+            let app = App::build(config).await?;
+            let loaded = demo::load(app.services()).await?;
+            eprintln!(
+                "demo data loaded: {} organisations registered, {} already there",
+                loaded.registered, loaded.already_there
+            );
+            Ok(())
+        }
+        Command::Schema => Ok(()),
+    }
+}
+
+async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
+    let public_url = config.public_url();
+    let demo_minter = if with_demo && !config.auth.uses_public_keys() {
+        Some(Minter::from_config(&config.auth, &config.data_dir)?)
+    } else {
+        None
+    };
+    let app = App::build(config).await?;
+    if with_demo {
+        let loaded = demo::load(app.services()).await?;
+        eprintln!(
+            "demo data: {} organisations registered, {} already there",
+            loaded.registered, loaded.already_there
+        );
+        if let Some(minter) = demo_minter {
+            eprintln!(
+                "\ndevelopment tokens (valid 8 hours; send as `Authorization: Bearer <token>`):"
+            );
+            for (who, token) in demo::tokens(&minter)? {
+                eprintln!("\n  {who}\n  {token}");
+            }
+        }
+        let addr = app.local_addr()?;
+        eprintln!("\nGraphiQL: {public_url}/graphiql   (listening on {addr})\n");
+    }
+    let shutdown = CancellationToken::new();
+    tokio::spawn(cancel_on_signal(shutdown.clone()));
+    app.run(shutdown).await
+}
+
+/// SIGINT or SIGTERM starts a graceful shutdown.
+async fn cancel_on_signal(token: CancellationToken) {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+    token.cancel();
+}

@@ -1,0 +1,155 @@
+//! Use cases. Each one authorises (domain::policy), validates (domain), runs one transaction
+//! that writes the rows, an audit event and an outbox row, and returns plain domain values.
+
+pub mod identity;
+pub mod organisations;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::identity::Actor;
+use crate::domain::policy::{self, Action, Resource};
+use crate::domain::validation::FieldError;
+use crate::store::Database;
+
+/// What every use case needs: the database and the limits of the service.
+#[derive(Clone)]
+pub struct Context {
+    pub db: Database,
+    pub max_page_size: usize,
+}
+
+impl Context {
+    pub fn new(db: Database, max_page_size: usize) -> Self {
+        Self { db, max_page_size }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("you may not do this")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    /// The caller's input is wrong in these fields: reported as `userErrors`.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// The request itself is malformed (a bad cursor, a page too large).
+    #[error("{0}")]
+    BadInput(String),
+    #[error("database error")]
+    Database(#[from] sea_orm::DbErr),
+}
+
+impl From<FieldError> for ServiceError {
+    fn from(e: FieldError) -> Self {
+        ServiceError::Invalid(vec![e])
+    }
+}
+
+impl From<Vec<FieldError>> for ServiceError {
+    fn from(e: Vec<FieldError>) -> Self {
+        ServiceError::Invalid(e)
+    }
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// Asks the policy; an anonymous caller is told to sign in, a signed-in one that they may not.
+pub fn authorise(
+    actor: Option<&Actor>,
+    action: Action,
+    resource: Resource,
+) -> ServiceResult<&Actor> {
+    match actor {
+        Some(a) if policy::can(Some(a), action, resource) => Ok(a),
+        Some(_) => Err(ServiceError::Forbidden),
+        None => Err(ServiceError::Unauthenticated("sign in to do this".into())),
+    }
+}
+
+/// A validated request for one page of a list, in the list's own order.
+#[derive(Clone, Debug)]
+pub struct PageRequest {
+    pub first: usize,
+    /// The sort key of the last item already seen.
+    pub after: Option<String>,
+}
+
+impl PageRequest {
+    pub const DEFAULT_SIZE: usize = 20;
+
+    pub fn new(first: Option<i32>, after: Option<String>, max: usize) -> ServiceResult<Self> {
+        let first = match first {
+            None => Self::DEFAULT_SIZE.min(max),
+            Some(n) if n < 0 => {
+                return Err(ServiceError::BadInput("first must not be negative".into()));
+            }
+            Some(n) if n as usize > max => {
+                return Err(ServiceError::BadInput(format!(
+                    "first must be at most {max}"
+                )));
+            }
+            Some(n) => n as usize,
+        };
+        Ok(Self { first, after })
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub has_next_page: bool,
+    pub total_count: u64,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from a query that fetched one row more than asked, to learn if more follow.
+    pub fn from_overfetch(mut items: Vec<T>, first: usize, total_count: u64) -> Self {
+        let has_next_page = items.len() > first;
+        items.truncate(first);
+        Self {
+            items,
+            has_next_page,
+            total_count,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_bounded_by_the_maximum() {
+        assert_eq!(
+            PageRequest::new(None, None, 100).map(|p| p.first).ok(),
+            Some(20)
+        );
+        assert_eq!(
+            PageRequest::new(Some(100), None, 100).map(|p| p.first).ok(),
+            Some(100)
+        );
+        assert!(PageRequest::new(Some(101), None, 100).is_err());
+        assert!(PageRequest::new(Some(-1), None, 100).is_err());
+        assert_eq!(
+            PageRequest::new(Some(0), None, 100).map(|p| p.first).ok(),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn an_overfetched_page_knows_more_follow() {
+        let page = Page::from_overfetch(vec![1, 2, 3], 2, 10);
+        assert_eq!(page.items, vec![1, 2]);
+        assert!(page.has_next_page);
+        assert!(!Page::from_overfetch(vec![1, 2], 2, 2).has_next_page);
+    }
+}

@@ -1,0 +1,17 @@
+//! Persistence: sea-orm entities and the queries over them. The only place that speaks SQL.
+
+pub mod audit;
+pub mod db;
+pub mod entity;
+pub mod organisations;
+pub mod users;
+
+pub use db::{Database, begin_write};
+
+/// True when the error is a unique-constraint violation (a race the service checked for).
+pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
