@@ -70,6 +70,8 @@ impl From<jsonwebtoken::errors::Error> for AuthError {
 /// The claims Commons reads besides the registered ones, which the library checks itself.
 #[derive(Debug, Deserialize)]
 struct CommonsClaims {
+    /// Required: the library checks only `exp`, `nbf`, `iss`, `aud` and `sub` for presence.
+    iat: i64,
     sub: String,
     org: String,
     roles: Vec<String>,
@@ -101,6 +103,7 @@ struct VerificationKey {
 
 pub struct Verifier {
     keys: Vec<VerificationKey>,
+    leeway_seconds: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -199,7 +202,10 @@ impl Verifier {
                 "no verification key is configured".into(),
             ));
         }
-        Ok(Self { keys })
+        Ok(Self {
+            keys,
+            leeway_seconds: i64::try_from(cfg.leeway_seconds).unwrap_or(i64::MAX),
+        })
     }
 
     /// Verifies the value of an `Authorization` header.
@@ -227,6 +233,14 @@ impl Verifier {
             match jsonwebtoken::decode::<CommonsClaims>(token, &key.key, &key.validation) {
                 Ok(data) => {
                     let c = data.claims;
+                    // A token issued in the future comes from a wrong clock or a forger.
+                    if c.iat
+                        > chrono::Utc::now()
+                            .timestamp()
+                            .saturating_add(self.leeway_seconds)
+                    {
+                        return Err(AuthError::NotYetValid);
+                    }
                     return Ok(Identity {
                         subject: c.sub,
                         organisation_slug: c.org,

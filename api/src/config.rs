@@ -131,7 +131,7 @@ impl Default for Limits {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("invalid configuration: {0}")]
-    Load(#[from] Box<figment::Error>),
+    Load(String),
     #[error("invalid configuration: {key} {problem}")]
     Invalid { key: &'static str, problem: String },
 }
@@ -148,7 +148,9 @@ impl Config {
     }
 
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
-        let config: Config = figment.extract().map_err(Box::new)?;
+        let config: Config = figment
+            .extract()
+            .map_err(|e| ConfigError::Load(describe(e)))?;
         config.validate()?;
         Ok(config)
     }
@@ -231,9 +233,28 @@ impl Config {
     }
 }
 
+/// Names each bad key as the person wrote it (`COMMONS_LISTEN`, or `listen` in the file).
+fn describe(error: figment::Error) -> String {
+    error
+        .into_iter()
+        .map(|e| {
+            let key = e.path.join(".");
+            let source = match (&e.metadata, &e.profile) {
+                (Some(m), Some(p)) if !e.path.is_empty() => {
+                    format!(" (set as {} in {})", m.interpolate(p, &e.path), m.name)
+                }
+                _ => String::new(),
+            };
+            format!("{key}: {}{source}", e.kind)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    // figment's Jail returns its own (large) error type; that is its API, not ours.
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::result_large_err)]
     use figment::Jail;
 
     use super::*;
