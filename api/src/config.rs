@@ -239,11 +239,13 @@ fn describe(error: figment::Error) -> String {
         .into_iter()
         .map(|e| {
             let key = e.path.join(".");
-            let source = match (&e.metadata, &e.profile) {
-                (Some(m), Some(p)) if !e.path.is_empty() => {
-                    format!(" (set as {} in {})", m.interpolate(p, &e.path), m.name)
+            let source = match &e.metadata {
+                Some(m) if e.path.is_empty() => format!(" (in {})", m.name),
+                Some(m) if m.name.contains("environment") => {
+                    format!(" (set by COMMONS_{})", e.path.join("__").to_uppercase())
                 }
-                _ => String::new(),
+                Some(m) => format!(" (in {})", m.name),
+                None => String::new(),
             };
             format!("{key}: {}{source}", e.kind)
         })
