@@ -157,18 +157,24 @@ fn serve_stops_gracefully_on_sigterm() {
         line.clear();
     }
     let addr = addr.expect("the server says where it listens");
-    let mut stream = TcpStream::connect(&addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET /readyz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
+    let response = http(&addr, "GET /readyz HTTP/1.1", "");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+
+    // A token from `commons token` is accepted by the server it was minted for.
+    let token =
+        run(commons(dir.path()).args(["token", "--org", "inasti", "--role", "PLATFORM_ADMIN"]))
+            .stdout;
+    let token = String::from_utf8(token).unwrap();
+    let query = r#"{"query":"{ viewer { roles organisation { slug } } }"}"#;
+    let headers = format!(
+        "Authorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{query}",
+        token.trim(),
+        query.len()
+    );
+    let response = http(&addr, "POST /graphql HTTP/1.1", &headers);
+    let expected =
+        r#"{"data":{"viewer":{"roles":["PLATFORM_ADMIN"],"organisation":{"slug":"inasti"}}}}"#;
+    assert!(response.contains(expected), "{response}");
 
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -185,6 +191,7 @@ fn serve_stops_gracefully_on_sigterm() {
         .find(|e| e["message"] == "request")
         .expect("a request line");
     assert_eq!(request_line["path"], "/readyz");
+    assert_eq!(request_line["method"], "GET");
     assert_eq!(request_line["status"], 200);
     assert!(
         request_line["request_id"]
@@ -193,4 +200,22 @@ fn serve_stops_gracefully_on_sigterm() {
     );
     assert!(request_line["latency_ms"].is_number());
     assert!(rest.contains("stopped"), "{rest}");
+}
+
+/// One HTTP/1.1 exchange over a fresh connection; `rest` holds the headers (and body) after
+/// the request line.
+fn http(addr: &str, request_line: &str, rest: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let rest = if rest.is_empty() { "\r\n" } else { rest };
+    write!(
+        stream,
+        "{request_line}\r\nHost: {addr}\r\nConnection: close\r\n{rest}"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
 }
