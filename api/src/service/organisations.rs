@@ -1,5 +1,6 @@
 use serde_json::json;
 
+use crate::domain::enterprise_number::EnterpriseNumber;
 use crate::domain::identity::Actor;
 use crate::domain::lang::Lang;
 use crate::domain::organisation::{
@@ -115,15 +116,8 @@ pub async fn register(
             "is already in use",
         ));
     }
-    if store::organisations::find_by_enterprise_number(&txn, &number)
-        .await?
-        .is_some()
-    {
-        taken.push(FieldError::new(
-            &["enterpriseNumber"],
-            FieldErrorCode::Taken,
-            "is already registered",
-        ));
+    if let Some(e) = enterprise_number_taken(&txn, &number).await? {
+        taken.push(e);
     }
     taken.finish()?;
     let created = store::organisations::insert(
@@ -211,16 +205,9 @@ pub async fn update_profile(
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
     if next.enterprise_number != current.enterprise_number
-        && store::organisations::find_by_enterprise_number(&txn, &next.enterprise_number)
-            .await?
-            .is_some()
+        && let Some(e) = enterprise_number_taken(&txn, &next.enterprise_number).await?
     {
-        return Err(FieldError::new(
-            &["enterpriseNumber"],
-            FieldErrorCode::Taken,
-            "is already registered",
-        )
-        .into());
+        return Err(e.into());
     }
     let updated = store::organisations::update_profile(&txn, &next, now)
         .await
@@ -288,6 +275,21 @@ pub async fn set_affiliate_count(
     .await?;
     txn.commit().await?;
     Ok((organisation, record))
+}
+
+/// The enterprise number identifies one organisation only.
+async fn enterprise_number_taken(
+    db: &impl sea_orm::ConnectionTrait,
+    number: &EnterpriseNumber,
+) -> ServiceResult<Option<FieldError>> {
+    let taken = store::organisations::find_by_enterprise_number(db, number).await?;
+    Ok(taken.map(|_| {
+        FieldError::new(
+            &["enterpriseNumber"],
+            FieldErrorCode::Taken,
+            "is already registered",
+        )
+    }))
 }
 
 /// A unique constraint that fired after our own check: someone else won the race.
