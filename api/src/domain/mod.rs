@@ -5,4 +5,5 @@ pub mod identity;
 pub mod lang;
 pub mod organisation;
 pub mod policy;
+pub mod tool;
 pub mod validation;

@@ -3,6 +3,7 @@
 
 use super::identity::{Actor, Role};
 use super::organisation::OrganisationKind;
+use super::tool::{Lifecycle, Tool, Visibility};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -14,12 +15,28 @@ pub enum Action {
     SetAffiliateCount,
     /// Contact e-mail and affiliate counts are for the network, not the public.
     ReadOrganisationDetails,
+    CreateTool,
+    /// Edit, submit for review, archive: the owner's work.
+    EditTool,
+    /// Approve, request changes, reject, withdraw.
+    DecideOnTool,
+    ReadModerationQueue,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Resource {
     Platform,
-    Organisation { id: i64, kind: OrganisationKind },
+    Organisation {
+        id: i64,
+        kind: OrganisationKind,
+    },
+    /// The catalogue as a whole: where tools are created and reviewed.
+    Catalogue,
+    /// A tool's revision, by its owner organisation and the revision's author.
+    Tool {
+        owner_id: i64,
+        author_id: i64,
+    },
 }
 
 pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
@@ -38,7 +55,80 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
                 && (platform_admin || (actor.has(Role::OrgAdmin) && actor.belongs_to(id)))
         }
         (Action::ReadOrganisationDetails, Resource::Organisation { .. }) => true,
+        (Action::CreateTool, Resource::Catalogue) => {
+            matches!(
+                actor.organisation_kind,
+                OrganisationKind::Caisse | OrganisationKind::Partner
+            ) && (actor.has(Role::Staff) || actor.has(Role::OrgAdmin))
+        }
+        (Action::EditTool, Resource::Tool { owner_id, .. }) => {
+            actor.belongs_to(owner_id) && (actor.has(Role::Staff) || actor.has(Role::OrgAdmin))
+        }
+        // Four eyes: never on a tool of one's own organisation, never on one's own revision.
+        (
+            Action::DecideOnTool,
+            Resource::Tool {
+                owner_id,
+                author_id,
+            },
+        ) => {
+            actor.has(Role::Moderator) && !actor.belongs_to(owner_id) && actor.user_id != author_id
+        }
+        (Action::ReadModerationQueue, Resource::Catalogue) => actor.has(Role::Moderator),
         _ => false,
+    }
+}
+
+/// Which revision of a tool a caller is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shown {
+    /// The newest revision, published or not: for the owner and moderators.
+    Latest,
+    /// The live published revision: for everyone else allowed to see it.
+    Published,
+}
+
+/// What a caller may see of the catalogue. Every path that returns tools — fields, lists, the
+/// moderation log, search, files — derives its filter from this one value, so that they
+/// cannot disagree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ToolScope {
+    pub organisation_id: Option<i64>,
+    pub moderator: bool,
+}
+
+impl ToolScope {
+    pub fn of(actor: Option<&Actor>) -> Self {
+        Self {
+            organisation_id: actor.map(|a| a.organisation_id),
+            moderator: actor.is_some_and(|a| a.has(Role::Moderator)),
+        }
+    }
+
+    /// Visibilities of published tools of other organisations this caller may read.
+    pub fn published_visibilities(&self) -> &'static [Visibility] {
+        if self.organisation_id.is_some() {
+            &[Visibility::Public, Visibility::Network]
+        } else {
+            &[Visibility::Public]
+        }
+    }
+
+    /// The revision this caller is shown of the tool, or `None` when the tool is not theirs
+    /// to see at all.
+    pub fn shown(&self, tool: &Tool) -> Option<Shown> {
+        if self.organisation_id == Some(tool.owner_id) {
+            return Some(Shown::Latest);
+        }
+        // A tool kept to its organisation never leaves it, not even for moderators.
+        if self.moderator && tool.latest_visibility != Visibility::Organisation {
+            return Some(Shown::Latest);
+        }
+        let live = tool.published_revision.is_some() && tool.lifecycle != Lifecycle::Withdrawn;
+        match tool.published_visibility {
+            Some(v) if live && self.published_visibilities().contains(&v) => Some(Shown::Published),
+            _ => None,
+        }
     }
 }
 
@@ -160,6 +250,157 @@ mod tests {
             ACERTA_ORG,
             &everyone_signed_in,
         );
+    }
+
+    const ACERTA_TOOL: Resource = Resource::Tool {
+        owner_id: ACERTA,
+        author_id: 500,
+    };
+
+    #[test]
+    fn caisses_and_partners_create_tools() {
+        check(
+            Action::CreateTool,
+            Resource::Catalogue,
+            &[
+                "acerta staff",
+                "acerta admin",
+                "ucm admin",
+                "unizo staff",
+                "unizo admin",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_tool_is_edited_by_its_owner_organisation() {
+        check(
+            Action::EditTool,
+            ACERTA_TOOL,
+            &["acerta staff", "acerta admin"],
+        );
+    }
+
+    #[test]
+    fn only_moderators_decide_and_never_on_their_own_work() {
+        check(Action::DecideOnTool, ACERTA_TOOL, &["inasti moderator"]);
+        // The same moderator may not decide on a revision they wrote themselves.
+        let own = Resource::Tool {
+            owner_id: ACERTA,
+            author_id: 100,
+        };
+        let moderator = actor(INASTI, OrganisationKind::Inasti, Role::Moderator);
+        assert!(!can(
+            Some(&Actor {
+                user_id: 100,
+                ..moderator.clone()
+            }),
+            Action::DecideOnTool,
+            own
+        ));
+        // Nor on a tool of their own organisation.
+        let inasti_tool = Resource::Tool {
+            owner_id: INASTI,
+            author_id: 555,
+        };
+        assert!(!can(Some(&moderator), Action::DecideOnTool, inasti_tool));
+    }
+
+    #[test]
+    fn the_moderation_queue_is_for_moderators() {
+        check(
+            Action::ReadModerationQueue,
+            Resource::Catalogue,
+            &["inasti moderator"],
+        );
+    }
+
+    fn tool(latest: Visibility, published: Option<Visibility>, lifecycle: Lifecycle) -> Tool {
+        use crate::domain::tool::{RevisionStatus, ToolStatus};
+        let now = chrono::DateTime::UNIX_EPOCH;
+        Tool {
+            id: 1,
+            owner_id: ACERTA,
+            created_at: now,
+            updated_at: now,
+            lifecycle,
+            status: ToolStatus::Draft,
+            latest_revision: 2,
+            latest_status: RevisionStatus::Draft,
+            latest_visibility: latest,
+            published_revision: published.map(|_| 1),
+            published_visibility: published,
+            submitted_at: None,
+        }
+    }
+
+    fn shown_to_each(t: &Tool) -> Vec<(&'static str, Option<Shown>)> {
+        callers()
+            .into_iter()
+            .map(|(name, a)| (name, ToolScope::of(a.as_ref()).shown(t)))
+            .collect()
+    }
+
+    #[test]
+    fn unpublished_tools_are_for_the_owner_and_moderators() {
+        use Shown::*;
+        let t = tool(Visibility::Public, None, Lifecycle::Active);
+        let expected = [
+            ("anonymous", None),
+            ("acerta staff", Some(Latest)),
+            ("acerta admin", Some(Latest)),
+            ("ucm admin", None),
+            ("unizo staff", None),
+            ("unizo admin", None),
+            ("inasti moderator", Some(Latest)),
+            ("platform admin", None),
+        ];
+        assert_eq!(shown_to_each(&t), expected);
+    }
+
+    #[test]
+    fn organisation_tools_never_leave_the_owner() {
+        let t = tool(Visibility::Organisation, None, Lifecycle::Active);
+        let seen: Vec<_> = shown_to_each(&t)
+            .into_iter()
+            .filter(|(_, s)| s.is_some())
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(seen, ["acerta staff", "acerta admin"]);
+    }
+
+    #[test]
+    fn network_tools_are_for_signed_in_callers_and_public_ones_for_all() {
+        let network = tool(
+            Visibility::Network,
+            Some(Visibility::Network),
+            Lifecycle::Active,
+        );
+        let shown = shown_to_each(&network);
+        assert_eq!(shown[0], ("anonymous", None));
+        assert!(shown[1..].iter().all(|(_, s)| s.is_some()));
+        assert_eq!(shown[3], ("ucm admin", Some(Shown::Published)));
+        let public = tool(
+            Visibility::Public,
+            Some(Visibility::Public),
+            Lifecycle::Archived,
+        );
+        assert!(shown_to_each(&public).iter().all(|(_, s)| s.is_some()));
+    }
+
+    #[test]
+    fn withdrawn_tools_are_for_the_owner_and_moderators() {
+        let t = tool(
+            Visibility::Public,
+            Some(Visibility::Public),
+            Lifecycle::Withdrawn,
+        );
+        let seen: Vec<_> = shown_to_each(&t)
+            .into_iter()
+            .filter(|(_, s)| s.is_some())
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(seen, ["acerta staff", "acerta admin", "inasti moderator"]);
     }
 
     #[test]
