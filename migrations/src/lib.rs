@@ -9,6 +9,10 @@ mod m20261126_000003_create_affiliate_counts;
 mod m20261126_000004_create_audit_events;
 mod m20261126_000005_create_outbox;
 mod m20261126_000006_seed_organisations;
+mod m20261126_000007_create_tools;
+mod m20261126_000008_create_tool_revisions;
+mod m20261126_000009_create_tool_translations;
+mod m20261126_000010_create_moderation_decisions;
 
 pub struct Migrator;
 
@@ -22,6 +26,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_create_audit_events::Migration),
             Box::new(m20261126_000005_create_outbox::Migration),
             Box::new(m20261126_000006_seed_organisations::Migration),
+            Box::new(m20261126_000007_create_tools::Migration),
+            Box::new(m20261126_000008_create_tool_revisions::Migration),
+            Box::new(m20261126_000009_create_tool_translations::Migration),
+            Box::new(m20261126_000010_create_moderation_decisions::Migration),
         ]
     }
 }

@@ -7,3 +7,4 @@ pub mod organisation;
 pub mod policy;
 pub mod tool;
 pub mod validation;
+pub mod workflow;

@@ -589,6 +589,18 @@ pub struct Revision {
     pub content: ToolContent,
 }
 
+/// Narrows a list of tools; an empty list of values means "any". Values of one field are
+/// alternatives (any of them), fields combine (all of them).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ToolFilter {
+    pub kinds: Vec<ToolKind>,
+    pub categories: Vec<ServiceCategory>,
+    pub languages: Vec<Lang>,
+    pub audiences: Vec<Audience>,
+    pub owners: Vec<i64>,
+    pub statuses: Vec<ToolStatus>,
+}
+
 /// A moderator's decision, as the moderation log shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModerationDecision {
@@ -601,9 +613,90 @@ pub struct ModerationDecision {
     pub decided_at: DateTime<Utc>,
 }
 
+/// One field that differs between two revisions. Values are shown as text; `None` is empty.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// The content as named fields with text values, the shape in which revisions are compared.
+fn flatten(c: &ToolContent) -> std::collections::BTreeMap<String, String> {
+    fn join<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
+        items
+            .into_iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+    let mut m = std::collections::BTreeMap::new();
+    let mut put = |k: String, v: String| {
+        if !v.is_empty() {
+            m.insert(k, v);
+        }
+    };
+    put("kind".into(), c.kind.to_string());
+    put("categories".into(), join(&c.categories));
+    put("audiences".into(), join(&c.audiences));
+    put("sectors".into(), c.sectors.join(", "));
+    put("deliveryModes".into(), join(&c.delivery_modes));
+    put("deliveryFormats".into(), join(&c.delivery_formats));
+    put("scopes".into(), join(&c.scopes));
+    put("duration".into(), c.duration.clone().unwrap_or_default());
+    put("costEur".into(), c.cost_eur.clone().unwrap_or_default());
+    put("licence".into(), c.licence.as_str().to_owned());
+    put("contact".into(), c.contact.clone().unwrap_or_default());
+    put("tags".into(), c.tags.join(", "));
+    put("visibility".into(), c.visibility.to_string());
+    for (name, value) in c.quality.fields() {
+        put(format!("quality.{name}"), value.clone().unwrap_or_default());
+    }
+    for t in &c.translations {
+        put(format!("translations.{}.title", t.lang), t.title.clone());
+        put(
+            format!("translations.{}.summary", t.lang),
+            t.summary.clone(),
+        );
+        put(format!("translations.{}.body", t.lang), t.body.clone());
+    }
+    m
+}
+
+/// What changed from one content to another, field by field, in field order.
+pub fn compare(before: &ToolContent, after: &ToolContent) -> Vec<FieldChange> {
+    let (a, b) = (flatten(before), flatten(after));
+    let fields: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    fields
+        .into_iter()
+        .filter(|f| a.get(*f) != b.get(*f))
+        .map(|f| FieldChange {
+            field: f.clone(),
+            before: a.get(f).cloned(),
+            after: b.get(f).cloned(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comparing_revisions_names_each_changed_field() {
+        let before = validate(draft()).unwrap_or_else(|e| panic!("{e:?}"));
+        let mut changed = draft();
+        changed.translations[0].title = "Auto-test de stress (v2)".into();
+        changed.tags = vec!["burn-out".into()];
+        changed.licence = "CC-BY-SA-4.0".into();
+        let after = validate(changed).unwrap_or_else(|e| panic!("{e:?}"));
+        let changes = compare(&before, &after);
+        let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["licence", "tags", "translations.fr.title"]);
+        assert_eq!(changes[1].before, None);
+        assert_eq!(changes[1].after.as_deref(), Some("burn-out"));
+        assert!(compare(&before, &before).is_empty());
+    }
 
     fn draft() -> ToolDraft {
         ToolDraft {

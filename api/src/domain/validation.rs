@@ -21,6 +21,8 @@ pub enum FieldErrorCode {
     Duplicate,
     Taken,
     NotAllowed,
+    /// The operation does not fit where the object stands in its workflow.
+    InvalidState,
 }
 
 impl FieldErrorCode {
@@ -35,6 +37,7 @@ impl FieldErrorCode {
             FieldErrorCode::Duplicate => "DUPLICATE",
             FieldErrorCode::Taken => "TAKEN",
             FieldErrorCode::NotAllowed => "NOT_ALLOWED",
+            FieldErrorCode::InvalidState => "INVALID_STATE",
         }
     }
 }

@@ -1,0 +1,586 @@
+//! The catalogue's tables: tools, their revisions and translations, moderation decisions.
+//! Lists filter by what the caller may see with one SQL condition built from the policy's
+//! [`ToolScope`], and show each tool as the revision the scope says.
+
+use std::collections::{BTreeSet, HashMap};
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+};
+
+use super::entity::{moderation_decision, tool, tool_revision, tool_translation};
+use crate::domain::lang::Lang;
+use crate::domain::policy::ToolScope;
+use crate::domain::tool::{
+    Decision, Licence, Lifecycle, ModerationDecision, QualityDocumentation, Revision,
+    RevisionStatus, Tool, ToolContent, ToolFilter, ToolStatus, Translation, Visibility,
+};
+
+fn parse<T: FromStr<Err = String>>(s: &str) -> Result<T, DbErr> {
+    s.parse().map_err(DbErr::Type)
+}
+
+fn names<T: Copy + ToString>(items: impl IntoIterator<Item = T>) -> String {
+    serde_json::Value::from(items.into_iter().map(|i| i.to_string()).collect::<Vec<_>>())
+        .to_string()
+}
+
+fn parse_names<T: FromStr<Err = String> + Ord>(json: &str) -> Result<BTreeSet<T>, DbErr> {
+    let raw: Vec<String> = serde_json::from_str(json).map_err(|e| DbErr::Type(e.to_string()))?;
+    raw.iter().map(|s| parse(s)).collect()
+}
+
+fn strings(json: &str) -> Result<Vec<String>, DbErr> {
+    serde_json::from_str(json).map_err(|e| DbErr::Type(e.to_string()))
+}
+
+fn lang_from(code: &str) -> Result<Lang, DbErr> {
+    Lang::ALL
+        .into_iter()
+        .find(|l| l.code() == code)
+        .ok_or_else(|| DbErr::Type(format!("unknown language {code}")))
+}
+
+fn tool_from(m: tool::Model) -> Result<Tool, DbErr> {
+    Ok(Tool {
+        id: m.id,
+        owner_id: m.owner_id,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        lifecycle: parse(&m.lifecycle)?,
+        status: parse(&m.status)?,
+        latest_revision: m.latest_revision,
+        latest_status: parse(&m.latest_status)?,
+        latest_visibility: parse(&m.latest_visibility)?,
+        published_revision: m.published_revision,
+        published_visibility: m.published_visibility.as_deref().map(parse).transpose()?,
+        submitted_at: m.submitted_at,
+    })
+}
+
+fn revision_from(
+    m: tool_revision::Model,
+    translations: Vec<Translation>,
+) -> Result<Revision, DbErr> {
+    let quality: QualityDocumentation =
+        serde_json::from_str(&m.quality).map_err(|e| DbErr::Type(e.to_string()))?;
+    Ok(Revision {
+        id: m.id,
+        tool_id: m.tool_id,
+        number: m.number,
+        status: parse(&m.status)?,
+        author_id: m.author_id,
+        created_at: m.created_at,
+        submitted_at: m.submitted_at,
+        published_at: m.published_at,
+        content: ToolContent {
+            kind: parse(&m.kind)?,
+            categories: parse_names(&m.categories)?,
+            translations,
+            audiences: parse_names(&m.audiences)?,
+            sectors: strings(&m.sectors)?,
+            delivery_modes: parse_names(&m.delivery_modes)?,
+            delivery_formats: parse_names(&m.delivery_formats)?,
+            scopes: parse_names(&m.scopes)?,
+            duration: m.duration,
+            cost_eur: m.cost_eur,
+            quality,
+            licence: Licence::from_stored(m.licence),
+            contact: m.contact,
+            tags: strings(&m.tags)?,
+            visibility: parse(&m.visibility)?,
+        },
+    })
+}
+
+/// Loads the translations of these revisions in one query and builds the revisions.
+async fn with_translations(
+    db: &impl ConnectionTrait,
+    models: Vec<tool_revision::Model>,
+) -> Result<Vec<Revision>, DbErr> {
+    let ids: Vec<i64> = models.iter().map(|m| m.id).collect();
+    let mut by_revision: HashMap<i64, Vec<Translation>> = HashMap::new();
+    if !ids.is_empty() {
+        for t in tool_translation::Entity::find()
+            .filter(tool_translation::Column::RevisionId.is_in(ids))
+            .all(db)
+            .await?
+        {
+            by_revision
+                .entry(t.revision_id)
+                .or_default()
+                .push(Translation {
+                    lang: lang_from(&t.lang)?,
+                    title: t.title,
+                    summary: t.summary,
+                    body: t.body,
+                });
+        }
+    }
+    models
+        .into_iter()
+        .map(|m| {
+            let mut translations = by_revision.remove(&m.id).unwrap_or_default();
+            translations.sort_by_key(|t| t.lang);
+            revision_from(m, translations)
+        })
+        .collect()
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<Tool>, DbErr> {
+    tool::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(tool_from)
+        .transpose()
+}
+
+pub async fn find_many(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Tool>, DbErr> {
+    tool::Entity::find()
+        .filter(tool::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(tool_from)
+        .collect()
+}
+
+pub async fn revision(
+    db: &impl ConnectionTrait,
+    tool_id: i64,
+    number: i32,
+) -> Result<Option<Revision>, DbErr> {
+    let model = tool_revision::Entity::find()
+        .filter(tool_revision::Column::ToolId.eq(tool_id))
+        .filter(tool_revision::Column::Number.eq(number))
+        .one(db)
+        .await?;
+    Ok(with_translations(db, model.into_iter().collect())
+        .await?
+        .pop())
+}
+
+/// Several revisions, each named by (tool, number), in one pair of queries.
+pub async fn revisions(
+    db: &impl ConnectionTrait,
+    keys: &[(i64, i32)],
+) -> Result<Vec<Revision>, DbErr> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut any = Condition::any();
+    for (tool_id, number) in keys {
+        any = any.add(
+            Condition::all()
+                .add(tool_revision::Column::ToolId.eq(*tool_id))
+                .add(tool_revision::Column::Number.eq(*number)),
+        );
+    }
+    let models = tool_revision::Entity::find().filter(any).all(db).await?;
+    with_translations(db, models).await
+}
+
+/// A tool's revisions, newest first; `published_only` keeps those that were ever published.
+pub async fn history(
+    db: &impl ConnectionTrait,
+    tool_id: i64,
+    published_only: bool,
+) -> Result<Vec<Revision>, DbErr> {
+    let mut query = tool_revision::Entity::find()
+        .filter(tool_revision::Column::ToolId.eq(tool_id))
+        .order_by_desc(tool_revision::Column::Number);
+    if published_only {
+        query = query.filter(tool_revision::Column::PublishedAt.is_not_null());
+    }
+    let models = query.all(db).await?;
+    with_translations(db, models).await
+}
+
+pub async fn insert_tool(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+    created_by: i64,
+    content: &ToolContent,
+    now: DateTime<Utc>,
+) -> Result<(Tool, Revision), DbErr> {
+    let row = tool::ActiveModel {
+        owner_id: Set(owner_id),
+        created_by: Set(created_by),
+        created_at: Set(now),
+        updated_at: Set(now),
+        lifecycle: Set(Lifecycle::Active.as_str().to_owned()),
+        status: Set(ToolStatus::Draft.as_str().to_owned()),
+        latest_revision: Set(1),
+        latest_status: Set(RevisionStatus::Draft.as_str().to_owned()),
+        latest_visibility: Set(content.visibility.as_str().to_owned()),
+        published_revision: Set(None),
+        published_visibility: Set(None),
+        submitted_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let revision = insert_revision(db, row.id, 1, created_by, content, now).await?;
+    Ok((tool_from(row)?, revision))
+}
+
+pub async fn insert_revision(
+    db: &impl ConnectionTrait,
+    tool_id: i64,
+    number: i32,
+    author_id: i64,
+    c: &ToolContent,
+    now: DateTime<Utc>,
+) -> Result<Revision, DbErr> {
+    let quality = serde_json::to_string(&c.quality).map_err(|e| DbErr::Custom(e.to_string()))?;
+    let row = tool_revision::ActiveModel {
+        tool_id: Set(tool_id),
+        number: Set(number),
+        status: Set(RevisionStatus::Draft.as_str().to_owned()),
+        author_id: Set(author_id),
+        created_at: Set(now),
+        submitted_at: Set(None),
+        published_at: Set(None),
+        kind: Set(c.kind.as_str().to_owned()),
+        categories: Set(names(c.categories.iter().copied())),
+        languages: Set(names(c.languages().into_iter().map(|l| l.code()))),
+        audiences: Set(names(c.audiences.iter().copied())),
+        sectors: Set(serde_json::Value::from(c.sectors.clone()).to_string()),
+        delivery_modes: Set(names(c.delivery_modes.iter().copied())),
+        delivery_formats: Set(names(c.delivery_formats.iter().copied())),
+        scopes: Set(names(c.scopes.iter().copied())),
+        duration: Set(c.duration.clone()),
+        cost_eur: Set(c.cost_eur.clone()),
+        quality: Set(quality),
+        licence: Set(c.licence.as_str().to_owned()),
+        contact: Set(c.contact.clone()),
+        tags: Set(serde_json::Value::from(c.tags.clone()).to_string()),
+        visibility: Set(c.visibility.as_str().to_owned()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    for t in &c.translations {
+        tool_translation::ActiveModel {
+            revision_id: Set(row.id),
+            lang: Set(t.lang.code().to_owned()),
+            title: Set(t.title.clone()),
+            summary: Set(t.summary.clone()),
+            body: Set(t.body.clone()),
+        }
+        .insert(db)
+        .await?;
+    }
+    revision_from(row, c.translations.clone())
+}
+
+/// Records a revision's new status, with the times of submission or publication.
+pub async fn set_revision_status(
+    db: &impl ConnectionTrait,
+    revision: &Revision,
+    status: RevisionStatus,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let mut row = tool_revision::ActiveModel {
+        id: Set(revision.id),
+        status: Set(status.as_str().to_owned()),
+        ..Default::default()
+    };
+    match status {
+        RevisionStatus::InReview => row.submitted_at = Set(Some(now)),
+        RevisionStatus::Published => row.published_at = Set(Some(now)),
+        _ => {}
+    }
+    row.update(db).await?;
+    Ok(())
+}
+
+/// Writes where the tool now stands.
+pub async fn save_state(db: &impl ConnectionTrait, t: &Tool) -> Result<(), DbErr> {
+    tool::ActiveModel {
+        id: Set(t.id),
+        updated_at: Set(t.updated_at),
+        lifecycle: Set(t.lifecycle.as_str().to_owned()),
+        status: Set(t.status.as_str().to_owned()),
+        latest_revision: Set(t.latest_revision),
+        latest_status: Set(t.latest_status.as_str().to_owned()),
+        latest_visibility: Set(t.latest_visibility.as_str().to_owned()),
+        published_revision: Set(t.published_revision),
+        published_visibility: Set(t.published_visibility.map(|v| v.as_str().to_owned())),
+        submitted_at: Set(t.submitted_at),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// Tools whose newest revision the scope shows: the caller's own, and all but
+/// organisation-only ones for moderators. `None` when the scope shows no tool that way.
+fn shows_latest(scope: &ToolScope) -> Option<Condition> {
+    let mut any = Condition::any();
+    let mut some = false;
+    if let Some(org) = scope.organisation_id {
+        any = any.add(tool::Column::OwnerId.eq(org));
+        some = true;
+    }
+    if scope.moderator {
+        any = any.add(tool::Column::LatestVisibility.ne(Visibility::Organisation.as_str()));
+        some = true;
+    }
+    some.then_some(any)
+}
+
+/// Tools whose live published revision the scope may read.
+fn shows_published(scope: &ToolScope) -> Condition {
+    Condition::all()
+        .add(tool::Column::PublishedRevision.is_not_null())
+        .add(tool::Column::Lifecycle.ne(Lifecycle::Withdrawn.as_str()))
+        .add(
+            tool::Column::PublishedVisibility
+                .is_in(scope.published_visibilities().iter().map(|v| v.as_str())),
+        )
+}
+
+/// The tools the scope may see at all: [`ToolScope::shown`] as SQL.
+pub fn visible(scope: &ToolScope) -> Condition {
+    match shows_latest(scope) {
+        Some(latest) => Condition::any().add(latest).add(shows_published(scope)),
+        None => shows_published(scope),
+    }
+}
+
+/// Joins each visible tool to the one revision the scope shows of it.
+fn shown_revision(scope: &ToolScope) -> Condition {
+    let number = Expr::col((tool_revision::Entity, tool_revision::Column::Number));
+    let published = Condition::all().add(shows_published(scope)).add(
+        number
+            .clone()
+            .equals((tool::Entity, tool::Column::PublishedRevision)),
+    );
+    match shows_latest(scope) {
+        Some(latest) => Condition::any()
+            .add(
+                Condition::all()
+                    .add(latest.clone())
+                    .add(number.equals((tool::Entity, tool::Column::LatestRevision))),
+            )
+            .add(Condition::all().add(latest.not()).add(published)),
+        None => published,
+    }
+}
+
+/// `"NAME"` inside a JSON array of names.
+fn contains_name(column: tool_revision::Column, name: &str) -> Condition {
+    Condition::all().add(column.like(format!("%\"{name}\"%")))
+}
+
+fn any_of<T>(
+    column: tool_revision::Column,
+    values: &[T],
+    name: impl Fn(&T) -> &'static str,
+) -> Option<Condition> {
+    (!values.is_empty()).then(|| {
+        values.iter().fold(Condition::any(), |c, v| {
+            c.add(contains_name(column, name(v)))
+        })
+    })
+}
+
+fn filter_condition(filter: &ToolFilter) -> Condition {
+    let mut c = Condition::all();
+    if !filter.kinds.is_empty() {
+        c = c.add(tool_revision::Column::Kind.is_in(filter.kinds.iter().map(|k| k.as_str())));
+    }
+    if !filter.owners.is_empty() {
+        c = c.add(tool::Column::OwnerId.is_in(filter.owners.iter().copied()));
+    }
+    if !filter.statuses.is_empty() {
+        c = c.add(tool::Column::Status.is_in(filter.statuses.iter().map(|s| s.as_str())));
+    }
+    for extra in [
+        any_of(tool_revision::Column::Categories, &filter.categories, |c| {
+            c.as_str()
+        }),
+        any_of(tool_revision::Column::Languages, &filter.languages, |l| {
+            l.code()
+        }),
+        any_of(tool_revision::Column::Audiences, &filter.audiences, |a| {
+            a.as_str()
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        c = c.add(extra);
+    }
+    c
+}
+
+/// One page of the tools the scope may see, newest first, each with its shown revision.
+pub async fn list_visible(
+    db: &impl ConnectionTrait,
+    scope: &ToolScope,
+    filter: &ToolFilter,
+    after_id: Option<i64>,
+    limit: u64,
+) -> Result<Vec<(Tool, Revision)>, DbErr> {
+    let mut query = tool_revision::Entity::find()
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            tool_revision::Relation::Tool.def(),
+        )
+        .filter(shown_revision(scope))
+        .filter(filter_condition(filter))
+        .order_by_desc(tool::Column::Id);
+    if let Some(after) = after_id {
+        query = query.filter(tool::Column::Id.lt(after));
+    }
+    let rows = query.limit(limit).all(db).await?;
+    let tool_ids: Vec<i64> = rows.iter().map(|r| r.tool_id).collect();
+    let mut tools: HashMap<i64, Tool> = find_many(db, &tool_ids)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let revisions = with_translations(db, rows).await?;
+    Ok(revisions
+        .into_iter()
+        .filter_map(|r| tools.remove(&r.tool_id).map(|t| (t, r)))
+        .collect())
+}
+
+pub async fn count_visible(
+    db: &impl ConnectionTrait,
+    scope: &ToolScope,
+    filter: &ToolFilter,
+) -> Result<u64, DbErr> {
+    tool_revision::Entity::find()
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            tool_revision::Relation::Tool.def(),
+        )
+        .filter(shown_revision(scope))
+        .filter(filter_condition(filter))
+        .count(db)
+        .await
+}
+
+/// Tools waiting for a decision, oldest submission first, after the (time, id) given.
+pub async fn review_queue(
+    db: &impl ConnectionTrait,
+    after: Option<(DateTime<Utc>, i64)>,
+    limit: u64,
+) -> Result<Vec<Tool>, DbErr> {
+    let mut query = tool::Entity::find()
+        .filter(tool::Column::LatestStatus.eq(RevisionStatus::InReview.as_str()))
+        .order_by_asc(tool::Column::SubmittedAt)
+        .order_by_asc(tool::Column::Id);
+    if let Some((at, id)) = after {
+        query = query.filter(
+            Condition::any().add(tool::Column::SubmittedAt.gt(at)).add(
+                Condition::all()
+                    .add(tool::Column::SubmittedAt.eq(at))
+                    .add(tool::Column::Id.gt(id)),
+            ),
+        );
+    }
+    query
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(tool_from)
+        .collect()
+}
+
+pub async fn review_queue_len(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    tool::Entity::find()
+        .filter(tool::Column::LatestStatus.eq(RevisionStatus::InReview.as_str()))
+        .count(db)
+        .await
+}
+
+pub async fn insert_decision(
+    db: &impl ConnectionTrait,
+    tool_id: i64,
+    revision: i32,
+    decision: Decision,
+    reason: Option<&str>,
+    moderator_id: i64,
+    now: DateTime<Utc>,
+) -> Result<ModerationDecision, DbErr> {
+    let row = moderation_decision::ActiveModel {
+        tool_id: Set(tool_id),
+        revision: Set(revision),
+        decision: Set(decision.as_str().to_owned()),
+        reason: Set(reason.map(str::to_owned)),
+        moderator_id: Set(moderator_id),
+        decided_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    decision_from(row)
+}
+
+fn decision_from(m: moderation_decision::Model) -> Result<ModerationDecision, DbErr> {
+    Ok(ModerationDecision {
+        id: m.id,
+        tool_id: m.tool_id,
+        revision: m.revision,
+        decision: parse(&m.decision)?,
+        reason: m.reason,
+        moderator_id: m.moderator_id,
+        decided_at: m.decided_at,
+    })
+}
+
+fn decisions_query(
+    scope: &ToolScope,
+    tool_id: Option<i64>,
+) -> sea_orm::Select<moderation_decision::Entity> {
+    let mut query = moderation_decision::Entity::find()
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            moderation_decision::Relation::Tool.def(),
+        )
+        .filter(visible(scope));
+    if let Some(id) = tool_id {
+        query = query.filter(moderation_decision::Column::ToolId.eq(id));
+    }
+    query
+}
+
+/// The moderation log of the tools the scope may see, newest first.
+pub async fn decisions(
+    db: &impl ConnectionTrait,
+    scope: &ToolScope,
+    tool_id: Option<i64>,
+    after_id: Option<i64>,
+    limit: u64,
+) -> Result<Vec<ModerationDecision>, DbErr> {
+    let mut query = decisions_query(scope, tool_id).order_by_desc(moderation_decision::Column::Id);
+    if let Some(after) = after_id {
+        query = query.filter(moderation_decision::Column::Id.lt(after));
+    }
+    query
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(decision_from)
+        .collect()
+}
+
+pub async fn count_decisions(
+    db: &impl ConnectionTrait,
+    scope: &ToolScope,
+    tool_id: Option<i64>,
+) -> Result<u64, DbErr> {
+    decisions_query(scope, tool_id).count(db).await
+}
