@@ -23,8 +23,8 @@ use tracing::Instrument;
 use crate::auth::Verifier;
 use crate::config::Limits;
 use crate::domain::identity::Actor;
+use crate::graphql::AppSchema;
 use crate::graphql::error::{ErrorCode, client_message};
-use crate::graphql::{AppSchema, RequestActor};
 use crate::service::{self, ServiceError};
 use crate::store;
 
@@ -203,7 +203,7 @@ fn failure_with_status(
 }
 
 async fn execute(state: &AppState, batch: BatchRequest, actor: Option<Actor>) -> Response {
-    let batch = batch.data(RequestActor(actor));
+    let batch = crate::graphql::prepare(batch, &state.services, actor);
     let timeout = Duration::from_millis(state.limits.request_timeout_ms);
     let run = AssertUnwindSafe(state.schema.execute_batch(batch)).catch_unwind();
     match tokio::time::timeout(timeout, run).await {

@@ -32,8 +32,12 @@ pub enum Resource {
     },
     /// The catalogue as a whole: where tools are created and reviewed.
     Catalogue,
-    /// A tool's revision, by its owner organisation and the revision's author.
+    /// A tool, by its owner organisation.
     Tool {
+        owner_id: i64,
+    },
+    /// One revision of a tool, by the tool's owner organisation and the revision's author.
+    Revision {
         owner_id: i64,
         author_id: i64,
     },
@@ -61,13 +65,13 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
                 OrganisationKind::Caisse | OrganisationKind::Partner
             ) && (actor.has(Role::Staff) || actor.has(Role::OrgAdmin))
         }
-        (Action::EditTool, Resource::Tool { owner_id, .. }) => {
+        (Action::EditTool, Resource::Tool { owner_id }) => {
             actor.belongs_to(owner_id) && (actor.has(Role::Staff) || actor.has(Role::OrgAdmin))
         }
         // Four eyes: never on a tool of one's own organisation, never on one's own revision.
         (
             Action::DecideOnTool,
-            Resource::Tool {
+            Resource::Revision {
                 owner_id,
                 author_id,
             },
@@ -252,7 +256,8 @@ mod tests {
         );
     }
 
-    const ACERTA_TOOL: Resource = Resource::Tool {
+    const ACERTA_TOOL: Resource = Resource::Tool { owner_id: ACERTA };
+    const ACERTA_REVISION: Resource = Resource::Revision {
         owner_id: ACERTA,
         author_id: 500,
     };
@@ -283,9 +288,9 @@ mod tests {
 
     #[test]
     fn only_moderators_decide_and_never_on_their_own_work() {
-        check(Action::DecideOnTool, ACERTA_TOOL, &["inasti moderator"]);
+        check(Action::DecideOnTool, ACERTA_REVISION, &["inasti moderator"]);
         // The same moderator may not decide on a revision they wrote themselves.
-        let own = Resource::Tool {
+        let own = Resource::Revision {
             owner_id: ACERTA,
             author_id: 100,
         };
@@ -299,7 +304,7 @@ mod tests {
             own
         ));
         // Nor on a tool of their own organisation.
-        let inasti_tool = Resource::Tool {
+        let inasti_tool = Resource::Revision {
             owner_id: INASTI,
             author_id: 555,
         };

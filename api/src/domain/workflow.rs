@@ -22,6 +22,8 @@ pub enum WorkflowError {
     InvalidState(String),
     #[error("a tool kept to its organisation is never submitted; choose NETWORK or PUBLIC")]
     KeptToOrganisation,
+    #[error("a tool that went to review cannot be kept to its organisation")]
+    NoLongerPrivate,
 }
 
 /// Where a tool goes, and which of its revisions change status on the way.
@@ -87,9 +89,7 @@ pub fn edit(
             RevisionStatus::ChangesRequested | RevisionStatus::Rejected
         );
     if visibility == Visibility::Organisation && went_to_review {
-        return Err(WorkflowError::InvalidState(
-            "a tool that went to review cannot be kept to its organisation".into(),
-        ));
+        return Err(WorkflowError::NoLongerPrivate);
     }
     let mut revisions = Vec::new();
     if tool.latest_status == RevisionStatus::Draft {

@@ -10,6 +10,7 @@ use super::error::{ErrorCode, graphql_error};
 pub enum NodeType {
     Organisation,
     User,
+    Tool,
 }
 
 impl NodeType {
@@ -17,11 +18,12 @@ impl NodeType {
         match self {
             NodeType::Organisation => "Organisation",
             NodeType::User => "User",
+            NodeType::Tool => "Tool",
         }
     }
 
     fn from_name(name: &str) -> Option<Self> {
-        [NodeType::Organisation, NodeType::User]
+        [NodeType::Organisation, NodeType::User, NodeType::Tool]
             .into_iter()
             .find(|t| t.name() == name)
     }

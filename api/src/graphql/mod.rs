@@ -4,13 +4,16 @@
 mod connection;
 pub mod error;
 mod id;
+mod loaders;
 mod node;
 mod organisation;
 mod scalars;
+mod tool;
 mod viewer;
 
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{
-    Context, EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder,
+    BatchRequest, Context, EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder,
 };
 
 use crate::config::Limits;
@@ -24,10 +27,11 @@ pub struct Query(
     node::NodeQuery,
     viewer::ViewerQuery,
     organisation::OrganisationQuery,
+    tool::ToolQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(organisation::OrganisationMutation);
+pub struct Mutation(organisation::OrganisationMutation, tool::ToolMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
@@ -53,6 +57,29 @@ pub fn sdl() -> String {
             .sorted_arguments()
             .sorted_enum_items(),
     )
+}
+
+/// Gives each operation of a request its caller and its own batch loaders.
+pub fn prepare(
+    mut batch: BatchRequest,
+    services: &service::Context,
+    actor: Option<Actor>,
+) -> BatchRequest {
+    for request in batch.iter_mut() {
+        request.data.insert(RequestActor(actor.clone()));
+        request.data.insert(DataLoader::new(
+            loaders::OrganisationLoader(services.clone()),
+            tokio::spawn,
+        ));
+        request.data.insert(DataLoader::new(
+            loaders::ToolLoader {
+                services: services.clone(),
+                actor: actor.clone(),
+            },
+            tokio::spawn,
+        ));
+    }
+    batch
 }
 
 fn services<'a>(ctx: &Context<'a>) -> &'a service::Context {

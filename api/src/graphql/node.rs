@@ -3,6 +3,7 @@ use async_graphql::{Context, ID, Interface, Object, Result};
 use super::error::ServiceResultExt;
 use super::id::{self, NodeType};
 use super::organisation::Organisation;
+use super::tool::Tool;
 use super::viewer::User;
 use super::{actor, services};
 use crate::service;
@@ -13,6 +14,7 @@ use crate::service;
 pub enum Node {
     Organisation(Organisation),
     User(User),
+    Tool(Tool),
 }
 
 #[derive(Default)]
@@ -54,5 +56,9 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
             .await
             .gql()?
             .map(|u| Node::User(User(u))),
+        (NodeType::Tool, n) => service::tools::get(svc, actor(ctx), n)
+            .await
+            .gql()?
+            .map(|t| Node::Tool(Tool(t))),
     })
 }

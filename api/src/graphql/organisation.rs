@@ -7,6 +7,7 @@ use super::id::{self, NodeType};
 use super::scalars::{
     Lang, LocalisedString, LocalisedStringInput, OrganisationKind, localised_input,
 };
+use super::tool::{Tool, ToolFilter, list_tools};
 use super::{actor, services};
 use crate::domain::organisation as model;
 use crate::service::organisations::{self as svc, ProfileChanges, Registration};
@@ -79,6 +80,20 @@ impl Organisation {
 
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+
+    /// The organisation's tools that you may see, newest first.
+    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    async fn tools(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ToolFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<ListConnection<Tool>> {
+        let mut filter = filter.unwrap_or_default().to_domain()?;
+        filter.owners = vec![self.0.id];
+        list_tools(ctx, filter, first, after).await
     }
 }
 

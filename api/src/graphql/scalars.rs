@@ -2,85 +2,89 @@
 
 use async_graphql::{Enum, InputObject, SimpleObject};
 
-use crate::domain::{identity, lang, organisation};
+use crate::domain::{identity, lang, organisation, tool};
 
+/// Declares a GraphQL enum that mirrors a domain enum variant for variant, with conversions
+/// both ways; async-graphql names the values in SCREAMING_SNAKE_CASE, as the domain stores them.
+macro_rules! mirror_enum {
+    ($(#[$meta:meta])* $name:ident => $domain:ty { $($variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+        pub enum $name { $($variant),+ }
+
+        impl From<$name> for $domain {
+            fn from(x: $name) -> Self {
+                type D = $domain;
+                match x { $($name::$variant => D::$variant),+ }
+            }
+        }
+
+        impl From<$domain> for $name {
+            fn from(x: $domain) -> Self {
+                type D = $domain;
+                match x { $(D::$variant => $name::$variant),+ }
+            }
+        }
+    };
+}
+
+mirror_enum!(Lang => lang::Lang { Fr, Nl, De, En });
+mirror_enum!(OrganisationKind => organisation::OrganisationKind { Caisse, Partner, Inasti });
+mirror_enum!(Role => identity::Role { Staff, OrgAdmin, Moderator, PlatformAdmin });
+mirror_enum!(ToolKind => tool::ToolKind {
+    SelfScan, WorkshopFormat, TrainingModule, ELearning, CoachingProgramme, PeerGroup, Guide,
+    SurveyBarometer, Conference, Other,
+});
+mirror_enum!(
+    /// The service categories of the law: awareness and promotion and orientation are mandatory
+    /// for every caisse, the others optional.
+    ServiceCategory => tool::ServiceCategory {
+        AwarenessPromotion, OrientationSupport, EarlyDetection, SecondaryPrevention, FrontlineTraining,
+    }
+);
+mirror_enum!(Audience => tool::Audience { AllSelfEmployed, PrimoStarters, HelpingSpouses, SecondaryActivity, Sectors });
+mirror_enum!(DeliveryMode => tool::DeliveryMode { Individual, Group, PeerNetwork });
+mirror_enum!(DeliveryFormat => tool::DeliveryFormat { Online, InPerson, Hybrid });
+mirror_enum!(Scope => tool::Scope { Local, Regional, National });
+mirror_enum!(
+    /// Who may read a tool once published: anyone, the signed-in network, or the owner only.
+    Visibility => tool::Visibility { Public, Network, Organisation }
+);
+mirror_enum!(RevisionStatus => tool::RevisionStatus { Draft, InReview, ChangesRequested, Rejected, Published, Superseded });
+mirror_enum!(ToolStatus => tool::ToolStatus { Draft, InReview, ChangesRequested, Rejected, Published, Archived, Withdrawn });
+mirror_enum!(
+    /// What a moderator did, as the moderation log records it.
+    ModerationAction => tool::Decision { Approve, RequestChanges, Reject, Withdraw }
+);
+
+/// A moderator's decision on a revision in review.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(name = "Lang")]
-pub enum Lang {
-    Fr,
-    Nl,
-    De,
-    En,
+pub enum ReviewDecision {
+    Approve,
+    RequestChanges,
+    Reject,
 }
 
-impl From<Lang> for lang::Lang {
-    fn from(l: Lang) -> Self {
-        match l {
-            Lang::Fr => lang::Lang::Fr,
-            Lang::Nl => lang::Lang::Nl,
-            Lang::De => lang::Lang::De,
-            Lang::En => lang::Lang::En,
+impl From<ReviewDecision> for tool::Decision {
+    fn from(d: ReviewDecision) -> Self {
+        match d {
+            ReviewDecision::Approve => tool::Decision::Approve,
+            ReviewDecision::RequestChanges => tool::Decision::RequestChanges,
+            ReviewDecision::Reject => tool::Decision::Reject,
         }
     }
 }
 
-impl From<lang::Lang> for Lang {
-    fn from(l: lang::Lang) -> Self {
-        match l {
-            lang::Lang::Fr => Lang::Fr,
-            lang::Lang::Nl => Lang::Nl,
-            lang::Lang::De => Lang::De,
-            lang::Lang::En => Lang::En,
-        }
-    }
+/// Converts a list of GraphQL enum values to domain values.
+pub fn to_domain<A: Copy + Into<B>, B>(items: &[A]) -> Vec<B> {
+    items.iter().map(|&i| i.into()).collect()
 }
 
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(name = "OrganisationKind")]
-pub enum OrganisationKind {
-    Caisse,
-    Partner,
-    Inasti,
-}
-
-impl From<OrganisationKind> for organisation::OrganisationKind {
-    fn from(k: OrganisationKind) -> Self {
-        match k {
-            OrganisationKind::Caisse => organisation::OrganisationKind::Caisse,
-            OrganisationKind::Partner => organisation::OrganisationKind::Partner,
-            OrganisationKind::Inasti => organisation::OrganisationKind::Inasti,
-        }
-    }
-}
-
-impl From<organisation::OrganisationKind> for OrganisationKind {
-    fn from(k: organisation::OrganisationKind) -> Self {
-        match k {
-            organisation::OrganisationKind::Caisse => OrganisationKind::Caisse,
-            organisation::OrganisationKind::Partner => OrganisationKind::Partner,
-            organisation::OrganisationKind::Inasti => OrganisationKind::Inasti,
-        }
-    }
-}
-
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(name = "Role")]
-pub enum Role {
-    Staff,
-    OrgAdmin,
-    Moderator,
-    PlatformAdmin,
-}
-
-impl From<identity::Role> for Role {
-    fn from(r: identity::Role) -> Self {
-        match r {
-            identity::Role::Staff => Role::Staff,
-            identity::Role::OrgAdmin => Role::OrgAdmin,
-            identity::Role::Moderator => Role::Moderator,
-            identity::Role::PlatformAdmin => Role::PlatformAdmin,
-        }
-    }
+/// Converts domain values to GraphQL enum values.
+pub fn from_domain<'a, A: Copy + Into<B> + 'a, B>(
+    items: impl IntoIterator<Item = &'a A>,
+) -> Vec<B> {
+    items.into_iter().map(|&i| i.into()).collect()
 }
 
 /// One translation of a text.

@@ -3,6 +3,7 @@
 
 pub mod identity;
 pub mod organisations;
+pub mod tools;
 
 use chrono::{DateTime, Utc};
 
@@ -100,6 +101,18 @@ impl PageRequest {
             Some(n) => n as usize,
         };
         Ok(Self { first, after })
+    }
+
+    /// The `after` key read as the list's own key type (an id, a revision number …).
+    pub fn after_as<T: std::str::FromStr>(&self) -> ServiceResult<Option<T>> {
+        self.after
+            .as_deref()
+            .map(|a| {
+                a.parse::<T>().map_err(|_| {
+                    ServiceError::BadInput("after is not a cursor of this list".into())
+                })
+            })
+            .transpose()
     }
 }
 

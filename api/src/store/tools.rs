@@ -184,20 +184,38 @@ pub async fn revisions(
     with_translations(db, models).await
 }
 
-/// A tool's revisions, newest first; `published_only` keeps those that were ever published.
+fn history_query(tool_id: i64, published_only: bool) -> sea_orm::Select<tool_revision::Entity> {
+    let mut query = tool_revision::Entity::find().filter(tool_revision::Column::ToolId.eq(tool_id));
+    if published_only {
+        query = query.filter(tool_revision::Column::PublishedAt.is_not_null());
+    }
+    query
+}
+
+/// A page of a tool's revisions, newest first, before revision `before`; `published_only`
+/// keeps those that were ever published.
 pub async fn history(
     db: &impl ConnectionTrait,
     tool_id: i64,
     published_only: bool,
+    before: Option<i32>,
+    limit: u64,
 ) -> Result<Vec<Revision>, DbErr> {
-    let mut query = tool_revision::Entity::find()
-        .filter(tool_revision::Column::ToolId.eq(tool_id))
-        .order_by_desc(tool_revision::Column::Number);
-    if published_only {
-        query = query.filter(tool_revision::Column::PublishedAt.is_not_null());
+    let mut query =
+        history_query(tool_id, published_only).order_by_desc(tool_revision::Column::Number);
+    if let Some(before) = before {
+        query = query.filter(tool_revision::Column::Number.lt(before));
     }
-    let models = query.all(db).await?;
+    let models = query.limit(limit).all(db).await?;
     with_translations(db, models).await
+}
+
+pub async fn history_len(
+    db: &impl ConnectionTrait,
+    tool_id: i64,
+    published_only: bool,
+) -> Result<u64, DbErr> {
+    history_query(tool_id, published_only).count(db).await
 }
 
 pub async fn insert_tool(
@@ -299,24 +317,34 @@ pub async fn set_revision_status(
     Ok(())
 }
 
-/// Writes where the tool now stands.
-pub async fn save_state(db: &impl ConnectionTrait, t: &Tool) -> Result<(), DbErr> {
-    tool::ActiveModel {
-        id: Set(t.id),
-        updated_at: Set(t.updated_at),
-        lifecycle: Set(t.lifecycle.as_str().to_owned()),
-        status: Set(t.status.as_str().to_owned()),
-        latest_revision: Set(t.latest_revision),
-        latest_status: Set(t.latest_status.as_str().to_owned()),
-        latest_visibility: Set(t.latest_visibility.as_str().to_owned()),
-        published_revision: Set(t.published_revision),
-        published_visibility: Set(t.published_visibility.map(|v| v.as_str().to_owned())),
-        submitted_at: Set(t.submitted_at),
+/// Writes where the tool now stands, only if it still stands where `before` says: a
+/// concurrent change in between makes this return false and write nothing.
+pub async fn save_state(
+    db: &impl ConnectionTrait,
+    before: &Tool,
+    after: &Tool,
+) -> Result<bool, DbErr> {
+    let row = tool::ActiveModel {
+        updated_at: Set(after.updated_at),
+        lifecycle: Set(after.lifecycle.as_str().to_owned()),
+        status: Set(after.status.as_str().to_owned()),
+        latest_revision: Set(after.latest_revision),
+        latest_status: Set(after.latest_status.as_str().to_owned()),
+        latest_visibility: Set(after.latest_visibility.as_str().to_owned()),
+        published_revision: Set(after.published_revision),
+        published_visibility: Set(after.published_visibility.map(|v| v.as_str().to_owned())),
+        submitted_at: Set(after.submitted_at),
         ..Default::default()
-    }
-    .update(db)
-    .await?;
-    Ok(())
+    };
+    let result = tool::Entity::update_many()
+        .set(row)
+        .filter(tool::Column::Id.eq(before.id))
+        .filter(tool::Column::LatestRevision.eq(before.latest_revision))
+        .filter(tool::Column::LatestStatus.eq(before.latest_status.as_str()))
+        .filter(tool::Column::Lifecycle.eq(before.lifecycle.as_str()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 /// Tools whose newest revision the scope shows: the caller's own, and all but
@@ -470,6 +498,12 @@ pub async fn count_visible(
         .await
 }
 
+fn in_review() -> Condition {
+    Condition::all()
+        .add(tool::Column::LatestStatus.eq(RevisionStatus::InReview.as_str()))
+        .add(tool::Column::Lifecycle.eq(Lifecycle::Active.as_str()))
+}
+
 /// Tools waiting for a decision, oldest submission first, after the (time, id) given.
 pub async fn review_queue(
     db: &impl ConnectionTrait,
@@ -477,7 +511,7 @@ pub async fn review_queue(
     limit: u64,
 ) -> Result<Vec<Tool>, DbErr> {
     let mut query = tool::Entity::find()
-        .filter(tool::Column::LatestStatus.eq(RevisionStatus::InReview.as_str()))
+        .filter(in_review())
         .order_by_asc(tool::Column::SubmittedAt)
         .order_by_asc(tool::Column::Id);
     if let Some((at, id)) = after {
@@ -499,10 +533,7 @@ pub async fn review_queue(
 }
 
 pub async fn review_queue_len(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
-    tool::Entity::find()
-        .filter(tool::Column::LatestStatus.eq(RevisionStatus::InReview.as_str()))
-        .count(db)
-        .await
+    tool::Entity::find().filter(in_review()).count(db).await
 }
 
 pub async fn insert_decision(

@@ -1,0 +1,42 @@
+//! Per-request batch loaders, so that a page of 100 tools asks for their owners once.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::Loader;
+
+use crate::domain::identity::Actor;
+use crate::domain::organisation::Organisation;
+use crate::service::tools::VisibleTool;
+use crate::service::{self, ServiceError};
+
+pub struct OrganisationLoader(pub service::Context);
+
+impl Loader<i64> for OrganisationLoader {
+    type Value = Organisation;
+    type Error = std::sync::Arc<ServiceError>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Organisation>, Self::Error> {
+        let found = service::organisations::by_ids(&self.0, keys).await?;
+        Ok(found.into_iter().map(|o| (o.id, o)).collect())
+    }
+}
+
+/// Loads tools as this request's caller may see them.
+pub struct ToolLoader {
+    pub services: service::Context,
+    pub actor: Option<Actor>,
+}
+
+impl Loader<i64> for ToolLoader {
+    type Value = VisibleTool;
+    type Error = std::sync::Arc<ServiceError>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, VisibleTool>, Self::Error> {
+        let found = service::tools::get_many(&self.services, self.actor.as_ref(), keys).await?;
+        Ok(found
+            .into_iter()
+            .flatten()
+            .map(|v| (v.tool.id, v))
+            .collect())
+    }
+}

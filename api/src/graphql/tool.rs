@@ -1,0 +1,723 @@
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::connection::{ListConnection, connection, page_request};
+use super::error::{ServiceResultExt, UserError, into_payload};
+use super::id::{self, NodeType};
+use super::loaders::{OrganisationLoader, ToolLoader};
+use super::organisation::Organisation;
+use super::scalars::{
+    Audience, DeliveryFormat, DeliveryMode, Lang, ModerationAction, ReviewDecision, RevisionStatus,
+    Scope, ServiceCategory, ToolKind, ToolStatus, Visibility, from_domain, to_domain,
+};
+use super::viewer::User;
+use super::{actor, services};
+use crate::domain::tool::{
+    self as model, QualityDocumentation as Quality, ToolDraft, ToolFilter as Filter,
+};
+use crate::service::tools::{self as svc, VisibleTool};
+use crate::service::{self, ServiceError};
+
+const LIST: &str = "tools";
+const QUEUE: &str = "moderationQueue";
+const LOG: &str = "moderationLog";
+const HISTORY: &str = "revisions";
+
+/// A tool of the catalogue, as the caller may see it.
+#[derive(Clone)]
+pub struct Tool(pub VisibleTool);
+
+#[Object]
+impl Tool {
+    pub async fn id(&self) -> ID {
+        id::encode(NodeType::Tool, self.0.tool.id)
+    }
+
+    /// The caisse or partner organisation that shares the tool.
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        ctx.data_unchecked::<DataLoader<OrganisationLoader>>()
+            .load_one(self.0.tool.owner_id)
+            .await
+            .map_err(|e| async_graphql::ErrorExtensions::extend(e.as_ref()))?
+            .map(Organisation)
+            .ok_or_else(|| async_graphql::ErrorExtensions::extend(&ServiceError::NotFound))
+    }
+
+    async fn status(&self) -> ToolStatus {
+        self.0.tool.status.into()
+    }
+
+    /// The revision you are shown: the latest for the owner and moderators, the published
+    /// one for everyone else.
+    async fn current(&self) -> ToolRevision {
+        ToolRevision(self.0.revision.clone())
+    }
+
+    /// The title of the current revision, in `lang` or the first language it has.
+    async fn title(&self, lang: Option<Lang>) -> String {
+        text(&self.0.revision.content.titles(), lang)
+    }
+
+    async fn summary(&self, lang: Option<Lang>) -> String {
+        text(&self.0.revision.content.summaries(), lang)
+    }
+
+    async fn kind(&self) -> ToolKind {
+        self.0.revision.content.kind.into()
+    }
+
+    async fn categories(&self) -> Vec<ServiceCategory> {
+        from_domain(&self.0.revision.content.categories)
+    }
+
+    /// The newest revision, published or not: for the owner and moderators; null for others.
+    async fn latest(&self, ctx: &Context<'_>) -> Result<Option<ToolRevision>> {
+        Ok(svc::latest(services(ctx), &self.0)
+            .await
+            .gql()?
+            .map(ToolRevision))
+    }
+
+    /// The revision that is live, if any.
+    async fn published(&self, ctx: &Context<'_>) -> Result<Option<ToolRevision>> {
+        Ok(svc::published(services(ctx), &self.0)
+            .await
+            .gql()?
+            .map(ToolRevision))
+    }
+
+    /// The history, newest first: every revision for the owner and moderators, the published
+    /// ones for everyone else.
+    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    async fn revisions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<ListConnection<ToolRevision>> {
+        let svc_ctx = services(ctx);
+        let has_previous = after.is_some();
+        let page = page_request(HISTORY, first, after, svc_ctx.max_page_size)?;
+        let result = svc::history(svc_ctx, &self.0, &page).await.gql()?;
+        Ok(connection(
+            HISTORY,
+            result,
+            has_previous,
+            |r| r.number.to_string(),
+            ToolRevision,
+        ))
+    }
+
+    async fn revision(&self, ctx: &Context<'_>, number: i32) -> Result<Option<ToolRevision>> {
+        Ok(svc::revision(services(ctx), &self.0, number)
+            .await
+            .gql()?
+            .map(ToolRevision))
+    }
+
+    /// What changed from revision `from` to revision `to`, field by field.
+    async fn compare_revisions(
+        &self,
+        ctx: &Context<'_>,
+        from: i32,
+        to: i32,
+    ) -> Result<Vec<FieldChange>> {
+        Ok(svc::compare(services(ctx), &self.0, from, to)
+            .await
+            .gql()?
+            .into_iter()
+            .map(|c| FieldChange {
+                field: c.field,
+                before: c.before,
+                after: c.after,
+            })
+            .collect())
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.tool.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.tool.updated_at
+    }
+}
+
+fn text(t: &crate::domain::lang::LocalisedText, lang: Option<Lang>) -> String {
+    t.get(lang.map(Into::into))
+        .map(|(_, s)| s.to_owned())
+        .unwrap_or_default()
+}
+
+/// One field that differs between two revisions.
+#[derive(SimpleObject)]
+pub struct FieldChange {
+    /// e.g. `licence`, `quality.scientificBasis`, `translations.fr.title`.
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// One revision of a tool: its content as it was written, and where it stands.
+#[derive(Clone)]
+pub struct ToolRevision(pub model::Revision);
+
+#[Object]
+impl ToolRevision {
+    async fn number(&self) -> i32 {
+        self.0.number
+    }
+
+    async fn status(&self) -> RevisionStatus {
+        self.0.status.into()
+    }
+
+    /// Who wrote it; people are visible to signed-in callers only.
+    async fn author(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        Ok(
+            service::identity::user(services(ctx), actor(ctx), self.0.author_id)
+                .await
+                .gql()?
+                .map(User),
+        )
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.submitted_at
+    }
+
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+
+    async fn kind(&self) -> ToolKind {
+        self.0.content.kind.into()
+    }
+
+    async fn categories(&self) -> Vec<ServiceCategory> {
+        from_domain(&self.0.content.categories)
+    }
+
+    async fn languages(&self) -> Vec<Lang> {
+        from_domain(&self.0.content.languages())
+    }
+
+    async fn title(&self, lang: Option<Lang>) -> String {
+        text(&self.0.content.titles(), lang)
+    }
+
+    async fn summary(&self, lang: Option<Lang>) -> String {
+        text(&self.0.content.summaries(), lang)
+    }
+
+    /// Markdown.
+    async fn body(&self, lang: Option<Lang>) -> String {
+        text(&self.0.content.bodies(), lang)
+    }
+
+    async fn translations(&self) -> Vec<ToolTranslation> {
+        self.0
+            .content
+            .translations
+            .iter()
+            .map(|t| ToolTranslation {
+                lang: t.lang.into(),
+                title: t.title.clone(),
+                summary: t.summary.clone(),
+                body: t.body.clone(),
+            })
+            .collect()
+    }
+
+    async fn audiences(&self) -> Vec<Audience> {
+        from_domain(&self.0.content.audiences)
+    }
+
+    /// The sectors a tool addresses, when its audience names `SECTORS`.
+    async fn sectors(&self) -> &[String] {
+        &self.0.content.sectors
+    }
+
+    async fn delivery_modes(&self) -> Vec<DeliveryMode> {
+        from_domain(&self.0.content.delivery_modes)
+    }
+
+    async fn delivery_formats(&self) -> Vec<DeliveryFormat> {
+        from_domain(&self.0.content.delivery_formats)
+    }
+
+    async fn scopes(&self) -> Vec<Scope> {
+        from_domain(&self.0.content.scopes)
+    }
+
+    async fn duration(&self) -> Option<&str> {
+        self.0.content.duration.as_deref()
+    }
+
+    /// What the self-employed person pays.
+    async fn cost(&self) -> Cost {
+        Cost {
+            free: self.0.content.cost_eur.is_none(),
+            amount_eur: self.0.content.cost_eur.clone(),
+        }
+    }
+
+    async fn quality(&self) -> QualityDocumentation {
+        QualityDocumentation::from(&self.0.content.quality)
+    }
+
+    /// An SPDX identifier such as `CC-BY-4.0`, or `ON_REQUEST`.
+    async fn licence(&self) -> &str {
+        self.0.content.licence.as_str()
+    }
+
+    async fn contact(&self) -> Option<&str> {
+        self.0.content.contact.as_deref()
+    }
+
+    async fn tags(&self) -> &[String] {
+        &self.0.content.tags
+    }
+
+    async fn visibility(&self) -> Visibility {
+        self.0.content.visibility.into()
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ToolTranslation {
+    pub lang: Lang,
+    pub title: String,
+    pub summary: String,
+    /// Markdown.
+    pub body: String,
+}
+
+#[derive(SimpleObject)]
+pub struct Cost {
+    pub free: bool,
+    /// A decimal amount in euro, e.g. `25.00`; null when free.
+    pub amount_eur: Option<String>,
+}
+
+/// How the tool meets the quality criteria of the law, in the owner's words.
+#[derive(SimpleObject, InputObject, Default, Clone)]
+#[graphql(input_name = "QualityDocumentationInput")]
+pub struct QualityDocumentation {
+    pub demand_driven: Option<String>,
+    pub professional_and_private_context: Option<String>,
+    pub cooperation_partners: Option<String>,
+    pub accessibility: Option<String>,
+    pub scientific_basis: Option<String>,
+    pub references: Option<String>,
+    pub evaluation_results: Option<String>,
+}
+
+impl From<&Quality> for QualityDocumentation {
+    fn from(q: &Quality) -> Self {
+        Self {
+            demand_driven: q.demand_driven.clone(),
+            professional_and_private_context: q.professional_and_private_context.clone(),
+            cooperation_partners: q.cooperation_partners.clone(),
+            accessibility: q.accessibility.clone(),
+            scientific_basis: q.scientific_basis.clone(),
+            references: q.references.clone(),
+            evaluation_results: q.evaluation_results.clone(),
+        }
+    }
+}
+
+impl From<QualityDocumentation> for Quality {
+    fn from(q: QualityDocumentation) -> Self {
+        Self {
+            demand_driven: q.demand_driven,
+            professional_and_private_context: q.professional_and_private_context,
+            cooperation_partners: q.cooperation_partners,
+            accessibility: q.accessibility,
+            scientific_basis: q.scientific_basis,
+            references: q.references,
+            evaluation_results: q.evaluation_results,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct ToolTranslationInput {
+    pub lang: Lang,
+    /// At most 200 characters.
+    pub title: String,
+    /// At most 1000 characters.
+    pub summary: String,
+    /// Markdown, at most 100 KiB.
+    #[graphql(default)]
+    pub body: String,
+}
+
+/// Everything the owner writes about a tool. Each save is a new revision.
+#[derive(InputObject)]
+pub struct ToolContentInput {
+    pub kind: ToolKind,
+    /// At least one.
+    pub categories: Vec<ServiceCategory>,
+    /// At least one language.
+    pub translations: Vec<ToolTranslationInput>,
+    #[graphql(default)]
+    pub audiences: Vec<Audience>,
+    #[graphql(default)]
+    pub sectors: Vec<String>,
+    #[graphql(default)]
+    pub delivery_modes: Vec<DeliveryMode>,
+    #[graphql(default)]
+    pub delivery_formats: Vec<DeliveryFormat>,
+    #[graphql(default)]
+    pub scopes: Vec<Scope>,
+    pub duration: Option<String>,
+    /// What the self-employed person pays in euro, e.g. `25` or `12.50`; empty or 0 is free.
+    pub cost_eur: Option<String>,
+    #[graphql(default)]
+    pub quality: QualityDocumentation,
+    /// An SPDX identifier such as `CC-BY-4.0`, or `ON_REQUEST`.
+    pub licence: String,
+    pub contact: Option<String>,
+    /// At most 20.
+    #[graphql(default)]
+    pub tags: Vec<String>,
+    /// `NETWORK` unless said otherwise.
+    pub visibility: Option<Visibility>,
+}
+
+impl From<ToolContentInput> for ToolDraft {
+    fn from(c: ToolContentInput) -> Self {
+        ToolDraft {
+            kind: Some(c.kind.into()),
+            categories: to_domain(&c.categories),
+            translations: c
+                .translations
+                .into_iter()
+                .map(|t| model::Translation {
+                    lang: t.lang.into(),
+                    title: t.title,
+                    summary: t.summary,
+                    body: t.body,
+                })
+                .collect(),
+            audiences: to_domain(&c.audiences),
+            sectors: c.sectors,
+            delivery_modes: to_domain(&c.delivery_modes),
+            delivery_formats: to_domain(&c.delivery_formats),
+            scopes: to_domain(&c.scopes),
+            duration: c.duration,
+            cost_eur: c.cost_eur,
+            quality: c.quality.into(),
+            licence: c.licence,
+            contact: c.contact,
+            tags: c.tags,
+            visibility: c.visibility.map(Into::into),
+        }
+    }
+}
+
+/// Narrows a list of tools: values of one field are alternatives, fields combine.
+#[derive(InputObject, Default)]
+pub struct ToolFilter {
+    #[graphql(default)]
+    pub kinds: Vec<ToolKind>,
+    #[graphql(default)]
+    pub categories: Vec<ServiceCategory>,
+    #[graphql(default)]
+    pub languages: Vec<Lang>,
+    #[graphql(default)]
+    pub audiences: Vec<Audience>,
+    /// Organisation IDs.
+    #[graphql(default)]
+    pub owners: Vec<ID>,
+    #[graphql(default)]
+    pub statuses: Vec<ToolStatus>,
+}
+
+impl ToolFilter {
+    pub fn to_domain(&self) -> Result<Filter> {
+        Ok(Filter {
+            kinds: to_domain(&self.kinds),
+            categories: to_domain(&self.categories),
+            languages: to_domain(&self.languages),
+            audiences: to_domain(&self.audiences),
+            owners: self
+                .owners
+                .iter()
+                .map(|o| id::decode_as(NodeType::Organisation, o))
+                .collect::<Result<_>>()?,
+            statuses: to_domain(&self.statuses),
+        })
+    }
+}
+
+/// Lists the tools the caller may see; shared by `tools` and `Organisation.tools`.
+pub async fn list_tools(
+    ctx: &Context<'_>,
+    filter: Filter,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<ListConnection<Tool>> {
+    let svc_ctx = services(ctx);
+    let has_previous = after.is_some();
+    let page = page_request(LIST, first, after, svc_ctx.max_page_size)?;
+    let result = svc::list(svc_ctx, actor(ctx), &filter, &page).await.gql()?;
+    Ok(connection(
+        LIST,
+        result,
+        has_previous,
+        |v| v.tool.id.to_string(),
+        Tool,
+    ))
+}
+
+/// One decision of the moderation log.
+pub struct ModerationLogEntry(model::ModerationDecision);
+
+#[Object]
+impl ModerationLogEntry {
+    async fn tool(&self, ctx: &Context<'_>) -> Result<Option<Tool>> {
+        Ok(ctx
+            .data_unchecked::<DataLoader<ToolLoader>>()
+            .load_one(self.0.tool_id)
+            .await
+            .map_err(|e| async_graphql::ErrorExtensions::extend(e.as_ref()))?
+            .map(Tool))
+    }
+
+    /// The revision decided on.
+    async fn revision(&self) -> i32 {
+        self.0.revision
+    }
+
+    async fn action(&self) -> ModerationAction {
+        self.0.decision.into()
+    }
+
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+
+    /// The moderator; people are visible to signed-in callers only.
+    async fn moderator(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        Ok(
+            service::identity::user(services(ctx), actor(ctx), self.0.moderator_id)
+                .await
+                .gql()?
+                .map(User),
+        )
+    }
+
+    async fn decided_at(&self) -> DateTime<Utc> {
+        self.0.decided_at
+    }
+}
+
+#[derive(Default)]
+pub struct ToolQuery;
+
+#[Object]
+impl ToolQuery {
+    /// The tools you may see, newest first.
+    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    async fn tools(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ToolFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<ListConnection<Tool>> {
+        let filter = filter.unwrap_or_default().to_domain()?;
+        list_tools(ctx, filter, first, after).await
+    }
+
+    /// Tools waiting for a decision, oldest submission first. Moderators only.
+    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    async fn moderation_queue(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<ListConnection<Tool>> {
+        let svc_ctx = services(ctx);
+        let has_previous = after.is_some();
+        let page = page_request(QUEUE, first, after, svc_ctx.max_page_size)?;
+        let result = svc::moderation_queue(svc_ctx, actor(ctx), &page)
+            .await
+            .gql()?;
+        Ok(connection(
+            QUEUE,
+            result,
+            has_previous,
+            |v| svc::queue_cursor(&v.tool),
+            Tool,
+        ))
+    }
+
+    /// Every moderation decision on the tools you may see, newest first; one tool's with `toolId`.
+    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    async fn moderation_log(
+        &self,
+        ctx: &Context<'_>,
+        tool_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<ListConnection<ModerationLogEntry>> {
+        let svc_ctx = services(ctx);
+        let tool_id = tool_id
+            .map(|t| id::decode_as(NodeType::Tool, &t))
+            .transpose()?;
+        let has_previous = after.is_some();
+        let page = page_request(LOG, first, after, svc_ctx.max_page_size)?;
+        let result = svc::moderation_log(svc_ctx, actor(ctx), tool_id, &page)
+            .await
+            .gql()?;
+        Ok(connection(
+            LOG,
+            result,
+            has_previous,
+            |d| d.id.to_string(),
+            ModerationLogEntry,
+        ))
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateToolInput {
+    pub content: ToolContentInput,
+}
+
+#[derive(InputObject)]
+pub struct UpdateToolInput {
+    pub tool_id: ID,
+    /// The revision this edit is based on; an edit based on an older one is refused (`CONFLICT`).
+    pub base_revision: i32,
+    pub content: ToolContentInput,
+}
+
+#[derive(InputObject)]
+pub struct SubmitToolInput {
+    pub tool_id: ID,
+    /// The draft revision to review: the latest.
+    pub revision: i32,
+}
+
+#[derive(InputObject)]
+pub struct DecideOnToolInput {
+    pub tool_id: ID,
+    /// The revision in review.
+    pub revision: i32,
+    pub decision: ReviewDecision,
+    /// Required to request changes or reject.
+    pub reason: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct ArchiveToolInput {
+    pub tool_id: ID,
+}
+
+#[derive(InputObject)]
+pub struct WithdrawToolInput {
+    pub tool_id: ID,
+    pub reason: String,
+}
+
+/// The result of a change to a tool: the tool as it now stands, or what was wrong.
+#[derive(SimpleObject)]
+pub struct ToolPayload {
+    pub tool: Option<Tool>,
+    pub user_errors: Vec<UserError>,
+}
+
+fn payload(result: Result<VisibleTool, ServiceError>) -> Result<ToolPayload> {
+    let (tool, user_errors) = into_payload(result)?;
+    Ok(ToolPayload {
+        tool: tool.map(Tool),
+        user_errors,
+    })
+}
+
+fn tool_id(id: &ID) -> Result<i64> {
+    id::decode_as(NodeType::Tool, id)
+}
+
+#[derive(Default)]
+pub struct ToolMutation;
+
+#[Object]
+impl ToolMutation {
+    /// Starts a tool as a draft of your organisation. Staff and admins of caisses and partners.
+    async fn create_tool(&self, ctx: &Context<'_>, input: CreateToolInput) -> Result<ToolPayload> {
+        payload(svc::create(services(ctx), actor(ctx), input.content.into()).await)
+    }
+
+    /// Saves a new revision of your organisation's tool.
+    async fn update_tool(&self, ctx: &Context<'_>, input: UpdateToolInput) -> Result<ToolPayload> {
+        let id = tool_id(&input.tool_id)?;
+        payload(
+            svc::update(
+                services(ctx),
+                actor(ctx),
+                id,
+                input.base_revision,
+                input.content.into(),
+            )
+            .await,
+        )
+    }
+
+    /// Asks INASTI to review the latest draft.
+    async fn submit_tool(&self, ctx: &Context<'_>, input: SubmitToolInput) -> Result<ToolPayload> {
+        let id = tool_id(&input.tool_id)?;
+        payload(svc::submit(services(ctx), actor(ctx), id, input.revision).await)
+    }
+
+    /// Approves, sends back or rejects the revision in review. Moderators, never on their own
+    /// organisation's tools nor on revisions they wrote.
+    async fn decide_on_tool(
+        &self,
+        ctx: &Context<'_>,
+        input: DecideOnToolInput,
+    ) -> Result<ToolPayload> {
+        let id = tool_id(&input.tool_id)?;
+        let decision = input.decision.into();
+        payload(
+            svc::decide(
+                services(ctx),
+                actor(ctx),
+                id,
+                input.revision,
+                decision,
+                input.reason.as_deref(),
+            )
+            .await,
+        )
+    }
+
+    /// Retires your organisation's published tool; it stays readable, marked archived.
+    async fn archive_tool(
+        &self,
+        ctx: &Context<'_>,
+        input: ArchiveToolInput,
+    ) -> Result<ToolPayload> {
+        let id = tool_id(&input.tool_id)?;
+        payload(svc::archive(services(ctx), actor(ctx), id).await)
+    }
+
+    /// Pulls a published tool from publication, with a reason. Moderators.
+    async fn withdraw_tool(
+        &self,
+        ctx: &Context<'_>,
+        input: WithdrawToolInput,
+    ) -> Result<ToolPayload> {
+        let id = tool_id(&input.tool_id)?;
+        payload(svc::withdraw(services(ctx), actor(ctx), id, Some(&input.reason)).await)
+    }
+}

@@ -1,0 +1,610 @@
+//! The tool catalogue: create and edit tools, the review workflow, and every way of reading
+//! tools — each filtered through the one visibility scope of the policy.
+
+use serde_json::json;
+
+use crate::domain::identity::Actor;
+use crate::domain::policy::{Action, Resource, Shown, ToolScope};
+use crate::domain::tool::{
+    self as model, Decision, FieldChange, ModerationDecision, Revision, Tool, ToolDraft, ToolFilter,
+};
+use crate::domain::validation::{FieldError, FieldErrorCode};
+use crate::domain::workflow::{self, Transition, WorkflowError};
+use crate::service::{Context, Page, PageRequest, ServiceError, ServiceResult, authorise};
+use crate::store::{self, audit, begin_write};
+
+const SUBJECT: &str = "tool";
+pub const REASON_MAX_CHARS: usize = 2_000;
+
+/// A tool as one caller may see it: the tool and the revision they are shown.
+#[derive(Clone, Debug)]
+pub struct VisibleTool {
+    pub tool: Tool,
+    pub revision: Revision,
+    pub shown: Shown,
+}
+
+impl VisibleTool {
+    /// May this caller read the tool's unpublished revisions and full history?
+    pub fn sees_everything(&self) -> bool {
+        self.shown == Shown::Latest
+    }
+}
+
+fn workflow_error(e: WorkflowError) -> ServiceError {
+    match e {
+        WorkflowError::Stale { .. } => ServiceError::Conflict(e.to_string()),
+        WorkflowError::InvalidState(_) => {
+            FieldError::new(&["toolId"], FieldErrorCode::InvalidState, e.to_string()).into()
+        }
+        WorkflowError::KeptToOrganisation => {
+            FieldError::new(&["toolId"], FieldErrorCode::NotAllowed, e.to_string()).into()
+        }
+        WorkflowError::NoLongerPrivate => FieldError::new(
+            &["content", "visibility"],
+            FieldErrorCode::NotAllowed,
+            e.to_string(),
+        )
+        .into(),
+    }
+}
+
+/// Loads a tool the caller may see; one they may not see does not exist for them.
+async fn load_visible(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    id: i64,
+) -> ServiceResult<(Tool, Shown)> {
+    let tool = store::tools::find(&ctx.db, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let shown = ToolScope::of(actor)
+        .shown(&tool)
+        .ok_or(ServiceError::NotFound)?;
+    Ok((tool, shown))
+}
+
+fn shown_number(tool: &Tool, shown: Shown) -> i32 {
+    match shown {
+        Shown::Latest => tool.latest_revision,
+        Shown::Published => tool.published_revision.unwrap_or(tool.latest_revision),
+    }
+}
+
+async fn latest_revision(ctx: &Context, tool: &Tool) -> ServiceResult<Revision> {
+    store::tools::revision(&ctx.db, tool.id, tool.latest_revision)
+        .await?
+        .ok_or_else(|| {
+            ServiceError::Database(sea_orm::DbErr::RecordNotFound(format!(
+                "revision {} of tool {}",
+                tool.latest_revision, tool.id
+            )))
+        })
+}
+
+/// Applies a transition in the transaction: the tool's state (only if nobody changed it
+/// meanwhile), the revisions' statuses, the audit event and the outbox row.
+async fn apply(
+    txn: &sea_orm::DatabaseTransaction,
+    before: &Tool,
+    t: &Transition,
+    actor: &Actor,
+    action: &'static str,
+    details: serde_json::Value,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<()> {
+    if !store::tools::save_state(txn, before, &t.tool).await? {
+        return Err(ServiceError::Conflict(
+            "the tool was changed by someone else meanwhile; reload it".into(),
+        ));
+    }
+    if !t.revisions.is_empty() {
+        let keys: Vec<(i64, i32)> = t.revisions.iter().map(|(n, _)| (before.id, *n)).collect();
+        let revisions = store::tools::revisions(txn, &keys).await?;
+        for (number, status) in &t.revisions {
+            if let Some(r) = revisions.iter().find(|r| r.number == *number) {
+                store::tools::set_revision_status(txn, r, *status, now).await?;
+            }
+        }
+    }
+    audit::record(
+        txn,
+        audit::Change {
+            actor: Some(actor),
+            action,
+            subject_type: SUBJECT,
+            subject_id: before.id,
+            details,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// A unique (tool, number) that fired: someone else added the same revision first.
+fn revision_race(e: sea_orm::DbErr) -> ServiceError {
+    if store::is_unique_violation(&e) {
+        ServiceError::Conflict("the tool was changed by someone else meanwhile; reload it".into())
+    } else {
+        ServiceError::Database(e)
+    }
+}
+
+pub async fn create(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    draft: ToolDraft,
+) -> ServiceResult<VisibleTool> {
+    let actor = authorise(actor, Action::CreateTool, Resource::Catalogue)?;
+    let content = model::validate(draft)?;
+    let now = ctx.now();
+    let txn = begin_write(&ctx.db).await?;
+    let (tool, revision) =
+        store::tools::insert_tool(&txn, actor.organisation_id, actor.user_id, &content, now)
+            .await?;
+    audit::record(
+        &txn,
+        audit::Change {
+            actor: Some(actor),
+            action: "tool.created",
+            subject_type: SUBJECT,
+            subject_id: tool.id,
+            details: json!({ "revision": 1, "kind": content.kind.as_str() }),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(VisibleTool {
+        tool,
+        revision,
+        shown: Shown::Latest,
+    })
+}
+
+/// Every edit is a new revision, based on the one the editor saw.
+pub async fn update(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    id: i64,
+    base_revision: i32,
+    draft: ToolDraft,
+) -> ServiceResult<VisibleTool> {
+    let signed_in = authorise_signed_in(actor)?;
+    let (tool, _) = load_visible(ctx, Some(signed_in), id).await?;
+    let actor = authorise(actor, Action::EditTool, owned(&tool))?;
+    let content = model::validate(draft)?;
+    let now = ctx.now();
+    let t =
+        workflow::edit(&tool, base_revision, content.visibility, now).map_err(workflow_error)?;
+    let txn = begin_write(&ctx.db).await?;
+    let revision = store::tools::insert_revision(
+        &txn,
+        tool.id,
+        t.tool.latest_revision,
+        actor.user_id,
+        &content,
+        now,
+    )
+    .await
+    .map_err(revision_race)?;
+    apply(
+        &txn,
+        &tool,
+        &t,
+        actor,
+        "tool.edited",
+        json!({ "revision": revision.number, "basedOn": base_revision }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(VisibleTool {
+        tool: t.tool,
+        revision,
+        shown: Shown::Latest,
+    })
+}
+
+fn authorise_signed_in(actor: Option<&Actor>) -> ServiceResult<&Actor> {
+    actor.ok_or_else(|| ServiceError::Unauthenticated("sign in to do this".into()))
+}
+
+fn owned(tool: &Tool) -> Resource {
+    Resource::Tool {
+        owner_id: tool.owner_id,
+    }
+}
+
+fn revision_by(tool: &Tool, author_id: i64) -> Resource {
+    Resource::Revision {
+        owner_id: tool.owner_id,
+        author_id,
+    }
+}
+
+pub async fn submit(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    id: i64,
+    revision: i32,
+) -> ServiceResult<VisibleTool> {
+    let signed_in = authorise_signed_in(actor)?;
+    let (tool, _) = load_visible(ctx, Some(signed_in), id).await?;
+    let actor = authorise(actor, Action::EditTool, owned(&tool))?;
+    let now = ctx.now();
+    let t = workflow::submit(&tool, revision, now).map_err(workflow_error)?;
+    let txn = begin_write(&ctx.db).await?;
+    apply(
+        &txn,
+        &tool,
+        &t,
+        actor,
+        "tool.submitted",
+        json!({ "revision": revision }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    let revision = latest_revision(ctx, &t.tool).await?;
+    Ok(VisibleTool {
+        tool: t.tool,
+        revision,
+        shown: Shown::Latest,
+    })
+}
+
+fn required_reason(decision: Decision, reason: Option<&str>) -> ServiceResult<Option<String>> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_some_and(|r| r.chars().count() > REASON_MAX_CHARS) {
+        return Err(FieldError::new(
+            &["reason"],
+            FieldErrorCode::TooLong,
+            format!("must be at most {REASON_MAX_CHARS} characters"),
+        )
+        .into());
+    }
+    if decision != Decision::Approve && reason.is_none() {
+        return Err(FieldError::new(
+            &["reason"],
+            FieldErrorCode::Required,
+            "say why, for the owner and the log",
+        )
+        .into());
+    }
+    Ok(reason.map(str::to_owned))
+}
+
+/// A moderator approves, requests changes to, or rejects the revision in review.
+pub async fn decide(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    id: i64,
+    revision: i32,
+    decision: Decision,
+    reason: Option<&str>,
+) -> ServiceResult<VisibleTool> {
+    let signed_in = authorise_signed_in(actor)?;
+    let (tool, _) = load_visible(ctx, Some(signed_in), id).await?;
+    let reviewed = store::tools::revision(&ctx.db, tool.id, revision)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let actor = authorise(
+        actor,
+        Action::DecideOnTool,
+        revision_by(&tool, reviewed.author_id),
+    )?;
+    let reason = required_reason(decision, reason)?;
+    let now = ctx.now();
+    let t = workflow::decide(&tool, revision, decision, now).map_err(workflow_error)?;
+    let txn = begin_write(&ctx.db).await?;
+    store::tools::insert_decision(
+        &txn,
+        tool.id,
+        revision,
+        decision,
+        reason.as_deref(),
+        actor.user_id,
+        now,
+    )
+    .await?;
+    apply(
+        &txn,
+        &tool,
+        &t,
+        actor,
+        "tool.decided",
+        json!({ "revision": revision, "decision": decision.as_str() }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    let revision = latest_revision(ctx, &t.tool).await?;
+    Ok(VisibleTool {
+        tool: t.tool,
+        revision,
+        shown: Shown::Latest,
+    })
+}
+
+/// The owner retires a published tool.
+pub async fn archive(ctx: &Context, actor: Option<&Actor>, id: i64) -> ServiceResult<VisibleTool> {
+    let signed_in = authorise_signed_in(actor)?;
+    let (tool, _) = load_visible(ctx, Some(signed_in), id).await?;
+    let actor = authorise(actor, Action::EditTool, owned(&tool))?;
+    let now = ctx.now();
+    let t = workflow::archive(&tool, now).map_err(workflow_error)?;
+    let txn = begin_write(&ctx.db).await?;
+    apply(&txn, &tool, &t, actor, "tool.archived", json!({}), now).await?;
+    txn.commit().await?;
+    let revision = latest_revision(ctx, &t.tool).await?;
+    Ok(VisibleTool {
+        tool: t.tool,
+        revision,
+        shown: Shown::Latest,
+    })
+}
+
+/// A moderator pulls a published tool from publication, with a reason for the log.
+pub async fn withdraw(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    id: i64,
+    reason: Option<&str>,
+) -> ServiceResult<VisibleTool> {
+    let signed_in = authorise_signed_in(actor)?;
+    let (tool, _) = load_visible(ctx, Some(signed_in), id).await?;
+    let published = tool.published_revision.unwrap_or(tool.latest_revision);
+    let author = store::tools::revision(&ctx.db, tool.id, published)
+        .await?
+        .map_or(0, |r| r.author_id);
+    let actor = authorise(actor, Action::DecideOnTool, revision_by(&tool, author))?;
+    let reason = required_reason(Decision::Withdraw, reason)?;
+    let now = ctx.now();
+    let t = workflow::withdraw(&tool, now).map_err(workflow_error)?;
+    let txn = begin_write(&ctx.db).await?;
+    store::tools::insert_decision(
+        &txn,
+        tool.id,
+        published,
+        Decision::Withdraw,
+        reason.as_deref(),
+        actor.user_id,
+        now,
+    )
+    .await?;
+    apply(
+        &txn,
+        &tool,
+        &t,
+        actor,
+        "tool.withdrawn",
+        json!({ "revision": published }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    let revision = latest_revision(ctx, &t.tool).await?;
+    Ok(VisibleTool {
+        tool: t.tool,
+        revision,
+        shown: Shown::Latest,
+    })
+}
+
+pub async fn get(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    id: i64,
+) -> ServiceResult<Option<VisibleTool>> {
+    let Some(tool) = store::tools::find(&ctx.db, id).await? else {
+        return Ok(None);
+    };
+    let Some(shown) = ToolScope::of(actor).shown(&tool) else {
+        return Ok(None);
+    };
+    let number = shown_number(&tool, shown);
+    Ok(store::tools::revision(&ctx.db, tool.id, number)
+        .await?
+        .map(|revision| VisibleTool {
+            tool,
+            revision,
+            shown,
+        }))
+}
+
+/// Several tools by id, in the order asked; `None` where one is missing or not visible.
+pub async fn get_many(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    ids: &[i64],
+) -> ServiceResult<Vec<Option<VisibleTool>>> {
+    let scope = ToolScope::of(actor);
+    let tools = store::tools::find_many(&ctx.db, ids).await?;
+    let shown: Vec<(Tool, Shown)> = tools
+        .into_iter()
+        .filter_map(|t| scope.shown(&t).map(|s| (t, s)))
+        .collect();
+    let keys: Vec<(i64, i32)> = shown
+        .iter()
+        .map(|(t, s)| (t.id, shown_number(t, *s)))
+        .collect();
+    let mut revisions = store::tools::revisions(&ctx.db, &keys).await?;
+    let mut visible: Vec<VisibleTool> = shown
+        .into_iter()
+        .filter_map(|(tool, shown)| {
+            let number = shown_number(&tool, shown);
+            let at = revisions
+                .iter()
+                .position(|r| r.tool_id == tool.id && r.number == number)?;
+            Some(VisibleTool {
+                revision: revisions.swap_remove(at),
+                tool,
+                shown,
+            })
+        })
+        .collect();
+    Ok(ids
+        .iter()
+        .map(|id| {
+            visible
+                .iter()
+                .position(|v| v.tool.id == *id)
+                .map(|at| visible.swap_remove(at))
+        })
+        .collect())
+}
+
+/// The tools the caller may see, newest first.
+pub async fn list(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    filter: &ToolFilter,
+    page: &PageRequest,
+) -> ServiceResult<Page<VisibleTool>> {
+    let scope = ToolScope::of(actor);
+    let after = page.after_as::<i64>()?;
+    let rows =
+        store::tools::list_visible(&ctx.db, &scope, filter, after, page.first as u64 + 1).await?;
+    let total = store::tools::count_visible(&ctx.db, &scope, filter).await?;
+    let items = rows
+        .into_iter()
+        .filter_map(|(tool, revision)| {
+            scope.shown(&tool).map(|shown| VisibleTool {
+                tool,
+                revision,
+                shown,
+            })
+        })
+        .collect();
+    Ok(Page::from_overfetch(items, page.first, total))
+}
+
+/// The revisions of a tool the caller may read, newest first: all of them for the owner and
+/// moderators, the published ones for everyone else.
+pub async fn history(
+    ctx: &Context,
+    visible: &VisibleTool,
+    page: &PageRequest,
+) -> ServiceResult<Page<Revision>> {
+    let published_only = !visible.sees_everything();
+    let before = page.after_as::<i32>()?;
+    let rows = store::tools::history(
+        &ctx.db,
+        visible.tool.id,
+        published_only,
+        before,
+        page.first as u64 + 1,
+    )
+    .await?;
+    let total = store::tools::history_len(&ctx.db, visible.tool.id, published_only).await?;
+    Ok(Page::from_overfetch(rows, page.first, total))
+}
+
+pub async fn revision(
+    ctx: &Context,
+    visible: &VisibleTool,
+    number: i32,
+) -> ServiceResult<Option<Revision>> {
+    let revision = store::tools::revision(&ctx.db, visible.tool.id, number).await?;
+    Ok(revision.filter(|r| visible.sees_everything() || r.published_at.is_some()))
+}
+
+/// What changed between two revisions the caller may read.
+pub async fn compare(
+    ctx: &Context,
+    visible: &VisibleTool,
+    from: i32,
+    to: i32,
+) -> ServiceResult<Vec<FieldChange>> {
+    let a = revision(ctx, visible, from)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let b = revision(ctx, visible, to)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok(model::compare(&a.content, &b.content))
+}
+
+/// The latest revision, for the owner and moderators only.
+pub async fn latest(ctx: &Context, visible: &VisibleTool) -> ServiceResult<Option<Revision>> {
+    if !visible.sees_everything() {
+        return Ok(None);
+    }
+    if visible.revision.number == visible.tool.latest_revision {
+        return Ok(Some(visible.revision.clone()));
+    }
+    Ok(Some(latest_revision(ctx, &visible.tool).await?))
+}
+
+/// The live published revision, if the caller may read it.
+pub async fn published(ctx: &Context, visible: &VisibleTool) -> ServiceResult<Option<Revision>> {
+    let Some(number) = visible.tool.published_revision else {
+        return Ok(None);
+    };
+    if visible.revision.number == number {
+        return Ok(Some(visible.revision.clone()));
+    }
+    Ok(store::tools::revision(&ctx.db, visible.tool.id, number).await?)
+}
+
+/// Tools waiting for a decision, oldest first. Moderators only.
+pub async fn moderation_queue(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    page: &PageRequest,
+) -> ServiceResult<Page<VisibleTool>> {
+    authorise(actor, Action::ReadModerationQueue, Resource::Catalogue)?;
+    let after = page.after.as_deref().map(parse_queue_cursor).transpose()?;
+    let tools = store::tools::review_queue(&ctx.db, after, page.first as u64 + 1).await?;
+    let total = store::tools::review_queue_len(&ctx.db).await?;
+    let keys: Vec<(i64, i32)> = tools.iter().map(|t| (t.id, t.latest_revision)).collect();
+    let mut revisions = store::tools::revisions(&ctx.db, &keys).await?;
+    let items = tools
+        .into_iter()
+        .filter_map(|tool| {
+            let at = revisions.iter().position(|r| r.tool_id == tool.id)?;
+            Some(VisibleTool {
+                revision: revisions.swap_remove(at),
+                tool,
+                shown: Shown::Latest,
+            })
+        })
+        .collect();
+    Ok(Page::from_overfetch(items, page.first, total))
+}
+
+/// The queue's sort key of a tool: when it was submitted, then its id.
+pub fn queue_cursor(tool: &Tool) -> String {
+    format!(
+        "{}|{}",
+        tool.submitted_at
+            .map(|t| t.timestamp_micros())
+            .unwrap_or_default(),
+        tool.id
+    )
+}
+
+fn parse_queue_cursor(raw: &str) -> ServiceResult<(chrono::DateTime<chrono::Utc>, i64)> {
+    let bad = || ServiceError::BadInput("after is not a cursor of this list".into());
+    let (micros, id) = raw.split_once('|').ok_or_else(bad)?;
+    let micros: i64 = micros.parse().map_err(|_| bad())?;
+    let at = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
+    Ok((at, id.parse().map_err(|_| bad())?))
+}
+
+/// The moderation log of the tools the caller may see, newest first.
+pub async fn moderation_log(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    tool_id: Option<i64>,
+    page: &PageRequest,
+) -> ServiceResult<Page<ModerationDecision>> {
+    let scope = ToolScope::of(actor);
+    let after = page.after_as::<i64>()?;
+    let rows =
+        store::tools::decisions(&ctx.db, &scope, tool_id, after, page.first as u64 + 1).await?;
+    let total = store::tools::count_decisions(&ctx.db, &scope, tool_id).await?;
+    Ok(Page::from_overfetch(rows, page.first, total))
+}
