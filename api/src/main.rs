@@ -119,8 +119,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let app = App::build(config).await?;
             let loaded = demo::load(app.services()).await?;
             eprintln!(
-                "demo data loaded: {} organisations registered, {} already there",
-                loaded.registered, loaded.already_there
+                "demo data loaded: {} organisations registered, {} already there; {} tools added",
+                loaded.registered, loaded.already_there, loaded.tools
             );
             Ok(())
         }
@@ -139,8 +139,8 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
     if with_demo {
         let loaded = demo::load(app.services()).await?;
         eprintln!(
-            "demo data: {} organisations registered, {} already there",
-            loaded.registered, loaded.already_there
+            "demo data: {} organisations registered, {} already there; {} tools added",
+            loaded.registered, loaded.already_there, loaded.tools
         );
         if let Some(minter) = demo_minter {
             eprintln!(

@@ -115,12 +115,12 @@ fn demo_data_loads_once_however_often_it_is_asked() {
     );
     assert!(
         String::from_utf8_lossy(&first.stderr)
-            .contains("12 organisations registered, 0 already there")
+            .contains("12 organisations registered, 0 already there; 13 tools added")
     );
     let second = run(commons(dir.path()).arg("demo"));
     assert!(
         String::from_utf8_lossy(&second.stderr)
-            .contains("0 organisations registered, 12 already there")
+            .contains("0 organisations registered, 12 already there; 0 tools added")
     );
 }
 

@@ -615,3 +615,31 @@ pub async fn count_decisions(
 ) -> Result<u64, DbErr> {
     decisions_query(scope, tool_id).count(db).await
 }
+
+/// Whether the organisation has a tool with this title in any revision and language.
+pub async fn owner_has_title(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+    title: &str,
+) -> Result<bool, DbErr> {
+    let revision_ids: Vec<i64> = tool_translation::Entity::find()
+        .filter(tool_translation::Column::Title.eq(title))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.revision_id)
+        .collect();
+    if revision_ids.is_empty() {
+        return Ok(false);
+    }
+    let found = tool_revision::Entity::find()
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            tool_revision::Relation::Tool.def(),
+        )
+        .filter(tool_revision::Column::Id.is_in(revision_ids))
+        .filter(tool::Column::OwnerId.eq(owner_id))
+        .count(db)
+        .await?;
+    Ok(found > 0)
+}

@@ -1,6 +1,9 @@
 //! Demo data: the caisses of the sector, a few partner organisations and INASTI, with
-//! affiliate counts of a plausible size. Loading it twice changes nothing. The enterprise
-//! numbers and counts are illustrative, not the organisations' real figures.
+//! affiliate counts of a plausible size, and a dozen tools at every stage of review. Loading
+//! it twice changes nothing. The enterprise numbers and counts are illustrative, not the
+//! organisations' real figures.
+
+mod tools;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -181,6 +184,7 @@ fn enterprise_number(index: usize) -> String {
 pub struct Loaded {
     pub registered: usize,
     pub already_there: usize,
+    pub tools: usize,
 }
 
 /// Loads the demo organisations through the same services as the API, as a platform admin of
@@ -207,6 +211,7 @@ pub async fn load(ctx: &service::Context) -> Result<Loaded, ServiceError> {
     let mut loaded = Loaded {
         registered: 0,
         already_there: 0,
+        tools: 0,
     };
     for (index, demo) in ORGANISATIONS.iter().enumerate() {
         let organisation = match organisations::by_slug(ctx, demo.slug).await? {
@@ -238,6 +243,7 @@ pub async fn load(ctx: &service::Context) -> Result<Loaded, ServiceError> {
             }
         }
     }
+    loaded.tools = tools::load(ctx).await?;
     Ok(loaded)
 }
 
