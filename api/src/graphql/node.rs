@@ -59,6 +59,6 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
         (NodeType::Tool, n) => service::tools::get(svc, actor(ctx), n)
             .await
             .gql()?
-            .map(|t| Node::Tool(Tool(t))),
+            .map(|t| Node::Tool(Tool::new(t))),
     })
 }

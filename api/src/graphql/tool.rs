@@ -26,7 +26,13 @@ const HISTORY: &str = "revisions";
 
 /// A tool of the catalogue, as the caller may see it.
 #[derive(Clone)]
-pub struct Tool(pub VisibleTool);
+pub struct Tool(pub Box<VisibleTool>);
+
+impl Tool {
+    pub fn new(visible: VisibleTool) -> Self {
+        Self(Box::new(visible))
+    }
+}
 
 #[Object]
 impl Tool {
@@ -473,7 +479,7 @@ pub async fn list_tools(
         result,
         has_previous,
         |v| v.tool.id.to_string(),
-        Tool,
+        Tool::new,
     ))
 }
 
@@ -488,7 +494,7 @@ impl ModerationLogEntry {
             .load_one(self.0.tool_id)
             .await
             .map_err(|e| async_graphql::ErrorExtensions::extend(e.as_ref()))?
-            .map(Tool))
+            .map(Tool::new))
     }
 
     /// The revision decided on.
@@ -556,7 +562,7 @@ impl ToolQuery {
             result,
             has_previous,
             |v| svc::queue_cursor(&v.tool),
-            Tool,
+            Tool::new,
         ))
     }
 
@@ -639,7 +645,7 @@ pub struct ToolPayload {
 fn payload(result: Result<VisibleTool, ServiceError>) -> Result<ToolPayload> {
     let (tool, user_errors) = into_payload(result)?;
     Ok(ToolPayload {
-        tool: tool.map(Tool),
+        tool: tool.map(Tool::new),
         user_errors,
     })
 }
