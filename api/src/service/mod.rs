@@ -24,8 +24,10 @@ impl Context {
         Self { db, max_page_size }
     }
 
+    /// The time of a change, to the microsecond: what PostgreSQL keeps, so that a time read
+    /// back (in a cursor, say) equals the one written on both databases.
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        chrono::SubsecRound::trunc_subsecs(Utc::now(), 6)
     }
 }
 
