@@ -75,11 +75,19 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
 }
 
 impl TestApp {
-    /// Loads the demo organisations (the caisses, partners and INASTI).
+    /// Loads the demo data: the caisses, partners and INASTI, and their tools.
     pub async fn with_demo(self) -> Self {
         commons_api::demo::load(&self.services)
             .await
             .expect("demo data loads");
+        self
+    }
+
+    /// Loads the demo organisations only, for tests that count the tools they make.
+    pub async fn with_organisations(self) -> Self {
+        commons_api::demo::load_organisations(&self.services)
+            .await
+            .expect("demo organisations load");
         self
     }
 

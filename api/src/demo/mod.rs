@@ -187,9 +187,16 @@ pub struct Loaded {
     pub tools: usize,
 }
 
+/// Loads the demo organisations and tools.
+pub async fn load(ctx: &service::Context) -> Result<Loaded, ServiceError> {
+    let mut loaded = load_organisations(ctx).await?;
+    loaded.tools = tools::load(ctx).await?;
+    Ok(loaded)
+}
+
 /// Loads the demo organisations through the same services as the API, as a platform admin of
 /// INASTI, so that they get audit events and outbox rows like any other change.
-pub async fn load(ctx: &service::Context) -> Result<Loaded, ServiceError> {
+pub async fn load_organisations(ctx: &service::Context) -> Result<Loaded, ServiceError> {
     let inasti = store::organisations::find_by_slug(&ctx.db, "inasti")
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -243,7 +250,6 @@ pub async fn load(ctx: &service::Context) -> Result<Loaded, ServiceError> {
             }
         }
     }
-    loaded.tools = tools::load(ctx).await?;
     Ok(loaded)
 }
 
