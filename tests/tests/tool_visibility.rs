@@ -51,11 +51,10 @@ async fn catalogue() -> Catalogue {
 }
 
 /// Each caller and the titles they must see, the title being that of the revision shown.
-fn expectations() -> Vec<(
-    &'static str,
-    Option<(&'static str, &'static str)>,
-    Vec<&'static str>,
-)> {
+/// An organisation and a role; None is anonymous.
+type Caller = Option<(&'static str, &'static str)>;
+
+fn expectations() -> Vec<(&'static str, Caller, Vec<&'static str>)> {
     let outsiders = vec!["network", "pending v1", "public"];
     vec![
         ("anonymous", None, vec!["pending v1", "public"]),
