@@ -1,1 +1,58 @@
+//! The full-text index of Commons' tools, on tantivy. It knows documents and queries, nothing
+//! of the database or of GraphQL: the service hands it documents to index and requests to
+//! answer, and keeps it in step with the database through the outbox.
+//!
+//! Each tool is indexed as up to two documents: its **latest** revision, which only its owner
+//! and moderators may find, and its **published** revision, for everyone its visibility
+//! allows. A [`Scope`] says which of the two a caller reads, so each tool matches at most once.
 
+mod analysis;
+mod document;
+mod home;
+mod query;
+mod schema;
+mod search;
+
+pub use document::{LangText, ToolDocument, Variant};
+pub use home::{IndexHome, Opened};
+pub use search::{
+    Facets, Hit, Scope, SearchFilter, SearchRequest, SearchResults, Sort, Suggestion, ToolIndex,
+};
+
+/// The four languages of Commons, each with its own analyser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Lang {
+    Fr,
+    Nl,
+    De,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 4] = [Lang::Fr, Lang::Nl, Lang::De, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::Nl => "nl",
+            Lang::De => "de",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index directory: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("search index: {0}")]
+    Invalid(String),
+}
+
+pub type Result<T, E = IndexError> = std::result::Result<T, E>;

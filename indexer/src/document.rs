@@ -1,0 +1,100 @@
+use tantivy::TantivyDocument;
+use tantivy::schema::Facet;
+
+use crate::Lang;
+use crate::schema::Fields;
+
+/// Which revision of a tool a document holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    /// The newest revision, for the owner and moderators.
+    Latest,
+    /// The live published revision, for everyone its visibility allows.
+    Published,
+}
+
+impl Variant {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Variant::Latest => "latest",
+            Variant::Published => "published",
+        }
+    }
+}
+
+/// The title, summary and body of a revision in one language.
+#[derive(Clone, Debug)]
+pub struct LangText {
+    pub lang: Lang,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+}
+
+/// One revision of a tool, as the index holds it.
+#[derive(Clone, Debug)]
+pub struct ToolDocument {
+    pub tool_id: u64,
+    pub variant: Variant,
+    pub owner_id: u64,
+    pub owner_name: String,
+    pub kind: String,
+    pub categories: Vec<String>,
+    pub audiences: Vec<String>,
+    /// In the order the owner wrote them: the first is the tool's main language.
+    pub texts: Vec<LangText>,
+    pub tags: Vec<String>,
+    pub latest_visibility: String,
+    pub published_visibility: Option<String>,
+    pub lifecycle: String,
+    /// Seconds since the epoch.
+    pub updated_at: i64,
+    pub adoptions: u64,
+}
+
+pub fn facet(dimension: &str, value: &str) -> Facet {
+    Facet::from_path([dimension, value])
+}
+
+impl ToolDocument {
+    pub(crate) fn to_tantivy(&self, f: &Fields) -> TantivyDocument {
+        let mut d = TantivyDocument::default();
+        d.add_u64(f.tool_id, self.tool_id);
+        d.add_text(f.variant, self.variant.as_str());
+        if let Some(first) = self.texts.first() {
+            d.add_text(f.main_lang, first.lang.code());
+        }
+        d.add_u64(f.owner_id, self.owner_id);
+        d.add_text(f.owner_name, &self.owner_name);
+        d.add_text(f.latest_visibility, &self.latest_visibility);
+        if let Some(v) = &self.published_visibility {
+            d.add_text(f.published_visibility, v);
+        }
+        d.add_text(f.lifecycle, &self.lifecycle);
+        d.add_facet(f.facets, facet("kind", &self.kind));
+        d.add_facet(f.facets, facet("owner", &self.owner_id.to_string()));
+        for c in &self.categories {
+            d.add_facet(f.facets, facet("category", c));
+        }
+        for a in &self.audiences {
+            d.add_facet(f.facets, facet("audience", a));
+        }
+        for t in &self.texts {
+            d.add_facet(f.facets, facet("language", t.lang.code()));
+            let lf = f.lang(t.lang);
+            d.add_text(lf.title, &t.title);
+            d.add_text(lf.summary, &t.summary);
+            d.add_text(lf.body, &t.body);
+            d.add_text(f.title_folded, &t.title);
+            d.add_text(f.text_folded, &t.summary);
+            d.add_text(f.text_folded, &t.body);
+        }
+        for tag in &self.tags {
+            d.add_text(f.tags, tag);
+            d.add_text(f.text_folded, tag);
+        }
+        d.add_i64(f.updated_at, self.updated_at);
+        d.add_u64(f.adoptions, self.adoptions);
+        d
+    }
+}

@@ -1,0 +1,594 @@
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RegexQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
+    Term,
+};
+
+use crate::analysis;
+use crate::document::{ToolDocument, Variant, facet};
+use crate::query::{ParsedQuery, QueryBuilder, parse};
+use crate::schema::{self, Fields, SCHEMA_VERSION};
+use crate::{IndexError, Lang, Result};
+
+/// Who is searching, as the service's visibility policy describes them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub organisation_id: Option<u64>,
+    pub moderator: bool,
+    /// Visibilities of other organisations' published tools this caller may read.
+    pub published_visibilities: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchFilter {
+    pub kinds: Vec<String>,
+    pub categories: Vec<String>,
+    pub languages: Vec<Lang>,
+    pub audiences: Vec<String>,
+    pub owners: Vec<u64>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+    MostAdopted,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SearchRequest {
+    pub query: String,
+    pub filter: SearchFilter,
+    pub sort: Sort,
+    /// The language snippets are taken from when the tool has it.
+    pub lang: Option<Lang>,
+    pub offset: usize,
+    pub limit: usize,
+    pub scope: Scope,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub tool_id: u64,
+    pub score: f32,
+    /// The language of the snippets.
+    pub lang: Lang,
+    /// The title, matched words in `<b>`, HTML-escaped.
+    pub title_html: String,
+    /// A passage of the summary or body around the matched words, HTML-escaped.
+    pub text_html: String,
+}
+
+/// Counts per value of each facet; each facet's counts honour the other facets' filters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facets {
+    pub kinds: Vec<(String, u64)>,
+    pub categories: Vec<(String, u64)>,
+    pub languages: Vec<(String, u64)>,
+    pub audiences: Vec<(String, u64)>,
+    pub owners: Vec<(String, u64)>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SearchResults {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    pub tool_id: u64,
+    pub title: String,
+}
+
+/// One index generation: searches run on its reader while its one writer takes changes.
+pub struct ToolIndex {
+    index: Index,
+    fields: Fields,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter<TantivyDocument>>,
+    dir: PathBuf,
+}
+
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+const DIMENSIONS: [&str; 5] = ["kind", "category", "language", "audience", "owner"];
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Payload {
+    schema_version: u32,
+    cursor: i64,
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
+}
+
+impl ToolIndex {
+    fn with_index(index: Index, fields: Fields, dir: &Path) -> Result<Self> {
+        analysis::register(index.tokenizers());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let writer = index.writer(WRITER_MEMORY)?;
+        Ok(Self {
+            index,
+            fields,
+            reader,
+            writer: Mutex::new(writer),
+            dir: dir.to_owned(),
+        })
+    }
+
+    pub(crate) fn create_in(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, fields) = schema::build();
+        let index = Index::create_in_dir(dir, schema)?;
+        Self::with_index(index, fields, dir)
+    }
+
+    /// Opens an index made by this version of Commons; another version's is an error.
+    pub(crate) fn open_in(dir: &Path) -> Result<Self> {
+        let (schema, fields) = schema::build();
+        let index = Index::open_in_dir(dir)?;
+        if index.schema() != schema {
+            return Err(IndexError::Invalid(
+                "the index was built with another schema".into(),
+            ));
+        }
+        let opened = Self::with_index(index, fields, dir)?;
+        if let Some(payload) = opened.payload()?
+            && payload.schema_version != SCHEMA_VERSION
+        {
+            return Err(IndexError::Invalid(format!(
+                "the index is of schema version {}, this is {SCHEMA_VERSION}",
+                payload.schema_version
+            )));
+        }
+        Ok(opened)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn payload(&self) -> Result<Option<Payload>> {
+        let metas = self.index.load_metas()?;
+        match metas.payload {
+            None => Ok(None),
+            Some(p) => serde_json::from_str(&p)
+                .map(Some)
+                .map_err(|e| IndexError::Invalid(format!("unreadable commit payload: {e}"))),
+        }
+    }
+
+    /// The outbox position the index has applied everything up to; `None` for a new index.
+    pub fn cursor(&self) -> Result<Option<i64>> {
+        Ok(self.payload()?.map(|p| p.cursor))
+    }
+
+    fn writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter<TantivyDocument>>> {
+        self.writer
+            .lock()
+            .map_err(|_| IndexError::Invalid("the index writer was poisoned by a panic".into()))
+    }
+
+    /// Replaces every document of a tool by these (none deletes the tool). Takes effect at
+    /// the next [`commit`](Self::commit).
+    pub fn replace(&self, tool_id: u64, documents: &[ToolDocument]) -> Result<()> {
+        let writer = self.writer()?;
+        writer.delete_term(Term::from_field_u64(self.fields.tool_id, tool_id));
+        for d in documents {
+            writer.add_document(d.to_tantivy(&self.fields))?;
+        }
+        Ok(())
+    }
+
+    /// Commits what was staged together with the outbox position it reaches, so that index
+    /// and cursor move as one: after a crash the follower resumes from the committed cursor.
+    pub fn commit(&self, cursor: i64) -> Result<()> {
+        let mut writer = self.writer()?;
+        let mut prepared = writer.prepare_commit()?;
+        let payload = serde_json::to_string(&Payload {
+            schema_version: SCHEMA_VERSION,
+            cursor,
+        })
+        .map_err(|e| IndexError::Invalid(e.to_string()))?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Drops what was staged since the last commit.
+    pub fn rollback(&self) -> Result<()> {
+        self.writer()?.rollback()?;
+        Ok(())
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Size of the index files on disk, in bytes.
+    pub fn size_on_disk(&self) -> u64 {
+        fn walk(p: &Path) -> u64 {
+            std::fs::read_dir(p)
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .map(|e| match e.metadata() {
+                            Ok(m) if m.is_dir() => walk(&e.path()),
+                            Ok(m) => m.len(),
+                            Err(_) => 0,
+                        })
+                        .sum()
+                })
+                .unwrap_or(0)
+        }
+        walk(&self.dir)
+    }
+
+    /// Tools whose latest revision the scope reads: its own, and all but organisation-only
+    /// ones for moderators. Mirrors the service's policy.
+    fn shows_latest(&self, scope: &Scope) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let mut should: Vec<Box<dyn Query>> = Vec::new();
+        if let Some(org) = scope.organisation_id {
+            should.push(Box::new(TermQuery::new(
+                Term::from_field_u64(f.owner_id, org),
+                IndexRecordOption::Basic,
+            )));
+        }
+        if scope.moderator {
+            should.push(term_query(f.latest_visibility, "PUBLIC"));
+            should.push(term_query(f.latest_visibility, "NETWORK"));
+        }
+        (!should.is_empty()).then(|| any_of(should))
+    }
+
+    /// Each tool matches at most once: as its latest document for those who read it, as its
+    /// published document for everyone else its visibility allows.
+    fn scope_query(&self, scope: &Scope) -> Box<dyn Query> {
+        let f = &self.fields;
+        let allowed: Vec<Box<dyn Query>> = scope
+            .published_visibilities
+            .iter()
+            .map(|v| term_query(f.published_visibility, v))
+            .collect();
+        let mut published: Vec<(Occur, Box<dyn Query>)> = vec![
+            (
+                Occur::Must,
+                term_query(f.variant, Variant::Published.as_str()),
+            ),
+            (Occur::Must, any_of(allowed)),
+            (Occur::MustNot, term_query(f.lifecycle, "WITHDRAWN")),
+        ];
+        let Some(latest) = self.shows_latest(scope) else {
+            return Box::new(BooleanQuery::new(published));
+        };
+        published.push((Occur::MustNot, latest.box_clone()));
+        let latest = BooleanQuery::new(vec![
+            (Occur::Must, term_query(f.variant, Variant::Latest.as_str())),
+            (Occur::Must, latest),
+        ]);
+        any_of(vec![
+            Box::new(latest),
+            Box::new(BooleanQuery::new(published)),
+        ])
+    }
+
+    fn dimension_filter(&self, dimension: &str, filter: &SearchFilter) -> Option<Box<dyn Query>> {
+        let values: Vec<String> = match dimension {
+            "kind" => filter.kinds.clone(),
+            "category" => filter.categories.clone(),
+            "language" => filter
+                .languages
+                .iter()
+                .map(|l| l.code().to_owned())
+                .collect(),
+            "audience" => filter.audiences.clone(),
+            "owner" => filter.owners.iter().map(u64::to_string).collect(),
+            _ => Vec::new(),
+        };
+        (!values.is_empty()).then(|| {
+            any_of(
+                values
+                    .iter()
+                    .map(|v| -> Box<dyn Query> {
+                        Box::new(TermQuery::new(
+                            Term::from_facet(self.fields.facets, &facet(dimension, v)),
+                            IndexRecordOption::Basic,
+                        ))
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    fn builder(&self) -> Result<QueryBuilder<'_>> {
+        let mut analysers = Vec::new();
+        for lang in Lang::ALL {
+            analysers.push((
+                lang,
+                self.index
+                    .tokenizer_for_field(self.fields.lang(lang).title)?,
+            ));
+        }
+        Ok(QueryBuilder::new(&self.fields, analysers))
+    }
+
+    /// The whole query, leaving out one facet's filter when counting that facet.
+    fn compose(
+        &self,
+        text: &Option<Box<dyn Query>>,
+        exclusions: &[Box<dyn Query>],
+        req: &SearchRequest,
+        except: Option<&str>,
+    ) -> BooleanQuery {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (
+                Occur::Must,
+                text.as_ref()
+                    .map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |q| q.box_clone()),
+            ),
+            (Occur::Must, self.scope_query(&req.scope)),
+        ];
+        for d in DIMENSIONS.iter().filter(|d| Some(**d) != except) {
+            if let Some(q) = self.dimension_filter(d, &req.filter) {
+                clauses.push((Occur::Must, q));
+            }
+        }
+        clauses.extend(exclusions.iter().map(|q| (Occur::MustNot, q.box_clone())));
+        BooleanQuery::new(clauses)
+    }
+
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let parsed: ParsedQuery = parse(&req.query);
+        let mut qb = self.builder()?;
+        let text = qb.text_query(&parsed);
+        let exclusions = if text.is_none() {
+            qb.exclusions(&parsed)
+        } else {
+            Vec::new()
+        };
+        let query = self.compose(&text, &exclusions, &req, None);
+        let searcher = self.reader.searcher();
+
+        // Facets without a filter of their own count along with the main search; each facet
+        // that is filtered is counted by a search without its own filter.
+        let mut plain = FacetCollector::for_field("facets");
+        let filtered: Vec<&str> = DIMENSIONS
+            .iter()
+            .copied()
+            .filter(|d| self.dimension_filter(d, &req.filter).is_some())
+            .collect();
+        for d in DIMENSIONS.iter().filter(|d| !filtered.contains(d)) {
+            plain.add_facet(format!("/{d}").as_str());
+        }
+        let limit = req.limit.max(1);
+        let (hits, total, counts): (Vec<(f32, DocAddress)>, usize, FacetCounts) = match req.sort {
+            Sort::Relevance => {
+                let top = TopDocs::with_limit(limit).and_offset(req.offset);
+                searcher.search(&query, &(top, Count, plain))?
+            }
+            Sort::Newest => {
+                let top = TopDocs::with_limit(limit)
+                    .and_offset(req.offset)
+                    .order_by_fast_field::<i64>("updated_at", Order::Desc);
+                let (docs, total, counts) = searcher.search(&query, &(top, Count, plain))?;
+                (
+                    docs.into_iter().map(|(_, d)| (0.0, d)).collect(),
+                    total,
+                    counts,
+                )
+            }
+            Sort::MostAdopted => {
+                let top = TopDocs::with_limit(limit)
+                    .and_offset(req.offset)
+                    .order_by_fast_field::<u64>("adoptions", Order::Desc);
+                let (docs, total, counts) = searcher.search(&query, &(top, Count, plain))?;
+                (
+                    docs.into_iter().map(|(_, d)| (0.0, d)).collect(),
+                    total,
+                    counts,
+                )
+            }
+        };
+        let mut facets = Facets::default();
+        for d in DIMENSIONS.iter().filter(|d| !filtered.contains(d)) {
+            set_facet(&mut facets, d, &counts);
+        }
+        for d in filtered {
+            let mut collector = FacetCollector::for_field("facets");
+            collector.add_facet(format!("/{d}").as_str());
+            let counts =
+                searcher.search(&self.compose(&text, &exclusions, &req, Some(d)), &collector)?;
+            set_facet(&mut facets, d, &counts);
+        }
+        let hits = if req.limit == 0 {
+            Vec::new()
+        } else {
+            self.hits(&searcher, &query, hits, req.lang)?
+        };
+        Ok(SearchResults {
+            total,
+            hits,
+            facets,
+        })
+    }
+
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        found: Vec<(f32, DocAddress)>,
+        wanted: Option<Lang>,
+    ) -> Result<Vec<Hit>> {
+        let f = &self.fields;
+        let mut generators: HashMap<Field, SnippetGenerator> = HashMap::new();
+        let mut snippet = |field: Field, doc: &TantivyDocument, max: usize| -> Result<String> {
+            if !generators.contains_key(&field) {
+                let mut g = SnippetGenerator::create(searcher, query, field)?;
+                g.set_max_num_chars(max);
+                generators.insert(field, g);
+            }
+            Ok(generators
+                .get(&field)
+                .map(|g| g.snippet_from_doc(doc).to_html())
+                .unwrap_or_default())
+        };
+        let mut hits = Vec::with_capacity(found.len());
+        for (score, address) in found {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let Some(tool_id) = doc.get_first(f.tool_id).and_then(|v| v.as_u64()) else {
+                continue;
+            };
+            let text_of = |field: Field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+            };
+            let main = doc
+                .get_first(f.main_lang)
+                .and_then(|v| v.as_str())
+                .and_then(Lang::from_code)
+                .unwrap_or(Lang::Fr);
+            let lang = wanted
+                .filter(|l| text_of(f.lang(*l).title).is_some())
+                .unwrap_or(main);
+            let lf = f.lang(lang);
+            let mut title_html = snippet(lf.title, &doc, 300)?;
+            if title_html.is_empty() {
+                title_html = escape(&text_of(lf.title).unwrap_or_default());
+            }
+            let mut text_html = snippet(lf.body, &doc, 200)?;
+            if text_html.is_empty() {
+                text_html = snippet(lf.summary, &doc, 200)?;
+            }
+            if text_html.is_empty() {
+                text_html = escape(&truncate(&text_of(lf.summary).unwrap_or_default(), 200));
+            }
+            hits.push(Hit {
+                tool_id,
+                score,
+                lang,
+                title_html,
+                text_html,
+            });
+        }
+        Ok(hits)
+    }
+
+    /// Titles that start with what was typed so far, for search as you type.
+    pub fn suggest(
+        &self,
+        prefix: &str,
+        scope: &Scope,
+        lang: Option<Lang>,
+        limit: usize,
+    ) -> Result<Vec<Suggestion>> {
+        let mut qb = self.builder()?;
+        let words = qb.folded(prefix);
+        let Some((last, complete)) = words.split_last() else {
+            return Ok(Vec::new());
+        };
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = complete
+            .iter()
+            .map(|w| (Occur::Must, term_query(f.title_folded, w)))
+            .collect();
+        // Folded tokens are letters and digits only: nothing to escape in the pattern.
+        clauses.push((
+            Occur::Must,
+            Box::new(RegexQuery::from_pattern(
+                &format!("{last}.*"),
+                f.title_folded,
+            )?),
+        ));
+        clauses.push((Occur::Must, self.scope_query(scope)));
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit))?;
+        let mut out = Vec::with_capacity(top.len());
+        for (_, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let Some(tool_id) = doc.get_first(f.tool_id).and_then(|v| v.as_u64()) else {
+                continue;
+            };
+            let title_in = |l: Lang| {
+                doc.get_first(f.lang(l).title)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+            };
+            let main = doc
+                .get_first(f.main_lang)
+                .and_then(|v| v.as_str())
+                .and_then(Lang::from_code)
+                .unwrap_or(Lang::Fr);
+            let title = lang
+                .and_then(title_in)
+                .or_else(|| title_in(main))
+                .unwrap_or_default();
+            out.push(Suggestion { tool_id, title });
+        }
+        Ok(out)
+    }
+}
+
+fn set_facet(facets: &mut Facets, dimension: &str, counts: &FacetCounts) {
+    let mut values: Vec<(String, u64)> = counts
+        .get(format!("/{dimension}").as_str())
+        .map(|(facet, count)| {
+            (
+                facet
+                    .to_path()
+                    .last()
+                    .map(|s| (*s).to_owned())
+                    .unwrap_or_default(),
+                count,
+            )
+        })
+        .collect();
+    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    match dimension {
+        "kind" => facets.kinds = values,
+        "category" => facets.categories = values,
+        "language" => facets.languages = values,
+        "audience" => facets.audiences = values,
+        _ => facets.owners = values,
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let cut: String = s.chars().take(max).collect();
+    format!("{}…", cut.trim_end())
+}

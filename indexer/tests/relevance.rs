@@ -1,0 +1,401 @@
+//! Relevance in each language: accents, stemming, typos, phrases, exclusions, facets, filters
+//! and visibility, on a small index built here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use commons_indexer::{
+    IndexHome, Lang, LangText, Scope, SearchFilter, SearchRequest, Sort, ToolDocument, ToolIndex,
+    Variant,
+};
+
+fn doc(id: u64, lang: Lang, title: &str, body: &str) -> ToolDocument {
+    ToolDocument {
+        tool_id: id,
+        variant: Variant::Published,
+        owner_id: 10,
+        owner_name: "Acerta".into(),
+        kind: "WORKSHOP_FORMAT".into(),
+        categories: vec!["AWARENESS_PROMOTION".into()],
+        audiences: vec!["ALL_SELF_EMPLOYED".into()],
+        texts: vec![LangText {
+            lang,
+            title: title.into(),
+            summary: String::new(),
+            body: body.into(),
+        }],
+        tags: vec![],
+        latest_visibility: "PUBLIC".into(),
+        published_visibility: Some("PUBLIC".into()),
+        lifecycle: "ACTIVE".into(),
+        updated_at: id as i64,
+        adoptions: 0,
+    }
+}
+
+fn corpus() -> Vec<ToolDocument> {
+    vec![
+        doc(
+            1,
+            Lang::Fr,
+            "Prévenir l'épuisement professionnel",
+            "Un atelier pour les indépendants qui se sentent épuisés.",
+        ),
+        doc(
+            2,
+            Lang::Fr,
+            "Gestion du stress",
+            "Des exercices de respiration contre le stress au travail.",
+        ),
+        doc(
+            3,
+            Lang::Nl,
+            "Lotgenotengroepen voor ondernemers",
+            "Ondernemers delen hun ervaringen met stress en eenzaamheid.",
+        ),
+        doc(
+            4,
+            Lang::Nl,
+            "Burn-out voorkomen",
+            "Een workshop over het herkennen van signalen van uitputting.",
+        ),
+        doc(
+            5,
+            Lang::De,
+            "Stressbewältigung für Selbständige",
+            "Übungen gegen Müdigkeit und Überlastung im Betrieb.",
+        ),
+        doc(
+            6,
+            Lang::De,
+            "Selbsthilfegruppen",
+            "Selbständige treffen sich monatlich in kleinen Gruppen.",
+        ),
+        doc(
+            7,
+            Lang::En,
+            "Preventing burn-out",
+            "A workshop on recognising exhaustion and taking breaks.",
+        ),
+        doc(
+            8,
+            Lang::En,
+            "Peer groups for entrepreneurs",
+            "Entrepreneurs meeting every month to share experiences.",
+        ),
+    ]
+}
+
+fn index_of(docs: &[ToolDocument]) -> (tempfile::TempDir, ToolIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    let index = IndexHome::new(dir.path()).open().unwrap().index;
+    for d in docs {
+        index.replace(d.tool_id, std::slice::from_ref(d)).unwrap();
+    }
+    index.commit(docs.len() as i64).unwrap();
+    (dir, index)
+}
+
+fn public() -> Scope {
+    Scope {
+        organisation_id: None,
+        moderator: false,
+        published_visibilities: vec!["PUBLIC".into()],
+    }
+}
+
+fn ids(index: &ToolIndex, query: &str) -> Vec<u64> {
+    let req = SearchRequest {
+        query: query.into(),
+        limit: 20,
+        scope: public(),
+        ..Default::default()
+    };
+    index
+        .search(&req)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.tool_id)
+        .collect()
+}
+
+#[test]
+fn accents_are_optional_in_every_language() {
+    let (_d, index) = index_of(&corpus());
+    assert_eq!(ids(&index, "epuisement"), [1]);
+    assert_eq!(ids(&index, "EPUISEMENT"), [1]);
+    assert_eq!(ids(&index, "stressbewaltigung"), [5]);
+    assert_eq!(ids(&index, "mudigkeit"), [5]);
+    assert_eq!(ids(&index, "uberlastung"), [5]);
+}
+
+#[test]
+fn plurals_and_conjugations_meet_their_stem() {
+    let (_d, index) = index_of(&corpus());
+    assert_eq!(ids(&index, "indépendant"), [1], "fr singular finds plural");
+    assert_eq!(ids(&index, "épuisé"), [1], "fr participle");
+    assert_eq!(ids(&index, "ondernemer"), [3], "nl singular finds plural");
+    assert_eq!(ids(&index, "gruppe"), [6], "de singular finds plural");
+    assert_eq!(ids(&index, "entrepreneur"), [8], "en singular finds plural");
+    assert_eq!(ids(&index, "recognised"), [7], "en conjugation");
+}
+
+#[test]
+fn typos_are_forgiven_by_length_and_exact_matches_rank_first() {
+    let (_d, index) = index_of(&corpus());
+    assert_eq!(ids(&index, "epuisemnt"), [1], "one edit in a 9-letter word");
+    assert_eq!(
+        ids(&index, "epuisemmnt"),
+        [1],
+        "two edits in a 10-letter word"
+    );
+    assert_eq!(ids(&index, "lotgenotengroepn"), [3]);
+    assert!(
+        ids(&index, "strs").is_empty(),
+        "no edit allowed under 5 letters"
+    );
+    let mut workshops = ids(&index, "workshp");
+    workshops.sort();
+    assert_eq!(workshops, [4, 7], "one edit in a 7-letter word");
+    // An exact match outranks one that needs an edit.
+    let both = {
+        let mut docs = corpus();
+        docs.push(doc(9, Lang::En, "Exhausted", "exhaustion"));
+        docs.push(doc(10, Lang::En, "Exhaustiom", "a typo in the title"));
+        index_of(&docs)
+    };
+    assert_eq!(ids(&both.1, "exhaustion").first(), Some(&9));
+}
+
+#[test]
+fn phrases_match_words_in_order() {
+    let (_d, index) = index_of(&corpus());
+    assert_eq!(ids(&index, "\"burn-out voorkomen\""), [4]);
+    assert!(ids(&index, "\"voorkomen burn-out\"").is_empty());
+    assert_eq!(ids(&index, "\"share experiences\""), [8]);
+}
+
+#[test]
+fn excluded_words_remove_results() {
+    let (_d, index) = index_of(&corpus());
+    let mut with = ids(&index, "stress");
+    with.sort();
+    assert_eq!(with, [2, 3]);
+    assert_eq!(ids(&index, "stress -respiration"), [3]);
+    assert_eq!(ids(&index, "stress -\"exercices de respiration\""), [3]);
+}
+
+#[test]
+fn an_empty_query_browses_with_filters_and_facets_honour_the_other_filters() {
+    let (_d, index) = index_of(&corpus());
+    let req = |filter: SearchFilter| SearchRequest {
+        query: String::new(),
+        filter,
+        limit: 20,
+        scope: public(),
+        sort: Sort::Newest,
+        ..Default::default()
+    };
+    let all = index.search(&req(SearchFilter::default())).unwrap();
+    assert_eq!(all.total, 8);
+    assert_eq!(all.hits[0].tool_id, 8, "newest first");
+    let french = index
+        .search(&req(SearchFilter {
+            languages: vec![Lang::Fr],
+            ..Default::default()
+        }))
+        .unwrap();
+    assert_eq!(french.total, 2);
+    // The language facet still counts every language, so the person can switch.
+    let langs: Vec<(String, u64)> = french.facets.languages.clone();
+    assert_eq!(langs.len(), 4, "{langs:?}");
+    assert!(langs.contains(&("nl".into(), 2)));
+    // Other facets count within French.
+    assert_eq!(french.facets.kinds, vec![("WORKSHOP_FORMAT".into(), 2)]);
+}
+
+#[test]
+fn snippets_show_the_matched_words() {
+    let (_d, index) = index_of(&corpus());
+    let req = SearchRequest {
+        query: "respiration".into(),
+        limit: 5,
+        scope: public(),
+        ..Default::default()
+    };
+    let hit = &index.search(&req).unwrap().hits[0];
+    assert!(
+        hit.text_html.contains("<b>respiration</b>"),
+        "{}",
+        hit.text_html
+    );
+    assert_eq!(hit.title_html, "Gestion du stress");
+}
+
+fn variant(
+    id: u64,
+    owner: u64,
+    variant: Variant,
+    latest: &str,
+    published: Option<&str>,
+    title: &str,
+) -> ToolDocument {
+    let mut d = doc(id, Lang::Fr, title, "");
+    d.owner_id = owner;
+    d.variant = variant;
+    d.latest_visibility = latest.into();
+    d.published_visibility = published.map(Into::into);
+    d
+}
+
+#[test]
+fn each_caller_finds_each_tool_once_as_they_may_see_it() {
+    let docs = vec![
+        // a public tool with a newer draft
+        variant(
+            1,
+            10,
+            Variant::Published,
+            "PUBLIC",
+            Some("PUBLIC"),
+            "ancien titre",
+        ),
+        variant(
+            1,
+            10,
+            Variant::Latest,
+            "PUBLIC",
+            Some("PUBLIC"),
+            "nouveau titre",
+        ),
+        // a network tool
+        variant(
+            2,
+            10,
+            Variant::Published,
+            "NETWORK",
+            Some("NETWORK"),
+            "titre réseau",
+        ),
+        variant(
+            2,
+            10,
+            Variant::Latest,
+            "NETWORK",
+            Some("NETWORK"),
+            "titre réseau",
+        ),
+        // a draft kept to its organisation
+        variant(
+            3,
+            10,
+            Variant::Latest,
+            "ORGANISATION",
+            None,
+            "titre interne",
+        ),
+        // a draft of another organisation
+        variant(4, 20, Variant::Latest, "PUBLIC", None, "titre brouillon"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let index = IndexHome::new(dir.path()).open().unwrap().index;
+    for id in 1..=4u64 {
+        let of: Vec<ToolDocument> = docs.iter().filter(|d| d.tool_id == id).cloned().collect();
+        index.replace(id, &of).unwrap();
+    }
+    index.commit(1).unwrap();
+    let seen = |scope: Scope| -> Vec<String> {
+        let req = SearchRequest {
+            query: "titre".into(),
+            limit: 20,
+            scope,
+            sort: Sort::Newest,
+            ..Default::default()
+        };
+        let mut titles: Vec<String> = index
+            .search(&req)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.title_html.replace("<b>", "").replace("</b>", ""))
+            .collect();
+        titles.sort();
+        titles
+    };
+    let network = vec!["PUBLIC".to_owned(), "NETWORK".to_owned()];
+    assert_eq!(seen(public()), ["ancien titre"]);
+    assert_eq!(
+        seen(Scope {
+            organisation_id: Some(30),
+            moderator: false,
+            published_visibilities: network.clone()
+        }),
+        ["ancien titre", "titre réseau"]
+    );
+    assert_eq!(
+        seen(Scope {
+            organisation_id: Some(10),
+            moderator: false,
+            published_visibilities: network.clone()
+        }),
+        ["nouveau titre", "titre interne", "titre réseau"]
+    );
+    assert_eq!(
+        seen(Scope {
+            organisation_id: Some(1),
+            moderator: true,
+            published_visibilities: network
+        }),
+        ["nouveau titre", "titre brouillon", "titre réseau"]
+    );
+}
+
+#[test]
+fn suggestions_complete_the_last_word_of_titles() {
+    let (_d, index) = index_of(&corpus());
+    let titles: Vec<String> = index
+        .suggest("lotgeno", &public(), None, 10)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.title)
+        .collect();
+    assert_eq!(titles, ["Lotgenotengroepen voor ondernemers"]);
+    let titles: Vec<String> = index
+        .suggest("preventing bu", &public(), None, 10)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.title)
+        .collect();
+    assert_eq!(titles, ["Preventing burn-out"]);
+    assert!(index.suggest("", &public(), None, 10).unwrap().is_empty());
+}
+
+#[test]
+fn the_cursor_travels_with_the_commit_and_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = IndexHome::new(dir.path());
+    let opened = home.open().unwrap();
+    assert!(opened.rebuilt_because.is_some(), "a new index says why");
+    assert_eq!(opened.index.cursor().unwrap(), None);
+    opened.index.replace(1, &corpus()[..1]).unwrap();
+    opened.index.commit(42).unwrap();
+    drop(opened);
+    let reopened = home.open().unwrap();
+    assert!(reopened.rebuilt_because.is_none());
+    assert_eq!(reopened.index.cursor().unwrap(), Some(42));
+    assert_eq!(reopened.index.num_docs(), 1);
+}
+
+#[test]
+fn an_unreadable_index_is_replaced_by_a_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = IndexHome::new(dir.path());
+    let opened = home.open().unwrap();
+    opened.index.replace(1, &corpus()[..1]).unwrap();
+    opened.index.commit(7).unwrap();
+    let active = home.active().unwrap();
+    drop(opened);
+    std::fs::write(active.join("meta.json"), b"{ not json").unwrap();
+    let reopened = home.open().unwrap();
+    assert!(reopened.rebuilt_because.is_some());
+    assert_eq!(reopened.index.cursor().unwrap(), None);
+}
