@@ -371,7 +371,7 @@ impl ToolIndex {
         } else {
             Vec::new()
         };
-        let query = self.compose(&text, &exclusions, &req, None);
+        let query = self.compose(&text, &exclusions, req, None);
         let searcher = self.reader.searcher();
 
         // Facets without a filter of their own count along with the main search; each facet
@@ -422,7 +422,7 @@ impl ToolIndex {
             let mut collector = FacetCollector::for_field("facets");
             collector.add_facet(format!("/{d}").as_str());
             let counts =
-                searcher.search(&self.compose(&text, &exclusions, &req, Some(d)), &collector)?;
+                searcher.search(&self.compose(&text, &exclusions, req, Some(d)), &collector)?;
             set_facet(&mut facets, d, &counts);
         }
         let hits = if req.limit == 0 {
@@ -447,15 +447,15 @@ impl ToolIndex {
         let f = &self.fields;
         let mut generators: HashMap<Field, SnippetGenerator> = HashMap::new();
         let mut snippet = |field: Field, doc: &TantivyDocument, max: usize| -> Result<String> {
-            if !generators.contains_key(&field) {
-                let mut g = SnippetGenerator::create(searcher, query, field)?;
-                g.set_max_num_chars(max);
-                generators.insert(field, g);
-            }
-            Ok(generators
-                .get(&field)
-                .map(|g| g.snippet_from_doc(doc).to_html())
-                .unwrap_or_default())
+            let generator = match generators.entry(field) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let mut g = SnippetGenerator::create(searcher, query, field)?;
+                    g.set_max_num_chars(max);
+                    e.insert(g)
+                }
+            };
+            Ok(generator.snippet_from_doc(doc).to_html())
         };
         let mut hits = Vec::with_capacity(found.len());
         for (score, address) in found {
