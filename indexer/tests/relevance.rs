@@ -249,7 +249,7 @@ fn variant(
 
 #[test]
 fn each_caller_finds_each_tool_once_as_they_may_see_it() {
-    let docs = vec![
+    let docs = [
         // a public tool with a newer draft
         variant(
             1,
