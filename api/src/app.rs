@@ -1,8 +1,10 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::Verifier;
@@ -10,6 +12,7 @@ use crate::config::Config;
 use crate::graphql;
 use crate::http::{self, AppState};
 use crate::service;
+use crate::service::indexing::{FollowerSettings, SearchIndex};
 use crate::store;
 
 /// A built service: database migrated, keys loaded, socket bound. `run` serves until the
@@ -18,6 +21,7 @@ pub struct App {
     listener: TcpListener,
     router: axum::Router,
     services: service::Context,
+    follower: FollowerSettings,
 }
 
 impl App {
@@ -36,7 +40,10 @@ impl App {
             .context("cannot migrate the database")?;
         let verifier = Verifier::from_config(&config.auth, &config.data_dir)
             .context("cannot load the token verification keys")?;
-        let services = service::Context::new(db, config.limits.page_size);
+        let index = SearchIndex::open(config.index_dir(), db.clone(), Arc::new(Notify::new()))
+            .await
+            .context("cannot open the search index")?;
+        let services = service::Context::new(db, config.limits.page_size, Arc::new(index));
         let schema = graphql::build_schema(services.clone(), &config.limits);
         let router = http::router(AppState {
             schema,
@@ -47,10 +54,15 @@ impl App {
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;
+        let follower = FollowerSettings {
+            poll_interval: Duration::from_millis(config.index.poll_interval_ms),
+            commit_interval: Duration::from_millis(config.index.commit_interval_ms),
+        };
         Ok(Self {
             listener,
             router,
             services,
+            follower,
         })
     }
 
@@ -64,11 +76,19 @@ impl App {
 
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let addr = self.local_addr()?;
+        let follower_stop = CancellationToken::new();
+        let follower = tokio::spawn(self.services.index.clone().follow(self.follower, follower_stop.clone()));
         tracing::info!(%addr, "serving");
-        axum::serve(self.listener, self.router)
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown.cancelled_owned())
             .await
-            .context("the server failed")?;
+            .context("the server failed");
+        // The follower stops after the last request, committing what it staged.
+        follower_stop.cancel();
+        if let Err(e) = follower.await {
+            tracing::error!(error = %e, "the search index follower ended badly");
+        }
+        served?;
         tracing::info!("stopped");
         self.services
             .db

@@ -28,6 +28,7 @@ pub struct Config {
     pub log_format: LogFormat,
     pub auth: AuthConfig,
     pub limits: Limits,
+    pub index: IndexConfig,
 }
 
 impl Default for Config {
@@ -41,6 +42,7 @@ impl Default for Config {
             log_format: LogFormat::Text,
             auth: AuthConfig::default(),
             limits: Limits::default(),
+            index: IndexConfig::default(),
         }
     }
 }
@@ -125,6 +127,24 @@ impl Default for Limits {
             batch_size: 10,
             request_timeout_ms: 10_000,
         }
+    }
+}
+
+/// The search index: where it lives and how it follows the database.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct IndexConfig {
+    /// Where the index generations live; by default `index` in the data directory.
+    pub dir: Option<PathBuf>,
+    /// Changes from other replicas are noticed at the latest after this long.
+    pub poll_interval_ms: u64,
+    /// Changes are committed to the index at most this often; 0 commits each batch at once.
+    pub commit_interval_ms: u64,
+}
+
+impl Default for IndexConfig {
+    fn default() -> Self {
+        Self { dir: None, poll_interval_ms: 500, commit_interval_ms: 0 }
     }
 }
 
@@ -223,6 +243,10 @@ impl Config {
 
     pub fn is_sqlite(&self) -> bool {
         self.database_url().starts_with("sqlite:")
+    }
+
+    pub fn index_dir(&self) -> PathBuf {
+        self.index.dir.clone().unwrap_or_else(|| self.data_dir.join("index"))
     }
 
     /// The address a person opens in a browser.

@@ -56,7 +56,7 @@ impl ErrorCode {
             ServiceError::NotFound => ErrorCode::NotFound,
             ServiceError::Conflict(_) => ErrorCode::Conflict,
             ServiceError::Invalid(_) | ServiceError::BadInput(_) => ErrorCode::BadUserInput,
-            ServiceError::Database(_) => ErrorCode::Internal,
+            ServiceError::Database(_) | ServiceError::Index(_) => ErrorCode::Internal,
         }
     }
 }
@@ -67,6 +67,10 @@ pub fn client_message(e: &ServiceError) -> String {
     match e {
         ServiceError::Database(cause) => {
             tracing::error!(error = %cause, "database error");
+            "internal error".to_owned()
+        }
+        ServiceError::Index(cause) => {
+            tracing::error!(error = %cause, "search index error");
             "internal error".to_owned()
         }
         ServiceError::Invalid(errors) => errors

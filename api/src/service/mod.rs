@@ -2,6 +2,8 @@
 //! that writes the rows, an audit event and an outbox row, and returns plain domain values.
 
 pub mod identity;
+pub mod indexing;
+pub mod search;
 pub mod organisations;
 pub mod tools;
 
@@ -12,16 +14,24 @@ use crate::domain::policy::{self, Action, Resource};
 use crate::domain::validation::FieldError;
 use crate::store::Database;
 
-/// What every use case needs: the database and the limits of the service.
+/// What every use case needs: the database, the search index and the limits of the service.
 #[derive(Clone)]
 pub struct Context {
     pub db: Database,
     pub max_page_size: usize,
+    pub index: std::sync::Arc<indexing::SearchIndex>,
 }
 
 impl Context {
-    pub fn new(db: Database, max_page_size: usize) -> Self {
-        Self { db, max_page_size }
+    pub fn new(db: Database, max_page_size: usize, index: std::sync::Arc<indexing::SearchIndex>) -> Self {
+        Self { db, max_page_size, index }
+    }
+
+    /// Commits a change and wakes the index follower: the change is searchable shortly after.
+    pub async fn commit(&self, txn: sea_orm::DatabaseTransaction) -> ServiceResult<()> {
+        txn.commit().await?;
+        self.index.changes().notify_one();
+        Ok(())
     }
 
     /// The time of a change, to the microsecond: what PostgreSQL keeps, so that a time read
@@ -49,6 +59,8 @@ pub enum ServiceError {
     BadInput(String),
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
+    #[error("search index error: {0}")]
+    Index(String),
 }
 
 impl From<FieldError> for ServiceError {

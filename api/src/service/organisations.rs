@@ -146,7 +146,7 @@ pub async fn register(
         now,
     )
     .await?;
-    txn.commit().await?;
+    ctx.commit(txn).await?;
     tracing::info!(organisation = %created.slug, "organisation registered");
     Ok(created)
 }
@@ -229,7 +229,7 @@ pub async fn update_profile(
         now,
     )
     .await?;
-    txn.commit().await?;
+    ctx.commit(txn).await?;
     Ok(updated)
 }
 
@@ -273,7 +273,7 @@ pub async fn set_affiliate_count(
         now,
     )
     .await?;
-    txn.commit().await?;
+    ctx.commit(txn).await?;
     Ok((organisation, record))
 }
 

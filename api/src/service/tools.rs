@@ -155,7 +155,7 @@ pub async fn create(
         now,
     )
     .await?;
-    txn.commit().await?;
+    ctx.commit(txn).await?;
     Ok(VisibleTool {
         tool,
         revision,
@@ -199,7 +199,7 @@ pub async fn update(
         now,
     )
     .await?;
-    txn.commit().await?;
+    ctx.commit(txn).await?;
     Ok(VisibleTool {
         tool: t.tool,
         revision,
@@ -246,7 +246,7 @@ pub async fn submit(
         now,
     )
     .await?;
-    txn.commit().await?;
+    ctx.commit(txn).await?;
     let revision = latest_revision(ctx, &t.tool).await?;
     Ok(VisibleTool {
         tool: t.tool,
@@ -319,7 +319,7 @@ pub async fn decide(
         now,
     )
     .await?;
-    txn.commit().await?;
+    ctx.commit(txn).await?;
     let revision = latest_revision(ctx, &t.tool).await?;
     Ok(VisibleTool {
         tool: t.tool,
@@ -337,7 +337,7 @@ pub async fn archive(ctx: &Context, actor: Option<&Actor>, id: i64) -> ServiceRe
     let t = workflow::archive(&tool, now).map_err(workflow_error)?;
     let txn = begin_write(&ctx.db).await?;
     apply(&txn, &tool, &t, actor, "tool.archived", json!({}), now).await?;
-    txn.commit().await?;
+    ctx.commit(txn).await?;
     let revision = latest_revision(ctx, &t.tool).await?;
     Ok(VisibleTool {
         tool: t.tool,
@@ -384,7 +384,7 @@ pub async fn withdraw(
         now,
     )
     .await?;
-    txn.commit().await?;
+    ctx.commit(txn).await?;
     let revision = latest_revision(ctx, &t.tool).await?;
     Ok(VisibleTool {
         tool: t.tool,

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr};
 
-use super::entity::{audit_event, outbox};
+use super::entity::audit_event;
 use crate::domain::identity::Actor;
 
 /// What a change did, for the audit trail and the outbox. Written inside the change's own
@@ -31,13 +31,5 @@ pub async fn record(
     }
     .insert(db)
     .await?;
-    outbox::ActiveModel {
-        created_at: Set(now),
-        entity_type: Set(change.subject_type.to_owned()),
-        entity_id: Set(change.subject_id),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
+    super::outbox::append(db, change.subject_type, change.subject_id, now).await
 }

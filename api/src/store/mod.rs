@@ -4,6 +4,7 @@ pub mod audit;
 pub mod db;
 pub mod entity;
 pub mod organisations;
+pub mod outbox;
 pub mod tools;
 pub mod users;
 

@@ -643,3 +643,26 @@ pub async fn owner_has_title(
         .await?;
     Ok(found > 0)
 }
+
+/// Tool ids in id order after `after`: for walking the whole catalogue in batches.
+pub async fn ids_after(db: &impl ConnectionTrait, after: i64, limit: u64) -> Result<Vec<i64>, DbErr> {
+    Ok(tool::Entity::find()
+        .filter(tool::Column::Id.gt(after))
+        .order_by_asc(tool::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.id)
+        .collect())
+}
+
+pub async fn ids_of_owner(db: &impl ConnectionTrait, owner_id: i64) -> Result<Vec<i64>, DbErr> {
+    Ok(tool::Entity::find()
+        .filter(tool::Column::OwnerId.eq(owner_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.id)
+        .collect())
+}

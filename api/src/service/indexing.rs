@@ -1,0 +1,312 @@
+//! Keeps the search index in step with the database. The database is the source of truth;
+//! the index is a projection that follows the outbox and commits the outbox position with
+//! every index commit, so that a crash replays changes and never skips one.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use commons_indexer::{IndexHome, LangText, ToolDocument, ToolIndex, Variant};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::domain::lang::Lang;
+use crate::domain::tool::{Lifecycle, Revision, Tool};
+use crate::service::{ServiceError, ServiceResult};
+use crate::store::{self, Database};
+
+/// How the follower paces itself.
+#[derive(Clone, Debug)]
+pub struct FollowerSettings {
+    /// Another replica's changes are noticed at the latest after this long.
+    pub poll_interval: Duration,
+    /// Changes are committed to the index at most this often (0: at once). Batching saves
+    /// segments under heavy writing.
+    pub commit_interval: Duration,
+}
+
+/// The search index of this process: the active generation, swappable while searches run.
+pub struct SearchIndex {
+    home: IndexHome,
+    active: RwLock<Arc<ToolIndex>>,
+    db: Database,
+    /// Woken after every committed change.
+    changes: Arc<Notify>,
+}
+
+pub fn to_index_lang(l: Lang) -> commons_indexer::Lang {
+    match l {
+        Lang::Fr => commons_indexer::Lang::Fr,
+        Lang::Nl => commons_indexer::Lang::Nl,
+        Lang::De => commons_indexer::Lang::De,
+        Lang::En => commons_indexer::Lang::En,
+    }
+}
+
+fn index_error(e: commons_indexer::IndexError) -> ServiceError {
+    ServiceError::Index(e.to_string())
+}
+
+/// Runs index work, which is CPU and disk bound, off the async workers.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, commons_indexer::IndexError> + Send + 'static,
+) -> ServiceResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ServiceError::Index(format!("index task failed: {e}")))?
+        .map_err(index_error)
+}
+
+impl SearchIndex {
+    /// Opens the index under `root`; one that is missing, unreadable or of another schema is
+    /// rebuilt from the database before this returns.
+    pub async fn open(root: std::path::PathBuf, db: Database, changes: Arc<Notify>) -> ServiceResult<Self> {
+        let home_root = root.clone();
+        let opened = blocking(move || IndexHome::new(home_root).open()).await?;
+        let index = Arc::new(opened.index);
+        let this = Self { home: IndexHome::new(root), active: RwLock::new(index.clone()), db, changes };
+        if let Some(why) = opened.rebuilt_because {
+            tracing::warn!(reason = %why, "building the search index from the database");
+            this.fill(&index).await?;
+        }
+        Ok(this)
+    }
+
+    pub fn current(&self) -> Arc<ToolIndex> {
+        match self.active.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn set_current(&self, index: Arc<ToolIndex>) {
+        match self.active.write() {
+            Ok(mut guard) => *guard = index,
+            Err(poisoned) => *poisoned.into_inner() = index,
+        }
+    }
+
+    pub fn changes(&self) -> Arc<Notify> {
+        self.changes.clone()
+    }
+
+    /// Outbox rows not yet in the index.
+    pub async fn lag(&self) -> ServiceResult<u64> {
+        let index = self.current();
+        let cursor = blocking(move || index.cursor()).await?.unwrap_or(0);
+        Ok(store::outbox::count_after(&self.db, cursor).await?)
+    }
+
+    /// Fills an empty index with every tool, committed with the outbox position read before
+    /// the walk began: changes made during the walk are replayed after it.
+    async fn fill(&self, index: &Arc<ToolIndex>) -> ServiceResult<u64> {
+        let started = Instant::now();
+        let cursor = store::outbox::last_id(&self.db).await?;
+        let mut after = 0;
+        let mut tools = 0u64;
+        loop {
+            let ids = store::tools::ids_after(&self.db, after, 500).await?;
+            let Some(&last) = ids.last() else {
+                break;
+            };
+            after = last;
+            let batch = documents_of(&self.db, &ids).await?;
+            tools += ids.len() as u64;
+            let index = index.clone();
+            blocking(move || {
+                for (id, docs) in batch {
+                    index.replace(id as u64, &docs)?;
+                }
+                Ok(())
+            })
+            .await?;
+        }
+        let committing = index.clone();
+        blocking(move || committing.commit(cursor)).await?;
+        tracing::info!(tools, seconds = started.elapsed().as_secs_f64(), "search index built");
+        Ok(tools)
+    }
+
+    /// Builds a new generation from the database and swaps it in; searches carry on against
+    /// the old one until the swap.
+    pub async fn rebuild(&self) -> ServiceResult<u64> {
+        let home_root = self.home.root().to_owned();
+        let fresh = Arc::new(blocking(move || IndexHome::new(home_root).new_generation()).await?);
+        let tools = self.fill(&fresh).await?;
+        let dir = fresh.dir().to_owned();
+        let home_root = self.home.root().to_owned();
+        blocking(move || IndexHome::new(home_root).activate(&dir)).await?;
+        self.set_current(fresh);
+        Ok(tools)
+    }
+
+    /// Applies outbox rows to the index until cancelled.
+    pub async fn follow(self: Arc<Self>, settings: FollowerSettings, shutdown: CancellationToken) {
+        let mut staged_since: Option<Instant> = None;
+        let mut position: Option<i64> = None;
+        loop {
+            let wait = match staged_since {
+                Some(t) => settings.commit_interval.saturating_sub(t.elapsed()).min(settings.poll_interval),
+                None => settings.poll_interval,
+            };
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                _ = self.changes.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+            }
+            match self.step(&settings, &mut staged_since, &mut position).await {
+                Ok(()) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "the search index follower failed; retrying");
+                    position = None;
+                    staged_since = None;
+                    let index = self.current();
+                    let _ = blocking(move || index.rollback()).await;
+                    tokio::time::sleep(settings.poll_interval).await;
+                }
+            }
+        }
+        if staged_since.is_some()
+            && let Some(cursor) = position
+        {
+            let index = self.current();
+            if let Err(e) = blocking(move || index.commit(cursor)).await {
+                tracing::error!(error = %e, "cannot commit the search index at shutdown");
+            }
+        }
+    }
+
+    async fn step(
+        &self,
+        settings: &FollowerSettings,
+        staged_since: &mut Option<Instant>,
+        position: &mut Option<i64>,
+    ) -> ServiceResult<()> {
+        // Another process may have swapped in a rebuilt generation.
+        let index = self.current();
+        if let Some(active) = self.home.active()
+            && active != index.dir()
+        {
+            tracing::info!(generation = %active.display(), "a rebuilt search index was swapped in");
+            let root = self.home.root().to_owned();
+            let opened = blocking(move || IndexHome::new(root).open()).await?;
+            self.set_current(Arc::new(opened.index));
+            *position = None;
+            *staged_since = None;
+            return Ok(());
+        }
+        let cursor = match position {
+            Some(p) => *p,
+            None => {
+                let index = index.clone();
+                blocking(move || index.cursor()).await?.unwrap_or(0)
+            }
+        };
+        let rows = store::outbox::after(&self.db, cursor, 1000).await?;
+        if let Some(last) = rows.last() {
+            let mut tools = BTreeSet::new();
+            for row in &rows {
+                match row.entity_type.as_str() {
+                    "tool" => {
+                        tools.insert(row.entity_id);
+                    }
+                    // An organisation's name is in its tools' documents.
+                    "organisation" => tools.extend(store::tools::ids_of_owner(&self.db, row.entity_id).await?),
+                    _ => {}
+                }
+            }
+            let ids: Vec<i64> = tools.into_iter().collect();
+            let batch = documents_of(&self.db, &ids).await?;
+            let staging = index.clone();
+            blocking(move || {
+                for (id, docs) in batch {
+                    staging.replace(id as u64, &docs)?;
+                }
+                Ok(())
+            })
+            .await?;
+            *position = Some(last.id);
+            staged_since.get_or_insert_with(Instant::now);
+            if rows.len() == 1000 {
+                // More are waiting: come back at once.
+                self.changes.notify_one();
+            }
+        }
+        if let (Some(since), Some(cursor)) = (*staged_since, *position)
+            && since.elapsed() >= settings.commit_interval
+        {
+            blocking(move || index.commit(cursor)).await?;
+            *staged_since = None;
+        }
+        Ok(())
+    }
+}
+
+/// The documents of each tool as it now stands: its latest revision, and its published one
+/// while it is live. A tool that no longer exists gets none, which deletes it from the index.
+async fn documents_of(db: &Database, ids: &[i64]) -> ServiceResult<Vec<(i64, Vec<ToolDocument>)>> {
+    let tools = store::tools::find_many(db, ids).await?;
+    let mut keys = Vec::new();
+    for t in &tools {
+        keys.push((t.id, t.latest_revision));
+        if let Some(p) = t.published_revision
+            && p != t.latest_revision
+        {
+            keys.push((t.id, p));
+        }
+    }
+    let revisions = store::tools::revisions(db, &keys).await?;
+    let owner_ids: Vec<i64> = tools.iter().map(|t| t.owner_id).collect::<BTreeSet<_>>().into_iter().collect();
+    let owners = store::organisations::find_by_ids(db, &owner_ids).await?;
+    let mut out: Vec<(i64, Vec<ToolDocument>)> = ids.iter().map(|id| (*id, Vec::new())).collect();
+    for t in &tools {
+        let owner_name = owners
+            .iter()
+            .find(|o| o.id == t.owner_id)
+            .map(|o| o.names.iter().map(|(_, n)| n).collect::<Vec<_>>().join(" / "))
+            .unwrap_or_default();
+        let find = |n: i32| revisions.iter().find(|r| r.tool_id == t.id && r.number == n);
+        let mut docs = Vec::new();
+        if let Some(latest) = find(t.latest_revision) {
+            docs.push(document(t, latest, Variant::Latest, &owner_name));
+        }
+        if t.lifecycle != Lifecycle::Withdrawn
+            && let Some(published) = t.published_revision.and_then(find)
+        {
+            docs.push(document(t, published, Variant::Published, &owner_name));
+        }
+        if let Some(slot) = out.iter_mut().find(|(id, _)| *id == t.id) {
+            slot.1 = docs;
+        }
+    }
+    Ok(out)
+}
+
+fn document(t: &Tool, r: &Revision, variant: Variant, owner_name: &str) -> ToolDocument {
+    let c = &r.content;
+    ToolDocument {
+        tool_id: t.id as u64,
+        variant,
+        owner_id: t.owner_id as u64,
+        owner_name: owner_name.to_owned(),
+        kind: c.kind.as_str().to_owned(),
+        categories: c.categories.iter().map(|x| x.as_str().to_owned()).collect(),
+        audiences: c.audiences.iter().map(|x| x.as_str().to_owned()).collect(),
+        texts: c
+            .translations
+            .iter()
+            .map(|tr| LangText {
+                lang: to_index_lang(tr.lang),
+                title: tr.title.clone(),
+                summary: tr.summary.clone(),
+                body: tr.body.clone(),
+            })
+            .collect(),
+        tags: c.tags.clone(),
+        latest_visibility: t.latest_visibility.as_str().to_owned(),
+        published_visibility: t.published_visibility.map(|v| v.as_str().to_owned()),
+        lifecycle: t.lifecycle.as_str().to_owned(),
+        updated_at: r.published_at.unwrap_or(r.created_at).timestamp(),
+        adoptions: 0,
+    }
+}
