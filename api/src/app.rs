@@ -77,7 +77,12 @@ impl App {
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let addr = self.local_addr()?;
         let follower_stop = CancellationToken::new();
-        let follower = tokio::spawn(self.services.index.clone().follow(self.follower, follower_stop.clone()));
+        let follower = tokio::spawn(
+            self.services
+                .index
+                .clone()
+                .follow(self.follower, follower_stop.clone()),
+        );
         tracing::info!(%addr, "serving");
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown.cancelled_owned())

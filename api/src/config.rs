@@ -144,7 +144,11 @@ pub struct IndexConfig {
 
 impl Default for IndexConfig {
     fn default() -> Self {
-        Self { dir: None, poll_interval_ms: 500, commit_interval_ms: 0 }
+        Self {
+            dir: None,
+            poll_interval_ms: 500,
+            commit_interval_ms: 0,
+        }
     }
 }
 
@@ -246,7 +250,10 @@ impl Config {
     }
 
     pub fn index_dir(&self) -> PathBuf {
-        self.index.dir.clone().unwrap_or_else(|| self.data_dir.join("index"))
+        self.index
+            .dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("index"))
     }
 
     /// The address a person opens in a browser.

@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphiql", get(graphiql))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .layer(middleware::from_fn(log_requests))
         .with_state(state)
 }
@@ -257,10 +258,12 @@ async fn healthz() -> impl IntoResponse {
     Json(json!({ "status": "ok" }))
 }
 
+/// Ready: the database answers, migrations are current; the index lag is reported.
 async fn readyz(State(state): State<AppState>) -> Response {
-    match store::db::check_ready(&state.services.db).await {
-        Ok(()) => Json(json!({ "status": "ready" })).into_response(),
-        Err(problem) => {
+    let lag = state.services.index.lag().await;
+    match (store::db::check_ready(&state.services.db).await, lag) {
+        (Ok(()), Ok(lag)) => Json(json!({ "status": "ready", "indexLag": lag })).into_response(),
+        (Err(problem), _) | (Ok(()), Err(ServiceError::Index(problem))) => {
             tracing::warn!(%problem, "not ready");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -268,7 +271,37 @@ async fn readyz(State(state): State<AppState>) -> Response {
             )
                 .into_response()
         }
+        (Ok(()), Err(e)) => {
+            tracing::warn!(error = %e, "not ready");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "unavailable", "problem": "database error" })),
+            )
+                .into_response()
+        }
     }
+}
+
+/// Prometheus text: the index lag (outbox rows not yet searchable) and the index size.
+async fn metrics(State(state): State<AppState>) -> Response {
+    let lag = state.services.index.lag().await.map_or(-1, |l| l as i64);
+    let docs = state.services.index.current().num_docs();
+    let body = format!(
+        "# HELP commons_index_lag_rows Outbox rows not yet applied to the search index.\n\
+         # TYPE commons_index_lag_rows gauge\n\
+         commons_index_lag_rows {lag}\n\
+         # HELP commons_index_documents Documents in the search index.\n\
+         # TYPE commons_index_documents gauge\n\
+         commons_index_documents {docs}\n"
+    );
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// One log line per request: request id, method, path, status, latency. The id comes from

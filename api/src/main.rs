@@ -8,7 +8,10 @@ use clap::{Parser, Subcommand};
 use commons_api::auth::Minter;
 use commons_api::config::{Config, LogFormat};
 use commons_api::domain::identity::Role;
+use commons_api::service::indexing::SearchIndex;
 use commons_api::{App, demo, graphql, store, telemetry};
+use std::sync::Arc;
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Parser)]
@@ -58,6 +61,9 @@ enum Command {
     },
     /// Load the demo data (idempotent) and exit.
     Demo,
+    /// Rebuild the search index from the database into a new generation and swap it in; a
+    /// running server picks it up and keeps serving searches meanwhile.
+    Reindex,
     /// Print the GraphQL schema (SDL).
     Schema,
 }
@@ -121,6 +127,20 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             eprintln!(
                 "demo data loaded: {} organisations registered, {} already there; {} tools added",
                 loaded.registered, loaded.already_there, loaded.tools
+            );
+            Ok(())
+        }
+        Command::Reindex => {
+            std::fs::create_dir_all(&config.data_dir)?;
+            let db = store::db::connect(&config.database_url(), 2).await?;
+            store::db::migrate(&db).await?;
+            let index = SearchIndex::open(config.index_dir(), db, Arc::new(Notify::new())).await?;
+            let started = std::time::Instant::now();
+            let tools = index.rebuild().await?;
+            eprintln!(
+                "search index rebuilt: {tools} tools in {:.1} s, {} documents",
+                started.elapsed().as_secs_f64(),
+                index.current().num_docs()
             );
             Ok(())
         }

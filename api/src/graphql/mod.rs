@@ -8,6 +8,7 @@ mod loaders;
 mod node;
 mod organisation;
 mod scalars;
+mod search;
 mod tool;
 mod viewer;
 
@@ -28,6 +29,7 @@ pub struct Query(
     viewer::ViewerQuery,
     organisation::OrganisationQuery,
     tool::ToolQuery,
+    search::SearchQuery,
 );
 
 #[derive(MergedObject, Default)]

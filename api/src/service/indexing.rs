@@ -60,11 +60,20 @@ async fn blocking<T: Send + 'static>(
 impl SearchIndex {
     /// Opens the index under `root`; one that is missing, unreadable or of another schema is
     /// rebuilt from the database before this returns.
-    pub async fn open(root: std::path::PathBuf, db: Database, changes: Arc<Notify>) -> ServiceResult<Self> {
+    pub async fn open(
+        root: std::path::PathBuf,
+        db: Database,
+        changes: Arc<Notify>,
+    ) -> ServiceResult<Self> {
         let home_root = root.clone();
         let opened = blocking(move || IndexHome::new(home_root).open()).await?;
         let index = Arc::new(opened.index);
-        let this = Self { home: IndexHome::new(root), active: RwLock::new(index.clone()), db, changes };
+        let this = Self {
+            home: IndexHome::new(root),
+            active: RwLock::new(index.clone()),
+            db,
+            changes,
+        };
         if let Some(why) = opened.rebuilt_because {
             tracing::warn!(reason = %why, "building the search index from the database");
             this.fill(&index).await?;
@@ -123,7 +132,11 @@ impl SearchIndex {
         }
         let committing = index.clone();
         blocking(move || committing.commit(cursor)).await?;
-        tracing::info!(tools, seconds = started.elapsed().as_secs_f64(), "search index built");
+        tracing::info!(
+            tools,
+            seconds = started.elapsed().as_secs_f64(),
+            "search index built"
+        );
         Ok(tools)
     }
 
@@ -146,7 +159,10 @@ impl SearchIndex {
         let mut position: Option<i64> = None;
         loop {
             let wait = match staged_since {
-                Some(t) => settings.commit_interval.saturating_sub(t.elapsed()).min(settings.poll_interval),
+                Some(t) => settings
+                    .commit_interval
+                    .saturating_sub(t.elapsed())
+                    .min(settings.poll_interval),
                 None => settings.poll_interval,
             };
             tokio::select! {
@@ -211,7 +227,9 @@ impl SearchIndex {
                         tools.insert(row.entity_id);
                     }
                     // An organisation's name is in its tools' documents.
-                    "organisation" => tools.extend(store::tools::ids_of_owner(&self.db, row.entity_id).await?),
+                    "organisation" => {
+                        tools.extend(store::tools::ids_of_owner(&self.db, row.entity_id).await?)
+                    }
                     _ => {}
                 }
             }
@@ -256,16 +274,31 @@ async fn documents_of(db: &Database, ids: &[i64]) -> ServiceResult<Vec<(i64, Vec
         }
     }
     let revisions = store::tools::revisions(db, &keys).await?;
-    let owner_ids: Vec<i64> = tools.iter().map(|t| t.owner_id).collect::<BTreeSet<_>>().into_iter().collect();
+    let owner_ids: Vec<i64> = tools
+        .iter()
+        .map(|t| t.owner_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let owners = store::organisations::find_by_ids(db, &owner_ids).await?;
     let mut out: Vec<(i64, Vec<ToolDocument>)> = ids.iter().map(|id| (*id, Vec::new())).collect();
     for t in &tools {
         let owner_name = owners
             .iter()
             .find(|o| o.id == t.owner_id)
-            .map(|o| o.names.iter().map(|(_, n)| n).collect::<Vec<_>>().join(" / "))
+            .map(|o| {
+                o.names
+                    .iter()
+                    .map(|(_, n)| n)
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            })
             .unwrap_or_default();
-        let find = |n: i32| revisions.iter().find(|r| r.tool_id == t.id && r.number == n);
+        let find = |n: i32| {
+            revisions
+                .iter()
+                .find(|r| r.tool_id == t.id && r.number == n)
+        };
         let mut docs = Vec::new();
         if let Some(latest) = find(t.latest_revision) {
             docs.push(document(t, latest, Variant::Latest, &owner_name));

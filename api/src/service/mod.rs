@@ -3,8 +3,8 @@
 
 pub mod identity;
 pub mod indexing;
-pub mod search;
 pub mod organisations;
+pub mod search;
 pub mod tools;
 
 use chrono::{DateTime, Utc};
@@ -23,8 +23,16 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn new(db: Database, max_page_size: usize, index: std::sync::Arc<indexing::SearchIndex>) -> Self {
-        Self { db, max_page_size, index }
+    pub fn new(
+        db: Database,
+        max_page_size: usize,
+        index: std::sync::Arc<indexing::SearchIndex>,
+    ) -> Self {
+        Self {
+            db,
+            max_page_size,
+            index,
+        }
     }
 
     /// Commits a change and wakes the index follower: the change is searchable shortly after.

@@ -21,7 +21,11 @@ pub fn index_scope(actor: Option<&Actor>) -> Scope {
     Scope {
         organisation_id: scope.organisation_id.map(|id| id as u64),
         moderator: scope.moderator,
-        published_visibilities: scope.published_visibilities().iter().map(|v| v.as_str().to_owned()).collect(),
+        published_visibilities: scope
+            .published_visibilities()
+            .iter()
+            .map(|v| v.as_str().to_owned())
+            .collect(),
     }
 }
 
@@ -68,15 +72,37 @@ fn from_index_lang(l: commons_indexer::Lang) -> Lang {
 
 pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceResult<Found> {
     if q.offset > MAX_OFFSET {
-        return Err(ServiceError::BadInput(format!("results go {MAX_OFFSET} deep at most; refine the search")));
+        return Err(ServiceError::BadInput(format!(
+            "results go {MAX_OFFSET} deep at most; refine the search"
+        )));
     }
     let request = SearchRequest {
         query: q.text,
         filter: SearchFilter {
-            kinds: q.filter.kinds.iter().map(|k| k.as_str().to_owned()).collect(),
-            categories: q.filter.categories.iter().map(|c| c.as_str().to_owned()).collect(),
-            languages: q.filter.languages.iter().map(|l| to_index_lang(*l)).collect(),
-            audiences: q.filter.audiences.iter().map(|a| a.as_str().to_owned()).collect(),
+            kinds: q
+                .filter
+                .kinds
+                .iter()
+                .map(|k| k.as_str().to_owned())
+                .collect(),
+            categories: q
+                .filter
+                .categories
+                .iter()
+                .map(|c| c.as_str().to_owned())
+                .collect(),
+            languages: q
+                .filter
+                .languages
+                .iter()
+                .map(|l| to_index_lang(*l))
+                .collect(),
+            audiences: q
+                .filter
+                .audiences
+                .iter()
+                .map(|a| a.as_str().to_owned())
+                .collect(),
             owners: q.filter.owners.iter().map(|o| *o as u64).collect(),
         },
         sort: q.sort,
@@ -107,10 +133,19 @@ pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceRe
             })
         })
         .collect();
-    Ok(Found { total: results.total, hits, facets: results.facets })
+    Ok(Found {
+        total: results.total,
+        hits,
+        facets: results.facets,
+    })
 }
 
-pub async fn suggest(ctx: &Context, actor: Option<&Actor>, prefix: &str, lang: Option<Lang>) -> ServiceResult<Vec<Suggestion>> {
+pub async fn suggest(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    prefix: &str,
+    lang: Option<Lang>,
+) -> ServiceResult<Vec<Suggestion>> {
     let index = ctx.index.current();
     let scope = index_scope(actor);
     let prefix = prefix.to_owned();

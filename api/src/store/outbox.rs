@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::entity::outbox;
@@ -30,7 +30,8 @@ pub async fn append(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     if db.get_database_backend() == DbBackend::Postgres {
-        db.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({OUTBOX_LOCK})")).await?;
+        db.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({OUTBOX_LOCK})"))
+            .await?;
     }
     outbox::ActiveModel {
         created_at: Set(now),
@@ -44,7 +45,11 @@ pub async fn append(
 }
 
 /// Rows after `cursor`, in id order.
-pub async fn after(db: &impl ConnectionTrait, cursor: i64, limit: u64) -> Result<Vec<OutboxRow>, DbErr> {
+pub async fn after(
+    db: &impl ConnectionTrait,
+    cursor: i64,
+    limit: u64,
+) -> Result<Vec<OutboxRow>, DbErr> {
     Ok(outbox::Entity::find()
         .filter(outbox::Column::Id.gt(cursor))
         .order_by_asc(outbox::Column::Id)
@@ -52,12 +57,20 @@ pub async fn after(db: &impl ConnectionTrait, cursor: i64, limit: u64) -> Result
         .all(db)
         .await?
         .into_iter()
-        .map(|m| OutboxRow { id: m.id, entity_type: m.entity_type, entity_id: m.entity_id, created_at: m.created_at })
+        .map(|m| OutboxRow {
+            id: m.id,
+            entity_type: m.entity_type,
+            entity_id: m.entity_id,
+            created_at: m.created_at,
+        })
         .collect())
 }
 
 pub async fn count_after(db: &impl ConnectionTrait, cursor: i64) -> Result<u64, DbErr> {
-    outbox::Entity::find().filter(outbox::Column::Id.gt(cursor)).count(db).await
+    outbox::Entity::find()
+        .filter(outbox::Column::Id.gt(cursor))
+        .count(db)
+        .await
 }
 
 pub async fn last_id(db: &impl ConnectionTrait) -> Result<i64, DbErr> {

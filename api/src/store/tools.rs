@@ -645,7 +645,11 @@ pub async fn owner_has_title(
 }
 
 /// Tool ids in id order after `after`: for walking the whole catalogue in batches.
-pub async fn ids_after(db: &impl ConnectionTrait, after: i64, limit: u64) -> Result<Vec<i64>, DbErr> {
+pub async fn ids_after(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<i64>, DbErr> {
     Ok(tool::Entity::find()
         .filter(tool::Column::Id.gt(after))
         .order_by_asc(tool::Column::Id)

@@ -1,0 +1,239 @@
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+
+use super::error::{ErrorCode, ServiceResultExt, graphql_error};
+use super::id::{self, NodeType, decode_cursor, encode_cursor};
+use super::scalars::{Audience, Lang, ServiceCategory, ToolKind, to_domain};
+use super::tool::Tool;
+use super::{actor, services};
+use crate::service::search::{self as svc, Filter, Query};
+use crate::service::tools as tools_svc;
+
+const LIST: &str = "searchTools";
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum SearchSort {
+    /// Best matches first.
+    #[default]
+    Relevance,
+    /// Most recently published or changed first.
+    Newest,
+    /// Most adopted by other caisses first (ties by the index order).
+    MostAdopted,
+}
+
+impl From<SearchSort> for commons_indexer::Sort {
+    fn from(s: SearchSort) -> Self {
+        match s {
+            SearchSort::Relevance => commons_indexer::Sort::Relevance,
+            SearchSort::Newest => commons_indexer::Sort::Newest,
+            SearchSort::MostAdopted => commons_indexer::Sort::MostAdopted,
+        }
+    }
+}
+
+/// Narrows a search: values of one field are alternatives, fields combine.
+#[derive(InputObject, Default)]
+pub struct SearchFilter {
+    #[graphql(default)]
+    pub kinds: Vec<ToolKind>,
+    #[graphql(default)]
+    pub categories: Vec<ServiceCategory>,
+    #[graphql(default)]
+    pub languages: Vec<Lang>,
+    #[graphql(default)]
+    pub audiences: Vec<Audience>,
+    /// Organisation IDs.
+    #[graphql(default)]
+    pub owners: Vec<ID>,
+}
+
+/// The matched words of a hit, in `<b>`; the rest HTML-escaped.
+#[derive(SimpleObject)]
+pub struct Highlights {
+    /// The language the highlights are in: the one asked for when the tool has it.
+    pub lang: Lang,
+    pub title: String,
+    /// A passage of the body or summary around the matched words.
+    pub text: String,
+}
+
+pub struct SearchHit(svc::SearchHit);
+
+#[Object]
+impl SearchHit {
+    async fn tool(&self) -> Tool {
+        Tool::new(self.0.tool.clone())
+    }
+
+    /// Relevance; 0 when sorted otherwise.
+    async fn score(&self) -> f64 {
+        f64::from(self.0.score)
+    }
+
+    async fn highlights(&self) -> Highlights {
+        Highlights {
+            lang: self.0.lang.into(),
+            title: self.0.title_html.clone(),
+            text: self.0.text_html.clone(),
+        }
+    }
+}
+
+/// How many results each value would give, the other facets' filters applied.
+#[derive(SimpleObject, Clone)]
+pub struct FacetCount {
+    /// The enum value, language code (`FR`…) or, for owners, the organisation ID.
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(SimpleObject, Clone, Default)]
+pub struct SearchFacets {
+    pub kinds: Vec<FacetCount>,
+    pub categories: Vec<FacetCount>,
+    pub languages: Vec<FacetCount>,
+    pub audiences: Vec<FacetCount>,
+    pub owners: Vec<FacetCount>,
+}
+
+#[derive(SimpleObject)]
+pub struct SearchFields {
+    pub total_count: u64,
+    pub facets: SearchFacets,
+}
+
+#[derive(SimpleObject)]
+pub struct ToolSuggestion {
+    pub tool: Tool,
+    pub title: String,
+}
+
+fn counts(values: Vec<(String, u64)>, name: impl Fn(&str) -> String) -> Vec<FacetCount> {
+    values
+        .into_iter()
+        .map(|(v, count)| FacetCount {
+            value: name(&v),
+            count,
+        })
+        .collect()
+}
+
+#[derive(Default)]
+pub struct SearchQuery;
+
+#[Object]
+impl SearchQuery {
+    /// Full-text search over the tools you may see, in French, Dutch, German and English:
+    /// accents optional, plurals and conjugations found, a typo forgiven in words of five
+    /// letters or more (two from nine), `"quoted phrases"`, `-excluded` words. An empty query
+    /// browses with the filters.
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    async fn search_tools(
+        &self,
+        ctx: &Context<'_>,
+        query: Option<String>,
+        filter: Option<SearchFilter>,
+        #[graphql(default)] sort: SearchSort,
+        lang: Option<Lang>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, SearchHit, SearchFields, EmptyFields>> {
+        let svc_ctx = services(ctx);
+        let max = svc_ctx.max_page_size;
+        let limit = match first {
+            None => 20.min(max),
+            Some(n) if n < 0 || n as usize > max => {
+                return Err(graphql_error(
+                    ErrorCode::BadUserInput,
+                    format!("first must be between 0 and {max}"),
+                ));
+            }
+            Some(n) => n as usize,
+        };
+        let offset = match after {
+            None => 0,
+            Some(c) => {
+                decode_cursor(LIST, &c)?.parse::<usize>().map_err(|_| {
+                    graphql_error(
+                        ErrorCode::BadUserInput,
+                        "after is not a cursor of this list",
+                    )
+                })? + 1
+            }
+        };
+        let f = filter.unwrap_or_default();
+        let owners = f
+            .owners
+            .iter()
+            .map(|o| id::decode_as(NodeType::Organisation, o))
+            .collect::<Result<Vec<_>>>()?;
+        let q = Query {
+            text: query.unwrap_or_default(),
+            filter: Filter {
+                kinds: to_domain(&f.kinds),
+                categories: to_domain(&f.categories),
+                languages: to_domain(&f.languages),
+                audiences: to_domain(&f.audiences),
+                owners,
+            },
+            sort: sort.into(),
+            lang: lang.map(Into::into),
+            offset,
+            limit,
+        };
+        let found = svc::search(svc_ctx, actor(ctx), q).await.gql()?;
+        let facets = SearchFacets {
+            kinds: counts(found.facets.kinds, str::to_owned),
+            categories: counts(found.facets.categories, str::to_owned),
+            languages: counts(found.facets.languages, str::to_uppercase),
+            audiences: counts(found.facets.audiences, str::to_owned),
+            owners: counts(found.facets.owners, |v| {
+                v.parse::<i64>()
+                    .map(|n| id::encode(NodeType::Organisation, n).0)
+                    .unwrap_or_default()
+            }),
+        };
+        let has_next = offset + limit < found.total;
+        let mut c = Connection::with_additional_fields(
+            offset > 0,
+            has_next,
+            SearchFields {
+                total_count: found.total as u64,
+                facets,
+            },
+        );
+        c.edges.extend(
+            found.hits.into_iter().enumerate().map(|(i, h)| {
+                Edge::new(encode_cursor(LIST, &(offset + i).to_string()), SearchHit(h))
+            }),
+        );
+        Ok(c)
+    }
+
+    /// Titles of the tools you may see that start with what was typed: at most 10.
+    async fn suggest_tools(
+        &self,
+        ctx: &Context<'_>,
+        prefix: String,
+        lang: Option<Lang>,
+    ) -> Result<Vec<ToolSuggestion>> {
+        let svc_ctx = services(ctx);
+        let found = svc::suggest(svc_ctx, actor(ctx), &prefix, lang.map(Into::into))
+            .await
+            .gql()?;
+        let ids: Vec<i64> = found.iter().map(|s| s.tool_id as i64).collect();
+        let visible = tools_svc::get_many(svc_ctx, actor(ctx), &ids).await.gql()?;
+        Ok(found
+            .into_iter()
+            .zip(visible)
+            .filter_map(|(s, v)| {
+                v.map(|tool| ToolSuggestion {
+                    tool: Tool::new(tool),
+                    title: s.title,
+                })
+            })
+            .collect())
+    }
+}
