@@ -13,7 +13,7 @@ use super::entity::outbox;
 /// a follower reading "after id N" could pass over the one that commits late. With it, the
 /// next outbox insert waits until this transaction ends: ids commit in order. SQLite needs
 /// nothing: its writers already take turns (`BEGIN IMMEDIATE`).
-const OUTBOX_LOCK: i64 = 0x636f_6d6d_6f6e_73;
+const OUTBOX_LOCK: i64 = 0x0063_6f6d_6d6f_6e73;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutboxRow {
