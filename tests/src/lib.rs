@@ -147,6 +147,23 @@ impl TestApp {
             .expect("the server answers")
     }
 
+    /// Waits until the search index has applied every committed change (bounded: 10 s).
+    pub async fn wait_for_index(&self) {
+        for _ in 0..500 {
+            let ready: Value = self
+                .get("/readyz")
+                .await
+                .json()
+                .await
+                .expect("readyz answers JSON");
+            if ready["indexLag"] == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("the search index did not catch up within 10 s");
+    }
+
     /// The server still answers: a limit refused a request, not the service.
     pub async fn assert_still_serving(&self) {
         assert_eq!(self.get("/healthz").await.status(), 200);

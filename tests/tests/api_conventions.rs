@@ -263,12 +263,17 @@ async fn batches_can_be_turned_off() {
 
 #[tokio::test]
 async fn a_request_over_its_time_is_cut_off_with_a_code() {
-    let app = spawn_app_with(|c| c.limits.request_timeout_ms = 1).await.with_demo().await;
+    let app = spawn_app_with(|c| c.limits.request_timeout_ms = 1)
+        .await
+        .with_demo()
+        .await;
     // Fifty full-text searches with facets and snippets take far longer than a millisecond.
     let searches: String = (0..50)
         .map(|i| format!("s{i}: searchTools(query: \"stress burn-out\", first: 5) {{ totalCount facets {{ kinds {{ value }} }} edges {{ node {{ highlights {{ text }} }} }} }} "))
         .collect();
-    let response = app.post_graphql(None, &json!({ "query": format!("{{ {searches} }}") })).await;
+    let response = app
+        .post_graphql(None, &json!({ "query": format!("{{ {searches} }}") }))
+        .await;
     assert_eq!(response.status(), 504);
     let body: Value = response.json().await.unwrap();
     assert_eq!(error_code(&body), Some("TIMEOUT"), "{body}");

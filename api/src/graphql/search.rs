@@ -127,7 +127,7 @@ impl SearchQuery {
     /// Full-text search over the tools you may see, in French, Dutch, German and English:
     /// accents optional, plurals and conjugations found, a typo forgiven in words of five
     /// letters or more (two from nine), `"quoted phrases"`, `-excluded` words. An empty query
-    /// browses with the filters.
+    /// browses with the filters. Sorted by relevance unless `sort` says otherwise.
     #[allow(clippy::too_many_arguments)]
     #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
     async fn search_tools(
@@ -135,7 +135,7 @@ impl SearchQuery {
         ctx: &Context<'_>,
         query: Option<String>,
         filter: Option<SearchFilter>,
-        #[graphql(default)] sort: SearchSort,
+        sort: Option<SearchSort>,
         lang: Option<Lang>,
         first: Option<i32>,
         after: Option<String>,
@@ -178,7 +178,7 @@ impl SearchQuery {
                 audiences: to_domain(&f.audiences),
                 owners,
             },
-            sort: sort.into(),
+            sort: sort.unwrap_or_default().into(),
             lang: lang.map(Into::into),
             offset,
             limit,
