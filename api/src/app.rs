@@ -15,6 +15,31 @@ use crate::service;
 use crate::service::indexing::{FollowerSettings, SearchIndex};
 use crate::store;
 
+/// The use cases over a migrated database and an open search index, without a server: for
+/// `serve`, and for commands such as `demo` and `reindex`.
+pub async fn open_services(config: &Config) -> anyhow::Result<service::Context> {
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!(
+            "cannot create the data directory {}",
+            config.data_dir.display()
+        )
+    })?;
+    let db = store::db::connect(&config.database_url(), config.database_max_connections)
+        .await
+        .context("cannot connect to the database")?;
+    store::db::migrate(&db)
+        .await
+        .context("cannot migrate the database")?;
+    let index = SearchIndex::open(config.index_dir(), db.clone(), Arc::new(Notify::new()))
+        .await
+        .context("cannot open the search index")?;
+    Ok(service::Context::new(
+        db,
+        config.limits.page_size,
+        Arc::new(index),
+    ))
+}
+
 /// A built service: database migrated, keys loaded, socket bound. `run` serves until the
 /// cancellation token fires, then lets in-flight requests finish.
 pub struct App {
@@ -26,24 +51,9 @@ pub struct App {
 
 impl App {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.data_dir).with_context(|| {
-            format!(
-                "cannot create the data directory {}",
-                config.data_dir.display()
-            )
-        })?;
-        let db = store::db::connect(&config.database_url(), config.database_max_connections)
-            .await
-            .context("cannot connect to the database")?;
-        store::db::migrate(&db)
-            .await
-            .context("cannot migrate the database")?;
+        let services = open_services(&config).await?;
         let verifier = Verifier::from_config(&config.auth, &config.data_dir)
             .context("cannot load the token verification keys")?;
-        let index = SearchIndex::open(config.index_dir(), db.clone(), Arc::new(Notify::new()))
-            .await
-            .context("cannot open the search index")?;
-        let services = service::Context::new(db, config.limits.page_size, Arc::new(index));
         let schema = graphql::build_schema(services.clone(), &config.limits);
         let router = http::router(AppState {
             schema,

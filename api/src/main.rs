@@ -8,10 +8,7 @@ use clap::{Parser, Subcommand};
 use commons_api::auth::Minter;
 use commons_api::config::{Config, LogFormat};
 use commons_api::domain::identity::Role;
-use commons_api::service::indexing::SearchIndex;
 use commons_api::{App, demo, graphql, store, telemetry};
-use std::sync::Arc;
-use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Parser)]
@@ -122,8 +119,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo => {
-            let app = App::build(config).await?;
-            let loaded = demo::load(app.services()).await?;
+            let services = commons_api::app::open_services(&config).await?;
+            let loaded = demo::load(&services).await?;
             eprintln!(
                 "demo data loaded: {} organisations registered, {} already there; {} tools added",
                 loaded.registered, loaded.already_there, loaded.tools
@@ -131,10 +128,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Reindex => {
-            std::fs::create_dir_all(&config.data_dir)?;
-            let db = store::db::connect(&config.database_url(), 2).await?;
-            store::db::migrate(&db).await?;
-            let index = SearchIndex::open(config.index_dir(), db, Arc::new(Notify::new())).await?;
+            let services = commons_api::app::open_services(&config).await?;
+            let index = &services.index;
             let started = std::time::Instant::now();
             let tools = index.rebuild().await?;
             eprintln!(

@@ -2,23 +2,15 @@
 //! configuration, graceful shutdown.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::Duration;
 
-fn commons(data_dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_commons"));
-    cmd.current_dir(data_dir)
-        .env("COMMONS_DATA_DIR", data_dir)
-        .env_remove("COMMONS_DATABASE_URL")
-        .env_remove("COMMONS_LISTEN")
-        .env_remove("RUST_BACKTRACE")
-        .stdin(Stdio::null());
-    cmd
-}
+use common::commons;
+use std::time::Duration;
 
 fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("commons runs")

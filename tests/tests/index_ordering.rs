@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use commons_tests::tools::{UPDATE, content, published_tool};
 use commons_tests::{TestApp, spawn_app};
-use sea_orm::{ConnectionTrait, TransactionSession};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 async fn search(app: &TestApp, token: Option<&str>, q: &str) -> u64 {
@@ -39,7 +39,7 @@ async fn scalar(app: &TestApp, sql: &str) -> i64 {
 async fn a_change_that_commits_late_is_still_applied() {
     let app = spawn_app().await.with_organisations().await;
     let owner = app.login_as("acerta", "STAFF");
-    let first = published_tool(&app, "acerta", "Premier outil", "PUBLIC").await;
+    published_tool(&app, "acerta", "Premier outil", "PUBLIC").await;
     let second = published_tool(&app, "acerta", "Second outil", "PUBLIC").await;
     app.wait_for_index().await;
     let first_id = scalar(&app, "SELECT MIN(id) FROM tools").await;

@@ -1,0 +1,150 @@
+//! The `commons` binary run as a person or an operator would: helpers shared by the tests
+//! that start real processes.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Child, ChildStderr, Command, Stdio};
+
+/// A `commons` command in `data_dir`, on its SQLite file, or on a fresh PostgreSQL database
+/// when `COMMONS_TEST_DATABASE_URL` is set (see [`Database`]).
+pub fn commons(data_dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_commons"));
+    cmd.current_dir(data_dir)
+        .env("COMMONS_DATA_DIR", data_dir)
+        .env_remove("COMMONS_DATABASE_URL")
+        .env_remove("COMMONS_LISTEN")
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// The database of one test: the SQLite default, or a new PostgreSQL database dropped at the end.
+pub struct Database {
+    pub url: Option<String>,
+    admin: Option<(String, String)>,
+}
+
+impl Database {
+    pub fn new() -> Self {
+        let Ok(admin) = std::env::var("COMMONS_TEST_DATABASE_URL") else {
+            return Self {
+                url: None,
+                admin: None,
+            };
+        };
+        let name = format!("commons_test_{}", uuid::Uuid::new_v4().simple());
+        run_sql(&admin, &format!("CREATE DATABASE \"{name}\""));
+        let (base, _) = admin.rsplit_once('/').unwrap();
+        Self {
+            url: Some(format!("{base}/{name}")),
+            admin: Some((admin, name)),
+        }
+    }
+
+    pub fn apply(&self, cmd: &mut Command) {
+        if let Some(url) = &self.url {
+            cmd.env("COMMONS_DATABASE_URL", url);
+        }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = &self.admin {
+            run_sql(
+                admin,
+                &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+            );
+        }
+    }
+}
+
+fn run_sql(url: &str, sql: &str) {
+    let url = url.to_owned();
+    let sql = sql.to_owned();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            use sea_orm::ConnectionTrait;
+            let db = sea_orm::Database::connect(&url).await.unwrap();
+            db.execute_unprepared(&sql).await.unwrap();
+            db.close().await.ok();
+        });
+    })
+    .join()
+    .unwrap();
+}
+
+/// A running `commons serve`, its address read from its JSON log.
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
+    pub log: BufReader<ChildStderr>,
+    /// What it logged until it served.
+    pub startup_log: String,
+}
+
+impl Server {
+    pub fn start(mut cmd: Command) -> Server {
+        let mut child = cmd
+            .args(["serve", "--log-format", "json"])
+            .env("COMMONS_LISTEN", "127.0.0.1:0")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut log = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        let mut seen = String::new();
+        while log.read_line(&mut line).unwrap() > 0 {
+            let event: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+            seen.push_str(&line);
+            if event["message"] == "serving" {
+                let addr = event["addr"].as_str().unwrap().to_owned();
+                return Server {
+                    child,
+                    addr,
+                    log,
+                    startup_log: seen,
+                };
+            }
+            line.clear();
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the server did not start: {seen}");
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// SIGKILL: no shutdown, no last commit.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// SIGTERM, then the rest of the log and whether it exited 0.
+    pub fn terminate(mut self) -> (bool, String) {
+        let killed = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let mut rest = String::new();
+        self.log.read_to_string(&mut rest).unwrap();
+        (self.child.wait().unwrap().success(), rest)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
