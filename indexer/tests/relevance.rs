@@ -399,3 +399,22 @@ fn an_unreadable_index_is_replaced_by_a_new_one() {
     assert!(reopened.rebuilt_because.is_some());
     assert_eq!(reopened.index.cursor().unwrap(), None);
 }
+
+#[test]
+fn an_index_of_an_older_schema_is_replaced_by_a_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = IndexHome::new(dir.path());
+    let opened = home.open().unwrap();
+    opened.index.replace(1, &corpus()[..1]).unwrap();
+    opened.index.commit(7).unwrap();
+    let meta_path = home.active().unwrap().join("meta.json");
+    drop(opened);
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&meta_path).unwrap()).unwrap();
+    meta["payload"] = serde_json::Value::from(r#"{"schema_version":0,"cursor":7}"#);
+    std::fs::write(&meta_path, meta.to_string()).unwrap();
+    let reopened = home.open().unwrap();
+    let why = reopened.rebuilt_because.unwrap();
+    assert!(why.contains("schema version"), "{why}");
+    assert_eq!(reopened.index.cursor().unwrap(), None);
+}
