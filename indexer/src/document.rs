@@ -52,6 +52,17 @@ pub struct ToolDocument {
     pub adoptions: u64,
 }
 
+/// The sets of visibilities a reader who is not the owner may read: anonymous readers read
+/// PUBLIC tools, signed-in ones PUBLIC and NETWORK tools. A live published document names each
+/// set that includes its visibility, so that one term filters what such a reader may see.
+pub const READER_SETS: [&[&str]; 2] = [&["PUBLIC"], &["NETWORK", "PUBLIC"]];
+
+pub fn reader_set_key(visibilities: &[&str]) -> String {
+    let mut v = visibilities.to_vec();
+    v.sort_unstable();
+    v.join("+")
+}
+
 pub fn facet(dimension: &str, value: &str) -> Facet {
     Facet::from_path([dimension, value])
 }
@@ -71,6 +82,13 @@ impl ToolDocument {
             d.add_text(f.published_visibility, v);
         }
         d.add_text(f.lifecycle, &self.lifecycle);
+        if let (Variant::Published, Some(v)) = (self.variant, &self.published_visibility)
+            && self.lifecycle != "WITHDRAWN"
+        {
+            for set in READER_SETS.iter().filter(|set| set.contains(&v.as_str())) {
+                d.add_text(f.readable_by, reader_set_key(set));
+            }
+        }
         d.add_facet(f.facets, facet("kind", &self.kind));
         d.add_facet(f.facets, facet("owner", &self.owner_id.to_string()));
         for c in &self.categories {

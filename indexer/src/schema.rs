@@ -7,7 +7,7 @@ use crate::Lang;
 use crate::analysis::{FALLBACK, analyser_name};
 
 /// Bumped whenever the schema or the analysers change: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Clone, Copy)]
 pub struct LangFields {
@@ -27,6 +27,7 @@ pub struct Fields {
     pub latest_visibility: Field,
     pub published_visibility: Field,
     pub lifecycle: Field,
+    pub readable_by: Field,
     pub facets: Field,
     pub langs: [(Lang, LangFields); 4],
     pub title_folded: Field,
@@ -72,6 +73,7 @@ pub fn build() -> (Schema, Fields) {
     let latest_visibility = b.add_text_field("latest_visibility", STRING);
     let published_visibility = b.add_text_field("published_visibility", STRING);
     let lifecycle = b.add_text_field("lifecycle", STRING);
+    let readable_by = b.add_text_field("readable_by", STRING);
     let facets = b.add_facet_field("facets", FacetOptions::default());
     let langs = Lang::ALL.map(|lang| {
         let name = analyser_name(lang);
@@ -99,6 +101,7 @@ pub fn build() -> (Schema, Fields) {
         latest_visibility,
         published_visibility,
         lifecycle,
+        readable_by,
         facets,
         langs,
         title_folded,

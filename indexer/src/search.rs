@@ -12,7 +12,7 @@ use tantivy::{
 };
 
 use crate::analysis;
-use crate::document::{ToolDocument, Variant, facet};
+use crate::document::{ToolDocument, Variant, facet, reader_set_key};
 use crate::query::{ParsedQuery, QueryBuilder, parse};
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 use crate::{IndexError, Lang, Result};
@@ -122,8 +122,10 @@ fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 }
 
 impl ToolIndex {
-    fn with_index(index: Index, fields: Fields, dir: &Path) -> Result<Self> {
+    fn with_index(mut index: Index, fields: Fields, dir: &Path) -> Result<Self> {
         analysis::register(index.tokenizers());
+        // Segments are searched in parallel, one thread per core.
+        index.set_default_multithread_executor()?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -270,31 +272,24 @@ impl ToolIndex {
     /// published document for everyone else its visibility allows.
     fn scope_query(&self, scope: &Scope) -> Box<dyn Query> {
         let f = &self.fields;
-        let allowed: Vec<Box<dyn Query>> = scope
+        let visibilities: Vec<&str> = scope
             .published_visibilities
             .iter()
-            .map(|v| term_query(f.published_visibility, v))
+            .map(String::as_str)
             .collect();
-        let mut published: Vec<(Occur, Box<dyn Query>)> = vec![
-            (
-                Occur::Must,
-                term_query(f.variant, Variant::Published.as_str()),
-            ),
-            (Occur::Must, any_of(allowed)),
-            (Occur::MustNot, term_query(f.lifecycle, "WITHDRAWN")),
-        ];
+        let published = term_query(f.readable_by, &reader_set_key(&visibilities));
         let Some(latest) = self.shows_latest(scope) else {
-            return Box::new(BooleanQuery::new(published));
+            return published;
         };
-        published.push((Occur::MustNot, latest.box_clone()));
+        let published = BooleanQuery::new(vec![
+            (Occur::Must, published),
+            (Occur::MustNot, latest.box_clone()),
+        ]);
         let latest = BooleanQuery::new(vec![
             (Occur::Must, term_query(f.variant, Variant::Latest.as_str())),
             (Occur::Must, latest),
         ]);
-        any_of(vec![
-            Box::new(latest),
-            Box::new(BooleanQuery::new(published)),
-        ])
+        any_of(vec![Box::new(latest), Box::new(published)])
     }
 
     fn dimension_filter(&self, dimension: &str, filter: &SearchFilter) -> Option<Box<dyn Query>> {

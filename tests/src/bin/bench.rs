@@ -217,9 +217,101 @@ fn words(lang: Lang) -> &'static [&'static str] {
     }
 }
 
+/// A generic vocabulary per language: pseudo-words built from the language's syllables, drawn
+/// with Zipf's law (the r-th word with weight 1/r), as words are in real text.
+struct Vocabulary {
+    words: Vec<String>,
+    cumulative: Vec<f64>,
+}
+
+const GENERIC_WORDS: usize = 5_000;
+
+fn syllables(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Fr => &[
+            "la", "ment", "tion", "re", "pro", "con", "si", "eau", "ver", "pou", "char", "gé",
+            "ai", "on", "té", "mi",
+        ],
+        Lang::Nl => &[
+            "ge", "ver", "ing", "heid", "lijk", "oo", "sch", "aan", "stel", "werk", "baar", "ij",
+            "en", "de", "ui", "kr",
+        ],
+        Lang::De => &[
+            "ge", "ver", "ung", "keit", "lich", "sch", "ein", "st", "ei", "en", "be", "zu", "ar",
+            "ie", "heit", "ter",
+        ],
+        Lang::En => &[
+            "the", "ing", "tion", "re", "con", "pro", "er", "al", "ly", "ment", "ex", "ou", "ate",
+            "in", "com", "ness",
+        ],
+    }
+}
+
+impl Vocabulary {
+    fn new(lang: Lang) -> Self {
+        let mut rng = Rng(0x0bad_5eed ^ (lang as u64 + 1));
+        let parts = syllables(lang);
+        let mut seen = BTreeSet::new();
+        let mut words = Vec::with_capacity(GENERIC_WORDS);
+        while words.len() < GENERIC_WORDS {
+            let n = 2 + rng.below(3);
+            let w: String = (0..n).map(|_| rng.pick(parts)).collect();
+            if seen.insert(w.clone()) {
+                words.push(w);
+            }
+        }
+        let mut total = 0.0;
+        let cumulative = (1..=GENERIC_WORDS)
+            .map(|r| {
+                total += 1.0 / r as f64;
+                total
+            })
+            .collect();
+        Self { words, cumulative }
+    }
+
+    fn draw(&self, rng: &mut Rng) -> &str {
+        let total = self.cumulative[self.cumulative.len() - 1];
+        let x = (rng.next() % 1_000_000) as f64 / 1_000_000.0 * total;
+        let i = self
+            .cumulative
+            .partition_point(|c| *c < x)
+            .min(self.words.len() - 1);
+        &self.words[i]
+    }
+}
+
+fn vocabulary(lang: Lang) -> &'static Vocabulary {
+    static VOCABULARIES: std::sync::OnceLock<Vec<Vocabulary>> = std::sync::OnceLock::new();
+    let all = VOCABULARIES.get_or_init(|| Lang::ALL.iter().map(|l| Vocabulary::new(*l)).collect());
+    &all[Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0)]
+}
+
+/// Text of `n` words: one in ten from the well-being vocabulary, the rest everyday words.
 fn sentence(rng: &mut Rng, lang: Lang, n: usize) -> String {
     (0..n)
-        .map(|_| rng.pick(words(lang)))
+        .map(|_| {
+            if rng.below(10) == 0 {
+                rng.pick(words(lang)).to_owned()
+            } else {
+                vocabulary(lang).draw(rng).to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A title: well-being words around everyday ones.
+fn title(rng: &mut Rng, lang: Lang) -> String {
+    let n = 3 + rng.below(4);
+    (0..n)
+        .map(|i| {
+            if i % 2 == 0 {
+                rng.pick(words(lang)).to_owned()
+            } else {
+                vocabulary(lang).draw(rng).to_owned()
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -237,10 +329,10 @@ fn synthetic(rng: &mut Rng) -> ToolContent {
     let translations = langs
         .iter()
         .map(|&lang| {
-            let (t, s, b) = (3 + rng.below(4), 12 + rng.below(12), 60 + rng.below(100));
+            let (s, b) = (12 + rng.below(12), 60 + rng.below(100));
             Translation {
                 lang,
-                title: sentence(rng, lang, t),
+                title: title(rng, lang),
                 summary: sentence(rng, lang, s),
                 body: sentence(rng, lang, b),
             }
@@ -501,14 +593,23 @@ fn request(q: &str, filter: &SearchFilter) -> SearchRequest {
 
 fn in_process_latency(index: &commons_indexer::ToolIndex) -> (f64, f64) {
     let mut samples = Vec::new();
+    let mut by_kind: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
     for round in 0..ROUNDS + 3 {
-        for (_, q, filter) in query_mix() {
+        for (label, q, filter) in query_mix() {
             let started = Instant::now();
             std::hint::black_box(index.search(&request(q, &filter)).unwrap());
             if round >= 3 {
                 samples.push(ms(started.elapsed()));
+                by_kind
+                    .entry(label)
+                    .or_default()
+                    .push(ms(started.elapsed()));
             }
         }
+    }
+    for (label, mut s) in by_kind {
+        let (p50, p99) = (percentile(&mut s, 0.5), percentile(&mut s, 0.99));
+        eprintln!("  in process, {label}: p50 {p50:.2} ms, p99 {p99:.2} ms");
     }
     (
         percentile(&mut samples, 0.5),
@@ -712,6 +813,9 @@ async fn run(size: usize, binary: &Path) -> Figures {
     let index_mb = index.size_on_disk() as f64 / 1024.0 / 1024.0;
     eprintln!("[{size}] queries in process");
     let in_process = tokio::task::block_in_place(|| in_process_latency(&index));
+    if std::env::var_os("BENCH_QUICK").is_some() {
+        std::process::exit(0);
+    }
     eprintln!("[{size}] SQLite FTS5");
     let (fts5_build_s, pool) = fts5(size, dir.path()).await;
     let fts5 = fts5_latency(&pool).await;
