@@ -53,6 +53,8 @@ pub struct SearchRequest {
     pub offset: usize,
     pub limit: usize,
     pub scope: Scope,
+    /// Count facets too; a caller who shows none saves their cost.
+    pub facets: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -372,53 +374,61 @@ impl ToolIndex {
         // Facets without a filter of their own count along with the main search; each facet
         // that is filtered is counted by a search without its own filter.
         let mut plain = FacetCollector::for_field("facets");
-        let filtered: Vec<&str> = DIMENSIONS
-            .iter()
-            .copied()
-            .filter(|d| self.dimension_filter(d, &req.filter).is_some())
-            .collect();
+        let filtered: Vec<&str> = if !req.facets {
+            Vec::new()
+        } else {
+            DIMENSIONS
+                .iter()
+                .copied()
+                .filter(|d| self.dimension_filter(d, &req.filter).is_some())
+                .collect()
+        };
         for d in DIMENSIONS.iter().filter(|d| !filtered.contains(d)) {
             plain.add_facet(format!("/{d}").as_str());
         }
+        let plain = req.facets.then_some(plain);
         let limit = req.limit.max(1);
-        let (hits, total, counts): (Vec<(f32, DocAddress)>, usize, FacetCounts) = match req.sort {
-            Sort::Relevance => {
-                let top = TopDocs::with_limit(limit).and_offset(req.offset);
-                searcher.search(&query, &(top, Count, plain))?
-            }
-            Sort::Newest => {
-                let top = TopDocs::with_limit(limit)
-                    .and_offset(req.offset)
-                    .order_by_fast_field::<i64>("updated_at", Order::Desc);
-                let (docs, total, counts) = searcher.search(&query, &(top, Count, plain))?;
-                (
-                    docs.into_iter().map(|(_, d)| (0.0, d)).collect(),
-                    total,
-                    counts,
-                )
-            }
-            Sort::MostAdopted => {
-                let top = TopDocs::with_limit(limit)
-                    .and_offset(req.offset)
-                    .order_by_fast_field::<u64>("adoptions", Order::Desc);
-                let (docs, total, counts) = searcher.search(&query, &(top, Count, plain))?;
-                (
-                    docs.into_iter().map(|(_, d)| (0.0, d)).collect(),
-                    total,
-                    counts,
-                )
-            }
-        };
+        let (hits, total, counts): (Vec<(f32, DocAddress)>, usize, Option<FacetCounts>) =
+            match req.sort {
+                Sort::Relevance => {
+                    let top = TopDocs::with_limit(limit).and_offset(req.offset);
+                    searcher.search(&query, &(top, Count, plain))?
+                }
+                Sort::Newest => {
+                    let top = TopDocs::with_limit(limit)
+                        .and_offset(req.offset)
+                        .order_by_fast_field::<i64>("updated_at", Order::Desc);
+                    let (docs, total, counts) = searcher.search(&query, &(top, Count, plain))?;
+                    (
+                        docs.into_iter().map(|(_, d)| (0.0, d)).collect(),
+                        total,
+                        counts,
+                    )
+                }
+                Sort::MostAdopted => {
+                    let top = TopDocs::with_limit(limit)
+                        .and_offset(req.offset)
+                        .order_by_fast_field::<u64>("adoptions", Order::Desc);
+                    let (docs, total, counts) = searcher.search(&query, &(top, Count, plain))?;
+                    (
+                        docs.into_iter().map(|(_, d)| (0.0, d)).collect(),
+                        total,
+                        counts,
+                    )
+                }
+            };
         let mut facets = Facets::default();
-        for d in DIMENSIONS.iter().filter(|d| !filtered.contains(d)) {
-            set_facet(&mut facets, d, &counts);
-        }
-        for d in filtered {
-            let mut collector = FacetCollector::for_field("facets");
-            collector.add_facet(format!("/{d}").as_str());
-            let counts =
-                searcher.search(&self.compose(&text, &exclusions, req, Some(d)), &collector)?;
-            set_facet(&mut facets, d, &counts);
+        if let Some(counts) = counts {
+            for d in DIMENSIONS.iter().filter(|d| !filtered.contains(d)) {
+                set_facet(&mut facets, d, &counts);
+            }
+            for d in filtered {
+                let mut collector = FacetCollector::for_field("facets");
+                collector.add_facet(format!("/{d}").as_str());
+                let counts =
+                    searcher.search(&self.compose(&text, &exclusions, req, Some(d)), &collector)?;
+                set_facet(&mut facets, d, &counts);
+            }
         }
         let hits = if req.limit == 0 {
             Vec::new()

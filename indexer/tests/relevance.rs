@@ -188,6 +188,7 @@ fn excluded_words_remove_results() {
 fn an_empty_query_browses_with_filters_and_facets_honour_the_other_filters() {
     let (_d, index) = index_of(&corpus());
     let req = |filter: SearchFilter| SearchRequest {
+        facets: true,
         query: String::new(),
         filter,
         limit: 20,

@@ -182,6 +182,7 @@ impl SearchQuery {
             lang: lang.map(Into::into),
             offset,
             limit,
+            facets: ctx.look_ahead().field("facets").exists(),
         };
         let found = svc::search(svc_ctx, actor(ctx), q).await.gql()?;
         let facets = SearchFacets {

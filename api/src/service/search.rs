@@ -45,6 +45,8 @@ pub struct Query {
     pub lang: Option<Lang>,
     pub offset: usize,
     pub limit: usize,
+    /// Count facets (skipped when the caller shows none).
+    pub facets: bool,
 }
 
 pub struct SearchHit {
@@ -110,6 +112,7 @@ pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceRe
         offset: q.offset,
         limit: q.limit,
         scope: index_scope(actor),
+        facets: q.facets,
     };
     let index = ctx.index.current();
     let results = tokio::task::spawn_blocking(move || index.search(&request))

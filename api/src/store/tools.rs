@@ -164,7 +164,9 @@ pub async fn revision(
         .pop())
 }
 
-/// Several revisions, each named by (tool, number), in one pair of queries.
+/// Several revisions, each named by (tool, number), in one pair of queries. The database is
+/// asked by tool (the index's leading column) and the numbers are picked here: an OR of
+/// (tool AND number) pairs would make SQLite scan the whole table.
 pub async fn revisions(
     db: &impl ConnectionTrait,
     keys: &[(i64, i32)],
@@ -172,15 +174,15 @@ pub async fn revisions(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let mut any = Condition::any();
-    for (tool_id, number) in keys {
-        any = any.add(
-            Condition::all()
-                .add(tool_revision::Column::ToolId.eq(*tool_id))
-                .add(tool_revision::Column::Number.eq(*number)),
-        );
-    }
-    let models = tool_revision::Entity::find().filter(any).all(db).await?;
+    let wanted: std::collections::HashSet<(i64, i32)> = keys.iter().copied().collect();
+    let tool_ids: BTreeSet<i64> = keys.iter().map(|(t, _)| *t).collect();
+    let models: Vec<tool_revision::Model> = tool_revision::Entity::find()
+        .filter(tool_revision::Column::ToolId.is_in(tool_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|m| wanted.contains(&(m.tool_id, m.number)))
+        .collect();
     with_translations(db, models).await
 }
 
