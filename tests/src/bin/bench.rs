@@ -663,6 +663,8 @@ fn start_server(binary: &Path, data_dir: &Path) -> Server {
         }
         line.clear();
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not start");
 }
 
