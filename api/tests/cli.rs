@@ -4,12 +4,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::os::unix::fs::PermissionsExt;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-use common::commons;
+use common::{Server, commons};
 use std::time::Duration;
 
 fn run(cmd: &mut Command) -> Output {
@@ -130,25 +130,8 @@ fn schema_prints_the_sdl() {
 #[test]
 fn serve_stops_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = commons(dir.path())
-        .args(["serve", "--log-format", "json"])
-        .env("COMMONS_LISTEN", "127.0.0.1:0")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut addr = None;
-    let mut line = String::new();
-    while stderr.read_line(&mut line).unwrap() > 0 {
-        let event: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
-        if event["message"] == "serving" {
-            addr = event["addr"].as_str().map(str::to_owned);
-            break;
-        }
-        line.clear();
-    }
-    let addr = addr.expect("the server says where it listens");
+    let server = Server::start(commons(dir.path()));
+    let addr = server.addr.clone();
     let response = http(&addr, "GET /readyz HTTP/1.1", "");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
 
@@ -168,15 +151,8 @@ fn serve_stops_gracefully_on_sigterm() {
         r#"{"data":{"viewer":{"roles":["PLATFORM_ADMIN"],"organisation":{"slug":"inasti"}}}}"#;
     assert!(response.contains(expected), "{response}");
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let mut rest = String::new();
-    stderr.read_to_string(&mut rest).unwrap();
-    let status = child.wait().unwrap();
-    assert!(status.success(), "exit {status}: {rest}");
+    let (clean, rest) = server.terminate();
+    assert!(clean, "{rest}");
     let request_line = rest
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())

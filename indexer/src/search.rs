@@ -398,23 +398,13 @@ impl ToolIndex {
                     let top = TopDocs::with_limit(limit)
                         .and_offset(req.offset)
                         .order_by_fast_field::<i64>("updated_at", Order::Desc);
-                    let (docs, total, counts) = searcher.search(&query, &(top, Count, plain))?;
-                    (
-                        docs.into_iter().map(|(_, d)| (0.0, d)).collect(),
-                        total,
-                        counts,
-                    )
+                    unscored(searcher.search(&query, &(top, Count, plain))?)
                 }
                 Sort::MostAdopted => {
                     let top = TopDocs::with_limit(limit)
                         .and_offset(req.offset)
                         .order_by_fast_field::<u64>("adoptions", Order::Desc);
-                    let (docs, total, counts) = searcher.search(&query, &(top, Count, plain))?;
-                    (
-                        docs.into_iter().map(|(_, d)| (0.0, d)).collect(),
-                        total,
-                        counts,
-                    )
+                    unscored(searcher.search(&query, &(top, Count, plain))?)
                 }
             };
         let mut facets = Facets::default();
@@ -557,6 +547,17 @@ impl ToolIndex {
         }
         Ok(out)
     }
+}
+
+/// Hits sorted by a field carry no relevance score.
+fn unscored<T>(
+    (docs, total, counts): (Vec<(T, DocAddress)>, usize, Option<FacetCounts>),
+) -> (Vec<(f32, DocAddress)>, usize, Option<FacetCounts>) {
+    (
+        docs.into_iter().map(|(_, d)| (0.0, d)).collect(),
+        total,
+        counts,
+    )
 }
 
 fn set_facet(facets: &mut Facets, dimension: &str, counts: &FacetCounts) {

@@ -122,6 +122,21 @@ async fn apply(
     Ok(())
 }
 
+/// Commits a transition and returns the tool as its owner or moderator now sees it.
+async fn committed(
+    ctx: &Context,
+    txn: sea_orm::DatabaseTransaction,
+    t: Transition,
+) -> ServiceResult<VisibleTool> {
+    ctx.commit(txn).await?;
+    let revision = latest_revision(ctx, &t.tool).await?;
+    Ok(VisibleTool {
+        tool: t.tool,
+        revision,
+        shown: Shown::Latest,
+    })
+}
+
 /// A unique (tool, number) that fired: someone else added the same revision first.
 fn revision_race(e: sea_orm::DbErr) -> ServiceError {
     if store::is_unique_violation(&e) {
@@ -246,13 +261,7 @@ pub async fn submit(
         now,
     )
     .await?;
-    ctx.commit(txn).await?;
-    let revision = latest_revision(ctx, &t.tool).await?;
-    Ok(VisibleTool {
-        tool: t.tool,
-        revision,
-        shown: Shown::Latest,
-    })
+    committed(ctx, txn, t).await
 }
 
 fn required_reason(decision: Decision, reason: Option<&str>) -> ServiceResult<Option<String>> {
@@ -319,13 +328,7 @@ pub async fn decide(
         now,
     )
     .await?;
-    ctx.commit(txn).await?;
-    let revision = latest_revision(ctx, &t.tool).await?;
-    Ok(VisibleTool {
-        tool: t.tool,
-        revision,
-        shown: Shown::Latest,
-    })
+    committed(ctx, txn, t).await
 }
 
 /// The owner retires a published tool.
@@ -337,13 +340,7 @@ pub async fn archive(ctx: &Context, actor: Option<&Actor>, id: i64) -> ServiceRe
     let t = workflow::archive(&tool, now).map_err(workflow_error)?;
     let txn = begin_write(&ctx.db).await?;
     apply(&txn, &tool, &t, actor, "tool.archived", json!({}), now).await?;
-    ctx.commit(txn).await?;
-    let revision = latest_revision(ctx, &t.tool).await?;
-    Ok(VisibleTool {
-        tool: t.tool,
-        revision,
-        shown: Shown::Latest,
-    })
+    committed(ctx, txn, t).await
 }
 
 /// A moderator pulls a published tool from publication, with a reason for the log.
@@ -384,13 +381,7 @@ pub async fn withdraw(
         now,
     )
     .await?;
-    ctx.commit(txn).await?;
-    let revision = latest_revision(ctx, &t.tool).await?;
-    Ok(VisibleTool {
-        tool: t.tool,
-        revision,
-        shown: Shown::Latest,
-    })
+    committed(ctx, txn, t).await
 }
 
 pub async fn get(
