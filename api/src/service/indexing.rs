@@ -343,3 +343,181 @@ fn document(t: &Tool, r: &Revision, variant: Variant, owner_name: &str) -> ToolD
         adoptions: 0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::domain::identity::{Actor, Role};
+    use crate::domain::organisation::OrganisationKind;
+    use crate::domain::policy::{Shown, ToolScope};
+    use crate::domain::tool::{
+        Licence, QualityDocumentation, RevisionStatus, ToolContent, ToolKind, ToolStatus,
+        Translation, Visibility,
+    };
+    use crate::service::search::index_scope;
+
+    const OWNER: i64 = 10;
+    const OTHER: i64 = 20;
+
+    fn revision(tool_id: i64, number: i32, title: &str) -> Revision {
+        Revision {
+            id: tool_id * 10 + i64::from(number),
+            tool_id,
+            number,
+            status: RevisionStatus::Draft,
+            author_id: 1,
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            submitted_at: None,
+            published_at: None,
+            content: ToolContent {
+                kind: ToolKind::Guide,
+                categories: BTreeSet::new(),
+                translations: vec![Translation {
+                    lang: Lang::Fr,
+                    title: title.into(),
+                    summary: String::new(),
+                    body: String::new(),
+                }],
+                audiences: BTreeSet::new(),
+                sectors: vec![],
+                delivery_modes: BTreeSet::new(),
+                delivery_formats: BTreeSet::new(),
+                scopes: BTreeSet::new(),
+                duration: None,
+                cost_eur: None,
+                quality: QualityDocumentation::default(),
+                licence: Licence::OnRequest,
+                contact: None,
+                tags: vec![],
+                visibility: Visibility::Public,
+            },
+        }
+    }
+
+    /// Every state a tool can be in, as far as visibility goes.
+    fn every_tool() -> Vec<Tool> {
+        let mut tools = Vec::new();
+        let mut id = 0;
+        for lifecycle in [Lifecycle::Active, Lifecycle::Archived, Lifecycle::Withdrawn] {
+            for latest_visibility in [
+                Visibility::Public,
+                Visibility::Network,
+                Visibility::Organisation,
+            ] {
+                for published_visibility in
+                    [None, Some(Visibility::Public), Some(Visibility::Network)]
+                {
+                    for owner_id in [OWNER, OTHER] {
+                        id += 1;
+                        tools.push(Tool {
+                            id,
+                            owner_id,
+                            created_at: chrono::DateTime::UNIX_EPOCH,
+                            updated_at: chrono::DateTime::UNIX_EPOCH,
+                            lifecycle,
+                            status: ToolStatus::Draft,
+                            latest_revision: 2,
+                            latest_status: RevisionStatus::Draft,
+                            latest_visibility,
+                            published_revision: published_visibility.map(|_| 1),
+                            published_visibility,
+                            submitted_at: None,
+                        });
+                    }
+                }
+            }
+        }
+        tools
+    }
+
+    fn actor(kind: OrganisationKind, org: i64, role: Role) -> Actor {
+        Actor {
+            user_id: 1,
+            organisation_id: org,
+            organisation_kind: kind,
+            roles: BTreeSet::from([role]),
+        }
+    }
+
+    /// The index's filter and the policy agree on which revision of each tool every caller
+    /// sees, over every combination of lifecycle, visibilities and ownership.
+    #[test]
+    fn the_index_shows_each_caller_what_the_policy_shows() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = IndexHome::new(dir.path()).open().unwrap().index;
+        let tools = every_tool();
+        for t in &tools {
+            let mut docs = vec![document(
+                t,
+                &revision(t.id, 2, "latest"),
+                Variant::Latest,
+                "Owner",
+            )];
+            if t.lifecycle != Lifecycle::Withdrawn && t.published_revision.is_some() {
+                docs.push(document(
+                    t,
+                    &revision(t.id, 1, "published"),
+                    Variant::Published,
+                    "Owner",
+                ));
+            }
+            index.replace(t.id as u64, &docs).unwrap();
+        }
+        index.commit(1).unwrap();
+        let callers = [
+            None,
+            Some(actor(OrganisationKind::Caisse, OWNER, Role::Staff)),
+            Some(actor(OrganisationKind::Partner, 30, Role::Staff)),
+            Some(actor(OrganisationKind::Inasti, 1, Role::Moderator)),
+        ];
+        for caller in &callers {
+            let scope = ToolScope::of(caller.as_ref());
+            let expected: BTreeSet<(u64, &str)> = tools
+                .iter()
+                .filter_map(|t| {
+                    scope.shown(t).map(|s| {
+                        (
+                            t.id as u64,
+                            if s == Shown::Latest {
+                                "latest"
+                            } else {
+                                "published"
+                            },
+                        )
+                    })
+                })
+                .collect();
+            let request = commons_indexer::SearchRequest {
+                limit: 1000,
+                scope: index_scope(caller.as_ref()),
+                ..Default::default()
+            };
+            let found = index.search(&request).unwrap();
+            let got: BTreeSet<(u64, &str)> = found
+                .hits
+                .iter()
+                .map(|h| {
+                    (
+                        h.tool_id,
+                        if h.title_html.contains("latest") {
+                            "latest"
+                        } else {
+                            "published"
+                        },
+                    )
+                })
+                .collect();
+            assert!(!expected.is_empty());
+            assert_eq!(got, expected, "caller {caller:?}");
+            assert_eq!(
+                found.total,
+                expected.len(),
+                "each tool at most once for {caller:?}"
+            );
+        }
+    }
+}
