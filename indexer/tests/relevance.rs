@@ -419,3 +419,58 @@ fn an_index_of_an_older_schema_is_replaced_by_a_new_one() {
     assert!(why.contains("schema version"), "{why}");
     assert_eq!(reopened.index.cursor().unwrap(), None);
 }
+
+/// The four behaviours of the issue, checked in each of the four languages.
+#[test]
+fn every_language_gets_accents_stems_typos_and_phrases() {
+    let mut docs = corpus();
+    docs.push(doc(
+        11,
+        Lang::Nl,
+        "Coördinatie van zorg",
+        "Zorgverleners werken samen rond de zelfstandige.",
+    ));
+    docs.push(doc(
+        12,
+        Lang::En,
+        "Café conversations",
+        "Entrepreneurs meet in a café to talk about their worries.",
+    ));
+    docs.push(doc(
+        13,
+        Lang::De,
+        "Gespräche im Café",
+        "Unternehmerinnen sprechen über ihre Sorgen.",
+    ));
+    let (_d, index) = index_of(&docs);
+    let cases: [(&str, &str, u64); 16] = [
+        // accents
+        ("fr accents", "epuises", 1),
+        ("nl accents", "coordinatie", 11),
+        ("de accents", "gesprache", 13),
+        ("en accents", "cafe conversations", 12),
+        // stems
+        ("fr stems", "prévenir épuisements", 1),
+        ("nl stems", "lotgenotengroep ondernemer", 3),
+        ("de stems", "Gespräch", 13),
+        ("en stems", "preventing burn-outs", 7),
+        // typos
+        ("fr typo", "respirtion", 2),
+        ("nl typo", "eenzamheid", 3),
+        ("de typo", "Stressbewaltigumg", 5),
+        ("en typo", "recogising", 7),
+        // phrases
+        ("fr phrase", "\"gestion du stress\"", 2),
+        ("nl phrase", "\"signalen van uitputting\"", 4),
+        ("de phrase", "\"in kleinen Gruppen\"", 6),
+        ("en phrase", "\"share experiences\"", 8),
+    ];
+    for (case, query, expected) in cases {
+        let found = ids(&index, query);
+        assert_eq!(
+            found.first(),
+            Some(&expected),
+            "{case}: {query} gave {found:?}"
+        );
+    }
+}
