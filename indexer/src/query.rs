@@ -1,6 +1,6 @@
 //! From what a person types to a tantivy query: words (all required, each matched in any
-//! language, exactly or — for longer words — with a typo or two), `"quoted phrases"` and
-//! `-excluded` words or phrases.
+//! language; a longer word the index does not hold as typed is matched with a typo or two),
+//! `"quoted phrases"` and `-excluded` words or phrases.
 
 use tantivy::Term;
 use tantivy::query::{
@@ -76,10 +76,14 @@ pub fn parse(input: &str) -> ParsedQuery {
     parsed
 }
 
+/// Says whether the index holds a term.
+pub type KnownTerm<'a> = Box<dyn Fn(&Term) -> bool + 'a>;
+
 pub struct QueryBuilder<'a> {
     fields: &'a Fields,
     analysers: Vec<(Lang, TextAnalyzer)>,
     fallback: TextAnalyzer,
+    known: KnownTerm<'a>,
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
@@ -106,11 +110,16 @@ fn tokens_query(field: Field, toks: &[(usize, String)]) -> Option<Box<dyn Query>
 }
 
 impl<'a> QueryBuilder<'a> {
-    pub fn new(fields: &'a Fields, analysers: Vec<(Lang, TextAnalyzer)>) -> Self {
+    pub fn new(
+        fields: &'a Fields,
+        analysers: Vec<(Lang, TextAnalyzer)>,
+        known: KnownTerm<'a>,
+    ) -> Self {
         Self {
             fields,
             analysers,
             fallback: analysis::fallback_analyser(),
+            known,
         }
     }
 
@@ -147,7 +156,9 @@ impl<'a> QueryBuilder<'a> {
                 5..=8 => 1,
                 _ => 2,
             };
-            if distance > 0 {
+            let as_typed = Term::from_field_text(self.fields.text_folded, word);
+            let title_as_typed = Term::from_field_text(self.fields.title_folded, word);
+            if distance > 0 && !(self.known)(&as_typed) && !(self.known)(&title_as_typed) {
                 for (field, boost) in [
                     (self.fields.title_folded, FUZZY_TITLE_BOOST),
                     (self.fields.text_folded, FUZZY_TEXT_BOOST),

@@ -322,7 +322,7 @@ impl ToolIndex {
         })
     }
 
-    fn builder(&self) -> Result<QueryBuilder<'_>> {
+    fn builder<'a>(&'a self, searcher: &'a Searcher) -> Result<QueryBuilder<'a>> {
         let mut analysers = Vec::new();
         for lang in Lang::ALL {
             analysers.push((
@@ -331,7 +331,10 @@ impl ToolIndex {
                     .tokenizer_for_field(self.fields.lang(lang).title)?,
             ));
         }
-        Ok(QueryBuilder::new(&self.fields, analysers))
+        // A word found as typed needs no typo tolerance: fuzzy matching is for words the index
+        // does not hold, and spares the automaton walk otherwise.
+        let known = move |term: &Term| searcher.doc_freq(term).is_ok_and(|n| n > 0);
+        Ok(QueryBuilder::new(&self.fields, analysers, Box::new(known)))
     }
 
     /// The whole query, leaving out one facet's filter when counting that facet.
@@ -361,7 +364,8 @@ impl ToolIndex {
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let parsed: ParsedQuery = parse(&req.query);
-        let mut qb = self.builder()?;
+        let searcher = self.reader.searcher();
+        let mut qb = self.builder(&searcher)?;
         let text = qb.text_query(&parsed);
         let exclusions = if text.is_none() {
             qb.exclusions(&parsed)
@@ -369,7 +373,6 @@ impl ToolIndex {
             Vec::new()
         };
         let query = self.compose(&text, &exclusions, req, None);
-        let searcher = self.reader.searcher();
 
         // Facets without a filter of their own count along with the main search; each facet
         // that is filtered is counted by a search without its own filter.
@@ -423,7 +426,7 @@ impl ToolIndex {
         let hits = if req.limit == 0 {
             Vec::new()
         } else {
-            self.hits(&searcher, &query, hits, req.lang)?
+            self.hits(&searcher, &query, hits, req.lang, text.is_some())?
         };
         Ok(SearchResults {
             total,
@@ -438,10 +441,15 @@ impl ToolIndex {
         query: &dyn Query,
         found: Vec<(f32, DocAddress)>,
         wanted: Option<Lang>,
+        matched_words: bool,
     ) -> Result<Vec<Hit>> {
         let f = &self.fields;
         let mut generators: HashMap<Field, SnippetGenerator> = HashMap::new();
         let mut snippet = |field: Field, doc: &TantivyDocument, max: usize| -> Result<String> {
+            // A browse matched no words: there is nothing to highlight.
+            if !matched_words {
+                return Ok(String::new());
+            }
             let generator = match generators.entry(field) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {
@@ -502,7 +510,8 @@ impl ToolIndex {
         lang: Option<Lang>,
         limit: usize,
     ) -> Result<Vec<Suggestion>> {
-        let mut qb = self.builder()?;
+        let searcher = self.reader.searcher();
+        let mut qb = self.builder(&searcher)?;
         let words = qb.folded(prefix);
         let Some((last, complete)) = words.split_last() else {
             return Ok(Vec::new());

@@ -125,8 +125,8 @@ pub struct SearchQuery;
 #[Object]
 impl SearchQuery {
     /// Full-text search over the tools you may see, in French, Dutch, German and English:
-    /// accents optional, plurals and conjugations found, a typo forgiven in words of five
-    /// letters or more (two from nine), `"quoted phrases"`, `-excluded` words. An empty query
+    /// accents optional, plurals and conjugations found, a word the index does not hold matched
+    /// with one typo from five letters (two from nine), `"quoted phrases"`, `-excluded` words. An empty query
     /// browses with the filters. Sorted by relevance unless `sort` says otherwise.
     #[allow(clippy::too_many_arguments)]
     #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
