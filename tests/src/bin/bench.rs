@@ -635,6 +635,14 @@ struct Server {
     addr: String,
 }
 
+impl Drop for Server {
+    /// A benchmark that fails midway leaves no server behind.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn start_server(binary: &Path, data_dir: &Path) -> Server {
     let mut child = Command::new(binary)
         .args(["serve", "--log-format", "json"])
@@ -828,15 +836,14 @@ async fn run(size: usize, binary: &Path) -> Figures {
     drop(services);
 
     eprintln!("[{size}] end to end");
-    let mut server = start_server(binary, dir.path());
+    let server = start_server(binary, dir.path());
     let url = format!("http://{}/graphql", server.addr);
     let client = reqwest::Client::new();
     let end_to_end = end_to_end_latency(&client, &url).await;
     eprintln!("[{size}] approval to searchable");
     let approval = approval_latency(&client, &url, &config).await;
     let peak_rss_mb = peak_rss_mb(server.child.id());
-    let _ = server.child.kill();
-    let _ = server.child.wait();
+    drop(server);
     Figures {
         size,
         reindex_s: reindex,
