@@ -62,6 +62,20 @@ fn token(dir: &std::path::Path, org: &str, role: &str) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
+/// A data directory and a database holding the demo data, its index built.
+fn with_demo_data() -> (tempfile::TempDir, Database) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::new();
+    assert!(
+        with_db(dir.path(), &db)
+            .arg("demo")
+            .status()
+            .unwrap()
+            .success()
+    );
+    (dir, db)
+}
+
 fn with_db(dir: &std::path::Path, db: &Database) -> std::process::Command {
     let mut cmd = commons(dir);
     db.apply(&mut cmd);
@@ -89,15 +103,7 @@ async fn rename_acerta(server: &Server, admin: &str, name: &str) {
 
 #[tokio::test]
 async fn a_server_killed_before_its_index_commit_replays_the_change_on_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::new();
-    assert!(
-        with_db(dir.path(), &db)
-            .arg("demo")
-            .status()
-            .unwrap()
-            .success()
-    );
+    let (dir, db) = with_demo_data();
     let admin = token(dir.path(), "inasti", "PLATFORM_ADMIN");
 
     // The index commits at most once an hour: the change is in the database, not the index.
@@ -131,15 +137,7 @@ async fn a_server_killed_before_its_index_commit_replays_the_change_on_restart()
 
 #[tokio::test]
 async fn a_corrupt_index_is_rebuilt_at_start() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::new();
-    assert!(
-        with_db(dir.path(), &db)
-            .arg("demo")
-            .status()
-            .unwrap()
-            .success()
-    );
+    let (dir, db) = with_demo_data();
     let active = std::fs::read_link(dir.path().join("index/current")).unwrap();
     std::fs::write(
         dir.path().join("index").join(active).join("meta.json"),
@@ -165,15 +163,7 @@ async fn a_corrupt_index_is_rebuilt_at_start() {
 
 #[tokio::test]
 async fn reindex_swaps_a_new_index_under_a_running_server() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::new();
-    assert!(
-        with_db(dir.path(), &db)
-            .arg("demo")
-            .status()
-            .unwrap()
-            .success()
-    );
+    let (dir, db) = with_demo_data();
     let before = std::fs::read_link(dir.path().join("index/current")).unwrap();
     let server = Server::start(with_db(dir.path(), &db));
     caught_up(&server).await;
