@@ -55,6 +55,8 @@ pub struct SearchRequest {
     pub scope: Scope,
     /// Count facets too; a caller who shows none saves their cost.
     pub facets: bool,
+    /// Build highlighted snippets for the hits; without, hits carry the plain title.
+    pub snippets: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -426,7 +428,13 @@ impl ToolIndex {
         let hits = if req.limit == 0 {
             Vec::new()
         } else {
-            self.hits(&searcher, &query, hits, req.lang, text.is_some())?
+            self.hits(
+                &searcher,
+                &query,
+                hits,
+                req.lang,
+                text.is_some() && req.snippets,
+            )?
         };
         Ok(SearchResults {
             total,
@@ -446,7 +454,7 @@ impl ToolIndex {
         let f = &self.fields;
         let mut generators: HashMap<Field, SnippetGenerator> = HashMap::new();
         let mut snippet = |field: Field, doc: &TantivyDocument, max: usize| -> Result<String> {
-            // A browse matched no words: there is nothing to highlight.
+            // A browse matched no words, or no snippet was asked for: nothing to highlight.
             if !matched_words {
                 return Ok(String::new());
             }

@@ -221,6 +221,7 @@ fn snippets_show_the_matched_words() {
         query: "respiration".into(),
         limit: 5,
         scope: public(),
+        snippets: true,
         ..Default::default()
     };
     let hit = &index.search(&req).unwrap().hits[0];
@@ -230,6 +231,16 @@ fn snippets_show_the_matched_words() {
         hit.text_html
     );
     assert_eq!(hit.title_html, "Gestion du stress");
+    let plain = index
+        .search(&SearchRequest {
+            snippets: false,
+            ..req
+        })
+        .unwrap();
+    assert!(
+        !plain.hits[0].text_html.contains("<b>"),
+        "no highlight when none is asked for"
+    );
 }
 
 fn variant(

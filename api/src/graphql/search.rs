@@ -183,6 +183,12 @@ impl SearchQuery {
             offset,
             limit,
             facets: ctx.look_ahead().field("facets").exists(),
+            snippets: ctx
+                .look_ahead()
+                .field("edges")
+                .field("node")
+                .field("highlights")
+                .exists(),
         };
         let found = svc::search(svc_ctx, actor(ctx), q).await.gql()?;
         let facets = SearchFacets {

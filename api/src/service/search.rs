@@ -47,6 +47,8 @@ pub struct Query {
     pub limit: usize,
     /// Count facets (skipped when the caller shows none).
     pub facets: bool,
+    /// Build highlighted snippets (skipped when the caller shows none).
+    pub snippets: bool,
 }
 
 pub struct SearchHit {
@@ -113,6 +115,7 @@ pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceRe
         limit: q.limit,
         scope: index_scope(actor),
         facets: q.facets,
+        snippets: q.snippets,
     };
     let index = ctx.index.current();
     let results = tokio::task::spawn_blocking(move || index.search(&request))

@@ -588,7 +588,10 @@ fn request(q: &str, filter: &SearchFilter, facets: bool) -> SearchRequest {
         offset: 0,
         limit: 10,
         scope: commons_api::service::search::index_scope(None),
+        // The full search shows facets and highlights; the ranked top 10 compared with FTS5
+        // returns what FTS5 does: the best ten and the count.
         facets,
+        snippets: facets,
     }
 }
 
