@@ -317,7 +317,7 @@ async fn readiness_and_metrics_report_the_index_lag() {
 
 #[tokio::test]
 async fn a_slow_index_commit_shows_as_lag_until_it_happens() {
-    let app = commons_tests::spawn_app_with(|c| c.index.commit_interval_ms = 1_500)
+    let app = commons_tests::spawn_app_with(|c| c.index.commit_interval_ms = 3_000)
         .await
         .with_organisations()
         .await;
