@@ -6,6 +6,7 @@ use super::id::{self, NodeType, decode_cursor, encode_cursor};
 use super::scalars::{Audience, Lang, ServiceCategory, ToolKind, to_domain};
 use super::tool::Tool;
 use super::{actor, services};
+use crate::service::PageRequest;
 use crate::service::search::{self as svc, Filter, Query};
 use crate::service::tools as tools_svc;
 
@@ -142,16 +143,10 @@ impl SearchQuery {
     ) -> Result<Connection<String, SearchHit, SearchFields, EmptyFields>> {
         let svc_ctx = services(ctx);
         let max = svc_ctx.max_page_size;
-        let limit = match first {
-            None => 20.min(max),
-            Some(n) if n < 0 || n as usize > max => {
-                return Err(graphql_error(
-                    ErrorCode::BadUserInput,
-                    format!("first must be between 0 and {max}"),
-                ));
-            }
-            Some(n) => n as usize,
-        };
+        // The same page-size rule as every list; search cursors are offsets, read below.
+        let limit = PageRequest::new(first, None, max)
+            .map_err(|e| graphql_error(ErrorCode::BadUserInput, e.to_string()))?
+            .first;
         let offset = match after {
             None => 0,
             Some(c) => {

@@ -48,7 +48,7 @@ fn index_error(e: commons_indexer::IndexError) -> ServiceError {
 }
 
 /// Runs index work, which is CPU and disk bound, off the async workers.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, commons_indexer::IndexError> + Send + 'static,
 ) -> ServiceResult<T> {
     tokio::task::spawn_blocking(f)

@@ -7,7 +7,7 @@ use crate::domain::identity::Actor;
 use crate::domain::lang::Lang;
 use crate::domain::policy::ToolScope;
 use crate::domain::tool::{Audience, ServiceCategory, ToolKind};
-use crate::service::indexing::to_index_lang;
+use crate::service::indexing::{blocking, to_index_lang};
 use crate::service::tools::{self, VisibleTool};
 use crate::service::{Context, ServiceError, ServiceResult};
 
@@ -118,10 +118,7 @@ pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceRe
         snippets: q.snippets,
     };
     let index = ctx.index.current();
-    let results = tokio::task::spawn_blocking(move || index.search(&request))
-        .await
-        .map_err(|e| ServiceError::Index(e.to_string()))?
-        .map_err(|e| ServiceError::Index(e.to_string()))?;
+    let results = blocking(move || index.search(&request)).await?;
     let ids: Vec<i64> = results.hits.iter().map(|h| h.tool_id as i64).collect();
     // The index may trail the database by a moment: what is no longer visible is left out.
     let mut visible = tools::get_many(ctx, actor, &ids).await?;
@@ -156,8 +153,5 @@ pub async fn suggest(
     let scope = index_scope(actor);
     let prefix = prefix.to_owned();
     let lang = lang.map(to_index_lang);
-    tokio::task::spawn_blocking(move || index.suggest(&prefix, &scope, lang, MAX_SUGGESTIONS))
-        .await
-        .map_err(|e| ServiceError::Index(e.to_string()))?
-        .map_err(|e| ServiceError::Index(e.to_string()))
+    blocking(move || index.suggest(&prefix, &scope, lang, MAX_SUGGESTIONS)).await
 }
