@@ -116,37 +116,7 @@ pub fn validate_names(
     field: &str,
     names: &[(Lang, String)],
 ) -> Option<LocalisedText> {
-    if names.is_empty() {
-        v.push(FieldError::new(
-            &[field],
-            FieldErrorCode::Required,
-            "give the name in at least one language",
-        ));
-        return None;
-    }
-    let mut text = LocalisedText::new();
-    let mut ok = true;
-    for (i, (lang, name)) in names.iter().enumerate() {
-        let index = i.to_string();
-        if text.exact(*lang).is_some() {
-            v.push(FieldError::new(
-                &[field, &index, "lang"],
-                FieldErrorCode::Duplicate,
-                format!("the name in {lang} is given twice"),
-            ));
-            ok = false;
-            continue;
-        }
-        match v.check(validation::required_text(
-            &[field, &index, "text"],
-            name,
-            NAME_MAX_CHARS,
-        )) {
-            Some(n) => text.insert(*lang, n),
-            None => ok = false,
-        }
-    }
-    ok.then_some(text)
+    validation::localised_text(v, field, names, NAME_MAX_CHARS)
 }
 
 pub fn validate_enterprise_number(field: &str, raw: &str) -> Result<EnterpriseNumber, FieldError> {

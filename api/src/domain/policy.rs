@@ -1,6 +1,7 @@
 //! Who may do what to which resource: one place, plain functions, tested as a matrix.
 //! Every service asks `can` before acting; nothing else decides access.
 
+use super::collaboration::{ProposalParty, ServiceRelation, TransferSide};
 use super::identity::{Actor, Role};
 use super::organisation::OrganisationKind;
 use super::tool::{Lifecycle, Tool, Visibility};
@@ -21,6 +22,21 @@ pub enum Action {
     /// Approve, request changes, reject, withdraw.
     DecideOnTool,
     ReadModerationQueue,
+    ProposeCollaboration,
+    /// Proposals are read by their parties and INASTI.
+    ReadProposal,
+    RespondToProposal,
+    WithdrawProposal,
+    PostProposalMessage,
+    /// Joint services are read by the caisses on their record, participants and INASTI.
+    ReadJointService,
+    /// Participants and status: the responsible caisse's work.
+    ManageJointService,
+    ProposeTransfer,
+    AcceptTransfer,
+    CancelTransfer,
+    /// The responsibility record of one caisse (`Organisation`) or of all (`Platform`).
+    ExportResponsibilityRecord,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +56,20 @@ pub enum Resource {
     Revision {
         owner_id: i64,
         author_id: i64,
+    },
+    /// Where collaborations are proposed.
+    Collaborations,
+    /// A proposal, by how the caller's organisation stands to it.
+    Proposal {
+        party: ProposalParty,
+    },
+    /// A joint service, by how the caller's organisation stands to it.
+    JointService {
+        relation: ServiceRelation,
+    },
+    /// A transfer of responsibility, by the caller's side of it.
+    Transfer {
+        side: TransferSide,
     },
 }
 
@@ -79,8 +109,61 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
             actor.has(Role::Moderator) && !actor.belongs_to(owner_id) && actor.user_id != author_id
         }
         (Action::ReadModerationQueue, Resource::Catalogue) => actor.has(Role::Moderator),
+        (Action::ProposeCollaboration, Resource::Collaborations) => {
+            matches!(
+                actor.organisation_kind,
+                OrganisationKind::Caisse | OrganisationKind::Partner
+            ) && works_there(actor)
+        }
+        (Action::ReadProposal, Resource::Proposal { party }) => {
+            party != ProposalParty::Outsider || inasti(actor)
+        }
+        (Action::RespondToProposal, Resource::Proposal { party }) => {
+            party == ProposalParty::Target && works_there(actor)
+        }
+        (Action::WithdrawProposal, Resource::Proposal { party }) => {
+            party == ProposalParty::Proposer && works_there(actor)
+        }
+        (Action::PostProposalMessage, Resource::Proposal { party }) => {
+            party != ProposalParty::Outsider && works_there(actor)
+        }
+        (Action::ReadJointService, Resource::JointService { relation }) => {
+            relation != ServiceRelation::Outsider || inasti(actor)
+        }
+        (Action::ManageJointService, Resource::JointService { relation }) => {
+            relation == ServiceRelation::Responsible && works_there(actor)
+        }
+        // Responsibility is a caisse's commitment: its admins give and take it.
+        (Action::ProposeTransfer, Resource::JointService { relation }) => {
+            relation == ServiceRelation::Responsible && actor.has(Role::OrgAdmin)
+        }
+        (Action::AcceptTransfer, Resource::Transfer { side }) => {
+            side == TransferSide::Receiving && actor.has(Role::OrgAdmin)
+        }
+        (Action::CancelTransfer, Resource::Transfer { side }) => {
+            side != TransferSide::Outsider && actor.has(Role::OrgAdmin)
+        }
+        (Action::ExportResponsibilityRecord, Resource::Platform) => inasti_officer(actor),
+        (Action::ExportResponsibilityRecord, Resource::Organisation { id, kind }) => {
+            kind == OrganisationKind::Caisse
+                && (inasti_officer(actor) || (actor.has(Role::OrgAdmin) && actor.belongs_to(id)))
+        }
         _ => false,
     }
+}
+
+/// Staff or admin: someone who acts for their organisation.
+fn works_there(actor: &Actor) -> bool {
+    actor.has(Role::Staff) || actor.has(Role::OrgAdmin)
+}
+
+fn inasti(actor: &Actor) -> bool {
+    actor.organisation_kind == OrganisationKind::Inasti
+}
+
+/// INASTI's moderators and platform admins: those who audit.
+fn inasti_officer(actor: &Actor) -> bool {
+    actor.has(Role::Moderator) || actor.has(Role::PlatformAdmin)
 }
 
 /// Which revision of a tool a caller is shown.
@@ -406,6 +489,126 @@ mod tests {
             .map(|(n, _)| n)
             .collect();
         assert_eq!(seen, ["acerta staff", "acerta admin", "inasti moderator"]);
+    }
+
+    const STAFF_AND_ADMINS: &[&str] = &[
+        "acerta staff",
+        "acerta admin",
+        "ucm admin",
+        "unizo staff",
+        "unizo admin",
+    ];
+    const ADMINS: &[&str] = &["acerta admin", "ucm admin", "unizo admin"];
+
+    #[test]
+    fn caisses_and_partners_propose_collaborations() {
+        check(
+            Action::ProposeCollaboration,
+            Resource::Collaborations,
+            STAFF_AND_ADMINS,
+        );
+    }
+
+    #[test]
+    fn proposals_are_for_their_parties_and_inasti() {
+        use ProposalParty::*;
+        let all = [STAFF_AND_ADMINS, &["inasti moderator", "platform admin"]].concat();
+        for party in [Proposer, Target] {
+            check(Action::ReadProposal, Resource::Proposal { party }, &all);
+            check(
+                Action::PostProposalMessage,
+                Resource::Proposal { party },
+                STAFF_AND_ADMINS,
+            );
+        }
+        let outsider = Resource::Proposal { party: Outsider };
+        check(
+            Action::ReadProposal,
+            outsider,
+            &["inasti moderator", "platform admin"],
+        );
+        check(Action::PostProposalMessage, outsider, &[]);
+    }
+
+    #[test]
+    fn targets_respond_and_proposers_withdraw() {
+        use ProposalParty::*;
+        for (action, party) in [
+            (Action::RespondToProposal, Target),
+            (Action::WithdrawProposal, Proposer),
+        ] {
+            check(action, Resource::Proposal { party }, STAFF_AND_ADMINS);
+            for other in [Proposer, Target, Outsider].into_iter().filter(|p| *p != party) {
+                check(action, Resource::Proposal { party: other }, &[]);
+            }
+        }
+    }
+
+    #[test]
+    fn the_responsible_caisse_manages_its_joint_service_and_its_admins_transfer_it() {
+        use ServiceRelation::*;
+        let all = [STAFF_AND_ADMINS, &["inasti moderator", "platform admin"]].concat();
+        for relation in [Responsible, Participant, FormerlyResponsible] {
+            check(
+                Action::ReadJointService,
+                Resource::JointService { relation },
+                &all,
+            );
+        }
+        check(
+            Action::ReadJointService,
+            Resource::JointService { relation: Outsider },
+            &["inasti moderator", "platform admin"],
+        );
+        let responsible = Resource::JointService {
+            relation: Responsible,
+        };
+        check(Action::ManageJointService, responsible, STAFF_AND_ADMINS);
+        check(Action::ProposeTransfer, responsible, ADMINS);
+        for relation in [Participant, FormerlyResponsible, Outsider] {
+            let r = Resource::JointService { relation };
+            check(Action::ManageJointService, r, &[]);
+            check(Action::ProposeTransfer, r, &[]);
+        }
+    }
+
+    #[test]
+    fn the_receiving_admin_accepts_and_either_side_cancels() {
+        use TransferSide::*;
+        check(
+            Action::AcceptTransfer,
+            Resource::Transfer { side: Receiving },
+            ADMINS,
+        );
+        check(Action::AcceptTransfer, Resource::Transfer { side: Giving }, &[]);
+        check(
+            Action::AcceptTransfer,
+            Resource::Transfer { side: Outsider },
+            &[],
+        );
+        for side in [Giving, Receiving] {
+            check(Action::CancelTransfer, Resource::Transfer { side }, ADMINS);
+        }
+        check(
+            Action::CancelTransfer,
+            Resource::Transfer { side: Outsider },
+            &[],
+        );
+    }
+
+    #[test]
+    fn inasti_exports_every_record_and_a_caisse_admin_its_own() {
+        check(
+            Action::ExportResponsibilityRecord,
+            Resource::Platform,
+            &["inasti moderator", "platform admin"],
+        );
+        check(
+            Action::ExportResponsibilityRecord,
+            ACERTA_ORG,
+            &["acerta admin", "inasti moderator", "platform admin"],
+        );
+        check(Action::ExportResponsibilityRecord, UNIZO_ORG, &[]);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 use std::fmt;
 
+use super::lang::{Lang, LocalisedText};
+
 /// A caller's mistake in one field of its input: returned to the client as a `userErrors`
 /// entry, never as a GraphQL error.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,6 +101,43 @@ impl Validator {
             Err(self.errors)
         }
     }
+}
+
+/// Reads a text given in one or more languages, each language once, each translation a
+/// required text of at most `max_chars`. Errors point at `[field, index, "lang" | "text"]`.
+pub fn localised_text(
+    v: &mut Validator,
+    field: &str,
+    items: &[(Lang, String)],
+    max_chars: usize,
+) -> Option<LocalisedText> {
+    if items.is_empty() {
+        v.push(FieldError::new(
+            &[field],
+            FieldErrorCode::Required,
+            "give it in at least one language",
+        ));
+        return None;
+    }
+    let mut text = LocalisedText::new();
+    let mut ok = true;
+    for (i, (lang, value)) in items.iter().enumerate() {
+        let index = i.to_string();
+        if text.exact(*lang).is_some() {
+            v.push(FieldError::new(
+                &[field, &index, "lang"],
+                FieldErrorCode::Duplicate,
+                format!("the text in {lang} is given twice"),
+            ));
+            ok = false;
+            continue;
+        }
+        match v.check(required_text(&[field, &index, "text"], value, max_chars)) {
+            Some(t) => text.insert(*lang, t),
+            None => ok = false,
+        }
+    }
+    ok.then_some(text)
 }
 
 /// Trims a required text and checks its length in characters.
