@@ -13,6 +13,10 @@ mod m20261126_000007_create_tools;
 mod m20261126_000008_create_tool_revisions;
 mod m20261126_000009_create_tool_translations;
 mod m20261126_000010_create_moderation_decisions;
+mod m20261126_000011_create_collaboration_proposals;
+mod m20261126_000012_create_joint_services;
+mod m20261126_000013_create_responsibility_entries;
+mod m20261126_000014_create_responsibility_transfers;
 
 pub struct Migrator;
 
@@ -30,8 +34,24 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_create_tool_revisions::Migration),
             Box::new(m20261126_000009_create_tool_translations::Migration),
             Box::new(m20261126_000010_create_moderation_decisions::Migration),
+            Box::new(m20261126_000011_create_collaboration_proposals::Migration),
+            Box::new(m20261126_000012_create_joint_services::Migration),
+            Box::new(m20261126_000013_create_responsibility_entries::Migration),
+            Box::new(m20261126_000014_create_responsibility_transfers::Migration),
         ]
     }
+}
+
+/// A foreign key whose target cannot be deleted while referenced: Commons keeps history.
+pub(crate) fn restrict(
+    from: (impl IntoIden, impl IntoIden),
+    to: (impl IntoIden, impl IntoIden),
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(from.0, from.1)
+        .to(to.0, to.1)
+        .on_delete(ForeignKeyAction::Restrict)
+        .to_owned()
 }
 
 /// Identifiers shared by several migrations.

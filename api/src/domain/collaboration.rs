@@ -402,6 +402,40 @@ impl Proposal {
     }
 }
 
+/// One message of a proposal's thread.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProposalMessage {
+    pub id: i64,
+    pub proposal_id: i64,
+    pub author_id: i64,
+    pub organisation_id: i64,
+    pub body: String,
+    pub posted_at: DateTime<Utc>,
+}
+
+/// Which side of proposals a caller lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Proposals the caller's organisation made.
+    Sent,
+    /// Proposals addressed to the caller's caisse.
+    Received,
+}
+
+/// Narrows a list of proposals: statuses are alternatives, fields combine.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProposalFilter {
+    pub statuses: Vec<ProposalStatus>,
+    pub direction: Option<Direction>,
+}
+
+/// Narrows a list of joint services.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceFilter {
+    pub statuses: Vec<ServiceStatus>,
+    pub responsible_caisse_id: Option<i64>,
+}
+
 /// An organisation taking part in a joint service, besides its responsible caisse.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Participant {

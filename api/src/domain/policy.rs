@@ -219,6 +219,24 @@ impl ToolScope {
     }
 }
 
+/// What a caller may see of collaborations: the proposals and joint services their organisation
+/// is a party to, or all of them for INASTI. Lists filter with it; single reads ask `can` with
+/// the caller's party, which says the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CollaborationScope {
+    pub organisation_id: Option<i64>,
+    pub everything: bool,
+}
+
+impl CollaborationScope {
+    pub fn of(actor: Option<&Actor>) -> Self {
+        Self {
+            organisation_id: actor.map(|a| a.organisation_id),
+            everything: actor.is_some_and(inasti),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;

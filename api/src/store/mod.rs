@@ -1,10 +1,14 @@
 //! Persistence: sea-orm entities and the queries over them. The only place that speaks SQL.
 
 pub mod audit;
+pub mod codec;
+pub mod collaborations;
 pub mod db;
 pub mod entity;
+pub mod joint_services;
 pub mod organisations;
 pub mod outbox;
+pub mod responsibility;
 pub mod tools;
 pub mod users;
 

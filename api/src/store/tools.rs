@@ -3,7 +3,6 @@
 //! [`ToolScope`], and show each tool as the revision the scope says.
 
 use std::collections::{BTreeSet, HashMap};
-use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -12,38 +11,13 @@ use sea_orm::{
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
 };
 
+use super::codec::{lang_from, names, parse, parse_names, strings};
 use super::entity::{moderation_decision, tool, tool_revision, tool_translation};
-use crate::domain::lang::Lang;
 use crate::domain::policy::ToolScope;
 use crate::domain::tool::{
     Decision, Licence, Lifecycle, ModerationDecision, QualityDocumentation, Revision,
     RevisionStatus, Tool, ToolContent, ToolFilter, ToolStatus, Translation, Visibility,
 };
-
-fn parse<T: FromStr<Err = String>>(s: &str) -> Result<T, DbErr> {
-    s.parse().map_err(DbErr::Type)
-}
-
-fn names<T: Copy + ToString>(items: impl IntoIterator<Item = T>) -> String {
-    serde_json::Value::from(items.into_iter().map(|i| i.to_string()).collect::<Vec<_>>())
-        .to_string()
-}
-
-fn parse_names<T: FromStr<Err = String> + Ord>(json: &str) -> Result<BTreeSet<T>, DbErr> {
-    let raw: Vec<String> = serde_json::from_str(json).map_err(|e| DbErr::Type(e.to_string()))?;
-    raw.iter().map(|s| parse(s)).collect()
-}
-
-fn strings(json: &str) -> Result<Vec<String>, DbErr> {
-    serde_json::from_str(json).map_err(|e| DbErr::Type(e.to_string()))
-}
-
-fn lang_from(code: &str) -> Result<Lang, DbErr> {
-    Lang::ALL
-        .into_iter()
-        .find(|l| l.code() == code)
-        .ok_or_else(|| DbErr::Type(format!("unknown language {code}")))
-}
 
 fn tool_from(m: tool::Model) -> Result<Tool, DbErr> {
     Ok(Tool {

@@ -2,9 +2,16 @@
 
 pub mod affiliate_count;
 pub mod audit_event;
+pub mod collaboration_proposal;
+pub mod joint_service;
+pub mod joint_service_participant;
 pub mod moderation_decision;
 pub mod organisation;
 pub mod outbox;
+pub mod proposal_message;
+pub mod proposal_target;
+pub mod responsibility_entry;
+pub mod responsibility_transfer;
 pub mod tool;
 pub mod tool_revision;
 pub mod tool_translation;
