@@ -23,6 +23,8 @@ pub enum FieldErrorCode {
     Duplicate,
     Taken,
     NotAllowed,
+    /// The input names something (an organisation, a tool) that does not exist for the caller.
+    NotFound,
     /// The operation does not fit where the object stands in its workflow.
     InvalidState,
 }
@@ -39,6 +41,7 @@ impl FieldErrorCode {
             FieldErrorCode::Duplicate => "DUPLICATE",
             FieldErrorCode::Taken => "TAKEN",
             FieldErrorCode::NotAllowed => "NOT_ALLOWED",
+            FieldErrorCode::NotFound => "NOT_FOUND",
             FieldErrorCode::InvalidState => "INVALID_STATE",
         }
     }

@@ -1,8 +1,10 @@
 //! Use cases. Each one authorises (domain::policy), validates (domain), runs one transaction
 //! that writes the rows, an audit event and an outbox row, and returns plain domain values.
 
+pub mod collaborations;
 pub mod identity;
 pub mod indexing;
+pub mod joint_services;
 pub mod organisations;
 pub mod search;
 pub mod tools;
