@@ -43,6 +43,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .route(
+            "/exports/responsibility-record",
+            get(export_responsibility_record),
+        )
         .layer(middleware::from_fn(log_requests))
         .with_state(state)
 }
@@ -280,6 +284,88 @@ async fn readyz(State(state): State<AppState>) -> Response {
                 .into_response()
         }
     }
+}
+
+/// The responsibility record for INASTI's audit: `?format=csv|json` (JSON by default) and
+/// `caisse=<slug>` for one caisse's services, every service without it.
+async fn export_responsibility_record(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let actor = match authenticate(&state, &headers).await {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let mut format = "json".to_owned();
+    let mut caisse: Option<String> = None;
+    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match key.as_ref() {
+            "format" => format = value.into_owned(),
+            "caisse" => caisse = Some(value.into_owned()),
+            other => {
+                return failure(
+                    ErrorCode::BadUserInput,
+                    format!("unknown parameter {other}; use format and caisse"),
+                );
+            }
+        }
+    }
+    if format != "csv" && format != "json" {
+        return failure(ErrorCode::BadUserInput, "format is csv or json");
+    }
+    let services = &state.services;
+    let result = async {
+        let caisse_id = match caisse.as_deref() {
+            Some(slug) => Some(
+                service::joint_services::caisse_by_slug(services, slug)
+                    .await?
+                    .id,
+            ),
+            None => None,
+        };
+        service::joint_services::export(services, actor.as_ref(), caisse_id).await
+    }
+    .await;
+    let entries = match result {
+        Ok(entries) => entries,
+        Err(e) => return service_failure(&e),
+    };
+    let rows: Vec<crate::export::Row> = entries.into_iter().map(Into::into).collect();
+    let now = services.now();
+    let name = format!(
+        "responsibility-record-{}-{}.{format}",
+        caisse.as_deref().unwrap_or("all"),
+        now.format("%Y-%m-%d")
+    );
+    let disposition = format!("attachment; filename=\"{name}\"");
+    let (content_type, body) = if format == "csv" {
+        match crate::export::csv(rows) {
+            Ok(bytes) => ("text/csv; charset=utf-8", bytes),
+            Err(e) => {
+                tracing::error!(error = %e, "csv export failed");
+                return failure(ErrorCode::Internal, "internal error");
+            }
+        }
+    } else {
+        let doc = crate::export::json(
+            rows,
+            caisse.as_deref(),
+            &crate::domain::responsibility::timestamp(now),
+        );
+        ("application/json", doc.to_string().into_bytes())
+    };
+    let mut response = (StatusCode::OK, body).into_response();
+    let h = response.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 /// Prometheus text: the index lag (outbox rows not yet searchable) and the index size.

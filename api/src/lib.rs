@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod export;
 pub mod graphql;
 pub mod http;
 pub mod service;

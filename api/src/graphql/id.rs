@@ -11,6 +11,9 @@ pub enum NodeType {
     Organisation,
     User,
     Tool,
+    CollaborationProposal,
+    JointService,
+    ResponsibilityTransfer,
 }
 
 impl NodeType {
@@ -19,12 +22,22 @@ impl NodeType {
             NodeType::Organisation => "Organisation",
             NodeType::User => "User",
             NodeType::Tool => "Tool",
+            NodeType::CollaborationProposal => "CollaborationProposal",
+            NodeType::JointService => "JointService",
+            NodeType::ResponsibilityTransfer => "ResponsibilityTransfer",
         }
     }
 
     fn from_name(name: &str) -> Option<Self> {
-        [NodeType::Organisation, NodeType::User, NodeType::Tool]
-            .into_iter()
+        [
+            NodeType::Organisation,
+            NodeType::User,
+            NodeType::Tool,
+            NodeType::CollaborationProposal,
+            NodeType::JointService,
+            NodeType::ResponsibilityTransfer,
+        ]
+        .into_iter()
             .find(|t| t.name() == name)
     }
 }
@@ -55,7 +68,7 @@ pub fn decode_as(expected: NodeType, id: &str) -> async_graphql::Result<i64> {
         (t, n) if t == expected => Ok(n),
         _ => Err(graphql_error(
             ErrorCode::BadUserInput,
-            format!("{id} is not the ID of an {}", expected.name()),
+            format!("{id} is not the ID of a {}", expected.name()),
         )),
     }
 }

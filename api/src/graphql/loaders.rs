@@ -40,3 +40,16 @@ impl Loader<i64> for ToolLoader {
             .collect())
     }
 }
+
+/// An organisation by id through this request's loader.
+pub async fn organisation(
+    ctx: &async_graphql::Context<'_>,
+    id: i64,
+) -> async_graphql::Result<Option<super::organisation::Organisation>> {
+    Ok(ctx
+        .data_unchecked::<async_graphql::dataloader::DataLoader<OrganisationLoader>>()
+        .load_one(id)
+        .await
+        .map_err(|e| async_graphql::ErrorExtensions::extend(e.as_ref()))?
+        .map(super::organisation::Organisation))
+}

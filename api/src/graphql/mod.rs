@@ -1,9 +1,11 @@
 //! The GraphQL API: types, resolvers and error mapping. Thin: a resolver takes the Actor from
 //! the context, calls one service function and maps its result.
 
+mod collaboration;
 mod connection;
 pub mod error;
 mod id;
+mod joint_service;
 mod loaders;
 mod node;
 mod organisation;
@@ -30,10 +32,17 @@ pub struct Query(
     organisation::OrganisationQuery,
     tool::ToolQuery,
     search::SearchQuery,
+    collaboration::CollaborationQuery,
+    joint_service::JointServiceQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(organisation::OrganisationMutation, tool::ToolMutation);
+pub struct Mutation(
+    organisation::OrganisationMutation,
+    tool::ToolMutation,
+    collaboration::CollaborationMutation,
+    joint_service::JointServiceMutation,
+);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

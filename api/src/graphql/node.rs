@@ -1,7 +1,9 @@
 use async_graphql::{Context, ID, Interface, Object, Result};
 
+use super::collaboration::CollaborationProposal;
 use super::error::ServiceResultExt;
 use super::id::{self, NodeType};
+use super::joint_service::{JointService, ResponsibilityTransfer};
 use super::organisation::Organisation;
 use super::tool::Tool;
 use super::viewer::User;
@@ -15,6 +17,9 @@ pub enum Node {
     Organisation(Organisation),
     User(User),
     Tool(Tool),
+    CollaborationProposal(CollaborationProposal),
+    JointService(JointService),
+    ResponsibilityTransfer(ResponsibilityTransfer),
 }
 
 #[derive(Default)]
@@ -60,5 +65,19 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
             .await
             .gql()?
             .map(|t| Node::Tool(Tool::new(t))),
+        (NodeType::CollaborationProposal, n) => service::collaborations::get(svc, actor(ctx), n)
+            .await
+            .gql()?
+            .map(|p| Node::CollaborationProposal(CollaborationProposal::new(p))),
+        (NodeType::JointService, n) => service::joint_services::get(svc, actor(ctx), n)
+            .await
+            .gql()?
+            .map(|s| Node::JointService(JointService::new(s))),
+        (NodeType::ResponsibilityTransfer, n) => {
+            service::joint_services::get_transfer(svc, actor(ctx), n)
+                .await
+                .gql()?
+                .map(|t| Node::ResponsibilityTransfer(ResponsibilityTransfer(t)))
+        }
     })
 }

@@ -1,8 +1,8 @@
 //! GraphQL enums and small shared types, mirroring the domain's own.
 
-use async_graphql::{Enum, InputObject, SimpleObject};
+use async_graphql::{Enum, InputObject, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value};
 
-use crate::domain::{identity, lang, organisation, tool};
+use crate::domain::{collaboration, identity, lang, organisation, tool};
 
 /// Declares a GraphQL enum that mirrors a domain enum variant for variant, with conversions
 /// both ways; async-graphql names the values in SCREAMING_SNAKE_CASE, as the domain stores them.
@@ -56,6 +56,38 @@ mirror_enum!(
     /// What a moderator did, as the moderation log records it.
     ModerationAction => tool::Decision { Approve, RequestChanges, Reject, Withdraw }
 );
+
+mirror_enum!(
+    /// What an organisation does in a joint service besides the responsible caisse.
+    ParticipantRole => collaboration::ParticipantRole { CoOrganiser, ContentProvider, Trainer, Venue, Other }
+);
+mirror_enum!(ProposalStatus => collaboration::ProposalStatus { Open, Answered, Withdrawn, Expired });
+mirror_enum!(
+    /// A target caisse's answer to a proposal.
+    ProposalResponse => collaboration::ResponseStatus { Pending, Accepted, Declined }
+);
+mirror_enum!(JointServiceStatus => collaboration::ServiceStatus { Planned, Active, Ended });
+mirror_enum!(TransferStatus => collaboration::TransferStatus { Pending, Accepted, Cancelled });
+
+/// A calendar day, ISO 8601 (`2026-09-01`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Date(pub chrono::NaiveDate);
+
+#[Scalar]
+impl ScalarType for Date {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Date)
+                .map_err(|_| InputValueError::custom("a date is written YYYY-MM-DD")),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
 
 /// A moderator's decision on a revision in review.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]

@@ -512,12 +512,19 @@ pub async fn export(
     actor: Option<&Actor>,
     caisse_id: Option<i64>,
 ) -> ServiceResult<Vec<ExportedEntry>> {
+    signed_in(actor)?;
     let resource = match caisse_id {
         None => Resource::Platform,
         Some(id) => {
             let caisse = store::organisations::find_by_id(&ctx.db, id)
                 .await?
                 .ok_or(ServiceError::NotFound)?;
+            if caisse.kind != crate::domain::organisation::OrganisationKind::Caisse {
+                return Err(ServiceError::BadInput(format!(
+                    "{} is not a caisse: only caisses are on the record",
+                    caisse.slug
+                )));
+            }
             Resource::Organisation {
                 id: caisse.id,
                 kind: caisse.kind,
