@@ -122,8 +122,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let services = commons_api::app::open_services(&config).await?;
             let loaded = demo::load(&services).await?;
             eprintln!(
-                "demo data loaded: {} organisations registered, {} already there; {} tools added",
-                loaded.registered, loaded.already_there, loaded.tools
+                "demo data loaded: {} organisations registered, {} already there; {} tools and {} collaboration proposals added",
+                loaded.registered, loaded.already_there, loaded.tools, loaded.collaborations
             );
             Ok(())
         }
@@ -154,8 +154,8 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
     if with_demo {
         let loaded = demo::load(app.services()).await?;
         eprintln!(
-            "demo data: {} organisations registered, {} already there; {} tools added",
-            loaded.registered, loaded.already_there, loaded.tools
+            "demo data: {} organisations registered, {} already there; {} tools and {} collaboration proposals added",
+            loaded.registered, loaded.already_there, loaded.tools, loaded.collaborations
         );
         if let Some(minter) = demo_minter {
             eprintln!(

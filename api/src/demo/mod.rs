@@ -3,6 +3,7 @@
 //! it twice changes nothing. The enterprise numbers and counts are illustrative, not the
 //! organisations' real figures.
 
+mod collaborations;
 mod tools;
 
 use std::collections::BTreeSet;
@@ -169,6 +170,7 @@ const ORGANISATIONS: &[DemoOrganisation] = &[
 pub const DEMO_CALLERS: &[(&str, Role, &str)] = &[
     ("acerta", Role::Staff, "caisse staff"),
     ("acerta", Role::OrgAdmin, "caisse admin"),
+    ("liantis", Role::OrgAdmin, "caisse admin (responsible for a joint service)"),
     ("unizo", Role::Staff, "partner staff"),
     ("inasti", Role::Moderator, "INASTI moderator"),
     ("inasti", Role::PlatformAdmin, "platform admin"),
@@ -185,12 +187,14 @@ pub struct Loaded {
     pub registered: usize,
     pub already_there: usize,
     pub tools: usize,
+    pub collaborations: usize,
 }
 
-/// Loads the demo organisations and tools.
+/// Loads the demo organisations, tools and collaborations.
 pub async fn load(ctx: &service::Context) -> Result<Loaded, ServiceError> {
     let mut loaded = load_organisations(ctx).await?;
     loaded.tools = tools::load(ctx).await?;
+    loaded.collaborations = collaborations::load(ctx).await?;
     Ok(loaded)
 }
 
@@ -219,6 +223,7 @@ pub async fn load_organisations(ctx: &service::Context) -> Result<Loaded, Servic
         registered: 0,
         already_there: 0,
         tools: 0,
+        collaborations: 0,
     };
     for (index, demo) in ORGANISATIONS.iter().enumerate() {
         let organisation = match organisations::by_slug(ctx, demo.slug).await? {

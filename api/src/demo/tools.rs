@@ -469,7 +469,8 @@ fn draft(t: &DemoTool) -> ToolDraft {
     }
 }
 
-async fn demo_actor(
+/// A demo person of an organisation, recorded as a user like anyone signing in.
+pub(super) async fn demo_actor(
     ctx: &service::Context,
     org: &Organisation,
     role: Role,
