@@ -468,6 +468,8 @@ pub enum ServiceRelation {
     Participant,
     /// Was responsible once: it keeps reading the service whose record names it.
     FormerlyResponsible,
+    /// A pending transfer would make it responsible: it reads what it is asked to take over.
+    Receiving,
     Outsider,
 }
 

@@ -566,7 +566,7 @@ mod tests {
     fn the_responsible_caisse_manages_its_joint_service_and_its_admins_transfer_it() {
         use ServiceRelation::*;
         let all = [STAFF_AND_ADMINS, &["inasti moderator", "platform admin"]].concat();
-        for relation in [Responsible, Participant, FormerlyResponsible] {
+        for relation in [Responsible, Participant, FormerlyResponsible, Receiving] {
             check(
                 Action::ReadJointService,
                 Resource::JointService { relation },
@@ -583,7 +583,7 @@ mod tests {
         };
         check(Action::ManageJointService, responsible, STAFF_AND_ADMINS);
         check(Action::ProposeTransfer, responsible, ADMINS);
-        for relation in [Participant, FormerlyResponsible, Outsider] {
+        for relation in [Participant, FormerlyResponsible, Receiving, Outsider] {
             let r = Resource::JointService { relation };
             check(Action::ManageJointService, r, &[]);
             check(Action::ProposeTransfer, r, &[]);

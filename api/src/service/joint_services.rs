@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::domain::collaboration::{
     JointService, JointServiceError, ParticipantRole, ServiceFilter, ServiceRelation,
-    ServiceStatus, Transfer, TransferStatus,
+    ServiceStatus, Transfer, TransferSide, TransferStatus,
 };
 use crate::domain::identity::Actor;
 use crate::domain::organisation::Organisation;
@@ -47,8 +47,8 @@ fn signed_in(actor: Option<&Actor>) -> ServiceResult<&Actor> {
     actor.ok_or_else(|| ServiceError::Unauthenticated("sign in to do this".into()))
 }
 
-/// How the caller's organisation stands to the service; a former responsible caisse is looked
-/// up in the record only when nothing closer applies.
+/// How the caller's organisation stands to the service; the record and pending transfers are
+/// looked up only when nothing closer applies.
 async fn relation_of(
     db: &impl sea_orm::ConnectionTrait,
     actor: &Actor,
@@ -61,7 +61,13 @@ async fn relation_of(
     }
     let formerly =
         store::joint_services::was_responsible(db, service.id, actor.organisation_id).await?;
-    Ok(service.relation(org, formerly))
+    if formerly {
+        return Ok(service.relation(org, true));
+    }
+    if store::joint_services::is_receiving(db, service.id, actor.organisation_id).await? {
+        return Ok(ServiceRelation::Receiving);
+    }
+    Ok(ServiceRelation::Outsider)
 }
 
 /// A service the caller may read, with the caller's relation to it; one they may not read
@@ -258,7 +264,7 @@ pub async fn set_status(
     reload(ctx, id).await
 }
 
-/// A transfer the caller may read (through its service), with the caller's side of it.
+/// A transfer the caller may read (as one of its sides, or through its service).
 async fn load_transfer<'a>(
     db: &impl sea_orm::ConnectionTrait,
     actor: Option<&'a Actor>,
@@ -268,7 +274,10 @@ async fn load_transfer<'a>(
     let transfer = store::joint_services::find_transfer(db, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    load_visible(db, caller, transfer.joint_service_id).await?;
+    // Both sides keep reading their transfer, even once it no longer involves them.
+    if transfer.side(caller.organisation_id) == TransferSide::Outsider {
+        load_visible(db, caller, transfer.joint_service_id).await?;
+    }
     Ok((transfer, caller))
 }
 

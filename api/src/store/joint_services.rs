@@ -240,6 +240,30 @@ pub async fn was_responsible(
         > 0)
 }
 
+fn receiving(organisation_id: i64) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(transfer::Column::JointServiceId)
+        .from(transfer::Entity)
+        .and_where(transfer::Column::ToCaisseId.eq(organisation_id))
+        .and_where(transfer::Column::Status.eq(TransferStatus::Pending.as_str()))
+        .to_owned()
+}
+
+/// Whether a pending transfer would make this caisse responsible for the service.
+pub async fn is_receiving(
+    db: &impl ConnectionTrait,
+    service_id: i64,
+    organisation_id: i64,
+) -> Result<bool, DbErr> {
+    Ok(transfer::Entity::find()
+        .filter(transfer::Column::JointServiceId.eq(service_id))
+        .filter(transfer::Column::ToCaisseId.eq(organisation_id))
+        .filter(transfer::Column::Status.eq(TransferStatus::Pending.as_str()))
+        .count(db)
+        .await?
+        > 0)
+}
+
 fn visible(scope: &CollaborationScope, filter: &ServiceFilter) -> Condition {
     let mut c = Condition::all();
     match scope.organisation_id {
@@ -249,7 +273,8 @@ fn visible(scope: &CollaborationScope, filter: &ServiceFilter) -> Condition {
                 Condition::any()
                     .add(service::Column::ResponsibleCaisseId.eq(org))
                     .add(service::Column::Id.in_subquery(taking_part(org)))
-                    .add(service::Column::Id.in_subquery(on_record_of(org))),
+                    .add(service::Column::Id.in_subquery(on_record_of(org)))
+                    .add(service::Column::Id.in_subquery(receiving(org))),
             );
         }
         None => c = c.add(Expr::value(false)),
