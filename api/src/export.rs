@@ -50,7 +50,11 @@ impl From<ExportedEntry> for Row {
             joint_service_status: e.service.status.as_str(),
             sequence: f.sequence,
             caisse_id: f.caisse_id,
-            caisse_slug: e.caisse.as_ref().map(|o| o.slug.clone()).unwrap_or_default(),
+            caisse_slug: e
+                .caisse
+                .as_ref()
+                .map(|o| o.slug.clone())
+                .unwrap_or_default(),
             caisse_enterprise_number: e
                 .caisse
                 .as_ref()
@@ -76,12 +80,12 @@ impl From<ExportedEntry> for Row {
 
 pub fn csv(rows: Vec<Row>) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
+    // Headers are written with the first row; an empty export still names its columns.
+    if rows.is_empty() {
+        writer.write_record(COLUMNS)?;
+    }
     for row in rows {
         writer.serialize(row)?;
-    }
-    // Headers are written with the first row; an empty export still names its columns.
-    if writer.get_ref().is_empty() {
-        writer.write_record(COLUMNS)?;
     }
     writer
         .into_inner()

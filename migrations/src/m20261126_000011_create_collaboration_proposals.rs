@@ -83,8 +83,14 @@ impl MigrationTrait for Migration {
                     .col(string_len(P::State, 16))
                     .col(timestamp_with_time_zone_null(P::WithdrawnAt))
                     .col(text_null(P::WithdrawalReason))
-                    .foreign_key(&mut restrict((P::Table, P::ProposerId), (Organisations::Table, Organisations::Id)))
-                    .foreign_key(&mut restrict((P::Table, P::CreatedBy), (Users::Table, Users::Id)))
+                    .foreign_key(&mut restrict(
+                        (P::Table, P::ProposerId),
+                        (Organisations::Table, Organisations::Id),
+                    ))
+                    .foreign_key(&mut restrict(
+                        (P::Table, P::CreatedBy),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -112,8 +118,14 @@ impl MigrationTrait for Migration {
                     .col(big_integer_null(T::RespondedBy))
                     .primary_key(Index::create().col(T::ProposalId).col(T::CaisseId))
                     .foreign_key(&mut restrict((T::Table, T::ProposalId), (P::Table, P::Id)))
-                    .foreign_key(&mut restrict((T::Table, T::CaisseId), (Organisations::Table, Organisations::Id)))
-                    .foreign_key(&mut restrict((T::Table, T::RespondedBy), (Users::Table, Users::Id)))
+                    .foreign_key(&mut restrict(
+                        (T::Table, T::CaisseId),
+                        (Organisations::Table, Organisations::Id),
+                    ))
+                    .foreign_key(&mut restrict(
+                        (T::Table, T::RespondedBy),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -140,8 +152,14 @@ impl MigrationTrait for Migration {
                     .col(text(M::Body))
                     .col(timestamp_with_time_zone(M::PostedAt))
                     .foreign_key(&mut restrict((M::Table, M::ProposalId), (P::Table, P::Id)))
-                    .foreign_key(&mut restrict((M::Table, M::AuthorId), (Users::Table, Users::Id)))
-                    .foreign_key(&mut restrict((M::Table, M::OrganisationId), (Organisations::Table, Organisations::Id)))
+                    .foreign_key(&mut restrict(
+                        (M::Table, M::AuthorId),
+                        (Users::Table, Users::Id),
+                    ))
+                    .foreign_key(&mut restrict(
+                        (M::Table, M::OrganisationId),
+                        (Organisations::Table, Organisations::Id),
+                    ))
                     .to_owned(),
             )
             .await?;

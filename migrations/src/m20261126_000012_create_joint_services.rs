@@ -102,13 +102,23 @@ impl MigrationTrait for Migration {
                     .col(string_len(P::Role, 24))
                     .col(timestamp_with_time_zone(P::AddedAt))
                     .col(big_integer(P::AddedBy))
-                    .primary_key(Index::create().col(P::JointServiceId).col(P::OrganisationId))
-                    .foreign_key(&mut restrict((P::Table, P::JointServiceId), (S::Table, S::Id)))
+                    .primary_key(
+                        Index::create()
+                            .col(P::JointServiceId)
+                            .col(P::OrganisationId),
+                    )
+                    .foreign_key(&mut restrict(
+                        (P::Table, P::JointServiceId),
+                        (S::Table, S::Id),
+                    ))
                     .foreign_key(&mut restrict(
                         (P::Table, P::OrganisationId),
                         (Organisations::Table, Organisations::Id),
                     ))
-                    .foreign_key(&mut restrict((P::Table, P::AddedBy), (Users::Table, Users::Id)))
+                    .foreign_key(&mut restrict(
+                        (P::Table, P::AddedBy),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;

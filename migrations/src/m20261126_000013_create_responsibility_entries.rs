@@ -56,7 +56,10 @@ impl MigrationTrait for Migration {
                         (E::Table, E::CaisseId),
                         (Organisations::Table, Organisations::Id),
                     ))
-                    .foreign_key(&mut restrict((E::Table, E::RecordedBy), (Users::Table, Users::Id)))
+                    .foreign_key(&mut restrict(
+                        (E::Table, E::RecordedBy),
+                        (Users::Table, Users::Id),
+                    ))
                     .foreign_key(&mut restrict(
                         (E::Table, E::RecordedByOrganisationId),
                         (Organisations::Table, Organisations::Id),

@@ -59,8 +59,14 @@ impl MigrationTrait for Migration {
                         (T::Table, T::ToCaisseId),
                         (Organisations::Table, Organisations::Id),
                     ))
-                    .foreign_key(&mut restrict((T::Table, T::ProposedBy), (Users::Table, Users::Id)))
-                    .foreign_key(&mut restrict((T::Table, T::ResolvedBy), (Users::Table, Users::Id)))
+                    .foreign_key(&mut restrict(
+                        (T::Table, T::ProposedBy),
+                        (Users::Table, Users::Id),
+                    ))
+                    .foreign_key(&mut restrict(
+                        (T::Table, T::ResolvedBy),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;

@@ -6,22 +6,27 @@ use serde_json::{Value, json};
 use crate::TestApp;
 use crate::tools::ok;
 
-pub const PROPOSE: &str = "mutation($input: ProposeCollaborationInput!) { proposeCollaboration(input: $input) {
+pub const PROPOSE: &str =
+    "mutation($input: ProposeCollaborationInput!) { proposeCollaboration(input: $input) {
   proposal { id status proposerRole replyBy targets { caisse { slug } response } tools { id } }
   userErrors { field code message } } }";
-pub const RESPOND: &str = "mutation($input: RespondToProposalInput!) { respondToProposal(input: $input) {
+pub const RESPOND: &str =
+    "mutation($input: RespondToProposalInput!) { respondToProposal(input: $input) {
   proposal { id status targets { caisse { slug } response message } }
   jointService { id status responsibleCaisse { slug } participants { organisation { slug } role } }
   userErrors { field code message } } }";
-pub const WITHDRAW: &str = "mutation($input: WithdrawProposalInput!) { withdrawProposal(input: $input) {
+pub const WITHDRAW: &str =
+    "mutation($input: WithdrawProposalInput!) { withdrawProposal(input: $input) {
   proposal { id status withdrawalReason } userErrors { field code message } } }";
-pub const POST: &str = "mutation($input: PostProposalMessageInput!) { postProposalMessage(input: $input) {
+pub const POST: &str =
+    "mutation($input: PostProposalMessageInput!) { postProposalMessage(input: $input) {
   message { body organisation { slug } } userErrors { field code message } } }";
 pub const ADD_PARTICIPANT: &str = "mutation($input: AddJointServiceParticipantInput!) { addJointServiceParticipant(input: $input) {
   jointService { id participants { organisation { slug } role } } userErrors { field code message } } }";
 pub const REMOVE_PARTICIPANT: &str = "mutation($input: RemoveJointServiceParticipantInput!) { removeJointServiceParticipant(input: $input) {
   jointService { id participants { organisation { slug } role } } userErrors { field code message } } }";
-pub const SET_STATUS: &str = "mutation($input: SetJointServiceStatusInput!) { setJointServiceStatus(input: $input) {
+pub const SET_STATUS: &str =
+    "mutation($input: SetJointServiceStatusInput!) { setJointServiceStatus(input: $input) {
   jointService { id status } userErrors { field code message } } }";
 pub const PROPOSE_TRANSFER: &str = "mutation($input: ProposeResponsibilityTransferInput!) { proposeResponsibilityTransfer(input: $input) {
   transfer { id status from { slug } to { slug } } userErrors { field code message } } }";
@@ -66,7 +71,10 @@ pub async fn propose(app: &TestApp, from: &str, to: &[&str]) -> String {
         proposal_input(&targets),
     )
     .await;
-    payload["proposal"]["id"].as_str().unwrap_or_default().to_owned()
+    payload["proposal"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// A target caisse answers; returns the payload.
@@ -104,7 +112,10 @@ pub async fn transfer(app: &TestApp, from: &str, service: &str, to: &str) -> Str
         json!({ "serviceId": service, "toCaisseId": to, "reason": "reorganisation of the region" }),
     )
     .await;
-    payload["transfer"]["id"].as_str().unwrap_or_default().to_owned()
+    payload["transfer"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The slug of the caisse responsible for `service` at `at` (now when `None`), as INASTI reads it.

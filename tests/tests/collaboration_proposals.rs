@@ -4,11 +4,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use commons_tests::collaborations::{
-    POST, PROPOSE, RESPOND, WITHDRAW, in_seconds, propose, proposal_input, respond,
+    POST, PROPOSE, RESPOND, WITHDRAW, in_seconds, proposal_input, propose, respond,
 };
 use commons_tests::tools::{outcome, published_tool};
 use commons_tests::{TestApp, error_code, global_id, spawn_app};
 use serde_json::{Value, json};
+
+/// Who calls: an organisation and a role, or nobody signed in.
+type Caller = Option<(&'static str, &'static str)>;
 
 async fn app() -> TestApp {
     spawn_app().await.with_organisations().await
@@ -44,7 +47,11 @@ async fn a_partner_proposes_to_caisses_who_each_see_it_pending() {
     let targets = ids(&app, &["acerta", "ucm"]).await;
     let token = app.login_as("unizo", "STAFF");
     let body = app
-        .graphql_as(&token, PROPOSE, json!({ "input": proposal_input(&targets) }))
+        .graphql_as(
+            &token,
+            PROPOSE,
+            json!({ "input": proposal_input(&targets) }),
+        )
         .await;
     assert_eq!(outcome(&body, "proposeCollaboration"), "OK", "{body}");
     let p = &body["data"]["proposeCollaboration"]["proposal"];
@@ -76,7 +83,10 @@ async fn the_first_acceptance_creates_the_joint_service_with_the_accepting_caiss
         service["participants"],
         json!([{ "organisation": { "slug": "unizo" }, "role": "TRAINER" }])
     );
-    assert_eq!(answered["proposal"]["status"], "OPEN", "acerta has not answered");
+    assert_eq!(
+        answered["proposal"]["status"], "OPEN",
+        "acerta has not answered"
+    );
 
     // A later acceptance joins the same service; the responsible caisse stays the first.
     let second = respond(&app, "acerta", &proposal, true).await;
@@ -168,7 +178,11 @@ async fn responding_after_withdrawal_is_refused() {
         .await;
     assert_eq!(outcome(&late, "respondToProposal"), "INVALID_STATE");
     let again = app
-        .graphql_as(&unizo, WITHDRAW, json!({ "input": { "proposalId": proposal } }))
+        .graphql_as(
+            &unizo,
+            WITHDRAW,
+            json!({ "input": { "proposalId": proposal } }),
+        )
         .await;
     assert_eq!(outcome(&again, "withdrawProposal"), "INVALID_STATE");
 }
@@ -209,7 +223,11 @@ async fn a_proposal_expires_at_its_reply_by_date() {
         "{expired}"
     );
     let withdraw = app
-        .graphql_as(&unizo, WITHDRAW, json!({ "input": { "proposalId": proposal } }))
+        .graphql_as(
+            &unizo,
+            WITHDRAW,
+            json!({ "input": { "proposalId": proposal } }),
+        )
         .await;
     assert_eq!(outcome(&withdraw, "withdrawProposal"), "INVALID_STATE");
 }
@@ -244,7 +262,11 @@ async fn proposals_go_to_existing_caisses_other_than_the_proposer() {
         app.organisation_id("ucm").await,
     ];
     let body = app
-        .graphql_as(&token, PROPOSE, json!({ "input": proposal_input(&targets) }))
+        .graphql_as(
+            &token,
+            PROPOSE,
+            json!({ "input": proposal_input(&targets) }),
+        )
         .await;
     let errors: Vec<(String, String)> = body["data"]["proposeCollaboration"]["userErrors"]
         .as_array()
@@ -252,7 +274,10 @@ async fn proposals_go_to_existing_caisses_other_than_the_proposer() {
         .iter()
         .map(|e| {
             (
-                e["field"].as_array().unwrap()[1].as_str().unwrap().to_owned(),
+                e["field"].as_array().unwrap()[1]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
                 e["code"].as_str().unwrap().to_owned(),
             )
         })
@@ -354,7 +379,7 @@ async fn linked_tools_must_be_tools_the_proposer_may_see() {
 async fn proposals_are_read_by_the_proposer_the_targets_and_inasti_only() {
     let app = app().await;
     let proposal = propose(&app, "unizo", &["acerta", "ucm"]).await;
-    let callers: [(&str, Option<(&str, &str)>, bool); 8] = [
+    let callers: [(&str, Caller, bool); 8] = [
         ("anonymous", None, false),
         ("proposer staff", Some(("unizo", "STAFF")), true),
         ("target staff", Some(("acerta", "STAFF")), true),
@@ -371,7 +396,11 @@ async fn proposals_are_read_by_the_proposer_the_targets_and_inasti_only() {
             Some(t) => app.graphql_as(t, q, json!({ "id": proposal })).await,
             None => app.graphql(q, json!({ "id": proposal })).await,
         };
-        assert_eq!(node["data"]["node"]["id"] == proposal, sees, "{who}: {node}");
+        assert_eq!(
+            node["data"]["node"]["id"] == proposal,
+            sees,
+            "{who}: {node}"
+        );
         let list = proposals_seen_by(&app, token.as_deref()).await;
         if token.is_none() {
             assert_eq!(error_code(&list), Some("UNAUTHENTICATED"), "{who}");
@@ -408,10 +437,13 @@ async fn lists_filter_by_direction_and_status() {
                 .collect::<Vec<_>>()
         }
     };
-    assert_eq!(list(json!({ "direction": "SENT" })).await, [sent.clone()]);
+    assert_eq!(
+        list(json!({ "direction": "SENT" })).await,
+        std::slice::from_ref(&sent)
+    );
     assert_eq!(
         list(json!({ "direction": "RECEIVED" })).await,
-        [received.clone()]
+        std::slice::from_ref(&received)
     );
     assert_eq!(list(json!({ "statuses": ["ANSWERED"] })).await, [received]);
     assert_eq!(list(json!({ "statuses": ["OPEN"] })).await, [sent]);
@@ -437,7 +469,10 @@ async fn the_thread_belongs_to_the_proposer_and_the_targets() {
             outcome(&r, "postProposalMessage")
         }
     };
-    assert_eq!(post("acerta", "STAFF", "Quel public visez-vous ?").await, "OK");
+    assert_eq!(
+        post("acerta", "STAFF", "Quel public visez-vous ?").await,
+        "OK"
+    );
     assert_eq!(post("unizo", "STAFF", "Les commerçants.").await, "OK");
     assert_eq!(post("ucm", "STAFF", "Et nous ?").await, "NOT_FOUND");
     assert_eq!(post("inasti", "MODERATOR", "Bonjour").await, "FORBIDDEN");
@@ -467,7 +502,7 @@ async fn the_thread_belongs_to_the_proposer_and_the_targets() {
 #[tokio::test]
 async fn every_caller_gets_the_expected_answer_for_each_proposal_action() {
     let app = app().await;
-    let callers: [(&str, Option<(&str, &str)>); 9] = [
+    let callers: [(&str, Caller); 9] = [
         ("anonymous", None),
         ("proposer staff", Some(("unizo", "STAFF"))),
         ("proposer admin", Some(("unizo", "ORG_ADMIN"))),
@@ -486,28 +521,68 @@ async fn every_caller_gets_the_expected_answer_for_each_proposal_action() {
             RESPOND,
             "respondToProposal",
             |p| json!({ "proposalId": p, "accept": true }),
-            ["UNAUTHENTICATED", "FORBIDDEN", "FORBIDDEN", "OK", "OK", "NOT_FOUND", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN"],
+            [
+                "UNAUTHENTICATED",
+                "FORBIDDEN",
+                "FORBIDDEN",
+                "OK",
+                "OK",
+                "NOT_FOUND",
+                "NOT_FOUND",
+                "FORBIDDEN",
+                "FORBIDDEN",
+            ],
         ),
         (
             "withdraw",
             WITHDRAW,
             "withdrawProposal",
             |p| json!({ "proposalId": p }),
-            ["UNAUTHENTICATED", "OK", "OK", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN"],
+            [
+                "UNAUTHENTICATED",
+                "OK",
+                "OK",
+                "FORBIDDEN",
+                "FORBIDDEN",
+                "NOT_FOUND",
+                "NOT_FOUND",
+                "FORBIDDEN",
+                "FORBIDDEN",
+            ],
         ),
         (
             "post a message",
             POST,
             "postProposalMessage",
             |p| json!({ "proposalId": p, "body": "Bonjour" }),
-            ["UNAUTHENTICATED", "OK", "OK", "OK", "OK", "NOT_FOUND", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN"],
+            [
+                "UNAUTHENTICATED",
+                "OK",
+                "OK",
+                "OK",
+                "OK",
+                "NOT_FOUND",
+                "NOT_FOUND",
+                "FORBIDDEN",
+                "FORBIDDEN",
+            ],
         ),
         (
             "propose",
             PROPOSE,
             "proposeCollaboration",
             |_| Value::Null,
-            ["UNAUTHENTICATED", "OK", "OK", "OK", "OK", "OK", "OK", "FORBIDDEN", "FORBIDDEN"],
+            [
+                "UNAUTHENTICATED",
+                "OK",
+                "OK",
+                "OK",
+                "OK",
+                "OK",
+                "OK",
+                "FORBIDDEN",
+                "FORBIDDEN",
+            ],
         ),
     ];
     let targets = ids(&app, &["acerta", "ucm"]).await;
@@ -520,7 +595,12 @@ async fn every_caller_gets_the_expected_answer_for_each_proposal_action() {
                 let mine = caller.map(|(o, _)| o);
                 let others: Vec<String> = ["acerta", "ucm", "xerius"]
                     .iter()
-                    .zip(targets.iter().cloned().chain([app.organisation_id("xerius").await]))
+                    .zip(
+                        targets
+                            .iter()
+                            .cloned()
+                            .chain([app.organisation_id("xerius").await]),
+                    )
                     .filter(|(slug, _)| Some(**slug) != mine)
                     .map(|(_, id)| id)
                     .collect();
@@ -532,7 +612,11 @@ async fn every_caller_gets_the_expected_answer_for_each_proposal_action() {
                 Some(t) => app.graphql_as(t, mutation, variables).await,
                 None => app.graphql(mutation, variables).await,
             };
-            assert_eq!(outcome(&result, field), want, "{who} may {action}? {result}");
+            assert_eq!(
+                outcome(&result, field),
+                want,
+                "{who} may {action}? {result}"
+            );
         }
     }
 }

@@ -11,6 +11,9 @@ use commons_tests::tools::{ok, outcome};
 use commons_tests::{TestApp, error_code, spawn_app};
 use serde_json::{Value, json};
 
+/// Who calls: an organisation and a role, or nobody signed in.
+type Caller = Option<(&'static str, &'static str)>;
+
 async fn app() -> TestApp {
     spawn_app().await.with_organisations().await
 }
@@ -31,8 +34,15 @@ async fn a_transfer_takes_effect_only_when_the_receiving_admin_accepts() {
     let app = app().await;
     let service = joint_service(&app, "unizo", "acerta").await;
     let t = transfer(&app, "acerta", &service, "liantis").await;
-    assert_eq!(responsible(&app, &service, None).await.as_deref(), Some("acerta"));
-    assert_eq!(record(&app, &service).await.len(), 1, "nothing recorded yet");
+    assert_eq!(
+        responsible(&app, &service, None).await.as_deref(),
+        Some("acerta")
+    );
+    assert_eq!(
+        record(&app, &service).await.len(),
+        1,
+        "nothing recorded yet"
+    );
 
     let accepted = ok(
         &app,
@@ -60,20 +70,28 @@ async fn a_transfer_takes_effect_only_when_the_receiving_admin_accepts() {
         (chrono::DateTime::parse_from_rfc3339(t).unwrap() - chrono::Duration::microseconds(1))
             .to_rfc3339()
     };
-    assert_eq!(responsible(&app, &service, Some(&before(created))).await, None);
+    assert_eq!(
+        responsible(&app, &service, Some(&before(created))).await,
+        None
+    );
     assert_eq!(
         responsible(&app, &service, Some(created)).await.as_deref(),
         Some("acerta")
     );
     assert_eq!(
-        responsible(&app, &service, Some(&before(moved))).await.as_deref(),
+        responsible(&app, &service, Some(&before(moved)))
+            .await
+            .as_deref(),
         Some("acerta")
     );
     assert_eq!(
         responsible(&app, &service, Some(moved)).await.as_deref(),
         Some("liantis")
     );
-    assert_eq!(responsible(&app, &service, None).await.as_deref(), Some("liantis"));
+    assert_eq!(
+        responsible(&app, &service, None).await.as_deref(),
+        Some("liantis")
+    );
 }
 
 #[tokio::test]
@@ -93,7 +111,11 @@ async fn responsibility_never_goes_to_anything_but_another_caisse() {
             json!({ "serviceId": service, "toCaisseId": to_id, "reason": "why not" }),
         )
         .await;
-        assert_eq!(outcome(&body, "proposeResponsibilityTransfer"), code, "{to}: {body}");
+        assert_eq!(
+            outcome(&body, "proposeResponsibilityTransfer"),
+            code,
+            "{to}: {body}"
+        );
         assert_eq!(
             body["data"]["proposeResponsibilityTransfer"]["userErrors"][0]["field"],
             json!([field])
@@ -107,7 +129,10 @@ async fn responsibility_never_goes_to_anything_but_another_caisse() {
         json!({ "serviceId": service, "toCaisseId": ucm, "reason": "  " }),
     )
     .await;
-    assert_eq!(outcome(&no_reason, "proposeResponsibilityTransfer"), "REQUIRED");
+    assert_eq!(
+        outcome(&no_reason, "proposeResponsibilityTransfer"),
+        "REQUIRED"
+    );
     let inasti = app.login_as("inasti", "MODERATOR");
     let transfers = app
         .graphql_as(
@@ -116,7 +141,10 @@ async fn responsibility_never_goes_to_anything_but_another_caisse() {
             json!({ "id": service }),
         )
         .await;
-    assert_eq!(transfers["data"]["node"]["transfers"]["totalCount"], 0, "{transfers}");
+    assert_eq!(
+        transfers["data"]["node"]["transfers"]["totalCount"], 0,
+        "{transfers}"
+    );
     assert_eq!(record(&app, &service).await.len(), 1);
 }
 
@@ -133,7 +161,10 @@ async fn one_transfer_waits_at_a_time_and_either_side_can_cancel_it() {
         json!({ "serviceId": service, "toCaisseId": xerius, "reason": "changed our mind" }),
     )
     .await;
-    assert_eq!(outcome(&second, "proposeResponsibilityTransfer"), "INVALID_STATE");
+    assert_eq!(
+        outcome(&second, "proposeResponsibilityTransfer"),
+        "INVALID_STATE"
+    );
 
     // The receiving side declines by cancelling.
     let cancelled = call(
@@ -143,7 +174,11 @@ async fn one_transfer_waits_at_a_time_and_either_side_can_cancel_it() {
         json!({ "transferId": first, "reason": "pas de capacité" }),
     )
     .await;
-    assert_eq!(outcome(&cancelled, "cancelResponsibilityTransfer"), "OK", "{cancelled}");
+    assert_eq!(
+        outcome(&cancelled, "cancelResponsibilityTransfer"),
+        "OK",
+        "{cancelled}"
+    );
     assert_eq!(
         cancelled["data"]["cancelResponsibilityTransfer"]["transfer"]["cancellationReason"],
         "pas de capacité"
@@ -155,7 +190,10 @@ async fn one_transfer_waits_at_a_time_and_either_side_can_cancel_it() {
         json!({ "transferId": first }),
     )
     .await;
-    assert_eq!(outcome(&late, "acceptResponsibilityTransfer"), "INVALID_STATE");
+    assert_eq!(
+        outcome(&late, "acceptResponsibilityTransfer"),
+        "INVALID_STATE"
+    );
 
     // The giving side cancels its own.
     let next = transfer(&app, "acerta", &service, "xerius").await;
@@ -167,7 +205,10 @@ async fn one_transfer_waits_at_a_time_and_either_side_can_cancel_it() {
     )
     .await;
     assert_eq!(outcome(&withdrawn, "cancelResponsibilityTransfer"), "OK");
-    assert_eq!(responsible(&app, &service, None).await.as_deref(), Some("acerta"));
+    assert_eq!(
+        responsible(&app, &service, None).await.as_deref(),
+        Some("acerta")
+    );
     assert_eq!(record(&app, &service).await.len(), 1);
 }
 
@@ -183,10 +224,23 @@ async fn accepting_someone_elses_transfer_is_refused_and_changes_nothing() {
         (("unizo", "ORG_ADMIN"), "FORBIDDEN"),
         (("inasti", "PLATFORM_ADMIN"), "FORBIDDEN"),
     ] {
-        let body = call(&app, Some(caller), ACCEPT_TRANSFER, json!({ "transferId": t })).await;
-        assert_eq!(outcome(&body, "acceptResponsibilityTransfer"), code, "{caller:?}");
+        let body = call(
+            &app,
+            Some(caller),
+            ACCEPT_TRANSFER,
+            json!({ "transferId": t }),
+        )
+        .await;
+        assert_eq!(
+            outcome(&body, "acceptResponsibilityTransfer"),
+            code,
+            "{caller:?}"
+        );
     }
-    assert_eq!(responsible(&app, &service, None).await.as_deref(), Some("acerta"));
+    assert_eq!(
+        responsible(&app, &service, None).await.as_deref(),
+        Some("acerta")
+    );
     assert_eq!(record(&app, &service).await.len(), 1);
 }
 
@@ -209,7 +263,11 @@ async fn the_responsible_caisse_manages_participants() {
         }
     };
     let added = add("ifapme", "VENUE").await;
-    assert_eq!(outcome(&added, "addJointServiceParticipant"), "OK", "{added}");
+    assert_eq!(
+        outcome(&added, "addJointServiceParticipant"),
+        "OK",
+        "{added}"
+    );
     assert_eq!(
         added["data"]["addJointServiceParticipant"]["jointService"]["participants"],
         json!([
@@ -217,9 +275,18 @@ async fn the_responsible_caisse_manages_participants() {
             { "organisation": { "slug": "ifapme" }, "role": "VENUE" },
         ])
     );
-    assert_eq!(outcome(&add("ifapme", "OTHER").await, "addJointServiceParticipant"), "DUPLICATE");
-    assert_eq!(outcome(&add("acerta", "OTHER").await, "addJointServiceParticipant"), "NOT_ALLOWED");
-    assert_eq!(outcome(&add("inasti", "OTHER").await, "addJointServiceParticipant"), "NOT_ALLOWED");
+    assert_eq!(
+        outcome(&add("ifapme", "OTHER").await, "addJointServiceParticipant"),
+        "DUPLICATE"
+    );
+    assert_eq!(
+        outcome(&add("acerta", "OTHER").await, "addJointServiceParticipant"),
+        "NOT_ALLOWED"
+    );
+    assert_eq!(
+        outcome(&add("inasti", "OTHER").await, "addJointServiceParticipant"),
+        "NOT_ALLOWED"
+    );
 
     let unizo = app.organisation_id("unizo").await;
     let removed = call(
@@ -237,7 +304,10 @@ async fn the_responsible_caisse_manages_participants() {
         json!({ "serviceId": service, "organisationId": unizo }),
     )
     .await;
-    assert_eq!(outcome(&again, "removeJointServiceParticipant"), "NOT_FOUND");
+    assert_eq!(
+        outcome(&again, "removeJointServiceParticipant"),
+        "NOT_FOUND"
+    );
     // A participant does not manage the service; once removed, UNIZO no longer sees it.
     let ifapme = app.organisation_id("ifapme").await;
     let by_participant = call(
@@ -247,7 +317,10 @@ async fn the_responsible_caisse_manages_participants() {
         json!({ "serviceId": service, "organisationId": ifapme }),
     )
     .await;
-    assert_eq!(outcome(&by_participant, "removeJointServiceParticipant"), "FORBIDDEN");
+    assert_eq!(
+        outcome(&by_participant, "removeJointServiceParticipant"),
+        "FORBIDDEN"
+    );
     let by_former = call(
         &app,
         Some(("unizo", "ORG_ADMIN")),
@@ -255,7 +328,10 @@ async fn the_responsible_caisse_manages_participants() {
         json!({ "serviceId": service, "organisationId": ifapme }),
     )
     .await;
-    assert_eq!(outcome(&by_former, "removeJointServiceParticipant"), "NOT_FOUND");
+    assert_eq!(
+        outcome(&by_former, "removeJointServiceParticipant"),
+        "NOT_FOUND"
+    );
 }
 
 #[tokio::test]
@@ -288,7 +364,10 @@ async fn a_service_moves_forward_and_an_ended_service_stays_as_it_was() {
         json!({ "serviceId": service, "toCaisseId": ucm, "reason": "too late" }),
     )
     .await;
-    assert_eq!(outcome(&body, "proposeResponsibilityTransfer"), "INVALID_STATE");
+    assert_eq!(
+        outcome(&body, "proposeResponsibilityTransfer"),
+        "INVALID_STATE"
+    );
 }
 
 #[tokio::test]
@@ -304,8 +383,17 @@ async fn an_ended_service_refuses_a_transfer_proposed_before_it_ended() {
     )
     .await;
     assert_eq!(outcome(&ended, "setJointServiceStatus"), "OK");
-    let late = call(&app, Some(("ucm", "ORG_ADMIN")), ACCEPT_TRANSFER, json!({ "transferId": t })).await;
-    assert_eq!(outcome(&late, "acceptResponsibilityTransfer"), "INVALID_STATE");
+    let late = call(
+        &app,
+        Some(("ucm", "ORG_ADMIN")),
+        ACCEPT_TRANSFER,
+        json!({ "transferId": t }),
+    )
+    .await;
+    assert_eq!(
+        outcome(&late, "acceptResponsibilityTransfer"),
+        "INVALID_STATE"
+    );
     assert_eq!(record(&app, &service).await.len(), 1);
 }
 
@@ -345,7 +433,11 @@ async fn joint_services_are_read_by_their_caisses_participants_and_inasti() {
             assert_eq!(error_code(&body), Some("UNAUTHENTICATED"));
             continue;
         }
-        assert_eq!(body["data"]["node"]["id"] == service, sees, "{caller:?}: {body}");
+        assert_eq!(
+            body["data"]["node"]["id"] == service,
+            sees,
+            "{caller:?}: {body}"
+        );
         assert_eq!(
             body["data"]["jointServices"]["totalCount"],
             json!(u64::from(sees)),
@@ -368,7 +460,7 @@ async fn joint_services_are_read_by_their_caisses_participants_and_inasti() {
 #[tokio::test]
 async fn every_caller_gets_the_expected_answer_for_each_joint_service_action() {
     let app = app().await;
-    let callers: [(&str, Option<(&str, &str)>); 9] = [
+    let callers: [(&str, Caller); 9] = [
         ("anonymous", None),
         ("responsible staff", Some(("acerta", "STAFF"))),
         ("responsible admin", Some(("acerta", "ORG_ADMIN"))),
@@ -387,49 +479,113 @@ async fn every_caller_gets_the_expected_answer_for_each_joint_service_action() {
             ADD_PARTICIPANT,
             "addJointServiceParticipant",
             |f| json!({ "serviceId": f.service, "organisationId": f.xerius, "role": "VENUE" }),
-            ["UNAUTHENTICATED", "OK", "OK", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN"],
+            [
+                "UNAUTHENTICATED",
+                "OK",
+                "OK",
+                "FORBIDDEN",
+                "FORBIDDEN",
+                "FORBIDDEN",
+                "NOT_FOUND",
+                "FORBIDDEN",
+                "FORBIDDEN",
+            ],
         ),
         (
             "remove a participant",
             REMOVE_PARTICIPANT,
             "removeJointServiceParticipant",
             |f| json!({ "serviceId": f.service, "organisationId": f.unizo }),
-            ["UNAUTHENTICATED", "OK", "OK", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN"],
+            [
+                "UNAUTHENTICATED",
+                "OK",
+                "OK",
+                "FORBIDDEN",
+                "FORBIDDEN",
+                "FORBIDDEN",
+                "NOT_FOUND",
+                "FORBIDDEN",
+                "FORBIDDEN",
+            ],
         ),
         (
             "set the status",
             SET_STATUS,
             "setJointServiceStatus",
             |f| json!({ "serviceId": f.service, "status": "ACTIVE" }),
-            ["UNAUTHENTICATED", "OK", "OK", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN"],
+            [
+                "UNAUTHENTICATED",
+                "OK",
+                "OK",
+                "FORBIDDEN",
+                "FORBIDDEN",
+                "FORBIDDEN",
+                "NOT_FOUND",
+                "FORBIDDEN",
+                "FORBIDDEN",
+            ],
         ),
         (
             "propose a transfer",
             PROPOSE_TRANSFER,
             "proposeResponsibilityTransfer",
             |f| json!({ "serviceId": f.service, "toCaisseId": f.xerius, "reason": "r" }),
-            ["UNAUTHENTICATED", "FORBIDDEN", "OK", "NOT_FOUND", "NOT_FOUND", "FORBIDDEN", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN"],
+            [
+                "UNAUTHENTICATED",
+                "FORBIDDEN",
+                "OK",
+                "NOT_FOUND",
+                "NOT_FOUND",
+                "FORBIDDEN",
+                "NOT_FOUND",
+                "FORBIDDEN",
+                "FORBIDDEN",
+            ],
         ),
         (
             "accept a transfer",
             ACCEPT_TRANSFER,
             "acceptResponsibilityTransfer",
             |f| json!({ "transferId": f.transfer }),
-            ["UNAUTHENTICATED", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "OK", "FORBIDDEN", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN"],
+            [
+                "UNAUTHENTICATED",
+                "FORBIDDEN",
+                "FORBIDDEN",
+                "FORBIDDEN",
+                "OK",
+                "FORBIDDEN",
+                "NOT_FOUND",
+                "FORBIDDEN",
+                "FORBIDDEN",
+            ],
         ),
         (
             "cancel a transfer",
             CANCEL_TRANSFER,
             "cancelResponsibilityTransfer",
             |f| json!({ "transferId": f.transfer }),
-            ["UNAUTHENTICATED", "FORBIDDEN", "OK", "FORBIDDEN", "OK", "FORBIDDEN", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN"],
+            [
+                "UNAUTHENTICATED",
+                "FORBIDDEN",
+                "OK",
+                "FORBIDDEN",
+                "OK",
+                "FORBIDDEN",
+                "NOT_FOUND",
+                "FORBIDDEN",
+                "FORBIDDEN",
+            ],
         ),
     ];
     for (action, mutation, field, input, expected) in actions {
         for ((who, caller), want) in callers.iter().zip(expected) {
             let f = Fixture::new(&app, field != "proposeResponsibilityTransfer").await;
             let result = call(&app, *caller, mutation, input(&f)).await;
-            assert_eq!(outcome(&result, field), want, "{who} may {action}? {result}");
+            assert_eq!(
+                outcome(&result, field),
+                want,
+                "{who} may {action}? {result}"
+            );
         }
     }
 }
@@ -444,10 +600,25 @@ async fn the_receiving_caisse_reads_the_service_once_a_transfer_names_it() {
     assert!(before["data"]["node"].is_null(), "{before}");
     let t = transfer(&app, "acerta", &service, "ucm").await;
     let during = app.graphql_as(&ucm, q, json!({ "id": service })).await;
-    assert_eq!(during["data"]["node"]["pendingTransfer"]["to"]["slug"], "ucm", "{during}");
-    let staff = call(&app, Some(("ucm", "STAFF")), ACCEPT_TRANSFER, json!({ "transferId": t })).await;
+    assert_eq!(
+        during["data"]["node"]["pendingTransfer"]["to"]["slug"], "ucm",
+        "{during}"
+    );
+    let staff = call(
+        &app,
+        Some(("ucm", "STAFF")),
+        ACCEPT_TRANSFER,
+        json!({ "transferId": t }),
+    )
+    .await;
     assert_eq!(outcome(&staff, "acceptResponsibilityTransfer"), "FORBIDDEN");
-    let admin = call(&app, Some(("ucm", "ORG_ADMIN")), ACCEPT_TRANSFER, json!({ "transferId": t })).await;
+    let admin = call(
+        &app,
+        Some(("ucm", "ORG_ADMIN")),
+        ACCEPT_TRANSFER,
+        json!({ "transferId": t }),
+    )
+    .await;
     assert_eq!(outcome(&admin, "acceptResponsibilityTransfer"), "OK");
 }
 

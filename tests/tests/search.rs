@@ -317,10 +317,12 @@ async fn readiness_and_metrics_report_the_index_lag() {
 
 #[tokio::test]
 async fn a_slow_index_commit_shows_as_lag_until_it_happens() {
-    let app = commons_tests::spawn_app_with(|c| c.index.commit_interval_ms = 3_000)
+    let app = commons_tests::spawn_app_with(|c| c.index.commit_interval_ms = 4_000)
         .await
         .with_organisations()
         .await;
+    // Start from a committed index, so that the interval starts with the tool's first change.
+    app.wait_for_index().await;
     published_tool(&app, "acerta", "Auto-test", "PUBLIC").await;
     let ready: Value = app.get("/readyz").await.json().await.unwrap();
     assert!(ready["indexLag"].as_u64().unwrap() > 0, "{ready}");

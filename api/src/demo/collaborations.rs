@@ -47,13 +47,8 @@ pub async fn load(ctx: &service::Context) -> Result<usize, ServiceError> {
         organisation_id: None,
         everything: true,
     };
-    let existing = store::collaborations::count(
-        &ctx.db,
-        &everything,
-        &Default::default(),
-        ctx.now(),
-    )
-    .await?;
+    let existing =
+        store::collaborations::count(&ctx.db, &everything, &Default::default(), ctx.now()).await?;
     if existing > 0 {
         return Ok(0);
     }

@@ -170,7 +170,11 @@ const ORGANISATIONS: &[DemoOrganisation] = &[
 pub const DEMO_CALLERS: &[(&str, Role, &str)] = &[
     ("acerta", Role::Staff, "caisse staff"),
     ("acerta", Role::OrgAdmin, "caisse admin"),
-    ("liantis", Role::OrgAdmin, "caisse admin (responsible for a joint service)"),
+    (
+        "liantis",
+        Role::OrgAdmin,
+        "caisse admin (responsible for a joint service)",
+    ),
     ("unizo", Role::Staff, "partner staff"),
     ("inasti", Role::Moderator, "INASTI moderator"),
     ("inasti", Role::PlatformAdmin, "platform admin"),

@@ -637,7 +637,9 @@ mod tests {
     use super::*;
 
     fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).single().unwrap_or_default()
+        Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0)
+            .single()
+            .unwrap_or_default()
     }
 
     fn draft() -> ProposalDraft {
@@ -679,7 +681,10 @@ mod tests {
     fn a_reply_by_date_in_the_past_is_refused() {
         let mut d = draft();
         d.reply_by = Some(now() - chrono::Duration::minutes(1));
-        assert_eq!(codes(validate_proposal(d, now())), vec!["replyBy:OUT_OF_RANGE"]);
+        assert_eq!(
+            codes(validate_proposal(d, now())),
+            vec!["replyBy:OUT_OF_RANGE"]
+        );
     }
 
     #[test]

@@ -34,7 +34,6 @@ macro_rules! named_enum {
     };
 }
 
-
 pub mod collaboration;
 pub mod enterprise_number;
 pub mod identity;

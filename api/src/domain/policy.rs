@@ -556,7 +556,10 @@ mod tests {
             (Action::WithdrawProposal, Proposer),
         ] {
             check(action, Resource::Proposal { party }, STAFF_AND_ADMINS);
-            for other in [Proposer, Target, Outsider].into_iter().filter(|p| *p != party) {
+            for other in [Proposer, Target, Outsider]
+                .into_iter()
+                .filter(|p| *p != party)
+            {
                 check(action, Resource::Proposal { party: other }, &[]);
             }
         }
@@ -598,7 +601,11 @@ mod tests {
             Resource::Transfer { side: Receiving },
             ADMINS,
         );
-        check(Action::AcceptTransfer, Resource::Transfer { side: Giving }, &[]);
+        check(
+            Action::AcceptTransfer,
+            Resource::Transfer { side: Giving },
+            &[],
+        );
         check(
             Action::AcceptTransfer,
             Resource::Transfer { side: Outsider },

@@ -106,9 +106,7 @@ impl Break {
     pub fn describe(&self) -> String {
         match self {
             Break::HashMismatch => "the entry does not match its own hash: it was altered".into(),
-            Break::BrokenLink => {
-                "the entry does not carry the hash of the entry before it".into()
-            }
+            Break::BrokenLink => "the entry does not carry the hash of the entry before it".into(),
             Break::OutOfSequence { expected } => {
                 format!("expected entry number {expected}: an entry is missing or out of order")
             }
@@ -181,7 +179,9 @@ mod tests {
     use super::*;
 
     fn start() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).single().unwrap_or_default()
+        Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0)
+            .single()
+            .unwrap_or_default()
     }
 
     fn chain(caisses: &[i64]) -> Vec<Entry> {
@@ -280,16 +280,16 @@ mod tests {
     #[test]
     fn every_field_is_covered_by_the_hash() {
         let base = chain(&[10])[0].facts.clone();
-        let changes: Vec<Box<dyn Fn(&mut EntryFacts)>> = vec![
-            Box::new(|f| f.joint_service_id += 1),
-            Box::new(|f| f.sequence += 1),
-            Box::new(|f| f.caisse_id += 1),
-            Box::new(|f| f.effective_from += Duration::microseconds(1)),
-            Box::new(|f| f.recorded_by += 1),
-            Box::new(|f| f.recorded_by_organisation_id += 1),
-            Box::new(|f| f.recorded_at += Duration::microseconds(1)),
-            Box::new(|f| f.reason.push('.')),
-            Box::new(|f| f.previous_hash = "1".repeat(64)),
+        let changes: [fn(&mut EntryFacts); 9] = [
+            |f| f.joint_service_id += 1,
+            |f| f.sequence += 1,
+            |f| f.caisse_id += 1,
+            |f| f.effective_from += Duration::microseconds(1),
+            |f| f.recorded_by += 1,
+            |f| f.recorded_by_organisation_id += 1,
+            |f| f.recorded_at += Duration::microseconds(1),
+            |f| f.reason.push('.'),
+            |f| f.previous_hash = "1".repeat(64),
         ];
         for (i, change) in changes.iter().enumerate() {
             let mut f = base.clone();
@@ -313,13 +313,25 @@ mod tests {
     #[test]
     fn responsibility_at_a_moment_is_the_last_entry_in_effect() {
         let entries = chain(&[10, 11, 12]);
-        assert_eq!(responsible_at(&entries, start() - Duration::seconds(1)), None);
+        assert_eq!(
+            responsible_at(&entries, start() - Duration::seconds(1)),
+            None
+        );
         assert_eq!(responsible_at(&entries, start()), Some(10));
         assert_eq!(
-            responsible_at(&entries, start() + Duration::days(30) - Duration::microseconds(1)),
+            responsible_at(
+                &entries,
+                start() + Duration::days(30) - Duration::microseconds(1)
+            ),
             Some(10)
         );
-        assert_eq!(responsible_at(&entries, start() + Duration::days(30)), Some(11));
-        assert_eq!(responsible_at(&entries, start() + Duration::days(999)), Some(12));
+        assert_eq!(
+            responsible_at(&entries, start() + Duration::days(30)),
+            Some(11)
+        );
+        assert_eq!(
+            responsible_at(&entries, start() + Duration::days(999)),
+            Some(12)
+        );
     }
 }

@@ -168,12 +168,10 @@ impl CollaborationProposal {
         let Some(id) = self.0.joint_service_id else {
             return Ok(None);
         };
-        Ok(
-            service::joint_services::get(services(ctx), actor(ctx), id)
-                .await
-                .gql()?
-                .map(JointService::new),
-        )
+        Ok(service::joint_services::get(services(ctx), actor(ctx), id)
+            .await
+            .gql()?
+            .map(JointService::new))
     }
 
     async fn created_at(&self) -> DateTime<Utc> {
@@ -185,7 +183,10 @@ impl CollaborationProposal {
     }
 
     async fn withdrawal_reason(&self) -> Option<&str> {
-        self.0.withdrawal_reason.as_deref().filter(|r| !r.is_empty())
+        self.0
+            .withdrawal_reason
+            .as_deref()
+            .filter(|r| !r.is_empty())
     }
 }
 
@@ -280,9 +281,7 @@ impl CollaborationQuery {
         };
         let has_previous = after.is_some();
         let page = page_request(LIST, first, after, svc_ctx.max_page_size)?;
-        let result = svc::list(svc_ctx, actor(ctx), &filter, &page)
-            .await
-            .gql()?;
+        let result = svc::list(svc_ctx, actor(ctx), &filter, &page).await.gql()?;
         Ok(connection(
             LIST,
             result,

@@ -38,7 +38,7 @@ impl NodeType {
             NodeType::ResponsibilityTransfer,
         ]
         .into_iter()
-            .find(|t| t.name() == name)
+        .find(|t| t.name() == name)
     }
 }
 

@@ -336,12 +336,9 @@ impl RecordVerification {
     /// The first entry, in record order, that does not verify.
     async fn first_invalid_entry(&self) -> Option<ResponsibilityEntry> {
         match &self.0.verification {
-            Verification::Broken { index, .. } => self
-                .0
-                .entries
-                .get(*index)
-                .cloned()
-                .map(ResponsibilityEntry),
+            Verification::Broken { index, .. } => {
+                self.0.entries.get(*index).cloned().map(ResponsibilityEntry)
+            }
             Verification::Intact { .. } => None,
         }
     }
@@ -351,8 +348,7 @@ impl RecordVerification {
         match &self.0.verification {
             Verification::Broken { problem, .. } => Some(problem.describe()),
             Verification::Intact { .. } if self.0.responsible_mismatch => Some(
-                "the service names another responsible caisse than its record's last entry"
-                    .into(),
+                "the service names another responsible caisse than its record's last entry".into(),
             ),
             Verification::Intact { .. } => None,
         }
@@ -468,7 +464,9 @@ pub struct ResponsibilityTransferPayload {
     pub user_errors: Vec<UserError>,
 }
 
-fn service_payload(result: Result<model::JointService, ServiceError>) -> Result<JointServicePayload> {
+fn service_payload(
+    result: Result<model::JointService, ServiceError>,
+) -> Result<JointServicePayload> {
     let (service, user_errors) = into_payload(result)?;
     Ok(JointServicePayload {
         joint_service: service.map(JointService::new),
@@ -509,7 +507,10 @@ impl JointServiceMutation {
         ctx: &Context<'_>,
         input: AddJointServiceParticipantInput,
     ) -> Result<JointServicePayload> {
-        let (id, org) = (service_id(&input.service_id)?, organisation_id(&input.organisation_id)?);
+        let (id, org) = (
+            service_id(&input.service_id)?,
+            organisation_id(&input.organisation_id)?,
+        );
         service_payload(
             svc::add_participant(services(ctx), actor(ctx), id, org, input.role.into()).await,
         )
@@ -521,7 +522,10 @@ impl JointServiceMutation {
         ctx: &Context<'_>,
         input: RemoveJointServiceParticipantInput,
     ) -> Result<JointServicePayload> {
-        let (id, org) = (service_id(&input.service_id)?, organisation_id(&input.organisation_id)?);
+        let (id, org) = (
+            service_id(&input.service_id)?,
+            organisation_id(&input.organisation_id)?,
+        );
         service_payload(svc::remove_participant(services(ctx), actor(ctx), id, org).await)
     }
 
@@ -541,7 +545,10 @@ impl JointServiceMutation {
         ctx: &Context<'_>,
         input: ProposeResponsibilityTransferInput,
     ) -> Result<ResponsibilityTransferPayload> {
-        let (id, to) = (service_id(&input.service_id)?, organisation_id(&input.to_caisse_id)?);
+        let (id, to) = (
+            service_id(&input.service_id)?,
+            organisation_id(&input.to_caisse_id)?,
+        );
         transfer_payload(
             svc::propose_transfer(services(ctx), actor(ctx), id, to, &input.reason).await,
         )

@@ -1,6 +1,8 @@
 //! GraphQL enums and small shared types, mirroring the domain's own.
 
-use async_graphql::{Enum, InputObject, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value};
+use async_graphql::{
+    Enum, InputObject, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value,
+};
 
 use crate::domain::{collaboration, identity, lang, organisation, tool};
 

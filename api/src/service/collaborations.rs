@@ -6,9 +6,8 @@
 use serde_json::json;
 
 use crate::domain::collaboration::{
-    self as model, JointService, ParticipantRole, Proposal, ProposalDraft,
-    ProposalError, ProposalFilter, ProposalMessage, ProposalParty, ProposalState,
-    ResponseStatus,
+    self as model, JointService, ParticipantRole, Proposal, ProposalDraft, ProposalError,
+    ProposalFilter, ProposalMessage, ProposalParty, ProposalState, ResponseStatus,
 };
 use crate::domain::identity::Actor;
 use crate::domain::organisation::OrganisationKind;
@@ -40,7 +39,11 @@ async fn load_visible(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let party = proposal.party(Some(actor.organisation_id));
-    if !policy::can(Some(actor), Action::ReadProposal, Resource::Proposal { party }) {
+    if !policy::can(
+        Some(actor),
+        Action::ReadProposal,
+        Resource::Proposal { party },
+    ) {
         return Err(ServiceError::NotFound);
     }
     Ok((proposal, party))
@@ -68,7 +71,11 @@ pub async fn propose(
     actor: Option<&Actor>,
     draft: ProposalDraft,
 ) -> ServiceResult<Proposal> {
-    let actor = authorise(actor, Action::ProposeCollaboration, Resource::Collaborations)?;
+    let actor = authorise(
+        actor,
+        Action::ProposeCollaboration,
+        Resource::Collaborations,
+    )?;
     let now = ctx.now();
     let (content, targets) = model::validate_proposal(draft, now)?;
     let mut v = Validator::new();
@@ -161,7 +168,11 @@ pub async fn respond(
 ) -> ServiceResult<Answered> {
     let caller = signed_in(actor)?;
     let (_, party) = load_visible(&ctx.db, caller, id).await?;
-    let actor = authorise(actor, Action::RespondToProposal, Resource::Proposal { party })?;
+    let actor = authorise(
+        actor,
+        Action::RespondToProposal,
+        Resource::Proposal { party },
+    )?;
     let message = validation::optional_text(&["message"], message, MESSAGE_MAX_CHARS)?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
@@ -305,8 +316,7 @@ async fn join(
         .await?
         .ok_or(ServiceError::NotFound)?;
     // Already in it (responsible after a transfer, or added by hand): nothing to add.
-    if service.relation(Some(actor.organisation_id), false)
-        == model::ServiceRelation::Outsider
+    if service.relation(Some(actor.organisation_id), false) == model::ServiceRelation::Outsider
         && service.status != model::ServiceStatus::Ended
     {
         store::joint_services::add_participant(
@@ -342,7 +352,11 @@ pub async fn withdraw(
 ) -> ServiceResult<Proposal> {
     let caller = signed_in(actor)?;
     let (_, party) = load_visible(&ctx.db, caller, id).await?;
-    let actor = authorise(actor, Action::WithdrawProposal, Resource::Proposal { party })?;
+    let actor = authorise(
+        actor,
+        Action::WithdrawProposal,
+        Resource::Proposal { party },
+    )?;
     let reason = validation::optional_text(&["reason"], reason, MESSAGE_MAX_CHARS)?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
@@ -386,15 +400,17 @@ pub async fn post_message(
 ) -> ServiceResult<ProposalMessage> {
     let caller = signed_in(actor)?;
     let (_, party) = load_visible(&ctx.db, caller, id).await?;
-    let actor = authorise(actor, Action::PostProposalMessage, Resource::Proposal { party })?;
+    let actor = authorise(
+        actor,
+        Action::PostProposalMessage,
+        Resource::Proposal { party },
+    )?;
     let body = validation::required_text(&["body"], body, MESSAGE_MAX_CHARS)?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
     let (proposal, _) = load_visible(&txn, actor, id).await?;
     let count = store::collaborations::count_messages(&txn, id).await?;
-    proposal
-        .post_message(now, count)
-        .map_err(proposal_error)?;
+    proposal.post_message(now, count).map_err(proposal_error)?;
     let message = store::collaborations::insert_message(
         &txn,
         id,
@@ -431,15 +447,9 @@ pub async fn list(
     let scope = CollaborationScope::of(Some(actor));
     let now = ctx.now();
     let after = page.after_as::<i64>()?;
-    let items = store::collaborations::list(
-        &ctx.db,
-        &scope,
-        filter,
-        now,
-        after,
-        page.first as u64 + 1,
-    )
-    .await?;
+    let items =
+        store::collaborations::list(&ctx.db, &scope, filter, now, after, page.first as u64 + 1)
+            .await?;
     let total = store::collaborations::count(&ctx.db, &scope, filter, now).await?;
     Ok(Page::from_overfetch(items, page.first, total))
 }
@@ -452,8 +462,7 @@ pub async fn messages(
 ) -> ServiceResult<Page<ProposalMessage>> {
     let after = page.after_as::<i64>()?;
     let items =
-        store::collaborations::messages(&ctx.db, proposal.id, after, page.first as u64 + 1)
-            .await?;
+        store::collaborations::messages(&ctx.db, proposal.id, after, page.first as u64 + 1).await?;
     let total = store::collaborations::count_messages(&ctx.db, proposal.id).await?;
     Ok(Page::from_overfetch(items, page.first, total))
 }

@@ -135,8 +135,7 @@ pub async fn list(
     let scope = CollaborationScope::of(Some(actor));
     let after = page.after_as::<i64>()?;
     let items =
-        store::joint_services::list(&ctx.db, &scope, filter, after, page.first as u64 + 1)
-            .await?;
+        store::joint_services::list(&ctx.db, &scope, filter, after, page.first as u64 + 1).await?;
     let total = store::joint_services::count(&ctx.db, &scope, filter).await?;
     Ok(Page::from_overfetch(items, page.first, total))
 }
@@ -334,7 +333,12 @@ pub async fn propose_transfer(
                     ServiceError::Database(e)
                 }
             })?;
-    audit::record(&txn, transfer_change(actor, "responsibility.transfer_proposed", &transfer), now).await?;
+    audit::record(
+        &txn,
+        transfer_change(actor, "responsibility.transfer_proposed", &transfer),
+        now,
+    )
+    .await?;
     ctx.commit(txn).await?;
     Ok(transfer)
 }
@@ -408,7 +412,12 @@ pub async fn accept_transfer(
     }
     // The new responsible caisse no longer takes part beside itself.
     store::joint_services::remove_participant(&txn, service.id, transfer.to_caisse_id).await?;
-    audit::record(&txn, transfer_change(actor, "responsibility.transferred", &transfer), now).await?;
+    audit::record(
+        &txn,
+        transfer_change(actor, "responsibility.transferred", &transfer),
+        now,
+    )
+    .await?;
     audit::record(
         &txn,
         record_change(
@@ -451,7 +460,12 @@ pub async fn cancel_transfer(
     {
         return Err(changed_meanwhile());
     }
-    audit::record(&txn, transfer_change(actor, "responsibility.transfer_cancelled", &transfer), now).await?;
+    audit::record(
+        &txn,
+        transfer_change(actor, "responsibility.transfer_cancelled", &transfer),
+        now,
+    )
+    .await?;
     ctx.commit(txn).await?;
     store::joint_services::find_transfer(&ctx.db, id)
         .await?

@@ -109,14 +109,16 @@ pub async fn insert(
     }
     .insert(db)
     .await?;
-    let targets = target_ids.iter().map(|caisse_id| proposal_target::ActiveModel {
-        proposal_id: Set(m.id),
-        caisse_id: Set(*caisse_id),
-        response: Set(ResponseStatus::Pending.as_str().to_owned()),
-        message: Set(None),
-        responded_at: Set(None),
-        responded_by: Set(None),
-    });
+    let targets = target_ids
+        .iter()
+        .map(|caisse_id| proposal_target::ActiveModel {
+            proposal_id: Set(m.id),
+            caisse_id: Set(*caisse_id),
+            response: Set(ResponseStatus::Pending.as_str().to_owned()),
+            message: Set(None),
+            responded_at: Set(None),
+            responded_by: Set(None),
+        });
     proposal_target::Entity::insert_many(targets)
         .exec_without_returning(db)
         .await?;
