@@ -105,15 +105,13 @@ fn demo_data_loads_once_however_often_it_is_asked() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(
-        String::from_utf8_lossy(&first.stderr)
-            .contains("12 organisations registered, 0 already there; 13 tools and 4 collaboration proposals added")
-    );
+    assert!(String::from_utf8_lossy(&first.stderr).contains(
+        "12 organisations registered, 0 already there; 13 tools and 4 collaboration proposals added"
+    ));
     let second = run(commons(dir.path()).arg("demo"));
-    assert!(
-        String::from_utf8_lossy(&second.stderr)
-            .contains("0 organisations registered, 12 already there; 0 tools and 0 collaboration proposals added")
-    );
+    assert!(String::from_utf8_lossy(&second.stderr).contains(
+        "0 organisations registered, 12 already there; 0 tools and 0 collaboration proposals added"
+    ));
 }
 
 #[test]
