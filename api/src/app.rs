@@ -33,10 +33,17 @@ pub async fn open_services(config: &Config) -> anyhow::Result<service::Context> 
     let index = SearchIndex::open(config.index_dir(), db.clone(), Arc::new(Notify::new()))
         .await
         .context("cannot open the search index")?;
+    let files = crate::files::Files::open(&config.storage, &config.data_dir)
+        .context("cannot open the file storage")?;
     Ok(service::Context::new(
         db,
         config.limits.page_size,
         Arc::new(index),
+        Arc::new(files),
+        service::attachments::Limits {
+            max_bytes: config.limits.upload_bytes as u64,
+            per_revision: config.limits.attachments_per_tool as u64,
+        },
     ))
 }
 
@@ -47,6 +54,7 @@ pub struct App {
     router: axum::Router,
     services: service::Context,
     follower: FollowerSettings,
+    sweep: service::attachments::SweepSettings,
 }
 
 impl App {
@@ -68,11 +76,16 @@ impl App {
             poll_interval: Duration::from_millis(config.index.poll_interval_ms),
             commit_interval: Duration::from_millis(config.index.commit_interval_ms),
         };
+        let sweep = service::attachments::SweepSettings {
+            grace: Duration::from_secs(config.storage.gc_grace_seconds),
+            interval: Duration::from_secs(config.storage.gc_interval_seconds),
+        };
         Ok(Self {
             listener,
             router,
             services,
             follower,
+            sweep,
         })
     }
 
@@ -93,6 +106,11 @@ impl App {
                 .clone()
                 .follow(self.follower, follower_stop.clone()),
         );
+        let sweeper = tokio::spawn(service::attachments::sweep_periodically(
+            self.services.clone(),
+            self.sweep,
+            follower_stop.clone(),
+        ));
         tracing::info!(%addr, "serving");
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown.cancelled_owned())
@@ -102,6 +120,9 @@ impl App {
         follower_stop.cancel();
         if let Err(e) = follower.await {
             tracing::error!(error = %e, "the search index follower ended badly");
+        }
+        if let Err(e) = sweeper.await {
+            tracing::error!(error = %e, "the file sweeper ended badly");
         }
         served?;
         tracing::info!("stopped");

@@ -29,6 +29,7 @@ pub struct Config {
     pub auth: AuthConfig,
     pub limits: Limits,
     pub index: IndexConfig,
+    pub storage: StorageConfig,
 }
 
 impl Default for Config {
@@ -43,6 +44,7 @@ impl Default for Config {
             auth: AuthConfig::default(),
             limits: Limits::default(),
             index: IndexConfig::default(),
+            storage: StorageConfig::default(),
         }
     }
 }
@@ -109,6 +111,8 @@ pub struct Limits {
     pub query_complexity: usize,
     pub body_bytes: usize,
     pub upload_bytes: usize,
+    /// Files attached to one revision of a tool.
+    pub attachments_per_tool: usize,
     /// Largest `first` of any connection.
     pub page_size: usize,
     /// Operations in one batched request; 0 turns batching off.
@@ -123,6 +127,7 @@ impl Default for Limits {
             query_complexity: 10_000,
             body_bytes: 1024 * 1024,
             upload_bytes: 25 * 1024 * 1024,
+            attachments_per_tool: 20,
             page_size: 100,
             batch_size: 10,
             request_timeout_ms: 10_000,
@@ -148,6 +153,36 @@ impl Default for IndexConfig {
             dir: None,
             poll_interval_ms: 500,
             commit_interval_ms: 0,
+        }
+    }
+}
+
+/// Where attachments are kept: a folder of the data directory by default, or an object store
+/// named by URL (`s3://bucket/prefix`, `az://container/prefix`, `gs://bucket/prefix`) with its
+/// credentials from the standard environment variables (`AWS_…`, `AZURE_…`, `GOOGLE_…`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct StorageConfig {
+    pub url: Option<String>,
+    /// Settings for the store, as object_store names them (`aws_endpoint`, `aws_allow_http` …);
+    /// they win over the environment.
+    pub options: std::collections::BTreeMap<String, String>,
+    /// A call to the store that takes longer fails, rather than holding a request.
+    pub timeout_ms: u64,
+    /// An object no revision references is removed after this long.
+    pub gc_grace_seconds: u64,
+    /// How often unreferenced objects are looked for; 0 turns the sweep off.
+    pub gc_interval_seconds: u64,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        Self {
+            url: None,
+            options: std::collections::BTreeMap::new(),
+            timeout_ms: 30_000,
+            gc_grace_seconds: 24 * 3600,
+            gc_interval_seconds: 3600,
         }
     }
 }
@@ -186,6 +221,11 @@ impl Config {
             ("limits.body_bytes", self.limits.body_bytes),
             ("limits.upload_bytes", self.limits.upload_bytes),
             ("limits.page_size", self.limits.page_size),
+            (
+                "limits.attachments_per_tool",
+                self.limits.attachments_per_tool,
+            ),
+            ("storage.timeout_ms", self.storage.timeout_ms as usize),
             (
                 "database_max_connections",
                 self.database_max_connections as usize,

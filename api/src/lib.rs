@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod export;
+pub mod files;
 pub mod graphql;
 pub mod http;
 pub mod service;

@@ -17,6 +17,7 @@ mod m20261126_000011_create_collaboration_proposals;
 mod m20261126_000012_create_joint_services;
 mod m20261126_000013_create_responsibility_entries;
 mod m20261126_000014_create_responsibility_transfers;
+mod m20261126_000015_create_attachments;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_create_joint_services::Migration),
             Box::new(m20261126_000013_create_responsibility_entries::Migration),
             Box::new(m20261126_000014_create_responsibility_transfers::Migration),
+            Box::new(m20261126_000015_create_attachments::Migration),
         ]
     }
 }

@@ -34,6 +34,7 @@ macro_rules! named_enum {
     };
 }
 
+pub mod attachment;
 pub mod collaboration;
 pub mod enterprise_number;
 pub mod identity;

@@ -17,6 +17,7 @@ pub enum ErrorCode {
     BadUserInput,
     RateLimited,
     Timeout,
+    Unavailable,
     Internal,
 }
 
@@ -30,6 +31,7 @@ impl ErrorCode {
             ErrorCode::BadUserInput => "BAD_USER_INPUT",
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::Unavailable => "UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -45,6 +47,7 @@ impl ErrorCode {
             ErrorCode::BadUserInput => StatusCode::BAD_REQUEST,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::Timeout => StatusCode::GATEWAY_TIMEOUT,
+            ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -56,7 +59,10 @@ impl ErrorCode {
             ServiceError::NotFound => ErrorCode::NotFound,
             ServiceError::Conflict(_) => ErrorCode::Conflict,
             ServiceError::Invalid(_) | ServiceError::BadInput(_) => ErrorCode::BadUserInput,
-            ServiceError::Database(_) | ServiceError::Index(_) => ErrorCode::Internal,
+            ServiceError::Unavailable(_) => ErrorCode::Unavailable,
+            ServiceError::Database(_) | ServiceError::Index(_) | ServiceError::Files(_) => {
+                ErrorCode::Internal
+            }
         }
     }
 }
@@ -71,6 +77,10 @@ pub fn client_message(e: &ServiceError) -> String {
         }
         ServiceError::Index(cause) => {
             tracing::error!(error = %cause, "search index error");
+            "internal error".to_owned()
+        }
+        ServiceError::Files(cause) => {
+            tracing::error!(error = %cause, "file storage error");
             "internal error".to_owned()
         }
         ServiceError::Invalid(errors) => errors

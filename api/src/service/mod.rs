@@ -1,6 +1,7 @@
 //! Use cases. Each one authorises (domain::policy), validates (domain), runs one transaction
 //! that writes the rows, an audit event and an outbox row, and returns plain domain values.
 
+pub mod attachments;
 pub mod collaborations;
 pub mod identity;
 pub mod indexing;
@@ -16,12 +17,15 @@ use crate::domain::policy::{self, Action, Resource};
 use crate::domain::validation::FieldError;
 use crate::store::Database;
 
-/// What every use case needs: the database, the search index and the limits of the service.
+/// What every use case needs: the database, the search index, the file store and the limits
+/// of the service.
 #[derive(Clone)]
 pub struct Context {
     pub db: Database,
     pub max_page_size: usize,
     pub index: std::sync::Arc<indexing::SearchIndex>,
+    pub files: std::sync::Arc<crate::files::Files>,
+    pub attachment_limits: attachments::Limits,
 }
 
 impl Context {
@@ -29,11 +33,15 @@ impl Context {
         db: Database,
         max_page_size: usize,
         index: std::sync::Arc<indexing::SearchIndex>,
+        files: std::sync::Arc<crate::files::Files>,
+        attachment_limits: attachments::Limits,
     ) -> Self {
         Self {
             db,
             max_page_size,
             index,
+            files,
+            attachment_limits,
         }
     }
 
@@ -71,6 +79,26 @@ pub enum ServiceError {
     Database(#[from] sea_orm::DbErr),
     #[error("search index error: {0}")]
     Index(String),
+    /// A service Commons depends on (the file store) did not answer: try again later.
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("file storage error: {0}")]
+    Files(String),
+}
+
+impl From<crate::files::FilesError> for ServiceError {
+    fn from(e: crate::files::FilesError) -> Self {
+        match e {
+            crate::files::FilesError::Unavailable(cause) => {
+                tracing::warn!(%cause, "file storage unavailable");
+                ServiceError::Unavailable(
+                    "file storage is unreachable just now; try again later".into(),
+                )
+            }
+            crate::files::FilesError::NotFound => ServiceError::NotFound,
+            crate::files::FilesError::Failed(cause) => ServiceError::Files(cause),
+        }
+    }
 }
 
 impl From<FieldError> for ServiceError {

@@ -50,7 +50,7 @@ fn workflow_error(e: WorkflowError) -> ServiceError {
 }
 
 /// Loads a tool the caller may see; one they may not see does not exist for them.
-async fn load_visible(
+pub(crate) async fn load_visible(
     ctx: &Context,
     actor: Option<&Actor>,
     id: i64,
@@ -71,7 +71,7 @@ fn shown_number(tool: &Tool, shown: Shown) -> i32 {
     }
 }
 
-async fn latest_revision(ctx: &Context, tool: &Tool) -> ServiceResult<Revision> {
+pub(crate) async fn latest_revision(ctx: &Context, tool: &Tool) -> ServiceResult<Revision> {
     store::tools::revision(&ctx.db, tool.id, tool.latest_revision)
         .await?
         .ok_or_else(|| {
@@ -204,6 +204,10 @@ pub async fn update(
     )
     .await
     .map_err(revision_race)?;
+    // The new revision carries the files of the one it is based on.
+    if let Some(base) = store::tools::revision(&txn, tool.id, tool.latest_revision).await? {
+        store::attachments::copy_links(&txn, base.id, revision.id).await?;
+    }
     apply(
         &txn,
         &tool,
@@ -226,7 +230,7 @@ fn authorise_signed_in(actor: Option<&Actor>) -> ServiceResult<&Actor> {
     actor.ok_or_else(|| ServiceError::Unauthenticated("sign in to do this".into()))
 }
 
-fn owned(tool: &Tool) -> Resource {
+pub(crate) fn owned(tool: &Tool) -> Resource {
     Resource::Tool {
         owner_id: tool.owner_id,
     }

@@ -1,5 +1,6 @@
 //! Persistence: sea-orm entities and the queries over them. The only place that speaks SQL.
 
+pub mod attachments;
 pub mod audit;
 pub mod codec;
 pub mod collaborations;

@@ -1,6 +1,7 @@
 //! sea-orm entities: the shape of the tables, nothing more. They never leave `store/`.
 
 pub mod affiliate_count;
+pub mod attachment;
 pub mod audit_event;
 pub mod collaboration_proposal;
 pub mod joint_service;
@@ -12,6 +13,8 @@ pub mod proposal_message;
 pub mod proposal_target;
 pub mod responsibility_entry;
 pub mod responsibility_transfer;
+pub mod revision_attachment;
+pub mod stored_object;
 pub mod tool;
 pub mod tool_revision;
 pub mod tool_translation;

@@ -1,0 +1,443 @@
+//! Attachments: files added to a tool's working revision, checked by their content, stored once
+//! by their hash, read for search, downloaded under the tool's own visibility, and swept from
+//! the store once no revision uses them.
+
+use std::io::{Read, Seek, SeekFrom};
+use std::time::Duration;
+
+use chrono::Utc;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use tokio_util::sync::CancellationToken;
+
+use crate::domain::attachment::{
+    self as model, Attachment, FileKind, SNIFF_BYTES, Sniffed, bounded_text, decide_type,
+    sanitise_file_name,
+};
+use crate::domain::identity::Actor;
+use crate::domain::lang::Lang;
+use crate::domain::policy::{Action, Shown, ToolScope};
+use crate::domain::tool::{Revision, RevisionStatus, Tool};
+use crate::domain::validation::{self, FieldError, FieldErrorCode};
+use crate::service::tools::{self, VisibleTool};
+use crate::service::{Context, ServiceError, ServiceResult, authorise};
+use crate::store::{self, audit, begin_write};
+
+/// How large a file may be and how many one revision may carry.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_bytes: u64,
+    pub per_revision: u64,
+}
+
+/// When the sweep runs and how long an unused object is kept.
+#[derive(Clone, Copy, Debug)]
+pub struct SweepSettings {
+    pub grace: Duration,
+    pub interval: Duration,
+}
+
+/// A file as it arrived: its name as the client gave it and its content, spooled to disk.
+pub struct Upload {
+    pub file_name: String,
+    pub content: std::fs::File,
+}
+
+/// What reading the whole file once taught: its hash, size, type and searchable text.
+struct Inspected {
+    sha256: String,
+    size: u64,
+    sniffed: Sniffed,
+    text: Option<String>,
+}
+
+fn file_error(code: FieldErrorCode, message: impl Into<String>) -> ServiceError {
+    FieldError::new(&["file"], code, message).into()
+}
+
+/// Reads the file once: SHA-256 while streaming, the head for its magic bytes, whether it is
+/// UTF-8 text throughout; then the text search reads in it.
+fn inspect(mut file: std::fs::File, name: &str, max_bytes: u64) -> ServiceResult<Inspected> {
+    let io = |e: std::io::Error| ServiceError::Files(e.to_string());
+    file.seek(SeekFrom::Start(0)).map_err(io)?;
+    let mut hasher = Sha256::new();
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    let mut size: u64 = 0;
+    let mut utf8 = true;
+    let mut carry: Vec<u8> = Vec::new();
+    let mut buffer = vec![0_u8; 256 * 1024];
+    loop {
+        let n = file.read(&mut buffer).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        let chunk = &buffer[..n];
+        hasher.update(chunk);
+        size += n as u64;
+        if size > max_bytes {
+            return Err(file_error(
+                FieldErrorCode::TooLong,
+                format!("a file may be at most {max_bytes} bytes"),
+            ));
+        }
+        if head.len() < SNIFF_BYTES {
+            let room = SNIFF_BYTES - head.len();
+            head.extend_from_slice(&chunk[..room.min(n)]);
+        }
+        if utf8 {
+            // A character may straddle two chunks: carry its first bytes over.
+            carry.extend_from_slice(chunk);
+            match std::str::from_utf8(&carry) {
+                Ok(_) => carry.clear(),
+                Err(e) if e.error_len().is_none() => {
+                    let rest = carry.split_off(e.valid_up_to());
+                    carry = rest;
+                }
+                Err(_) => utf8 = false,
+            }
+            if chunk.contains(&0) {
+                utf8 = false;
+            }
+        }
+    }
+    if size == 0 {
+        return Err(file_error(FieldErrorCode::Required, "the file is empty"));
+    }
+    let utf8 = utf8 && carry.is_empty();
+    let detected = infer::get(&head).map(|t| t.mime_type());
+    let sniffed = decide_type(detected, utf8, name).map_err(|found| {
+        file_error(
+            FieldErrorCode::NotAllowed,
+            format!(
+                "the content is {found}; Commons accepts PDF, Office and OpenDocument documents, \
+                 text, Markdown, PNG, JPEG, WebP, MP4 and ZIP"
+            ),
+        )
+    })?;
+    let text = if sniffed.kind.has_searchable_text() {
+        file.seek(SeekFrom::Start(0)).map_err(io)?;
+        let mut content = Vec::with_capacity(size as usize);
+        file.read_to_end(&mut content).map_err(io)?;
+        extract_text(sniffed.kind, &content)
+    } else {
+        None
+    };
+    Ok(Inspected {
+        sha256: hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+        size,
+        sniffed,
+        text,
+    })
+}
+
+/// The text of a PDF or a text file. A PDF whose text cannot be read is still accepted: it is
+/// just not searchable. The PDF parser is guarded, since files come from anyone.
+fn extract_text(kind: FileKind, content: &[u8]) -> Option<String> {
+    let text = match kind {
+        FileKind::PlainText | FileKind::Markdown => String::from_utf8_lossy(content).into_owned(),
+        FileKind::Pdf => {
+            let parsed = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(content));
+            match parsed {
+                Ok(Ok(text)) => text,
+                Ok(Err(e)) => {
+                    tracing::info!(error = %e, "no text read from a PDF");
+                    return None;
+                }
+                Err(_) => {
+                    tracing::warn!("the PDF reader gave up on a file");
+                    return None;
+                }
+            }
+        }
+        _ => return None,
+    };
+    let bounded = bounded_text(&text);
+    (!bounded.is_empty()).then_some(bounded)
+}
+
+/// The tool, if the caller may edit it, and its working revision — a draft or one sent back
+/// for changes. A published or reviewed revision keeps its files; `updateTool` starts a new
+/// one that can take others.
+async fn working_revision(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    tool_id: i64,
+) -> ServiceResult<(Tool, Revision)> {
+    let caller = actor.ok_or_else(|| ServiceError::Unauthenticated("sign in to do this".into()))?;
+    let (tool, _) = tools::load_visible(ctx, Some(caller), tool_id).await?;
+    authorise(actor, Action::EditTool, tools::owned(&tool))?;
+    let revision = tools::latest_revision(ctx, &tool).await?;
+    if !matches!(
+        revision.status,
+        RevisionStatus::Draft | RevisionStatus::ChangesRequested
+    ) {
+        return Err(FieldError::new(
+            &["toolId"],
+            FieldErrorCode::InvalidState,
+            format!(
+                "revision {} is {}; its files stay as they are — save a new revision (updateTool) to change them",
+                revision.number,
+                revision.status.as_str().to_lowercase().replace('_', " ")
+            ),
+        )
+        .into());
+    }
+    Ok((tool, revision))
+}
+
+pub async fn add(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    tool_id: i64,
+    upload: Upload,
+    title: &str,
+    lang: Lang,
+) -> ServiceResult<(Attachment, VisibleTool)> {
+    let (tool, revision) = working_revision(ctx, actor, tool_id).await?;
+    let actor = authorise(actor, Action::EditTool, tools::owned(&tool))?;
+    let title = validation::required_text(&["title"], title, model::TITLE_MAX_CHARS)?;
+    let limits = ctx.attachment_limits;
+    if store::attachments::count_on_revision(&ctx.db, revision.id).await? >= limits.per_revision {
+        return Err(file_error(
+            FieldErrorCode::OutOfRange,
+            format!(
+                "a tool carries at most {} files; remove one first",
+                limits.per_revision
+            ),
+        ));
+    }
+    let file_name = sanitise_file_name(&upload.file_name);
+    let spooled = upload
+        .content
+        .try_clone()
+        .map_err(|e| ServiceError::Files(e.to_string()))?;
+    let name = file_name.clone();
+    let inspected =
+        tokio::task::spawn_blocking(move || inspect(spooled, &name, limits.max_bytes))
+            .await
+            .map_err(|e| ServiceError::Files(e.to_string()))??;
+    // Everything that can refuse the file has been checked: only now does it reach the store.
+    let sha = &inspected.sha256;
+    if !store::attachments::object_in_use(&ctx.db, sha).await? || !ctx.files.contains(sha).await? {
+        let mut content = tokio::fs::File::from_std(upload.content);
+        tokio::io::AsyncSeekExt::seek(&mut content, SeekFrom::Start(0))
+            .await
+            .map_err(|e| ServiceError::Files(e.to_string()))?;
+        ctx.files.put_file(sha, content, inspected.size).await?;
+    }
+    let now = ctx.now();
+    let txn = begin_write(&ctx.db).await?;
+    let current = store::tools::find(&txn, tool.id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if current.latest_revision != revision.number || current.latest_status != revision.status {
+        return Err(ServiceError::Conflict(
+            "the tool was changed by someone else meanwhile; reload it".into(),
+        ));
+    }
+    store::attachments::upsert_object(
+        &txn,
+        sha,
+        inspected.size as i64,
+        &inspected.sniffed.media_type,
+        now,
+    )
+    .await?;
+    let attachment = store::attachments::insert(
+        &txn,
+        store::attachments::NewAttachment {
+            tool_id: tool.id,
+            sha256: sha,
+            file_name: &file_name,
+            media_type: &inspected.sniffed.media_type,
+            size_bytes: inspected.size as i64,
+            title: &title,
+            lang,
+            uploaded_by: actor.user_id,
+            extracted_text: inspected.text,
+        },
+        now,
+    )
+    .await?;
+    store::attachments::link(&txn, revision.id, attachment.id).await?;
+    audit::record(
+        &txn,
+        audit::Change {
+            actor: Some(actor),
+            action: "tool.attachment_added",
+            subject_type: "tool",
+            subject_id: tool.id,
+            details: json!({
+                "revision": revision.number,
+                "attachment": attachment.id,
+                "sha256": sha,
+                "mediaType": inspected.sniffed.media_type,
+                "size": inspected.size,
+            }),
+        },
+        now,
+    )
+    .await?;
+    ctx.commit(txn).await?;
+    Ok((
+        attachment,
+        VisibleTool {
+            tool,
+            revision,
+            shown: Shown::Latest,
+        },
+    ))
+}
+
+pub async fn remove(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    attachment_id: i64,
+) -> ServiceResult<VisibleTool> {
+    let attachment = store::attachments::find(&ctx.db, attachment_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let (tool, revision) = match working_revision(ctx, actor, attachment.tool_id).await {
+        // An attachment of a tool the caller may not see does not exist for them.
+        Err(ServiceError::NotFound) => return Err(ServiceError::NotFound),
+        other => other?,
+    };
+    let actor = authorise(actor, Action::EditTool, tools::owned(&tool))?;
+    let now = ctx.now();
+    let txn = begin_write(&ctx.db).await?;
+    if !store::attachments::unlink(&txn, revision.id, attachment.id).await? {
+        return Err(FieldError::new(
+            &["attachmentId"],
+            FieldErrorCode::NotFound,
+            format!("revision {} does not carry this file", revision.number),
+        )
+        .into());
+    }
+    store::attachments::drop_if_unlinked(&txn, &attachment, now).await?;
+    audit::record(
+        &txn,
+        audit::Change {
+            actor: Some(actor),
+            action: "tool.attachment_removed",
+            subject_type: "tool",
+            subject_id: tool.id,
+            details: json!({ "revision": revision.number, "attachment": attachment.id }),
+        },
+        now,
+    )
+    .await?;
+    ctx.commit(txn).await?;
+    Ok(VisibleTool {
+        tool,
+        revision,
+        shown: Shown::Latest,
+    })
+}
+
+/// The files of a revision the caller holds (it was shown to them).
+pub async fn of_revision(ctx: &Context, revision: &Revision) -> ServiceResult<Vec<Attachment>> {
+    Ok(store::attachments::of_revisions(&ctx.db, &[revision.id])
+        .await?
+        .remove(&revision.id)
+        .unwrap_or_default())
+}
+
+pub async fn of_revisions(
+    ctx: &Context,
+    revision_ids: &[i64],
+) -> ServiceResult<std::collections::HashMap<i64, Vec<Attachment>>> {
+    Ok(store::attachments::of_revisions(&ctx.db, revision_ids).await?)
+}
+
+/// An attachment the caller may download: one carried by a revision of the tool they are
+/// shown — any revision for the owner and moderators, the published one for everyone else. The
+/// same scope as every other path decides; anything else does not exist for the caller.
+pub async fn downloadable(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    attachment_id: i64,
+) -> ServiceResult<Attachment> {
+    let attachment = store::attachments::find(&ctx.db, attachment_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let tool = store::tools::find(&ctx.db, attachment.tool_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let shown = ToolScope::of(actor)
+        .shown(&tool)
+        .ok_or(ServiceError::NotFound)?;
+    let carried_by = store::attachments::revisions_carrying(&ctx.db, attachment.id).await?;
+    let visible = match shown {
+        Shown::Latest => !carried_by.is_empty(),
+        Shown::Published => match tool.published_revision {
+            Some(number) => store::tools::revision(&ctx.db, tool.id, number)
+                .await?
+                .is_some_and(|r| carried_by.contains(&r.id)),
+            None => false,
+        },
+    };
+    if visible {
+        Ok(attachment)
+    } else {
+        Err(ServiceError::NotFound)
+    }
+}
+
+/// What the sweep did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    /// Objects no attachment used any more, removed with their record.
+    pub unused: usize,
+    /// Objects in the store the database never recorded (an upload that failed after storing).
+    pub strays: usize,
+}
+
+/// Removes objects unused for longer than `grace`: first those the database records as
+/// unused, then those it does not know at all.
+pub async fn sweep(ctx: &Context, grace: Duration) -> ServiceResult<Swept> {
+    let cutoff = Utc::now()
+        - chrono::Duration::from_std(grace).unwrap_or_else(|_| chrono::Duration::days(1));
+    let mut swept = Swept::default();
+    for sha in store::attachments::sweepable(&ctx.db, cutoff).await? {
+        let txn = begin_write(&ctx.db).await?;
+        let forgotten = store::attachments::forget_object(&txn, &sha).await?;
+        txn.commit().await?;
+        if forgotten {
+            ctx.files.delete(&sha).await?;
+            swept.unused += 1;
+        }
+    }
+    let listed = ctx.files.list().await?;
+    let shas: Vec<String> = listed.iter().map(|o| o.sha256.clone()).collect();
+    let known = store::attachments::known_objects(&ctx.db, &shas).await?;
+    for object in listed {
+        if !known.contains(&object.sha256) && object.last_modified < cutoff {
+            ctx.files.delete(&object.sha256).await?;
+            swept.strays += 1;
+        }
+    }
+    if swept != Swept::default() {
+        tracing::info!(unused = swept.unused, strays = swept.strays, "files swept");
+    }
+    Ok(swept)
+}
+
+/// Runs the sweep every `interval` until stopped; a failed sweep is logged and tried again.
+pub async fn sweep_periodically(ctx: Context, settings: SweepSettings, stop: CancellationToken) {
+    if settings.interval.is_zero() {
+        return;
+    }
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(settings.interval) => {}
+        }
+        if let Err(e) = sweep(&ctx, settings.grace).await {
+            tracing::warn!(error = %e, "the file sweep failed; trying again later");
+        }
+    }
+}
