@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .route("/files/{id}", get(download_file))
         .route(
             "/exports/responsibility-record",
             get(export_responsibility_record),
@@ -103,39 +104,34 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
     let multipart = content_type
         .as_deref()
         .is_some_and(|c| c.starts_with("multipart/"));
-    // Multipart requests carry files; their ceiling is the upload limit, plus room for the
-    // operations themselves.
-    let limit = if multipart {
-        state
-            .limits
-            .upload_bytes
-            .saturating_add(state.limits.body_bytes)
+    let batch = if multipart {
+        match receive_multipart(&state, content_type, body).await {
+            Ok(b) => b,
+            Err(response) => return response,
+        }
     } else {
-        state.limits.body_bytes
-    };
-    let Ok(bytes) = to_bytes(body, limit).await else {
-        return failure_with_status(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorCode::BadUserInput,
-            format!("the request body is larger than {limit} bytes"),
-        );
-    };
-    let options = MultipartOptions::default()
-        .max_file_size(state.limits.upload_bytes)
-        .max_num_files(20);
-    let batch = match async_graphql::http::receive_batch_body(
-        content_type,
-        futures_util::io::Cursor::new(bytes),
-        options,
-    )
-    .await
-    {
-        Ok(b) => b,
-        Err(e) => {
-            return failure(
+        let limit = state.limits.body_bytes;
+        let Ok(bytes) = to_bytes(body, limit).await else {
+            return failure_with_status(
+                StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorCode::BadUserInput,
-                format!("the request is not a GraphQL request: {e}"),
+                format!("the request body is larger than {limit} bytes"),
             );
+        };
+        match async_graphql::http::receive_batch_body(
+            content_type,
+            futures_util::io::Cursor::new(bytes),
+            MultipartOptions::default(),
+        )
+        .await
+        {
+            Ok(b) => b,
+            Err(e) => {
+                return failure(
+                    ErrorCode::BadUserInput,
+                    format!("the request is not a GraphQL request: {e}"),
+                );
+            }
         }
     };
     if let BatchRequest::Batch(operations) = &batch {
@@ -180,6 +176,84 @@ async fn graphql_get(
         );
     }
     execute(&state, BatchRequest::Single(request), actor).await
+}
+
+/// Reads a multipart request (GraphQL multipart request spec) as it streams in: files are
+/// spooled to temporary files by async-graphql, never held in memory, and the body is cut off
+/// at the upload limit plus room for the operations.
+async fn receive_multipart(
+    state: &AppState,
+    content_type: Option<String>,
+    body: Body,
+) -> Result<BatchRequest, Response> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use tokio_util::compat::TokioAsyncReadCompatExt;
+
+    let limit = state
+        .limits
+        .upload_bytes
+        .saturating_add(state.limits.body_bytes);
+    let too_large = Arc::new(AtomicBool::new(false));
+    let flag = too_large.clone();
+    let mut seen = 0_usize;
+    let stream = futures_util::StreamExt::map(body.into_data_stream(), move |chunk| {
+        let chunk = chunk.map_err(std::io::Error::other)?;
+        seen = seen.saturating_add(chunk.len());
+        if seen > limit {
+            flag.store(true, Ordering::Relaxed);
+            return Err(std::io::Error::other("the request body is too large"));
+        }
+        Ok(chunk)
+    });
+    let reader = tokio_util::io::StreamReader::new(stream).compat();
+    let options = MultipartOptions::default()
+        .max_file_size(state.limits.upload_bytes)
+        .max_num_files(state.limits.attachments_per_tool.max(1));
+    match async_graphql::http::receive_batch_body(content_type, reader, options).await {
+        Ok(batch) => Ok(batch),
+        Err(async_graphql::ParseRequestError::PayloadTooLarge) => Err(failure_with_status(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::BadUserInput,
+            format!(
+                "a file may be at most {} bytes",
+                state.limits.upload_bytes
+            ),
+        )),
+        Err(_) if too_large.load(Ordering::Relaxed) => Err(failure_with_status(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::BadUserInput,
+            format!("the request body is larger than {limit} bytes"),
+        )),
+        Err(e) => Err(failure(
+            ErrorCode::BadUserInput,
+            format!("the request is not a complete GraphQL multipart request: {e}"),
+        )),
+    }
+}
+
+/// An attachment, for whoever may see its tool; 404 for anyone else, so that its existence
+/// is not revealed.
+async fn download_file(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    let actor = match authenticate(&state, &headers).await {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let Ok(id) = crate::graphql::attachment_number(&id) else {
+        return failure(ErrorCode::NotFound, "not found");
+    };
+    let attachment =
+        match service::attachments::downloadable(&state.services, actor.as_ref(), id).await {
+            Ok(a) => a,
+            Err(e) => return service_failure(&e),
+        };
+    match crate::download::respond(&state.services.files, &attachment, &headers).await {
+        Ok(response) => response,
+        Err(e) => service_failure(&ServiceError::from(e)),
+    }
 }
 
 /// True when the operation that would run is a mutation. A document that does not parse is

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod download;
 pub mod export;
 pub mod files;
 pub mod graphql;

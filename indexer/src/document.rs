@@ -31,6 +31,14 @@ pub struct LangText {
     pub body: String,
 }
 
+/// The text read in one attachment of a revision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttachmentText {
+    pub attachment_id: u64,
+    pub lang: Lang,
+    pub text: String,
+}
+
 /// One revision of a tool, as the index holds it.
 #[derive(Clone, Debug)]
 pub struct ToolDocument {
@@ -44,6 +52,7 @@ pub struct ToolDocument {
     /// In the order the owner wrote them: the first is the tool's main language.
     pub texts: Vec<LangText>,
     pub tags: Vec<String>,
+    pub attachments: Vec<AttachmentText>,
     pub latest_visibility: String,
     pub published_visibility: Option<String>,
     pub lifecycle: String,
@@ -110,6 +119,12 @@ impl ToolDocument {
         for tag in &self.tags {
             d.add_text(f.tags, tag);
             d.add_text(f.text_folded, tag);
+        }
+        for a in &self.attachments {
+            d.add_text(f.lang(a.lang).attachments, &a.text);
+            d.add_u64(f.attachment_ids, a.attachment_id);
+            d.add_text(f.attachment_langs, a.lang.code());
+            d.add_text(f.attachment_texts, &a.text);
         }
         d.add_i64(f.updated_at, self.updated_at);
         d.add_u64(f.adoptions, self.adoptions);

@@ -13,10 +13,10 @@ mod query;
 mod schema;
 mod search;
 
-pub use document::{LangText, ToolDocument, Variant};
+pub use document::{AttachmentText, LangText, ToolDocument, Variant};
 pub use home::{IndexHome, Opened};
 pub use search::{
-    Facets, Hit, Scope, SearchFilter, SearchRequest, SearchResults, Sort, Suggestion, ToolIndex,
+    AttachmentHit, Facets, Hit, Scope, SearchFilter, SearchRequest, SearchResults, Sort, Suggestion, ToolIndex,
 };
 
 /// The four languages of Commons, each with its own analyser.

@@ -16,6 +16,8 @@ use crate::schema::Fields;
 const TITLE_BOOST: f32 = 3.0;
 const SUMMARY_BOOST: f32 = 2.0;
 const BODY_BOOST: f32 = 1.0;
+/// Words found only in an attached file count, but less than the tool's own description.
+const ATTACHMENT_BOOST: f32 = 0.5;
 const TAGS_BOOST: f32 = 2.0;
 const OWNER_BOOST: f32 = 1.0;
 /// A typo-tolerant match counts for less than an exact one, so exact matches rank first.
@@ -134,6 +136,7 @@ impl<'a> QueryBuilder<'a> {
                 (lf.title, TITLE_BOOST),
                 (lf.summary, SUMMARY_BOOST),
                 (lf.body, BODY_BOOST),
+                (lf.attachments, ATTACHMENT_BOOST),
             ] {
                 if let Some(q) = tokens_query(field, &toks) {
                     should.push((Occur::Should, boosted(q, boost)));

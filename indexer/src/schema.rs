@@ -7,13 +7,16 @@ use crate::Lang;
 use crate::analysis::{FALLBACK, analyser_name};
 
 /// Bumped whenever the schema or the analysers change: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Clone, Copy)]
 pub struct LangFields {
     pub title: Field,
     pub summary: Field,
     pub body: Field,
+    /// Text read in the attachments written in this language (not stored: see
+    /// `Fields::attachment_texts`).
+    pub attachments: Field,
 }
 
 /// Every field of the index, resolved once.
@@ -33,6 +36,11 @@ pub struct Fields {
     pub title_folded: Field,
     pub text_folded: Field,
     pub tags: Field,
+    /// Each attachment's id, language and text, stored side by side so that a hit can say
+    /// which attachment matched.
+    pub attachment_ids: Field,
+    pub attachment_langs: Field,
+    pub attachment_texts: Field,
     pub updated_at: Field,
     pub adoptions: Field,
 }
@@ -84,12 +92,16 @@ pub fn build() -> (Schema, Fields) {
                 title: b.add_text_field(&format!("title_{code}"), text(name, true)),
                 summary: b.add_text_field(&format!("summary_{code}"), text(name, true)),
                 body: b.add_text_field(&format!("body_{code}"), text(name, true)),
+                attachments: b.add_text_field(&format!("attachments_{code}"), text(name, false)),
             },
         )
     });
     let title_folded = b.add_text_field("title_folded", text(FALLBACK, false));
     let text_folded = b.add_text_field("text_folded", text(FALLBACK, false));
     let tags = b.add_text_field("tags", text(FALLBACK, true));
+    let attachment_ids = b.add_u64_field("attachment_ids", NumericOptions::default().set_stored());
+    let attachment_langs = b.add_text_field("attachment_langs", STORED);
+    let attachment_texts = b.add_text_field("attachment_texts", STORED);
     let updated_at = b.add_i64_field("updated_at", NumericOptions::default().set_fast());
     let adoptions = b.add_u64_field("adoptions", NumericOptions::default().set_fast());
     let fields = Fields {
@@ -107,6 +119,9 @@ pub fn build() -> (Schema, Fields) {
         title_folded,
         text_folded,
         tags,
+        attachment_ids,
+        attachment_langs,
+        attachment_texts,
         updated_at,
         adoptions,
     };

@@ -69,6 +69,15 @@ pub struct Hit {
     pub title_html: String,
     /// A passage of the summary or body around the matched words, HTML-escaped.
     pub text_html: String,
+    /// The attachments whose text holds the words searched for, with a passage of each.
+    pub attachments: Vec<AttachmentHit>,
+}
+
+/// An attachment that matched: which one, and the passage around the words.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttachmentHit {
+    pub attachment_id: u64,
+    pub text_html: String,
 }
 
 /// Counts per value of each facet; each facet's counts honour the other facets' filters.
@@ -468,6 +477,7 @@ impl ToolIndex {
             };
             Ok(generator.snippet_from_doc(doc).to_html())
         };
+        let mut attachment_generators: HashMap<Field, SnippetGenerator> = HashMap::new();
         let mut hits = Vec::with_capacity(found.len());
         for (score, address) in found {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -499,15 +509,56 @@ impl ToolIndex {
             if text_html.is_empty() {
                 text_html = escape(&truncate(&text_of(lf.summary).unwrap_or_default(), 200));
             }
+            let attachments = if matched_words {
+                self.attachment_hits(searcher, query, &doc, &mut attachment_generators)?
+            } else {
+                Vec::new()
+            };
             hits.push(Hit {
                 tool_id,
                 score,
                 lang,
                 title_html,
                 text_html,
+                attachments,
             });
         }
         Ok(hits)
+    }
+
+    /// The attachments of a hit whose text the query matches: each stored text is run through
+    /// the snippet generator of its language's field, and kept when something is highlighted.
+    fn attachment_hits(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        doc: &TantivyDocument,
+        generators: &mut HashMap<Field, SnippetGenerator>,
+    ) -> Result<Vec<AttachmentHit>> {
+        let f = &self.fields;
+        let ids = doc.get_all(f.attachment_ids).filter_map(|v| v.as_u64());
+        let langs = doc.get_all(f.attachment_langs).filter_map(|v| v.as_str());
+        let texts = doc.get_all(f.attachment_texts).filter_map(|v| v.as_str());
+        let mut out = Vec::new();
+        for ((id, lang), text) in ids.zip(langs).zip(texts) {
+            let field = f.lang(Lang::from_code(lang).unwrap_or(Lang::Fr)).attachments;
+            let generator = match generators.entry(field) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let mut g = SnippetGenerator::create(searcher, query, field)?;
+                    g.set_max_num_chars(200);
+                    e.insert(g)
+                }
+            };
+            let snippet = generator.snippet(text);
+            if !snippet.highlighted().is_empty() {
+                out.push(AttachmentHit {
+                    attachment_id: id,
+                    text_html: snippet.to_html(),
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Titles that start with what was typed so far, for search as you type.

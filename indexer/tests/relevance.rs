@@ -23,6 +23,7 @@ fn doc(id: u64, lang: Lang, title: &str, body: &str) -> ToolDocument {
             body: body.into(),
         }],
         tags: vec![],
+        attachments: vec![],
         latest_visibility: "PUBLIC".into(),
         published_visibility: Some("PUBLIC".into()),
         lifecycle: "ACTIVE".into(),

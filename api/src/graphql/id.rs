@@ -14,6 +14,7 @@ pub enum NodeType {
     CollaborationProposal,
     JointService,
     ResponsibilityTransfer,
+    Attachment,
 }
 
 impl NodeType {
@@ -25,6 +26,7 @@ impl NodeType {
             NodeType::CollaborationProposal => "CollaborationProposal",
             NodeType::JointService => "JointService",
             NodeType::ResponsibilityTransfer => "ResponsibilityTransfer",
+            NodeType::Attachment => "Attachment",
         }
     }
 
@@ -36,6 +38,7 @@ impl NodeType {
             NodeType::CollaborationProposal,
             NodeType::JointService,
             NodeType::ResponsibilityTransfer,
+            NodeType::Attachment,
         ]
         .into_iter()
         .find(|t| t.name() == name)

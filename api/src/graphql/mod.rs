@@ -1,10 +1,11 @@
 //! The GraphQL API: types, resolvers and error mapping. Thin: a resolver takes the Actor from
 //! the context, calls one service function and maps its result.
 
+mod attachment;
 mod collaboration;
 mod connection;
 pub mod error;
-mod id;
+pub(crate) mod id;
 mod joint_service;
 mod loaders;
 mod node;
@@ -42,6 +43,7 @@ pub struct Mutation(
     tool::ToolMutation,
     collaboration::CollaborationMutation,
     joint_service::JointServiceMutation,
+    attachment::AttachmentMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -91,6 +93,11 @@ pub fn prepare(
         ));
     }
     batch
+}
+
+/// The number behind an attachment's global ID, for `/files/{id}`.
+pub fn attachment_number(raw: &str) -> async_graphql::Result<i64> {
+    id::decode_as(id::NodeType::Attachment, raw)
 }
 
 fn services<'a>(ctx: &Context<'a>) -> &'a service::Context {

@@ -1,5 +1,6 @@
 use async_graphql::{Context, ID, Interface, Object, Result};
 
+use super::attachment::Attachment;
 use super::collaboration::CollaborationProposal;
 use super::error::ServiceResultExt;
 use super::id::{self, NodeType};
@@ -20,6 +21,7 @@ pub enum Node {
     CollaborationProposal(CollaborationProposal),
     JointService(JointService),
     ResponsibilityTransfer(ResponsibilityTransfer),
+    Attachment(Attachment),
 }
 
 #[derive(Default)]
@@ -79,5 +81,8 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
                 .gql()?
                 .map(|t| Node::ResponsibilityTransfer(ResponsibilityTransfer(t)))
         }
+        (NodeType::Attachment, n) => super::attachment::fetch(ctx, n)
+            .await?
+            .map(Node::Attachment),
     })
 }

@@ -61,6 +61,14 @@ pub struct Highlights {
 
 pub struct SearchHit(svc::SearchHit);
 
+/// An attachment whose text matched a search.
+#[derive(SimpleObject)]
+pub struct AttachmentMatch {
+    pub attachment: super::attachment::Attachment,
+    /// A passage around the matched words, in `<b>`; the rest HTML-escaped.
+    pub text: String,
+}
+
 #[Object]
 impl SearchHit {
     async fn tool(&self) -> Tool {
@@ -70,6 +78,18 @@ impl SearchHit {
     /// Relevance; 0 when sorted otherwise.
     async fn score(&self) -> f64 {
         f64::from(self.0.score)
+    }
+
+    /// The tool's attachments whose text holds the words searched for, with a passage of each.
+    async fn matched_attachments(&self) -> Vec<AttachmentMatch> {
+        self.0
+            .attachments
+            .iter()
+            .map(|(a, text)| AttachmentMatch {
+                attachment: super::attachment::Attachment(a.clone()),
+                text: text.clone(),
+            })
+            .collect()
     }
 
     async fn highlights(&self) -> Highlights {
@@ -178,12 +198,10 @@ impl SearchQuery {
             offset,
             limit,
             facets: ctx.look_ahead().field("facets").exists(),
-            snippets: ctx
-                .look_ahead()
-                .field("edges")
-                .field("node")
-                .field("highlights")
-                .exists(),
+            snippets: {
+                let node = ctx.look_ahead().field("edges").field("node");
+                node.field("highlights").exists() || node.field("matchedAttachments").exists()
+            },
         };
         let found = svc::search(svc_ctx, actor(ctx), q).await.gql()?;
         let facets = SearchFacets {

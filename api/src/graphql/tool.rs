@@ -141,6 +141,11 @@ impl Tool {
             .collect())
     }
 
+    /// The files of the revision you are shown.
+    async fn attachments(&self, ctx: &Context<'_>) -> Result<Vec<super::attachment::Attachment>> {
+        super::attachment::of_revision(ctx, &self.0.revision).await
+    }
+
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.tool.created_at
     }
@@ -203,6 +208,11 @@ impl ToolRevision {
 
     async fn kind(&self) -> ToolKind {
         self.0.content.kind.into()
+    }
+
+    /// The files this revision carries, in the order they were added.
+    async fn attachments(&self, ctx: &Context<'_>) -> Result<Vec<super::attachment::Attachment>> {
+        super::attachment::of_revision(ctx, &self.0).await
     }
 
     async fn categories(&self) -> Vec<ServiceCategory> {

@@ -274,6 +274,8 @@ async fn documents_of(db: &Database, ids: &[i64]) -> ServiceResult<Vec<(i64, Vec
         }
     }
     let revisions = store::tools::revisions(db, &keys).await?;
+    let revision_ids: Vec<i64> = revisions.iter().map(|r| r.id).collect();
+    let attachment_texts = store::attachments::texts_of_revisions(db, &revision_ids).await?;
     let owner_ids: Vec<i64> = tools
         .iter()
         .map(|t| t.owner_id)
@@ -300,13 +302,20 @@ async fn documents_of(db: &Database, ids: &[i64]) -> ServiceResult<Vec<(i64, Vec
                 .find(|r| r.tool_id == t.id && r.number == n)
         };
         let mut docs = Vec::new();
+        let texts = |r: &Revision| attachment_texts.get(&r.id).cloned().unwrap_or_default();
         if let Some(latest) = find(t.latest_revision) {
-            docs.push(document(t, latest, Variant::Latest, &owner_name));
+            docs.push(document(t, latest, Variant::Latest, &owner_name, texts(latest)));
         }
         if t.lifecycle != Lifecycle::Withdrawn
             && let Some(published) = t.published_revision.and_then(find)
         {
-            docs.push(document(t, published, Variant::Published, &owner_name));
+            docs.push(document(
+                t,
+                published,
+                Variant::Published,
+                &owner_name,
+                texts(published),
+            ));
         }
         if let Some(slot) = out.iter_mut().find(|(id, _)| *id == t.id) {
             slot.1 = docs;
@@ -315,7 +324,13 @@ async fn documents_of(db: &Database, ids: &[i64]) -> ServiceResult<Vec<(i64, Vec
     Ok(out)
 }
 
-fn document(t: &Tool, r: &Revision, variant: Variant, owner_name: &str) -> ToolDocument {
+fn document(
+    t: &Tool,
+    r: &Revision,
+    variant: Variant,
+    owner_name: &str,
+    attachments: Vec<crate::domain::attachment::AttachmentText>,
+) -> ToolDocument {
     let c = &r.content;
     ToolDocument {
         tool_id: t.id as u64,
@@ -336,6 +351,14 @@ fn document(t: &Tool, r: &Revision, variant: Variant, owner_name: &str) -> ToolD
             })
             .collect(),
         tags: c.tags.clone(),
+        attachments: attachments
+            .into_iter()
+            .map(|a| commons_indexer::AttachmentText {
+                attachment_id: a.attachment_id as u64,
+                lang: to_index_lang(a.lang),
+                text: a.text,
+            })
+            .collect(),
         latest_visibility: t.latest_visibility.as_str().to_owned(),
         published_visibility: t.published_visibility.map(|v| v.as_str().to_owned()),
         lifecycle: t.lifecycle.as_str().to_owned(),
@@ -456,6 +479,7 @@ mod tests {
                 &revision(t.id, 2, "latest"),
                 Variant::Latest,
                 "Owner",
+                Vec::new(),
             )];
             if t.lifecycle != Lifecycle::Withdrawn && t.published_revision.is_some() {
                 docs.push(document(
@@ -463,6 +487,7 @@ mod tests {
                     &revision(t.id, 1, "published"),
                     Variant::Published,
                     "Owner",
+                    Vec::new(),
                 ));
             }
             index.replace(t.id as u64, &docs).unwrap();

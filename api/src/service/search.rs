@@ -7,6 +7,7 @@ use crate::domain::identity::Actor;
 use crate::domain::lang::Lang;
 use crate::domain::policy::ToolScope;
 use crate::domain::tool::{Audience, ServiceCategory, ToolKind};
+use crate::store;
 use crate::service::indexing::{blocking, to_index_lang};
 use crate::service::tools::{self, VisibleTool};
 use crate::service::{Context, ServiceError, ServiceResult};
@@ -57,6 +58,8 @@ pub struct SearchHit {
     pub lang: Lang,
     pub title_html: String,
     pub text_html: String,
+    /// The attachments of the shown revision whose text matched, with a passage of each.
+    pub attachments: Vec<(crate::domain::attachment::Attachment, String)>,
 }
 
 pub struct Found {
@@ -122,17 +125,44 @@ pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceRe
     let ids: Vec<i64> = results.hits.iter().map(|h| h.tool_id as i64).collect();
     // The index may trail the database by a moment: what is no longer visible is left out.
     let mut visible = tools::get_many(ctx, actor, &ids).await?;
+    // Matched attachments are named only when they belong to the revision the caller is shown.
+    let revision_ids: Vec<i64> = results
+        .hits
+        .iter()
+        .zip(visible.iter())
+        .filter(|(h, v)| !h.attachments.is_empty() && v.is_some())
+        .filter_map(|(_, v)| v.as_ref().map(|t| t.revision.id))
+        .collect();
+    let mut carried = if revision_ids.is_empty() {
+        std::collections::HashMap::new()
+    } else {
+        store::attachments::of_revisions(&ctx.db, &revision_ids).await?
+    };
     let hits = results
         .hits
         .into_iter()
         .zip(visible.iter_mut())
         .filter_map(|(h, v)| {
-            v.take().map(|tool| SearchHit {
-                tool,
-                score: h.score,
-                lang: from_index_lang(h.lang),
-                title_html: h.title_html,
-                text_html: h.text_html,
+            v.take().map(|tool| {
+                let files = carried.remove(&tool.revision.id).unwrap_or_default();
+                let attachments = h
+                    .attachments
+                    .into_iter()
+                    .filter_map(|m| {
+                        files
+                            .iter()
+                            .find(|f| f.id as u64 == m.attachment_id)
+                            .map(|f| (f.clone(), m.text_html))
+                    })
+                    .collect();
+                SearchHit {
+                    tool,
+                    score: h.score,
+                    lang: from_index_lang(h.lang),
+                    title_html: h.title_html,
+                    text_html: h.text_html,
+                    attachments,
+                }
             })
         })
         .collect();
