@@ -118,7 +118,11 @@ pub async fn respond(
 ) -> Result<Response, crate::files::FilesError> {
     let etag = format!("\"{}\"", attachment.sha256);
     let size = attachment.size_bytes.max(0) as u64;
-    let header = |name| request.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    let header = |name| {
+        request
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
     let mut response = if none_match(header(IF_NONE_MATCH), &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -135,9 +139,14 @@ pub async fn respond(
             }
             RangeAsked::Whole => {
                 let download = files.get(&attachment.sha256, None).await?;
-                let mut r = (StatusCode::OK, Body::from_stream(download.body.map(|c| {
-                    c.map_err(|e| std::io::Error::other(e.to_string()))
-                })))
+                let mut r = (
+                    StatusCode::OK,
+                    Body::from_stream(
+                        download
+                            .body
+                            .map(|c| c.map_err(|e| std::io::Error::other(e.to_string()))),
+                    ),
+                )
                     .into_response();
                 set(r.headers_mut(), CONTENT_LENGTH, &download.size.to_string());
                 r
@@ -186,11 +195,26 @@ mod tests {
     fn byte_ranges_are_read_as_the_rfc_says() {
         use RangeAsked::*;
         assert_eq!(parse_range(None, 100), Whole);
-        assert_eq!(parse_range(Some("bytes=0-9"), 100), Part { start: 0, end: 9 });
-        assert_eq!(parse_range(Some("bytes=90-"), 100), Part { start: 90, end: 99 });
-        assert_eq!(parse_range(Some("bytes=-10"), 100), Part { start: 90, end: 99 });
-        assert_eq!(parse_range(Some("bytes=-500"), 100), Part { start: 0, end: 99 });
-        assert_eq!(parse_range(Some("bytes=50-500"), 100), Part { start: 50, end: 99 });
+        assert_eq!(
+            parse_range(Some("bytes=0-9"), 100),
+            Part { start: 0, end: 9 }
+        );
+        assert_eq!(
+            parse_range(Some("bytes=90-"), 100),
+            Part { start: 90, end: 99 }
+        );
+        assert_eq!(
+            parse_range(Some("bytes=-10"), 100),
+            Part { start: 90, end: 99 }
+        );
+        assert_eq!(
+            parse_range(Some("bytes=-500"), 100),
+            Part { start: 0, end: 99 }
+        );
+        assert_eq!(
+            parse_range(Some("bytes=50-500"), 100),
+            Part { start: 50, end: 99 }
+        );
         assert_eq!(parse_range(Some("bytes=100-"), 100), Unsatisfiable);
         assert_eq!(parse_range(Some("bytes=-0"), 100), Unsatisfiable);
         assert_eq!(parse_range(Some("bytes=0-1,5-6"), 100), Whole);

@@ -39,8 +39,7 @@ impl From<object_store::Error> for FilesError {
             // client; the request-level timeout below catches what hangs.
             other => {
                 let text = other.to_string();
-                if text.contains("connect") || text.contains("timed out") || text.contains("dns")
-                {
+                if text.contains("connect") || text.contains("timed out") || text.contains("dns") {
                     FilesError::Unavailable(text)
                 } else {
                     FilesError::Failed(text)
@@ -92,7 +91,9 @@ impl std::fmt::Debug for Files {
 /// `from_env` would read them, then the configured options on top.
 fn store_options(config: &StorageConfig) -> Vec<(String, String)> {
     let mut options: Vec<(String, String)> = std::env::vars()
-        .filter(|(k, _)| k.starts_with("AWS_") || k.starts_with("AZURE_") || k.starts_with("GOOGLE_"))
+        .filter(|(k, _)| {
+            k.starts_with("AWS_") || k.starts_with("AZURE_") || k.starts_with("GOOGLE_")
+        })
         .map(|(k, v)| (k.to_ascii_lowercase(), v))
         .collect();
     let timeout = format!("{}ms", config.timeout_ms);
@@ -176,9 +177,7 @@ impl Files {
             if size as usize <= PART_BYTES {
                 let mut content = Vec::with_capacity(size as usize);
                 file.read_to_end(&mut content).await?;
-                self.store
-                    .put(&location, PutPayload::from(content))
-                    .await?;
+                self.store.put(&location, PutPayload::from(content)).await?;
             } else {
                 let upload = self.store.put_multipart(&location).await?;
                 let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
@@ -259,8 +258,10 @@ impl Files {
     /// The size of a stored object.
     pub async fn size(&self, sha256: &str) -> FilesResult<u64> {
         let location = self.location(sha256);
-        self.bounded("a lookup", async { Ok(self.store.head(&location).await?.size) })
-            .await
+        self.bounded("a lookup", async {
+            Ok(self.store.head(&location).await?.size)
+        })
+        .await
     }
 
     pub async fn delete(&self, sha256: &str) -> FilesResult<()> {

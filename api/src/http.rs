@@ -214,10 +214,7 @@ async fn receive_multipart(
         Err(async_graphql::ParseRequestError::PayloadTooLarge) => Err(failure_with_status(
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::BadUserInput,
-            format!(
-                "a file may be at most {} bytes",
-                state.limits.upload_bytes
-            ),
+            format!("a file may be at most {} bytes", state.limits.upload_bytes),
         )),
         Err(_) if too_large.load(Ordering::Relaxed) => Err(failure_with_status(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -16,7 +16,8 @@ mod search;
 pub use document::{AttachmentText, LangText, ToolDocument, Variant};
 pub use home::{IndexHome, Opened};
 pub use search::{
-    AttachmentHit, Facets, Hit, Scope, SearchFilter, SearchRequest, SearchResults, Sort, Suggestion, ToolIndex,
+    AttachmentHit, Facets, Hit, Scope, SearchFilter, SearchRequest, SearchResults, Sort,
+    Suggestion, ToolIndex,
 };
 
 /// The four languages of Commons, each with its own analyser.

@@ -541,7 +541,9 @@ impl ToolIndex {
         let texts = doc.get_all(f.attachment_texts).filter_map(|v| v.as_str());
         let mut out = Vec::new();
         for ((id, lang), text) in ids.zip(langs).zip(texts) {
-            let field = f.lang(Lang::from_code(lang).unwrap_or(Lang::Fr)).attachments;
+            let field = f
+                .lang(Lang::from_code(lang).unwrap_or(Lang::Fr))
+                .attachments;
             let generator = match generators.entry(field) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {

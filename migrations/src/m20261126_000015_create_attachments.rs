@@ -83,13 +83,22 @@ impl MigrationTrait for Migration {
                     .col(big_integer(A::UploadedBy))
                     .col(timestamp_with_time_zone(A::UploadedAt))
                     .col(text_null(A::ExtractedText))
-                    .foreign_key(&mut restrict((A::Table, A::ToolId), (Tools::Table, Tools::Id)))
+                    .foreign_key(&mut restrict(
+                        (A::Table, A::ToolId),
+                        (Tools::Table, Tools::Id),
+                    ))
                     .foreign_key(&mut restrict((A::Table, A::Sha256), (O::Table, O::Sha256)))
-                    .foreign_key(&mut restrict((A::Table, A::UploadedBy), (Users::Table, Users::Id)))
+                    .foreign_key(&mut restrict(
+                        (A::Table, A::UploadedBy),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;
-        for (name, column) in [("attachments_tool", A::ToolId), ("attachments_object", A::Sha256)] {
+        for (name, column) in [
+            ("attachments_tool", A::ToolId),
+            ("attachments_object", A::Sha256),
+        ] {
             manager
                 .create_index(
                     Index::create()
@@ -114,7 +123,10 @@ impl MigrationTrait for Migration {
                         (R::Table, R::RevisionId),
                         (ToolRevisions::Table, ToolRevisions::Id),
                     ))
-                    .foreign_key(&mut restrict((R::Table, R::AttachmentId), (A::Table, A::Id)))
+                    .foreign_key(&mut restrict(
+                        (R::Table, R::AttachmentId),
+                        (A::Table, A::Id),
+                    ))
                     .to_owned(),
             )
             .await?;

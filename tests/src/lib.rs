@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod collaborations;
+pub mod files;
+pub mod storage;
 pub mod tools;
 
 use std::sync::Once;
@@ -22,6 +24,9 @@ pub const AUDIENCE: &str = "commons-test";
 /// harness may connect to in order to create one database per test.
 pub const DATABASE_URL_VAR: &str = "COMMONS_TEST_DATABASE_URL";
 
+/// Who calls in a table of callers: an organisation and a role, or nobody signed in.
+pub type Caller = Option<(&'static str, &'static str)>;
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -29,6 +34,8 @@ pub struct TestApp {
     pub data_dir: TempDir,
     shutdown: CancellationToken,
     postgres: Option<PostgresDatabase>,
+    /// The S3-compatible endpoint the server stores files in, kept alive with it.
+    pub(crate) s3: Option<storage::S3Endpoint>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -72,6 +79,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         data_dir,
         shutdown,
         postgres,
+        s3: None,
     }
 }
 

@@ -7,11 +7,8 @@ use commons_tests::collaborations::{
     POST, PROPOSE, RESPOND, WITHDRAW, in_seconds, proposal_input, propose, respond,
 };
 use commons_tests::tools::{outcome, published_tool};
-use commons_tests::{TestApp, error_code, global_id, spawn_app};
+use commons_tests::{Caller, TestApp, error_code, global_id, spawn_app};
 use serde_json::{Value, json};
-
-/// Who calls: an organisation and a role, or nobody signed in.
-type Caller = Option<(&'static str, &'static str)>;
 
 async fn app() -> TestApp {
     spawn_app().await.with_organisations().await

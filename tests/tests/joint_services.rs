@@ -8,11 +8,8 @@ use commons_tests::collaborations::{
     SET_STATUS, joint_service, record, responsible, transfer,
 };
 use commons_tests::tools::{ok, outcome};
-use commons_tests::{TestApp, error_code, spawn_app};
+use commons_tests::{Caller, TestApp, error_code, spawn_app};
 use serde_json::{Value, json};
-
-/// Who calls: an organisation and a role, or nobody signed in.
-type Caller = Option<(&'static str, &'static str)>;
 
 async fn app() -> TestApp {
     spawn_app().await.with_organisations().await

@@ -34,7 +34,10 @@ pub enum FileKind {
 impl FileKind {
     /// Text that search can read: extracted from PDFs, taken as it is from text files.
     pub fn has_searchable_text(self) -> bool {
-        matches!(self, FileKind::Pdf | FileKind::PlainText | FileKind::Markdown)
+        matches!(
+            self,
+            FileKind::Pdf | FileKind::PlainText | FileKind::Markdown
+        )
     }
 }
 
@@ -125,7 +128,12 @@ pub fn sanitise_file_name(raw: &str) -> String {
     let cleaned: String = base
         .chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | ':' | '|' | '?' | '*' | ';' | '%') {
+            if c.is_control()
+                || matches!(
+                    c,
+                    '"' | '\'' | '<' | '>' | ':' | '|' | '?' | '*' | ';' | '%'
+                )
+            {
                 '_'
             } else {
                 c
@@ -226,13 +234,13 @@ mod tests {
     fn file_names_lose_paths_and_dangerous_characters() {
         assert_eq!(sanitise_file_name("../../etc/passwd"), "passwd");
         assert_eq!(sanitise_file_name("C:\\Users\\x\\guide.pdf"), "guide.pdf");
-        assert_eq!(
-            sanitise_file_name("a\"b\r\nc;d.pdf"),
-            "a_b__c_d.pdf"
-        );
+        assert_eq!(sanitise_file_name("a\"b\r\nc;d.pdf"), "a_b__c_d.pdf");
         assert_eq!(sanitise_file_name("..."), "file");
         assert_eq!(sanitise_file_name(".htaccess"), "htaccess");
-        assert_eq!(sanitise_file_name("Auto-test du stress.pdf"), "Auto-test du stress.pdf");
+        assert_eq!(
+            sanitise_file_name("Auto-test du stress.pdf"),
+            "Auto-test du stress.pdf"
+        );
         let long = format!("{}.pdf", "é".repeat(300));
         let s = sanitise_file_name(&long);
         assert_eq!(s.chars().count(), FILE_NAME_MAX_CHARS);
@@ -243,6 +251,9 @@ mod tests {
     fn extracted_text_is_bounded_and_its_spacing_normalised() {
         assert_eq!(bounded_text("  a \n\n b\tc "), "a b c");
         let long = "mot ".repeat(EXTRACTED_TEXT_MAX_CHARS);
-        assert_eq!(bounded_text(&long).chars().count(), EXTRACTED_TEXT_MAX_CHARS);
+        assert_eq!(
+            bounded_text(&long).chars().count(),
+            EXTRACTED_TEXT_MAX_CHARS
+        );
     }
 }

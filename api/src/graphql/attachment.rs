@@ -145,8 +145,7 @@ impl AttachmentMutation {
         input: RemoveAttachmentInput,
     ) -> Result<AttachmentPayload> {
         let id = id::decode_as(NodeType::Attachment, &input.attachment_id)?;
-        let (tool, user_errors) =
-            into_payload(svc::remove(services(ctx), actor(ctx), id).await)?;
+        let (tool, user_errors) = into_payload(svc::remove(services(ctx), actor(ctx), id).await)?;
         Ok(AttachmentPayload {
             attachment: None,
             tool: tool.map(Tool::new),

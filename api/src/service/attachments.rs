@@ -216,10 +216,9 @@ pub async fn add(
         .try_clone()
         .map_err(|e| ServiceError::Files(e.to_string()))?;
     let name = file_name.clone();
-    let inspected =
-        tokio::task::spawn_blocking(move || inspect(spooled, &name, limits.max_bytes))
-            .await
-            .map_err(|e| ServiceError::Files(e.to_string()))??;
+    let inspected = tokio::task::spawn_blocking(move || inspect(spooled, &name, limits.max_bytes))
+        .await
+        .map_err(|e| ServiceError::Files(e.to_string()))??;
     // Everything that can refuse the file has been checked: only now does it reach the store.
     let sha = &inspected.sha256;
     if !store::attachments::object_in_use(&ctx.db, sha).await? || !ctx.files.contains(sha).await? {

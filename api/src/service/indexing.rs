@@ -304,7 +304,13 @@ async fn documents_of(db: &Database, ids: &[i64]) -> ServiceResult<Vec<(i64, Vec
         let mut docs = Vec::new();
         let texts = |r: &Revision| attachment_texts.get(&r.id).cloned().unwrap_or_default();
         if let Some(latest) = find(t.latest_revision) {
-            docs.push(document(t, latest, Variant::Latest, &owner_name, texts(latest)));
+            docs.push(document(
+                t,
+                latest,
+                Variant::Latest,
+                &owner_name,
+                texts(latest),
+            ));
         }
         if t.lifecycle != Lifecycle::Withdrawn
             && let Some(published) = t.published_revision.and_then(find)

@@ -7,10 +7,10 @@ use crate::domain::identity::Actor;
 use crate::domain::lang::Lang;
 use crate::domain::policy::ToolScope;
 use crate::domain::tool::{Audience, ServiceCategory, ToolKind};
-use crate::store;
 use crate::service::indexing::{blocking, to_index_lang};
 use crate::service::tools::{self, VisibleTool};
 use crate::service::{Context, ServiceError, ServiceResult};
+use crate::store;
 
 /// Search results go this deep at most; beyond, refine the query.
 pub const MAX_OFFSET: usize = 10_000;
