@@ -33,19 +33,28 @@ pub enum FilesError {
 
 impl From<object_store::Error> for FilesError {
     fn from(e: object_store::Error) -> Self {
-        match e {
-            object_store::Error::NotFound { .. } => FilesError::NotFound,
-            // Connection failures and timeouts surface as generic errors from the HTTP
-            // client; the request-level timeout below catches what hangs.
-            other => {
-                let text = other.to_string();
-                if text.contains("connect") || text.contains("timed out") || text.contains("dns") {
-                    FilesError::Unavailable(text)
-                } else {
-                    FilesError::Failed(text)
-                }
-            }
+        use object_store::client::{HttpError, HttpErrorKind};
+        if let object_store::Error::NotFound { .. } = e {
+            return FilesError::NotFound;
         }
+        // The store could not be reached (after the client's own retries): say so, apart from
+        // a store that answered with an error.
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+        while let Some(err) = source {
+            if let Some(http) = err.downcast_ref::<HttpError>()
+                && matches!(
+                    http.kind(),
+                    HttpErrorKind::Connect
+                        | HttpErrorKind::Timeout
+                        | HttpErrorKind::Interrupted
+                        | HttpErrorKind::Request
+                )
+            {
+                return FilesError::Unavailable(e.to_string());
+            }
+            source = err.source();
+        }
+        FilesError::Failed(e.to_string())
     }
 }
 
