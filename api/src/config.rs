@@ -343,6 +343,28 @@ mod tests {
     }
 
     #[test]
+    fn the_object_store_is_named_by_url_with_options_from_the_environment() {
+        Jail::expect_with(|jail| {
+            assert_eq!(Config::load(None).unwrap().storage.url, None);
+            jail.set_env("COMMONS_STORAGE__URL", "s3://commons-files/attachments");
+            jail.set_env(
+                "COMMONS_STORAGE__OPTIONS__AWS_ENDPOINT",
+                "https://minio.internal:9000",
+            );
+            let c = Config::load(None).unwrap();
+            assert_eq!(
+                c.storage.url.as_deref(),
+                Some("s3://commons-files/attachments")
+            );
+            assert_eq!(
+                c.storage.options.get("aws_endpoint").map(String::as_str),
+                Some("https://minio.internal:9000")
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
     fn the_environment_overrides_the_file() {
         Jail::expect_with(|jail| {
             jail.create_file(
