@@ -110,6 +110,9 @@ pub struct ToolIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter<TantivyDocument>>,
     dir: PathBuf,
+    /// The outbox position searches see: moved only once the reader has reloaded after a
+    /// commit, so that no one is told a change is searchable a moment before it is.
+    searchable: Mutex<Option<i64>>,
 }
 
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
@@ -144,13 +147,23 @@ impl ToolIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let writer = index.writer(WRITER_MEMORY)?;
-        Ok(Self {
+        let opened = Self {
             index,
             fields,
             reader,
             writer: Mutex::new(writer),
             dir: dir.to_owned(),
-        })
+            searchable: Mutex::new(None),
+        };
+        let committed = opened.payload()?.map(|p| p.cursor);
+        opened.set_searchable(committed);
+        Ok(opened)
+    }
+
+    fn set_searchable(&self, cursor: Option<i64>) {
+        if let Ok(mut s) = self.searchable.lock() {
+            *s = cursor;
+        }
     }
 
     pub(crate) fn create_in(dir: &Path) -> Result<Self> {
@@ -195,9 +208,13 @@ impl ToolIndex {
         }
     }
 
-    /// The outbox position the index has applied everything up to; `None` for a new index.
+    /// The outbox position the index has applied everything up to, as searches see it; `None`
+    /// for a new index.
     pub fn cursor(&self) -> Result<Option<i64>> {
-        Ok(self.payload()?.map(|p| p.cursor))
+        self.searchable
+            .lock()
+            .map(|s| *s)
+            .map_err(|_| IndexError::Invalid("the index cursor lock was poisoned".into()))
     }
 
     fn writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter<TantivyDocument>>> {
@@ -231,6 +248,7 @@ impl ToolIndex {
         prepared.commit()?;
         drop(writer);
         self.reader.reload()?;
+        self.set_searchable(Some(cursor));
         Ok(())
     }
 

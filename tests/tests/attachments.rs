@@ -571,3 +571,30 @@ async fn an_unreachable_store_is_a_clear_error_and_nothing_is_written() {
     );
     assert_eq!(attachment_rows(&app).await, 0);
 }
+
+#[tokio::test]
+async fn the_demo_tools_carry_files_that_search_reads() {
+    let app = commons_tests::spawn_app().await.with_demo().await;
+    app.wait_for_index().await;
+    let found = app
+        .graphql(
+            "{ searchTools(query: \"slaapproblemen\") { totalCount edges { node {
+                tool { title } matchedAttachments { attachment { fileName url } text } } } } }",
+            json!({}),
+        )
+        .await;
+    let hits = &found["data"]["searchTools"];
+    assert_eq!(hits["totalCount"], 1, "{found}");
+    let matched = &hits["edges"][0]["node"]["matchedAttachments"][0];
+    assert_eq!(
+        matched["attachment"]["fileName"],
+        "handleiding-stresstest.md"
+    );
+    let url = matched["attachment"]["url"].as_str().unwrap();
+    let file = app.get_with(None, url, &[]).await;
+    assert_eq!(file.status(), 200);
+    assert_eq!(
+        file.headers()["content-type"],
+        "text/markdown; charset=utf-8"
+    );
+}

@@ -490,6 +490,50 @@ pub(super) async fn demo_actor(
     })
 }
 
+/// Files attached to demo tools while they are drafts: (first title, file name, title, language,
+/// content). The words in them are found by search.
+const FILES: &[(&str, &str, &str, Lang, &str)] = &[
+    (
+        "Stresstest voor zelfstandigen",
+        "handleiding-stresstest.md",
+        "Handleiding voor de begeleider",
+        Lang::Nl,
+        "# Handleiding\n\nBespreek het stressprofiel binnen de week. Bij een rood profiel: \
+         stel een gesprek met een psycholoog voor en noteer de doorverwijzing. Let op \
+         slaapproblemen, piekeren en terugtrekking uit het sociale leven.\n",
+    ),
+    (
+        "Atelier « Prévenir l'épuisement professionnel »",
+        "deroule-atelier.md",
+        "Déroulé de l'atelier pour l'animateur",
+        Lang::Fr,
+        "# Déroulé (3 heures)\n\n1. Accueil et tour de table.\n2. Les signaux d'alerte : \
+         irritabilité, insomnie, perte de sens.\n3. Exercice de cohérence cardiaque.\n\
+         4. Plan d'action personnel et ressources (ligne d'écoute, médecin traitant).\n",
+    ),
+];
+
+async fn attach_demo_files(
+    ctx: &service::Context,
+    author: &Actor,
+    tool_id: i64,
+    first_title: &str,
+) -> Result<(), ServiceError> {
+    use std::io::Write;
+    for (_, name, title, lang, text) in FILES.iter().filter(|f| f.0 == first_title) {
+        let mut content = tempfile::tempfile().map_err(|e| ServiceError::Files(e.to_string()))?;
+        content
+            .write_all(text.as_bytes())
+            .map_err(|e| ServiceError::Files(e.to_string()))?;
+        let upload = service::attachments::Upload {
+            file_name: (*name).to_owned(),
+            content,
+        };
+        service::attachments::add(ctx, Some(author), tool_id, upload, title, *lang).await?;
+    }
+    Ok(())
+}
+
 /// Loads the demo tools that are not there yet (matched by owner and first title).
 pub async fn load(ctx: &service::Context) -> Result<usize, ServiceError> {
     let inasti = service::organisations::by_slug(ctx, "inasti")
@@ -519,6 +563,7 @@ pub async fn load(ctx: &service::Context) -> Result<usize, ServiceError> {
         let (a, m) = (Some(&author), Some(&moderator));
         let created = tools::create(ctx, a, draft(t)).await?;
         let id = created.tool.id;
+        attach_demo_files(ctx, &author, id, first_title).await?;
         let decide =
             |revision, decision, reason| tools::decide(ctx, m, id, revision, decision, reason);
         match t.fate {
