@@ -49,6 +49,19 @@ async fn load_visible(
     Ok((proposal, party))
 }
 
+/// Checks the caller may do `action` to the proposal, as its party; one they may not read
+/// does not exist for them.
+async fn authorised<'a>(
+    ctx: &Context,
+    actor: Option<&'a Actor>,
+    id: i64,
+    action: Action,
+) -> ServiceResult<&'a Actor> {
+    let caller = signed_in(actor)?;
+    let (_, party) = load_visible(&ctx.db, caller, id).await?;
+    authorise(actor, action, Resource::Proposal { party })
+}
+
 async fn reload(ctx: &Context, id: i64) -> ServiceResult<Proposal> {
     store::collaborations::find(&ctx.db, id)
         .await?
@@ -166,13 +179,7 @@ pub async fn respond(
     accept: bool,
     message: Option<&str>,
 ) -> ServiceResult<Answered> {
-    let caller = signed_in(actor)?;
-    let (_, party) = load_visible(&ctx.db, caller, id).await?;
-    let actor = authorise(
-        actor,
-        Action::RespondToProposal,
-        Resource::Proposal { party },
-    )?;
+    let actor = authorised(ctx, actor, id, Action::RespondToProposal).await?;
     let message = validation::optional_text(&["message"], message, MESSAGE_MAX_CHARS)?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
@@ -350,13 +357,7 @@ pub async fn withdraw(
     id: i64,
     reason: Option<&str>,
 ) -> ServiceResult<Proposal> {
-    let caller = signed_in(actor)?;
-    let (_, party) = load_visible(&ctx.db, caller, id).await?;
-    let actor = authorise(
-        actor,
-        Action::WithdrawProposal,
-        Resource::Proposal { party },
-    )?;
+    let actor = authorised(ctx, actor, id, Action::WithdrawProposal).await?;
     let reason = validation::optional_text(&["reason"], reason, MESSAGE_MAX_CHARS)?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
@@ -398,13 +399,7 @@ pub async fn post_message(
     id: i64,
     body: &str,
 ) -> ServiceResult<ProposalMessage> {
-    let caller = signed_in(actor)?;
-    let (_, party) = load_visible(&ctx.db, caller, id).await?;
-    let actor = authorise(
-        actor,
-        Action::PostProposalMessage,
-        Resource::Proposal { party },
-    )?;
+    let actor = authorised(ctx, actor, id, Action::PostProposalMessage).await?;
     let body = validation::required_text(&["body"], body, MESSAGE_MAX_CHARS)?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;

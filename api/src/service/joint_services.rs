@@ -152,6 +152,21 @@ async fn organisation(
         })
 }
 
+/// Records what was done to the service, commits, and returns the service as it now stands.
+async fn finish(
+    ctx: &Context,
+    txn: sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    action: &'static str,
+    id: i64,
+    details: serde_json::Value,
+    now: DateTime<Utc>,
+) -> ServiceResult<JointService> {
+    audit::record(&txn, record_change(actor, action, id, details), now).await?;
+    ctx.commit(txn).await?;
+    reload(ctx, id).await
+}
+
 fn record_change<'a>(
     actor: &'a Actor,
     action: &'static str,
@@ -186,19 +201,16 @@ pub async fn add_participant(
         return Err(changed_meanwhile());
     }
     store::joint_services::add_participant(&txn, id, added.id, role, actor.user_id, now).await?;
-    audit::record(
-        &txn,
-        record_change(
-            actor,
-            "joint_service.participant_added",
-            id,
-            json!({ "organisation": added.id, "role": role.as_str() }),
-        ),
+    finish(
+        ctx,
+        txn,
+        actor,
+        "joint_service.participant_added",
+        id,
+        json!({ "organisation": added.id, "role": role.as_str() }),
         now,
     )
-    .await?;
-    ctx.commit(txn).await?;
-    reload(ctx, id).await
+    .await
 }
 
 pub async fn remove_participant(
@@ -219,19 +231,16 @@ pub async fn remove_participant(
     {
         return Err(changed_meanwhile());
     }
-    audit::record(
-        &txn,
-        record_change(
-            actor,
-            "joint_service.participant_removed",
-            id,
-            json!({ "organisation": organisation_id }),
-        ),
+    finish(
+        ctx,
+        txn,
+        actor,
+        "joint_service.participant_removed",
+        id,
+        json!({ "organisation": organisation_id }),
         now,
     )
-    .await?;
-    ctx.commit(txn).await?;
-    reload(ctx, id).await
+    .await
 }
 
 pub async fn set_status(
@@ -248,19 +257,16 @@ pub async fn set_status(
     if !store::joint_services::set_status(&txn, &service, status, now).await? {
         return Err(changed_meanwhile());
     }
-    audit::record(
-        &txn,
-        record_change(
-            actor,
-            "joint_service.status_set",
-            id,
-            json!({ "from": service.status.as_str(), "to": status.as_str() }),
-        ),
+    finish(
+        ctx,
+        txn,
+        actor,
+        "joint_service.status_set",
+        id,
+        json!({ "from": service.status.as_str(), "to": status.as_str() }),
         now,
     )
-    .await?;
-    ctx.commit(txn).await?;
-    reload(ctx, id).await
+    .await
 }
 
 /// A transfer the caller may read (as one of its sides, or through its service).
