@@ -334,4 +334,107 @@ mod tests {
             Some(12)
         );
     }
+
+    /// Over many random records: whatever entry is altered, and however, verification names
+    /// that entry (or, for a forger who rehashed it, the one after); and at every instant from
+    /// the first entry on, exactly the caisse of the entry in effect is responsible.
+    #[test]
+    fn random_records_verify_and_name_exactly_one_caisse_at_every_instant() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(20_261_126);
+        for _ in 0..500 {
+            let length = rng.gen_range(1..12);
+            let mut entries: Vec<Entry> = Vec::new();
+            let mut at = start();
+            for i in 0..length {
+                let (sequence, previous_hash) = next_link(entries.last());
+                at += Duration::microseconds(rng.gen_range(0..5_000_000));
+                let facts = EntryFacts {
+                    joint_service_id: 7,
+                    sequence,
+                    caisse_id: rng.gen_range(10..15),
+                    effective_from: at,
+                    recorded_by: rng.gen_range(1..100),
+                    recorded_by_organisation_id: rng.gen_range(10..15),
+                    recorded_at: at,
+                    reason: format!("reason {i}"),
+                    previous_hash,
+                };
+                entries.push(Entry {
+                    id: i64::from(i) + 1,
+                    hash: hash(&facts),
+                    facts,
+                });
+            }
+            assert_eq!(
+                verify(7, &entries),
+                Verification::Intact {
+                    entries: length as usize
+                }
+            );
+            // Exactly one caisse from the first entry on: the last one in effect.
+            let probes = [
+                Duration::microseconds(-1),
+                Duration::zero(),
+                Duration::microseconds(1),
+            ];
+            for (i, e) in entries.iter().enumerate() {
+                for d in probes {
+                    let t = e.facts.effective_from + d;
+                    let expected = entries.iter().rev().find(|x| x.facts.effective_from <= t);
+                    assert_eq!(
+                        responsible_at(&entries, t),
+                        expected.map(|x| x.facts.caisse_id),
+                        "entry {i}"
+                    );
+                }
+            }
+            assert_eq!(
+                responsible_at(
+                    &entries,
+                    entries[0].facts.effective_from - Duration::microseconds(1)
+                ),
+                None
+            );
+            // Tamper with one field of one entry.
+            let victim = rng.gen_range(0..entries.len());
+            let rehash = rng.gen_bool(0.5);
+            let mut forged = entries.clone();
+            {
+                let f = &mut forged[victim].facts;
+                match rng.gen_range(0..4) {
+                    0 => f.caisse_id += 100,
+                    1 => f.reason.push_str(" (edited)"),
+                    2 => f.recorded_by += 1,
+                    _ => f.effective_from += Duration::seconds(1),
+                }
+            }
+            if rehash {
+                forged[victim].hash = hash(&forged[victim].facts);
+            }
+            match verify(7, &forged) {
+                Verification::Broken { index, .. } => {
+                    let last = victim + 1 == forged.len();
+                    if rehash && last {
+                        // Nothing follows a rehashed last entry: only the time order or the
+                        // service's own record of its responsible caisse can betray it.
+                        assert!(index == victim, "{index} vs {victim}");
+                    } else if rehash {
+                        assert!(
+                            index == victim || index == victim + 1,
+                            "{index} vs {victim}"
+                        );
+                    } else {
+                        assert_eq!(index, victim);
+                    }
+                }
+                Verification::Intact { .. } => {
+                    assert!(
+                        rehash && victim + 1 == forged.len(),
+                        "a forgery went unseen"
+                    );
+                }
+            }
+        }
+    }
 }
