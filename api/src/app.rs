@@ -112,7 +112,14 @@ impl App {
             follower_stop.clone(),
         ));
         tracing::info!(%addr, "serving");
-        let served = axum::serve(self.listener, self.router)
+        // Streamed bodies (file downloads) go out as headers, then chunks: without TCP_NODELAY
+        // a small one waits ~40 ms on the client's delayed acknowledgement.
+        let listener = axum::serve::ListenerExt::tap_io(self.listener, |tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+            }
+        });
+        let served = axum::serve(listener, self.router)
             .with_graceful_shutdown(shutdown.cancelled_owned())
             .await
             .context("the server failed");

@@ -49,6 +49,7 @@ pub async fn start_s3() -> S3Endpoint {
             let Ok((socket, _)) = listener.accept().await else {
                 continue;
             };
+            let _ = socket.set_nodelay(true);
             let service = service.clone();
             tokio::spawn(async move {
                 let _ = hyper::server::conn::http1::Builder::new()
