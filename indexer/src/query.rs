@@ -136,11 +136,19 @@ impl<'a> QueryBuilder<'a> {
                 (lf.title, TITLE_BOOST),
                 (lf.summary, SUMMARY_BOOST),
                 (lf.body, BODY_BOOST),
-                (lf.attachments, ATTACHMENT_BOOST),
             ] {
                 if let Some(q) = tokens_query(field, &toks) {
                     should.push((Occur::Should, boosted(q, boost)));
                 }
+            }
+            // Attachment text is asked only for words some attachment holds: most tools have
+            // none, and a clause that cannot match still costs every search its weight.
+            let in_attachments = !toks.is_empty()
+                && toks
+                    .iter()
+                    .all(|(_, t)| (self.known)(&Term::from_field_text(lf.attachments, t)));
+            if in_attachments && let Some(q) = tokens_query(lf.attachments, &toks) {
+                should.push((Occur::Should, boosted(q, ATTACHMENT_BOOST)));
             }
         }
         let folded = tokens(&mut self.fallback, text);
