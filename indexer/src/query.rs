@@ -86,6 +86,8 @@ pub struct QueryBuilder<'a> {
     analysers: Vec<(Lang, TextAnalyzer)>,
     fallback: TextAnalyzer,
     known: KnownTerm<'a>,
+    /// Languages in which some attachment holds text.
+    attachment_langs: Vec<Lang>,
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
@@ -122,7 +124,14 @@ impl<'a> QueryBuilder<'a> {
             analysers,
             fallback: analysis::fallback_analyser(),
             known,
+            attachment_langs: Lang::ALL.to_vec(),
         }
+    }
+
+    /// Only these languages' attachment fields hold any text; the others are not asked.
+    pub fn with_attachments(mut self, langs: Vec<Lang>) -> Self {
+        self.attachment_langs = langs;
+        self
     }
 
     /// Alternatives for one word or phrase across every language and text field; `None` when
@@ -144,6 +153,7 @@ impl<'a> QueryBuilder<'a> {
             // Attachment text is asked only for words some attachment holds: most tools have
             // none, and a clause that cannot match still costs every search its weight.
             let in_attachments = !toks.is_empty()
+                && self.attachment_langs.contains(lang)
                 && toks
                     .iter()
                     .all(|(_, t)| (self.known)(&Term::from_field_text(lf.attachments, t)));

@@ -363,7 +363,20 @@ impl ToolIndex {
         // A word found as typed needs no typo tolerance: fuzzy matching is for words the index
         // does not hold, and spares the automaton walk otherwise.
         let known = move |term: &Term| searcher.doc_freq(term).is_ok_and(|n| n > 0);
-        Ok(QueryBuilder::new(&self.fields, analysers, Box::new(known)))
+        // Languages in which some attachment holds text at all: the others need no lookup.
+        let with_attachments: Vec<Lang> = Lang::ALL
+            .into_iter()
+            .filter(|l| {
+                let field = self.fields.lang(*l).attachments;
+                searcher.segment_readers().iter().any(|segment| {
+                    segment
+                        .inverted_index(field)
+                        .is_ok_and(|inverted| inverted.terms().num_terms() > 0)
+                })
+            })
+            .collect();
+        Ok(QueryBuilder::new(&self.fields, analysers, Box::new(known))
+            .with_attachments(with_attachments))
     }
 
     /// The whole query, leaving out one facet's filter when counting that facet.
