@@ -598,3 +598,48 @@ async fn the_demo_tools_carry_files_that_search_reads() {
         "text/markdown; charset=utf-8"
     );
 }
+
+#[tokio::test]
+async fn a_list_of_tools_shows_each_its_own_files() {
+    let app = app(Backend::Local).await;
+    let first = draft_tool(&app, "acerta", "Premier", "PUBLIC").await;
+    let second = draft_tool(&app, "acerta", "Second", "PUBLIC").await;
+    attached(&app, "acerta", &first, "premier.txt", b"un".to_vec()).await;
+    attached(&app, "acerta", &second, "second.txt", b"deux".to_vec()).await;
+    attached(&app, "acerta", &second, "image.png", png()).await;
+    let staff = app.login_as("acerta", "STAFF");
+    let body = app
+        .graphql_as(
+            &staff,
+            "{ tools { edges { node { id attachments { fileName mediaType } } } } }",
+            json!({}),
+        )
+        .await;
+    let files: Vec<(String, Vec<String>)> = body["data"]["tools"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["node"]["id"].as_str().unwrap().to_owned(),
+                e["node"]["attachments"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a["fileName"].as_str().unwrap().to_owned())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            (
+                second,
+                vec!["second.txt".to_owned(), "image.png".to_owned()]
+            ),
+            (first, vec!["premier.txt".to_owned()]),
+        ],
+        "{body}"
+    );
+}

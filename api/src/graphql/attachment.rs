@@ -154,14 +154,18 @@ impl AttachmentMutation {
     }
 }
 
-/// The files of a revision, for `ToolRevision.attachments` and `Tool.attachments`.
+/// The files of a revision, for `ToolRevision.attachments` and `Tool.attachments`: batched, so
+/// that a page of tools asks the database once.
 pub async fn of_revision(
     ctx: &Context<'_>,
     revision: &crate::domain::tool::Revision,
 ) -> Result<Vec<Attachment>> {
-    Ok(svc::of_revision(services(ctx), revision)
+    Ok(ctx
+        .data_unchecked::<async_graphql::dataloader::DataLoader<super::loaders::AttachmentLoader>>()
+        .load_one(revision.id)
         .await
-        .gql()?
+        .map_err(|e| async_graphql::ErrorExtensions::extend(e.as_ref()))?
+        .unwrap_or_default()
         .into_iter()
         .map(Attachment)
         .collect())

@@ -41,6 +41,18 @@ impl Loader<i64> for ToolLoader {
     }
 }
 
+/// The files of revisions the caller was shown, by revision id: a page of tools asks once.
+pub struct AttachmentLoader(pub service::Context);
+
+impl Loader<i64> for AttachmentLoader {
+    type Value = Vec<crate::domain::attachment::Attachment>;
+    type Error = std::sync::Arc<ServiceError>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        Ok(service::attachments::of_revisions(&self.0, keys).await?)
+    }
+}
+
 /// An organisation by id through this request's loader.
 pub async fn organisation(
     ctx: &async_graphql::Context<'_>,

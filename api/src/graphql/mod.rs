@@ -85,6 +85,10 @@ pub fn prepare(
             tokio::spawn,
         ));
         request.data.insert(DataLoader::new(
+            loaders::AttachmentLoader(services.clone()),
+            tokio::spawn,
+        ));
+        request.data.insert(DataLoader::new(
             loaders::ToolLoader {
                 services: services.clone(),
                 actor: actor.clone(),

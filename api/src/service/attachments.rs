@@ -337,14 +337,7 @@ pub async fn remove(
     })
 }
 
-/// The files of a revision the caller holds (it was shown to them).
-pub async fn of_revision(ctx: &Context, revision: &Revision) -> ServiceResult<Vec<Attachment>> {
-    Ok(store::attachments::of_revisions(&ctx.db, &[revision.id])
-        .await?
-        .remove(&revision.id)
-        .unwrap_or_default())
-}
-
+/// The files of revisions the caller holds (they were shown to them), by revision id.
 pub async fn of_revisions(
     ctx: &Context,
     revision_ids: &[i64],
