@@ -572,9 +572,10 @@ pub async fn export(
     organisation_ids.dedup();
     let organisations = store::organisations::find_by_ids(&ctx.db, &organisation_ids).await?;
     let find = |id: i64| organisations.iter().find(|o| o.id == id).cloned();
+    let mut services = store::joint_services::find_many(&ctx.db, &service_ids).await?;
     let mut rows = Vec::new();
     for (service_id, entries) in records {
-        let Some(service) = store::joint_services::find(&ctx.db, service_id).await? else {
+        let Some(service) = services.remove(&service_id) else {
             continue;
         };
         let broken_at = match responsibility::verify(service_id, &entries) {

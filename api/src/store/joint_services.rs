@@ -108,6 +108,24 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<JointServ
     }
 }
 
+/// Several services by id, by id.
+pub async fn find_many(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, JointService>, DbErr> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let models = service::Entity::find()
+            .filter(service::Column::Id.is_in(chunk.to_vec()))
+            .all(db)
+            .await?;
+        for s in assemble(db, models).await? {
+            out.insert(s.id, s);
+        }
+    }
+    Ok(out)
+}
+
 /// The joint service each of these proposals gave, if any.
 pub async fn ids_by_proposal(
     db: &impl ConnectionTrait,
