@@ -20,7 +20,7 @@ use crate::domain::policy::{Action, Shown, ToolScope};
 use crate::domain::tool::{Revision, RevisionStatus, Tool};
 use crate::domain::validation::{self, FieldError, FieldErrorCode};
 use crate::service::tools::{self, VisibleTool};
-use crate::service::{Context, ServiceError, ServiceResult, authorise};
+use crate::service::{Context, ServiceError, ServiceResult, authorise, signed_in};
 use crate::store::{self, audit, begin_write};
 
 /// How large a file may be and how many one revision may carry.
@@ -167,7 +167,7 @@ async fn working_revision(
     actor: Option<&Actor>,
     tool_id: i64,
 ) -> ServiceResult<(Tool, Revision)> {
-    let caller = actor.ok_or_else(|| ServiceError::Unauthenticated("sign in to do this".into()))?;
+    let caller = signed_in(actor)?;
     let (tool, _) = tools::load_visible(ctx, Some(caller), tool_id).await?;
     authorise(actor, Action::EditTool, tools::owned(&tool))?;
     let revision = tools::latest_revision(ctx, &tool).await?;

@@ -14,7 +14,9 @@ use crate::domain::organisation::OrganisationKind;
 use crate::domain::policy::{self, Action, CollaborationScope, Resource, ToolScope};
 use crate::domain::responsibility::{self, EntryFacts};
 use crate::domain::validation::{self, FieldError, FieldErrorCode, Validator};
-use crate::service::{Context, Page, PageRequest, ServiceError, ServiceResult, authorise};
+use crate::service::{
+    Context, Page, PageRequest, ServiceError, ServiceResult, authorise, signed_in,
+};
 use crate::store::{self, audit, begin_write};
 
 const SUBJECT: &str = "collaboration_proposal";
@@ -22,10 +24,6 @@ pub const MESSAGE_MAX_CHARS: usize = model::SHORT_TEXT_MAX_CHARS;
 
 fn proposal_error(e: ProposalError) -> ServiceError {
     FieldError::new(&["proposalId"], FieldErrorCode::InvalidState, e.to_string()).into()
-}
-
-fn signed_in(actor: Option<&Actor>) -> ServiceResult<&Actor> {
-    actor.ok_or_else(|| ServiceError::Unauthenticated("sign in to do this".into()))
 }
 
 /// A proposal the caller may read, with the caller's party to it; one they may not read does

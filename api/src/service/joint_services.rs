@@ -15,7 +15,9 @@ use crate::domain::organisation::Organisation;
 use crate::domain::policy::{self, Action, CollaborationScope, Resource};
 use crate::domain::responsibility::{self, Entry, EntryFacts, Verification};
 use crate::domain::validation::{self, FieldError, FieldErrorCode};
-use crate::service::{Context, Page, PageRequest, ServiceError, ServiceResult, authorise};
+use crate::service::{
+    Context, Page, PageRequest, ServiceError, ServiceResult, authorise, signed_in,
+};
 use crate::store::{self, audit, begin_write};
 
 pub(crate) const SUBJECT: &str = "joint_service";
@@ -41,10 +43,6 @@ fn service_error(e: JointServiceError) -> ServiceError {
 
 fn changed_meanwhile() -> ServiceError {
     ServiceError::Conflict("the joint service changed meanwhile; reload it".into())
-}
-
-fn signed_in(actor: Option<&Actor>) -> ServiceResult<&Actor> {
-    actor.ok_or_else(|| ServiceError::Unauthenticated("sign in to do this".into()))
 }
 
 /// How the caller's organisation stands to the service; the record and pending transfers are

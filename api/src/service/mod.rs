@@ -115,6 +115,11 @@ impl From<Vec<FieldError>> for ServiceError {
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
+/// The signed-in caller, or an `UNAUTHENTICATED` error for an anonymous one.
+pub fn signed_in(actor: Option<&Actor>) -> ServiceResult<&Actor> {
+    actor.ok_or_else(|| ServiceError::Unauthenticated("sign in to do this".into()))
+}
+
 /// Asks the policy; an anonymous caller is told to sign in, a signed-in one that they may not.
 pub fn authorise(
     actor: Option<&Actor>,
@@ -124,7 +129,7 @@ pub fn authorise(
     match actor {
         Some(a) if policy::can(Some(a), action, resource) => Ok(a),
         Some(_) => Err(ServiceError::Forbidden),
-        None => Err(ServiceError::Unauthenticated("sign in to do this".into())),
+        None => signed_in(None),
     }
 }
 

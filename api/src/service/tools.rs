@@ -10,7 +10,9 @@ use crate::domain::tool::{
 };
 use crate::domain::validation::{FieldError, FieldErrorCode};
 use crate::domain::workflow::{self, Transition, WorkflowError};
-use crate::service::{Context, Page, PageRequest, ServiceError, ServiceResult, authorise};
+use crate::service::{
+    Context, Page, PageRequest, ServiceError, ServiceResult, authorise, signed_in,
+};
 use crate::store::{self, audit, begin_write};
 
 const SUBJECT: &str = "tool";
@@ -186,7 +188,7 @@ pub async fn update(
     base_revision: i32,
     draft: ToolDraft,
 ) -> ServiceResult<VisibleTool> {
-    let signed_in = authorise_signed_in(actor)?;
+    let signed_in = signed_in(actor)?;
     let (tool, _) = load_visible(ctx, Some(signed_in), id).await?;
     let actor = authorise(actor, Action::EditTool, owned(&tool))?;
     let content = model::validate(draft)?;
@@ -226,10 +228,6 @@ pub async fn update(
     })
 }
 
-fn authorise_signed_in(actor: Option<&Actor>) -> ServiceResult<&Actor> {
-    actor.ok_or_else(|| ServiceError::Unauthenticated("sign in to do this".into()))
-}
-
 pub(crate) fn owned(tool: &Tool) -> Resource {
     Resource::Tool {
         owner_id: tool.owner_id,
@@ -249,7 +247,7 @@ pub async fn submit(
     id: i64,
     revision: i32,
 ) -> ServiceResult<VisibleTool> {
-    let signed_in = authorise_signed_in(actor)?;
+    let signed_in = signed_in(actor)?;
     let (tool, _) = load_visible(ctx, Some(signed_in), id).await?;
     let actor = authorise(actor, Action::EditTool, owned(&tool))?;
     let now = ctx.now();
@@ -298,7 +296,7 @@ pub async fn decide(
     decision: Decision,
     reason: Option<&str>,
 ) -> ServiceResult<VisibleTool> {
-    let signed_in = authorise_signed_in(actor)?;
+    let signed_in = signed_in(actor)?;
     let (tool, _) = load_visible(ctx, Some(signed_in), id).await?;
     let reviewed = store::tools::revision(&ctx.db, tool.id, revision)
         .await?
@@ -337,7 +335,7 @@ pub async fn decide(
 
 /// The owner retires a published tool.
 pub async fn archive(ctx: &Context, actor: Option<&Actor>, id: i64) -> ServiceResult<VisibleTool> {
-    let signed_in = authorise_signed_in(actor)?;
+    let signed_in = signed_in(actor)?;
     let (tool, _) = load_visible(ctx, Some(signed_in), id).await?;
     let actor = authorise(actor, Action::EditTool, owned(&tool))?;
     let now = ctx.now();
@@ -354,7 +352,7 @@ pub async fn withdraw(
     id: i64,
     reason: Option<&str>,
 ) -> ServiceResult<VisibleTool> {
-    let signed_in = authorise_signed_in(actor)?;
+    let signed_in = signed_in(actor)?;
     let (tool, _) = load_visible(ctx, Some(signed_in), id).await?;
     let published = tool.published_revision.unwrap_or(tool.latest_revision);
     let author = store::tools::revision(&ctx.db, tool.id, published)
