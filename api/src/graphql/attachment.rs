@@ -4,15 +4,15 @@
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject, Upload};
 use chrono::{DateTime, Utc};
 
-use super::error::{ServiceResultExt, UserError, into_payload};
+use super::error::{UserError, into_payload};
 use super::id::{self, NodeType};
 use super::scalars::Lang;
 use super::tool::Tool;
 use super::viewer::User;
 use super::{actor, services};
 use crate::domain::attachment as model;
+use crate::service::ServiceError;
 use crate::service::attachments as svc;
-use crate::service::{self, ServiceError};
 
 /// A file attached to a tool: a self-scan's PDF, a facilitator's guide, slides, a package.
 #[derive(Clone)]
@@ -62,12 +62,7 @@ impl Attachment {
     }
 
     async fn uploaded_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        Ok(
-            service::identity::user(services(ctx), actor(ctx), self.0.uploaded_by)
-                .await
-                .gql()?
-                .map(User),
-        )
+        super::loaders::user(ctx, Some(self.0.uploaded_by)).await
     }
 }
 

@@ -8,44 +8,21 @@ use super::connection::{ListConnection, connection, page_request};
 use super::error::{ServiceResultExt, UserError, into_payload};
 use super::id::{self, NodeType};
 use super::joint_service::JointService;
-use super::loaders;
+use super::loaders::{required_organisation, user};
 use super::organisation::Organisation;
 use super::scalars::{
     Date, Lang, LocalisedString, LocalisedStringInput, ParticipantRole, ProposalResponse,
-    ProposalStatus, ServiceCategory, from_domain, localised_input, to_domain,
+    ProposalStatus, ServiceCategory, from_domain, localised_input, text_in as text, to_domain,
 };
 use super::tool::Tool;
 use super::viewer::User;
 use super::{actor, services};
 use crate::domain::collaboration::{self as model, Direction, ProposalDraft};
-use crate::domain::lang::LocalisedText;
 use crate::service::collaborations as svc;
 use crate::service::{self, ServiceError};
 
 const LIST: &str = "collaborationProposals";
 const THREAD: &str = "proposalMessages";
-
-pub fn text(t: &LocalisedText, lang: Option<Lang>) -> String {
-    t.get(lang.map(Into::into))
-        .map(|(_, s)| s.to_owned())
-        .unwrap_or_default()
-}
-
-pub async fn user(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<User>> {
-    let Some(id) = id else {
-        return Ok(None);
-    };
-    Ok(service::identity::user(services(ctx), actor(ctx), id)
-        .await
-        .gql()?
-        .map(User))
-}
-
-pub async fn required_organisation(ctx: &Context<'_>, id: i64) -> Result<Organisation> {
-    loaders::organisation(ctx, id)
-        .await?
-        .ok_or_else(|| async_graphql::ErrorExtensions::extend(&ServiceError::NotFound))
-}
 
 /// The linked tools the caller may see; the others are left out, never revealed.
 pub async fn linked_tools(ctx: &Context<'_>, ids: &[i64]) -> Result<Vec<Tool>> {

@@ -4,16 +4,15 @@
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::collaboration::{
-    CollaborationProposal, linked_tools, required_organisation, text, user,
-};
+use super::collaboration::{CollaborationProposal, linked_tools};
 use super::connection::{ListConnection, connection, page_request};
 use super::error::{ServiceResultExt, UserError, into_payload};
 use super::id::{self, NodeType};
+use super::loaders::{required_organisation, user};
 use super::organisation::Organisation;
 use super::scalars::{
     Date, JointServiceStatus, Lang, LocalisedString, ParticipantRole, ServiceCategory,
-    TransferStatus, from_domain, to_domain,
+    TransferStatus, from_domain, text_in as text, to_domain,
 };
 use super::tool::Tool;
 use super::viewer::User;

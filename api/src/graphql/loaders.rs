@@ -65,3 +65,30 @@ pub async fn organisation(
         .map_err(|e| async_graphql::ErrorExtensions::extend(e.as_ref()))?
         .map(super::organisation::Organisation))
 }
+
+/// An organisation a row names: it always exists (foreign keys), so a missing one is NOT_FOUND.
+pub async fn required_organisation(
+    ctx: &async_graphql::Context<'_>,
+    id: i64,
+) -> async_graphql::Result<super::organisation::Organisation> {
+    organisation(ctx, id)
+        .await?
+        .ok_or_else(|| async_graphql::ErrorExtensions::extend(&ServiceError::NotFound))
+}
+
+/// A person a row names, if the caller may see people (signed-in callers only).
+pub async fn user(
+    ctx: &async_graphql::Context<'_>,
+    id: Option<i64>,
+) -> async_graphql::Result<Option<super::viewer::User>> {
+    use super::error::ServiceResultExt;
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    Ok(
+        service::identity::user(super::services(ctx), super::actor(ctx), id)
+            .await
+            .gql()?
+            .map(super::viewer::User),
+    )
+}

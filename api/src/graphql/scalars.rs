@@ -121,6 +121,13 @@ pub fn from_domain<'a, A: Copy + Into<B> + 'a, B>(
     items.into_iter().map(|&i| i.into()).collect()
 }
 
+/// A localised text in `lang`, or in the first language it has; empty when it has none.
+pub fn text_in(t: &lang::LocalisedText, lang: Option<Lang>) -> String {
+    t.get(lang.map(Into::into))
+        .map(|(_, s)| s.to_owned())
+        .unwrap_or_default()
+}
+
 /// One translation of a text.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct LocalisedString {

@@ -5,19 +5,20 @@ use chrono::{DateTime, Utc};
 use super::connection::{ListConnection, connection, page_request};
 use super::error::{ServiceResultExt, UserError, into_payload};
 use super::id::{self, NodeType};
-use super::loaders::{OrganisationLoader, ToolLoader};
+use super::loaders::{self, ToolLoader};
 use super::organisation::Organisation;
 use super::scalars::{
     Audience, DeliveryFormat, DeliveryMode, Lang, ModerationAction, ReviewDecision, RevisionStatus,
-    Scope, ServiceCategory, ToolKind, ToolStatus, Visibility, from_domain, to_domain,
+    Scope, ServiceCategory, ToolKind, ToolStatus, Visibility, from_domain, text_in as text,
+    to_domain,
 };
 use super::viewer::User;
 use super::{actor, services};
 use crate::domain::tool::{
     self as model, QualityDocumentation as Quality, ToolDraft, ToolFilter as Filter,
 };
+use crate::service::ServiceError;
 use crate::service::tools::{self as svc, VisibleTool};
-use crate::service::{self, ServiceError};
 
 const LIST: &str = "tools";
 const QUEUE: &str = "moderationQueue";
@@ -42,12 +43,7 @@ impl Tool {
 
     /// The caisse or partner organisation that shares the tool.
     async fn owner(&self, ctx: &Context<'_>) -> Result<Organisation> {
-        ctx.data_unchecked::<DataLoader<OrganisationLoader>>()
-            .load_one(self.0.tool.owner_id)
-            .await
-            .map_err(|e| async_graphql::ErrorExtensions::extend(e.as_ref()))?
-            .map(Organisation)
-            .ok_or_else(|| async_graphql::ErrorExtensions::extend(&ServiceError::NotFound))
+        loaders::required_organisation(ctx, self.0.tool.owner_id).await
     }
 
     async fn status(&self) -> ToolStatus {
@@ -155,12 +151,6 @@ impl Tool {
     }
 }
 
-fn text(t: &crate::domain::lang::LocalisedText, lang: Option<Lang>) -> String {
-    t.get(lang.map(Into::into))
-        .map(|(_, s)| s.to_owned())
-        .unwrap_or_default()
-}
-
 /// One field that differs between two revisions.
 #[derive(SimpleObject)]
 pub struct FieldChange {
@@ -186,12 +176,7 @@ impl ToolRevision {
 
     /// Who wrote it; people are visible to signed-in callers only.
     async fn author(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        Ok(
-            service::identity::user(services(ctx), actor(ctx), self.0.author_id)
-                .await
-                .gql()?
-                .map(User),
-        )
+        loaders::user(ctx, Some(self.0.author_id)).await
     }
 
     async fn created_at(&self) -> DateTime<Utc> {
@@ -522,12 +507,7 @@ impl ModerationLogEntry {
 
     /// The moderator; people are visible to signed-in callers only.
     async fn moderator(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        Ok(
-            service::identity::user(services(ctx), actor(ctx), self.0.moderator_id)
-                .await
-                .gql()?
-                .map(User),
-        )
+        loaders::user(ctx, Some(self.0.moderator_id)).await
     }
 
     async fn decided_at(&self) -> DateTime<Utc> {
