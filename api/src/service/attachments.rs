@@ -162,14 +162,15 @@ fn extract_text(kind: FileKind, content: &[u8]) -> Option<String> {
 /// The tool, if the caller may edit it, and its working revision — a draft or one sent back
 /// for changes. A published or reviewed revision keeps its files; `updateTool` starts a new
 /// one that can take others.
-async fn working_revision(
+async fn working_revision<'a>(
     ctx: &Context,
-    actor: Option<&Actor>,
+    actor: Option<&'a Actor>,
     tool_id: i64,
-) -> ServiceResult<(Tool, Revision)> {
+) -> ServiceResult<(&'a Actor, Tool, Revision)> {
     let caller = signed_in(actor)?;
+    // A tool the caller may not see does not exist for them, nor do its files.
     let (tool, _) = tools::load_visible(ctx, Some(caller), tool_id).await?;
-    authorise(actor, Action::EditTool, tools::owned(&tool))?;
+    let editor = authorise(actor, Action::EditTool, tools::owned(&tool))?;
     let revision = tools::latest_revision(ctx, &tool).await?;
     if !matches!(
         revision.status,
@@ -186,7 +187,7 @@ async fn working_revision(
         )
         .into());
     }
-    Ok((tool, revision))
+    Ok((editor, tool, revision))
 }
 
 pub async fn add(
@@ -197,8 +198,7 @@ pub async fn add(
     title: &str,
     lang: Lang,
 ) -> ServiceResult<(Attachment, VisibleTool)> {
-    let (tool, revision) = working_revision(ctx, actor, tool_id).await?;
-    let actor = authorise(actor, Action::EditTool, tools::owned(&tool))?;
+    let (actor, tool, revision) = working_revision(ctx, actor, tool_id).await?;
     let title = validation::required_text(&["title"], title, model::TITLE_MAX_CHARS)?;
     let limits = ctx.attachment_limits;
     if store::attachments::count_on_revision(&ctx.db, revision.id).await? >= limits.per_revision {
@@ -300,12 +300,7 @@ pub async fn remove(
     let attachment = store::attachments::find(&ctx.db, attachment_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let (tool, revision) = match working_revision(ctx, actor, attachment.tool_id).await {
-        // An attachment of a tool the caller may not see does not exist for them.
-        Err(ServiceError::NotFound) => return Err(ServiceError::NotFound),
-        other => other?,
-    };
-    let actor = authorise(actor, Action::EditTool, tools::owned(&tool))?;
+    let (actor, tool, revision) = working_revision(ctx, actor, attachment.tool_id).await?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
     if !store::attachments::unlink(&txn, revision.id, attachment.id).await? {
