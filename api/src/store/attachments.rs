@@ -37,16 +37,24 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<Attachmen
         .transpose()
 }
 
+/// The links of these revisions to their attachments, in the order the files were added.
+async fn links_of(
+    db: &impl ConnectionTrait,
+    revision_ids: &[i64],
+) -> Result<Vec<link::Model>, DbErr> {
+    link::Entity::find()
+        .filter(link::Column::RevisionId.is_in(revision_ids.to_vec()))
+        .order_by_asc(link::Column::Position)
+        .all(db)
+        .await
+}
+
 /// The attachments of each of these revisions, in the order they were added.
 pub async fn of_revisions(
     db: &impl ConnectionTrait,
     revision_ids: &[i64],
 ) -> Result<HashMap<i64, Vec<Attachment>>, DbErr> {
-    let links = link::Entity::find()
-        .filter(link::Column::RevisionId.is_in(revision_ids.to_vec()))
-        .order_by_asc(link::Column::Position)
-        .all(db)
-        .await?;
+    let links = links_of(db, revision_ids).await?;
     let ids: BTreeSet<i64> = links.iter().map(|l| l.attachment_id).collect();
     let mut by_id: HashMap<i64, Attachment> = HashMap::new();
     if !ids.is_empty() {
@@ -73,11 +81,7 @@ pub async fn texts_of_revisions(
     db: &impl ConnectionTrait,
     revision_ids: &[i64],
 ) -> Result<HashMap<i64, Vec<AttachmentText>>, DbErr> {
-    let links = link::Entity::find()
-        .filter(link::Column::RevisionId.is_in(revision_ids.to_vec()))
-        .order_by_asc(link::Column::Position)
-        .all(db)
-        .await?;
+    let links = links_of(db, revision_ids).await?;
     let ids: BTreeSet<i64> = links.iter().map(|l| l.attachment_id).collect();
     let mut texts: HashMap<i64, (Lang, String)> = HashMap::new();
     if !ids.is_empty() {
