@@ -19,8 +19,8 @@ use super::viewer::User;
 use super::{actor, services};
 use crate::domain::collaboration as model;
 use crate::domain::responsibility::{self, Verification};
+use crate::service::ServiceError;
 use crate::service::joint_services as svc;
-use crate::service::{Page, ServiceError};
 
 const LIST: &str = "jointServices";
 const RECORD: &str = "responsibilityRecord";
@@ -35,22 +35,6 @@ impl JointService {
     pub fn new(s: model::JointService) -> Self {
         Self(Box::new(s))
     }
-}
-
-/// Pages a short list held in memory (a record, a service's transfers) by a numeric key.
-fn page_in_memory<T>(
-    items: Vec<T>,
-    page: &crate::service::PageRequest,
-    key: impl Fn(&T) -> i64,
-) -> Result<Page<T>> {
-    let after = page.after_as::<i64>().gql()?;
-    let total = items.len() as u64;
-    let rest: Vec<T> = items
-        .into_iter()
-        .filter(|i| after.is_none_or(|a| key(i) > a))
-        .take(page.first + 1)
-        .collect();
-    Ok(Page::from_overfetch(rest, page.first, total))
 }
 
 #[Object]
@@ -145,8 +129,7 @@ impl JointService {
         let svc_ctx = services(ctx);
         let has_previous = after.is_some();
         let page = page_request(RECORD, first, after, svc_ctx.max_page_size)?;
-        let entries = svc::record(svc_ctx, &self.0).await.gql()?;
-        let result = page_in_memory(entries, &page, |e| i64::from(e.facts.sequence))?;
+        let result = svc::record_page(svc_ctx, &self.0, &page).await.gql()?;
         Ok(connection(
             RECORD,
             result,
@@ -177,8 +160,7 @@ impl JointService {
         let svc_ctx = services(ctx);
         let has_previous = after.is_some();
         let page = page_request(TRANSFERS, first, after, svc_ctx.max_page_size)?;
-        let transfers = svc::transfers(svc_ctx, &self.0).await.gql()?;
-        let result = page_in_memory(transfers, &page, |t| t.id)?;
+        let result = svc::transfers_page(svc_ctx, &self.0, &page).await.gql()?;
         Ok(connection(
             TRANSFERS,
             result,

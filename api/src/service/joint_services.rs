@@ -481,9 +481,29 @@ pub async fn transfers(ctx: &Context, service: &JointService) -> ServiceResult<V
     Ok(store::joint_services::transfers(&ctx.db, service.id).await?)
 }
 
+/// A page of the transfers of a service the caller holds, oldest first.
+pub async fn transfers_page(
+    ctx: &Context,
+    service: &JointService,
+    page: &PageRequest,
+) -> ServiceResult<Page<Transfer>> {
+    Page::of_list(transfers(ctx, service).await?, page, |t| t.id)
+}
+
 /// The record of a service the caller holds, in chain order.
 pub async fn record(ctx: &Context, service: &JointService) -> ServiceResult<Vec<Entry>> {
     Ok(store::responsibility::entries(&ctx.db, service.id).await?)
+}
+
+/// A page of the record, by sequence number.
+pub async fn record_page(
+    ctx: &Context,
+    service: &JointService,
+    page: &PageRequest,
+) -> ServiceResult<Page<Entry>> {
+    Page::of_list(record(ctx, service).await?, page, |e| {
+        i64::from(e.facts.sequence)
+    })
 }
 
 /// The caisse responsible at `at`; `None` before the service existed.

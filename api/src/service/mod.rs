@@ -191,6 +191,22 @@ impl<T> Page<T> {
             total_count,
         }
     }
+
+    /// A page of a short list held whole (a record, a service's transfers), ordered by `key`.
+    pub fn of_list(
+        items: Vec<T>,
+        page: &PageRequest,
+        key: impl Fn(&T) -> i64,
+    ) -> ServiceResult<Self> {
+        let after = page.after_as::<i64>()?;
+        let total = items.len() as u64;
+        let rest: Vec<T> = items
+            .into_iter()
+            .filter(|i| after.is_none_or(|a| key(i) > a))
+            .take(page.first + 1)
+            .collect();
+        Ok(Self::from_overfetch(rest, page.first, total))
+    }
 }
 
 #[cfg(test)]
