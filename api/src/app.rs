@@ -44,7 +44,25 @@ pub async fn open_services(config: &Config) -> anyhow::Result<service::Context> 
             max_bytes: config.limits.upload_bytes as u64,
             per_revision: config.limits.attachments_per_tool as u64,
         },
+        searching(&config.limits),
     ))
+}
+
+fn searching(limits: &crate::config::Limits) -> service::search::Searching {
+    let concurrency = match limits.search_concurrency {
+        0 => std::thread::available_parallelism().map_or(2, usize::from),
+        n => n,
+    };
+    service::search::Searching::new(
+        commons_indexer::QueryLimits {
+            max_chars: limits.search_query_chars,
+            max_words: limits.search_query_words,
+            max_phrase_words: limits.search_phrase_words,
+        },
+        limits.search_prefix_chars,
+        concurrency,
+        Duration::from_millis(limits.request_timeout_ms),
+    )
 }
 
 /// A built service: database migrated, keys loaded, socket bound. `run` serves until the

@@ -118,6 +118,14 @@ pub struct Limits {
     /// Operations in one batched request; 0 turns batching off.
     pub batch_size: usize,
     pub request_timeout_ms: u64,
+    /// A search's text, in characters and in words, and a quoted phrase, in words.
+    pub search_query_chars: usize,
+    pub search_query_words: usize,
+    pub search_phrase_words: usize,
+    /// What `suggestTools` completes, in characters.
+    pub search_prefix_chars: usize,
+    /// Searches that run on the index at once; 0: one per core.
+    pub search_concurrency: usize,
 }
 
 impl Default for Limits {
@@ -131,6 +139,11 @@ impl Default for Limits {
             page_size: 100,
             batch_size: 10,
             request_timeout_ms: 10_000,
+            search_query_chars: 512,
+            search_query_words: 32,
+            search_phrase_words: 12,
+            search_prefix_chars: 100,
+            search_concurrency: 0,
         }
     }
 }
@@ -221,6 +234,10 @@ impl Config {
             ("limits.body_bytes", self.limits.body_bytes),
             ("limits.upload_bytes", self.limits.upload_bytes),
             ("limits.page_size", self.limits.page_size),
+            ("limits.search_query_chars", self.limits.search_query_chars),
+            ("limits.search_query_words", self.limits.search_query_words),
+            ("limits.search_phrase_words", self.limits.search_phrase_words),
+            ("limits.search_prefix_chars", self.limits.search_prefix_chars),
             (
                 "limits.attachments_per_tool",
                 self.limits.attachments_per_tool,

@@ -6,8 +6,8 @@
 //! "epuisement" and "épuisement" meet on the same stem.
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer, TokenizerManager,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, StopWordFilter, TextAnalyzer, TokenizerManager,
 };
 
 use crate::Lang;
@@ -32,7 +32,7 @@ fn stemmer_language(lang: Lang) -> Language {
     }
 }
 
-fn language_analyser(lang: Lang) -> TextAnalyzer {
+pub(crate) fn language_analyser(lang: Lang) -> TextAnalyzer {
     let language = stemmer_language(lang);
     let builder = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
@@ -63,6 +63,39 @@ pub fn register(manager: &TokenizerManager) {
         manager.register(analyser_name(lang), language_analyser(lang));
     }
     manager.register(FALLBACK, fallback_analyser());
+}
+
+/// The words of a typed text, lower-cased, accents kept: the pieces a query is made of.
+pub fn lower_analyser() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .build()
+}
+
+/// Function words: a word that is a stop word in any of the four languages.
+pub struct StopWords {
+    filters: Vec<TextAnalyzer>,
+}
+
+impl Default for StopWords {
+    fn default() -> Self {
+        let filters = Lang::ALL
+            .into_iter()
+            .filter_map(|l| StopWordFilter::new(stemmer_language(l)))
+            .map(|f| TextAnalyzer::builder(RawTokenizer::default()).filter(f).build())
+            .collect();
+        Self { filters }
+    }
+}
+
+impl StopWords {
+    /// Whether a lower-cased word is a stop word in some language.
+    pub fn contains(&mut self, word: &str) -> bool {
+        self.filters
+            .iter_mut()
+            .any(|f| !f.token_stream(word).advance())
+    }
 }
 
 /// The tokens of `text` as the analyser leaves them, with their positions.
@@ -108,6 +141,17 @@ mod tests {
             words(Lang::De, "Selbständige")
         );
         assert_eq!(words(Lang::En, "workshops"), words(Lang::En, "workshop"));
+    }
+
+    #[test]
+    fn a_stop_word_of_any_language_is_a_function_word() {
+        let mut stop = StopWords::default();
+        for w in ["le", "du", "de", "het", "der", "für", "the", "of", "zelf"] {
+            assert!(stop.contains(w), "{w}");
+        }
+        for w in ["stress", "burn", "sommeil", "slaap", "schlaf", "sleep"] {
+            assert!(!stop.contains(w), "{w}");
+        }
     }
 
     #[test]

@@ -61,6 +61,20 @@ impl IndexHome {
         })
     }
 
+    /// Opens a generation that another process built, as it stands: complete and committed,
+    /// or an error (never a new empty index in its place). A server that cannot open it yet —
+    /// the process that built it may still hold its writer — keeps serving the one it has.
+    pub fn open_generation(&self, dir: &Path) -> Result<ToolIndex> {
+        let index = ToolIndex::open_in(dir)?;
+        match index.cursor()? {
+            Some(_) => Ok(index),
+            None => Err(IndexError::Invalid(format!(
+                "{} holds no committed index yet",
+                dir.display()
+            ))),
+        }
+    }
+
     /// A new empty generation, not yet active.
     pub fn new_generation(&self) -> Result<ToolIndex> {
         let stamp = std::time::SystemTime::now()

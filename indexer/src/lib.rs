@@ -12,13 +12,17 @@ mod home;
 mod query;
 mod schema;
 mod search;
+mod thesaurus;
+mod tier;
 
 pub use document::{AttachmentText, LangText, ToolDocument, Variant};
 pub use home::{IndexHome, Opened};
+pub use query::{ParsedQuery, QueryLimits, QueryTooLong, parse_bounded};
 pub use search::{
-    AttachmentHit, Facets, Hit, Scope, SearchFilter, SearchRequest, SearchResults, Sort,
+    AttachmentHit, Facets, Hit, Scope, SearchFilter, SearchRequest, SearchResults, Sort, Stop,
     Suggestion, ToolIndex,
 };
+pub use thesaurus::{Concept, MAX_TERM_WORDS, Thesaurus, parse as parse_concepts};
 
 /// The four languages of Commons, each with its own analyser.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,6 +58,9 @@ pub enum IndexError {
     Io(#[from] std::io::Error),
     #[error("search index: {0}")]
     Invalid(String),
+    /// The search ran out of time, or the one who asked went away.
+    #[error("search stopped before it finished")]
+    Stopped,
 }
 
 pub type Result<T, E = IndexError> = std::result::Result<T, E>;

@@ -1,28 +1,63 @@
-//! From what a person types to a tantivy query: words (all required, each matched in any
-//! language; a longer word the index does not hold as typed is matched with a typo or two),
-//! `"quoted phrases"` and `-excluded` words or phrases.
+//! From what a person types to a tantivy query.
+//!
+//! A query is taken apart into words, `"quoted phrases"` (required) and `-excluded` words or
+//! phrases. Each word is matched in every language by its alternatives, the best of which counts:
+//! as typed (title, then summary, then body, then attachments), by its stem, as a compound
+//! (`burnout` ↔ `burn-out` ↔ `burn out`, `stressbeheersing` ↔ `stress beheersing`, a word inside
+//! a compound), through the concept table in other languages, and — only when nothing the
+//! caller may read holds it — with a typo or two. Every word a tool holds lifts it a tier
+//! ([`TierQuery`]), so tools holding all words rank above tools missing one; function words (a
+//! stop word in any language) never count toward a tier, so they never empty a result. Words
+//! close together rank above words far apart.
 
 use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::Lang;
-use crate::analysis::{self, tokens};
+use crate::analysis::{self, StopWords, tokens};
 use crate::schema::Fields;
+use crate::thesaurus::{MAX_TERM_WORDS, Thesaurus, key};
+use crate::tier::TierQuery;
 
-const TITLE_BOOST: f32 = 3.0;
-const SUMMARY_BOOST: f32 = 2.0;
-const BODY_BOOST: f32 = 1.0;
+/// Where a word is found: the title counts most, then the summary, the body, attachments.
+const TITLE: f32 = 3.0;
+const SUMMARY: f32 = 2.0;
+const BODY: f32 = 1.0;
 /// Words found only in an attached file count, but less than the tool's own description.
-const ATTACHMENT_BOOST: f32 = 0.5;
-const TAGS_BOOST: f32 = 2.0;
-const OWNER_BOOST: f32 = 1.0;
-/// A typo-tolerant match counts for less than an exact one, so exact matches rank first.
-const FUZZY_TITLE_BOOST: f32 = 0.6;
-const FUZZY_TEXT_BOOST: f32 = 0.2;
+const ATTACHMENTS: f32 = 0.5;
+const TAGS: f32 = 2.0;
+const OWNER: f32 = 1.0;
+/// The folded text holds summary, body and tags together: between summary and body.
+const TEXT: f32 = 1.5;
+
+/// How a word is found: as typed over stemmed over compound over expanded over typo.
+const EXACT: f32 = 1.0;
+const STEMMED: f32 = 0.8;
+const JOINED: f32 = 0.9;
+const COMPOUND: f32 = 0.6;
+const EXPANDED: f32 = 0.5;
+const PART: f32 = 0.4;
+const TYPO: f32 = 0.3;
+/// Words of the query close together in a title or text.
+const PROXIMITY: f32 = 1.0;
+const PROXIMITY_SLOP: u32 = 3;
+/// The best alternative counts; the others add this share.
+const TIE_BREAKER: f32 = 0.1;
+/// A word is looked for inside compounds from this many letters, and a compound must be at least
+/// this many letters longer than the part.
+const PART_MIN_LETTERS: usize = 4;
+const COMPOUND_REST: usize = 3;
+/// Linking letters between the parts of Dutch and German compounds (arbeid·s·ongeval).
+const LINKS: [&str; 5] = ["s", "e", "en", "n", "es"];
+/// At most this many ways of splitting one word into two known words are tried.
+const MAX_SPLITS: usize = 3;
+/// Longer words are not cut into parts (each cut costs a lookup).
+const MAX_COMPOUND_LETTERS: usize = 30;
 
 /// What a person typed, taken apart.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -78,39 +113,154 @@ pub fn parse(input: &str) -> ParsedQuery {
     parsed
 }
 
-/// Says whether the index holds a term.
+/// How much a search may ask; beyond, it is refused before any index work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueryLimits {
+    pub max_chars: usize,
+    pub max_words: usize,
+    pub max_phrase_words: usize,
+}
+
+impl Default for QueryLimits {
+    fn default() -> Self {
+        Self {
+            max_chars: 512,
+            max_words: 32,
+            max_phrase_words: 12,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum QueryTooLong {
+    #[error("a search is at most {0} characters long")]
+    Chars(usize),
+    #[error("a search is at most {0} words long")]
+    Words(usize),
+    #[error("a quoted phrase is at most {0} words long")]
+    Phrase(usize),
+}
+
+/// Takes a query apart once it is known to be within the limits.
+pub fn parse_bounded(input: &str, limits: QueryLimits) -> Result<ParsedQuery, QueryTooLong> {
+    if input.chars().take(limits.max_chars + 1).count() > limits.max_chars {
+        return Err(QueryTooLong::Chars(limits.max_chars));
+    }
+    if input.split_whitespace().take(limits.max_words + 1).count() > limits.max_words {
+        return Err(QueryTooLong::Words(limits.max_words));
+    }
+    let parsed = parse(input);
+    let longest = parsed
+        .phrases
+        .iter()
+        .chain(&parsed.excluded)
+        .map(|p| p.split_whitespace().count())
+        .max()
+        .unwrap_or(0);
+    if longest > limits.max_phrase_words {
+        return Err(QueryTooLong::Phrase(limits.max_phrase_words));
+    }
+    Ok(parsed)
+}
+
+/// Says whether the index holds a term (any document, for candidates only: what a candidate
+/// matches is filtered by the caller's scope like everything else).
 pub type KnownTerm<'a> = Box<dyn Fn(&Term) -> bool + 'a>;
+/// Says whether a query matches a document the caller may read, under the search's filters.
+pub type Readable<'a> = Box<dyn Fn(&dyn Query) -> bool + 'a>;
+
+/// One word of the query that counts: what was typed, and the query that finds it.
+pub struct WordQuery {
+    pub typed: String,
+    pub query: Box<dyn Query>,
+}
+
+/// The text part of a search.
+pub struct TextQuery {
+    pub query: Box<dyn Query>,
+    /// The words that lift a tool a tier, in the order typed.
+    pub words: Vec<WordQuery>,
+}
+
+/// A word as typed, taken apart into its folded pieces (`burn-out` → `burn`, `out`).
+struct Unit {
+    typed: String,
+    pieces: Vec<String>,
+    function: bool,
+}
 
 pub struct QueryBuilder<'a> {
     fields: &'a Fields,
     analysers: Vec<(Lang, TextAnalyzer)>,
     fallback: TextAnalyzer,
+    lower: TextAnalyzer,
+    stop_words: StopWords,
     known: KnownTerm<'a>,
+    readable: Readable<'a>,
     /// Languages in which some attachment holds text.
     attachment_langs: Vec<Lang>,
+    thesaurus: Option<&'a Thesaurus>,
+    /// Languages a concept expands into.
+    expand_into: Vec<Lang>,
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(q, boost))
 }
 
+fn term(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
 /// A query for the analysed tokens of a text in one field: a term, or a phrase.
-fn tokens_query(field: Field, toks: &[(usize, String)]) -> Option<Box<dyn Query>> {
+fn tokens_query(field: Field, toks: &[(usize, String)], slop: u32) -> Option<Box<dyn Query>> {
     match toks {
         [] => None,
-        [(_, t)] => Some(Box::new(TermQuery::new(
-            Term::from_field_text(field, t),
-            IndexRecordOption::WithFreqs,
-        ))),
+        [(_, t)] => Some(term(field, t)),
         many => {
             let first = many[0].0;
             let terms = many
                 .iter()
-                .map(|(p, t)| (p - first, Term::from_field_text(field, t)))
+                .map(|(p, t)| (p.saturating_sub(first), Term::from_field_text(field, t)))
                 .collect();
-            Some(Box::new(PhraseQuery::new_with_offset(terms)))
+            Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)))
         }
     }
+}
+
+fn pieces_query(field: Field, pieces: &[String]) -> Option<Box<dyn Query>> {
+    let toks: Vec<(usize, String)> = pieces.iter().cloned().enumerate().collect();
+    tokens_query(field, &toks, 0)
+}
+
+fn any_of(alternatives: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    match alternatives.len() {
+        0 => None,
+        1 => alternatives.into_iter().next(),
+        _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            alternatives,
+            TIE_BREAKER,
+        ))),
+    }
+}
+
+fn escape_regex(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if !c.is_alphanumeric() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Char boundaries of a word, so that splitting never cuts a letter.
+fn boundaries(word: &str) -> Vec<usize> {
+    word.char_indices().map(|(i, _)| i).skip(1).collect()
 }
 
 impl<'a> QueryBuilder<'a> {
@@ -118,13 +268,19 @@ impl<'a> QueryBuilder<'a> {
         fields: &'a Fields,
         analysers: Vec<(Lang, TextAnalyzer)>,
         known: KnownTerm<'a>,
+        readable: Readable<'a>,
     ) -> Self {
         Self {
             fields,
             analysers,
             fallback: analysis::fallback_analyser(),
+            lower: analysis::lower_analyser(),
+            stop_words: StopWords::default(),
             known,
+            readable,
             attachment_langs: Lang::ALL.to_vec(),
+            thesaurus: None,
+            expand_into: Lang::ALL.to_vec(),
         }
     }
 
@@ -134,20 +290,65 @@ impl<'a> QueryBuilder<'a> {
         self
     }
 
-    /// Alternatives for one word or phrase across every language and text field; `None` when
-    /// nothing of it is left to search (a stop word in every language).
-    fn matches(&mut self, text: &str, typos: bool) -> Option<Box<dyn Query>> {
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    /// Widens words through the concept table into these languages.
+    pub fn with_thesaurus(mut self, thesaurus: Option<&'a Thesaurus>, into: Vec<Lang>) -> Self {
+        self.thesaurus = thesaurus.filter(|t| !t.is_empty());
+        self.expand_into = into;
+        self
+    }
+
+    fn known_folded(&self, word: &str) -> bool {
+        (self.known)(&Term::from_field_text(self.fields.text_folded, word))
+            || (self.known)(&Term::from_field_text(self.fields.title_folded, word))
+    }
+
+    fn unit(&mut self, typed: &str) -> Option<Unit> {
+        let lower: Vec<String> = tokens(&mut self.lower, typed)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
+        let mut pieces = Vec::with_capacity(lower.len());
+        let mut function = true;
+        for (i, piece) in lower.iter().enumerate() {
+            // An elided article or pronoun (l'épuisement, d'un, qu'il) is a function word.
+            let elided = i == 0
+                && lower.len() > 1
+                && piece.chars().count() <= 2
+                && (typed.contains('\'') || typed.contains('’'));
+            if elided {
+                continue;
+            }
+            function &= self.stop_words.contains(piece);
+            pieces.extend(tokens(&mut self.fallback, piece).into_iter().map(|(_, t)| t));
+        }
+        (!pieces.is_empty()).then(|| Unit {
+            typed: typed.to_owned(),
+            pieces,
+            function,
+        })
+    }
+
+    /// A word or phrase as written, in every language's fields by its stems and in the folded
+    /// fields as typed.
+    fn literal(&mut self, text: &str, pieces: &[String]) -> Vec<Box<dyn Query>> {
+        let f = self.fields;
+        let mut out = Vec::new();
+        for (field, boost) in [(f.title_folded, TITLE * EXACT), (f.text_folded, TEXT * EXACT)] {
+            if let Some(q) = pieces_query(field, pieces) {
+                out.push(boosted(q, boost));
+            }
+        }
+        for (field, boost) in [(f.tags, TAGS), (f.owner_name, OWNER)] {
+            if let Some(q) = pieces_query(field, pieces) {
+                out.push(boosted(q, boost));
+            }
+        }
         for (lang, analyser) in &mut self.analysers {
             let toks = tokens(analyser, text);
-            let lf = self.fields.lang(*lang);
-            for (field, boost) in [
-                (lf.title, TITLE_BOOST),
-                (lf.summary, SUMMARY_BOOST),
-                (lf.body, BODY_BOOST),
-            ] {
-                if let Some(q) = tokens_query(field, &toks) {
-                    should.push((Occur::Should, boosted(q, boost)));
+            let lf = f.lang(*lang);
+            for (field, boost) in [(lf.title, TITLE), (lf.summary, SUMMARY), (lf.body, BODY)] {
+                if let Some(q) = tokens_query(field, &toks, 0) {
+                    out.push(boosted(q, boost * STEMMED));
                 }
             }
             // Attachment text is asked only for words some attachment holds: most tools have
@@ -157,66 +358,300 @@ impl<'a> QueryBuilder<'a> {
                 && toks
                     .iter()
                     .all(|(_, t)| (self.known)(&Term::from_field_text(lf.attachments, t)));
-            if in_attachments && let Some(q) = tokens_query(lf.attachments, &toks) {
-                should.push((Occur::Should, boosted(q, ATTACHMENT_BOOST)));
+            if in_attachments && let Some(q) = tokens_query(lf.attachments, &toks, 0) {
+                out.push(boosted(q, ATTACHMENTS * STEMMED));
             }
         }
-        let folded = tokens(&mut self.fallback, text);
-        for (field, boost) in [
-            (self.fields.tags, TAGS_BOOST),
-            (self.fields.owner_name, OWNER_BOOST),
-        ] {
-            if let Some(q) = tokens_query(field, &folded) {
-                should.push((Occur::Should, boosted(q, boost)));
+        out
+    }
+
+    /// One word written as two or more (`burn out`, `burn-out`) found written as one.
+    fn joined(&mut self, pieces: &[String]) -> Vec<Box<dyn Query>> {
+        let joined = pieces.concat();
+        if !self.known_folded(&joined) {
+            return Vec::new();
+        }
+        let f = self.fields;
+        let mut out = vec![
+            boosted(term(f.title_folded, &joined), TITLE * JOINED),
+            boosted(term(f.text_folded, &joined), TEXT * JOINED),
+        ];
+        for (lang, analyser) in &mut self.analysers {
+            if let [(_, stem)] = tokens(analyser, &joined).as_slice() {
+                let lf = f.lang(*lang);
+                out.push(boosted(term(lf.title, stem), TITLE * JOINED * STEMMED));
+                out.push(boosted(term(lf.body, stem), BODY * JOINED * STEMMED));
             }
         }
-        if typos && let [(_, word)] = folded.as_slice() {
-            let letters = word.chars().count();
-            let distance = match letters {
-                0..=4 => 0,
-                5..=8 => 1,
-                _ => 2,
-            };
-            let as_typed = Term::from_field_text(self.fields.text_folded, word);
-            let title_as_typed = Term::from_field_text(self.fields.title_folded, word);
-            if distance > 0 && !(self.known)(&as_typed) && !(self.known)(&title_as_typed) {
+        out
+    }
+
+    /// A compound found written as its parts: each way of cutting the word into two words the
+    /// index holds (with a Dutch or German linking letter or two between them).
+    fn split(&mut self, word: &str) -> Vec<Box<dyn Query>> {
+        let f = self.fields;
+        let mut out = Vec::new();
+        let letters = word.chars().count();
+        if !(2 * COMPOUND_REST..=MAX_COMPOUND_LETTERS).contains(&letters) {
+            return out;
+        }
+        for cut in boundaries(word).into_iter().rev() {
+            let (head, rest) = word.split_at(cut);
+            if head.chars().count() < COMPOUND_REST || !self.known_folded(head) {
+                continue;
+            }
+            for link in std::iter::once("").chain(LINKS) {
+                let Some(tail) = rest.strip_prefix(link) else {
+                    continue;
+                };
+                if tail.chars().count() < COMPOUND_REST || !self.known_folded(tail) {
+                    continue;
+                }
+                let parts = [head.to_owned(), tail.to_owned()];
                 for (field, boost) in [
-                    (self.fields.title_folded, FUZZY_TITLE_BOOST),
-                    (self.fields.text_folded, FUZZY_TEXT_BOOST),
+                    (f.title_folded, TITLE * COMPOUND),
+                    (f.text_folded, TEXT * COMPOUND),
                 ] {
-                    let q = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
-                    should.push((Occur::Should, boosted(Box::new(q), boost)));
+                    if let Some(q) = pieces_query(field, &parts) {
+                        out.push(boosted(q, boost));
+                    }
+                }
+                if out.len() >= 2 * MAX_SPLITS {
+                    return out;
                 }
             }
         }
-        if should.is_empty() {
-            return None;
+        out
+    }
+
+    /// A word found inside longer compounds: at their start, or at their end through the
+    /// reversed words.
+    fn parts(&self, word: &str) -> Vec<Box<dyn Query>> {
+        let f = self.fields;
+        if word.chars().count() < PART_MIN_LETTERS {
+            return Vec::new();
         }
-        Some(Box::new(BooleanQuery::new(should)))
+        let rest = format!(".{{{COMPOUND_REST},}}");
+        let reversed: String = word.chars().rev().collect();
+        let mut out = Vec::new();
+        for (field, pattern, boost) in [
+            (
+                f.title_folded,
+                format!("{}{rest}", escape_regex(word)),
+                TITLE * PART,
+            ),
+            (
+                f.text_folded,
+                format!("{}{rest}", escape_regex(word)),
+                TEXT * PART,
+            ),
+            (
+                f.text_reversed,
+                format!("{}{rest}", escape_regex(&reversed)),
+                TEXT * PART,
+            ),
+        ] {
+            if let Ok(q) = RegexQuery::from_pattern(&pattern, field) {
+                out.push(boosted(Box::new(q), boost));
+            }
+        }
+        out
+    }
+
+    fn typos(&self, word: &str) -> Vec<Box<dyn Query>> {
+        let distance = match word.chars().count() {
+            0..=4 => return Vec::new(),
+            5..=8 => 1,
+            _ => 2,
+        };
+        let f = self.fields;
+        [(f.title_folded, TITLE * TYPO), (f.text_folded, TEXT * TYPO)]
+            .into_iter()
+            .map(|(field, boost)| {
+                let q = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
+                boosted(Box::new(q), boost)
+            })
+            .collect()
+    }
+
+    /// The concepts a run of words names, as queries for every term of them in the languages
+    /// searched.
+    fn expansions(&mut self, text: &str) -> Vec<Box<dyn Query>> {
+        let Some(thesaurus) = self.thesaurus else {
+            return Vec::new();
+        };
+        let mut concepts: Vec<usize> = thesaurus
+            .lookup(None, &key(&mut self.fallback, text))
+            .to_vec();
+        for (lang, analyser) in &mut self.analysers {
+            concepts.extend_from_slice(thesaurus.lookup(Some(*lang), &key(analyser, text)));
+        }
+        concepts.sort_unstable();
+        concepts.dedup();
+        let mut out = Vec::new();
+        for concept in concepts.iter().filter_map(|i| thesaurus.concept(*i)) {
+            for (lang, term) in &concept.terms {
+                if !self.expand_into.contains(lang) {
+                    continue;
+                }
+                let Some((_, analyser)) = self.analysers.iter_mut().find(|(l, _)| l == lang)
+                else {
+                    continue;
+                };
+                let toks = tokens(analyser, term);
+                let lf = self.fields.lang(*lang);
+                for (field, boost) in [(lf.title, TITLE), (lf.summary, SUMMARY), (lf.body, BODY)] {
+                    if let Some(q) = tokens_query(field, &toks, 0) {
+                        out.push(boosted(q, boost * EXPANDED));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Alternatives for a quoted phrase or an excluded text: as written, in every language.
+    fn as_written(&mut self, text: &str) -> Option<Box<dyn Query>> {
+        let pieces: Vec<String> = tokens(&mut self.fallback, text)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
+        let alternatives = self.literal(text, &pieces);
+        (!alternatives.is_empty()).then(|| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(
+                alternatives
+                    .into_iter()
+                    .map(|q| (Occur::Should, q))
+                    .collect(),
+            ))
+        })
+    }
+
+    /// Words of the query close together: a sloppy phrase in each language's title and body.
+    fn proximity(&mut self, units: &[&Unit]) -> Vec<Box<dyn Query>> {
+        if units.len() < 2 {
+            return Vec::new();
+        }
+        let text = units
+            .iter()
+            .map(|u| u.typed.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let f = self.fields;
+        let mut out = Vec::new();
+        for (lang, analyser) in &mut self.analysers {
+            let toks = tokens(analyser, &text);
+            if toks.len() < 2 {
+                continue;
+            }
+            let lf = f.lang(*lang);
+            for (field, boost) in [(lf.title, TITLE), (lf.body, BODY)] {
+                if let Some(q) = tokens_query(field, &toks, PROXIMITY_SLOP) {
+                    out.push(boosted(q, boost * PROXIMITY));
+                }
+            }
+        }
+        out
     }
 
     /// The text part of a search; `None` when it asks for nothing (browse everything).
-    pub fn text_query(&mut self, parsed: &ParsedQuery) -> Option<Box<dyn Query>> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for word in &parsed.words {
-            if let Some(q) = self.matches(word, true) {
-                clauses.push((Occur::Must, q));
+    pub fn text_query(&mut self, parsed: &ParsedQuery) -> Option<TextQuery> {
+        let mut units: Vec<Unit> = parsed.words.iter().filter_map(|w| self.unit(w)).collect();
+        // A query of function words only is taken at its word.
+        if units.iter().all(|u| u.function) {
+            for u in &mut units {
+                u.function = false;
             }
+        }
+        let mut alternatives: Vec<Vec<Box<dyn Query>>> = Vec::with_capacity(units.len());
+        for u in &units {
+            let mut alts = self.literal(&u.typed, &u.pieces);
+            if u.pieces.len() > 1 {
+                alts.extend(self.joined(&u.pieces));
+            } else if !u.function {
+                alts.extend(self.split(&u.pieces[0]));
+                alts.extend(self.parts(&u.pieces[0]));
+            }
+            alternatives.push(alts);
+        }
+        // Two words typed apart that the index holds as one (`burn out`, `stress beheersing`).
+        for i in 1..units.len() {
+            let pair = [units[i - 1].pieces.concat(), units[i].pieces.concat()];
+            let joined = self.joined(&pair);
+            if !joined.is_empty() {
+                for q in &joined {
+                    alternatives[i - 1].push(q.box_clone());
+                }
+                alternatives[i].extend(joined);
+            }
+        }
+        // Runs of words that name a concept of the table.
+        if self.thesaurus.is_some() {
+            for start in 0..units.len() {
+                for end in start..units.len().min(start + MAX_TERM_WORDS) {
+                    let run = &units[start..=end];
+                    if run.iter().all(|u| u.function) {
+                        continue;
+                    }
+                    let text = run
+                        .iter()
+                        .map(|u| u.typed.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let expanded = self.expansions(&text);
+                    if expanded.is_empty() {
+                        continue;
+                    }
+                    for alts in &mut alternatives[start..=end] {
+                        alts.extend(expanded.iter().map(|q| q.box_clone()));
+                    }
+                }
+            }
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut words = Vec::new();
+        for (u, mut alts) in units.iter().zip(alternatives) {
+            if u.function {
+                // A function word never decides whether a tool is found.
+                continue;
+            }
+            // Typos only for a word nothing the caller may read holds as typed, so that what
+            // others' drafts hold changes nothing.
+            if u.pieces.len() == 1
+                && let Some(literal) = any_of(alts.iter().map(|q| q.box_clone()).collect())
+                && !(self.readable)(literal.as_ref())
+            {
+                alts.extend(self.typos(&u.pieces[0]));
+            }
+            if let Some(q) = any_of(alts) {
+                clauses.push((Occur::Should, Box::new(TierQuery::new(q.box_clone()))));
+                words.push(WordQuery {
+                    typed: u.typed.clone(),
+                    query: q,
+                });
+            }
+        }
+        let meaningful: Vec<&Unit> = units.iter().filter(|u| !u.function).collect();
+        for q in self.proximity(&meaningful) {
+            clauses.push((Occur::Should, q));
         }
         for phrase in &parsed.phrases {
-            if let Some(q) = self.matches(phrase, false) {
+            if let Some(q) = self.as_written(phrase) {
                 clauses.push((Occur::Must, q));
             }
         }
-        if clauses.is_empty() {
+        if words.is_empty() && !clauses.iter().any(|(o, _)| *o == Occur::Must) {
             return None;
         }
         for excluded in &parsed.excluded {
-            if let Some(q) = self.matches(excluded, false) {
+            if let Some(q) = self.as_written(excluded) {
                 clauses.push((Occur::MustNot, q));
             }
         }
-        Some(Box::new(BooleanQuery::new(clauses)))
+        Some(TextQuery {
+            query: Box::new(BooleanQuery::new(clauses)),
+            words,
+        })
     }
 
     /// Words to exclude when nothing else is asked: used to narrow a browse.
@@ -224,15 +659,7 @@ impl<'a> QueryBuilder<'a> {
         parsed
             .excluded
             .iter()
-            .filter_map(|e| self.matches(e, false))
-            .collect()
-    }
-
-    /// Folded tokens of a prefix typed so far, for suggestions.
-    pub fn folded(&mut self, text: &str) -> Vec<String> {
-        tokens(&mut self.fallback, text)
-            .into_iter()
-            .map(|(_, t)| t)
+            .filter_map(|e| self.as_written(e))
             .collect()
     }
 }
@@ -252,6 +679,25 @@ mod tests {
     #[test]
     fn an_unclosed_quote_runs_to_the_end() {
         assert_eq!(parse(r#""samen sterker"#).phrases, ["samen sterker"]);
+    }
+
+    #[test]
+    fn queries_beyond_the_limits_are_refused() {
+        let limits = QueryLimits::default();
+        assert!(parse_bounded("gérer le stress", limits).is_ok());
+        assert_eq!(
+            parse_bounded(&"a".repeat(513), limits),
+            Err(QueryTooLong::Chars(512))
+        );
+        assert_eq!(
+            parse_bounded(&"mot ".repeat(33), limits),
+            Err(QueryTooLong::Words(32))
+        );
+        let phrase = format!("\"{}\"", "mot ".repeat(13));
+        assert_eq!(
+            parse_bounded(&phrase, limits),
+            Err(QueryTooLong::Phrase(12))
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::Lang;
 use crate::analysis::{FALLBACK, analyser_name};
 
 /// Bumped whenever the schema or the analysers change: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Clone, Copy)]
 pub struct LangFields {
@@ -35,6 +35,9 @@ pub struct Fields {
     pub langs: [(Lang, LangFields); 4],
     pub title_folded: Field,
     pub text_folded: Field,
+    /// Every folded word of the texts spelt backwards, so that a word is found at the end of a
+    /// compound by a prefix walk (`beheersing` in `stressbeheersing`).
+    pub text_reversed: Field,
     pub tags: Field,
     /// Each attachment's id, language and text, stored side by side so that a hit can say
     /// which attachment matched.
@@ -98,6 +101,14 @@ pub fn build() -> (Schema, Fields) {
     });
     let title_folded = b.add_text_field("title_folded", text(FALLBACK, false));
     let text_folded = b.add_text_field("text_folded", text(FALLBACK, false));
+    let text_reversed = b.add_text_field(
+        "text_reversed",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(FALLBACK)
+                .set_index_option(IndexRecordOption::Basic),
+        ),
+    );
     let tags = b.add_text_field("tags", text(FALLBACK, true));
     let attachment_ids = b.add_u64_field("attachment_ids", NumericOptions::default().set_stored());
     let attachment_langs = b.add_text_field("attachment_langs", STORED);
@@ -118,6 +129,7 @@ pub fn build() -> (Schema, Fields) {
         langs,
         title_folded,
         text_folded,
+        text_reversed,
         tags,
         attachment_ids,
         attachment_langs,

@@ -1,20 +1,24 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
-use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RegexQuery, TermQuery};
+use tantivy::collector::{Collector, Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, Occur, Query, RegexQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
-    Term,
+    DocAddress, DocId, DocSet, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score,
+    Searcher, SegmentOrdinal, SegmentReader, TERMINATED, TantivyDocument, TantivyError, Term,
 };
 
-use crate::analysis;
+use crate::analysis::{self, tokens};
 use crate::document::{ToolDocument, Variant, facet, reader_set_key};
-use crate::query::{ParsedQuery, QueryBuilder, parse};
+use crate::query::{ParsedQuery, QueryBuilder, TextQuery, parse};
 use crate::schema::{self, Fields, SCHEMA_VERSION};
+use crate::thesaurus::Thesaurus;
+use crate::tier::words_held;
 use crate::{IndexError, Lang, Result};
 
 /// Who is searching, as the service's visibility policy describes them.
@@ -57,6 +61,82 @@ pub struct SearchRequest {
     pub facets: bool,
     /// Build highlighted snippets for the hits; without, hits carry the plain title.
     pub snippets: bool,
+    /// The concept table that widens words across languages.
+    pub thesaurus: Option<Arc<Thesaurus>>,
+    /// When to give up.
+    pub stop: Stop,
+}
+
+/// Tells index work to give up: past a deadline, or once the one who asked has gone.
+#[derive(Clone, Debug, Default)]
+pub struct Stop {
+    pub deadline: Option<Instant>,
+    pub cancelled: Option<Arc<AtomicBool>>,
+}
+
+impl Stop {
+    pub fn check(&self) -> Result<()> {
+        let late = self.deadline.is_some_and(|d| Instant::now() >= d);
+        let cancelled = self
+            .cancelled
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed));
+        if late || cancelled {
+            return Err(IndexError::Stopped);
+        }
+        Ok(())
+    }
+}
+
+/// Runs a collector segment by segment, giving up between segments once told to stop.
+struct Stoppable<'a, C> {
+    inner: C,
+    stop: &'a Stop,
+}
+
+impl<C: Collector> Collector for Stoppable<'_, C> {
+    type Fruit = C::Fruit;
+    type Child = C::Child;
+
+    fn for_segment(
+        &self,
+        segment_local_id: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        self.inner.for_segment(segment_local_id, segment)
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.inner.requires_scoring()
+    }
+
+    fn merge_fruits(
+        &self,
+        segment_fruits: Vec<<Self::Child as tantivy::collector::SegmentCollector>::Fruit>,
+    ) -> tantivy::Result<Self::Fruit> {
+        self.inner.merge_fruits(segment_fruits)
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn tantivy::query::Weight,
+        segment_ord: u32,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<<Self::Child as tantivy::collector::SegmentCollector>::Fruit> {
+        if self.stop.check().is_err() {
+            return Err(TantivyError::InternalError(STOPPED.into()));
+        }
+        self.inner.collect_segment(weight, segment_ord, reader)
+    }
+}
+
+const STOPPED: &str = "search stopped";
+
+fn stopped_or(e: TantivyError) -> IndexError {
+    match &e {
+        TantivyError::InternalError(m) if m == STOPPED => IndexError::Stopped,
+        _ => IndexError::Tantivy(e),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -95,6 +175,8 @@ pub struct SearchResults {
     pub total: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// Words of the query that nothing the caller may read holds, as typed.
+    pub unmatched: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -351,7 +433,11 @@ impl ToolIndex {
         })
     }
 
-    fn builder<'a>(&'a self, searcher: &'a Searcher) -> Result<QueryBuilder<'a>> {
+    fn builder<'a>(
+        &'a self,
+        searcher: &'a Searcher,
+        req: &'a SearchRequest,
+    ) -> Result<QueryBuilder<'a>> {
         let mut analysers = Vec::new();
         for lang in Lang::ALL {
             analysers.push((
@@ -360,9 +446,11 @@ impl ToolIndex {
                     .tokenizer_for_field(self.fields.lang(lang).title)?,
             ));
         }
-        // A word found as typed needs no typo tolerance: fuzzy matching is for words the index
-        // does not hold, and spares the automaton walk otherwise.
         let known = move |term: &Term| searcher.doc_freq(term).is_ok_and(|n| n > 0);
+        // Whether something the caller may read, under the search's filters, matches.
+        let readable = move |q: &dyn Query| {
+            any_match(searcher, &self.compose(&Some(q.box_clone()), &[], req, None))
+        };
         // Languages in which some attachment holds text at all: the others need no lookup.
         let with_attachments: Vec<Lang> = Lang::ALL
             .into_iter()
@@ -375,8 +463,17 @@ impl ToolIndex {
                 })
             })
             .collect();
-        Ok(QueryBuilder::new(&self.fields, analysers, Box::new(known))
-            .with_attachments(with_attachments))
+        // A concept widens a search into the languages searched: all unless some are asked.
+        let expand_into = if req.filter.languages.is_empty() {
+            Lang::ALL.to_vec()
+        } else {
+            req.filter.languages.clone()
+        };
+        Ok(
+            QueryBuilder::new(&self.fields, analysers, Box::new(known), Box::new(readable))
+                .with_attachments(with_attachments)
+                .with_thesaurus(req.thesaurus.as_deref(), expand_into),
+        )
     }
 
     /// The whole query, leaving out one facet's filter when counting that facet.
@@ -405,16 +502,19 @@ impl ToolIndex {
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        req.stop.check()?;
         let parsed: ParsedQuery = parse(&req.query);
         let searcher = self.reader.searcher();
-        let mut qb = self.builder(&searcher)?;
-        let text = qb.text_query(&parsed);
+        let mut qb = self.builder(&searcher, req)?;
+        let text: Option<TextQuery> = qb.text_query(&parsed);
         let exclusions = if text.is_none() {
             qb.exclusions(&parsed)
         } else {
             Vec::new()
         };
-        let query = self.compose(&text, &exclusions, req, None);
+        let text_query = text.as_ref().map(|t| t.query.box_clone());
+        let query = self.compose(&text_query, &exclusions, req, None);
+        req.stop.check()?;
 
         // Facets without a filter of their own count along with the main search; each facet
         // that is filtered is counted by a search without its own filter.
@@ -433,23 +533,59 @@ impl ToolIndex {
         }
         let plain = req.facets.then_some(plain);
         let limit = req.limit.max(1);
+        let stop = &req.stop;
         let (hits, total, counts): (Vec<(f32, DocAddress)>, usize, Option<FacetCounts>) =
             match req.sort {
                 Sort::Relevance => {
-                    let top = TopDocs::with_limit(limit).and_offset(req.offset);
-                    searcher.search(&query, &(top, Count, plain))?
+                    let top = TopDocs::with_limit(limit)
+                        .and_offset(req.offset)
+                        .tweak_score(ranked);
+                    let (top, total, counts) = searcher
+                        .search(
+                            &query,
+                            &Stoppable {
+                                inner: (top, Count, plain),
+                                stop,
+                            },
+                        )
+                        .map_err(stopped_or)?;
+                    (
+                        top.into_iter().map(|(r, d)| (r.score, d)).collect(),
+                        total,
+                        counts,
+                    )
                 }
                 Sort::Newest => {
                     let top = TopDocs::with_limit(limit)
                         .and_offset(req.offset)
                         .order_by_fast_field::<i64>("updated_at", Order::Desc);
-                    unscored(searcher.search(&query, &(top, Count, plain))?)
+                    unscored(
+                        searcher
+                            .search(
+                                &query,
+                                &Stoppable {
+                                    inner: (top, Count, plain),
+                                    stop,
+                                },
+                            )
+                            .map_err(stopped_or)?,
+                    )
                 }
                 Sort::MostAdopted => {
                     let top = TopDocs::with_limit(limit)
                         .and_offset(req.offset)
                         .order_by_fast_field::<u64>("adoptions", Order::Desc);
-                    unscored(searcher.search(&query, &(top, Count, plain))?)
+                    unscored(
+                        searcher
+                            .search(
+                                &query,
+                                &Stoppable {
+                                    inner: (top, Count, plain),
+                                    stop,
+                                },
+                            )
+                            .map_err(stopped_or)?,
+                    )
                 }
             };
         let mut facets = Facets::default();
@@ -460,11 +596,39 @@ impl ToolIndex {
             for d in filtered {
                 let mut collector = FacetCollector::for_field("facets");
                 collector.add_facet(format!("/{d}").as_str());
-                let counts =
-                    searcher.search(&self.compose(&text, &exclusions, req, Some(d)), &collector)?;
+                let counts = searcher
+                    .search(
+                        &self.compose(&text_query, &exclusions, req, Some(d)),
+                        &Stoppable {
+                            inner: collector,
+                            stop,
+                        },
+                    )
+                    .map_err(stopped_or)?;
                 set_facet(&mut facets, d, &counts);
             }
         }
+        req.stop.check()?;
+        let unmatched = match &text {
+            None => Vec::new(),
+            // The best hit holds every word: each word matched something.
+            Some(t)
+                if req.sort == Sort::Relevance
+                    && req.offset == 0
+                    && hits.first().is_some_and(|(s, _)| words_held(*s) >= t.words.len()) =>
+            {
+                Vec::new()
+            }
+            Some(t) => {
+                let mut unmatched = Vec::new();
+                for w in &t.words {
+                    if !any_match(&searcher, &self.compose(&Some(w.query.box_clone()), &[], req, None)) {
+                        unmatched.push(w.typed.clone());
+                    }
+                }
+                unmatched
+            }
+        };
         let hits = if req.limit == 0 {
             Vec::new()
         } else {
@@ -480,6 +644,7 @@ impl ToolIndex {
             total,
             hits,
             facets,
+            unmatched,
         })
     }
 
@@ -602,9 +767,10 @@ impl ToolIndex {
         lang: Option<Lang>,
         limit: usize,
     ) -> Result<Vec<Suggestion>> {
-        let searcher = self.reader.searcher();
-        let mut qb = self.builder(&searcher)?;
-        let words = qb.folded(prefix);
+        let words: Vec<String> = tokens(&mut analysis::fallback_analyser(), prefix)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
         let Some((last, complete)) = words.split_last() else {
             return Ok(Vec::new());
         };
@@ -648,6 +814,64 @@ impl ToolIndex {
         }
         Ok(out)
     }
+}
+
+/// A relevance score with freshness to break ties: scores that differ by less than a rounding
+/// step are a tie, and the more recently published tool comes first.
+#[derive(Clone, Copy, Debug)]
+struct Ranked {
+    score: Score,
+    updated_at: i64,
+}
+
+impl Ranked {
+    fn key(&self) -> (i64, i64) {
+        ((f64::from(self.score) * 64.0).round() as i64, self.updated_at)
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.key().cmp(&other.key()))
+    }
+}
+
+fn ranked(segment: &SegmentReader) -> impl FnMut(DocId, Score) -> Ranked + use<> {
+    let updated = segment.fast_fields().i64("updated_at").ok();
+    move |doc, score| Ranked {
+        score,
+        updated_at: updated
+            .as_ref()
+            .and_then(|column| column.first(doc))
+            .unwrap_or(0),
+    }
+}
+
+/// Whether a query matches any live document: stops at the first.
+fn any_match(searcher: &Searcher, query: &dyn Query) -> bool {
+    let Ok(weight) = query.weight(EnableScoring::disabled_from_searcher(searcher)) else {
+        return false;
+    };
+    for segment in searcher.segment_readers() {
+        let Ok(mut scorer) = weight.scorer(segment, 1.0) else {
+            continue;
+        };
+        let alive = segment.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                return true;
+            }
+            doc = scorer.advance();
+        }
+    }
+    false
 }
 
 /// Hits sorted by a field carry no relevance score.

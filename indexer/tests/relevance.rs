@@ -180,9 +180,10 @@ fn excluded_words_remove_results() {
     let (_d, index) = index_of(&corpus());
     let mut with = ids(&index, "stress");
     with.sort();
-    assert_eq!(with, [2, 3]);
-    assert_eq!(ids(&index, "stress -respiration"), [3]);
-    assert_eq!(ids(&index, "stress -\"exercices de respiration\""), [3]);
+    // Stressbewältigung holds stress as the start of a compound.
+    assert_eq!(with, [2, 3, 5]);
+    assert_eq!(ids(&index, "stress -respiration"), [3, 5]);
+    assert_eq!(ids(&index, "stress -\"exercices de respiration\""), [3, 5]);
 }
 
 #[test]

@@ -18,6 +18,7 @@ mod m20261126_000012_create_joint_services;
 mod m20261126_000013_create_responsibility_entries;
 mod m20261126_000014_create_responsibility_transfers;
 mod m20261126_000015_create_attachments;
+mod m20261130_000016_create_search_synonyms;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000013_create_responsibility_entries::Migration),
             Box::new(m20261126_000014_create_responsibility_transfers::Migration),
             Box::new(m20261126_000015_create_attachments::Migration),
+            Box::new(m20261130_000016_create_search_synonyms::Migration),
         ]
     }
 }

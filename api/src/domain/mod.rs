@@ -42,6 +42,7 @@ pub mod lang;
 pub mod organisation;
 pub mod policy;
 pub mod responsibility;
+pub mod synonyms;
 pub mod tool;
 pub mod validation;
 pub mod workflow;

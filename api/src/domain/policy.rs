@@ -37,6 +37,9 @@ pub enum Action {
     CancelTransfer,
     /// The responsibility record of one caisse (`Organisation`) or of all (`Platform`).
     ExportResponsibilityRecord,
+    /// The concept table that widens searches across languages (`Catalogue`).
+    ReadSearchSynonyms,
+    EditSearchSynonyms,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,6 +147,8 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
             side != TransferSide::Outsider && actor.has(Role::OrgAdmin)
         }
         (Action::ExportResponsibilityRecord, Resource::Platform) => inasti_officer(actor),
+        (Action::ReadSearchSynonyms, Resource::Catalogue) => inasti_officer(actor),
+        (Action::EditSearchSynonyms, Resource::Catalogue) => actor.has(Role::Moderator),
         (Action::ExportResponsibilityRecord, Resource::Organisation { id, kind }) => {
             kind == OrganisationKind::Caisse
                 && (inasti_officer(actor) || (actor.has(Role::OrgAdmin) && actor.belongs_to(id)))
@@ -618,6 +623,20 @@ mod tests {
             Action::CancelTransfer,
             Resource::Transfer { side: Outsider },
             &[],
+        );
+    }
+
+    #[test]
+    fn inasti_officers_read_the_search_synonyms_and_moderators_edit_them() {
+        check(
+            Action::ReadSearchSynonyms,
+            Resource::Catalogue,
+            &["inasti moderator", "platform admin"],
+        );
+        check(
+            Action::EditSearchSynonyms,
+            Resource::Catalogue,
+            &["inasti moderator"],
         );
     }
 

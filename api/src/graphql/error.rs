@@ -60,6 +60,7 @@ impl ErrorCode {
             ServiceError::Conflict(_) => ErrorCode::Conflict,
             ServiceError::Invalid(_) | ServiceError::BadInput(_) => ErrorCode::BadUserInput,
             ServiceError::Unavailable(_) => ErrorCode::Unavailable,
+            ServiceError::Timeout(_) => ErrorCode::Timeout,
             ServiceError::Database(_) | ServiceError::Index(_) | ServiceError::Files(_) => {
                 ErrorCode::Internal
             }

@@ -44,6 +44,7 @@ pub struct Mutation(
     collaboration::CollaborationMutation,
     joint_service::JointServiceMutation,
     attachment::AttachmentMutation,
+    search::SearchMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

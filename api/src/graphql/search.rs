@@ -1,7 +1,8 @@
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 
-use super::error::{ErrorCode, ServiceResultExt, graphql_error};
+
+use super::error::{ErrorCode, ServiceResultExt, UserError, graphql_error, into_payload};
 use super::id::{self, NodeType, decode_cursor, encode_cursor};
 use super::scalars::{Audience, Lang, ServiceCategory, ToolKind, to_domain};
 use super::tool::Tool;
@@ -122,6 +123,89 @@ pub struct SearchFacets {
 pub struct SearchFields {
     pub total_count: u64,
     pub facets: SearchFacets,
+    /// Words of the query that no tool you may see holds, as typed: "no result for …". Tools
+    /// holding the other words are still found, ranked by how many words they hold.
+    pub unmatched_words: Vec<String>,
+}
+
+/// One idea of the field and its words in the four languages: a search for one of the words
+/// also finds the others, ranked below what holds the words as typed.
+#[derive(SimpleObject, InputObject, Clone)]
+#[graphql(input_name = "SearchConceptInput")]
+pub struct SearchConcept {
+    pub name: String,
+    pub terms: Vec<SearchConceptTerm>,
+}
+
+#[derive(SimpleObject, InputObject, Clone)]
+#[graphql(input_name = "SearchConceptTermInput")]
+pub struct SearchConceptTerm {
+    pub lang: Lang,
+    /// A word or a few (four at most).
+    pub text: String,
+}
+
+impl From<crate::domain::synonyms::Concept> for SearchConcept {
+    fn from(c: crate::domain::synonyms::Concept) -> Self {
+        Self {
+            name: c.name,
+            terms: c
+                .terms
+                .into_iter()
+                .map(|(lang, text)| SearchConceptTerm {
+                    lang: lang.into(),
+                    text,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<SearchConcept> for crate::domain::synonyms::Concept {
+    fn from(c: SearchConcept) -> Self {
+        Self {
+            name: c.name,
+            terms: c
+                .terms
+                .into_iter()
+                .map(|t| (t.lang.into(), t.text))
+                .collect(),
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct SetSearchSynonymsInput {
+    /// The whole table: it replaces the one in force.
+    pub concepts: Vec<SearchConcept>,
+}
+
+#[derive(SimpleObject)]
+pub struct SetSearchSynonymsPayload {
+    pub concepts: Option<Vec<SearchConcept>>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(Default)]
+pub struct SearchMutation;
+
+#[Object]
+impl SearchMutation {
+    /// Replaces the concept table of search: INASTI moderators. Applies to searches at once,
+    /// without a reindex; audited.
+    async fn set_search_synonyms(
+        &self,
+        ctx: &Context<'_>,
+        input: SetSearchSynonymsInput,
+    ) -> Result<SetSearchSynonymsPayload> {
+        let concepts = input.concepts.into_iter().map(Into::into).collect();
+        let (concepts, user_errors) =
+            into_payload(svc::set_synonyms(services(ctx), actor(ctx), concepts).await)?;
+        Ok(SetSearchSynonymsPayload {
+            concepts: concepts.map(|c| c.into_iter().map(Into::into).collect()),
+            user_errors,
+        })
+    }
 }
 
 #[derive(SimpleObject)]
@@ -145,10 +229,17 @@ pub struct SearchQuery;
 
 #[Object]
 impl SearchQuery {
-    /// Full-text search over the tools you may see, in French, Dutch, German and English:
-    /// accents optional, plurals and conjugations found, a word the index does not hold matched
-    /// with one typo from five letters (two from nine), `"quoted phrases"`, `-excluded` words. An empty query
-    /// browses with the filters. Sorted by relevance unless `sort` says otherwise.
+    /// Full-text search over the tools you may see, in French, Dutch, German and English.
+    /// Tools holding every word come first, then those missing one, and so on (`unmatchedWords`
+    /// names words nothing holds); function words (`le`, `de`, `the`, `der` …) never exclude a
+    /// tool. Accents optional, plurals and conjugations found, compounds found by their parts
+    /// and the other way round (`burnout`, `burn-out`, `burn out`), key concepts found in the
+    /// other languages (`searchSynonyms`), a word nothing holds matched with one typo from five
+    /// letters (two from nine), `"quoted phrases"` required, `-excluded` words. Within a tier:
+    /// title over summary over body over attachments, as typed over stemmed over another
+    /// language over typos, words close together first, then the newest. An empty query
+    /// browses with the filters. At most 512 characters, 32 words, 12 words in a phrase
+    /// (`limits.search_*`).
     #[allow(clippy::too_many_arguments)]
     #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
     async fn search_tools(
@@ -222,6 +313,7 @@ impl SearchQuery {
             SearchFields {
                 total_count: found.total as u64,
                 facets,
+                unmatched_words: found.unmatched_words,
             },
         );
         c.edges.extend(
@@ -232,7 +324,15 @@ impl SearchQuery {
         Ok(c)
     }
 
-    /// Titles of the tools you may see that start with what was typed: at most 10.
+    /// The concept table that widens searches across languages: INASTI moderators and platform
+    /// admins.
+    async fn search_synonyms(&self, ctx: &Context<'_>) -> Result<Vec<SearchConcept>> {
+        let concepts = svc::synonyms(services(ctx), actor(ctx)).await.gql()?;
+        Ok(concepts.into_iter().map(Into::into).collect())
+    }
+
+    /// Titles of the tools you may see that start with what was typed: at most 10; the prefix
+    /// at most 100 characters (`limits.search_prefix_chars`).
     async fn suggest_tools(
         &self,
         ctx: &Context<'_>,

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use commons_indexer::{IndexHome, LangText, ToolDocument, ToolIndex, Variant};
+use commons_indexer::{IndexHome, LangText, Thesaurus, ToolDocument, ToolIndex, Variant};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
@@ -32,7 +32,14 @@ pub struct SearchIndex {
     db: Database,
     /// Woken after every committed change.
     changes: Arc<Notify>,
+    /// The concept table searches widen words with; followed like the index.
+    thesaurus: RwLock<Arc<Thesaurus>>,
+    /// A swapped-in generation this process could not open yet, so as to say it once.
+    pending_swap: std::sync::Mutex<Option<std::path::PathBuf>>,
 }
+
+/// The outbox subject of an edit of the concept table.
+pub const SYNONYMS_SUBJECT: &str = "search_synonyms";
 
 pub fn to_index_lang(l: Lang) -> commons_indexer::Lang {
     match l {
@@ -73,7 +80,10 @@ impl SearchIndex {
             active: RwLock::new(index.clone()),
             db,
             changes,
+            thesaurus: RwLock::new(Arc::new(Thesaurus::default())),
+            pending_swap: std::sync::Mutex::new(None),
         };
+        this.reload_thesaurus().await?;
         if let Some(why) = opened.rebuilt_because {
             tracing::warn!(reason = %why, "building the search index from the database");
             this.fill(&index).await?;
@@ -93,6 +103,38 @@ impl SearchIndex {
             Ok(mut guard) => *guard = index,
             Err(poisoned) => *poisoned.into_inner() = index,
         }
+    }
+
+    pub fn thesaurus(&self) -> Arc<Thesaurus> {
+        match self.thesaurus.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Reads the concept table in force from the database (the shipped one until an edit).
+    pub async fn reload_thesaurus(&self) -> ServiceResult<()> {
+        let concepts: Vec<commons_indexer::Concept> =
+            match store::search_synonyms::current(&self.db).await? {
+                None => Thesaurus::shipped(),
+                Some(concepts) => concepts
+                    .into_iter()
+                    .map(|c| commons_indexer::Concept {
+                        name: c.name,
+                        terms: c
+                            .terms
+                            .into_iter()
+                            .map(|(l, t)| (to_index_lang(l), t))
+                            .collect(),
+                    })
+                    .collect(),
+            };
+        let thesaurus = Arc::new(Thesaurus::new(concepts));
+        match self.thesaurus.write() {
+            Ok(mut guard) => *guard = thesaurus,
+            Err(poisoned) => *poisoned.into_inner() = thesaurus,
+        }
+        Ok(())
     }
 
     pub fn changes(&self) -> Arc<Notify> {
@@ -203,13 +245,30 @@ impl SearchIndex {
         if let Some(active) = self.home.active()
             && active != index.dir()
         {
-            tracing::info!(generation = %active.display(), "a rebuilt search index was swapped in");
+            // Only a complete, committed generation replaces the one searches read; until it
+            // opens, searches go on against the old one.
             let root = self.home.root().to_owned();
-            let opened = blocking(move || IndexHome::new(root).open()).await?;
-            self.set_current(Arc::new(opened.index));
-            *position = None;
-            *staged_since = None;
-            return Ok(());
+            let dir = active.clone();
+            match blocking(move || IndexHome::new(root).open_generation(&dir)).await {
+                Ok(opened) => {
+                    tracing::info!(generation = %active.display(), "a rebuilt search index was swapped in");
+                    self.set_current(Arc::new(opened));
+                    *position = None;
+                    *staged_since = None;
+                    if let Ok(mut pending) = self.pending_swap.lock() {
+                        *pending = None;
+                    }
+                    return Ok(());
+                }
+                Err(e) => {
+                    if let Ok(mut pending) = self.pending_swap.lock()
+                        && pending.as_ref() != Some(&active)
+                    {
+                        tracing::info!(generation = %active.display(), reason = %e, "a rebuilt search index cannot be opened yet; searches go on against the one in use");
+                        *pending = Some(active);
+                    }
+                }
+            }
         }
         let cursor = match position {
             Some(p) => *p,
@@ -221,8 +280,10 @@ impl SearchIndex {
         let rows = store::outbox::after(&self.db, cursor, 1000).await?;
         if let Some(last) = rows.last() {
             let mut tools = BTreeSet::new();
+            let mut thesaurus_changed = false;
             for row in &rows {
                 match row.entity_type.as_str() {
+                    SYNONYMS_SUBJECT => thesaurus_changed = true,
                     "tool" => {
                         tools.insert(row.entity_id);
                     }
@@ -232,6 +293,9 @@ impl SearchIndex {
                     }
                     _ => {}
                 }
+            }
+            if thesaurus_changed {
+                self.reload_thesaurus().await?;
             }
             let ids: Vec<i64> = tools.into_iter().collect();
             let batch = documents_of(&self.db, &ids).await?;

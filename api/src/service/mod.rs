@@ -26,6 +26,7 @@ pub struct Context {
     pub index: std::sync::Arc<indexing::SearchIndex>,
     pub files: std::sync::Arc<crate::files::Files>,
     pub attachment_limits: attachments::Limits,
+    pub search: std::sync::Arc<search::Searching>,
 }
 
 impl Context {
@@ -35,6 +36,7 @@ impl Context {
         index: std::sync::Arc<indexing::SearchIndex>,
         files: std::sync::Arc<crate::files::Files>,
         attachment_limits: attachments::Limits,
+        search: search::Searching,
     ) -> Self {
         Self {
             db,
@@ -42,6 +44,7 @@ impl Context {
             index,
             files,
             attachment_limits,
+            search: std::sync::Arc::new(search),
         }
     }
 
@@ -84,6 +87,9 @@ pub enum ServiceError {
     Unavailable(String),
     #[error("file storage error: {0}")]
     Files(String),
+    /// The work ran past its time and was stopped.
+    #[error("{0}")]
+    Timeout(String),
 }
 
 impl From<crate::files::FilesError> for ServiceError {

@@ -1,20 +1,96 @@
 //! Finding tools: full-text search and suggestions, answered by the index under the same
 //! visibility scope as every other path, then checked against the database once more.
 
-use commons_indexer::{Facets, Scope, SearchFilter, SearchRequest, Sort, Suggestion};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use commons_indexer::{
+    Facets, IndexError, QueryLimits, Scope, SearchFilter, SearchRequest, Sort, Stop, Suggestion,
+    parse_bounded,
+};
+use tokio::sync::Semaphore;
 
 use crate::domain::identity::Actor;
 use crate::domain::lang::Lang;
-use crate::domain::policy::ToolScope;
+use crate::domain::policy::{Action, Resource, ToolScope};
+use crate::domain::synonyms::{self, Concept};
 use crate::domain::tool::{Audience, ServiceCategory, ToolKind};
-use crate::service::indexing::{blocking, to_index_lang};
+use crate::service::indexing::{SYNONYMS_SUBJECT, to_index_lang};
 use crate::service::tools::{self, VisibleTool};
-use crate::service::{Context, ServiceError, ServiceResult};
+use crate::service::{Context, ServiceError, ServiceResult, authorise};
 use crate::store;
+use crate::store::audit::Change;
 
 /// Search results go this deep at most; beyond, refine the query.
 pub const MAX_OFFSET: usize = 10_000;
 pub const MAX_SUGGESTIONS: usize = 10;
+
+/// How searches are bounded: the size of what may be asked, how many run at once, and how long
+/// one may take before its index work is stopped.
+pub struct Searching {
+    pub limits: QueryLimits,
+    pub max_prefix_chars: usize,
+    permits: Semaphore,
+    timeout: Duration,
+}
+
+impl Searching {
+    pub fn new(
+        limits: QueryLimits,
+        max_prefix_chars: usize,
+        concurrency: usize,
+        timeout: Duration,
+    ) -> Self {
+        Self {
+            limits,
+            max_prefix_chars,
+            permits: Semaphore::new(concurrency.max(1)),
+            timeout,
+        }
+    }
+
+    /// Runs index work on a blocking thread once a permit is free. The work is told to stop
+    /// when the time is up or when the caller goes away (a timed-out request drops this
+    /// future), so that nothing goes on in the background for nobody.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(Stop) -> Result<T, IndexError> + Send + 'static,
+    ) -> ServiceResult<T> {
+        let deadline = Instant::now() + self.timeout;
+        let _permit = tokio::time::timeout_at(deadline.into(), self.permits.acquire())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| busy())?;
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let _guard = CancelOnDrop(cancelled.clone());
+        let stop = Stop {
+            deadline: Some(deadline),
+            cancelled: Some(cancelled),
+        };
+        match tokio::task::spawn_blocking(move || work(stop)).await {
+            Ok(Ok(found)) => Ok(found),
+            Ok(Err(IndexError::Stopped)) => Err(ServiceError::Timeout(format!(
+                "the search took longer than {} ms and was stopped",
+                self.timeout.as_millis()
+            ))),
+            Ok(Err(e)) => Err(ServiceError::Index(e.to_string())),
+            Err(e) => Err(ServiceError::Index(format!("index task failed: {e}"))),
+        }
+    }
+}
+
+fn busy() -> ServiceError {
+    ServiceError::Timeout("the search service is busy; try again".into())
+}
+
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
 
 /// The policy's scope, as the index understands it.
 pub fn index_scope(actor: Option<&Actor>) -> Scope {
@@ -66,6 +142,8 @@ pub struct Found {
     pub total: usize,
     pub hits: Vec<SearchHit>,
     pub facets: Facets,
+    /// Words of the query that nothing the caller may read holds, as typed.
+    pub unmatched_words: Vec<String>,
 }
 
 fn from_index_lang(l: commons_indexer::Lang) -> Lang {
@@ -83,6 +161,8 @@ pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceRe
             "results go {MAX_OFFSET} deep at most; refine the search"
         )));
     }
+    // Refused before any index work: the cost of a search grows with what it asks.
+    parse_bounded(&q.text, ctx.search.limits).map_err(|e| ServiceError::BadInput(e.to_string()))?;
     let request = SearchRequest {
         query: q.text,
         filter: SearchFilter {
@@ -119,9 +199,14 @@ pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceRe
         scope: index_scope(actor),
         facets: q.facets,
         snippets: q.snippets,
+        thesaurus: Some(ctx.index.thesaurus()),
+        stop: Stop::default(),
     };
     let index = ctx.index.current();
-    let results = blocking(move || index.search(&request)).await?;
+    let results = ctx
+        .search
+        .run(move |stop| index.search(&SearchRequest { stop, ..request }))
+        .await?;
     let ids: Vec<i64> = results.hits.iter().map(|h| h.tool_id as i64).collect();
     // The index may trail the database by a moment: what is no longer visible is left out.
     let mut visible = tools::get_many(ctx, actor, &ids).await?;
@@ -170,6 +255,7 @@ pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceRe
         total: results.total,
         hits,
         facets: results.facets,
+        unmatched_words: results.unmatched,
     })
 }
 
@@ -179,9 +265,72 @@ pub async fn suggest(
     prefix: &str,
     lang: Option<Lang>,
 ) -> ServiceResult<Vec<Suggestion>> {
+    let max = ctx.search.max_prefix_chars;
+    if prefix.chars().take(max + 1).count() > max {
+        return Err(ServiceError::BadInput(format!(
+            "a prefix is at most {max} characters long"
+        )));
+    }
     let index = ctx.index.current();
     let scope = index_scope(actor);
     let prefix = prefix.to_owned();
     let lang = lang.map(to_index_lang);
-    blocking(move || index.suggest(&prefix, &scope, lang, MAX_SUGGESTIONS)).await
+    ctx.search
+        .run(move |stop| {
+            stop.check()?;
+            index.suggest(&prefix, &scope, lang, MAX_SUGGESTIONS)
+        })
+        .await
+}
+
+/// The concept table in force: INASTI's moderators and platform admins read it.
+pub async fn synonyms(ctx: &Context, actor: Option<&Actor>) -> ServiceResult<Vec<Concept>> {
+    authorise(actor, Action::ReadSearchSynonyms, Resource::Catalogue)?;
+    Ok(current_concepts(ctx))
+}
+
+fn current_concepts(ctx: &Context) -> Vec<Concept> {
+    ctx.index
+        .thesaurus()
+        .concepts()
+        .iter()
+        .map(|c| Concept {
+            name: c.name.clone(),
+            terms: c
+                .terms
+                .iter()
+                .map(|(l, t)| (from_index_lang(*l), t.clone()))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Replaces the concept table (moderators), audited; searches use it at once, in this process
+/// and, through the outbox, in every other one. No reindex: concepts widen queries, not
+/// documents.
+pub async fn set_synonyms(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    concepts: Vec<Concept>,
+) -> ServiceResult<Vec<Concept>> {
+    let actor = authorise(actor, Action::EditSearchSynonyms, Resource::Catalogue)?;
+    let table = synonyms::validate(concepts).map_err(ServiceError::Invalid)?;
+    let now = ctx.now();
+    let txn = store::begin_write(&ctx.db).await?;
+    let id = store::search_synonyms::save(&txn, &table, actor.user_id, now).await?;
+    store::audit::record(
+        &txn,
+        Change {
+            actor: Some(actor),
+            action: "search_synonyms.set",
+            subject_type: SYNONYMS_SUBJECT,
+            subject_id: id,
+            details: serde_json::json!({ "concepts": table.concepts().len() }),
+        },
+        now,
+    )
+    .await?;
+    ctx.commit(txn).await?;
+    ctx.index.reload_thesaurus().await?;
+    Ok(current_concepts(ctx))
 }

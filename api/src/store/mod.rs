@@ -10,6 +10,7 @@ pub mod joint_services;
 pub mod organisations;
 pub mod outbox;
 pub mod responsibility;
+pub mod search_synonyms;
 pub mod tools;
 pub mod users;
 

@@ -14,6 +14,7 @@ pub mod proposal_target;
 pub mod responsibility_entry;
 pub mod responsibility_transfer;
 pub mod revision_attachment;
+pub mod search_synonyms;
 pub mod stored_object;
 pub mod tool;
 pub mod tool_revision;
