@@ -73,17 +73,31 @@ pub fn lower_analyser() -> TextAnalyzer {
         .build()
 }
 
+/// English function words beyond the short list tantivy's English analyser drops (the
+/// Snowball list): they never decide whether a tool is found, though the index keeps them.
+const ENGLISH_FUNCTION_WORDS: &[&str] = &[
+    "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you", "your", "yours",
+    "yourself", "yourselves", "he", "him", "his", "himself", "she", "her", "hers", "herself",
+    "its", "itself", "them", "theirs", "themselves", "what", "which", "who", "whom", "am",
+    "were", "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing",
+    "would", "should", "could", "because", "until", "while", "about", "against", "between",
+    "through", "during", "before", "after", "above", "below", "from", "up", "down", "out",
+    "off", "over", "under", "again", "further", "once", "here", "when", "where", "why", "how",
+    "all", "any", "both", "each", "few", "more", "most", "other", "some", "nor", "only", "own",
+    "same", "so", "than", "too", "very", "can", "just", "now", "don", "t", "s",
+];
+
 /// Function words: a word that is a stop word in any of the four languages.
 pub struct StopWords {
-    filters: Vec<TextAnalyzer>,
+    filters: Vec<(Lang, TextAnalyzer)>,
 }
 
 impl Default for StopWords {
     fn default() -> Self {
         let filters = Lang::ALL
             .into_iter()
-            .filter_map(|l| StopWordFilter::new(stemmer_language(l)))
-            .map(|f| TextAnalyzer::builder(RawTokenizer::default()).filter(f).build())
+            .filter_map(|l| StopWordFilter::new(stemmer_language(l)).map(|f| (l, f)))
+            .map(|(l, f)| (l, TextAnalyzer::builder(RawTokenizer::default()).filter(f).build()))
             .collect();
         Self { filters }
     }
@@ -92,9 +106,18 @@ impl Default for StopWords {
 impl StopWords {
     /// Whether a lower-cased word is a stop word in some language.
     pub fn contains(&mut self, word: &str) -> bool {
+        Lang::ALL.into_iter().any(|l| self.of(l, word))
+    }
+
+    /// Whether a lower-cased word is a stop word of this language.
+    pub fn of(&mut self, lang: Lang, word: &str) -> bool {
+        if lang == Lang::En && ENGLISH_FUNCTION_WORDS.contains(&word) {
+            return true;
+        }
         self.filters
             .iter_mut()
-            .any(|f| !f.token_stream(word).advance())
+            .filter(|(l, _)| *l == lang)
+            .any(|(_, f)| !f.token_stream(word).advance())
     }
 }
 

@@ -12,14 +12,15 @@
 
 use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    RegexQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::Lang;
 use crate::analysis::{self, StopWords, tokens};
+use crate::document::facet;
 use crate::schema::Fields;
 use crate::thesaurus::{MAX_TERM_WORDS, Thesaurus, key};
 use crate::tier::TierQuery;
@@ -32,20 +33,26 @@ const BODY: f32 = 1.0;
 const ATTACHMENTS: f32 = 0.5;
 const TAGS: f32 = 2.0;
 const OWNER: f32 = 1.0;
-/// The folded text holds summary, body and tags together: between summary and body.
-const TEXT: f32 = 1.5;
+/// The folded text holds summary, body and tags together; most of it is body.
+const TEXT: f32 = 1.0;
 
 /// How a word is found: as typed over stemmed over compound over expanded over typo.
+/// A field ranks above the next one down even when matched one grade lower: a title that
+/// holds the word in another language ranks above a summary that holds it as typed.
 const EXACT: f32 = 1.0;
 const STEMMED: f32 = 0.8;
 const JOINED: f32 = 0.9;
-const COMPOUND: f32 = 0.6;
-const EXPANDED: f32 = 0.5;
-const PART: f32 = 0.4;
+const COMPOUND: f32 = 0.7;
+const EXPANDED: f32 = 0.6;
+const PART: f32 = 0.6;
 const TYPO: f32 = 0.3;
+/// A word is looked for in at most this many compounds that hold it.
+const MAX_COMPOUNDS: usize = 12;
 /// Words of the query close together in a title or text.
 const PROXIMITY: f32 = 1.0;
 const PROXIMITY_SLOP: u32 = 3;
+/// What a tool in the query's own language gains within its tier.
+const SAME_LANGUAGE: f32 = 0.5;
 /// The best alternative counts; the others add this share.
 const TIE_BREAKER: f32 = 0.1;
 /// A word is looked for inside compounds from this many letters, and a compound must be at least
@@ -168,6 +175,8 @@ pub fn parse_bounded(input: &str, limits: QueryLimits) -> Result<ParsedQuery, Qu
 pub type KnownTerm<'a> = Box<dyn Fn(&Term) -> bool + 'a>;
 /// Says whether a query matches a document the caller may read, under the search's filters.
 pub type Readable<'a> = Box<dyn Fn(&dyn Query) -> bool + 'a>;
+/// The longer words of a field that start with a prefix, most frequent first, at most `n`.
+pub type Completions<'a> = Box<dyn Fn(Field, &str, usize) -> Vec<String> + 'a>;
 
 /// One word of the query that counts: what was typed, and the query that finds it.
 pub struct WordQuery {
@@ -185,6 +194,8 @@ pub struct TextQuery {
 /// A word as typed, taken apart into its folded pieces (`burn-out` → `burn`, `out`).
 struct Unit {
     typed: String,
+    /// Lower-cased, accents kept: what stop word lists are written in.
+    lower: Vec<String>,
     pieces: Vec<String>,
     function: bool,
 }
@@ -197,11 +208,14 @@ pub struct QueryBuilder<'a> {
     stop_words: StopWords,
     known: KnownTerm<'a>,
     readable: Readable<'a>,
+    completions: Completions<'a>,
     /// Languages in which some attachment holds text.
     attachment_langs: Vec<Lang>,
     thesaurus: Option<&'a Thesaurus>,
     /// Languages a concept expands into.
     expand_into: Vec<Lang>,
+    /// The caller's language, preferred when the query's own cannot be told.
+    preferred: Option<Lang>,
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
@@ -226,7 +240,10 @@ fn tokens_query(field: Field, toks: &[(usize, String)], slop: u32) -> Option<Box
                 .iter()
                 .map(|(p, t)| (p.saturating_sub(first), Term::from_field_text(field, t)))
                 .collect();
-            Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)))
+            // A phrase scores the sum of its words: divided by their number, a word written
+            // as two (`burn-out`) or a concept's two-word term counts as one word does.
+            let phrase = PhraseQuery::new_with_offset_and_slop(terms, slop);
+            Some(boosted(Box::new(phrase), 1.0 / many.len() as f32))
         }
     }
 }
@@ -247,17 +264,6 @@ fn any_of(alternatives: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
     }
 }
 
-fn escape_regex(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
-    for c in word.chars() {
-        if !c.is_alphanumeric() {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Char boundaries of a word, so that splitting never cuts a letter.
 fn boundaries(word: &str) -> Vec<usize> {
     word.char_indices().map(|(i, _)| i).skip(1).collect()
@@ -269,6 +275,7 @@ impl<'a> QueryBuilder<'a> {
         analysers: Vec<(Lang, TextAnalyzer)>,
         known: KnownTerm<'a>,
         readable: Readable<'a>,
+        completions: Completions<'a>,
     ) -> Self {
         Self {
             fields,
@@ -278,9 +285,49 @@ impl<'a> QueryBuilder<'a> {
             stop_words: StopWords::default(),
             known,
             readable,
+            completions,
             attachment_langs: Lang::ALL.to_vec(),
             thesaurus: None,
             expand_into: Lang::ALL.to_vec(),
+            preferred: None,
+        }
+    }
+
+    /// Prefers tools in this language when the query's own language cannot be told.
+    pub fn with_preferred(mut self, lang: Option<Lang>) -> Self {
+        self.preferred = lang;
+        self
+    }
+
+    /// The language a query reads as: the one in which most of its words are function words
+    /// or words its texts hold. `None` when two languages tie.
+    fn language_of(&mut self, units: &[Unit]) -> Option<Lang> {
+        let mut counts: Vec<(Lang, usize)> = Vec::with_capacity(4);
+        for (lang, analyser) in &mut self.analysers {
+            let lf = self.fields.lang(*lang);
+            let mut n = 0;
+            for u in units {
+                if u.lower.iter().all(|w| self.stop_words.of(*lang, w)) {
+                    n += 1;
+                    continue;
+                }
+                let toks = tokens(analyser, &u.typed);
+                let held = !toks.is_empty()
+                    && toks.iter().all(|(_, t)| {
+                        [lf.title, lf.summary, lf.body]
+                            .into_iter()
+                            .any(|field| (self.known)(&Term::from_field_text(field, t)))
+                    });
+                if held {
+                    n += 1;
+                }
+            }
+            counts.push((*lang, n));
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        match counts.as_slice() {
+            [(lang, best), (_, next), ..] if best > next => Some(*lang),
+            _ => None,
         }
     }
 
@@ -323,6 +370,7 @@ impl<'a> QueryBuilder<'a> {
         }
         (!pieces.is_empty()).then(|| Unit {
             typed: typed.to_owned(),
+            lower,
             pieces,
             function,
         })
@@ -425,35 +473,28 @@ impl<'a> QueryBuilder<'a> {
     }
 
     /// A word found inside longer compounds: at their start, or at their end through the
-    /// reversed words.
+    /// reversed words. Each compound is its own term, scored like any word.
     fn parts(&self, word: &str) -> Vec<Box<dyn Query>> {
         let f = self.fields;
         if word.chars().count() < PART_MIN_LETTERS {
             return Vec::new();
         }
-        let rest = format!(".{{{COMPOUND_REST},}}");
+        let mut compounds = std::collections::BTreeSet::new();
+        for field in [f.title_folded, f.text_folded] {
+            compounds.extend((self.completions)(field, word, MAX_COMPOUNDS));
+        }
         let reversed: String = word.chars().rev().collect();
+        for r in (self.completions)(f.text_reversed, &reversed, MAX_COMPOUNDS) {
+            compounds.insert(r.chars().rev().collect());
+        }
         let mut out = Vec::new();
-        for (field, pattern, boost) in [
-            (
-                f.title_folded,
-                format!("{}{rest}", escape_regex(word)),
-                TITLE * PART,
-            ),
-            (
-                f.text_folded,
-                format!("{}{rest}", escape_regex(word)),
-                TEXT * PART,
-            ),
-            (
-                f.text_reversed,
-                format!("{}{rest}", escape_regex(&reversed)),
-                TEXT * PART,
-            ),
-        ] {
-            if let Ok(q) = RegexQuery::from_pattern(&pattern, field) {
-                out.push(boosted(Box::new(q), boost));
-            }
+        for compound in compounds
+            .into_iter()
+            .filter(|c| c.chars().count() >= word.chars().count() + COMPOUND_REST)
+            .take(MAX_COMPOUNDS)
+        {
+            out.push(boosted(term(f.title_folded, &compound), TITLE * PART));
+            out.push(boosted(term(f.text_folded, &compound), TEXT * PART));
         }
         out
     }
@@ -634,6 +675,19 @@ impl<'a> QueryBuilder<'a> {
         let meaningful: Vec<&Unit> = units.iter().filter(|u| !u.function).collect();
         for q in self.proximity(&meaningful) {
             clauses.push((Occur::Should, q));
+        }
+        // Within a tier, tools in the query's language come first.
+        if !words.is_empty()
+            && let Some(lang) = self.language_of(&units).or(self.preferred)
+        {
+            let in_lang = TermQuery::new(
+                Term::from_facet(self.fields.facets, &facet("language", lang.code())),
+                IndexRecordOption::Basic,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(in_lang), SAME_LANGUAGE)),
+            ));
         }
         for phrase in &parsed.phrases {
             if let Some(q) = self.as_written(phrase) {

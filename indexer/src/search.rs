@@ -469,11 +469,18 @@ impl ToolIndex {
         } else {
             req.filter.languages.clone()
         };
-        Ok(
-            QueryBuilder::new(&self.fields, analysers, Box::new(known), Box::new(readable))
-                .with_attachments(with_attachments)
-                .with_thesaurus(req.thesaurus.as_deref(), expand_into),
+        let completions =
+            move |field: Field, prefix: &str, n: usize| completions(searcher, field, prefix, n);
+        Ok(QueryBuilder::new(
+            &self.fields,
+            analysers,
+            Box::new(known),
+            Box::new(readable),
+            Box::new(completions),
         )
+        .with_attachments(with_attachments)
+        .with_thesaurus(req.thesaurus.as_deref(), expand_into)
+        .with_preferred(req.lang))
     }
 
     /// The whole query, leaving out one facet's filter when counting that facet.
@@ -851,6 +858,37 @@ fn ranked(segment: &SegmentReader) -> impl FnMut(DocId, Score) -> Ranked + use<>
             .and_then(|column| column.first(doc))
             .unwrap_or(0),
     }
+}
+
+/// Terms of a field that start with `prefix` and are longer, most frequent first, at most `n`.
+/// Each segment's dictionary is walked from the prefix on, a bounded number of steps.
+fn completions(searcher: &Searcher, field: Field, prefix: &str, n: usize) -> Vec<String> {
+    const MAX_STEPS: usize = 256;
+    let mut found: HashMap<String, u32> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).into_stream() else {
+            continue;
+        };
+        let mut steps = 0;
+        while stream.advance() && steps < MAX_STEPS {
+            steps += 1;
+            let key = stream.key();
+            if !key.starts_with(prefix.as_bytes()) {
+                break;
+            }
+            if key.len() > prefix.len()
+                && let Ok(word) = std::str::from_utf8(key)
+            {
+                *found.entry(word.to_owned()).or_default() += stream.value().doc_freq;
+            }
+        }
+    }
+    let mut words: Vec<(String, u32)> = found.into_iter().collect();
+    words.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    words.into_iter().take(n).map(|(w, _)| w).collect()
 }
 
 /// Whether a query matches any live document: stops at the first.

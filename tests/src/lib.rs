@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod collaborations;
+pub mod relevance;
 pub mod files;
 pub mod storage;
 pub mod tools;

@@ -592,7 +592,15 @@ fn request(q: &str, filter: &SearchFilter, facets: bool) -> SearchRequest {
         // returns what FTS5 does: the best ten and the count.
         facets,
         snippets: facets,
+        thesaurus: Some(THESAURUS.with(|t| t.clone())),
+        stop: Default::default(),
     }
+}
+
+thread_local! {
+    /// The shipped concept table, as a server searches with it.
+    static THESAURUS: std::sync::Arc<commons_indexer::Thesaurus> =
+        std::sync::Arc::new(commons_indexer::Thesaurus::new(commons_indexer::Thesaurus::shipped()));
 }
 
 fn in_process_latency(index: &commons_indexer::ToolIndex, facets: bool) -> (f64, f64) {
