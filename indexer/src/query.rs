@@ -649,7 +649,7 @@ impl<'a> QueryBuilder<'a> {
                 }
             }
         }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut tiers: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut words = Vec::new();
         for (u, mut alts) in units.iter().zip(alternatives) {
             if u.function {
@@ -665,12 +665,27 @@ impl<'a> QueryBuilder<'a> {
                 alts.extend(self.typos(&u.pieces[0]));
             }
             if let Some(q) = any_of(alts) {
-                clauses.push((Occur::Should, Box::new(TierQuery::new(q.box_clone()))));
+                tiers.push((Occur::Should, Box::new(TierQuery::new(q.box_clone()))));
                 words.push(WordQuery {
                     typed: u.typed.clone(),
                     query: q,
                 });
             }
+        }
+        // What a tool must match: a word at least, and every quoted phrase. What only adds to
+        // the score of a tool found (words close together, the query's language) never finds
+        // one by itself.
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !tiers.is_empty() {
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(tiers))));
+        }
+        for phrase in &parsed.phrases {
+            if let Some(q) = self.as_written(phrase) {
+                clauses.push((Occur::Must, q));
+            }
+        }
+        if clauses.is_empty() {
+            return None;
         }
         let meaningful: Vec<&Unit> = units.iter().filter(|u| !u.function).collect();
         for q in self.proximity(&meaningful) {
@@ -688,14 +703,6 @@ impl<'a> QueryBuilder<'a> {
                 Occur::Should,
                 Box::new(ConstScoreQuery::new(Box::new(in_lang), SAME_LANGUAGE)),
             ));
-        }
-        for phrase in &parsed.phrases {
-            if let Some(q) = self.as_written(phrase) {
-                clauses.push((Occur::Must, q));
-            }
-        }
-        if words.is_empty() && !clauses.iter().any(|(o, _)| *o == Occur::Must) {
-            return None;
         }
         for excluded in &parsed.excluded {
             if let Some(q) = self.as_written(excluded) {

@@ -182,8 +182,9 @@ fn excluded_words_remove_results() {
     with.sort();
     // Stressbewältigung holds stress as the start of a compound.
     assert_eq!(with, [2, 3, 5]);
-    assert_eq!(ids(&index, "stress -respiration"), [3, 5]);
-    assert_eq!(ids(&index, "stress -\"exercices de respiration\""), [3, 5]);
+    // A compound in a title ranks above the word in a body.
+    assert_eq!(ids(&index, "stress -respiration"), [5, 3]);
+    assert_eq!(ids(&index, "stress -\"exercices de respiration\""), [5, 3]);
 }
 
 #[test]
