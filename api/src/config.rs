@@ -236,8 +236,14 @@ impl Config {
             ("limits.page_size", self.limits.page_size),
             ("limits.search_query_chars", self.limits.search_query_chars),
             ("limits.search_query_words", self.limits.search_query_words),
-            ("limits.search_phrase_words", self.limits.search_phrase_words),
-            ("limits.search_prefix_chars", self.limits.search_prefix_chars),
+            (
+                "limits.search_phrase_words",
+                self.limits.search_phrase_words,
+            ),
+            (
+                "limits.search_prefix_chars",
+                self.limits.search_prefix_chars,
+            ),
             (
                 "limits.attachments_per_tool",
                 self.limits.attachments_per_tool,

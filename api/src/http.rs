@@ -443,13 +443,20 @@ async fn export_responsibility_record(
 async fn metrics(State(state): State<AppState>) -> Response {
     let lag = state.services.index.lag().await.map_or(-1, |l| l as i64);
     let docs = state.services.index.current().num_docs();
+    let (searches, stopped) = state.services.search.counts();
     let body = format!(
         "# HELP commons_index_lag_rows Outbox rows not yet applied to the search index.\n\
          # TYPE commons_index_lag_rows gauge\n\
          commons_index_lag_rows {lag}\n\
          # HELP commons_index_documents Documents in the search index.\n\
          # TYPE commons_index_documents gauge\n\
-         commons_index_documents {docs}\n"
+         commons_index_documents {docs}\n\
+         # HELP commons_searches_total Searches and suggestions run on the search index.\n\
+         # TYPE commons_searches_total counter\n\
+         commons_searches_total {searches}\n\
+         # HELP commons_searches_stopped_total Searches stopped past their time or when the caller left.\n\
+         # TYPE commons_searches_stopped_total counter\n\
+         commons_searches_stopped_total {stopped}\n"
     );
     (
         [(

@@ -366,7 +366,11 @@ impl<'a> QueryBuilder<'a> {
                 continue;
             }
             function &= self.stop_words.contains(piece);
-            pieces.extend(tokens(&mut self.fallback, piece).into_iter().map(|(_, t)| t));
+            pieces.extend(
+                tokens(&mut self.fallback, piece)
+                    .into_iter()
+                    .map(|(_, t)| t),
+            );
         }
         (!pieces.is_empty()).then(|| Unit {
             typed: typed.to_owned(),
@@ -381,7 +385,10 @@ impl<'a> QueryBuilder<'a> {
     fn literal(&mut self, text: &str, pieces: &[String]) -> Vec<Box<dyn Query>> {
         let f = self.fields;
         let mut out = Vec::new();
-        for (field, boost) in [(f.title_folded, TITLE * EXACT), (f.text_folded, TEXT * EXACT)] {
+        for (field, boost) in [
+            (f.title_folded, TITLE * EXACT),
+            (f.text_folded, TEXT * EXACT),
+        ] {
             if let Some(q) = pieces_query(field, pieces) {
                 out.push(boosted(q, boost));
             }
@@ -535,8 +542,7 @@ impl<'a> QueryBuilder<'a> {
                 if !self.expand_into.contains(lang) {
                     continue;
                 }
-                let Some((_, analyser)) = self.analysers.iter_mut().find(|(l, _)| l == lang)
-                else {
+                let Some((_, analyser)) = self.analysers.iter_mut().find(|(l, _)| l == lang) else {
                     continue;
                 };
                 let toks = tokens(analyser, term);

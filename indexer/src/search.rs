@@ -449,7 +449,10 @@ impl ToolIndex {
         let known = move |term: &Term| searcher.doc_freq(term).is_ok_and(|n| n > 0);
         // Whether something the caller may read, under the search's filters, matches.
         let readable = move |q: &dyn Query| {
-            any_match(searcher, &self.compose(&Some(q.box_clone()), &[], req, None))
+            any_match(
+                searcher,
+                &self.compose(&Some(q.box_clone()), &[], req, None),
+            )
         };
         // Languages in which some attachment holds text at all: the others need no lookup.
         let with_attachments: Vec<Lang> = Lang::ALL
@@ -622,14 +625,19 @@ impl ToolIndex {
             Some(t)
                 if req.sort == Sort::Relevance
                     && req.offset == 0
-                    && hits.first().is_some_and(|(s, _)| words_held(*s) >= t.words.len()) =>
+                    && hits
+                        .first()
+                        .is_some_and(|(s, _)| words_held(*s) >= t.words.len()) =>
             {
                 Vec::new()
             }
             Some(t) => {
                 let mut unmatched = Vec::new();
                 for w in &t.words {
-                    if !any_match(&searcher, &self.compose(&Some(w.query.box_clone()), &[], req, None)) {
+                    if !any_match(
+                        &searcher,
+                        &self.compose(&Some(w.query.box_clone()), &[], req, None),
+                    ) {
                         unmatched.push(w.typed.clone());
                     }
                 }
@@ -833,7 +841,10 @@ struct Ranked {
 
 impl Ranked {
     fn key(&self) -> (i64, i64) {
-        ((f64::from(self.score) * 64.0).round() as i64, self.updated_at)
+        (
+            (f64::from(self.score) * 64.0).round() as i64,
+            self.updated_at,
+        )
     }
 }
 

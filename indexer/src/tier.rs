@@ -7,9 +7,7 @@
 use std::fmt;
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::{
-    COLLECT_BLOCK_BUFFER_LEN, DocId, DocSet, Score, SegmentReader, TantivyError, Term,
-};
+use tantivy::{COLLECT_BLOCK_BUFFER_LEN, DocId, DocSet, Score, SegmentReader, TantivyError, Term};
 
 /// Every word a document holds adds this much; a tier's own scores stay far below it.
 pub const TIER: Score = 10_000.0;

@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod collaborations;
-pub mod relevance;
 pub mod files;
+pub mod relevance;
 pub mod storage;
 pub mod tools;
 

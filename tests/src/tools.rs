@@ -102,3 +102,29 @@ pub async fn published_tool(app: &TestApp, org: &str, title: &str, visibility: &
     ok(app, &moderator, DECIDE, "decideOnTool", input).await;
     id
 }
+
+/// A published, public tool of `org` written in these translations (`[{lang, title, summary,
+/// body}]`).
+pub async fn published_tool_in(app: &TestApp, org: &str, translations: Value) -> String {
+    let mut c = content("", "PUBLIC");
+    c["translations"] = translations;
+    c["tags"] = json!([]);
+    let token = app.login_as(org, "STAFF");
+    let created = ok(app, &token, CREATE, "createTool", json!({ "content": c })).await;
+    let id = created["tool"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    ok(
+        app,
+        &token,
+        SUBMIT,
+        "submitTool",
+        json!({ "toolId": id, "revision": 1 }),
+    )
+    .await;
+    let moderator = app.login_as("inasti", "MODERATOR");
+    let input = json!({ "toolId": id, "revision": 1, "decision": "APPROVE" });
+    ok(app, &moderator, DECIDE, "decideOnTool", input).await;
+    id
+}

@@ -86,7 +86,10 @@ fn recall_and_mrr_stay_above_their_floors() {
             }
         }
     }
-    assert!(report.overall.recall_10 >= FLOOR_RECALL_10, "recall@10 fell");
+    assert!(
+        report.overall.recall_10 >= FLOOR_RECALL_10,
+        "recall@10 fell"
+    );
     assert!(report.overall.reciprocal_rank >= FLOOR_MRR, "MRR fell");
     for (name, (s, _)) in &report.by_trait {
         assert!(

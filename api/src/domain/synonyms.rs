@@ -141,10 +141,19 @@ mod tests {
         ])
         .unwrap_err();
         let fields: Vec<String> = errors.iter().map(|e| e.field.join(".")).collect();
-        assert!(fields.contains(&"concepts.0.terms.1.text".to_owned()), "{fields:?}");
+        assert!(
+            fields.contains(&"concepts.0.terms.1.text".to_owned()),
+            "{fields:?}"
+        );
         assert!(fields.contains(&"concepts.1.name".to_owned()), "{fields:?}");
-        assert!(fields.contains(&"concepts.1.terms".to_owned()), "{fields:?}");
-        assert!(fields.contains(&"concepts.2.terms.0.text".to_owned()), "{fields:?}");
+        assert!(
+            fields.contains(&"concepts.1.terms".to_owned()),
+            "{fields:?}"
+        );
+        assert!(
+            fields.contains(&"concepts.2.terms.0.text".to_owned()),
+            "{fields:?}"
+        );
     }
 
     #[test]

@@ -1,7 +1,6 @@
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 
-
 use super::error::{ErrorCode, ServiceResultExt, UserError, graphql_error, into_payload};
 use super::id::{self, NodeType, decode_cursor, encode_cursor};
 use super::scalars::{Audience, Lang, ServiceCategory, ToolKind, to_domain};

@@ -2,7 +2,7 @@
 //! visibility scope as every other path, then checked against the database once more.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use commons_indexer::{
@@ -33,6 +33,9 @@ pub struct Searching {
     pub max_prefix_chars: usize,
     permits: Semaphore,
     timeout: Duration,
+    /// Searches (and suggestions) run on the index, and those stopped before they finished.
+    started: AtomicU64,
+    stopped: AtomicU64,
 }
 
 impl Searching {
@@ -47,7 +50,17 @@ impl Searching {
             max_prefix_chars,
             permits: Semaphore::new(concurrency.max(1)),
             timeout,
+            started: AtomicU64::new(0),
+            stopped: AtomicU64::new(0),
         }
+    }
+
+    /// Index searches run so far, and how many of them were stopped.
+    pub fn counts(&self) -> (u64, u64) {
+        (
+            self.started.load(Ordering::Relaxed),
+            self.stopped.load(Ordering::Relaxed),
+        )
     }
 
     /// Runs index work on a blocking thread once a permit is free. The work is told to stop
@@ -68,12 +81,20 @@ impl Searching {
             deadline: Some(deadline),
             cancelled: Some(cancelled),
         };
+        self.started.fetch_add(1, Ordering::Relaxed);
         match tokio::task::spawn_blocking(move || work(stop)).await {
             Ok(Ok(found)) => Ok(found),
-            Ok(Err(IndexError::Stopped)) => Err(ServiceError::Timeout(format!(
-                "the search took longer than {} ms and was stopped",
-                self.timeout.as_millis()
-            ))),
+            Ok(Err(IndexError::Stopped)) => {
+                self.stopped.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(
+                    timeout_ms = self.timeout.as_millis() as u64,
+                    "a search was stopped before it finished"
+                );
+                Err(ServiceError::Timeout(format!(
+                    "the search took longer than {} ms and was stopped",
+                    self.timeout.as_millis()
+                )))
+            }
             Ok(Err(e)) => Err(ServiceError::Index(e.to_string())),
             Err(e) => Err(ServiceError::Index(format!("index task failed: {e}"))),
         }

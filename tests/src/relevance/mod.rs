@@ -409,21 +409,61 @@ pub fn queries() -> Vec<Judged> {
         q("function words", "gérer le stress", on("stress", FR)),
         q("function words", "troubles du sommeil", on("sleep", FR)),
         q("function words", "groupes de parole", on("peers", FR)),
-        q("function words", "the stress of running a business", on("stress", EN)),
+        q(
+            "function words",
+            "the stress of running a business",
+            on("stress", EN),
+        ),
         q("function words", "de stress van de zaak", on("stress", NL)),
         q("function words", "der Stress im Betrieb", on("stress", DE)),
-        q("function words", "la solitude des indépendants", on("loneliness", FR)),
-        q("function words", "het evenwicht tussen werk en gezin", on("balance", NL)),
-        q("function words", "what to do after a bankruptcy", on("bankruptcy", EN)),
-        q("function words", "comment parler de ses dettes", on("debt", FR)),
+        q(
+            "function words",
+            "la solitude des indépendants",
+            on("loneliness", FR),
+        ),
+        q(
+            "function words",
+            "het evenwicht tussen werk en gezin",
+            on("balance", NL),
+        ),
+        q(
+            "function words",
+            "what to do after a bankruptcy",
+            on("bankruptcy", EN),
+        ),
+        q(
+            "function words",
+            "comment parler de ses dettes",
+            on("debt", FR),
+        ),
         q("function words", "confiance en soi", on("confidence", FR)),
-        q("function words", "die Vereinbarkeit von Beruf und Familie", on("balance", DE)),
+        q(
+            "function words",
+            "die Vereinbarkeit von Beruf und Familie",
+            on("balance", DE),
+        ),
         // Accents left out.
-        q("accents dropped", "epuisement professionnel", on("burnout", FR)),
-        q("accents dropped", "detresse agriculteurs", on("farmers", FR)),
+        q(
+            "accents dropped",
+            "epuisement professionnel",
+            on("burnout", FR),
+        ),
+        q(
+            "accents dropped",
+            "detresse agriculteurs",
+            on("farmers", FR),
+        ),
         q("accents dropped", "stressbewaltigung", on("stress", DE)),
-        q("accents dropped", "mudigkeit erschopfung", on("burnout", DE)),
-        q("accents dropped", "prevention du suicide", on("suicide", FR)),
+        q(
+            "accents dropped",
+            "mudigkeit erschopfung",
+            on("burnout", DE),
+        ),
+        q(
+            "accents dropped",
+            "prevention du suicide",
+            on("suicide", FR),
+        ),
         q("accents dropped", "Schuldnerberatung", on("debt", DE)),
         q("accents dropped", "deces et deuil", on("grief", FR)),
         // Plurals and conjugations.
@@ -436,15 +476,27 @@ pub fn queries() -> Vec<Judged> {
         q("inflection", "Gründer", on("starters", DE)),
         q("inflection", "helping spouse", on("spouse", EN)),
         q("inflection", "meewerkende echtgenote", on("spouse", NL)),
-        q("inflection", "entrepreneur seul face aux décisions", on("loneliness", FR)),
+        q(
+            "inflection",
+            "entrepreneur seul face aux décisions",
+            on("loneliness", FR),
+        ),
         // Typos.
         q("typo", "gestion du strees", on("stress", FR)),
         q("typo", "sommiel", on("sleep", FR)),
         q("typo", "faillisement", on("bankruptcy", NL)),
         q("typo", "Einsamkiet", on("loneliness", DE)),
         q("typo", "lonelyness", on("loneliness", EN)),
-        q("typo", "mindfullness", on("mindfulness", &[Lang::Nl, Lang::En])),
-        q("typo", "resilliance", on("resilience", &[Lang::Fr, Lang::En])),
+        q(
+            "typo",
+            "mindfullness",
+            on("mindfulness", &[Lang::Nl, Lang::En]),
+        ),
+        q(
+            "typo",
+            "resilliance",
+            on("resilience", &[Lang::Fr, Lang::En]),
+        ),
         q("typo", "zelfvertrouwn", on("confidence", NL)),
         q("typo", "Zeitmanagment", on("time", DE)),
         q("typo", "psycholgue", on("psychologist", FR)),
@@ -463,10 +515,18 @@ pub fn queries() -> Vec<Judged> {
         q("compound", "Schlaf", on("sleep", DE)),
         q("compound", "beheersing", on("stress", NL)),
         q("compound", "Nachfolge", on("succession", DE)),
-        q("compound", "time-management", on("time", &[Lang::Nl, Lang::En])),
+        q(
+            "compound",
+            "time-management",
+            on("time", &[Lang::Nl, Lang::En]),
+        ),
         q("compound", "Arbeits Belastung", on("workload", DE)),
         // One concept across languages.
-        q("cross-language", "épuisement professionnel", on("burnout", ALL)),
+        q(
+            "cross-language",
+            "épuisement professionnel",
+            on("burnout", ALL),
+        ),
         q("cross-language", "bankruptcy", on("bankruptcy", ALL)),
         q("cross-language", "slaap", on("sleep", ALL)),
         q("cross-language", "Einsamkeit", on("loneliness", ALL)),
@@ -481,7 +541,11 @@ pub fn queries() -> Vec<Judged> {
         // Quoted phrases.
         q("phrase", "\"gestion du temps\"", on("time", FR)),
         q("phrase", "\"time management\"", on("time", EN)),
-        q("phrase", "\"conflits avec les clients\"", on("conflict", FR)),
+        q(
+            "phrase",
+            "\"conflits avec les clients\"",
+            on("conflict", FR),
+        ),
         q("phrase", "\"werk en privé\"", on("balance", NL)),
         q("phrase", "\"Beruf und Familie\"", on("balance", DE)),
         // Exclusions.
@@ -501,28 +565,60 @@ pub fn queries() -> Vec<Judged> {
             except("sleep", Format::Workshop, Lang::Nl),
         ),
         // A word no tool holds next to words that match.
-        q("unknown word", "gestion du stress xylophone", on("stress", FR)),
+        q(
+            "unknown word",
+            "gestion du stress xylophone",
+            on("stress", FR),
+        ),
         q("unknown word", "slaapproblemen zeppelin", on("sleep", NL)),
         q("unknown word", "Schulden Quastenflosser", on("debt", DE)),
         q("unknown word", "bankruptcy wombat", on("bankruptcy", EN)),
         q("unknown word", "kiwifruit anxiety", on("anxiety", EN)),
         // Whole sentences, as people type them.
         q("sentence", "je n'arrive plus à dormir", on("sleep", FR)),
-        q("sentence", "comment gérer mon stress au travail", on("stress", FR)),
-        q("sentence", "hulp bij schulden als zelfstandige", on("debt", NL)),
+        q(
+            "sentence",
+            "comment gérer mon stress au travail",
+            on("stress", FR),
+        ),
+        q(
+            "sentence",
+            "hulp bij schulden als zelfstandige",
+            on("debt", NL),
+        ),
         q("sentence", "ich bin total erschöpft", on("burnout", DE)),
-        q("sentence", "I can't sleep because of my business", on("sleep", EN)),
+        q(
+            "sentence",
+            "I can't sleep because of my business",
+            on("sleep", EN),
+        ),
         q("sentence", "ik voel me alleen", on("loneliness", NL)),
         q("sentence", "Hilfe nach dem Konkurs", on("bankruptcy", DE)),
-        q("sentence", "aide psychologique pour les agriculteurs", on("farmers", FR)),
-        q("sentence", "talking to someone about anxiety", on("anxiety", EN)),
+        q(
+            "sentence",
+            "aide psychologique pour les agriculteurs",
+            on("farmers", FR),
+        ),
+        q(
+            "sentence",
+            "talking to someone about anxiety",
+            on("anxiety", EN),
+        ),
         q("sentence", "Konflikt mit einem Kunden", on("conflict", DE)),
         q("sentence", "werkdruk als zelfstandige", on("workload", NL)),
-        q("sentence", "digital detox", on("digital", &[Lang::Nl, Lang::En])),
+        q(
+            "sentence",
+            "digital detox",
+            on("digital", &[Lang::Nl, Lang::En]),
+        ),
         q("sentence", "aide après les inondations", on("floods", FR)),
         q("sentence", "Hochwasser", on("floods", DE)),
         q("sentence", "travailler en famille", on("family", FR)),
-        q("sentence", "how to get my confidence back", on("confidence", EN)),
+        q(
+            "sentence",
+            "how to get my confidence back",
+            on("confidence", EN),
+        ),
     ]
 }
 
@@ -547,7 +643,13 @@ pub struct Scores {
 }
 
 pub fn score(ranked: &[u64], relevant: &BTreeSet<u64>) -> Scores {
-    let found_in = |k: usize| ranked.iter().take(k).filter(|id| relevant.contains(id)).count();
+    let found_in = |k: usize| {
+        ranked
+            .iter()
+            .take(k)
+            .filter(|id| relevant.contains(id))
+            .count()
+    };
     let recall = |k: usize| found_in(k) as f64 / relevant.len().min(k).max(1) as f64;
     let rank = ranked.iter().position(|id| relevant.contains(id));
     Scores {
@@ -597,7 +699,9 @@ pub fn evaluate(mut search: impl FnMut(&str) -> Vec<u64>) -> Report {
         add(&mut slot.0, s);
         slot.1 += 1;
         if s.recall_10 < 1.0 || s.reciprocal_rank < 1.0 {
-            report.misses.push((j.query, s, ranked.into_iter().take(5).collect()));
+            report
+                .misses
+                .push((j.query, s, ranked.into_iter().take(5).collect()));
         }
     }
     report.queries = judged.len();
