@@ -308,3 +308,19 @@ pub fn global_id(type_name: &str, n: i64) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{type_name}:{n}"))
 }
+
+/// Replaces the part of a benchmark report between `<!-- NAME -->` and `<!-- /NAME -->` (or
+/// adds it at the end), so that each bench writes its own figures and keeps the others'.
+pub fn write_report_section(path: &std::path::Path, title: &str, name: &str, text: &str) {
+    let start = format!("<!-- {name} -->");
+    let end = format!("<!-- /{name} -->");
+    let block = format!("{start}\n{text}\n{end}");
+    let current = std::fs::read_to_string(path).unwrap_or_else(|_| format!("# {title}\n"));
+    let updated = match (current.find(&start), current.find(&end)) {
+        (Some(a), Some(b)) if a < b => {
+            format!("{}{block}{}", &current[..a], &current[b + end.len()..])
+        }
+        _ => format!("{}\n{block}\n", current.trim_end()),
+    };
+    std::fs::write(path, updated).unwrap();
+}

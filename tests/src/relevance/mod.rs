@@ -548,6 +548,8 @@ pub fn queries() -> Vec<Judged> {
         ),
         q("phrase", "\"werk en privé\"", on("balance", NL)),
         q("phrase", "\"Beruf und Familie\"", on("balance", DE)),
+        q("phrase", "\"groupe de parole\"", on("peers", FR)),
+        q("phrase", "\"Angst und Panikattacke\"", on("anxiety", DE)),
         // Exclusions.
         q(
             "exclusion",
@@ -563,6 +565,16 @@ pub fn queries() -> Vec<Judged> {
             "exclusion",
             "slaapproblemen -workshop",
             except("sleep", Format::Workshop, Lang::Nl),
+        ),
+        q(
+            "exclusion",
+            "sommeil -formations",
+            except("sleep", Format::Training, Lang::Fr),
+        ),
+        q(
+            "exclusion",
+            "Schlafstörungen -Workshops",
+            except("sleep", Format::Workshop, Lang::De),
         ),
         // A word no tool holds next to words that match.
         q(
