@@ -77,6 +77,25 @@ pub fn facet(dimension: &str, value: &str) -> Facet {
     Facet::from_path([dimension, value])
 }
 
+/// The hyphenated words of a text written as one (`burn-out` → `burnout`), space-separated.
+pub(crate) fn hyphenated_words_joined(text: &str) -> String {
+    let mut out = String::new();
+    for word in text.split(|c: char| !(c.is_alphanumeric() || is_hyphen(c))) {
+        let pieces: Vec<&str> = word.split(is_hyphen).filter(|p| !p.is_empty()).collect();
+        if pieces.len() > 1 {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(pieces);
+        }
+    }
+    out
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
 impl ToolDocument {
     pub(crate) fn to_tantivy(&self, f: &Fields) -> TantivyDocument {
         let mut d = TantivyDocument::default();
@@ -116,6 +135,17 @@ impl ToolDocument {
             d.add_text(f.title_folded, &t.title);
             d.add_text(f.text_folded, &t.summary);
             d.add_text(f.text_folded, &t.body);
+            // `burn-out` is also held as `burnout`, so that either spelling is one term.
+            for (field, text) in [
+                (f.title_folded, &t.title),
+                (f.text_folded, &t.summary),
+                (f.text_folded, &t.body),
+            ] {
+                let joined = hyphenated_words_joined(text);
+                if !joined.is_empty() {
+                    d.add_text(field, &joined);
+                }
+            }
         }
         for tag in &self.tags {
             d.add_text(f.tags, tag);

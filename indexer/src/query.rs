@@ -43,7 +43,7 @@ const EXACT: f32 = 1.0;
 const STEMMED: f32 = 0.8;
 const JOINED: f32 = 0.9;
 const COMPOUND: f32 = 0.7;
-const EXPANDED: f32 = 0.6;
+const EXPANDED: f32 = 0.45;
 const PART: f32 = 0.6;
 const TYPO: f32 = 0.3;
 /// A word is looked for in at most this many compounds that hold it.
@@ -324,7 +324,7 @@ impl<'a> QueryBuilder<'a> {
             }
             counts.push((*lang, n));
         }
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         match counts.as_slice() {
             [(lang, best), (_, next), ..] if best > next => Some(*lang),
             _ => None,
@@ -385,13 +385,10 @@ impl<'a> QueryBuilder<'a> {
     fn literal(&mut self, text: &str, pieces: &[String]) -> Vec<Box<dyn Query>> {
         let f = self.fields;
         let mut out = Vec::new();
-        for (field, boost) in [
-            (f.title_folded, TITLE * EXACT),
-            (f.text_folded, TEXT * EXACT),
-        ] {
-            if let Some(q) = pieces_query(field, pieces) {
-                out.push(boosted(q, boost));
-            }
+        // As typed: in titles, where it tells most. (In summaries and bodies the stems below
+        // find the same words; a second list of them would cost every search its length.)
+        if let Some(q) = pieces_query(f.title_folded, pieces) {
+            out.push(boosted(q, TITLE * EXACT));
         }
         for (field, boost) in [(f.tags, TAGS), (f.owner_name, OWNER)] {
             if let Some(q) = pieces_query(field, pieces) {
@@ -420,6 +417,27 @@ impl<'a> QueryBuilder<'a> {
         out
     }
 
+    /// A word written as two or more (`burn-out`, `zelf-scan`): the pieces side by side, or
+    /// written as one (`burnout`), in the folded fields. Stems are left out: a hyphenated word
+    /// is rarely inflected inside, and a phrase in every language's fields would cost every
+    /// search the positions of both pieces.
+    fn hyphenated(&mut self, pieces: &[String]) -> Vec<Box<dyn Query>> {
+        let f = self.fields;
+        let mut out = Vec::new();
+        // Hyphenated words are indexed written as one too: one term finds `burn-out` and
+        // `burnout`. Pieces apart (`burn out`) are looked for in titles, where positions are
+        // cheap, and in tags.
+        let joined = pieces.concat();
+        out.push(boosted(term(f.title_folded, &joined), TITLE * EXACT));
+        out.push(boosted(term(f.text_folded, &joined), TEXT * EXACT));
+        for (field, boost) in [(f.title_folded, TITLE * EXACT), (f.tags, TAGS)] {
+            if let Some(q) = pieces_query(field, pieces) {
+                out.push(boosted(q, boost));
+            }
+        }
+        out
+    }
+
     /// One word written as two or more (`burn out`, `burn-out`) found written as one.
     fn joined(&mut self, pieces: &[String]) -> Vec<Box<dyn Query>> {
         let joined = pieces.concat();
@@ -427,18 +445,10 @@ impl<'a> QueryBuilder<'a> {
             return Vec::new();
         }
         let f = self.fields;
-        let mut out = vec![
+        vec![
             boosted(term(f.title_folded, &joined), TITLE * JOINED),
             boosted(term(f.text_folded, &joined), TEXT * JOINED),
-        ];
-        for (lang, analyser) in &mut self.analysers {
-            if let [(_, stem)] = tokens(analyser, &joined).as_slice() {
-                let lf = f.lang(*lang);
-                out.push(boosted(term(lf.title, stem), TITLE * JOINED * STEMMED));
-                out.push(boosted(term(lf.body, stem), BODY * JOINED * STEMMED));
-            }
-        }
-        out
+        ]
     }
 
     /// A compound found written as its parts: each way of cutting the word into two words the
@@ -537,6 +547,7 @@ impl<'a> QueryBuilder<'a> {
         concepts.sort_unstable();
         concepts.dedup();
         let mut out = Vec::new();
+        let mut asked = std::collections::HashSet::new();
         for concept in concepts.iter().filter_map(|i| thesaurus.concept(*i)) {
             for (lang, term) in &concept.terms {
                 if !self.expand_into.contains(lang) {
@@ -546,6 +557,16 @@ impl<'a> QueryBuilder<'a> {
                     continue;
                 };
                 let toks = tokens(analyser, term);
+                // What the words as typed already ask in this language (`stress` is `stress`
+                // everywhere), and terms of one language that stem alike, are asked once.
+                let as_typed = tokens(analyser, text);
+                let stems: Vec<&str> = toks.iter().map(|(_, t)| t.as_str()).collect();
+                if toks.is_empty()
+                    || stems == as_typed.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>()
+                    || !asked.insert((*lang, stems.concat()))
+                {
+                    continue;
+                }
                 let lf = self.fields.lang(*lang);
                 for (field, boost) in [(lf.title, TITLE), (lf.summary, SUMMARY), (lf.body, BODY)] {
                     if let Some(q) = tokens_query(field, &toks, 0) {
@@ -574,7 +595,7 @@ impl<'a> QueryBuilder<'a> {
         })
     }
 
-    /// Words of the query close together: a sloppy phrase in each language's title and body.
+    /// Words of the query close together: a sloppy phrase in each language's title and summary.
     fn proximity(&mut self, units: &[&Unit]) -> Vec<Box<dyn Query>> {
         if units.len() < 2 {
             return Vec::new();
@@ -592,7 +613,8 @@ impl<'a> QueryBuilder<'a> {
                 continue;
             }
             let lf = f.lang(*lang);
-            for (field, boost) in [(lf.title, TITLE), (lf.body, BODY)] {
+            // Titles and summaries only: positions in long bodies cost more than they tell.
+            for (field, boost) in [(lf.title, TITLE), (lf.summary, SUMMARY)] {
                 if let Some(q) = tokens_query(field, &toks, PROXIMITY_SLOP) {
                     out.push(boosted(q, boost * PROXIMITY));
                 }
@@ -612,10 +634,12 @@ impl<'a> QueryBuilder<'a> {
         }
         let mut alternatives: Vec<Vec<Box<dyn Query>>> = Vec::with_capacity(units.len());
         for u in &units {
-            let mut alts = self.literal(&u.typed, &u.pieces);
-            if u.pieces.len() > 1 {
-                alts.extend(self.joined(&u.pieces));
-            } else if !u.function {
+            let mut alts = if u.pieces.len() > 1 {
+                self.hyphenated(&u.pieces)
+            } else {
+                self.literal(&u.typed, &u.pieces)
+            };
+            if u.pieces.len() == 1 && !u.function {
                 alts.extend(self.split(&u.pieces[0]));
                 alts.extend(self.parts(&u.pieces[0]));
             }
@@ -681,21 +705,21 @@ impl<'a> QueryBuilder<'a> {
         // What a tool must match: a word at least, and every quoted phrase. What only adds to
         // the score of a tool found (words close together, the query's language) never finds
         // one by itself.
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if !tiers.is_empty() {
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(tiers))));
-        }
+        // What a tool must match: a word at least, and every quoted phrase. What only adds to
+        // the score of a tool found (words close together, the query's language) never finds
+        // one by itself.
+        let mut rest: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for phrase in &parsed.phrases {
             if let Some(q) = self.as_written(phrase) {
-                clauses.push((Occur::Must, q));
+                rest.push((Occur::Must, q));
             }
         }
-        if clauses.is_empty() {
+        if tiers.is_empty() && rest.is_empty() {
             return None;
         }
         let meaningful: Vec<&Unit> = units.iter().filter(|u| !u.function).collect();
         for q in self.proximity(&meaningful) {
-            clauses.push((Occur::Should, q));
+            rest.push((Occur::Should, q));
         }
         // Within a tier, tools in the query's language come first.
         if !words.is_empty()
@@ -705,16 +729,24 @@ impl<'a> QueryBuilder<'a> {
                 Term::from_facet(self.fields.facets, &facet("language", lang.code())),
                 IndexRecordOption::Basic,
             );
-            clauses.push((
+            rest.push((
                 Occur::Should,
                 Box::new(ConstScoreQuery::new(Box::new(in_lang), SAME_LANGUAGE)),
             ));
         }
         for excluded in &parsed.excluded {
             if let Some(q) = self.as_written(excluded) {
-                clauses.push((Occur::MustNot, q));
+                rest.push((Occur::MustNot, q));
             }
         }
+        let mut clauses = Vec::with_capacity(rest.len() + 1);
+        if !tiers.is_empty() {
+            clauses.push((
+                Occur::Must,
+                Box::new(BooleanQuery::new(tiers)) as Box<dyn Query>,
+            ));
+        }
+        clauses.extend(rest);
         Some(TextQuery {
             query: Box::new(BooleanQuery::new(clauses)),
             words,

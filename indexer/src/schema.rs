@@ -7,7 +7,7 @@ use crate::Lang;
 use crate::analysis::{FALLBACK, analyser_name};
 
 /// Bumped whenever the schema or the analysers change: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 #[derive(Clone, Copy)]
 pub struct LangFields {

@@ -9,8 +9,8 @@ use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, Occur, Query, RegexQ
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
-    DocAddress, DocId, DocSet, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score,
-    Searcher, SegmentOrdinal, SegmentReader, TERMINATED, TantivyDocument, TantivyError, Term,
+    DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, Searcher,
+    SegmentOrdinal, SegmentReader, TERMINATED, TantivyDocument, TantivyError, Term,
 };
 
 use crate::analysis::{self, tokens};
@@ -546,10 +546,27 @@ impl ToolIndex {
         let stop = &req.stop;
         let (hits, total, counts): (Vec<(f32, DocAddress)>, usize, Option<FacetCounts>) =
             match req.sort {
-                Sort::Relevance => {
+                // A browse has no relevance: the newest come first.
+                Sort::Relevance if text_query.is_none() => {
                     let top = TopDocs::with_limit(limit)
                         .and_offset(req.offset)
-                        .tweak_score(ranked);
+                        .order_by_fast_field::<i64>("updated_at", Order::Desc);
+                    unscored(
+                        searcher
+                            .search(
+                                &query,
+                                &Stoppable {
+                                    inner: (top, Count, plain),
+                                    stop,
+                                },
+                            )
+                            .map_err(stopped_or)?,
+                    )
+                }
+                Sort::Relevance => {
+                    // The best by score and a few more, then ties broken by freshness: reading
+                    // the date of every match would cost each search a pass over them all.
+                    let top = TopDocs::with_limit(req.offset + limit + TIE_WINDOW);
                     let (top, total, counts) = searcher
                         .search(
                             &query,
@@ -559,11 +576,12 @@ impl ToolIndex {
                             },
                         )
                         .map_err(stopped_or)?;
-                    (
-                        top.into_iter().map(|(r, d)| (r.score, d)).collect(),
-                        total,
-                        counts,
-                    )
+                    let hits = newest_among_equals(&searcher, top)
+                        .into_iter()
+                        .skip(req.offset)
+                        .take(limit)
+                        .collect();
+                    (hits, total, counts)
                 }
                 Sort::Newest => {
                     let top = TopDocs::with_limit(limit)
@@ -831,44 +849,36 @@ impl ToolIndex {
     }
 }
 
-/// A relevance score with freshness to break ties: scores that differ by less than a rounding
-/// step are a tie, and the more recently published tool comes first.
-#[derive(Clone, Copy, Debug)]
-struct Ranked {
-    score: Score,
-    updated_at: i64,
-}
+/// Hits beyond the page that are read to break ties at its edge.
+const TIE_WINDOW: usize = 32;
 
-impl Ranked {
-    fn key(&self) -> (i64, i64) {
-        (
-            (f64::from(self.score) * 64.0).round() as i64,
-            self.updated_at,
-        )
-    }
-}
-
-impl PartialEq for Ranked {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-
-impl PartialOrd for Ranked {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.key().cmp(&other.key()))
-    }
-}
-
-fn ranked(segment: &SegmentReader) -> impl FnMut(DocId, Score) -> Ranked + use<> {
-    let updated = segment.fast_fields().i64("updated_at").ok();
-    move |doc, score| Ranked {
-        score,
-        updated_at: updated
-            .as_ref()
-            .and_then(|column| column.first(doc))
-            .unwrap_or(0),
-    }
+/// Orders hits by score, scores that differ by less than a rounding step being a tie that the
+/// more recently published tool wins.
+fn newest_among_equals(
+    searcher: &Searcher,
+    found: Vec<(Score, DocAddress)>,
+) -> Vec<(Score, DocAddress)> {
+    let mut columns = HashMap::new();
+    let mut keyed: Vec<((i64, i64), Score, DocAddress)> = found
+        .into_iter()
+        .map(|(score, address)| {
+            let column = columns.entry(address.segment_ord).or_insert_with(|| {
+                searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .i64("updated_at")
+                    .ok()
+            });
+            let updated_at = column
+                .as_ref()
+                .and_then(|c| c.first(address.doc_id))
+                .unwrap_or(0);
+            let rounded = (f64::from(score) * 64.0).round() as i64;
+            ((rounded, updated_at), score, address)
+        })
+        .collect();
+    keyed.sort_by_key(|k| std::cmp::Reverse(k.0));
+    keyed.into_iter().map(|(_, s, a)| (s, a)).collect()
 }
 
 /// Terms of a field that start with `prefix` and are longer, most frequent first, at most `n`.

@@ -124,6 +124,8 @@ pub fn parse(text: &str) -> Result<Vec<Concept>, String> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
     use super::*;
 
     #[test]

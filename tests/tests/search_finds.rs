@@ -214,8 +214,8 @@ async fn a_concept_widens_a_search_across_languages_below_literal_matches() {
         text(
             "FR",
             "Ateliers du soir",
-            "",
             "Un atelier contre l'épuisement professionnel.",
+            "",
         ),
     )
     .await;
@@ -224,6 +224,8 @@ async fn a_concept_widens_a_search_across_languages_below_literal_matches() {
 
     let found = titles(&app, "épuisement professionnel").await;
     assert_eq!(found.len(), 3, "{found:?}");
+    // A tool holding the words as typed ranks above one holding the concept in another
+    // language, field for field (here the summary against titles).
     assert_eq!(
         found[0], "Ateliers du soir",
         "the literal match first: {found:?}"

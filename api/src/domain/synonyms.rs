@@ -113,6 +113,8 @@ pub fn validate(concepts: Vec<Concept>) -> Result<ConceptTable, Vec<FieldError>>
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
     use super::*;
 
     fn concept(name: &str, terms: &[(Lang, &str)]) -> Concept {

@@ -31,7 +31,7 @@ pub const MAX_SUGGESTIONS: usize = 10;
 pub struct Searching {
     pub limits: QueryLimits,
     pub max_prefix_chars: usize,
-    permits: Semaphore,
+    permits: Arc<Semaphore>,
     timeout: Duration,
     /// Searches (and suggestions) run on the index, and those stopped before they finished.
     started: AtomicU64,
@@ -48,7 +48,7 @@ impl Searching {
         Self {
             limits,
             max_prefix_chars,
-            permits: Semaphore::new(concurrency.max(1)),
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
             timeout,
             started: AtomicU64::new(0),
             stopped: AtomicU64::new(0),
@@ -71,7 +71,9 @@ impl Searching {
         work: impl FnOnce(Stop) -> Result<T, IndexError> + Send + 'static,
     ) -> ServiceResult<T> {
         let deadline = Instant::now() + self.timeout;
-        let _permit = tokio::time::timeout_at(deadline.into(), self.permits.acquire())
+        // The permit goes with the work: it is given back when the work ends, not when the
+        // caller stops waiting for it.
+        let permit = tokio::time::timeout_at(deadline.into(), self.permits.clone().acquire_owned())
             .await
             .map_err(|_| busy())?
             .map_err(|_| busy())?;
@@ -82,7 +84,11 @@ impl Searching {
             cancelled: Some(cancelled),
         };
         self.started.fetch_add(1, Ordering::Relaxed);
-        match tokio::task::spawn_blocking(move || work(stop)).await {
+        let running = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work(stop)
+        });
+        match running.await {
             Ok(Ok(found)) => Ok(found),
             Ok(Err(IndexError::Stopped)) => {
                 self.stopped.fetch_add(1, Ordering::Relaxed);

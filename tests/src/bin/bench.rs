@@ -959,8 +959,7 @@ fn main() {
     let text = table(&figures, &machine());
     println!("{text}");
     let results = Path::new(env!("CARGO_MANIFEST_DIR")).join("../benchmarks/search.md");
-    let section =
-        format!("Speed: `cargo run --release -p commons-tests --bin bench`.\n\n{text}");
+    let section = format!("Speed: `cargo run --release -p commons-tests --bin bench`.\n\n{text}");
     commons_tests::write_report_section(&results, "Search benchmark", "speed", &section);
     eprintln!("written to {}", results.display());
 }
