@@ -734,10 +734,8 @@ impl<'a> QueryBuilder<'a> {
                 Box::new(ConstScoreQuery::new(Box::new(in_lang), SAME_LANGUAGE)),
             ));
         }
-        for excluded in &parsed.excluded {
-            if let Some(q) = self.as_written(excluded) {
-                rest.push((Occur::MustNot, q));
-            }
+        for q in self.exclusions(parsed) {
+            rest.push((Occur::MustNot, q));
         }
         let mut clauses = Vec::with_capacity(rest.len() + 1);
         if !tiers.is_empty() {
@@ -755,11 +753,25 @@ impl<'a> QueryBuilder<'a> {
 
     /// Words to exclude when nothing else is asked: used to narrow a browse.
     pub fn exclusions(&mut self, parsed: &ParsedQuery) -> Vec<Box<dyn Query>> {
-        parsed
-            .excluded
-            .iter()
-            .filter_map(|e| self.as_written(e))
-            .collect()
+        let mut out = Vec::new();
+        for excluded in &parsed.excluded {
+            out.extend(self.as_written(excluded));
+            // A word excluded in the plural excludes the singular whatever the tool's
+            // language (`-Workshops` in German, whose stemmer keeps the s): each language's
+            // stem of it, as a word of the folded text.
+            if excluded.split_whitespace().count() == 1 {
+                let f = self.fields;
+                for (_, analyser) in &mut self.analysers {
+                    if let [(_, stem)] = tokens(analyser, excluded).as_slice()
+                        && stem.chars().count() >= PART_MIN_LETTERS
+                    {
+                        out.push(term(f.title_folded, stem));
+                        out.push(term(f.text_folded, stem));
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
