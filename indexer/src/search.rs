@@ -544,78 +544,26 @@ impl ToolIndex {
         let plain = req.facets.then_some(plain);
         let limit = req.limit.max(1);
         let stop = &req.stop;
-        let (hits, total, counts): (Vec<(f32, DocAddress)>, usize, Option<FacetCounts>) =
-            match req.sort {
-                // A browse has no relevance: the newest come first.
-                Sort::Relevance if text_query.is_none() => {
-                    let top = TopDocs::with_limit(limit)
-                        .and_offset(req.offset)
-                        .order_by_fast_field::<i64>("updated_at", Order::Desc);
-                    unscored(
-                        searcher
-                            .search(
-                                &query,
-                                &Stoppable {
-                                    inner: (top, Count, plain),
-                                    stop,
-                                },
-                            )
-                            .map_err(stopped_or)?,
-                    )
-                }
-                Sort::Relevance => {
-                    // The best by score and a few more, then ties broken by freshness: reading
-                    // the date of every match would cost each search a pass over them all.
-                    let top = TopDocs::with_limit(req.offset + limit + TIE_WINDOW);
-                    let (top, total, counts) = searcher
-                        .search(
-                            &query,
-                            &Stoppable {
-                                inner: (top, Count, plain),
-                                stop,
-                            },
-                        )
-                        .map_err(stopped_or)?;
-                    let hits = newest_among_equals(&searcher, top)
-                        .into_iter()
-                        .skip(req.offset)
-                        .take(limit)
-                        .collect();
-                    (hits, total, counts)
-                }
-                Sort::Newest => {
-                    let top = TopDocs::with_limit(limit)
-                        .and_offset(req.offset)
-                        .order_by_fast_field::<i64>("updated_at", Order::Desc);
-                    unscored(
-                        searcher
-                            .search(
-                                &query,
-                                &Stoppable {
-                                    inner: (top, Count, plain),
-                                    stop,
-                                },
-                            )
-                            .map_err(stopped_or)?,
-                    )
-                }
-                Sort::MostAdopted => {
-                    let top = TopDocs::with_limit(limit)
-                        .and_offset(req.offset)
-                        .order_by_fast_field::<u64>("adoptions", Order::Desc);
-                    unscored(
-                        searcher
-                            .search(
-                                &query,
-                                &Stoppable {
-                                    inner: (top, Count, plain),
-                                    stop,
-                                },
-                            )
-                            .map_err(stopped_or)?,
-                    )
-                }
-            };
+        let (hits, total, counts): Ranked = match req.sort {
+            // A browse has no relevance: the newest come first.
+            Sort::Relevance if text_query.is_none() => {
+                by_field::<i64>(&searcher, &query, req, "updated_at", plain)?
+            }
+            Sort::Relevance => {
+                // The best by score and a few more, then ties broken by freshness: reading the
+                // date of every match would cost each search a pass over them all.
+                let top = TopDocs::with_limit(req.offset + limit + TIE_WINDOW);
+                let (top, total, counts) = collect(&searcher, &query, (top, Count, plain), stop)?;
+                let hits = newest_among_equals(&searcher, top)
+                    .into_iter()
+                    .skip(req.offset)
+                    .take(limit)
+                    .collect();
+                (hits, total, counts)
+            }
+            Sort::Newest => by_field::<i64>(&searcher, &query, req, "updated_at", plain)?,
+            Sort::MostAdopted => by_field::<u64>(&searcher, &query, req, "adoptions", plain)?,
+        };
         let mut facets = Facets::default();
         if let Some(counts) = counts {
             for d in DIMENSIONS.iter().filter(|d| !filtered.contains(d)) {
@@ -624,15 +572,8 @@ impl ToolIndex {
             for d in filtered {
                 let mut collector = FacetCollector::for_field("facets");
                 collector.add_facet(format!("/{d}").as_str());
-                let counts = searcher
-                    .search(
-                        &self.compose(&text_query, &exclusions, req, Some(d)),
-                        &Stoppable {
-                            inner: collector,
-                            stop,
-                        },
-                    )
-                    .map_err(stopped_or)?;
+                let without_own = self.compose(&text_query, &exclusions, req, Some(d));
+                let counts = collect(&searcher, &without_own, collector, stop)?;
                 set_facet(&mut facets, d, &counts);
             }
         }
@@ -933,15 +874,44 @@ fn any_match(searcher: &Searcher, query: &dyn Query) -> bool {
     false
 }
 
-/// Hits sorted by a field carry no relevance score.
-fn unscored<T>(
-    (docs, total, counts): (Vec<(T, DocAddress)>, usize, Option<FacetCounts>),
-) -> (Vec<(f32, DocAddress)>, usize, Option<FacetCounts>) {
-    (
+/// Hits with their scores, the number of matches, and facet counts when asked.
+type Ranked = (Vec<(f32, DocAddress)>, usize, Option<FacetCounts>);
+
+/// A page sorted by a date or a count, highest first: its hits carry no relevance score.
+fn by_field<T: tantivy::fastfield::FastValue>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    req: &SearchRequest,
+    field: &str,
+    facets: Option<FacetCollector>,
+) -> Result<Ranked> {
+    let top = TopDocs::with_limit(req.limit.max(1))
+        .and_offset(req.offset)
+        .order_by_fast_field::<T>(field, Order::Desc);
+    let (docs, total, counts) = collect(searcher, query, (top, Count, facets), &req.stop)?;
+    Ok((
         docs.into_iter().map(|(_, d)| (0.0, d)).collect(),
         total,
         counts,
-    )
+    ))
+}
+
+/// Runs a collector, stopping between segments when told to.
+fn collect<C: Collector>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    collector: C,
+    stop: &Stop,
+) -> Result<C::Fruit> {
+    searcher
+        .search(
+            query,
+            &Stoppable {
+                inner: collector,
+                stop,
+            },
+        )
+        .map_err(stopped_or)
 }
 
 fn set_facet(facets: &mut Facets, dimension: &str, counts: &FacetCounts) {

@@ -82,24 +82,14 @@ pub async fn draft_tool(app: &TestApp, org: &str, title: &str, visibility: &str)
 /// A tool of `org` submitted for review.
 pub async fn tool_in_review(app: &TestApp, org: &str, title: &str, visibility: &str) -> String {
     let id = draft_tool(app, org, title, visibility).await;
-    let token = app.login_as(org, "STAFF");
-    ok(
-        app,
-        &token,
-        SUBMIT,
-        "submitTool",
-        json!({ "toolId": id, "revision": 1 }),
-    )
-    .await;
+    submit(app, org, &id).await;
     id
 }
 
 /// A published tool of `org`, approved by a moderator.
 pub async fn published_tool(app: &TestApp, org: &str, title: &str, visibility: &str) -> String {
     let id = tool_in_review(app, org, title, visibility).await;
-    let moderator = app.login_as("inasti", "MODERATOR");
-    let input = json!({ "toolId": id, "revision": 1, "decision": "APPROVE" });
-    ok(app, &moderator, DECIDE, "decideOnTool", input).await;
+    approve(app, &id).await;
     id
 }
 
@@ -115,16 +105,19 @@ pub async fn published_tool_in(app: &TestApp, org: &str, translations: Value) ->
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    ok(
-        app,
-        &token,
-        SUBMIT,
-        "submitTool",
-        json!({ "toolId": id, "revision": 1 }),
-    )
-    .await;
+    submit(app, org, &id).await;
+    approve(app, &id).await;
+    id
+}
+
+async fn submit(app: &TestApp, org: &str, id: &str) {
+    let token = app.login_as(org, "STAFF");
+    let input = json!({ "toolId": id, "revision": 1 });
+    ok(app, &token, SUBMIT, "submitTool", input).await;
+}
+
+async fn approve(app: &TestApp, id: &str) {
     let moderator = app.login_as("inasti", "MODERATOR");
     let input = json!({ "toolId": id, "revision": 1, "decision": "APPROVE" });
     ok(app, &moderator, DECIDE, "decideOnTool", input).await;
-    id
 }

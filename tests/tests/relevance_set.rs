@@ -4,43 +4,7 @@
 //! bench-relevance` prints the same figures beside SQLite FTS5's.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
-use std::sync::Arc;
-
-use commons_indexer::{IndexHome, Scope, SearchRequest, Thesaurus, ToolIndex};
-use commons_tests::relevance::{self, Report};
-
-fn index() -> (tempfile::TempDir, ToolIndex) {
-    let dir = tempfile::tempdir().unwrap();
-    let index = IndexHome::new(dir.path()).open().unwrap().index;
-    for d in relevance::documents(&relevance::tools()) {
-        index.replace(d.tool_id, std::slice::from_ref(&d)).unwrap();
-    }
-    index.commit(1).unwrap();
-    (dir, index)
-}
-
-fn report(index: &ToolIndex) -> Report {
-    let thesaurus = Arc::new(Thesaurus::new(Thesaurus::shipped()));
-    relevance::evaluate(|q| {
-        let request = SearchRequest {
-            query: q.into(),
-            limit: 10,
-            scope: Scope {
-                published_visibilities: vec!["PUBLIC".into()],
-                ..Scope::default()
-            },
-            thesaurus: Some(thesaurus.clone()),
-            ..SearchRequest::default()
-        };
-        index
-            .search(&request)
-            .unwrap()
-            .hits
-            .iter()
-            .map(|h| h.tool_id)
-            .collect()
-    })
-}
+use commons_tests::relevance;
 
 #[test]
 fn the_set_is_large_enough_and_every_query_is_about_something() {
@@ -59,8 +23,7 @@ fn the_set_is_large_enough_and_every_query_is_about_something() {
 
 #[test]
 fn recall_and_mrr_stay_above_their_floors() {
-    let (_dir, index) = index();
-    let report = report(&index);
+    let report = relevance::evaluate_commons(&relevance::tools());
     println!(
         "recall@10 {:.3}  recall@3 {:.3}  MRR {:.3}  over {} queries",
         report.overall.recall_10,

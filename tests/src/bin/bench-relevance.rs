@@ -8,40 +8,9 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 
-use commons_indexer::{IndexHome, Scope, SearchRequest, Thesaurus};
 use commons_tests::relevance::{self, Report, Tool};
 use sea_orm::sqlx::{self, Row};
-
-fn commons(tools: &[Tool]) -> Report {
-    let dir = tempfile::tempdir().unwrap();
-    let index = IndexHome::new(dir.path()).open().unwrap().index;
-    for d in relevance::documents(tools) {
-        index.replace(d.tool_id, std::slice::from_ref(&d)).unwrap();
-    }
-    index.commit(1).unwrap();
-    let thesaurus = Arc::new(Thesaurus::new(Thesaurus::shipped()));
-    relevance::evaluate(|q| {
-        let request = SearchRequest {
-            query: q.into(),
-            limit: 10,
-            scope: Scope {
-                published_visibilities: vec!["PUBLIC".into()],
-                ..Scope::default()
-            },
-            thesaurus: Some(thesaurus.clone()),
-            ..SearchRequest::default()
-        };
-        index
-            .search(&request)
-            .unwrap()
-            .hits
-            .iter()
-            .map(|h| h.tool_id)
-            .collect()
-    })
-}
 
 /// A query in FTS5's syntax: each word quoted (so `burn-out` is the phrase `burn out`) and
 /// ANDed, quoted phrases kept, `-word` as NOT.
@@ -162,7 +131,7 @@ fn main() {
         .build()
         .unwrap();
     let systems = vec![
-        ("Commons", commons(&tools)),
+        ("Commons", relevance::evaluate_commons(&tools)),
         (
             "FTS5 porter",
             runtime.block_on(fts5(&tools, "porter unicode61 remove_diacritics 2")),

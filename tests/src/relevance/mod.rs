@@ -724,6 +724,42 @@ pub fn evaluate(mut search: impl FnMut(&str) -> Vec<u64>) -> Report {
     report
 }
 
+/// Searches the judged set with Commons as `searchTools` does (an anonymous caller, the shipped
+/// concept table, the top 10) on an index built here, and scores it.
+pub fn evaluate_commons(tools: &[Tool]) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let index = commons_indexer::IndexHome::new(dir.path())
+        .open()
+        .unwrap()
+        .index;
+    for d in documents(tools) {
+        index.replace(d.tool_id, std::slice::from_ref(&d)).unwrap();
+    }
+    index.commit(1).unwrap();
+    let thesaurus = std::sync::Arc::new(commons_indexer::Thesaurus::new(
+        commons_indexer::Thesaurus::shipped(),
+    ));
+    evaluate(|q| {
+        let request = commons_indexer::SearchRequest {
+            query: q.into(),
+            limit: 10,
+            scope: commons_indexer::Scope {
+                published_visibilities: vec!["PUBLIC".into()],
+                ..commons_indexer::Scope::default()
+            },
+            thesaurus: Some(thesaurus.clone()),
+            ..commons_indexer::SearchRequest::default()
+        };
+        index
+            .search(&request)
+            .unwrap()
+            .hits
+            .iter()
+            .map(|h| h.tool_id)
+            .collect()
+    })
+}
+
 /// The subjects, for a reader of the set.
 pub fn topics() -> &'static [Topic] {
     TOPICS
