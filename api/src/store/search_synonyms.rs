@@ -6,8 +6,8 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::codec::lang_from;
 use super::entity::search_synonyms;
-use crate::domain::lang::Lang;
 use crate::domain::synonyms::{Concept, ConceptTable};
 
 #[derive(Serialize, Deserialize)]
@@ -22,10 +22,6 @@ struct StoredTerm {
     text: String,
 }
 
-fn lang_of(code: &str) -> Option<Lang> {
-    Lang::ALL.into_iter().find(|l| l.code() == code)
-}
-
 /// The table in force, or `None` while nobody has edited the shipped one.
 pub async fn current(db: &impl ConnectionTrait) -> Result<Option<Vec<Concept>>, DbErr> {
     let Some(row) = search_synonyms::Entity::find()
@@ -37,19 +33,19 @@ pub async fn current(db: &impl ConnectionTrait) -> Result<Option<Vec<Concept>>, 
     };
     let stored: Vec<StoredConcept> = serde_json::from_str(&row.concepts)
         .map_err(|e| DbErr::Custom(format!("search synonyms row {}: {e}", row.id)))?;
-    Ok(Some(
-        stored
+    let mut concepts = Vec::with_capacity(stored.len());
+    for c in stored {
+        let terms = c
+            .terms
             .into_iter()
-            .map(|c| Concept {
-                name: c.name,
-                terms: c
-                    .terms
-                    .into_iter()
-                    .filter_map(|t| lang_of(&t.lang).map(|l| (l, t.text)))
-                    .collect(),
-            })
-            .collect(),
-    ))
+            .map(|t| Ok((lang_from(&t.lang)?, t.text)))
+            .collect::<Result<_, DbErr>>()?;
+        concepts.push(Concept {
+            name: c.name,
+            terms,
+        });
+    }
+    Ok(Some(concepts))
 }
 
 /// Records a new table in force; returns the row's id.
