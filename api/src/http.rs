@@ -282,19 +282,38 @@ async fn execute(state: &AppState, batch: BatchRequest, actor: Option<Actor>) ->
     let batch = crate::graphql::prepare(batch, &state.services, actor);
     let timeout = Duration::from_millis(state.limits.request_timeout_ms);
     let run = AssertUnwindSafe(state.schema.execute_batch(batch)).catch_unwind();
-    match tokio::time::timeout(timeout, run).await {
-        Ok(Ok(response)) => Json(with_codes(response)).into_response(),
-        Ok(Err(_panic)) => {
-            tracing::error!("a resolver panicked");
-            failure(ErrorCode::Internal, "internal error")
-        }
-        Err(_elapsed) => failure(
+    let over_time = || {
+        failure(
             ErrorCode::Timeout,
             format!(
                 "the request took longer than {} ms",
                 state.limits.request_timeout_ms
             ),
-        ),
+        )
+    };
+    match tokio::time::timeout(timeout, run).await {
+        // A search stopped at the request's own deadline may answer a moment before the
+        // timer above fires; either way the request ran out of its time and says so alike.
+        Ok(Ok(response)) if ran_out_of_time(&response) => over_time(),
+        Ok(Ok(response)) => Json(with_codes(response)).into_response(),
+        Ok(Err(_panic)) => {
+            tracing::error!("a resolver panicked");
+            failure(ErrorCode::Internal, "internal error")
+        }
+        Err(_elapsed) => over_time(),
+    }
+}
+
+fn ran_out_of_time(response: &BatchResponse) -> bool {
+    let timed_out = |r: &GqlResponse| {
+        r.errors.iter().any(|e| {
+            e.extensions.as_ref().and_then(|x| x.get("code"))
+                == Some(&async_graphql::Value::from(ErrorCode::Timeout.as_str()))
+        })
+    };
+    match response {
+        BatchResponse::Single(r) => timed_out(r),
+        BatchResponse::Batch(rs) => rs.iter().any(timed_out),
     }
 }
 
