@@ -3,6 +3,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -24,9 +25,12 @@ pub async fn open_services(config: &Config) -> anyhow::Result<service::Context> 
             config.data_dir.display()
         )
     })?;
-    let db = store::db::connect(&config.database_url(), config.database_max_connections)
-        .await
-        .context("cannot connect to the database")?;
+    let db = store::db::connect(
+        config.database_url().expose_secret(),
+        config.database_max_connections,
+    )
+    .await
+    .context("cannot connect to the database")?;
     store::db::migrate(&db)
         .await
         .context("cannot migrate the database")?;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use jsonwebtoken::Algorithm;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 pub const DEFAULT_CONFIG_FILE: &str = "commons.toml";
@@ -19,8 +19,9 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Holds the SQLite file, the search index, the object folder and the generated secret.
     pub data_dir: PathBuf,
-    /// `sqlite://…` or `postgres://…`; by default the SQLite file in the data directory.
-    pub database_url: Option<String>,
+    /// `sqlite://…` or `postgres://…`; by default the SQLite file in the data directory. A
+    /// secret: it may hold a password, so no log or error prints it.
+    pub database_url: Option<SecretString>,
     /// Connections in the pool. SQLite serialises writers anyway, but readers run in parallel.
     pub database_max_connections: u32,
     /// The address printed for people to open (GraphiQL), when it differs from `listen`.
@@ -178,8 +179,8 @@ impl Default for IndexConfig {
 pub struct StorageConfig {
     pub url: Option<String>,
     /// Settings for the store, as object_store names them (`aws_endpoint`, `aws_allow_http` …);
-    /// they win over the environment.
-    pub options: std::collections::BTreeMap<String, String>,
+    /// they win over the environment. Secrets: they may hold keys, so none is ever printed.
+    pub options: std::collections::BTreeMap<String, SecretString>,
     /// A call to the store that takes longer fails, rather than holding a request.
     pub timeout_ms: u64,
     /// An object no revision references is removed after this long.
@@ -274,7 +275,7 @@ impl Config {
                 problem: "must not be empty".into(),
             });
         }
-        if let Some(url) = &self.database_url
+        if let Some(url) = self.database_url.as_ref().map(ExposeSecret::expose_secret)
             && !(url.starts_with("sqlite:")
                 || url.starts_with("postgres://")
                 || url.starts_with("postgresql://"))
@@ -299,17 +300,19 @@ impl Config {
     }
 
     /// The database URL in force: the configured one, or the SQLite file in the data directory.
-    pub fn database_url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| {
-            format!(
+    pub fn database_url(&self) -> SecretString {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
                 "sqlite://{}?mode=rwc",
                 self.data_dir.join("commons.db").display()
             )
-        })
+            .into(),
+        }
     }
 
     pub fn is_sqlite(&self) -> bool {
-        self.database_url().starts_with("sqlite:")
+        self.database_url().expose_secret().starts_with("sqlite:")
     }
 
     pub fn index_dir(&self) -> PathBuf {
@@ -360,7 +363,10 @@ mod tests {
         Jail::expect_with(|_| {
             let c = Config::load(None).unwrap();
             assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
-            assert_eq!(c.database_url(), "sqlite://./data/commons.db?mode=rwc");
+            assert_eq!(
+                c.database_url().expose_secret(),
+                "sqlite://./data/commons.db?mode=rwc"
+            );
             Ok(())
         });
     }
@@ -380,7 +386,10 @@ mod tests {
                 Some("s3://commons-files/attachments")
             );
             assert_eq!(
-                c.storage.options.get("aws_endpoint").map(String::as_str),
+                c.storage
+                    .options
+                    .get("aws_endpoint")
+                    .map(ExposeSecret::expose_secret),
                 Some("https://minio.internal:9000")
             );
             Ok(())
@@ -422,8 +431,21 @@ mod tests {
     fn secrets_never_print() {
         Jail::expect_with(|jail| {
             jail.set_env("COMMONS_AUTH__HS256_SECRET", "s3cr3t-value");
+            jail.set_env(
+                "COMMONS_DATABASE_URL",
+                "postgres://commons:db-passw0rd@db.internal/commons",
+            );
+            jail.set_env(
+                "COMMONS_STORAGE__OPTIONS__AWS_SECRET_ACCESS_KEY",
+                "k3y-value",
+            );
             let c = Config::load(None).unwrap();
-            assert!(!format!("{c:?}").contains("s3cr3t-value"));
+            let printed = format!("{c:?}");
+            for secret in ["s3cr3t-value", "db-passw0rd", "k3y-value"] {
+                assert!(!printed.contains(secret), "{printed}");
+            }
+            // Read where they are used, and only there.
+            assert!(c.database_url().expose_secret().contains("db-passw0rd"));
             Ok(())
         });
     }

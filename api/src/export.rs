@@ -78,6 +78,29 @@ impl From<ExportedEntry> for Row {
     }
 }
 
+/// A text cell that a spreadsheet would take for a formula (OWASP's CSV injection: `=`, `+`,
+/// `-`, `@`, a tab or a carriage return first) gets a leading apostrophe, so that a title or a
+/// reason typed as `=HYPERLINK(…)` stays text in the file INASTI opens. An auditor removes
+/// that apostrophe before recomputing a hash; the JSON export is written as typed.
+fn inert(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+impl Row {
+    fn for_spreadsheet(self) -> Self {
+        Row {
+            joint_service_title: inert(self.joint_service_title),
+            caisse_name: inert(self.caisse_name),
+            reason: inert(self.reason),
+            ..self
+        }
+    }
+}
+
 pub fn csv(rows: Vec<Row>) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     // Headers are written with the first row; an empty export still names its columns.
@@ -85,7 +108,7 @@ pub fn csv(rows: Vec<Row>) -> Result<Vec<u8>, csv::Error> {
         writer.write_record(COLUMNS)?;
     }
     for row in rows {
-        writer.serialize(row)?;
+        writer.serialize(row.for_spreadsheet())?;
     }
     writer
         .into_inner()
@@ -131,5 +154,15 @@ mod tests {
         let bytes = csv(Vec::new()).unwrap_or_default();
         let text = String::from_utf8(bytes).unwrap_or_default();
         assert_eq!(text.trim_end(), COLUMNS.join(","));
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_written_as_text() {
+        for typed in ["=HYPERLINK(\"x\")", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(inert(typed.to_owned()), format!("'{typed}"));
+        }
+        for typed in ["plain", "a=b", " =x", ""] {
+            assert_eq!(inert(typed.to_owned()), typed);
+        }
     }
 }

@@ -13,6 +13,7 @@ use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use object_store::path::Path;
 use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload, WriteMultipart};
+use secrecy::ExposeSecret;
 use tokio::io::AsyncReadExt;
 
 use crate::config::StorageConfig;
@@ -108,7 +109,12 @@ fn store_options(config: &StorageConfig) -> Vec<(String, String)> {
     let timeout = format!("{}ms", config.timeout_ms);
     options.push(("timeout".into(), timeout.clone()));
     options.push(("connect_timeout".into(), timeout));
-    options.extend(config.options.iter().map(|(k, v)| (k.clone(), v.clone())));
+    options.extend(
+        config
+            .options
+            .iter()
+            .map(|(k, v)| (k.clone(), v.expose_secret().to_owned())),
+    );
     options
 }
 

@@ -9,6 +9,7 @@ use commons_api::auth::Minter;
 use commons_api::config::{Config, LogFormat};
 use commons_api::domain::identity::Role;
 use commons_api::{App, demo, graphql, store, telemetry};
+use secrecy::ExposeSecret;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Parser)]
@@ -95,7 +96,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Serve { demo } => serve(config, demo).await,
         Command::Migrate => {
             std::fs::create_dir_all(&config.data_dir)?;
-            let db = store::db::connect(&config.database_url(), 1).await?;
+            let db = store::db::connect(config.database_url().expose_secret(), 1).await?;
             store::db::migrate(&db).await?;
             eprintln!("migrations are current");
             Ok(())

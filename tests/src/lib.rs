@@ -65,7 +65,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         _ => None,
     };
     if let Some(pg) = &postgres {
-        config.database_url = Some(pg.url.clone());
+        config.database_url = Some(pg.url.clone().into());
     }
     adjust(&mut config);
     let app = App::build(config).await.expect("the app builds");

@@ -66,7 +66,7 @@ pub async fn start_s3() -> S3Endpoint {
 }
 
 /// The storage settings that point Commons at an S3 endpoint.
-pub fn s3_settings(endpoint: &str) -> (String, BTreeMap<String, String>) {
+pub fn s3_settings(endpoint: &str) -> (String, BTreeMap<String, secrecy::SecretString>) {
     let options = [
         ("aws_endpoint", endpoint),
         ("aws_allow_http", "true"),
@@ -75,7 +75,7 @@ pub fn s3_settings(endpoint: &str) -> (String, BTreeMap<String, String>) {
         ("aws_region", "us-east-1"),
     ]
     .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .map(|(k, v)| (k.to_owned(), v.to_owned().into()))
     .collect();
     (format!("s3://{BUCKET}/attachments"), options)
 }

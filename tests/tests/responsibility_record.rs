@@ -206,6 +206,15 @@ async fn export(app: &TestApp, token: Option<&str>, query: &str) -> reqwest::Res
     request.send().await.unwrap()
 }
 
+/// A CSV cell as it was typed: the export puts an apostrophe before a cell a spreadsheet would
+/// take for a formula, and the README tells an auditor to take it off.
+fn typed(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
 /// The hash of an exported entry, recomputed the way the README tells an auditor to.
 fn recompute(row: &csv::StringRecord, h: &csv::StringRecord) -> String {
     let field = |name: &str| {
@@ -221,7 +230,7 @@ fn recompute(row: &csv::StringRecord, h: &csv::StringRecord) -> String {
         field("recorded_by"),
         field("recorded_by_organisation_id"),
         field("recorded_at"),
-        field("reason"),
+        typed(&field("reason")).to_owned(),
         field("previous_hash"),
     ];
     let mut hasher = Sha256::new();
@@ -271,6 +280,59 @@ async fn the_csv_export_lists_every_entry_and_each_can_be_verified_from_the_file
         .map(|r| &r[headers.iter().position(|c| c == "caisse_slug").unwrap()])
         .collect();
     assert_eq!(slugs, ["acerta", "ucm", "liantis", "xerius"]);
+}
+
+#[tokio::test]
+async fn a_reason_typed_as_a_formula_stays_text_in_the_csv_and_as_typed_in_the_json() {
+    let app = app().await;
+    let service = joint_service(&app, "unizo", "acerta").await;
+    let formula = "=HYPERLINK(\"http://evil.example/x\",\"open\")";
+    let proposed = ok(
+        &app,
+        &app.login_as("acerta", "ORG_ADMIN"),
+        PROPOSE_TRANSFER,
+        "proposeResponsibilityTransfer",
+        json!({ "serviceId": service, "toCaisseId": app.organisation_id("ucm").await, "reason": formula }),
+    )
+    .await;
+    let transfer = proposed["transfer"]["id"].as_str().unwrap().to_owned();
+    ok(
+        &app,
+        &app.login_as("ucm", "ORG_ADMIN"),
+        ACCEPT_TRANSFER,
+        "acceptResponsibilityTransfer",
+        json!({ "transferId": transfer }),
+    )
+    .await;
+    let inasti = app.login_as("inasti", "MODERATOR");
+    let text = export(&app, Some(&inasti), "?format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let reason = headers.iter().position(|c| c == "reason").unwrap();
+    let hash = headers.iter().position(|c| c == "hash").unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let row = rows
+        .iter()
+        .find(|r| r[reason].contains("HYPERLINK"))
+        .unwrap();
+    assert_eq!(&row[reason], format!("'{formula}"));
+    assert_eq!(recompute(row, &headers), row[hash], "{row:?}");
+    let json: Value = export(&app, Some(&inasti), "?format=json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let reasons: Vec<&str> = json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["reason"].as_str())
+        .collect();
+    assert!(reasons.contains(&formula), "{json}");
 }
 
 #[tokio::test]
