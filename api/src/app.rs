@@ -12,6 +12,7 @@ use crate::auth::Verifier;
 use crate::config::Config;
 use crate::graphql;
 use crate::http::{self, AppState};
+use crate::serve::{ConnectionLimits, serve};
 use crate::service;
 use crate::service::indexing::{FollowerSettings, SearchIndex};
 use crate::store;
@@ -74,6 +75,9 @@ fn searching(limits: &crate::config::Limits) -> service::search::Searching {
 pub struct App {
     listener: TcpListener,
     router: axum::Router,
+    /// `/metrics` on an address of its own, when configured so.
+    metrics: Option<(TcpListener, axum::Router)>,
+    connections: ConnectionLimits,
     services: service::Context,
     follower: FollowerSettings,
     sweep: service::attachments::SweepSettings,
@@ -85,15 +89,30 @@ impl App {
         let verifier = Verifier::from_config(&config.auth, &config.data_dir)
             .context("cannot load the token verification keys")?;
         let schema = graphql::build_schema(services.clone(), &config.limits);
-        let router = http::router(AppState {
+        let state = AppState {
             schema,
             services: services.clone(),
             verifier: Arc::new(verifier),
             limits: config.limits.clone(),
-        });
+        };
+        let metrics_here = config.metrics.enabled && config.metrics.listen.is_none();
+        let router = http::router(state.clone(), metrics_here);
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;
+        let metrics = match config.metrics.listen {
+            Some(addr) if config.metrics.enabled => Some((
+                TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("cannot listen for metrics on {addr}"))?,
+                http::metrics_router(state),
+            )),
+            _ => None,
+        };
+        let connections = ConnectionLimits {
+            header_read: Duration::from_millis(config.limits.header_read_timeout_ms),
+            body_read: Duration::from_millis(config.limits.body_read_timeout_ms),
+        };
         let follower = FollowerSettings {
             poll_interval: Duration::from_millis(config.index.poll_interval_ms),
             commit_interval: Duration::from_millis(config.index.commit_interval_ms),
@@ -105,6 +124,8 @@ impl App {
         Ok(Self {
             listener,
             router,
+            metrics,
+            connections,
             services,
             follower,
             sweep,
@@ -113,6 +134,13 @@ impl App {
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// Where `/metrics` is served when it has an address of its own.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics
+            .as_ref()
+            .and_then(|(listener, _)| listener.local_addr().ok())
     }
 
     pub fn services(&self) -> &service::Context {
@@ -134,17 +162,18 @@ impl App {
             follower_stop.clone(),
         ));
         tracing::info!(%addr, "serving");
-        // Streamed bodies (file downloads) go out as headers, then chunks: without TCP_NODELAY
-        // a small one waits ~40 ms on the client's delayed acknowledgement.
-        let listener = axum::serve::ListenerExt::tap_io(self.listener, |tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+        let metrics = self.metrics.map(|(listener, router)| {
+            if let Ok(addr) = listener.local_addr() {
+                tracing::info!(%addr, "serving metrics");
             }
+            tokio::spawn(serve(listener, router, self.connections, shutdown.clone()))
         });
-        let served = axum::serve(listener, self.router)
-            .with_graceful_shutdown(shutdown.cancelled_owned())
-            .await
-            .context("the server failed");
+        serve(self.listener, self.router, self.connections, shutdown).await;
+        if let Some(metrics) = metrics
+            && let Err(e) = metrics.await
+        {
+            tracing::error!(error = %e, "the metrics listener ended badly");
+        }
         // The follower stops after the last request, committing what it staged.
         follower_stop.cancel();
         if let Err(e) = follower.await {
@@ -153,7 +182,6 @@ impl App {
         if let Err(e) = sweeper.await {
             tracing::error!(error = %e, "the file sweeper ended badly");
         }
-        served?;
         tracing::info!("stopped");
         self.services
             .db

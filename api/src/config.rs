@@ -31,6 +31,7 @@ pub struct Config {
     pub limits: Limits,
     pub index: IndexConfig,
     pub storage: StorageConfig,
+    pub metrics: MetricsConfig,
 }
 
 impl Default for Config {
@@ -46,6 +47,7 @@ impl Default for Config {
             limits: Limits::default(),
             index: IndexConfig::default(),
             storage: StorageConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 }
@@ -119,6 +121,10 @@ pub struct Limits {
     /// Operations in one batched request; 0 turns batching off.
     pub batch_size: usize,
     pub request_timeout_ms: u64,
+    /// A request's head (request line and headers) must arrive within this long.
+    pub header_read_timeout_ms: u64,
+    /// A request's body must arrive within this long of its head.
+    pub body_read_timeout_ms: u64,
     /// A search's text, in characters and in words, and a quoted phrase, in words.
     pub search_query_chars: usize,
     pub search_query_words: usize,
@@ -140,6 +146,8 @@ impl Default for Limits {
             page_size: 100,
             batch_size: 10,
             request_timeout_ms: 10_000,
+            header_read_timeout_ms: 10_000,
+            body_read_timeout_ms: 120_000,
             search_query_chars: 512,
             search_query_words: 32,
             search_phrase_words: 12,
@@ -201,6 +209,24 @@ impl Default for StorageConfig {
     }
 }
 
+/// `/metrics` (Prometheus text): on the service's own address by default, on an address of
+/// its own (an internal interface, say) when `listen` is set, or nowhere when switched off.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct MetricsConfig {
+    pub enabled: bool,
+    pub listen: Option<SocketAddr>,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            listen: None,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("invalid configuration: {0}")]
@@ -250,6 +276,14 @@ impl Config {
                 self.limits.attachments_per_tool,
             ),
             ("storage.timeout_ms", self.storage.timeout_ms as usize),
+            (
+                "limits.header_read_timeout_ms",
+                self.limits.header_read_timeout_ms as usize,
+            ),
+            (
+                "limits.body_read_timeout_ms",
+                self.limits.body_read_timeout_ms as usize,
+            ),
             (
                 "database_max_connections",
                 self.database_max_connections as usize,

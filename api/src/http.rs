@@ -36,13 +36,19 @@ pub struct AppState {
     pub limits: Limits,
 }
 
-pub fn router(state: AppState) -> Router {
-    Router::new()
+/// The service's routes; `/metrics` among them unless it is served elsewhere or not at all.
+pub fn router(state: AppState, with_metrics: bool) -> Router {
+    let router = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphiql", get(graphiql))
         .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
+        .route("/readyz", get(readyz));
+    let router = if with_metrics {
+        router.route("/metrics", get(metrics))
+    } else {
+        router
+    };
+    router
         .route("/files/{id}", get(download_file))
         .route(
             "/exports/responsibility-record",
@@ -353,27 +359,32 @@ async fn healthz() -> impl IntoResponse {
 }
 
 /// Ready: the database answers, migrations are current; the index lag is reported.
+/// Ready when the database answers with every migration applied and the index can be read.
+/// The caller (anyone) learns what is wrong in plain words; the detail goes to the log.
 async fn readyz(State(state): State<AppState>) -> Response {
-    let lag = state.services.index.lag().await;
-    match (store::db::check_ready(&state.services.db).await, lag) {
-        (Ok(()), Ok(lag)) => Json(json!({ "status": "ready", "indexLag": lag })).into_response(),
-        (Err(problem), _) | (Ok(()), Err(ServiceError::Index(problem))) => {
-            tracing::warn!(%problem, "not ready");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable", "problem": problem })),
-            )
-                .into_response()
+    let problem = match store::db::check_ready(&state.services.db).await {
+        Err(not_ready) => {
+            tracing::warn!(detail = %not_ready.detail, "not ready");
+            Some(not_ready.problem)
         }
-        (Ok(()), Err(e)) => {
-            tracing::warn!(error = %e, "not ready");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable", "problem": "database error" })),
-            )
-                .into_response()
-        }
-    }
+        Ok(()) => match state.services.index.lag().await {
+            Ok(lag) => {
+                return Json(json!({ "status": "ready", "indexLag": lag })).into_response();
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "not ready: the index lag cannot be read");
+                Some(match e {
+                    ServiceError::Index(_) => "the search index cannot be read".to_owned(),
+                    _ => "the database cannot be read".to_owned(),
+                })
+            }
+        },
+    };
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(json!({ "status": "unavailable", "problem": problem })),
+    )
+        .into_response()
 }
 
 /// The responsibility record for INASTI's audit: `?format=csv|json` (JSON by default) and
@@ -456,6 +467,14 @@ async fn export_responsibility_record(
         HeaderValue::from_static("no-store"),
     );
     response
+}
+
+/// `/metrics` alone, for an address of its own.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .layer(middleware::from_fn(log_requests))
+        .with_state(state)
 }
 
 /// Prometheus text: the index lag (outbox rows not yet searchable) and the index size.

@@ -12,6 +12,7 @@ pub mod export;
 pub mod files;
 pub mod graphql;
 pub mod http;
+pub mod serve;
 pub mod service;
 pub mod store;
 pub mod telemetry;

@@ -30,6 +30,8 @@ pub type Caller = Option<(&'static str, &'static str)>;
 
 pub struct TestApp {
     pub address: String,
+    /// `/metrics`'s own address, when the test gave it one.
+    pub metrics_address: Option<String>,
     pub client: reqwest::Client,
     pub services: commons_api::service::Context,
     pub data_dir: TempDir,
@@ -70,11 +72,13 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     adjust(&mut config);
     let app = App::build(config).await.expect("the app builds");
     let address = format!("http://{}", app.local_addr().unwrap());
+    let metrics_address = app.metrics_addr().map(|a| format!("http://{a}"));
     let services = app.services().clone();
     let shutdown = CancellationToken::new();
     tokio::spawn(app.run(shutdown.clone()));
     TestApp {
         address,
+        metrics_address,
         client: reqwest::Client::new(),
         services,
         data_dir,

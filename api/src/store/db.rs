@@ -49,17 +49,33 @@ pub async fn migrate(db: &Database) -> Result<(), DbErr> {
 }
 
 /// Ready means: the database answers and every migration this binary knows has run.
-pub async fn check_ready(db: &Database) -> Result<(), String> {
+/// Why the service is not ready: in plain words for anyone, and the detail for the log.
+pub struct NotReady {
+    pub problem: String,
+    pub detail: String,
+}
+
+pub async fn check_ready(db: &Database) -> Result<(), NotReady> {
     db.execute_unprepared("SELECT 1")
         .await
-        .map_err(|e| format!("database unreachable: {e}"))?;
+        .map_err(|e| NotReady {
+            problem: "the database cannot be reached".into(),
+            detail: e.to_string(),
+        })?;
     let pending = Migrator::get_pending_migrations(db)
         .await
-        .map_err(|e| format!("migrations unreadable: {e}"))?;
+        .map_err(|e| NotReady {
+            problem: "the database's migrations cannot be read".into(),
+            detail: e.to_string(),
+        })?;
     if pending.is_empty() {
         Ok(())
     } else {
-        Err(format!("{} migrations pending", pending.len()))
+        let problem = format!("{} database migrations are pending", pending.len());
+        Err(NotReady {
+            detail: problem.clone(),
+            problem,
+        })
     }
 }
 

@@ -1,0 +1,117 @@
+//! What a hostile client can try at the door: trickling a request, probing the operational
+//! endpoints. Each is answered or cut off, and the server carries on.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use commons_tests::{TestApp, spawn_app_with};
+use serde_json::Value;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+
+fn socket_address(app: &TestApp) -> String {
+    app.address.trim_start_matches("http://").to_owned()
+}
+
+/// Sends `bytes` one at a time, `pause` apart, reading whatever the server answers. Returns
+/// what the server said before it closed the connection, or `None` when it never closed it
+/// while the bytes were going out.
+async fn trickle(tcp: &mut TcpStream, bytes: &[u8], pause: Duration) -> Option<String> {
+    let mut answered = Vec::new();
+    for byte in bytes {
+        if tcp.write_all(&[*byte]).await.is_err() {
+            return Some(String::from_utf8_lossy(&answered).into_owned());
+        }
+        tokio::time::sleep(pause).await;
+        let mut buf = [0_u8; 4096];
+        loop {
+            match tcp.try_read(&mut buf) {
+                Ok(0) => return Some(String::from_utf8_lossy(&answered).into_owned()),
+                Ok(n) => answered.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(_) => return Some(String::from_utf8_lossy(&answered).into_owned()),
+            }
+        }
+    }
+    None
+}
+
+#[tokio::test]
+async fn a_client_that_trickles_its_request_head_is_dropped() {
+    let app = spawn_app_with(|c| c.limits.header_read_timeout_ms = 300).await;
+    let mut tcp = TcpStream::connect(socket_address(&app)).await.unwrap();
+    // At one byte per 50 ms this head would take 30 s to arrive.
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: commons\r\nX-Padding: {}\r\n\r\n",
+        "a".repeat(560)
+    );
+    let answered = trickle(&mut tcp, head.as_bytes(), Duration::from_millis(50)).await;
+    assert!(
+        answered.is_some(),
+        "the connection was kept open for the whole trickled head"
+    );
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_client_that_trickles_its_body_is_answered_408_and_dropped() {
+    let app = spawn_app_with(|c| c.limits.body_read_timeout_ms = 500).await;
+    let mut tcp = TcpStream::connect(socket_address(&app)).await.unwrap();
+    let body = format!(
+        "{{\"query\":\"{{ __typename }}\",\"padding\":\"{}\"}}",
+        "a".repeat(560)
+    );
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: commons\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let answered = trickle(&mut tcp, body.as_bytes(), Duration::from_millis(50))
+        .await
+        .expect("the connection was kept open for the whole trickled body");
+    assert!(answered.starts_with("HTTP/1.1 408"), "{answered}");
+    assert!(answered.contains("\"TIMEOUT\""), "{answered}");
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+#[tokio::test]
+async fn readiness_names_what_failed_in_plain_words_and_nothing_more() {
+    let app = spawn_app_with(|_| {}).await;
+    // The pool is shared with the server: closing it makes the database unreachable.
+    app.services.db.clone().close().await.unwrap();
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "unavailable");
+    assert_eq!(body["problem"], "the database cannot be reached", "{body}");
+}
+
+#[tokio::test]
+async fn metrics_can_be_switched_off() {
+    let app = spawn_app_with(|c| c.metrics.enabled = false).await;
+    assert_eq!(app.get("/metrics").await.status(), 404);
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+#[tokio::test]
+async fn metrics_can_be_served_on_an_address_of_their_own() {
+    let app = spawn_app_with(|c| c.metrics.listen = Some("127.0.0.1:0".parse().unwrap())).await;
+    assert_eq!(app.get("/metrics").await.status(), 404);
+    let elsewhere = app.metrics_address.clone().unwrap();
+    let response = app
+        .client
+        .get(format!("{elsewhere}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("commons_index_documents"), "{text}");
+    let graphql = app
+        .client
+        .get(format!("{elsewhere}/graphql?query=%7B__typename%7D"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(graphql.status(), 404, "only /metrics is served there");
+}
