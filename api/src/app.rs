@@ -88,7 +88,7 @@ impl App {
         let services = open_services(&config).await?;
         let verifier = Verifier::from_config(&config.auth, &config.data_dir)
             .context("cannot load the token verification keys")?;
-        let schema = graphql::build_schema(services.clone(), &config.limits);
+        let schema = graphql::build_schema(services.clone(), &config.limits, config.introspection);
         let state = AppState {
             schema,
             services: services.clone(),
@@ -96,7 +96,13 @@ impl App {
             limits: config.limits.clone(),
         };
         let metrics_here = config.metrics.enabled && config.metrics.listen.is_none();
-        let router = http::router(state.clone(), metrics_here);
+        let router = http::router(
+            state.clone(),
+            http::Offered {
+                metrics: metrics_here,
+                graphiql: config.graphiql,
+            },
+        );
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;

@@ -32,6 +32,10 @@ pub struct Config {
     pub index: IndexConfig,
     pub storage: StorageConfig,
     pub metrics: MetricsConfig,
+    /// GraphiQL at `/graphiql`; switch it off in production if nobody should explore there.
+    pub graphiql: bool,
+    /// `__schema` and `__type`; GraphiQL needs them.
+    pub introspection: bool,
 }
 
 impl Default for Config {
@@ -48,6 +52,8 @@ impl Default for Config {
             index: IndexConfig::default(),
             storage: StorageConfig::default(),
             metrics: MetricsConfig::default(),
+            graphiql: true,
+            introspection: true,
         }
     }
 }
@@ -109,7 +115,11 @@ pub struct PublicKeyConfig {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default)]
 pub struct Limits {
+    /// Nesting of data fields.
     pub query_depth: usize,
+    /// Nesting below `__schema` and `__type`, counted apart (the standard introspection
+    /// query needs 15).
+    pub introspection_depth: usize,
     /// Each field costs 1; a connection costs its page size times its children.
     pub query_complexity: usize,
     pub body_bytes: usize,
@@ -139,6 +149,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             query_depth: 12,
+            introspection_depth: 20,
             query_complexity: 10_000,
             body_bytes: 1024 * 1024,
             upload_bytes: 25 * 1024 * 1024,
@@ -257,6 +268,10 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let positive = [
             ("limits.query_depth", self.limits.query_depth),
+            (
+                "limits.introspection_depth",
+                self.limits.introspection_depth,
+            ),
             ("limits.query_complexity", self.limits.query_complexity),
             ("limits.body_bytes", self.limits.body_bytes),
             ("limits.upload_bytes", self.limits.upload_bytes),

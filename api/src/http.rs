@@ -5,7 +5,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_graphql::http::{GraphiQLSource, MultipartOptions};
+use async_graphql::http::MultipartOptions;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Response as GqlResponse, ServerError};
 use axum::Router;
@@ -14,7 +14,7 @@ use axum::extract::{RawQuery, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Json, Response};
+use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
 use futures_util::FutureExt;
 use serde_json::json;
@@ -36,18 +36,25 @@ pub struct AppState {
     pub limits: Limits,
 }
 
+/// Which optional routes a server offers.
+#[derive(Clone, Copy, Debug)]
+pub struct Offered {
+    pub metrics: bool,
+    pub graphiql: bool,
+}
+
 /// The service's routes; `/metrics` among them unless it is served elsewhere or not at all.
-pub fn router(state: AppState, with_metrics: bool) -> Router {
-    let router = Router::new()
+pub fn router(state: AppState, offered: Offered) -> Router {
+    let mut router = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
-        .route("/graphiql", get(graphiql))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
-    let router = if with_metrics {
-        router.route("/metrics", get(metrics))
-    } else {
-        router
-    };
+    if offered.metrics {
+        router = router.route("/metrics", get(metrics));
+    }
+    if offered.graphiql {
+        router = router.merge(crate::graphiql::routes());
+    }
     router
         .route("/files/{id}", get(download_file))
         .route(
@@ -345,20 +352,10 @@ fn add_code(e: &mut ServerError) {
     }
 }
 
-async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Commons GraphiQL")
-            .finish(),
-    )
-}
-
 async fn healthz() -> impl IntoResponse {
     Json(json!({ "status": "ok" }))
 }
 
-/// Ready: the database answers, migrations are current; the index lag is reported.
 /// Ready when the database answers with every migration applied and the index can be read.
 /// The caller (anyone) learns what is wrong in plain words; the detail goes to the log.
 async fn readyz(State(state): State<AppState>) -> Response {

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod download;
 pub mod export;
 pub mod files;
+pub mod graphiql;
 pub mod graphql;
 pub mod http;
 pub mod serve;

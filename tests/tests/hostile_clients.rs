@@ -115,3 +115,52 @@ async fn metrics_can_be_served_on_an_address_of_their_own() {
         .unwrap();
     assert_eq!(graphql.status(), 404, "only /metrics is served there");
 }
+
+fn searches_run(metrics: &str) -> u64 {
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("commons_searches_total "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_page_of_nothing_still_costs_its_search() {
+    let app = spawn_app_with(|_| {}).await.with_demo().await;
+    let one = app
+        .graphql(
+            "{ searchTools(query: \"stress\", first: 0) { totalCount } }",
+            serde_json::json!({}),
+        )
+        .await;
+    assert!(one["errors"].is_null(), "{one}");
+    assert!(one["data"]["searchTools"]["totalCount"].as_u64().unwrap() > 0);
+    let before = searches_run(&app.get("/metrics").await.text().await.unwrap());
+    let many: String = (0..4000)
+        .map(|i| format!("s{i}: searchTools(query: \"stress\", first: 0) {{ totalCount facets {{ kinds {{ value }} }} }} "))
+        .collect();
+    let response = app
+        .post_graphql(
+            None,
+            &serde_json::json!({ "query": format!("{{ {many} }}") }),
+        )
+        .await;
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        commons_tests::error_code(&body),
+        Some("BAD_USER_INPUT"),
+        "{}",
+        &body.to_string()[..300.min(body.to_string().len())]
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("complex"),
+        "{}",
+        body["errors"][0]
+    );
+    assert!(body["data"].is_null());
+    let after = searches_run(&app.get("/metrics").await.text().await.unwrap());
+    assert_eq!(after, before, "no search ran for the refused request");
+}

@@ -120,7 +120,9 @@ impl CollaborationProposal {
     }
 
     /// The thread between the proposer and the caisses, oldest first.
-    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
+    )]
     async fn messages(
         &self,
         ctx: &Context<'_>,
@@ -239,7 +241,9 @@ pub struct CollaborationQuery;
 impl CollaborationQuery {
     /// The proposals your organisation made or received (every proposal for INASTI), newest
     /// first.
-    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
+    )]
     async fn collaboration_proposals(
         &self,
         ctx: &Context<'_>,

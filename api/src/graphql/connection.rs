@@ -10,7 +10,24 @@ use crate::service::{Page, PageRequest, ServiceError};
 #[derive(SimpleObject)]
 pub struct ConnectionFields {
     /// How many items the whole list holds, over all pages.
+    #[graphql(complexity = "COUNT_WORK")]
     pub total_count: u64,
+}
+
+/// What reading a page of a list costs the database, whatever the page's size.
+pub const LIST_WORK: usize = 5;
+/// What a full-text search costs, whatever the page's size.
+pub const SEARCH_WORK: usize = 20;
+/// What counting a whole list costs.
+pub const COUNT_WORK: usize = 5;
+/// What the facet counts of a search cost (one search per facet).
+pub const FACETS_WORK: usize = 25;
+
+/// The complexity of a connection: its items' cost for each item asked (at least one, so that
+/// `first: 0` does not make the rest free) plus the fixed cost of the work behind it.
+pub fn cost(first: Option<i32>, child_complexity: usize, work: usize) -> usize {
+    let items = first.map_or(20, |f| f.max(1) as usize);
+    items.saturating_mul(child_complexity).saturating_add(work)
 }
 
 pub type ListConnection<T> = Connection<String, T, ConnectionFields, EmptyFields>;

@@ -119,7 +119,9 @@ impl JointService {
 
     /// Every entry of the record, oldest first: who was responsible from when, who recorded
     /// it and why, chained by hashes.
-    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
+    )]
     async fn responsibility_record(
         &self,
         ctx: &Context<'_>,
@@ -150,7 +152,9 @@ impl JointService {
     }
 
     /// Every transfer proposed, oldest first, whatever became of it.
-    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
+    )]
     async fn transfers(
         &self,
         ctx: &Context<'_>,
@@ -351,7 +355,9 @@ pub struct JointServiceQuery;
 impl JointServiceQuery {
     /// The joint services your organisation is responsible for, takes part in or was once
     /// responsible for (every service for INASTI), newest first.
-    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
+    )]
     async fn joint_services(
         &self,
         ctx: &Context<'_>,

@@ -4,6 +4,7 @@
 mod attachment;
 mod collaboration;
 mod connection;
+mod depth;
 pub mod error;
 pub(crate) mod id;
 mod joint_service;
@@ -53,19 +54,33 @@ pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 #[derive(Clone)]
 pub struct RequestActor(pub Option<Actor>);
 
-fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+fn builder(
+    limits: &Limits,
+    introspection: bool,
+) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(limits.query_depth)
+        .extension(depth::DepthLimit {
+            data: limits.query_depth,
+            introspection: limits.introspection_depth,
+            introspection_allowed: introspection,
+        })
         .limit_complexity(limits.query_complexity)
 }
 
-pub fn build_schema(services: service::Context, limits: &Limits) -> AppSchema {
-    builder(limits).data(services).finish()
+/// The executable schema; `introspection: false` (production, by choice) answers `__schema`
+/// and `__type` with an error, as if they did not exist.
+pub fn build_schema(services: service::Context, limits: &Limits, introspection: bool) -> AppSchema {
+    let builder = builder(limits, introspection).data(services);
+    if introspection {
+        builder.finish()
+    } else {
+        builder.disable_introspection().finish()
+    }
 }
 
 /// The schema as SDL, fields and enum items sorted so that the file diffs well.
 pub fn sdl() -> String {
-    builder(&Limits::default()).finish().sdl_with_options(
+    builder(&Limits::default(), true).finish().sdl_with_options(
         SDLExportOptions::new()
             .sorted_fields()
             .sorted_arguments()

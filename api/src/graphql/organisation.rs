@@ -83,7 +83,9 @@ impl Organisation {
     }
 
     /// The organisation's tools that you may see, newest first.
-    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
+    )]
     async fn tools(
         &self,
         ctx: &Context<'_>,
@@ -121,7 +123,9 @@ pub struct OrganisationQuery;
 #[Object]
 impl OrganisationQuery {
     /// The organisations of the network, in slug order.
-    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
+    )]
     async fn organisations(
         &self,
         ctx: &Context<'_>,

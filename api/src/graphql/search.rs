@@ -120,7 +120,9 @@ pub struct SearchFacets {
 
 #[derive(SimpleObject)]
 pub struct SearchFields {
+    #[graphql(complexity = "super::connection::COUNT_WORK")]
     pub total_count: u64,
+    #[graphql(complexity = "super::connection::FACETS_WORK")]
     pub facets: SearchFacets,
     /// Words of the query that no tool you may see holds, as typed: "no result for …". Tools
     /// holding the other words are still found, ranked by how many words they hold.
@@ -240,7 +242,9 @@ impl SearchQuery {
     /// browses with the filters. At most 512 characters, 32 words, 12 words in a phrase
     /// (`limits.search_*`).
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::SEARCH_WORK)"
+    )]
     async fn search_tools(
         &self,
         ctx: &Context<'_>,
@@ -332,6 +336,7 @@ impl SearchQuery {
 
     /// Titles of the tools you may see that start with what was typed: at most 10; the prefix
     /// at most 100 characters (`limits.search_prefix_chars`).
+    #[graphql(complexity = "super::connection::SEARCH_WORK + 10 * child_complexity")]
     async fn suggest_tools(
         &self,
         ctx: &Context<'_>,

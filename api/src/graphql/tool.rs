@@ -91,7 +91,9 @@ impl Tool {
 
     /// The history, newest first: every revision for the owner and moderators, the published
     /// ones for everyone else.
-    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
+    )]
     async fn revisions(
         &self,
         ctx: &Context<'_>,
@@ -521,7 +523,9 @@ pub struct ToolQuery;
 #[Object]
 impl ToolQuery {
     /// The tools you may see, newest first.
-    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
+    )]
     async fn tools(
         &self,
         ctx: &Context<'_>,
@@ -534,7 +538,9 @@ impl ToolQuery {
     }
 
     /// Tools waiting for a decision, oldest submission first. Moderators only.
-    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
+    )]
     async fn moderation_queue(
         &self,
         ctx: &Context<'_>,
@@ -557,7 +563,9 @@ impl ToolQuery {
     }
 
     /// Every moderation decision on the tools you may see, newest first; one tool's with `toolId`.
-    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
+    )]
     async fn moderation_log(
         &self,
         ctx: &Context<'_>,
