@@ -171,7 +171,7 @@ async fn organisation_profiles_are_edited_by_their_admins_and_platform_admins() 
     ];
     for ((name, caller), (_, code)) in CALLERS.iter().zip(expected) {
         let website = format!("https://www.acerta.be/{}", name.replace(' ', "-"));
-        let input = json!({ "organisationId": acerta, "website": website });
+        let input = json!({ "organisationId": acerta, "expectedVersion": version(&app, "acerta").await, "website": website });
         let body = run_as(&app, *caller, UPDATE, json!({ "input": input })).await;
         assert_eq!(outcome(&body, "updateOrganisation"), code, "{name}: {body}");
         let now = app
@@ -185,12 +185,81 @@ async fn organisation_profiles_are_edited_by_their_admins_and_platform_admins() 
     }
 }
 
+async fn version(app: &TestApp, slug: &str) -> i64 {
+    let body = app
+        .graphql(
+            "query($slug: String!) { organisation(slug: $slug) { version } }",
+            json!({ "slug": slug }),
+        )
+        .await;
+    body["data"]["organisation"]["version"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn an_edit_based_on_an_older_version_is_a_conflict_and_reverts_nothing() {
+    let app = demo_app().await;
+    let acerta = app.organisation_id("acerta").await;
+    let first = app.login_as("acerta", "ORG_ADMIN");
+    let platform = app.login_as("inasti", "PLATFORM_ADMIN");
+    let read = version(&app, "acerta").await;
+    let body = app
+        .graphql_as(&first, UPDATE, json!({ "input": { "organisationId": acerta, "expectedVersion": read, "website": "https://www.acerta.be/first" } }))
+        .await;
+    assert_eq!(outcome(&body, "updateOrganisation"), "OK", "{body}");
+    assert_eq!(version(&app, "acerta").await, read + 1);
+    // The second admin read the same version and sends a whole profile based on it.
+    let body = app
+        .graphql_as(&platform, UPDATE, json!({ "input": { "organisationId": acerta, "expectedVersion": read, "website": "https://www.acerta.be/second", "contactEmail": "info@acerta.be" } }))
+        .await;
+    assert_eq!(outcome(&body, "updateOrganisation"), "CONFLICT", "{body}");
+    let now = app
+        .graphql(
+            "{ organisation(slug: \"acerta\") { website contactEmail } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        now["data"]["organisation"]["website"],
+        "https://www.acerta.be/first"
+    );
+}
+
+#[tokio::test]
+async fn of_simultaneous_edits_of_one_version_exactly_one_wins() {
+    let app = demo_app().await;
+    let acerta = app.organisation_id("acerta").await;
+    let token = app.login_as("acerta", "ORG_ADMIN");
+    for round in 0..5 {
+        let read = version(&app, "acerta").await;
+        let edits = (0..6).map(|i| {
+            let website = format!("https://www.acerta.be/{round}/{i}");
+            let input = json!({ "input": { "organisationId": acerta, "expectedVersion": read, "website": website } });
+            let (app, token) = (&app, &token);
+            async move { app.graphql_as(token, UPDATE, input).await }
+        });
+        let answers = futures_util::future::join_all(edits).await;
+        let outcomes: Vec<String> = answers
+            .iter()
+            .map(|b| outcome(b, "updateOrganisation"))
+            .collect();
+        assert_eq!(
+            outcomes.iter().filter(|o| *o == "OK").count(),
+            1,
+            "round {round}: {outcomes:?}"
+        );
+        assert!(
+            outcomes.iter().all(|o| o == "OK" || o == "CONFLICT"),
+            "{outcomes:?}"
+        );
+        assert_eq!(version(&app, "acerta").await, read + 1);
+    }
+}
+
 #[tokio::test]
 async fn only_platform_admins_change_an_enterprise_number() {
     let app = demo_app().await;
     let acerta = app.organisation_id("acerta").await;
-    let input =
-        json!({ "input": { "organisationId": acerta, "enterpriseNumber": "0123.456.749" } });
+    let input = json!({ "input": { "organisationId": acerta, "expectedVersion": 1, "enterpriseNumber": "0123.456.749" } });
     let admin = app
         .graphql_as(&app.login_as("acerta", "ORG_ADMIN"), UPDATE, input.clone())
         .await;
@@ -216,7 +285,7 @@ async fn an_update_with_bad_fields_changes_nothing() {
             json!({}),
         )
         .await;
-    let input = json!({ "organisationId": acerta, "website": "ftp://acerta.be", "contactEmail": "not-an-email",
+    let input = json!({ "organisationId": acerta, "expectedVersion": 1, "website": "ftp://acerta.be", "contactEmail": "not-an-email",
         "names": [{ "lang": "EN", "text": "Acerta" }] });
     let body = app
         .graphql_as(&token, UPDATE, json!({ "input": input }))
@@ -247,7 +316,7 @@ async fn updating_an_unknown_organisation_is_not_found() {
         .graphql_as(
             &token,
             UPDATE,
-            json!({ "input": { "organisationId": missing, "website": "" } }),
+            json!({ "input": { "organisationId": missing, "expectedVersion": 1, "website": "" } }),
         )
         .await;
     assert_eq!(error_code(&body), Some("NOT_FOUND"), "{body}");
@@ -255,7 +324,7 @@ async fn updating_an_unknown_organisation_is_not_found() {
         .graphql_as(
             &token,
             UPDATE,
-            json!({ "input": { "organisationId": "garbage!", "website": "" } }),
+            json!({ "input": { "organisationId": "garbage!", "expectedVersion": 1, "website": "" } }),
         )
         .await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");

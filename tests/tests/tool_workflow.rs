@@ -426,6 +426,36 @@ async fn a_tool_that_went_to_review_cannot_become_private() {
 }
 
 #[tokio::test]
+async fn a_tool_sent_back_and_edited_cannot_become_private_either() {
+    let app = demo_app().await;
+    let id = tool_in_review(&app, "acerta", "Renvoyé", "NETWORK").await;
+    let moderator = app.login_as("inasti", "MODERATOR");
+    let body = app
+        .graphql_as(
+            &moderator,
+            DECIDE,
+            json!({ "input": decide(&id, 1, "REQUEST_CHANGES", Some("say who it is for")) }),
+        )
+        .await;
+    assert_eq!(outcome(&body, "decideOnTool"), "OK", "{body}");
+    let owner = app.login_as("acerta", "STAFF");
+    // The edit that answers the request is a draft again, not yet resubmitted…
+    let body = app.graphql_as(&owner, UPDATE, json!({ "input": { "toolId": id, "baseRevision": 1, "content": content("Renvoyé", "NETWORK") } })).await;
+    assert_eq!(outcome(&body, "updateTool"), "OK", "{body}");
+    // …and may still not be hidden from INASTI, who sent it back.
+    let body = app.graphql_as(&owner, UPDATE, json!({ "input": { "toolId": id, "baseRevision": 2, "content": content("Renvoyé", "ORGANISATION") } })).await;
+    assert_eq!(outcome(&body, "updateTool"), "NOT_ALLOWED", "{body}");
+    let seen = app
+        .graphql_as(
+            &moderator,
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(seen["data"]["node"]["id"], id, "{seen}");
+}
+
+#[tokio::test]
 async fn rejecting_requesting_changes_and_withdrawing_need_a_reason() {
     let app = demo_app().await;
     let moderator = app.login_as("inasti", "MODERATOR");

@@ -97,6 +97,8 @@ pub struct Organisation {
     pub contact_email: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Raised by each change of the profile; an edit names the version it was based on.
+    pub version: i32,
 }
 
 /// Affiliates *à titre principal* of a caisse on 31 December of `year`.

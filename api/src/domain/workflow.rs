@@ -63,10 +63,13 @@ fn settle(mut tool: Tool, now: DateTime<Utc>) -> Tool {
 }
 
 /// An edit based on revision `base` makes a new draft revision with this visibility.
+/// `submitted_before`: some revision of the tool was once sent to review, so INASTI has seen
+/// it and its moderation log is theirs to read; it never becomes `ORGANISATION` again.
 pub fn edit(
     tool: &Tool,
     base: i32,
     visibility: Visibility,
+    submitted_before: bool,
     now: DateTime<Utc>,
 ) -> Result<Transition, WorkflowError> {
     require_active(tool)?;
@@ -83,7 +86,8 @@ pub fn edit(
         }
         _ => {}
     }
-    let went_to_review = tool.published_revision.is_some()
+    let went_to_review = submitted_before
+        || tool.published_revision.is_some()
         || matches!(
             tool.latest_status,
             RevisionStatus::ChangesRequested | RevisionStatus::Rejected
@@ -265,7 +269,7 @@ mod tests {
             now(),
         ))
         .tool;
-        let edited = ok(edit(&published, 1, Visibility::Public, now())).tool;
+        let edited = ok(edit(&published, 1, Visibility::Public, false, now())).tool;
         assert_eq!(edited.status, ToolStatus::Published);
         assert_eq!(
             (edited.latest_revision, edited.published_revision),
@@ -292,7 +296,7 @@ mod tests {
             submit(&sent_back, 1, now()),
             Err(WorkflowError::InvalidState(_))
         ));
-        let edited = ok(edit(&sent_back, 1, Visibility::Public, now()));
+        let edited = ok(edit(&sent_back, 1, Visibility::Public, true, now()));
         assert!(
             edited.revisions.is_empty(),
             "the revision sent back keeps its status"
@@ -300,6 +304,12 @@ mod tests {
         assert_eq!(
             ok(submit(&edited.tool, 2, now())).tool.status,
             ToolStatus::InReview
+        );
+        // Edited again after the edit that answered the request: still never private.
+        let again = ok(edit(&edited.tool, 2, Visibility::Public, true, now())).tool;
+        assert_eq!(
+            edit(&again, 3, Visibility::Organisation, true, now()),
+            Err(WorkflowError::NoLongerPrivate)
         );
     }
 
@@ -313,15 +323,15 @@ mod tests {
         ))
         .tool;
         assert_eq!(rejected.status, ToolStatus::Rejected);
-        assert!(edit(&rejected, 1, Visibility::Public, now()).is_err());
+        assert!(edit(&rejected, 1, Visibility::Public, false, now()).is_err());
         assert!(submit(&rejected, 1, now()).is_err());
     }
 
     #[test]
     fn stale_revisions_are_refused() {
-        let t = ok(edit(&new_tool(), 1, Visibility::Public, now())).tool;
+        let t = ok(edit(&new_tool(), 1, Visibility::Public, false, now())).tool;
         assert_eq!(
-            edit(&t, 1, Visibility::Public, now()),
+            edit(&t, 1, Visibility::Public, false, now()),
             Err(WorkflowError::Stale {
                 given: 1,
                 latest: 2
@@ -339,7 +349,7 @@ mod tests {
     #[test]
     fn editing_supersedes_the_draft_it_replaces() {
         assert_eq!(
-            ok(edit(&new_tool(), 1, Visibility::Public, now())).revisions,
+            ok(edit(&new_tool(), 1, Visibility::Public, false, now())).revisions,
             vec![(1, RevisionStatus::Superseded)]
         );
     }
@@ -348,7 +358,7 @@ mod tests {
     fn a_revision_in_review_is_frozen() {
         let in_review = ok(submit(&new_tool(), 1, now())).tool;
         assert!(matches!(
-            edit(&in_review, 1, Visibility::Public, now()),
+            edit(&in_review, 1, Visibility::Public, false, now()),
             Err(WorkflowError::InvalidState(_))
         ));
         assert!(matches!(
@@ -385,7 +395,7 @@ mod tests {
         .tool;
         let archived = ok(archive(&published, now())).tool;
         assert_eq!(archived.status, ToolStatus::Archived);
-        assert!(edit(&archived, 1, Visibility::Public, now()).is_err());
+        assert!(edit(&archived, 1, Visibility::Public, false, now()).is_err());
         let withdrawn = ok(withdraw(&archived, now())).tool;
         assert_eq!(withdrawn.status, ToolStatus::Withdrawn);
         assert!(withdraw(&withdrawn, now()).is_err());

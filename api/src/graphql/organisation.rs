@@ -82,6 +82,11 @@ impl Organisation {
         self.0.updated_at
     }
 
+    /// Raised by each change of the profile; `updateOrganisation` names the one it is based on.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// The organisation's tools that you may see, newest first.
     #[graphql(
         complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
@@ -173,6 +178,9 @@ pub struct RegisterOrganisationInput {
 #[derive(InputObject)]
 pub struct UpdateOrganisationInput {
     pub organisation_id: ID,
+    /// The `version` the edit is based on: if the profile changed since, nothing is written and
+    /// the answer is `CONFLICT`, so two admins never silently revert each other.
+    pub expected_version: i32,
     /// Replaces every translation of the name.
     pub names: Option<Vec<LocalisedStringInput>>,
     /// Platform admins only.
@@ -245,6 +253,7 @@ impl OrganisationMutation {
     ) -> Result<UpdateOrganisationPayload> {
         let id = id::decode_as(NodeType::Organisation, &input.organisation_id)?;
         let changes = ProfileChanges {
+            expected_version: input.expected_version,
             names: input.names.map(localised_input),
             enterprise_number: input.enterprise_number,
             website: input.website,

@@ -154,10 +154,18 @@ pub async fn register(
 /// Fields left `None` stay as they are; a blank website or e-mail removes it.
 #[derive(Default)]
 pub struct ProfileChanges {
+    /// The version the edit was based on; another version is a `CONFLICT`.
+    pub expected_version: i32,
     pub names: Option<Vec<(Lang, String)>>,
     pub enterprise_number: Option<String>,
     pub website: Option<String>,
     pub contact_email: Option<String>,
+}
+
+fn changed_since(expected: i32) -> ServiceError {
+    ServiceError::Conflict(format!(
+        "the organisation changed since version {expected}: read it again and redo the edit"
+    ))
 }
 
 pub async fn update_profile(
@@ -168,6 +176,9 @@ pub async fn update_profile(
 ) -> ServiceResult<Organisation> {
     let current = by_id(ctx, id).await?.ok_or(ServiceError::NotFound)?;
     let actor = authorise(actor, Action::EditOrganisationProfile, resource(&current))?;
+    if current.version != changes.expected_version {
+        return Err(changed_since(changes.expected_version));
+    }
 
     let mut v = Validator::new();
     let mut next = current.clone();
@@ -209,9 +220,12 @@ pub async fn update_profile(
     {
         return Err(e.into());
     }
-    let updated = store::organisations::update_profile(&txn, &next, now)
+    let Some(updated) = store::organisations::update_profile(&txn, &next, now)
         .await
-        .map_err(unique_as_conflict)?;
+        .map_err(unique_as_conflict)?
+    else {
+        return Err(changed_since(changes.expected_version));
+    };
     audit::record(
         &txn,
         audit::Change {

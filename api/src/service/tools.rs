@@ -193,9 +193,17 @@ pub async fn update(
     let actor = authorise(actor, Action::EditTool, owned(&tool))?;
     let content = model::validate(draft)?;
     let now = ctx.now();
-    let t =
-        workflow::edit(&tool, base_revision, content.visibility, now).map_err(workflow_error)?;
     let txn = begin_write(&ctx.db).await?;
+    // Read under the write lock, with the rest of the decision.
+    let submitted_before = store::tools::was_submitted(&txn, tool.id).await?;
+    let t = workflow::edit(
+        &tool,
+        base_revision,
+        content.visibility,
+        submitted_before,
+        now,
+    )
+    .map_err(workflow_error)?;
     let revision = store::tools::insert_revision(
         &txn,
         tool.id,

@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -34,6 +34,7 @@ fn to_domain(m: organisation::Model) -> Result<Organisation, DbErr> {
         contact_email: m.contact_email,
         created_at: m.created_at,
         updated_at: m.updated_at,
+        version: m.version,
     })
 }
 
@@ -152,21 +153,49 @@ pub async fn insert(
 }
 
 /// Writes the organisation's editable profile as it now is.
+/// Writes the profile if the stored one is still at `org.version`, raising the version;
+/// `None` when another change got there first (one conditional write, so that of two admins
+/// editing at once one wins and the other is told, on SQLite and on PostgreSQL alike).
 pub async fn update_profile(
     db: &impl ConnectionTrait,
     org: &Organisation,
     now: DateTime<Utc>,
-) -> Result<Organisation, DbErr> {
-    let mut am = organisation::ActiveModel {
-        id: Set(org.id),
-        enterprise_number: Set(org.enterprise_number.digits().to_owned()),
-        website: Set(org.website.clone()),
-        contact_email: Set(org.contact_email.clone()),
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    set_names(&mut am, &org.names);
-    to_domain(am.update(db).await?)
+) -> Result<Option<Organisation>, DbErr> {
+    let names = |lang: Lang| org.names.exact(lang).map(str::to_owned);
+    let written = organisation::Entity::update_many()
+        .col_expr(
+            organisation::Column::EnterpriseNumber,
+            Expr::value(org.enterprise_number.digits().to_owned()),
+        )
+        .col_expr(
+            organisation::Column::Website,
+            Expr::value(org.website.clone()),
+        )
+        .col_expr(
+            organisation::Column::ContactEmail,
+            Expr::value(org.contact_email.clone()),
+        )
+        .col_expr(organisation::Column::NameFr, Expr::value(names(Lang::Fr)))
+        .col_expr(organisation::Column::NameNl, Expr::value(names(Lang::Nl)))
+        .col_expr(organisation::Column::NameDe, Expr::value(names(Lang::De)))
+        .col_expr(organisation::Column::NameEn, Expr::value(names(Lang::En)))
+        .col_expr(organisation::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            organisation::Column::Version,
+            Expr::col(organisation::Column::Version).add(1),
+        )
+        .filter(organisation::Column::Id.eq(org.id))
+        .filter(organisation::Column::Version.eq(org.version))
+        .exec(db)
+        .await?;
+    if written.rows_affected == 0 {
+        return Ok(None);
+    }
+    organisation::Entity::find_by_id(org.id)
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
 }
 
 pub async fn affiliate_counts(

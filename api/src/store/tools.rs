@@ -123,6 +123,16 @@ pub async fn find_many(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Too
         .collect()
 }
 
+/// Whether any revision of the tool was ever sent to review.
+pub async fn was_submitted(db: &impl ConnectionTrait, tool_id: i64) -> Result<bool, DbErr> {
+    let submitted = tool_revision::Entity::find()
+        .filter(tool_revision::Column::ToolId.eq(tool_id))
+        .filter(tool_revision::Column::SubmittedAt.is_not_null())
+        .count(db)
+        .await?;
+    Ok(submitted > 0)
+}
+
 pub async fn revision(
     db: &impl ConnectionTrait,
     tool_id: i64,
