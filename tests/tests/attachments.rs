@@ -643,3 +643,55 @@ async fn a_list_of_tools_shows_each_its_own_files() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn parallel_uploads_never_exceed_the_files_a_revision_may_carry() {
+    let app = spawn_app_on(Backend::Local, |c| c.limits.attachments_per_tool = 3).await;
+    let tool = draft_tool(&app, "acerta", "Auto-test", "PUBLIC").await;
+    let token = app.login_as("acerta", "STAFF");
+    for round in 0..3 {
+        // Each file differs, so that none is the same stored object.
+        let uploads = (0..8).map(|i| {
+            let (app, token, tool) = (&app, &token, &tool);
+            async move {
+                let text = format!("Fiche {round}-{i}: questions sur le stress et le sommeil.");
+                let response = app
+                    .upload(
+                        Some(token),
+                        tool,
+                        &format!("fiche-{round}-{i}.txt"),
+                        text.into_bytes(),
+                        "Fiche",
+                    )
+                    .await;
+                response.json::<Value>().await.unwrap()
+            }
+        });
+        let answers = futures_util::future::join_all(uploads).await;
+        let added = answers
+            .iter()
+            .filter(|b| b["data"]["addAttachment"]["userErrors"] == json!([]))
+            .count();
+        for body in &answers {
+            let errors = &body["data"]["addAttachment"]["userErrors"];
+            assert!(
+                *errors == json!([]) || errors[0]["code"] == "OUT_OF_RANGE",
+                "{body}"
+            );
+        }
+        let carried = app
+            .graphql_as(
+                &token,
+                "query($id: ID!) { node(id: $id) { ... on Tool { current { attachments { id } } } } }",
+                json!({ "id": tool }),
+            )
+            .await;
+        let count = carried["data"]["node"]["current"]["attachments"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert_eq!(count, 3, "round {round}: {carried}");
+        assert!(round > 0 || added == 3, "{added} added in the first round");
+        assert!(round == 0 || added == 0);
+    }
+}

@@ -190,6 +190,13 @@ async fn working_revision<'a>(
     Ok((editor, tool, revision))
 }
 
+fn too_many_files(max: u64) -> ServiceError {
+    file_error(
+        FieldErrorCode::OutOfRange,
+        format!("a tool carries at most {max} files; remove one first"),
+    )
+}
+
 pub async fn add(
     ctx: &Context,
     actor: Option<&Actor>,
@@ -201,14 +208,10 @@ pub async fn add(
     let (actor, tool, revision) = working_revision(ctx, actor, tool_id).await?;
     let title = validation::required_text(&["title"], title, model::TITLE_MAX_CHARS)?;
     let limits = ctx.attachment_limits;
+    // A first look spares the upload's inspection when the revision is already full; the
+    // count that decides is taken again below, under the lock.
     if store::attachments::count_on_revision(&ctx.db, revision.id).await? >= limits.per_revision {
-        return Err(file_error(
-            FieldErrorCode::OutOfRange,
-            format!(
-                "a tool carries at most {} files; remove one first",
-                limits.per_revision
-            ),
-        ));
+        return Err(too_many_files(limits.per_revision));
     }
     let file_name = sanitise_file_name(&upload.file_name);
     let spooled = upload
@@ -230,13 +233,16 @@ pub async fn add(
     }
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    let current = store::tools::find(&txn, tool.id)
+    let current = store::tools::find_for_update(&txn, tool.id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     if current.latest_revision != revision.number || current.latest_status != revision.status {
         return Err(ServiceError::Conflict(
             "the tool was changed by someone else meanwhile; reload it".into(),
         ));
+    }
+    if store::attachments::count_on_revision(&txn, revision.id).await? >= limits.per_revision {
+        return Err(too_many_files(limits.per_revision));
     }
     store::attachments::upsert_object(
         &txn,

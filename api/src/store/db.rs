@@ -48,13 +48,13 @@ pub async fn migrate(db: &Database) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
-/// Ready means: the database answers and every migration this binary knows has run.
 /// Why the service is not ready: in plain words for anyone, and the detail for the log.
 pub struct NotReady {
     pub problem: String,
     pub detail: String,
 }
 
+/// Ready means: the database answers and every migration this binary knows has run.
 pub async fn check_ready(db: &Database) -> Result<(), NotReady> {
     db.execute_unprepared("SELECT 1")
         .await

@@ -113,6 +113,18 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<Tool>, Db
         .transpose()
 }
 
+/// The tool, its row locked until the transaction ends (`FOR UPDATE` on PostgreSQL; SQLite's
+/// write transaction already holds the whole database): what is decided from it, such as how
+/// many files its revision carries, cannot change underneath.
+pub async fn find_for_update(db: &impl ConnectionTrait, id: i64) -> Result<Option<Tool>, DbErr> {
+    tool::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .map(tool_from)
+        .transpose()
+}
+
 pub async fn find_many(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Tool>, DbErr> {
     tool::Entity::find()
         .filter(tool::Column::Id.is_in(ids.iter().copied()))
