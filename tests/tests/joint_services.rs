@@ -5,7 +5,7 @@
 
 use commons_tests::collaborations::{
     ACCEPT_TRANSFER, ADD_PARTICIPANT, CANCEL_TRANSFER, PROPOSE_TRANSFER, REMOVE_PARTICIPANT,
-    SET_STATUS, joint_service, record, responsible, transfer,
+    RESPOND, SET_STATUS, WITHDRAW, joint_service, propose, record, responsible, transfer,
 };
 use commons_tests::tools::{ok, outcome};
 use commons_tests::{Caller, TestApp, error_code, spawn_app};
@@ -640,6 +640,100 @@ impl Fixture {
             transfer,
             xerius: app.organisation_id("xerius").await,
             unizo: app.organisation_id("unizo").await,
+        }
+    }
+}
+
+/// Runs `query` as an admin of `org` and returns the body.
+async fn as_admin(app: &TestApp, org: &str, query: &str, input: Value) -> Value {
+    let token = app.login_as(org, "ORG_ADMIN");
+    app.graphql_as(&token, query, json!({ "input": input }))
+        .await
+}
+
+#[tokio::test]
+async fn two_last_targets_accepting_at_once_answer_the_proposal_and_open_one_service() {
+    let app = spawn_app().await.with_organisations().await;
+    for round in 0..8 {
+        let proposal = propose(&app, "unizo", &["acerta", "ucm"]).await;
+        let answer = json!({ "proposalId": proposal, "accept": true });
+        let (a, b) = tokio::join!(
+            as_admin(&app, "acerta", RESPOND, answer.clone()),
+            as_admin(&app, "ucm", RESPOND, answer.clone())
+        );
+        assert_eq!(outcome(&a, "respondToProposal"), "OK", "round {round}: {a}");
+        assert_eq!(outcome(&b, "respondToProposal"), "OK", "round {round}: {b}");
+        let read = app
+            .graphql_as(
+                &app.login_as("unizo", "STAFF"),
+                "query($id: ID!) { node(id: $id) { ... on CollaborationProposal { status jointService { id participants { organisation { slug } } } } } }",
+                json!({ "id": proposal }),
+            )
+            .await;
+        let node = &read["data"]["node"];
+        assert_eq!(node["status"], "ANSWERED", "round {round}: {read}");
+        // One service, the same one named in both answers.
+        let service = node["jointService"]["id"].clone();
+        assert_eq!(
+            a["data"]["respondToProposal"]["jointService"]["id"], service,
+            "{a}"
+        );
+        assert_eq!(
+            b["data"]["respondToProposal"]["jointService"]["id"], service,
+            "{b}"
+        );
+        let withdrawn = app
+            .graphql_as(
+                &app.login_as("unizo", "STAFF"),
+                WITHDRAW,
+                json!({ "input": { "proposalId": proposal } }),
+            )
+            .await;
+        assert_ne!(outcome(&withdrawn, "withdrawProposal"), "OK", "{withdrawn}");
+    }
+}
+
+#[tokio::test]
+async fn a_service_is_never_ended_by_a_caisse_that_just_handed_it_over() {
+    let app = spawn_app().await.with_organisations().await;
+    for round in 0..8 {
+        let service = joint_service(&app, "unizo", "acerta").await;
+        let planned = as_admin(
+            &app,
+            "acerta",
+            SET_STATUS,
+            json!({ "serviceId": service, "status": "ACTIVE" }),
+        )
+        .await;
+        assert_eq!(
+            outcome(&planned, "setJointServiceStatus"),
+            "OK",
+            "{planned}"
+        );
+        let t = transfer(&app, "acerta", &service, "ucm").await;
+        let (ended, accepted) = tokio::join!(
+            as_admin(
+                &app,
+                "acerta",
+                SET_STATUS,
+                json!({ "serviceId": service, "status": "ENDED" })
+            ),
+            as_admin(&app, "ucm", ACCEPT_TRANSFER, json!({ "transferId": t }))
+        );
+        let ended = outcome(&ended, "setJointServiceStatus") == "OK";
+        let accepted = outcome(&accepted, "acceptResponsibilityTransfer") == "OK";
+        assert!(
+            ended != accepted,
+            "round {round}: exactly one wins (ended {ended}, accepted {accepted})"
+        );
+        let holder = responsible(&app, &service, None).await;
+        let record = record(&app, &service).await.len();
+        if accepted {
+            assert_eq!(holder.as_deref(), Some("ucm"));
+            assert_eq!(record, 2);
+        } else {
+            assert_eq!(holder.as_deref(), Some("acerta"));
+            assert_eq!(record, 1);
         }
     }
 }

@@ -181,7 +181,9 @@ pub async fn respond(
     let message = validation::optional_text(&["message"], message, MESSAGE_MAX_CHARS)?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    // Read again under the write lock: the answer is decided on what is current.
+    // Read again under the write lock, the proposal's row locked: the answer is decided on
+    // what is current, including the other targets' answers.
+    store::collaborations::lock(&txn, id).await?;
     let (proposal, _) = load_visible(&txn, actor, id).await?;
     let caisse = actor.organisation_id;
     let next_state = proposal.respond(caisse, now).map_err(proposal_error)?;

@@ -132,6 +132,21 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<Proposal>
     }
 }
 
+/// Locks the proposal's row until the transaction ends (`FOR UPDATE` on PostgreSQL; SQLite's
+/// write transaction holds the whole database). Answers are rows of their own, so without it
+/// two last targets answering at once would each see the other still pending, and the
+/// proposal would stay open with every answer in.
+pub async fn lock(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    proposal::Entity::find_by_id(id)
+        .select_only()
+        .column(proposal::Column::Id)
+        .lock_exclusive()
+        .into_tuple::<i64>()
+        .one(db)
+        .await?;
+    Ok(())
+}
+
 /// Records a target's answer, only if it is still pending: false when someone else answered
 /// for the caisse meanwhile.
 pub async fn answer(

@@ -155,12 +155,14 @@ pub async fn set_status(
         .col_expr(service::Column::UpdatedAt, Expr::value(now))
         .filter(service::Column::Id.eq(s.id))
         .filter(service::Column::Status.eq(s.status.as_str()))
+        // Only while the caisse that was allowed to decide is still the responsible one.
+        .filter(service::Column::ResponsibleCaisseId.eq(s.responsible_caisse_id))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
 }
 
-/// Names the new responsible caisse, only if `from` still is.
+/// Names the new responsible caisse, only if `from` still is and the service has not ended.
 pub async fn set_responsible(
     db: &impl ConnectionTrait,
     service_id: i64,
@@ -173,6 +175,7 @@ pub async fn set_responsible(
         .col_expr(service::Column::UpdatedAt, Expr::value(now))
         .filter(service::Column::Id.eq(service_id))
         .filter(service::Column::ResponsibleCaisseId.eq(from))
+        .filter(service::Column::Status.ne(ServiceStatus::Ended.as_str()))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
