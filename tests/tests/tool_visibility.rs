@@ -325,3 +325,138 @@ async fn people_behind_tools_are_hidden_from_anonymous_readers() {
         "test-acerta-staff"
     );
 }
+
+/// Submits revision `number` of acerta's tool and has INASTI decide on it.
+async fn review(app: &TestApp, tool: &str, number: i32, decision: &str, reason: Option<&str>) {
+    let owner = app.login_as("acerta", "STAFF");
+    let moderator = app.login_as("inasti", "MODERATOR");
+    ok(
+        app,
+        &owner,
+        commons_tests::tools::SUBMIT,
+        "submitTool",
+        json!({ "toolId": tool, "revision": number }),
+    )
+    .await;
+    ok(
+        app,
+        &moderator,
+        DECIDE,
+        "decideOnTool",
+        json!({ "toolId": tool, "revision": number, "decision": decision, "reason": reason }),
+    )
+    .await;
+}
+
+/// A tool published first to the network (revision 1), then to the public (revision 2).
+async fn network_then_public(app: &TestApp) -> String {
+    let tool = published_tool(app, "acerta", "réseau d'abord", "NETWORK").await;
+    let owner = app.login_as("acerta", "STAFF");
+    ok(
+        app,
+        &owner,
+        UPDATE,
+        "updateTool",
+        json!({ "toolId": tool, "baseRevision": 1, "content": content("public ensuite", "PUBLIC") }),
+    )
+    .await;
+    review(app, &tool, 2, "APPROVE", None).await;
+    tool
+}
+
+const HISTORY: &str = "query($id: ID!) { node(id: $id) { ... on Tool {
+  revisions { totalCount edges { node { number visibility attachments { id } } } }
+  one: revision(number: 1) { number }
+  two: revision(number: 2) { number } } } }";
+
+#[tokio::test]
+async fn each_revision_is_read_under_its_own_visibility() {
+    let app = spawn_app().await.with_organisations().await;
+    let tool = network_then_public(&app).await;
+    let anonymous = app.graphql(HISTORY, json!({ "id": tool })).await;
+    assert!(anonymous["errors"].is_null(), "{anonymous}");
+    let node = &anonymous["data"]["node"];
+    assert_eq!(node["revisions"]["totalCount"], 1, "{anonymous}");
+    assert_eq!(node["revisions"]["edges"][0]["node"]["number"], 2);
+    assert_eq!(node["one"], Value::Null, "revision 1 was the network's");
+    assert_eq!(node["two"]["number"], 2);
+    let compare = app
+        .graphql(
+            "query($id: ID!) { node(id: $id) { ... on Tool { compareRevisions(from: 1, to: 2) { field } } } }",
+            json!({ "id": tool }),
+        )
+        .await;
+    assert_eq!(
+        commons_tests::error_code(&compare),
+        Some("NOT_FOUND"),
+        "{compare}"
+    );
+    // Another caisse is in the network: it reads both.
+    let network = app
+        .graphql_as(
+            &app.login_as("ucm", "STAFF"),
+            HISTORY,
+            json!({ "id": tool }),
+        )
+        .await;
+    assert_eq!(
+        network["data"]["node"]["revisions"]["totalCount"], 2,
+        "{network}"
+    );
+    assert_eq!(network["data"]["node"]["one"]["number"], 1);
+}
+
+#[tokio::test]
+async fn a_reason_on_an_unpublished_revision_stays_between_the_owner_and_inasti() {
+    let app = spawn_app().await.with_organisations().await;
+    let tool = published_tool(&app, "acerta", "public", "PUBLIC").await;
+    let owner = app.login_as("acerta", "STAFF");
+    ok(
+        &app,
+        &owner,
+        UPDATE,
+        "updateTool",
+        json!({ "toolId": tool, "baseRevision": 1, "content": content("public v2", "PUBLIC") }),
+    )
+    .await;
+    review(
+        &app,
+        &tool,
+        2,
+        "REQUEST_CHANGES",
+        Some("the helpline number is wrong"),
+    )
+    .await;
+    let log = "query($id: ID!) { moderationLog(toolId: $id) { totalCount edges { node { revision action reason } } } }";
+    let reasons = |body: &Value| -> Vec<(i64, Option<String>)> {
+        body["data"]["moderationLog"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["node"]["revision"].as_i64().unwrap(),
+                    e["node"]["reason"].as_str().map(str::to_owned),
+                )
+            })
+            .collect()
+    };
+    let anonymous = app.graphql(log, json!({ "id": tool })).await;
+    assert_eq!(reasons(&anonymous), vec![(1, None)], "{anonymous}");
+    assert_eq!(anonymous["data"]["moderationLog"]["totalCount"], 1);
+    let other = app
+        .graphql_as(&app.login_as("ucm", "STAFF"), log, json!({ "id": tool }))
+        .await;
+    assert_eq!(reasons(&other), vec![(1, None)], "{other}");
+    for reader in [owner, app.login_as("inasti", "MODERATOR")] {
+        let body = app.graphql_as(&reader, log, json!({ "id": tool })).await;
+        assert_eq!(
+            reasons(&body),
+            vec![
+                (2, Some("the helpline number is wrong".to_owned())),
+                (1, None)
+            ],
+            "{body}"
+        );
+    }
+}

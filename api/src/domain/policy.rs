@@ -224,6 +224,45 @@ impl ToolScope {
     }
 }
 
+/// Which of a tool's revisions a caller may read. Each revision is read under its own
+/// visibility, not today's: a revision published while the tool was `NETWORK` stays a network
+/// revision after a later one makes the tool `PUBLIC`, and a draft kept to its organisation
+/// stays there after a later one is submitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RevisionAccess {
+    /// The owner: every revision.
+    All,
+    /// A moderator: every revision that was not kept to its organisation.
+    NotKeptToOrganisation,
+    /// Everyone else: revisions that were published, with a visibility the caller may read.
+    Published(&'static [Visibility]),
+}
+
+impl RevisionAccess {
+    pub fn reads(self, visibility: Visibility, published: bool) -> bool {
+        match self {
+            RevisionAccess::All => true,
+            RevisionAccess::NotKeptToOrganisation => visibility != Visibility::Organisation,
+            RevisionAccess::Published(visibilities) => {
+                published && visibilities.contains(&visibility)
+            }
+        }
+    }
+}
+
+impl ToolScope {
+    /// The revisions of a tool this caller may read, once they may see the tool at all.
+    pub fn revision_access(&self, tool: &Tool) -> Option<RevisionAccess> {
+        if self.organisation_id == Some(tool.owner_id) {
+            return Some(RevisionAccess::All);
+        }
+        match self.shown(tool)? {
+            Shown::Latest => Some(RevisionAccess::NotKeptToOrganisation),
+            Shown::Published => Some(RevisionAccess::Published(self.published_visibilities())),
+        }
+    }
+}
+
 /// What a caller may see of collaborations: the proposals and joint services their organisation
 /// is a party to, or all of them for INASTI. Lists filter with it; single reads ask `can` with
 /// the caller's party, which says the same.

@@ -89,8 +89,9 @@ impl Tool {
             .map(ToolRevision))
     }
 
-    /// The history, newest first: every revision for the owner and moderators, the published
-    /// ones for everyone else.
+    /// The history, newest first: every revision for the owner; for moderators every one that
+    /// was not kept to its organisation; for everyone else the published ones whose own
+    /// visibility they may read (a revision published to the network stays the network's).
     #[graphql(
         complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
     )]
@@ -103,7 +104,9 @@ impl Tool {
         let svc_ctx = services(ctx);
         let has_previous = after.is_some();
         let page = page_request(HISTORY, first, after, svc_ctx.max_page_size)?;
-        let result = svc::history(svc_ctx, &self.0, &page).await.gql()?;
+        let result = svc::history(svc_ctx, actor(ctx), &self.0, &page)
+            .await
+            .gql()?;
         Ok(connection(
             HISTORY,
             result,
@@ -114,7 +117,7 @@ impl Tool {
     }
 
     async fn revision(&self, ctx: &Context<'_>, number: i32) -> Result<Option<ToolRevision>> {
-        Ok(svc::revision(services(ctx), &self.0, number)
+        Ok(svc::revision(services(ctx), actor(ctx), &self.0, number)
             .await
             .gql()?
             .map(ToolRevision))
@@ -127,7 +130,7 @@ impl Tool {
         from: i32,
         to: i32,
     ) -> Result<Vec<FieldChange>> {
-        Ok(svc::compare(services(ctx), &self.0, from, to)
+        Ok(svc::compare(services(ctx), actor(ctx), &self.0, from, to)
             .await
             .gql()?
             .into_iter()

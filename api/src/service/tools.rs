@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use crate::domain::identity::Actor;
-use crate::domain::policy::{Action, Resource, Shown, ToolScope};
+use crate::domain::policy::{Action, Resource, RevisionAccess, Shown, ToolScope};
 use crate::domain::tool::{
     self as model, Decision, FieldChange, ModerationDecision, Revision, Tool, ToolDraft, ToolFilter,
 };
@@ -486,43 +486,56 @@ pub async fn list(
 /// moderators, the published ones for everyone else.
 pub async fn history(
     ctx: &Context,
+    actor: Option<&Actor>,
     visible: &VisibleTool,
     page: &PageRequest,
 ) -> ServiceResult<Page<Revision>> {
-    let published_only = !visible.sees_everything();
+    let access = revision_access(actor, visible);
     let before = page.after_as::<i32>()?;
     let rows = store::tools::history(
         &ctx.db,
         visible.tool.id,
-        published_only,
+        access,
         before,
         page.first as u64 + 1,
     )
     .await?;
-    let total = store::tools::history_len(&ctx.db, visible.tool.id, published_only).await?;
+    let total = store::tools::history_len(&ctx.db, visible.tool.id, access).await?;
     Ok(Page::from_overfetch(rows, page.first, total))
+}
+
+/// Which revisions of a tool the caller (who sees the tool) may read, each under its own
+/// visibility.
+fn revision_access(actor: Option<&Actor>, visible: &VisibleTool) -> RevisionAccess {
+    ToolScope::of(actor)
+        .revision_access(&visible.tool)
+        // The caller was shown the tool, so they read at least its published revisions.
+        .unwrap_or(RevisionAccess::Published(&[]))
 }
 
 pub async fn revision(
     ctx: &Context,
+    actor: Option<&Actor>,
     visible: &VisibleTool,
     number: i32,
 ) -> ServiceResult<Option<Revision>> {
+    let access = revision_access(actor, visible);
     let revision = store::tools::revision(&ctx.db, visible.tool.id, number).await?;
-    Ok(revision.filter(|r| visible.sees_everything() || r.published_at.is_some()))
+    Ok(revision.filter(|r| access.reads(r.content.visibility, r.published_at.is_some())))
 }
 
 /// What changed between two revisions the caller may read.
 pub async fn compare(
     ctx: &Context,
+    actor: Option<&Actor>,
     visible: &VisibleTool,
     from: i32,
     to: i32,
 ) -> ServiceResult<Vec<FieldChange>> {
-    let a = revision(ctx, visible, from)
+    let a = revision(ctx, actor, visible, from)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let b = revision(ctx, visible, to)
+    let b = revision(ctx, actor, visible, to)
         .await?
         .ok_or(ServiceError::NotFound)?;
     Ok(model::compare(&a.content, &b.content))

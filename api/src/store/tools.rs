@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
@@ -13,7 +13,7 @@ use sea_orm::{
 
 use super::codec::{lang_from, names, parse, parse_names, strings};
 use super::entity::{moderation_decision, tool, tool_revision, tool_translation};
-use crate::domain::policy::ToolScope;
+use crate::domain::policy::{RevisionAccess, ToolScope};
 use crate::domain::tool::{
     Decision, Licence, Lifecycle, ModerationDecision, QualityDocumentation, Revision,
     RevisionStatus, Tool, ToolContent, ToolFilter, ToolStatus, Translation, Visibility,
@@ -182,25 +182,41 @@ pub async fn revisions(
     with_translations(db, models).await
 }
 
-fn history_query(tool_id: i64, published_only: bool) -> sea_orm::Select<tool_revision::Entity> {
-    let mut query = tool_revision::Entity::find().filter(tool_revision::Column::ToolId.eq(tool_id));
-    if published_only {
-        query = query.filter(tool_revision::Column::PublishedAt.is_not_null());
-    }
-    query
+fn history_query(tool_id: i64, access: RevisionAccess) -> sea_orm::Select<tool_revision::Entity> {
+    tool_revision::Entity::find()
+        .filter(tool_revision::Column::ToolId.eq(tool_id))
+        .filter(readable_revisions(access))
 }
 
-/// A page of a tool's revisions, newest first, before revision `before`; `published_only`
-/// keeps those that were ever published.
+/// [`RevisionAccess::reads`] as SQL over `tool_revisions`.
+fn readable_revisions(access: RevisionAccess) -> Condition {
+    match access {
+        RevisionAccess::All => Condition::all(),
+        RevisionAccess::NotKeptToOrganisation => Condition::all().add(
+            Expr::col((tool_revision::Entity, tool_revision::Column::Visibility))
+                .ne(Visibility::Organisation.as_str()),
+        ),
+        RevisionAccess::Published(visibilities) => Condition::all()
+            .add(
+                Expr::col((tool_revision::Entity, tool_revision::Column::PublishedAt))
+                    .is_not_null(),
+            )
+            .add(
+                Expr::col((tool_revision::Entity, tool_revision::Column::Visibility))
+                    .is_in(visibilities.iter().map(|v| v.as_str())),
+            ),
+    }
+}
+
+/// A page of a tool's revisions the caller may read, newest first, before revision `before`.
 pub async fn history(
     db: &impl ConnectionTrait,
     tool_id: i64,
-    published_only: bool,
+    access: RevisionAccess,
     before: Option<i32>,
     limit: u64,
 ) -> Result<Vec<Revision>, DbErr> {
-    let mut query =
-        history_query(tool_id, published_only).order_by_desc(tool_revision::Column::Number);
+    let mut query = history_query(tool_id, access).order_by_desc(tool_revision::Column::Number);
     if let Some(before) = before {
         query = query.filter(tool_revision::Column::Number.lt(before));
     }
@@ -211,9 +227,9 @@ pub async fn history(
 pub async fn history_len(
     db: &impl ConnectionTrait,
     tool_id: i64,
-    published_only: bool,
+    access: RevisionAccess,
 ) -> Result<u64, DbErr> {
-    history_query(tool_id, published_only).count(db).await
+    history_query(tool_id, access).count(db).await
 }
 
 pub async fn insert_tool(
@@ -578,11 +594,45 @@ fn decisions_query(
             sea_orm::JoinType::InnerJoin,
             moderation_decision::Relation::Tool.def(),
         )
-        .filter(visible(scope));
+        .filter(visible(scope))
+        .filter(decided_revision_readable(scope));
     if let Some(id) = tool_id {
         query = query.filter(moderation_decision::Column::ToolId.eq(id));
     }
     query
+}
+
+/// A decision is read with the revision it decided on: its owner and moderators read them all,
+/// anyone else only decisions on revisions published with a visibility they may read — so a
+/// reason given on a never-published edit stays between the owner and INASTI.
+fn decided_revision_readable(scope: &ToolScope) -> Condition {
+    let mut any = Condition::any();
+    if let Some(org) = scope.organisation_id {
+        any = any.add(tool::Column::OwnerId.eq(org));
+    }
+    if scope.moderator {
+        return Condition::all();
+    }
+    let published = Query::select()
+        .expr(Expr::val(1))
+        .from(tool_revision::Entity)
+        .and_where(
+            Expr::col((tool_revision::Entity, tool_revision::Column::ToolId)).equals((
+                moderation_decision::Entity,
+                moderation_decision::Column::ToolId,
+            )),
+        )
+        .and_where(
+            Expr::col((tool_revision::Entity, tool_revision::Column::Number)).equals((
+                moderation_decision::Entity,
+                moderation_decision::Column::Revision,
+            )),
+        )
+        .cond_where(readable_revisions(RevisionAccess::Published(
+            scope.published_visibilities(),
+        )))
+        .to_owned();
+    any.add(Expr::exists(published))
 }
 
 /// The moderation log of the tools the scope may see, newest first.
