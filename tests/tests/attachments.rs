@@ -695,3 +695,58 @@ async fn parallel_uploads_never_exceed_the_files_a_revision_may_carry() {
         assert!(round == 0 || added == 0);
     }
 }
+
+#[tokio::test]
+async fn a_file_is_stored_under_a_name_that_says_what_it_is() {
+    let app = app(Backend::Local).await;
+    let tool = draft_tool(&app, "acerta", "Auto-test", "PUBLIC").await;
+    let text = "Questions pour faire le point sur le stress."
+        .as_bytes()
+        .to_vec();
+    for name in [
+        "guide.hta",
+        "lancer.js",
+        "setup.bat",
+        "script.ps1",
+        "page.html",
+    ] {
+        let payload = attach(&app, "acerta", &tool, name, text.clone()).await;
+        assert_eq!(
+            payload["userErrors"][0]["code"], "NOT_ALLOWED",
+            "{name}: {payload}"
+        );
+        assert_eq!(payload["attachment"], Value::Null);
+    }
+    // Shown as "rapport.pdf" with the override; really a script.
+    let disguised = attach(
+        &app,
+        "acerta",
+        &tool,
+        "rapport\u{202E}fdp.exe",
+        text.clone(),
+    )
+    .await;
+    assert_eq!(
+        disguised["userErrors"][0]["code"], "NOT_ALLOWED",
+        "{disguised}"
+    );
+    for (name, stored) in [
+        ("notes", "notes.txt"),
+        ("fiche.docx", "fiche.txt"),
+        ("gu\u{200B}ide\u{2066}.md\u{2069}", "guide.md"),
+        ("questionnaire.pdf", "questionnaire.txt"),
+    ] {
+        let attachment = attached(&app, "acerta", &tool, name, text.clone()).await;
+        assert_eq!(attachment["fileName"], stored, "{name}");
+    }
+    let pdf = attached(
+        &app,
+        "acerta",
+        &tool,
+        "auto-test.txt",
+        pdf_with_text("Stress"),
+    )
+    .await;
+    assert_eq!(pdf["fileName"], "auto-test.pdf");
+    assert_eq!(pdf["mediaType"], "application/pdf");
+}

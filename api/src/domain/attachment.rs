@@ -41,6 +41,191 @@ impl FileKind {
     }
 }
 
+impl FileKind {
+    /// The extensions a file of this kind may be named with; the first is the one given to a
+    /// file whose name has none of them.
+    fn extensions(self, media_type: &str) -> &'static [&'static str] {
+        match (self, media_type) {
+            (FileKind::Pdf, _) => &["pdf"],
+            (FileKind::Office, m) if m.ends_with("wordprocessingml.document") => &["docx"],
+            (FileKind::Office, m) if m.ends_with("spreadsheetml.sheet") => &["xlsx"],
+            (FileKind::Office, m) if m.ends_with("presentationml.presentation") => &["pptx"],
+            (FileKind::Office, "application/msword") => &["doc"],
+            (FileKind::Office, "application/vnd.ms-excel") => &["xls"],
+            (FileKind::Office, _) => &["ppt"],
+            (FileKind::OpenDocument, m) if m.ends_with(".text") => &["odt"],
+            (FileKind::OpenDocument, m) if m.ends_with(".spreadsheet") => &["ods"],
+            (FileKind::OpenDocument, _) => &["odp"],
+            (FileKind::PlainText, _) => &["txt", "csv", "tsv", "text"],
+            (FileKind::Markdown, _) => &["md", "markdown"],
+            (FileKind::Png, _) => &["png"],
+            (FileKind::Jpeg, _) => &["jpg", "jpeg"],
+            (FileKind::WebP, _) => &["webp"],
+            (FileKind::Mp4, _) => &["mp4", "m4v"],
+            (FileKind::Zip, _) => &["zip"],
+        }
+    }
+}
+
+/// Extensions that make a system run or render the file rather than open it as a document:
+/// programs, scripts, installers, shortcuts, and markup a browser would execute. A file named
+/// so is refused whatever its content, so that nobody downloads `guide.hta` from the network.
+const EXECUTABLE_EXTENSIONS: &[&str] = &[
+    "exe",
+    "com",
+    "scr",
+    "pif",
+    "msi",
+    "msp",
+    "msc",
+    "cpl",
+    "dll",
+    "sys",
+    "drv",
+    "ocx",
+    "bat",
+    "cmd",
+    "ps1",
+    "psm1",
+    "psd1",
+    "ps1xml",
+    "vb",
+    "vbs",
+    "vbe",
+    "js",
+    "jse",
+    "mjs",
+    "cjs",
+    "wsf",
+    "wsh",
+    "wsc",
+    "sct",
+    "hta",
+    "htm",
+    "html",
+    "xhtml",
+    "shtml",
+    "svg",
+    "xml",
+    "xsl",
+    "mht",
+    "mhtml",
+    "sh",
+    "bash",
+    "zsh",
+    "csh",
+    "ksh",
+    "command",
+    "app",
+    "pkg",
+    "dmg",
+    "deb",
+    "rpm",
+    "apk",
+    "appx",
+    "msix",
+    "jar",
+    "class",
+    "py",
+    "pyw",
+    "pl",
+    "rb",
+    "php",
+    "lnk",
+    "url",
+    "inf",
+    "reg",
+    "scf",
+    "application",
+    "gadget",
+    "iso",
+    "img",
+    "vhd",
+    "vhdx",
+    "chm",
+    "hlp",
+    "library-ms",
+    "settingcontent-ms",
+    "desktop",
+    "appimage",
+    "elf",
+    "bin",
+    "run",
+    "swf",
+];
+
+/// Why a file name is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a file named .{0} could be run when opened; Commons does not keep programs or scripts")]
+pub struct ExecutableName(pub String);
+
+/// The name a file is stored and served under: the sanitised name, with an extension that
+/// says what the content is. A name ending in a program's or script's extension is refused;
+/// a name with another type's extension gets the content's instead (`notes.docx` holding a
+/// PDF is `notes.pdf`), and a name with none gets one (`notes` holding text is `notes.txt`).
+pub fn stored_file_name(sanitised: &str, sniffed: &Sniffed) -> Result<String, ExecutableName> {
+    let allowed = sniffed.kind.extensions(&sniffed.media_type);
+    let (stem, extension) = match sanitised.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && !ext.is_empty() => {
+            (stem, Some(ext.to_lowercase()))
+        }
+        _ => (sanitised, None),
+    };
+    if let Some(ext) = &extension {
+        if EXECUTABLE_EXTENSIONS.contains(&ext.as_str()) {
+            return Err(ExecutableName(ext.clone()));
+        }
+        if allowed.contains(&ext.as_str()) {
+            return Ok(sanitised.to_owned());
+        }
+    }
+    let known_elsewhere = extension
+        .as_deref()
+        .is_some_and(|ext| ALL_EXTENSIONS.contains(&ext));
+    let base = if known_elsewhere { stem } else { sanitised };
+    let canonical = allowed.first().copied().unwrap_or("bin");
+    let stem: String = base
+        .chars()
+        .take(FILE_NAME_MAX_CHARS - canonical.len() - 1)
+        .collect();
+    Ok(format!("{stem}.{canonical}"))
+}
+
+/// Every extension some accepted kind is named with.
+const ALL_EXTENSIONS: &[&str] = &[
+    "pdf", "docx", "xlsx", "pptx", "doc", "xls", "ppt", "odt", "ods", "odp", "txt", "csv", "tsv",
+    "text", "md", "markdown", "png", "jpg", "jpeg", "webp", "mp4", "m4v", "zip",
+];
+
+/// Unicode format characters (category Cf) and other invisibles: bidirectional overrides and
+/// isolates that make `gpj.exe` display as `exe.jpg`, zero-width characters, tags.
+fn is_format_char(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x00AD
+            | 0x0600..=0x0605
+            | 0x061C
+            | 0x06DD
+            | 0x070F
+            | 0x0890..=0x0891
+            | 0x08E2
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x2028..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    )
+}
+
 /// The media types Commons serves, as decided from the content.
 const ALLOWED: &[(&str, FileKind)] = &[
     ("application/pdf", FileKind::Pdf),
@@ -122,11 +307,13 @@ pub fn decide_type(
 }
 
 /// A file name safe to store and to send back in `Content-Disposition`: no directories, no
-/// control or quoting characters, no leading dots, bounded length; `file` if nothing is left.
+/// control, format (bidirectional, zero-width) or quoting characters, no leading dots, bounded
+/// length; `file` if nothing is left.
 pub fn sanitise_file_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = base
         .chars()
+        .filter(|c| !is_format_char(*c))
         .map(|c| {
             if c.is_control()
                 || matches!(
@@ -245,6 +432,55 @@ mod tests {
         let s = sanitise_file_name(&long);
         assert_eq!(s.chars().count(), FILE_NAME_MAX_CHARS);
         assert!(s.ends_with(".pdf"));
+    }
+
+    #[test]
+    fn names_lose_bidirectional_and_invisible_characters() {
+        // "invoice\u{202E}fdp.exe" displays as "invoiceexe.pdf".
+        assert_eq!(
+            sanitise_file_name("invoice\u{202E}fdp.exe"),
+            "invoicefdp.exe"
+        );
+        assert_eq!(
+            sanitise_file_name("gu\u{200B}ide\u{2066}.pdf\u{2069}"),
+            "guide.pdf"
+        );
+        assert_eq!(sanitise_file_name("\u{FEFF}notes.txt"), "notes.txt");
+    }
+
+    fn sniffed(kind: FileKind, media_type: &str) -> Sniffed {
+        Sniffed {
+            kind,
+            media_type: media_type.to_owned(),
+        }
+    }
+
+    #[test]
+    fn the_stored_name_says_what_the_content_is() {
+        let text = sniffed(FileKind::PlainText, "text/plain; charset=utf-8");
+        let pdf = sniffed(FileKind::Pdf, "application/pdf");
+        assert_eq!(stored_file_name("notes.txt", &text), Ok("notes.txt".into()));
+        assert_eq!(stored_file_name("notes", &text), Ok("notes.txt".into()));
+        assert_eq!(stored_file_name("guide.docx", &pdf), Ok("guide.pdf".into()));
+        assert_eq!(
+            stored_file_name("guide.v2", &pdf),
+            Ok("guide.v2.pdf".into())
+        );
+        assert_eq!(stored_file_name("Guide.PDF", &pdf), Ok("Guide.PDF".into()));
+        for name in [
+            "guide.hta",
+            "run.js",
+            "setup.bat",
+            "x.ps1",
+            "page.html",
+            "a.SVG",
+        ] {
+            assert!(stored_file_name(name, &text).is_err(), "{name}");
+        }
+        assert_eq!(
+            stored_file_name("x.ps1", &text),
+            Err(ExecutableName("ps1".into()))
+        );
     }
 
     #[test]

@@ -222,6 +222,8 @@ pub async fn add(
     let inspected = tokio::task::spawn_blocking(move || inspect(spooled, &name, limits.max_bytes))
         .await
         .map_err(|e| ServiceError::Files(e.to_string()))??;
+    let file_name = model::stored_file_name(&file_name, &inspected.sniffed)
+        .map_err(|e| file_error(FieldErrorCode::NotAllowed, e.to_string()))?;
     // Everything that can refuse the file has been checked: only now does it reach the store.
     let sha = &inspected.sha256;
     if !store::attachments::object_in_use(&ctx.db, sha).await? || !ctx.files.contains(sha).await? {
