@@ -124,6 +124,10 @@ pub struct Limits {
     pub query_complexity: usize,
     pub body_bytes: usize,
     pub upload_bytes: usize,
+    /// Files in one multipart request.
+    pub upload_files: usize,
+    /// Places in the operations one uploaded file may fill (each holds a file descriptor).
+    pub upload_paths_per_file: usize,
     /// Files attached to one revision of a tool.
     pub attachments_per_tool: usize,
     /// Largest `first` of any connection.
@@ -153,6 +157,8 @@ impl Default for Limits {
             query_complexity: 10_000,
             body_bytes: 1024 * 1024,
             upload_bytes: 25 * 1024 * 1024,
+            upload_files: 20,
+            upload_paths_per_file: 20,
             attachments_per_tool: 20,
             page_size: 100,
             batch_size: 10,
@@ -275,6 +281,11 @@ impl Config {
             ("limits.query_complexity", self.limits.query_complexity),
             ("limits.body_bytes", self.limits.body_bytes),
             ("limits.upload_bytes", self.limits.upload_bytes),
+            ("limits.upload_files", self.limits.upload_files),
+            (
+                "limits.upload_paths_per_file",
+                self.limits.upload_paths_per_file,
+            ),
             ("limits.page_size", self.limits.page_size),
             ("limits.search_query_chars", self.limits.search_query_chars),
             ("limits.search_query_words", self.limits.search_query_words),

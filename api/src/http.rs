@@ -191,54 +191,30 @@ async fn graphql_get(
     execute(&state, BatchRequest::Single(request), actor).await
 }
 
-/// Reads a multipart request (GraphQL multipart request spec) as it streams in: files are
-/// spooled to temporary files by async-graphql, never held in memory, and the body is cut off
-/// at the upload limit plus room for the operations.
+/// Reads a multipart request (GraphQL multipart request spec) as it streams in: `operations`
+/// and `map` within the JSON body limit, files spooled to temporary files (never held in
+/// memory), each within the upload limit, as many as configured.
 async fn receive_multipart(
     state: &AppState,
     content_type: Option<String>,
     body: Body,
 ) -> Result<BatchRequest, Response> {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use tokio_util::compat::TokioAsyncReadCompatExt;
-
-    let limit = state
-        .limits
-        .upload_bytes
-        .saturating_add(state.limits.body_bytes);
-    let too_large = Arc::new(AtomicBool::new(false));
-    let flag = too_large.clone();
-    let mut seen = 0_usize;
-    let stream = futures_util::StreamExt::map(body.into_data_stream(), move |chunk| {
-        let chunk = chunk.map_err(std::io::Error::other)?;
-        seen = seen.saturating_add(chunk.len());
-        if seen > limit {
-            flag.store(true, Ordering::Relaxed);
-            return Err(std::io::Error::other("the request body is too large"));
-        }
-        Ok(chunk)
-    });
-    let reader = tokio_util::io::StreamReader::new(stream).compat();
-    let options = MultipartOptions::default()
-        .max_file_size(state.limits.upload_bytes)
-        .max_num_files(state.limits.attachments_per_tool.max(1));
-    match async_graphql::http::receive_batch_body(content_type, reader, options).await {
-        Ok(batch) => Ok(batch),
-        Err(async_graphql::ParseRequestError::PayloadTooLarge) => Err(failure_with_status(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorCode::BadUserInput,
-            format!("a file may be at most {} bytes", state.limits.upload_bytes),
-        )),
-        Err(_) if too_large.load(Ordering::Relaxed) => Err(failure_with_status(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorCode::BadUserInput,
-            format!("the request body is larger than {limit} bytes"),
-        )),
-        Err(e) => Err(failure(
-            ErrorCode::BadUserInput,
-            format!("the request is not a complete GraphQL multipart request: {e}"),
-        )),
-    }
+    let limits = crate::multipart::MultipartLimits {
+        json_bytes: state.limits.body_bytes,
+        file_bytes: state.limits.upload_bytes,
+        files: state.limits.upload_files,
+        paths_per_file: state.limits.upload_paths_per_file,
+    };
+    crate::multipart::receive(content_type.as_deref().unwrap_or_default(), body, limits)
+        .await
+        .map_err(|refused| match refused {
+            crate::multipart::Refused::TooLarge(message) => failure_with_status(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::BadUserInput,
+                message,
+            ),
+            crate::multipart::Refused::Bad(message) => failure(ErrorCode::BadUserInput, message),
+        })
 }
 
 /// An attachment, for whoever may see its tool; 404 for anyone else, so that its existence

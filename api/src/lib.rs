@@ -13,6 +13,7 @@ pub mod files;
 pub mod graphiql;
 pub mod graphql;
 pub mod http;
+pub mod multipart;
 pub mod serve;
 pub mod service;
 pub mod store;

@@ -164,3 +164,91 @@ async fn a_page_of_nothing_still_costs_its_search() {
     let after = searches_run(&app.get("/metrics").await.text().await.unwrap());
     assert_eq!(after, before, "no search ran for the refused request");
 }
+
+/// A multipart request with these parts, sent anonymously.
+async fn multipart(
+    app: &TestApp,
+    operations: String,
+    map: String,
+    files: usize,
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new()
+        .text("operations", operations)
+        .text("map", map);
+    for i in 0..files {
+        form = form.part(
+            i.to_string(),
+            reqwest::multipart::Part::bytes(b"du texte".to_vec()).file_name(format!("f{i}.txt")),
+        );
+    }
+    app.client
+        .post(format!("{}/graphql", app.address))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+const UPLOAD: &str = "mutation($input: AddAttachmentInput!) { addAttachment(input: $input) { userErrors { code } } }";
+
+#[tokio::test]
+async fn multipart_operations_get_the_json_body_limit() {
+    let app = spawn_app_with(|c| c.limits.body_bytes = 64 * 1024).await;
+    let padding = "a".repeat(512 * 1024);
+    let operations = serde_json::json!({ "query": format!("{{ __typename }} # {padding}") });
+    let response = multipart(&app, operations.to_string(), r#"{}"#.into(), 0).await;
+    assert_eq!(response.status(), 413);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        commons_tests::error_code(&body),
+        Some("BAD_USER_INPUT"),
+        "{body}"
+    );
+    // Within the limit, the same request is answered.
+    let small = serde_json::json!({ "query": "{ __typename }" });
+    let response = multipart(&app, small.to_string(), r#"{}"#.into(), 0).await;
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn multipart_files_and_their_paths_are_counted_before_anything_is_spooled() {
+    let app = spawn_app_with(|c| {
+        c.limits.upload_files = 3;
+        c.limits.upload_paths_per_file = 2;
+    })
+    .await;
+    let operations = serde_json::json!({ "query": UPLOAD, "variables": { "input": { "toolId": "x", "file": null, "title": "t", "language": "FR" } } }).to_string();
+    let too_many: serde_json::Map<String, Value> = (0..4)
+        .map(|i| (i.to_string(), serde_json::json!(["variables.input.file"])))
+        .collect();
+    let response = multipart(
+        &app,
+        operations.clone(),
+        Value::Object(too_many).to_string(),
+        4,
+    )
+    .await;
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("limits.upload_files"),
+        "{body}"
+    );
+    let paths = serde_json::json!({ "0": vec!["variables.input.file"; 3] }).to_string();
+    let response = multipart(&app, operations.clone(), paths, 1).await;
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("limits.upload_paths_per_file"),
+        "{body}"
+    );
+    // A part the map does not name is refused rather than spooled for nothing.
+    let response = multipart(&app, operations, r#"{}"#.into(), 1).await;
+    assert_eq!(response.status(), 400);
+}
