@@ -94,6 +94,15 @@ impl App {
             services: services.clone(),
             verifier: Arc::new(verifier),
             limits: config.limits.clone(),
+            limiter: config.rate_limit.enabled.then(|| {
+                Arc::new(crate::rate_limit::RateLimiter::new(
+                    crate::rate_limit::RateLimits {
+                        query_cost_per_minute: config.rate_limit.query_cost_per_minute,
+                        mutations_per_minute: config.rate_limit.mutations_per_minute,
+                        max_callers: config.rate_limit.max_callers,
+                    },
+                ))
+            }),
         };
         let metrics_here = config.metrics.enabled && config.metrics.listen.is_none();
         let router = http::router(

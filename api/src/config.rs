@@ -32,6 +32,7 @@ pub struct Config {
     pub index: IndexConfig,
     pub storage: StorageConfig,
     pub metrics: MetricsConfig,
+    pub rate_limit: RateLimitConfig,
     /// GraphiQL at `/graphiql`; switch it off in production if nobody should explore there.
     pub graphiql: bool,
     /// `__schema` and `__type`; GraphiQL needs them.
@@ -52,6 +53,7 @@ impl Default for Config {
             index: IndexConfig::default(),
             storage: StorageConfig::default(),
             metrics: MetricsConfig::default(),
+            rate_limit: RateLimitConfig::default(),
             graphiql: true,
             introspection: true,
         }
@@ -244,6 +246,30 @@ impl Default for MetricsConfig {
     }
 }
 
+/// Each caller's budgets: query cost (each operation's complexity) and mutations (each root
+/// field of a mutation, each uploaded file) per minute. A caller is the token's user, or the
+/// IP address of an anonymous caller.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct RateLimitConfig {
+    pub enabled: bool,
+    pub query_cost_per_minute: u64,
+    pub mutations_per_minute: u64,
+    /// Callers remembered at once; those whose budget is whole again are forgotten first.
+    pub max_callers: usize,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            query_cost_per_minute: 60_000,
+            mutations_per_minute: 120,
+            max_callers: 100_000,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("invalid configuration: {0}")]
@@ -320,6 +346,20 @@ impl Config {
                 return Err(ConfigError::Invalid {
                     key,
                     problem: "must be at least 1".into(),
+                });
+            }
+        }
+        if self.rate_limit.enabled {
+            if self.rate_limit.query_cost_per_minute < self.limits.query_complexity as u64 {
+                return Err(ConfigError::Invalid {
+                    key: "rate_limit.query_cost_per_minute",
+                    problem: "must be at least limits.query_complexity, or the costliest query allowed could never run".into(),
+                });
+            }
+            if self.rate_limit.mutations_per_minute == 0 || self.rate_limit.max_callers == 0 {
+                return Err(ConfigError::Invalid {
+                    key: "rate_limit",
+                    problem: "mutations_per_minute and max_callers must be at least 1".into(),
                 });
             }
         }

@@ -1,6 +1,7 @@
 //! The axum router: `/graphql` (POST, and GET for queries), `/graphiql`, `/healthz`, `/readyz`.
 //! Request-level limits live here: body size, batch size, timeout, mutations over GET.
 
+use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,7 +11,7 @@ use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Response as GqlResponse, ServerError};
 use axum::Router;
 use axum::body::{Body, to_bytes};
-use axum::extract::{RawQuery, Request, State};
+use axum::extract::{ConnectInfo, RawQuery, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -25,6 +26,7 @@ use crate::config::Limits;
 use crate::domain::identity::Actor;
 use crate::graphql::AppSchema;
 use crate::graphql::error::{ErrorCode, client_message};
+use crate::rate_limit::{Budget, Caller, RateLimiter, Verdict};
 use crate::service::{self, ServiceError};
 use crate::store;
 
@@ -34,6 +36,8 @@ pub struct AppState {
     pub services: service::Context,
     pub verifier: Arc<Verifier>,
     pub limits: Limits,
+    /// `None` when rate limits are switched off.
+    pub limiter: Option<Arc<RateLimiter>>,
 }
 
 /// Which optional routes a server offers.
@@ -105,7 +109,12 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Ac
     }
 }
 
-async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+async fn graphql_post(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let actor = match authenticate(&state, &headers).await {
         Ok(a) => a,
         Err(response) => return response,
@@ -159,11 +168,12 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
             );
         }
     }
-    execute(&state, batch, actor).await
+    execute(&state, batch, actor, peer).await
 }
 
 async fn graphql_get(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -188,7 +198,7 @@ async fn graphql_get(
             "mutations are not accepted over GET; use POST",
         );
     }
-    execute(&state, BatchRequest::Single(request), actor).await
+    execute(&state, BatchRequest::Single(request), actor, peer).await
 }
 
 /// Reads a multipart request (GraphQL multipart request spec) as it streams in: `operations`
@@ -245,15 +255,30 @@ async fn download_file(
 /// True when the operation that would run is a mutation. A document that does not parse is
 /// left for GraphQL to report.
 fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
+    mutation_cost(query, operation_name) > 0
+}
+
+/// The root fields of the mutation that would run (at least 1 for a mutation), 0 for a query
+/// or a document that does not parse (GraphQL reports that).
+fn mutation_cost(query: &str, operation_name: Option<&str>) -> u64 {
     let Ok(document) = async_graphql::parser::parse_query(query) else {
-        return false;
+        return 0;
+    };
+    let fields = |op: &async_graphql::parser::types::OperationDefinition| {
+        if op.ty == OperationType::Mutation {
+            (op.selection_set.node.items.len() as u64).max(1)
+        } else {
+            0
+        }
     };
     match &document.operations {
-        DocumentOperations::Single(op) => op.node.ty == OperationType::Mutation,
-        DocumentOperations::Multiple(ops) => ops.iter().any(|(name, op)| {
-            op.node.ty == OperationType::Mutation
-                && operation_name.is_none_or(|n| n == name.as_str())
-        }),
+        DocumentOperations::Single(op) => fields(&op.node),
+        DocumentOperations::Multiple(ops) => ops
+            .iter()
+            .filter(|(name, _)| operation_name.is_none_or(|n| n == name.as_str()))
+            .map(|(_, op)| fields(&op.node))
+            .max()
+            .unwrap_or(0),
     }
 }
 
@@ -267,8 +292,99 @@ fn failure_with_status(
     response
 }
 
-async fn execute(state: &AppState, batch: BatchRequest, actor: Option<Actor>) -> Response {
-    let batch = crate::graphql::prepare(batch, &state.services, actor);
+async fn execute(
+    state: &AppState,
+    batch: BatchRequest,
+    actor: Option<Actor>,
+    peer: SocketAddr,
+) -> Response {
+    let Some(limiter) = state.limiter.clone() else {
+        return run(state, batch, actor, None).await;
+    };
+    let caller = match &actor {
+        Some(a) => Caller::Subject(format!("user:{}", a.user_id)),
+        None => Caller::Address(peer.ip()),
+    };
+    let now = Instant::now();
+    // Mutations (each root field, each uploaded file) draw on their own, smaller budget,
+    // charged before anything runs.
+    let mutations: u64 = batch
+        .iter()
+        .map(|r| mutation_cost(&r.query, r.operation_name.as_deref()) + r.uploads.len() as u64)
+        .sum();
+    if mutations > 0 {
+        let verdict = limiter.charge(&caller, Budget::Mutations, mutations, now);
+        if !verdict.allowed {
+            return rate_limited(
+                verdict,
+                format!(
+                    "this request makes {mutations} changes and {} of your {} per minute are left",
+                    verdict.remaining, verdict.limit
+                ),
+            );
+        }
+    }
+    // A caller with nothing left is refused before its query is even parsed.
+    let left = limiter.charge(&caller, Budget::Queries, 0, now);
+    if left.remaining == 0 {
+        return rate_limited(
+            Verdict {
+                allowed: false,
+                retry_after: Some(Duration::from_secs(1)),
+                ..left
+            },
+            "your query budget is spent".to_owned(),
+        );
+    }
+    let budget = Arc::new(crate::graphql::RequestBudget {
+        limiter: limiter.clone(),
+        caller: caller.clone(),
+        refused: std::sync::Mutex::new(None),
+    });
+    let mut response = run(state, batch, actor, Some(budget.clone())).await;
+    let refused = budget.refused.lock().ok().and_then(|r| *r);
+    if let Some(verdict) = refused {
+        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        set_retry_after(&mut response, verdict);
+    }
+    let verdict = limiter.charge(&caller, Budget::Queries, 0, Instant::now());
+    set_budget_headers(&mut response, verdict);
+    response
+}
+
+fn rate_limited(verdict: Verdict, message: String) -> Response {
+    let mut response = failure(ErrorCode::RateLimited, message);
+    set_retry_after(&mut response, verdict);
+    set_budget_headers(&mut response, verdict);
+    response
+}
+
+fn set_retry_after(response: &mut Response, verdict: Verdict) {
+    let seconds = verdict.retry_after.map_or(1, |d| d.as_secs().max(1));
+    response
+        .headers_mut()
+        .insert(axum::http::header::RETRY_AFTER, HeaderValue::from(seconds));
+}
+
+/// `X-RateLimit-Limit` (query cost per minute), `-Remaining` and `-Reset` (when the budget is
+/// whole again, in seconds since the epoch), as GitHub names them.
+fn set_budget_headers(response: &mut Response, verdict: Verdict) {
+    let headers = response.headers_mut();
+    headers.insert("x-ratelimit-limit", HeaderValue::from(verdict.limit));
+    headers.insert(
+        "x-ratelimit-remaining",
+        HeaderValue::from(verdict.remaining),
+    );
+    headers.insert("x-ratelimit-reset", HeaderValue::from(verdict.reset_at));
+}
+
+async fn run(
+    state: &AppState,
+    batch: BatchRequest,
+    actor: Option<Actor>,
+    budget: Option<Arc<crate::graphql::RequestBudget>>,
+) -> Response {
+    let batch = crate::graphql::prepare(batch, &state.services, actor, budget);
     let timeout = Duration::from_millis(state.limits.request_timeout_ms);
     let run = AssertUnwindSafe(state.schema.execute_batch(batch)).catch_unwind();
     let over_time = || {

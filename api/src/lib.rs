@@ -14,6 +14,7 @@ pub mod graphiql;
 pub mod graphql;
 pub mod http;
 pub mod multipart;
+pub mod rate_limit;
 pub mod serve;
 pub mod service;
 pub mod store;

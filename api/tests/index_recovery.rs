@@ -84,15 +84,16 @@ fn with_db(dir: &std::path::Path, db: &Database) -> std::process::Command {
 
 /// Renames acerta in English, a change that reaches the documents of acerta's tools.
 async fn rename_acerta(server: &Server, admin: &str, name: &str) {
-    let id = graphql(
+    let acerta = graphql(
         server,
         None,
-        "{ organisation(slug: \"acerta\") { id } }",
+        "{ organisation(slug: \"acerta\") { id version } }",
         json!({}),
     )
-    .await["data"]["organisation"]["id"]
+    .await["data"]["organisation"]
         .clone();
-    let input = json!({ "organisationId": id, "names": [{ "lang": "NL", "text": "Acerta Sociaal Verzekeringsfonds" }, { "lang": "EN", "text": name }] });
+    let (id, version) = (acerta["id"].clone(), acerta["version"].clone());
+    let input = json!({ "organisationId": id, "expectedVersion": version, "names": [{ "lang": "NL", "text": "Acerta Sociaal Verzekeringsfonds" }, { "lang": "EN", "text": name }] });
     let body = graphql(server, Some(admin), "mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { userErrors { code } } }", json!({ "input": input })).await;
     assert_eq!(
         body["data"]["updateOrganisation"]["userErrors"],

@@ -69,6 +69,10 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     if let Some(pg) = &postgres {
         config.database_url = Some(pg.url.clone().into());
     }
+    // The suite drives one server per test as fast as it can, from one address and a few
+    // users: budgets large enough not to get in its way. The tests of the limits set their own.
+    config.rate_limit.query_cost_per_minute = 1_000_000_000;
+    config.rate_limit.mutations_per_minute = 1_000_000;
     adjust(&mut config);
     let app = App::build(config).await.expect("the app builds");
     let address = format!("http://{}", app.local_addr().unwrap());

@@ -252,3 +252,86 @@ async fn multipart_files_and_their_paths_are_counted_before_anything_is_spooled(
     let response = multipart(&app, operations, r#"{}"#.into(), 1).await;
     assert_eq!(response.status(), 400);
 }
+
+fn header(response: &reqwest::Response, name: &str) -> u64 {
+    response.headers()[name].to_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn every_caller_has_a_query_budget_that_a_flood_exhausts() {
+    let app = spawn_app_with(|c| {
+        c.limits.query_complexity = 100;
+        c.rate_limit.query_cost_per_minute = 100;
+    })
+    .await
+    .with_organisations()
+    .await;
+    let query =
+        serde_json::json!({ "query": "{ organisations(first: 10) { edges { node { slug } } } }" });
+    let first = app.post_graphql(None, &query).await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(header(&first, "x-ratelimit-limit"), 100);
+    let remaining = header(&first, "x-ratelimit-remaining");
+    assert!(remaining < 100, "the query cost something: {remaining}");
+    assert!(header(&first, "x-ratelimit-reset") > 1_700_000_000);
+    let mut refused = None;
+    for _ in 0..50 {
+        let response = app.post_graphql(None, &query).await;
+        if response.status() == 429 {
+            refused = Some(response);
+            break;
+        }
+        assert_eq!(response.status(), 200);
+    }
+    let refused = refused.expect("the budget ran out");
+    assert!(header(&refused, "retry-after") >= 1);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(
+        commons_tests::error_code(&body),
+        Some("RATE_LIMITED"),
+        "{body}"
+    );
+    // Another caller is counted apart.
+    let token = app.login_as("acerta", "STAFF");
+    let other = app.post_graphql(Some(&token), &query).await;
+    assert_eq!(other.status(), 200);
+}
+
+#[tokio::test]
+async fn mutations_have_their_own_smaller_budget() {
+    let app = spawn_app_with(|c| c.rate_limit.mutations_per_minute = 3)
+        .await
+        .with_organisations()
+        .await;
+    let token = app.login_as("acerta", "STAFF");
+    let create = |title: &str| serde_json::json!({ "query": commons_tests::tools::CREATE, "variables": { "input": { "content": commons_tests::tools::content(title, "NETWORK") } } });
+    for i in 0..3 {
+        let response = app
+            .post_graphql(Some(&token), &create(&format!("Outil {i}")))
+            .await;
+        assert_eq!(response.status(), 200);
+    }
+    let refused = app
+        .post_graphql(Some(&token), &create("Outil de trop"))
+        .await;
+    assert_eq!(refused.status(), 429);
+    assert!(header(&refused, "retry-after") >= 1);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(
+        commons_tests::error_code(&body),
+        Some("RATE_LIMITED"),
+        "{body}"
+    );
+    // Nothing was written, and reading is still allowed.
+    let mine = app
+        .graphql_as(
+            &token,
+            "{ viewer { organisation { tools { totalCount } } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(
+        mine["data"]["viewer"]["organisation"]["tools"]["totalCount"], 3,
+        "{mine}"
+    );
+}

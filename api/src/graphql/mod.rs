@@ -2,6 +2,7 @@
 //! the context, calls one service function and maps its result.
 
 mod attachment;
+mod budget;
 mod collaboration;
 mod connection;
 mod depth;
@@ -25,6 +26,7 @@ use crate::config::Limits;
 use crate::domain::identity::Actor;
 use crate::service;
 
+pub use budget::RequestBudget;
 pub use error::ErrorCode;
 
 #[derive(MergedObject, Default)]
@@ -65,6 +67,7 @@ fn builder(
             introspection_allowed: introspection,
         })
         .limit_complexity(limits.query_complexity)
+        .extension(budget::QueryCost)
 }
 
 /// The executable schema; `introspection: false` (production, by choice) answers `__schema`
@@ -93,9 +96,13 @@ pub fn prepare(
     mut batch: BatchRequest,
     services: &service::Context,
     actor: Option<Actor>,
+    budget: Option<std::sync::Arc<RequestBudget>>,
 ) -> BatchRequest {
     for request in batch.iter_mut() {
         request.data.insert(RequestActor(actor.clone()));
+        if let Some(budget) = &budget {
+            request.data.insert(budget.clone());
+        }
         request.data.insert(DataLoader::new(
             loaders::OrganisationLoader(services.clone()),
             tokio::spawn,

@@ -659,6 +659,8 @@ fn start_server(binary: &Path, data_dir: &Path) -> Server {
         .args(["serve", "--log-format", "json"])
         .env("COMMONS_DATA_DIR", data_dir)
         .env("COMMONS_LISTEN", "127.0.0.1:0")
+        // The bench measures speed, not the limits: one client asks as fast as it can.
+        .env("COMMONS_RATE_LIMIT__ENABLED", "false")
         .env("RUST_LOG", "warn,commons_api::app=info")
         .current_dir(data_dir)
         .stdout(Stdio::null())
