@@ -48,6 +48,11 @@ pub async fn open_services(config: &Config) -> anyhow::Result<service::Context> 
         service::attachments::Limits {
             max_bytes: config.limits.upload_bytes as u64,
             per_revision: config.limits.attachments_per_tool as u64,
+            pdf: crate::extraction::PdfExtraction {
+                program: config.extraction.program.clone(),
+                max_memory_bytes: config.extraction.pdf_memory_mb.saturating_mul(1024 * 1024),
+                max_seconds: config.extraction.pdf_seconds,
+            },
         },
         searching(&config.limits),
     ))

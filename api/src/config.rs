@@ -33,6 +33,7 @@ pub struct Config {
     pub storage: StorageConfig,
     pub metrics: MetricsConfig,
     pub rate_limit: RateLimitConfig,
+    pub extraction: ExtractionConfig,
     /// GraphiQL at `/graphiql`; switch it off in production if nobody should explore there.
     pub graphiql: bool,
     /// `__schema` and `__type`; GraphiQL needs them.
@@ -54,6 +55,7 @@ impl Default for Config {
             storage: StorageConfig::default(),
             metrics: MetricsConfig::default(),
             rate_limit: RateLimitConfig::default(),
+            extraction: ExtractionConfig::default(),
             graphiql: true,
             introspection: true,
         }
@@ -270,6 +272,28 @@ impl Default for RateLimitConfig {
     }
 }
 
+/// Reading the text of uploaded PDFs, in a child process with limits.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct ExtractionConfig {
+    /// The `commons` binary run as `commons extract-pdf`; by default the one serving.
+    pub program: Option<PathBuf>,
+    /// The reader's address space, in MiB.
+    pub pdf_memory_mb: u64,
+    /// The reader's CPU time, in seconds (it is waited for one second more).
+    pub pdf_seconds: u64,
+}
+
+impl Default for ExtractionConfig {
+    fn default() -> Self {
+        Self {
+            program: None,
+            pdf_memory_mb: 512,
+            pdf_seconds: 20,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("invalid configuration: {0}")]
@@ -328,6 +352,14 @@ impl Config {
                 self.limits.attachments_per_tool,
             ),
             ("storage.timeout_ms", self.storage.timeout_ms as usize),
+            (
+                "extraction.pdf_memory_mb",
+                self.extraction.pdf_memory_mb as usize,
+            ),
+            (
+                "extraction.pdf_seconds",
+                self.extraction.pdf_seconds as usize,
+            ),
             (
                 "limits.header_read_timeout_ms",
                 self.limits.header_read_timeout_ms as usize,

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod download;
 pub mod export;
+pub mod extraction;
 pub mod files;
 pub mod graphiql;
 pub mod graphql;

@@ -64,6 +64,15 @@ enum Command {
     Reindex,
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Read a PDF on standard input and print its text, within the given limits. The server
+    /// runs this for each uploaded PDF; not for people.
+    #[command(hide = true)]
+    ExtractPdf {
+        #[arg(long)]
+        max_memory_bytes: u64,
+        #[arg(long)]
+        max_seconds: u64,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -78,6 +87,14 @@ fn main() -> std::process::ExitCode {
 
 fn start() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Command::ExtractPdf {
+        max_memory_bytes,
+        max_seconds,
+    } = cli.command
+    {
+        // First, before any configuration, thread or runtime: the limits bound all it does.
+        return commons_api::extraction::child(max_memory_bytes, max_seconds);
+    }
     if let Command::Schema = cli.command {
         print!("{}", graphql::sdl());
         return Ok(());
@@ -140,7 +157,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Schema => Ok(()),
+        Command::Schema | Command::ExtractPdf { .. } => Ok(()),
     }
 }
 

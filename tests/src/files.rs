@@ -57,3 +57,45 @@ pub fn png() -> Vec<u8> {
 pub fn unknown_binary() -> Vec<u8> {
     (0..2048_u32).map(|i| (i * 7 % 251) as u8).collect()
 }
+
+/// A PDF of one page whose content stream is `inflated_mib` MiB of zeros, deflated: a few
+/// hundred kilobytes on the wire that a reader inflates in full.
+pub fn pdf_bomb(inflated_mib: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut deflate = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0_u8; 1024 * 1024];
+    for _ in 0..inflated_mib {
+        deflate.write_all(&zeros).unwrap_or_default();
+    }
+    let stream = deflate.finish().unwrap_or_default();
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    let head = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>".to_owned(),
+    ];
+    for (i, body) in head.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    offsets.push(pdf.len());
+    pdf.extend_from_slice(
+        format!(
+            "4 0 obj\n<< /Length {} /Filter /FlateDecode >>\nstream\n",
+            stream.len()
+        )
+        .as_bytes(),
+    );
+    pdf.extend_from_slice(&stream);
+    pdf.extend_from_slice(b"\nendstream\nendobj\n");
+    let xref = pdf.len();
+    pdf.extend_from_slice(b"xref\n0 5\n0000000000 65535 f \n");
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    pdf
+}

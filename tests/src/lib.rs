@@ -41,6 +41,23 @@ pub struct TestApp {
     pub(crate) s3: Option<storage::S3Endpoint>,
 }
 
+/// The `commons` binary built beside this test or bench binary: the server runs it as its
+/// PDF reader (`commons extract-pdf`), since the process serving here is the test itself.
+pub fn commons_binary() -> std::path::PathBuf {
+    let me = std::env::current_exe().expect("the test binary's path");
+    let mut dir = me.parent().expect("the test binary's folder").to_owned();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let commons = dir.join("commons");
+    assert!(
+        commons.exists(),
+        "{} is missing: build it with `cargo build -p commons-api` (cargo test --workspace does)",
+        commons.display()
+    );
+    commons
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
@@ -69,6 +86,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     if let Some(pg) = &postgres {
         config.database_url = Some(pg.url.clone().into());
     }
+    config.extraction.program = Some(commons_binary());
     // The suite drives one server per test as fast as it can, from one address and a few
     // users: budgets large enough not to get in its way. The tests of the limits set their own.
     config.rate_limit.query_cost_per_minute = 1_000_000_000;

@@ -23,11 +23,12 @@ use crate::service::tools::{self, VisibleTool};
 use crate::service::{Context, ServiceError, ServiceResult, authorise, signed_in};
 use crate::store::{self, audit, begin_write};
 
-/// How large a file may be and how many one revision may carry.
-#[derive(Clone, Copy, Debug)]
+/// How large a file may be, how many one revision may carry, and how PDFs are read.
+#[derive(Clone, Debug)]
 pub struct Limits {
     pub max_bytes: u64,
     pub per_revision: u64,
+    pub pdf: crate::extraction::PdfExtraction,
 }
 
 /// When the sweep runs and how long an unused object is kept.
@@ -114,7 +115,8 @@ fn inspect(mut file: std::fs::File, name: &str, max_bytes: u64) -> ServiceResult
             ),
         )
     })?;
-    let text = if sniffed.kind.has_searchable_text() {
+    // Text files are their own text; PDFs are read apart, in a child process.
+    let text = if matches!(sniffed.kind, FileKind::PlainText | FileKind::Markdown) {
         file.seek(SeekFrom::Start(0)).map_err(io)?;
         let mut content = Vec::with_capacity(size as usize);
         file.read_to_end(&mut content).map_err(io)?;
@@ -139,20 +141,7 @@ fn inspect(mut file: std::fs::File, name: &str, max_bytes: u64) -> ServiceResult
 fn extract_text(kind: FileKind, content: &[u8]) -> Option<String> {
     let text = match kind {
         FileKind::PlainText | FileKind::Markdown => String::from_utf8_lossy(content).into_owned(),
-        FileKind::Pdf => {
-            let parsed = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(content));
-            match parsed {
-                Ok(Ok(text)) => text,
-                Ok(Err(e)) => {
-                    tracing::info!(error = %e, "no text read from a PDF");
-                    return None;
-                }
-                Err(_) => {
-                    tracing::warn!("the PDF reader gave up on a file");
-                    return None;
-                }
-            }
-        }
+        // PDFs are read in a child process with limits (`crate::extraction`), never here.
         _ => return None,
     };
     let bounded = bounded_text(&text);
@@ -207,7 +196,7 @@ pub async fn add(
 ) -> ServiceResult<(Attachment, VisibleTool)> {
     let (actor, tool, revision) = working_revision(ctx, actor, tool_id).await?;
     let title = validation::required_text(&["title"], title, model::TITLE_MAX_CHARS)?;
-    let limits = ctx.attachment_limits;
+    let limits = &ctx.attachment_limits;
     // A first look spares the upload's inspection when the revision is already full; the
     // count that decides is taken again below, under the lock.
     if store::attachments::count_on_revision(&ctx.db, revision.id).await? >= limits.per_revision {
@@ -219,9 +208,21 @@ pub async fn add(
         .try_clone()
         .map_err(|e| ServiceError::Files(e.to_string()))?;
     let name = file_name.clone();
-    let inspected = tokio::task::spawn_blocking(move || inspect(spooled, &name, limits.max_bytes))
+    let max_bytes = limits.max_bytes;
+    let mut inspected = tokio::task::spawn_blocking(move || inspect(spooled, &name, max_bytes))
         .await
         .map_err(|e| ServiceError::Files(e.to_string()))??;
+    if inspected.sniffed.kind == FileKind::Pdf {
+        let pdf = upload
+            .content
+            .try_clone()
+            .map_err(|e| ServiceError::Files(e.to_string()))?;
+        let mut pdf = tokio::fs::File::from_std(pdf);
+        tokio::io::AsyncSeekExt::seek(&mut pdf, SeekFrom::Start(0))
+            .await
+            .map_err(|e| ServiceError::Files(e.to_string()))?;
+        inspected.text = crate::extraction::pdf_text(&limits.pdf, pdf.into_std().await).await;
+    }
     let file_name = model::stored_file_name(&file_name, &inspected.sniffed)
         .map_err(|e| file_error(FieldErrorCode::NotAllowed, e.to_string()))?;
     // Everything that can refuse the file has been checked: only now does it reach the store.
