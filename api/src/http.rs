@@ -6,7 +6,6 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_graphql::http::MultipartOptions;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Response as GqlResponse, ServerError};
 use axum::Router;
@@ -50,7 +49,12 @@ pub struct Offered {
 /// The service's routes; `/metrics` among them unless it is served elsewhere or not at all.
 pub fn router(state: AppState, offered: Offered) -> Router {
     let mut router = Router::new()
-        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route(
+            "/graphql",
+            get(graphql_get)
+                .post(graphql_post)
+                .layer(middleware::from_fn(graphql_media)),
+        )
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
     if offered.metrics {
@@ -132,6 +136,18 @@ async fn graphql_post(
             Err(response) => return response,
         }
     } else {
+        let json = content_type.as_deref().is_some_and(|c| {
+            c.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
+        if !json {
+            return failure_with_status(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::BadUserInput,
+                "send the request as application/json (or multipart/form-data for uploads)",
+            );
+        }
         let limit = state.limits.body_bytes;
         let Ok(bytes) = to_bytes(body, limit).await else {
             return failure_with_status(
@@ -140,20 +156,9 @@ async fn graphql_post(
                 format!("the request body is larger than {limit} bytes"),
             );
         };
-        match async_graphql::http::receive_batch_body(
-            content_type,
-            futures_util::io::Cursor::new(bytes),
-            MultipartOptions::default(),
-        )
-        .await
-        {
+        match graphql_request(&bytes) {
             Ok(b) => b,
-            Err(e) => {
-                return failure(
-                    ErrorCode::BadUserInput,
-                    format!("the request is not a GraphQL request: {e}"),
-                );
-            }
+            Err(problem) => return failure(ErrorCode::BadUserInput, problem),
         }
     };
     if let BatchRequest::Batch(operations) = &batch {
@@ -168,7 +173,53 @@ async fn graphql_post(
             );
         }
     }
-    execute(&state, batch, actor, peer).await
+    execute(&state, batch, actor, peer, Media::accepted(&headers)).await
+}
+
+/// A JSON body as the GraphQL over HTTP specification has it: an object (or, batched, a list
+/// of objects) with `query` a string, `operationName` a string or null, `variables` and
+/// `extensions` objects or null. Anything else is refused with 400, before GraphQL sees it.
+fn graphql_request(bytes: &[u8]) -> Result<BatchRequest, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| format!("the request body is not JSON: {e}"))?;
+    let check = |op: &serde_json::Value| -> Result<(), String> {
+        let object = op.as_object().ok_or("a GraphQL request is a JSON object")?;
+        match object.get("query") {
+            Some(serde_json::Value::String(_)) => {}
+            Some(_) => return Err("query must be a string".into()),
+            None => return Err("the request has no query".into()),
+        }
+        for (key, ok) in [
+            (
+                "operationName",
+                object
+                    .get("operationName")
+                    .is_none_or(|v| v.is_string() || v.is_null()),
+            ),
+            (
+                "variables",
+                object
+                    .get("variables")
+                    .is_none_or(|v| v.is_object() || v.is_null()),
+            ),
+            (
+                "extensions",
+                object
+                    .get("extensions")
+                    .is_none_or(|v| v.is_object() || v.is_null()),
+            ),
+        ] {
+            if !ok {
+                return Err(format!("{key} has the wrong type"));
+            }
+        }
+        Ok(())
+    };
+    match &value {
+        serde_json::Value::Array(ops) => ops.iter().try_for_each(check)?,
+        op => check(op)?,
+    }
+    serde_json::from_value(value).map_err(|e| format!("the request is not a GraphQL request: {e}"))
 }
 
 async fn graphql_get(
@@ -181,16 +232,19 @@ async fn graphql_get(
         Ok(a) => a,
         Err(response) => return response,
     };
-    let request =
-        match async_graphql::http::parse_query_string(query.as_deref().unwrap_or_default()) {
-            Ok(r) => r,
-            Err(e) => {
-                return failure(
-                    ErrorCode::BadUserInput,
-                    format!("the query string is not a GraphQL request: {e}"),
-                );
-            }
-        };
+    let raw = query.as_deref().unwrap_or_default();
+    if !url::form_urlencoded::parse(raw.as_bytes()).any(|(k, _)| k == "query") {
+        return failure(ErrorCode::BadUserInput, "the request has no query");
+    }
+    let request = match async_graphql::http::parse_query_string(raw) {
+        Ok(r) => r,
+        Err(e) => {
+            return failure(
+                ErrorCode::BadUserInput,
+                format!("the query string is not a GraphQL request: {e}"),
+            );
+        }
+    };
     if is_mutation(&request.query, request.operation_name.as_deref()) {
         return failure_with_status(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -198,7 +252,14 @@ async fn graphql_get(
             "mutations are not accepted over GET; use POST",
         );
     }
-    execute(&state, BatchRequest::Single(request), actor, peer).await
+    execute(
+        &state,
+        BatchRequest::Single(request),
+        actor,
+        peer,
+        Media::accepted(&headers),
+    )
+    .await
 }
 
 /// Reads a multipart request (GraphQL multipart request spec) as it streams in: `operations`
@@ -297,9 +358,10 @@ async fn execute(
     batch: BatchRequest,
     actor: Option<Actor>,
     peer: SocketAddr,
+    media: Media,
 ) -> Response {
     let Some(limiter) = state.limiter.clone() else {
-        return run(state, batch, actor, None).await;
+        return run(state, batch, actor, None, media).await;
     };
     let caller = match &actor {
         Some(a) => Caller::Subject(format!("user:{}", a.user_id)),
@@ -341,7 +403,7 @@ async fn execute(
         caller: caller.clone(),
         refused: std::sync::Mutex::new(None),
     });
-    let mut response = run(state, batch, actor, Some(budget.clone())).await;
+    let mut response = run(state, batch, actor, Some(budget.clone()), media).await;
     let refused = budget.refused.lock().ok().and_then(|r| *r);
     if let Some(verdict) = refused {
         *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
@@ -383,6 +445,7 @@ async fn run(
     batch: BatchRequest,
     actor: Option<Actor>,
     budget: Option<Arc<crate::graphql::RequestBudget>>,
+    media: Media,
 ) -> Response {
     let batch = crate::graphql::prepare(batch, &state.services, actor, budget);
     let timeout = Duration::from_millis(state.limits.request_timeout_ms);
@@ -400,13 +463,80 @@ async fn run(
         // A search stopped at the request's own deadline may answer a moment before the
         // timer above fires; either way the request ran out of its time and says so alike.
         Ok(Ok(response)) if ran_out_of_time(&response) => over_time(),
-        Ok(Ok(response)) => Json(with_codes(response)).into_response(),
+        Ok(Ok(response)) => answer(with_codes(response), media),
         Ok(Err(_panic)) => {
             tracing::error!("a resolver panicked");
             failure(ErrorCode::Internal, "internal error")
         }
         Err(_elapsed) => over_time(),
     }
+}
+
+/// The response format a client asked for: the GraphQL over HTTP specification's
+/// `application/graphql-response+json`, or the older `application/json`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Media {
+    GraphqlResponse,
+    Json,
+}
+
+pub(crate) const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+impl Media {
+    fn accepted(headers: &HeaderMap) -> Media {
+        let asks = headers
+            .get_all(axum::http::header::ACCEPT)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|m| {
+                m.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case(GRAPHQL_RESPONSE))
+            });
+        if asks {
+            Media::GraphqlResponse
+        } else {
+            Media::Json
+        }
+    }
+}
+
+/// A request error (the document did not parse or validate, a variable did not coerce) ran
+/// nothing: no `data` entry, and with `application/graphql-response+json` a 400.
+fn answer(response: BatchResponse, media: Media) -> Response {
+    let request_error = |r: &GqlResponse| {
+        r.data == async_graphql::Value::Null
+            && !r.errors.is_empty()
+            && r.errors.iter().all(|e| e.path.is_empty())
+    };
+    let failed = matches!(&response, BatchResponse::Single(r) if request_error(r));
+    let mut answered = match &response {
+        // Serialised as it is, so that fields keep the order the query asked them in.
+        BatchResponse::Single(r) if failed => Json(json!({ "errors": r.errors })).into_response(),
+        _ => Json(response).into_response(),
+    };
+    if failed && media == Media::GraphqlResponse {
+        *answered.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    answered
+}
+
+/// Answers in the media type the client accepted, whatever produced the response.
+async fn graphql_media(request: Request, next: Next) -> Response {
+    let media = Media::accepted(request.headers());
+    let mut response = next.run(request).await;
+    let json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if media == Media::GraphqlResponse && json {
+        response.headers_mut().insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/graphql-response+json; charset=utf-8"),
+        );
+    }
+    response
 }
 
 fn ran_out_of_time(response: &BatchResponse) -> bool {
