@@ -750,3 +750,64 @@ async fn a_file_is_stored_under_a_name_that_says_what_it_is() {
     assert_eq!(pdf["fileName"], "auto-test.pdf");
     assert_eq!(pdf["mediaType"], "application/pdf");
 }
+
+#[tokio::test]
+async fn a_file_only_a_private_draft_carried_stays_with_its_organisation() {
+    let app = app(Backend::Local).await;
+    let tool = draft_tool(&app, "acerta", "Brouillon interne", "ORGANISATION").await;
+    let file = attached(
+        &app,
+        "acerta",
+        &tool,
+        "interne.txt",
+        b"Notes internes.".to_vec(),
+    )
+    .await;
+    let owner = app.login_as("acerta", "STAFF");
+    // The next revision is for the network, and no longer carries the file.
+    ok(
+        &app,
+        &owner,
+        commons_tests::tools::UPDATE,
+        "updateTool",
+        json!({ "toolId": tool, "baseRevision": 1, "content": content("Pour le réseau", "NETWORK") }),
+    )
+    .await;
+    let removed = app
+        .graphql_as(
+            &owner,
+            "mutation($id: ID!) { removeAttachment(input: { attachmentId: $id }) { userErrors { code } } }",
+            json!({ "id": file["id"] }),
+        )
+        .await;
+    assert_eq!(
+        removed["data"]["removeAttachment"]["userErrors"],
+        json!([]),
+        "{removed}"
+    );
+    let moderator = app.login_as("inasti", "MODERATOR");
+    let url = file["url"].as_str().unwrap();
+    let read = |token: String| {
+        let app = &app;
+        let url = url.to_owned();
+        async move {
+            app.client
+                .get(format!("{}{url}", app.address))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(read(moderator.clone()).await, 404);
+    assert_eq!(read(owner.clone()).await, 200);
+    let node = app
+        .graphql_as(
+            &moderator,
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": file["id"] }),
+        )
+        .await;
+    assert_eq!(node["data"]["node"], Value::Null, "{node}");
+}

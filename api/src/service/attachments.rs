@@ -16,7 +16,7 @@ use crate::domain::attachment::{
 };
 use crate::domain::identity::Actor;
 use crate::domain::lang::Lang;
-use crate::domain::policy::{Action, Shown, ToolScope};
+use crate::domain::policy::{Action, RevisionAccess, Shown, ToolScope};
 use crate::domain::tool::{Revision, RevisionStatus, Tool};
 use crate::domain::validation::{self, FieldError, FieldErrorCode};
 use crate::service::tools::{self, VisibleTool};
@@ -363,13 +363,17 @@ pub async fn downloadable(
     let tool = store::tools::find(&ctx.db, attachment.tool_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let shown = ToolScope::of(actor)
-        .shown(&tool)
+    // A file is read with the revisions that carry it, each under its own visibility.
+    let access = ToolScope::of(actor)
+        .revision_access(&tool)
         .ok_or(ServiceError::NotFound)?;
     let carried_by = store::attachments::revisions_carrying(&ctx.db, attachment.id).await?;
-    let visible = match shown {
-        Shown::Latest => !carried_by.is_empty(),
-        Shown::Published => match tool.published_revision {
+    let visible = match access {
+        RevisionAccess::All => !carried_by.is_empty(),
+        RevisionAccess::NotKeptToOrganisation => {
+            store::tools::any_not_kept_to_organisation(&ctx.db, &carried_by).await?
+        }
+        RevisionAccess::Published(_) => match tool.published_revision {
             Some(number) => store::tools::revision(&ctx.db, tool.id, number)
                 .await?
                 .is_some_and(|r| carried_by.contains(&r.id)),

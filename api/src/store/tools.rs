@@ -135,6 +135,22 @@ pub async fn find_many(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Too
         .collect()
 }
 
+/// Whether any of these revisions was written for more than its organisation.
+pub async fn any_not_kept_to_organisation(
+    db: &impl ConnectionTrait,
+    revision_ids: &[i64],
+) -> Result<bool, DbErr> {
+    if revision_ids.is_empty() {
+        return Ok(false);
+    }
+    let found = tool_revision::Entity::find()
+        .filter(tool_revision::Column::Id.is_in(revision_ids.iter().copied()))
+        .filter(tool_revision::Column::Visibility.ne(Visibility::Organisation.as_str()))
+        .count(db)
+        .await?;
+    Ok(found > 0)
+}
+
 /// Whether any revision of the tool was ever sent to review.
 pub async fn was_submitted(db: &impl ConnectionTrait, tool_id: i64) -> Result<bool, DbErr> {
     let submitted = tool_revision::Entity::find()
