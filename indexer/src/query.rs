@@ -705,9 +705,6 @@ impl<'a> QueryBuilder<'a> {
         // What a tool must match: a word at least, and every quoted phrase. What only adds to
         // the score of a tool found (words close together, the query's language) never finds
         // one by itself.
-        // What a tool must match: a word at least, and every quoted phrase. What only adds to
-        // the score of a tool found (words close together, the query's language) never finds
-        // one by itself.
         let mut rest: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for phrase in &parsed.phrases {
             if let Some(q) = self.as_written(phrase) {

@@ -835,6 +835,16 @@ async fn run(size: usize, binary: &Path) -> Figures {
     let index = services.index.current();
     let index_mb = index.size_on_disk() as f64 / 1024.0 / 1024.0;
     eprintln!("[{size}] queries in process");
+    // `BENCH_PROFILE=N`: only the in-process queries, N times over, for a profiler to watch.
+    if let Some(times) = std::env::var("BENCH_PROFILE")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        for _ in 0..times {
+            tokio::task::block_in_place(|| in_process_latency(&index, false));
+        }
+        std::process::exit(0);
+    }
     let in_process = tokio::task::block_in_place(|| in_process_latency(&index, true));
     let top10 = tokio::task::block_in_place(|| in_process_latency(&index, false));
     if std::env::var_os("BENCH_QUICK").is_some() {
