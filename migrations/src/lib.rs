@@ -20,6 +20,7 @@ mod m20261126_000014_create_responsibility_transfers;
 mod m20261126_000015_create_attachments;
 mod m20261130_000016_create_search_synonyms;
 mod m20261201_000017_add_organisation_version;
+mod m20261201_000018_create_legal_frames;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000015_create_attachments::Migration),
             Box::new(m20261130_000016_create_search_synonyms::Migration),
             Box::new(m20261201_000017_add_organisation_version::Migration),
+            Box::new(m20261201_000018_create_legal_frames::Migration),
         ]
     }
 }

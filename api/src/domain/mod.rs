@@ -39,6 +39,7 @@ pub mod collaboration;
 pub mod enterprise_number;
 pub mod identity;
 pub mod lang;
+pub mod legal_frame;
 pub mod organisation;
 pub mod policy;
 pub mod responsibility;

@@ -40,6 +40,8 @@ pub enum Action {
     /// The concept table that widens searches across languages (`Catalogue`).
     ReadSearchSynonyms,
     EditSearchSynonyms,
+    /// A year's mandatory categories (`Platform`); the frame is read by anyone.
+    SetLegalFrame,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,6 +151,7 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
         (Action::ExportResponsibilityRecord, Resource::Platform) => inasti_officer(actor),
         (Action::ReadSearchSynonyms, Resource::Catalogue) => inasti_officer(actor),
         (Action::EditSearchSynonyms, Resource::Catalogue) => actor.has(Role::Moderator),
+        (Action::SetLegalFrame, Resource::Platform) => platform_admin,
         (Action::ExportResponsibilityRecord, Resource::Organisation { id, kind }) => {
             kind == OrganisationKind::Caisse
                 && (inasti_officer(actor) || (actor.has(Role::OrgAdmin) && actor.belongs_to(id)))
@@ -677,6 +680,16 @@ mod tests {
             Resource::Catalogue,
             &["inasti moderator"],
         );
+    }
+
+    #[test]
+    fn platform_admins_set_the_legal_frame() {
+        check(
+            Action::SetLegalFrame,
+            Resource::Platform,
+            &["platform admin"],
+        );
+        check(Action::SetLegalFrame, Resource::Catalogue, &[]);
     }
 
     #[test]

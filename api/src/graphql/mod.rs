@@ -9,6 +9,7 @@ mod depth;
 pub mod error;
 pub(crate) mod id;
 mod joint_service;
+mod legal_frame;
 mod loaders;
 mod node;
 mod organisation;
@@ -38,6 +39,7 @@ pub struct Query(
     search::SearchQuery,
     collaboration::CollaborationQuery,
     joint_service::JointServiceQuery,
+    legal_frame::LegalFrameQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -48,6 +50,7 @@ pub struct Mutation(
     joint_service::JointServiceMutation,
     attachment::AttachmentMutation,
     search::SearchMutation,
+    legal_frame::LegalFrameMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -2,10 +2,12 @@
 //! that writes the rows, an audit event and an outbox row, and returns plain domain values.
 
 pub mod attachments;
+pub mod clock;
 pub mod collaborations;
 pub mod identity;
 pub mod indexing;
 pub mod joint_services;
+pub mod legal_frame;
 pub mod organisations;
 pub mod search;
 pub mod tools;
@@ -27,6 +29,7 @@ pub struct Context {
     pub files: std::sync::Arc<crate::files::Files>,
     pub attachment_limits: attachments::Limits,
     pub search: std::sync::Arc<search::Searching>,
+    pub clock: clock::Clock,
 }
 
 impl Context {
@@ -45,6 +48,7 @@ impl Context {
             files,
             attachment_limits,
             search: std::sync::Arc::new(search),
+            clock: clock::Clock::default(),
         }
     }
 
@@ -55,10 +59,9 @@ impl Context {
         Ok(())
     }
 
-    /// The time of a change, to the microsecond: what PostgreSQL keeps, so that a time read
-    /// back (in a cursor, say) equals the one written on both databases.
+    /// The time of a change, from the service's clock (see [`clock::Clock`]).
     pub fn now(&self) -> DateTime<Utc> {
-        chrono::SubsecRound::trunc_subsecs(Utc::now(), 6)
+        self.clock.now()
     }
 }
 

@@ -7,6 +7,7 @@ pub mod collaborations;
 pub mod db;
 pub mod entity;
 pub mod joint_services;
+pub mod legal_frames;
 pub mod organisations;
 pub mod outbox;
 pub mod responsibility;

@@ -6,6 +6,7 @@ pub mod audit_event;
 pub mod collaboration_proposal;
 pub mod joint_service;
 pub mod joint_service_participant;
+pub mod legal_frame;
 pub mod moderation_decision;
 pub mod organisation;
 pub mod outbox;
