@@ -331,19 +331,23 @@ async fn updating_an_unknown_organisation_is_not_found() {
 }
 
 #[tokio::test]
-async fn affiliate_counts_are_set_by_the_caisse_admin_and_platform_admins() {
+async fn affiliate_counts_are_set_by_platform_admins_only() {
     let app = demo_app().await;
     let acerta = app.organisation_id("acerta").await;
     let expected = [
         ("anonymous", "UNAUTHENTICATED"),
         ("caisse staff", "FORBIDDEN"),
-        ("caisse admin", "OK"),
+        // The count sets the caisse's own funding: never its own to declare.
+        ("caisse admin", "FORBIDDEN"),
         ("other caisse admin", "FORBIDDEN"),
         ("partner staff", "FORBIDDEN"),
         ("partner admin", "FORBIDDEN"),
         ("moderator", "FORBIDDEN"),
         ("platform admin", "OK"),
     ];
+    app.services
+        .clock
+        .set(Some("2026-06-01T09:00:00Z".parse().unwrap()));
     for (i, ((name, caller), (_, code))) in CALLERS.iter().zip(expected).enumerate() {
         let count = 300_000 + i as i64;
         let input = json!({ "organisationId": acerta, "year": 2025, "count": count });
@@ -394,6 +398,22 @@ async fn affiliate_counts_belong_to_caisses_and_sane_years() {
     assert_eq!(
         user_error_codes(&body["data"]["setAffiliateCount"]),
         vec!["OUT_OF_RANGE", "OUT_OF_RANGE"],
+        "{body}"
+    );
+    // 31 December of this year has not passed: its count does not exist yet.
+    app.services
+        .clock
+        .set(Some("2026-06-01T09:00:00Z".parse().unwrap()));
+    let body = app
+        .graphql_as(
+            &token,
+            SET_COUNT,
+            json!({ "input": { "organisationId": acerta, "year": 2026, "count": 1000 } }),
+        )
+        .await;
+    assert_eq!(
+        user_error_codes(&body["data"]["setAffiliateCount"]),
+        vec!["OUT_OF_RANGE"],
         "{body}"
     );
 }

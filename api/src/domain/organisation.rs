@@ -140,11 +140,15 @@ pub fn validate_affiliate_count(
     current_year: i32,
 ) -> Result<(), Vec<FieldError>> {
     let mut v = Validator::new();
-    if !(2000..=current_year).contains(&year) {
+    // The count is the one on 31 December: of a year that has ended.
+    if !(2000..current_year).contains(&year) {
         v.push(FieldError::new(
             &["year"],
             FieldErrorCode::OutOfRange,
-            format!("must be a year from 2000 to {current_year}"),
+            format!(
+                "must be a year from 2000 to {}: the count is the one on 31 December of a year that has ended",
+                current_year - 1
+            ),
         ));
     }
     if !(0..=5_000_000).contains(&count) {
@@ -194,6 +198,11 @@ mod tests {
     fn affiliate_counts_are_bounded() {
         assert!(validate_affiliate_count(2024, 120_000, 2026).is_ok());
         assert!(validate_affiliate_count(2027, 1, 2026).is_err());
+        assert!(
+            validate_affiliate_count(2026, 1, 2026).is_err(),
+            "31 December 2026 has not passed"
+        );
+        assert!(validate_affiliate_count(2025, 1, 2026).is_ok());
         assert!(validate_affiliate_count(2024, -1, 2026).is_err());
     }
 

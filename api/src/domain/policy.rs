@@ -89,9 +89,9 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
             platform_admin || (actor.has(Role::OrgAdmin) && actor.belongs_to(id))
         }
         (Action::EditEnterpriseNumber, Resource::Organisation { .. }) => platform_admin,
-        (Action::SetAffiliateCount, Resource::Organisation { id, kind }) => {
-            kind == OrganisationKind::Caisse
-                && (platform_admin || (actor.has(Role::OrgAdmin) && actor.belongs_to(id)))
+        // Affiliate counts set each caisse's funding: INASTI's data, never the caisse's own.
+        (Action::SetAffiliateCount, Resource::Organisation { kind, .. }) => {
+            kind == OrganisationKind::Caisse && platform_admin
         }
         (Action::ReadOrganisationDetails, Resource::Organisation { .. }) => true,
         (Action::CreateTool, Resource::Catalogue) => {
@@ -377,12 +377,8 @@ mod tests {
     }
 
     #[test]
-    fn affiliate_counts_are_set_for_caisses_only_by_their_admins_and_platform_admins() {
-        check(
-            Action::SetAffiliateCount,
-            ACERTA_ORG,
-            &["acerta admin", "platform admin"],
-        );
+    fn affiliate_counts_are_set_for_caisses_only_by_platform_admins() {
+        check(Action::SetAffiliateCount, ACERTA_ORG, &["platform admin"]);
         check(Action::SetAffiliateCount, UNIZO_ORG, &[]);
     }
 

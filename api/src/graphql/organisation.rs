@@ -267,7 +267,8 @@ impl OrganisationMutation {
         })
     }
 
-    /// Records a caisse's affiliates on 31 December of a year: its admins, or platform admins.
+    /// Records a caisse's affiliates on 31 December of a year that has ended: platform admins
+    /// only (the count sets the caisse's funding).
     async fn set_affiliate_count(
         &self,
         ctx: &Context<'_>,
