@@ -178,6 +178,7 @@ pub const DEMO_CALLERS: &[(&str, Role, &str)] = &[
     ("unizo", Role::Staff, "partner staff"),
     ("inasti", Role::Moderator, "INASTI moderator"),
     ("inasti", Role::PlatformAdmin, "platform admin"),
+    ("inasti", Role::Auditor, "INASTI auditor"),
 ];
 
 /// A valid, illustrative enterprise number, distinct for each demo organisation.

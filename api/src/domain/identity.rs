@@ -13,14 +13,17 @@ pub enum Role {
     OrgAdmin,
     Moderator,
     PlatformAdmin,
+    /// INASTI's external audit service: reads what the audit needs, never writes.
+    Auditor,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
+    pub const ALL: [Role; 5] = [
         Role::Staff,
         Role::OrgAdmin,
         Role::Moderator,
         Role::PlatformAdmin,
+        Role::Auditor,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -29,14 +32,18 @@ impl Role {
             Role::OrgAdmin => "ORG_ADMIN",
             Role::Moderator => "MODERATOR",
             Role::PlatformAdmin => "PLATFORM_ADMIN",
+            Role::Auditor => "AUDITOR",
         }
     }
 
-    /// Moderators and platform admins are INASTI's; staff and admins exist everywhere.
+    /// Moderators, platform admins and auditors are INASTI's; staff and admins exist
+    /// everywhere.
     pub fn fits(self, kind: OrganisationKind) -> bool {
         match self {
             Role::Staff | Role::OrgAdmin => true,
-            Role::Moderator | Role::PlatformAdmin => kind == OrganisationKind::Inasti,
+            Role::Moderator | Role::PlatformAdmin | Role::Auditor => {
+                kind == OrganisationKind::Inasti
+            }
         }
     }
 }

@@ -42,6 +42,8 @@ pub enum Action {
     EditSearchSynonyms,
     /// A year's mandatory categories (`Platform`); the frame is read by anyone.
     SetLegalFrame,
+    /// The audit events every write records (`Platform`).
+    ReadAuditLog,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,6 +154,7 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
         (Action::ReadSearchSynonyms, Resource::Catalogue) => inasti_officer(actor),
         (Action::EditSearchSynonyms, Resource::Catalogue) => actor.has(Role::Moderator),
         (Action::SetLegalFrame, Resource::Platform) => platform_admin,
+        (Action::ReadAuditLog, Resource::Platform) => platform_admin || actor.has(Role::Auditor),
         (Action::ExportResponsibilityRecord, Resource::Organisation { id, kind }) => {
             kind == OrganisationKind::Caisse
                 && (inasti_officer(actor) || (actor.has(Role::OrgAdmin) && actor.belongs_to(id)))
@@ -169,9 +172,9 @@ fn inasti(actor: &Actor) -> bool {
     actor.organisation_kind == OrganisationKind::Inasti
 }
 
-/// INASTI's moderators and platform admins: those who audit.
+/// INASTI's moderators, platform admins and auditors: those who audit.
 fn inasti_officer(actor: &Actor) -> bool {
-    actor.has(Role::Moderator) || actor.has(Role::PlatformAdmin)
+    actor.has(Role::Moderator) || actor.has(Role::PlatformAdmin) || actor.has(Role::Auditor)
 }
 
 /// Which revision of a tool a caller is shown.
@@ -322,6 +325,7 @@ mod tests {
                 "platform admin",
                 Some(actor(INASTI, Inasti, Role::PlatformAdmin)),
             ),
+            ("inasti auditor", Some(actor(INASTI, Inasti, Role::Auditor))),
         ]
     }
 
@@ -392,6 +396,7 @@ mod tests {
             "unizo admin",
             "inasti moderator",
             "platform admin",
+            "inasti auditor",
         ];
         check(
             Action::ReadOrganisationDetails,
@@ -503,6 +508,7 @@ mod tests {
             ("unizo admin", None),
             ("inasti moderator", Some(Latest)),
             ("platform admin", None),
+            ("inasti auditor", None),
         ];
         assert_eq!(shown_to_each(&t), expected);
     }
@@ -573,7 +579,11 @@ mod tests {
     #[test]
     fn proposals_are_for_their_parties_and_inasti() {
         use ProposalParty::*;
-        let all = [STAFF_AND_ADMINS, &["inasti moderator", "platform admin"]].concat();
+        let all = [
+            STAFF_AND_ADMINS,
+            &["inasti moderator", "platform admin", "inasti auditor"],
+        ]
+        .concat();
         for party in [Proposer, Target] {
             check(Action::ReadProposal, Resource::Proposal { party }, &all);
             check(
@@ -586,7 +596,7 @@ mod tests {
         check(
             Action::ReadProposal,
             outsider,
-            &["inasti moderator", "platform admin"],
+            &["inasti moderator", "platform admin", "inasti auditor"],
         );
         check(Action::PostProposalMessage, outsider, &[]);
     }
@@ -611,7 +621,11 @@ mod tests {
     #[test]
     fn the_responsible_caisse_manages_its_joint_service_and_its_admins_transfer_it() {
         use ServiceRelation::*;
-        let all = [STAFF_AND_ADMINS, &["inasti moderator", "platform admin"]].concat();
+        let all = [
+            STAFF_AND_ADMINS,
+            &["inasti moderator", "platform admin", "inasti auditor"],
+        ]
+        .concat();
         for relation in [Responsible, Participant, FormerlyResponsible, Receiving] {
             check(
                 Action::ReadJointService,
@@ -622,7 +636,7 @@ mod tests {
         check(
             Action::ReadJointService,
             Resource::JointService { relation: Outsider },
-            &["inasti moderator", "platform admin"],
+            &["inasti moderator", "platform admin", "inasti auditor"],
         );
         let responsible = Resource::JointService {
             relation: Responsible,
@@ -669,12 +683,21 @@ mod tests {
         check(
             Action::ReadSearchSynonyms,
             Resource::Catalogue,
-            &["inasti moderator", "platform admin"],
+            &["inasti moderator", "platform admin", "inasti auditor"],
         );
         check(
             Action::EditSearchSynonyms,
             Resource::Catalogue,
             &["inasti moderator"],
+        );
+    }
+
+    #[test]
+    fn auditors_and_platform_admins_read_the_audit_log() {
+        check(
+            Action::ReadAuditLog,
+            Resource::Platform,
+            &["platform admin", "inasti auditor"],
         );
     }
 
@@ -693,12 +716,17 @@ mod tests {
         check(
             Action::ExportResponsibilityRecord,
             Resource::Platform,
-            &["inasti moderator", "platform admin"],
+            &["inasti moderator", "platform admin", "inasti auditor"],
         );
         check(
             Action::ExportResponsibilityRecord,
             ACERTA_ORG,
-            &["acerta admin", "inasti moderator", "platform admin"],
+            &[
+                "acerta admin",
+                "inasti moderator",
+                "platform admin",
+                "inasti auditor",
+            ],
         );
         check(Action::ExportResponsibilityRecord, UNIZO_ORG, &[]);
     }

@@ -2,6 +2,7 @@
 //! the context, calls one service function and maps its result.
 
 mod attachment;
+mod audit_log;
 mod budget;
 mod collaboration;
 mod connection;
@@ -40,6 +41,7 @@ pub struct Query(
     collaboration::CollaborationQuery,
     joint_service::JointServiceQuery,
     legal_frame::LegalFrameQuery,
+    audit_log::AuditLogQuery,
 );
 
 #[derive(MergedObject, Default)]

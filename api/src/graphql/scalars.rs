@@ -32,7 +32,7 @@ macro_rules! mirror_enum {
 
 mirror_enum!(Lang => lang::Lang { Fr, Nl, De, En });
 mirror_enum!(OrganisationKind => organisation::OrganisationKind { Caisse, Partner, Inasti });
-mirror_enum!(Role => identity::Role { Staff, OrgAdmin, Moderator, PlatformAdmin });
+mirror_enum!(Role => identity::Role { Staff, OrgAdmin, Moderator, PlatformAdmin, Auditor });
 mirror_enum!(ToolKind => tool::ToolKind {
     SelfScan, WorkshopFormat, TrainingModule, ELearning, CoachingProgramme, PeerGroup, Guide,
     SurveyBarometer, Conference, Other,

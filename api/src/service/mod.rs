@@ -2,6 +2,7 @@
 //! that writes the rows, an audit event and an outbox row, and returns plain domain values.
 
 pub mod attachments;
+pub mod audit_log;
 pub mod clock;
 pub mod collaborations;
 pub mod identity;

@@ -1,0 +1,28 @@
+//! The audit log: the events every write records (who, for which organisation, what, when),
+//! for INASTI's auditors and platform admins.
+
+use crate::domain::identity::Actor;
+use crate::domain::policy::{Action, Resource};
+use crate::service::{Context, Page, PageRequest, ServiceError, ServiceResult, authorise};
+use crate::store;
+pub use crate::store::audit::{Event, EventFilter};
+
+pub async fn events(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    filter: EventFilter,
+    page: &PageRequest,
+) -> ServiceResult<Page<Event>> {
+    authorise(actor, Action::ReadAuditLog, Resource::Platform)?;
+    if let (Some(from), Some(until)) = (filter.from, filter.until)
+        && from >= until
+    {
+        return Err(ServiceError::BadInput(
+            "the period's start must come before its end".into(),
+        ));
+    }
+    let before = page.after_as::<i64>()?;
+    let rows = store::audit::events(&ctx.db, &filter, before, page.first as u64 + 1).await?;
+    let total = store::audit::count_events(&ctx.db, &filter).await?;
+    Ok(Page::from_overfetch(rows, page.first, total))
+}
