@@ -439,13 +439,29 @@ async fn contact_details_and_affiliate_counts_are_for_signed_in_callers() {
         partner["data"]["organisation"]["contactEmail"],
         "bien-etre@acerta.example"
     );
+    // Affiliate counts set the caisse's funding: its own people and INASTI read them.
     assert_eq!(
-        partner["data"]["organisation"]["affiliateCounts"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2
+        partner["data"]["organisation"]["affiliateCounts"],
+        json!([])
     );
+    for (org, role, counts) in [
+        ("ucm", "STAFF", 0),
+        ("acerta", "STAFF", 2),
+        ("inasti", "MODERATOR", 2),
+        ("inasti", "AUDITOR", 2),
+    ] {
+        let read = app
+            .graphql_as(&app.login_as(org, role), query, json!({}))
+            .await;
+        assert_eq!(
+            read["data"]["organisation"]["affiliateCounts"]
+                .as_array()
+                .unwrap()
+                .len(),
+            counts,
+            "{org} {role}: {read}"
+        );
+    }
 }
 
 async fn register_as_platform_admin(app: &TestApp, input: Value) -> Value {

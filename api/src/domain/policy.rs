@@ -44,6 +44,8 @@ pub enum Action {
     SetLegalFrame,
     /// The audit events every write records (`Platform`).
     ReadAuditLog,
+    /// A caisse's affiliate counts: its own people and INASTI's officers.
+    ReadAffiliateCounts,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,6 +157,9 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
         (Action::EditSearchSynonyms, Resource::Catalogue) => actor.has(Role::Moderator),
         (Action::SetLegalFrame, Resource::Platform) => platform_admin,
         (Action::ReadAuditLog, Resource::Platform) => platform_admin || actor.has(Role::Auditor),
+        (Action::ReadAffiliateCounts, Resource::Organisation { id, kind }) => {
+            kind == OrganisationKind::Caisse && (actor.belongs_to(id) || inasti_officer(actor))
+        }
         (Action::ExportResponsibilityRecord, Resource::Organisation { id, kind }) => {
             kind == OrganisationKind::Caisse
                 && (inasti_officer(actor) || (actor.has(Role::OrgAdmin) && actor.belongs_to(id)))
@@ -690,6 +695,22 @@ mod tests {
             Resource::Catalogue,
             &["inasti moderator"],
         );
+    }
+
+    #[test]
+    fn a_caisse_reads_its_own_affiliate_counts_and_inasti_every_one() {
+        check(
+            Action::ReadAffiliateCounts,
+            ACERTA_ORG,
+            &[
+                "acerta staff",
+                "acerta admin",
+                "inasti moderator",
+                "platform admin",
+                "inasti auditor",
+            ],
+        );
+        check(Action::ReadAffiliateCounts, UNIZO_ORG, &[]);
     }
 
     #[test]

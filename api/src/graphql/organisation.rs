@@ -64,7 +64,7 @@ impl Organisation {
     }
 
     /// Affiliates *à titre principal* on 31 December, per year, oldest first. Caisses only;
-    /// for signed-in members of the network only.
+    /// read by the caisse's own people and INASTI (they set its funding), empty for anyone else.
     async fn affiliate_counts(&self, ctx: &Context<'_>) -> Result<Vec<AffiliateCount>> {
         Ok(svc::affiliate_counts(services(ctx), actor(ctx), &self.0)
             .await

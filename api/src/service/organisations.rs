@@ -55,7 +55,8 @@ pub async fn affiliate_counts(
     actor: Option<&Actor>,
     o: &Organisation,
 ) -> ServiceResult<Vec<AffiliateCount>> {
-    if o.kind != OrganisationKind::Caisse || !may_read_details(actor, o) {
+    // They set the caisse's funding: its own people and INASTI read them, nobody else.
+    if !policy::can(actor, Action::ReadAffiliateCounts, resource(o)) {
         return Ok(Vec::new());
     }
     Ok(store::organisations::affiliate_counts(&ctx.db, o.id).await?)
