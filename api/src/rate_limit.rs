@@ -85,8 +85,14 @@ impl RateLimiter {
         if buckets.len() >= self.limits.max_callers {
             forget_refilled(&mut buckets, now, |b| self.capacity(b));
             if buckets.len() >= self.limits.max_callers {
-                // Still full: forget an arbitrary caller rather than grow without bound.
-                if let Some(key) = buckets.keys().next().cloned() {
+                // Still full (many callers spending at once): forget a tenth of them, so that
+                // the sweep above runs once per many new callers, not on each one.
+                let forget: Vec<_> = buckets
+                    .keys()
+                    .take((self.limits.max_callers / 10).max(1))
+                    .cloned()
+                    .collect();
+                for key in forget {
                     buckets.remove(&key);
                 }
             }

@@ -113,6 +113,16 @@ async fn the_log_narrows_by_organisation_kind_and_period_and_pages_newest_first(
         Some("BAD_USER_INPUT"),
         "{backwards}"
     );
+    // Each kind named is a parameter of the query: their number is bounded.
+    let kinds: Vec<String> = (0..5000).map(|i| format!("kind{i}")).collect();
+    let too_many = app
+        .graphql_as(
+            &auditor,
+            LOG,
+            json!({ "filter": { "subjectTypes": kinds } }),
+        )
+        .await;
+    assert_eq!(error_code(&too_many), Some("BAD_USER_INPUT"), "{too_many}");
 }
 
 #[tokio::test]

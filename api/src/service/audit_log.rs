@@ -7,6 +7,11 @@ use crate::service::{Context, Page, PageRequest, ServiceError, ServiceResult, au
 use crate::store;
 pub use crate::store::audit::{Event, EventFilter};
 
+/// Kinds of subject one filter may name, and their length: each is a bound parameter of the
+/// query, and SQLite refuses more than a few thousand.
+pub const MAX_SUBJECT_TYPES: usize = 20;
+const MAX_SUBJECT_TYPE_CHARS: usize = 64;
+
 pub async fn events(
     ctx: &Context,
     actor: Option<&Actor>,
@@ -20,6 +25,16 @@ pub async fn events(
         return Err(ServiceError::BadInput(
             "the period's start must come before its end".into(),
         ));
+    }
+    if filter.subject_types.len() > MAX_SUBJECT_TYPES
+        || filter
+            .subject_types
+            .iter()
+            .any(|t| t.chars().count() > MAX_SUBJECT_TYPE_CHARS)
+    {
+        return Err(ServiceError::BadInput(format!(
+            "name at most {MAX_SUBJECT_TYPES} kinds of subject, of {MAX_SUBJECT_TYPE_CHARS} characters each"
+        )));
     }
     let before = page.after_as::<i64>()?;
     let rows = store::audit::events(&ctx.db, &filter, before, page.first as u64 + 1).await?;
