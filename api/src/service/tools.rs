@@ -482,8 +482,9 @@ pub async fn list(
     Ok(Page::from_overfetch(items, page.first, total))
 }
 
-/// The revisions of a tool the caller may read, newest first: all of them for the owner and
-/// moderators, the published ones for everyone else.
+/// The revisions of a tool the caller may read, newest first, each under its own visibility:
+/// all for the owner, all not kept to the organisation for moderators, and for everyone else
+/// those published with a visibility they may read.
 pub async fn history(
     ctx: &Context,
     actor: Option<&Actor>,
@@ -509,7 +510,7 @@ pub async fn history(
 fn revision_access(actor: Option<&Actor>, visible: &VisibleTool) -> RevisionAccess {
     ToolScope::of(actor)
         .revision_access(&visible.tool)
-        // The caller was shown the tool, so they read at least its published revisions.
+        // A caller the tool is not shown to reads none of its revisions.
         .unwrap_or(RevisionAccess::Published(&[]))
 }
 
