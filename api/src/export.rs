@@ -82,7 +82,7 @@ impl From<ExportedEntry> for Row {
 /// `-`, `@`, a tab or a carriage return first) gets a leading apostrophe, so that a title or a
 /// reason typed as `=HYPERLINK(…)` stays text in the file INASTI opens. An auditor removes
 /// that apostrophe before recomputing a hash; the JSON export is written as typed.
-fn inert(cell: String) -> String {
+pub(crate) fn inert(cell: String) -> String {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}")
     } else {

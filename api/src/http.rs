@@ -69,6 +69,7 @@ pub fn router(state: AppState, offered: Offered) -> Router {
             "/exports/responsibility-record",
             get(export_responsibility_record),
         )
+        .route("/reports/{year}/{file}", get(yearly_report))
         .layer(middleware::from_fn(log_requests))
         .with_state(state)
 }
@@ -678,6 +679,61 @@ async fn export_responsibility_record(
     let mut response = (StatusCode::OK, body).into_response();
     let h = response.headers_mut();
     h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+/// `GET /reports/{year}/overview.csv` (INASTI's officers) and `/reports/{year}/funding.csv`
+/// (signed-in callers), with the caller's token.
+async fn yearly_report(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Path((year, file)): axum::extract::Path<(String, String)>,
+) -> Response {
+    let actor = match authenticate(&state, &headers).await {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let Ok(year) = year.parse::<i32>() else {
+        return failure(ErrorCode::BadUserInput, "the year is a number such as 2025");
+    };
+    let services = &state.services;
+    let built = match file.as_str() {
+        "overview.csv" => service::activity_reports::overview(services, actor.as_ref(), year)
+            .await
+            .map(|rows| crate::reports::overview_csv(&rows)),
+        "funding.csv" => service::funding::allocation(services, actor.as_ref(), year)
+            .await
+            .map(|(allocation, caisses)| crate::reports::funding_csv(&allocation, &caisses)),
+        _ => {
+            return failure(
+                ErrorCode::NotFound,
+                "the reports of a year are overview.csv and funding.csv",
+            );
+        }
+    };
+    let bytes = match built {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "csv report failed");
+            return failure(ErrorCode::Internal, "internal error");
+        }
+        Err(e) => return service_failure(&e),
+    };
+    let stem = file.trim_end_matches(".csv");
+    let disposition = format!("attachment; filename=\"{stem}-{year}.csv\"");
+    let mut response = (StatusCode::OK, bytes).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(axum::http::header::CONTENT_DISPOSITION, v);
     }

@@ -16,6 +16,7 @@ pub mod graphql;
 pub mod http;
 pub mod multipart;
 pub mod rate_limit;
+pub mod reports;
 pub mod serve;
 pub mod service;
 pub mod store;

@@ -140,8 +140,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let services = commons_api::app::open_services(&config).await?;
             let loaded = demo::load(&services).await?;
             eprintln!(
-                "demo data loaded: {} organisations registered, {} already there; {} tools and {} collaboration proposals added",
-                loaded.registered, loaded.already_there, loaded.tools, loaded.collaborations
+                "demo data loaded: {} organisations registered, {} already there; {} tools, {} collaboration proposals and {} service offerings added",
+                loaded.registered,
+                loaded.already_there,
+                loaded.tools,
+                loaded.collaborations,
+                loaded.offerings
             );
             Ok(())
         }
@@ -172,8 +176,12 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
     if with_demo {
         let loaded = demo::load(app.services()).await?;
         eprintln!(
-            "demo data: {} organisations registered, {} already there; {} tools and {} collaboration proposals added",
-            loaded.registered, loaded.already_there, loaded.tools, loaded.collaborations
+            "demo data: {} organisations registered, {} already there; {} tools, {} collaboration proposals and {} service offerings added",
+            loaded.registered,
+            loaded.already_there,
+            loaded.tools,
+            loaded.collaborations,
+            loaded.offerings
         );
         if let Some(minter) = demo_minter {
             eprintln!(

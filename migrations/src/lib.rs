@@ -21,6 +21,10 @@ mod m20261126_000015_create_attachments;
 mod m20261130_000016_create_search_synonyms;
 mod m20261201_000017_add_organisation_version;
 mod m20261201_000018_create_legal_frames;
+mod m20261201_000019_create_service_offerings;
+mod m20261201_000020_add_affiliate_count_breakdown;
+mod m20261201_000021_create_funding_parameters;
+mod m20261201_000022_create_activity_reports;
 
 pub struct Migrator;
 
@@ -46,6 +50,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000016_create_search_synonyms::Migration),
             Box::new(m20261201_000017_add_organisation_version::Migration),
             Box::new(m20261201_000018_create_legal_frames::Migration),
+            Box::new(m20261201_000019_create_service_offerings::Migration),
+            Box::new(m20261201_000020_add_affiliate_count_breakdown::Migration),
+            Box::new(m20261201_000021_create_funding_parameters::Migration),
+            Box::new(m20261201_000022_create_activity_reports::Migration),
         ]
     }
 }

@@ -20,7 +20,11 @@ async fn organisation(ctx: &service::Context, slug: &str) -> Result<Organisation
         .ok_or(ServiceError::NotFound)
 }
 
-async fn person(ctx: &service::Context, slug: &str, role: Role) -> Result<Actor, ServiceError> {
+pub(super) async fn person(
+    ctx: &service::Context,
+    slug: &str,
+    role: Role,
+) -> Result<Actor, ServiceError> {
     let org = organisation(ctx, slug).await?;
     let label = match role {
         Role::OrgAdmin => "admin",

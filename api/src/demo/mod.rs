@@ -5,6 +5,7 @@
 
 mod collaborations;
 mod tools;
+mod yearly_account;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -14,6 +15,7 @@ use crate::domain::enterprise_number::EnterpriseNumber;
 use crate::domain::identity::{Actor, Role};
 use crate::domain::lang::Lang;
 use crate::domain::organisation::OrganisationKind;
+use crate::service::affiliate_counts;
 use crate::service::organisations::{self, Registration};
 use crate::service::{self, ServiceError};
 use crate::store;
@@ -193,6 +195,7 @@ pub struct Loaded {
     pub already_there: usize,
     pub tools: usize,
     pub collaborations: usize,
+    pub offerings: usize,
 }
 
 /// Loads the demo organisations, tools and collaborations.
@@ -200,35 +203,20 @@ pub async fn load(ctx: &service::Context) -> Result<Loaded, ServiceError> {
     let mut loaded = load_organisations(ctx).await?;
     loaded.tools = tools::load(ctx).await?;
     loaded.collaborations = collaborations::load(ctx).await?;
+    loaded.offerings = yearly_account::load(ctx, &loader_actor(ctx).await?).await?;
     Ok(loaded)
 }
 
 /// Loads the demo organisations through the same services as the API, as a platform admin of
 /// INASTI, so that they get audit events and outbox rows like any other change.
 pub async fn load_organisations(ctx: &service::Context) -> Result<Loaded, ServiceError> {
-    let inasti = store::organisations::find_by_slug(&ctx.db, "inasti")
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let loader = store::users::record(
-        &ctx.db,
-        inasti.id,
-        "commons-demo",
-        Some("Commons demo loader"),
-        None,
-        ctx.now(),
-    )
-    .await?;
-    let actor = Actor {
-        user_id: loader.id,
-        organisation_id: inasti.id,
-        organisation_kind: OrganisationKind::Inasti,
-        roles: BTreeSet::from([Role::PlatformAdmin]),
-    };
+    let actor = loader_actor(ctx).await?;
     let mut loaded = Loaded {
         registered: 0,
         already_there: 0,
         tools: 0,
         collaborations: 0,
+        offerings: 0,
     };
     for (index, demo) in ORGANISATIONS.iter().enumerate() {
         let organisation = match organisations::by_slug(ctx, demo.slug).await? {
@@ -254,13 +242,55 @@ pub async fn load_organisations(ctx: &service::Context) -> Result<Loaded, Servic
             }
         };
         if let Some((y2023, y2024)) = demo.affiliates {
-            for (year, count) in [(2023, y2023), (2024, y2024)] {
-                organisations::set_affiliate_count(ctx, Some(&actor), organisation.id, year, count)
-                    .await?;
+            // 2025 grows by 2 %; about 6 % are primo-starters and 1.5 % helping spouses.
+            let y2025 = y2024 * 102 / 100;
+            for (year, count) in [(2023, y2023), (2024, y2024), (2025, y2025)] {
+                if year >= chrono::Datelike::year(&ctx.now()) {
+                    continue;
+                }
+                let known =
+                    store::organisations::affiliate_counts(&ctx.db, organisation.id).await?;
+                if known.iter().any(|c| c.year == year) {
+                    continue;
+                }
+                affiliate_counts::set(
+                    ctx,
+                    Some(&actor),
+                    year,
+                    vec![affiliate_counts::Figures {
+                        organisation_id: organisation.id,
+                        principal: count,
+                        primo_starters: count * 6 / 100,
+                        helping_spouses: count * 15 / 1_000,
+                    }],
+                )
+                .await?;
             }
         }
     }
     Ok(loaded)
+}
+
+/// INASTI's demo loader, a platform admin.
+async fn loader_actor(ctx: &service::Context) -> Result<Actor, ServiceError> {
+    let inasti = store::organisations::find_by_slug(&ctx.db, "inasti")
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let loader = store::users::record(
+        &ctx.db,
+        inasti.id,
+        "commons-demo",
+        Some("Commons demo loader"),
+        None,
+        ctx.now(),
+    )
+    .await?;
+    Ok(Actor {
+        user_id: loader.id,
+        organisation_id: inasti.id,
+        organisation_kind: OrganisationKind::Inasti,
+        roles: BTreeSet::from([Role::PlatformAdmin]),
+    })
 }
 
 /// Development tokens for the demo callers, for people to paste into GraphiQL.

@@ -34,15 +34,19 @@ macro_rules! named_enum {
     };
 }
 
+pub mod activity_report;
 pub mod attachment;
 pub mod collaboration;
 pub mod enterprise_number;
+pub mod funding;
 pub mod identity;
 pub mod lang;
 pub mod legal_frame;
+pub mod money;
 pub mod organisation;
 pub mod policy;
 pub mod responsibility;
+pub mod service_offering;
 pub mod synonyms;
 pub mod tool;
 pub mod validation;

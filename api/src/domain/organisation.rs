@@ -101,14 +101,23 @@ pub struct Organisation {
     pub version: i32,
 }
 
-/// Affiliates *à titre principal* of a caisse on 31 December of `year`.
+/// Affiliates *à titre principal* of a caisse on 31 December of `year`, of which
+/// primo-starters and helping spouses under the maxi-statute.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AffiliateCount {
     pub organisation_id: i64,
     pub year: i32,
     pub count: i64,
+    pub primo_starters: i64,
+    pub helping_spouses: i64,
+    pub recorded_by: Option<i64>,
     pub recorded_at: DateTime<Utc>,
 }
+
+/// At most this many caisses in one `setAffiliateCounts` call or import.
+pub const MAX_AFFILIATE_COUNTS_PER_CALL: usize = 200;
+/// The largest count a caisse can have.
+pub const MAX_AFFILIATES: i64 = 5_000_000;
 
 pub const NAME_MAX_CHARS: usize = 200;
 
@@ -133,30 +142,52 @@ pub fn validate_enterprise_number(field: &str, raw: &str) -> Result<EnterpriseNu
     })
 }
 
-/// The affiliates *à titre principal* on 31 December of `year`, within bounds a caisse can have.
+/// The affiliates *à titre principal* on 31 December of `year`, within bounds a caisse can have;
+/// primo-starters and helping spouses are part of them. Errors are under `field`.
 pub fn validate_affiliate_count(
+    field: &[&str],
     year: i32,
-    count: i64,
+    count: (i64, i64, i64),
     current_year: i32,
 ) -> Result<(), Vec<FieldError>> {
+    let (principal, primo_starters, helping_spouses) = count;
+    let at = |name: &str| {
+        let mut path: Vec<&str> = field.to_vec();
+        path.push(name);
+        path.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let error = |name: &str, message: String| FieldError {
+        field: at(name),
+        code: FieldErrorCode::OutOfRange,
+        message,
+    };
     let mut v = Validator::new();
     // The count is the one on 31 December: of a year that has ended.
     if !(2000..current_year).contains(&year) {
-        v.push(FieldError::new(
-            &["year"],
-            FieldErrorCode::OutOfRange,
+        v.push(error(
+            "year",
             format!(
                 "must be a year from 2000 to {}: the count is the one on 31 December of a year that has ended",
                 current_year - 1
             ),
         ));
     }
-    if !(0..=5_000_000).contains(&count) {
-        v.push(FieldError::new(
-            &["count"],
-            FieldErrorCode::OutOfRange,
-            "must be between 0 and 5000000",
+    if !(0..=MAX_AFFILIATES).contains(&principal) {
+        v.push(error(
+            "principal",
+            format!("must be between 0 and {MAX_AFFILIATES}"),
         ));
+    }
+    for (name, part) in [
+        ("primoStarters", primo_starters),
+        ("helpingSpouses", helping_spouses),
+    ] {
+        if part < 0 || part > principal.max(0) {
+            v.push(error(
+                name,
+                "must be between 0 and the principal affiliates, of whom they are part".into(),
+            ));
+        }
     }
     v.finish()
 }
@@ -196,14 +227,24 @@ mod tests {
 
     #[test]
     fn affiliate_counts_are_bounded() {
-        assert!(validate_affiliate_count(2024, 120_000, 2026).is_ok());
-        assert!(validate_affiliate_count(2027, 1, 2026).is_err());
+        let check = |year, count| validate_affiliate_count(&[], year, count, 2026);
+        assert!(check(2024, (120_000, 9_000, 1_200)).is_ok());
+        assert!(check(2027, (1, 0, 0)).is_err());
         assert!(
-            validate_affiliate_count(2026, 1, 2026).is_err(),
+            check(2026, (1, 0, 0)).is_err(),
             "31 December 2026 has not passed"
         );
-        assert!(validate_affiliate_count(2025, 1, 2026).is_ok());
-        assert!(validate_affiliate_count(2024, -1, 2026).is_err());
+        assert!(check(2025, (1, 1, 1)).is_ok());
+        assert!(check(2024, (-1, 0, 0)).is_err());
+        assert!(
+            check(2024, (10, 11, 0)).is_err(),
+            "primo-starters are part of the count"
+        );
+        assert!(check(2024, (10, 0, -1)).is_err());
+        let errors = validate_affiliate_count(&["counts", "3"], 2024, (10, 0, 12), 2026)
+            .err()
+            .unwrap_or_default();
+        assert_eq!(errors[0].field, vec!["counts", "3", "helpingSpouses"]);
     }
 
     #[test]

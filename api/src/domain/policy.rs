@@ -46,6 +46,20 @@ pub enum Action {
     ReadAuditLog,
     /// A caisse's affiliate counts: its own people and INASTI's officers.
     ReadAffiliateCounts,
+    /// A caisse's register of offerings, compliance and activity reports (`Organisation`).
+    ReadYearlyAccount,
+    /// Record, update and withdraw offerings in a caisse's register (`Organisation`).
+    RecordServiceOffering,
+    /// Start a joint service as its responsible caisse (`Collaborations`).
+    StartJointService,
+    SubmitActivityReport,
+    /// Accept or return a submitted report (`Platform`).
+    ReviewActivityReport,
+    /// Every caisse's year at a glance, and its CSV (`Platform`).
+    ReadActivityOverview,
+    SetFundingParameters,
+    /// The funding allocation (`Platform`): every signed-in organisation.
+    ReadFunding,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,6 +111,7 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
         (Action::SetAffiliateCount, Resource::Organisation { kind, .. }) => {
             kind == OrganisationKind::Caisse && platform_admin
         }
+        (Action::SetAffiliateCount, Resource::Platform) => platform_admin,
         (Action::ReadOrganisationDetails, Resource::Organisation { .. }) => true,
         (Action::CreateTool, Resource::Catalogue) => {
             matches!(
@@ -160,6 +175,24 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
         (Action::ReadAffiliateCounts, Resource::Organisation { id, kind }) => {
             kind == OrganisationKind::Caisse && (actor.belongs_to(id) || inasti_officer(actor))
         }
+        // The yearly account is between a caisse and INASTI.
+        (Action::ReadYearlyAccount, Resource::Organisation { id, kind }) => {
+            kind == OrganisationKind::Caisse && (actor.belongs_to(id) || inasti_officer(actor))
+        }
+        (Action::RecordServiceOffering, Resource::Organisation { id, kind }) => {
+            kind == OrganisationKind::Caisse && actor.belongs_to(id) && works_there(actor)
+        }
+        (Action::StartJointService, Resource::Collaborations) => {
+            actor.organisation_kind == OrganisationKind::Caisse && works_there(actor)
+        }
+        // The report speaks for the caisse: its admins submit it.
+        (Action::SubmitActivityReport, Resource::Organisation { id, kind }) => {
+            kind == OrganisationKind::Caisse && actor.belongs_to(id) && actor.has(Role::OrgAdmin)
+        }
+        (Action::ReviewActivityReport, Resource::Platform) => actor.has(Role::Moderator),
+        (Action::ReadActivityOverview, Resource::Platform) => inasti_officer(actor),
+        (Action::SetFundingParameters, Resource::Platform) => platform_admin,
+        (Action::ReadFunding, Resource::Platform) => true,
         (Action::ExportResponsibilityRecord, Resource::Organisation { id, kind }) => {
             kind == OrganisationKind::Caisse
                 && (inasti_officer(actor) || (actor.has(Role::OrgAdmin) && actor.belongs_to(id)))
@@ -389,6 +422,65 @@ mod tests {
     fn affiliate_counts_are_set_for_caisses_only_by_platform_admins() {
         check(Action::SetAffiliateCount, ACERTA_ORG, &["platform admin"]);
         check(Action::SetAffiliateCount, UNIZO_ORG, &[]);
+        check(
+            Action::SetAffiliateCount,
+            Resource::Platform,
+            &["platform admin"],
+        );
+    }
+
+    #[test]
+    fn the_yearly_account_is_between_a_caisse_and_inasti() {
+        let officers = ["inasti moderator", "platform admin", "inasti auditor"];
+        check(
+            Action::ReadYearlyAccount,
+            ACERTA_ORG,
+            &[
+                "acerta staff",
+                "acerta admin",
+                officers[0],
+                officers[1],
+                officers[2],
+            ],
+        );
+        check(Action::ReadYearlyAccount, UNIZO_ORG, &[]);
+        check(
+            Action::RecordServiceOffering,
+            ACERTA_ORG,
+            &["acerta staff", "acerta admin"],
+        );
+        check(Action::RecordServiceOffering, UNIZO_ORG, &[]);
+        check(Action::SubmitActivityReport, ACERTA_ORG, &["acerta admin"]);
+        check(
+            Action::ReviewActivityReport,
+            Resource::Platform,
+            &["inasti moderator"],
+        );
+        check(Action::ReadActivityOverview, Resource::Platform, &officers);
+        check(
+            Action::SetFundingParameters,
+            Resource::Platform,
+            &["platform admin"],
+        );
+        check(
+            Action::ReadFunding,
+            Resource::Platform,
+            &[
+                "acerta staff",
+                "acerta admin",
+                "ucm admin",
+                "unizo staff",
+                "unizo admin",
+                officers[0],
+                officers[1],
+                officers[2],
+            ],
+        );
+        check(
+            Action::StartJointService,
+            Resource::Collaborations,
+            &["acerta staff", "acerta admin", "ucm admin"],
+        );
     }
 
     #[test]
@@ -755,6 +847,8 @@ mod tests {
     #[test]
     fn actions_on_the_wrong_kind_of_resource_are_refused() {
         check(Action::RegisterOrganisation, ACERTA_ORG, &[]);
-        check(Action::SetAffiliateCount, Resource::Platform, &[]);
+        check(Action::SetAffiliateCount, Resource::Catalogue, &[]);
+        check(Action::SubmitActivityReport, Resource::Platform, &[]);
+        check(Action::RecordServiceOffering, Resource::Platform, &[]);
     }
 }

@@ -15,6 +15,8 @@ pub enum NodeType {
     JointService,
     ResponsibilityTransfer,
     Attachment,
+    ServiceOffering,
+    ActivityReport,
 }
 
 impl NodeType {
@@ -27,6 +29,8 @@ impl NodeType {
             NodeType::JointService => "JointService",
             NodeType::ResponsibilityTransfer => "ResponsibilityTransfer",
             NodeType::Attachment => "Attachment",
+            NodeType::ServiceOffering => "ServiceOffering",
+            NodeType::ActivityReport => "ActivityReport",
         }
     }
 
@@ -39,6 +43,8 @@ impl NodeType {
             NodeType::JointService,
             NodeType::ResponsibilityTransfer,
             NodeType::Attachment,
+            NodeType::ServiceOffering,
+            NodeType::ActivityReport,
         ]
         .into_iter()
         .find(|t| t.name() == name)

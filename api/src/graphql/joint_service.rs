@@ -408,6 +408,28 @@ pub struct AddJointServiceParticipantInput {
 }
 
 #[derive(InputObject)]
+pub struct JointServiceParticipantInput {
+    pub organisation_id: ID,
+    pub role: ParticipantRole,
+}
+
+#[derive(InputObject)]
+pub struct StartJointServiceInput {
+    pub titles: Vec<super::scalars::LocalisedStringInput>,
+    #[graphql(default)]
+    pub descriptions: Vec<super::scalars::LocalisedStringInput>,
+    pub categories: Vec<ServiceCategory>,
+    /// Tools the service uses, at most 20, each one you may see.
+    #[graphql(default)]
+    pub tool_ids: Vec<ID>,
+    pub starts_on: Date,
+    pub ends_on: Option<Date>,
+    /// Caisses and partners taking part from the start, at most 20.
+    #[graphql(default)]
+    pub participants: Vec<JointServiceParticipantInput>,
+}
+
+#[derive(InputObject)]
 pub struct RemoveJointServiceParticipantInput {
     pub service_id: ID,
     pub organisation_id: ID,
@@ -488,6 +510,33 @@ pub struct JointServiceMutation;
 
 #[Object]
 impl JointServiceMutation {
+    /// Starts a joint service your caisse is responsible for, without a proposal, with the
+    /// partners it brings in: staff and admins of a caisse. The record's first entry names it.
+    async fn start_joint_service(
+        &self,
+        ctx: &Context<'_>,
+        input: StartJointServiceInput,
+    ) -> Result<JointServicePayload> {
+        let mut participants = Vec::with_capacity(input.participants.len().min(21));
+        for p in input.participants.iter().take(21) {
+            participants.push((organisation_id(&p.organisation_id)?, p.role.into()));
+        }
+        let mut tool_ids = Vec::with_capacity(input.tool_ids.len().min(21));
+        for t in input.tool_ids.iter().take(21) {
+            tool_ids.push(id::decode_as(NodeType::Tool, t)?);
+        }
+        let new = svc::NewJointService {
+            titles: super::scalars::localised_input(input.titles),
+            descriptions: super::scalars::localised_input(input.descriptions),
+            categories: to_domain(&input.categories),
+            tool_ids,
+            starts_on: Some(input.starts_on.0),
+            ends_on: input.ends_on.map(|d| d.0),
+            participants,
+        };
+        service_payload(svc::start(services(ctx), actor(ctx), new).await)
+    }
+
     /// Adds a caisse or partner to the service. Staff and admins of the responsible caisse.
     async fn add_joint_service_participant(
         &self,

@@ -18,6 +18,7 @@ mod scalars;
 mod search;
 mod tool;
 mod viewer;
+mod yearly_account;
 
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{
@@ -42,6 +43,7 @@ pub struct Query(
     joint_service::JointServiceQuery,
     legal_frame::LegalFrameQuery,
     audit_log::AuditLogQuery,
+    yearly_account::YearlyAccountQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -53,6 +55,7 @@ pub struct Mutation(
     attachment::AttachmentMutation,
     search::SearchMutation,
     legal_frame::LegalFrameMutation,
+    yearly_account::YearlyAccountMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -8,6 +8,7 @@ use super::joint_service::{JointService, ResponsibilityTransfer};
 use super::organisation::Organisation;
 use super::tool::Tool;
 use super::viewer::User;
+use super::yearly_account::ServiceOffering;
 use super::{actor, services};
 use crate::service;
 
@@ -22,6 +23,7 @@ pub enum Node {
     JointService(JointService),
     ResponsibilityTransfer(ResponsibilityTransfer),
     Attachment(Attachment),
+    ServiceOffering(ServiceOffering),
 }
 
 #[derive(Default)]
@@ -84,5 +86,12 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
         (NodeType::Attachment, n) => super::attachment::fetch(ctx, n)
             .await?
             .map(Node::Attachment),
+        (NodeType::ServiceOffering, n) => service::service_offerings::get(svc, actor(ctx), n)
+            .await
+            .gql()?
+            .map(|o| Node::ServiceOffering(ServiceOffering(o))),
+        // A report is read as a caisse's year (`activityReport(caisseId:, year:)`), which also
+        // exists before it is submitted; its ID names it only for `reviewActivityReport`.
+        (NodeType::ActivityReport, _) => None,
     })
 }

@@ -74,6 +74,47 @@ impl Organisation {
             .collect())
     }
 
+    /// Every change to the affiliate counts, newest first (at most `first`, 100 by default):
+    /// who set which figures when. Same readers as `affiliateCounts`.
+    async fn affiliate_count_history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 100)] first: i32,
+    ) -> Result<Vec<AffiliateCount>> {
+        let limit = first.clamp(0, 1_000) as u64;
+        Ok(
+            svc::affiliate_count_history(services(ctx), actor(ctx), &self.0, limit)
+                .await
+                .gql()?
+                .into_iter()
+                .map(AffiliateCount::from)
+                .collect(),
+        )
+    }
+
+    /// The services the caisse offered in `year`: its register, then the joint services it was
+    /// responsible for while they ran that year. Read by the caisse's people and INASTI's
+    /// officers; empty for anyone else.
+    async fn service_offerings(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+        #[graphql(default = false)] include_withdrawn: bool,
+    ) -> Result<Vec<super::yearly_account::YearOffering>> {
+        super::yearly_account::organisation_offerings(ctx, &self.0, year, include_withdrawn).await
+    }
+
+    /// Whether the caisse offers every mandatory category of the year's legal frame and at
+    /// least one optional one, and what lies behind each. Same readers as `serviceOfferings`;
+    /// null for anyone else.
+    async fn compliance(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+    ) -> Result<Option<super::yearly_account::Compliance>> {
+        super::yearly_account::organisation_compliance(ctx, &self.0, year).await
+    }
+
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -104,21 +145,48 @@ impl Organisation {
     }
 }
 
-#[derive(SimpleObject, Clone)]
-pub struct AffiliateCount {
-    /// The count is taken on 31 December of this year.
-    pub year: i32,
-    pub count: i64,
-    pub recorded_at: DateTime<Utc>,
-}
+/// Principal affiliates of a caisse on 31 December of a year, as INASTI recorded them.
+#[derive(Clone)]
+pub struct AffiliateCount(model::AffiliateCount);
 
 impl From<model::AffiliateCount> for AffiliateCount {
     fn from(c: model::AffiliateCount) -> Self {
-        Self {
-            year: c.year,
-            count: c.count,
-            recorded_at: c.recorded_at,
-        }
+        Self(c)
+    }
+}
+
+#[Object]
+impl AffiliateCount {
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        super::loaders::required_organisation(ctx, self.0.organisation_id).await
+    }
+
+    /// The count is taken on 31 December of this year.
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+
+    /// Principal affiliates (*à titre principal*).
+    async fn count(&self) -> i64 {
+        self.0.count
+    }
+
+    /// Of whom primo-starters.
+    async fn primo_starters(&self) -> i64 {
+        self.0.primo_starters
+    }
+
+    /// Of whom helping spouses under the maxi-statute.
+    async fn helping_spouses(&self) -> i64 {
+        self.0.helping_spouses
+    }
+
+    async fn recorded_at(&self) -> DateTime<Utc> {
+        self.0.recorded_at
+    }
+
+    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<super::viewer::User>> {
+        super::loaders::user(ctx, self.0.recorded_by).await
     }
 }
 
@@ -191,14 +259,6 @@ pub struct UpdateOrganisationInput {
     pub contact_email: Option<String>,
 }
 
-#[derive(InputObject)]
-pub struct SetAffiliateCountInput {
-    pub organisation_id: ID,
-    /// The count is the one on 31 December of this year.
-    pub year: i32,
-    pub count: i32,
-}
-
 #[derive(SimpleObject)]
 pub struct RegisterOrganisationPayload {
     pub organisation: Option<Organisation>,
@@ -208,13 +268,6 @@ pub struct RegisterOrganisationPayload {
 #[derive(SimpleObject)]
 pub struct UpdateOrganisationPayload {
     pub organisation: Option<Organisation>,
-    pub user_errors: Vec<UserError>,
-}
-
-#[derive(SimpleObject)]
-pub struct SetAffiliateCountPayload {
-    pub organisation: Option<Organisation>,
-    pub affiliate_count: Option<AffiliateCount>,
     pub user_errors: Vec<UserError>,
 }
 
@@ -263,34 +316,6 @@ impl OrganisationMutation {
             into_payload(svc::update_profile(services(ctx), actor(ctx), id, changes).await)?;
         Ok(UpdateOrganisationPayload {
             organisation: organisation.map(Organisation),
-            user_errors,
-        })
-    }
-
-    /// Records a caisse's affiliates on 31 December of a year that has ended: platform admins
-    /// only (the count sets the caisse's funding).
-    async fn set_affiliate_count(
-        &self,
-        ctx: &Context<'_>,
-        input: SetAffiliateCountInput,
-    ) -> Result<SetAffiliateCountPayload> {
-        let id = id::decode_as(NodeType::Organisation, &input.organisation_id)?;
-        let result = svc::set_affiliate_count(
-            services(ctx),
-            actor(ctx),
-            id,
-            input.year,
-            i64::from(input.count),
-        )
-        .await;
-        let (done, user_errors) = into_payload(result)?;
-        let (organisation, affiliate_count) = match done {
-            Some((o, c)) => (Some(Organisation(o)), Some(c.into())),
-            None => (None, None),
-        };
-        Ok(SetAffiliateCountPayload {
-            organisation,
-            affiliate_count,
             user_errors,
         })
     }

@@ -141,7 +141,7 @@ pub async fn propose(
 }
 
 /// Linked tools must be tools the proposer may see: a proposal never reveals one.
-async fn check_tools(
+pub(crate) async fn check_tools(
     ctx: &Context,
     actor: &Actor,
     tool_ids: &[i64],
@@ -259,7 +259,11 @@ async fn open_joint_service(
         txn,
         store::joint_services::NewService {
             proposal_id: Some(proposal.id),
-            content: &proposal.content,
+            title: &proposal.content.title,
+            description: &proposal.content.description,
+            categories: &proposal.content.categories,
+            tool_ids: &proposal.content.tool_ids,
+            period: proposal.content.period,
             responsible_caisse_id: actor.organisation_id,
         },
         now,

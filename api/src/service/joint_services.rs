@@ -619,3 +619,158 @@ pub async fn caisse_by_slug(ctx: &Context, slug: &str) -> ServiceResult<Organisa
         .await?
         .ok_or_else(|| ServiceError::BadInput(format!("no organisation {slug}")))
 }
+
+/// A joint service as a caisse starts it itself, with the partners it brings in.
+pub struct NewJointService {
+    pub titles: Vec<(crate::domain::lang::Lang, String)>,
+    pub descriptions: Vec<(crate::domain::lang::Lang, String)>,
+    pub categories: Vec<crate::domain::tool::ServiceCategory>,
+    pub tool_ids: Vec<i64>,
+    pub starts_on: Option<chrono::NaiveDate>,
+    pub ends_on: Option<chrono::NaiveDate>,
+    pub participants: Vec<(i64, ParticipantRole)>,
+}
+
+/// A caisse starts a joint service without a proposal: it is responsible from the record's
+/// first entry, and the organisations it names take part from the start.
+pub async fn start(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    new: NewJointService,
+) -> ServiceResult<JointService> {
+    use crate::domain::collaboration::{
+        self as rules, DESCRIPTION_MAX_CHARS, MAX_LINKED_TOOLS, MAX_TARGETS, TITLE_MAX_CHARS,
+    };
+    use crate::domain::validation::Validator;
+    let actor = authorise(actor, Action::StartJointService, Resource::Collaborations)?;
+    let mut v = Validator::new();
+    let title = validation::localised_text(&mut v, "titles", &new.titles, TITLE_MAX_CHARS);
+    let description = if new.descriptions.is_empty() {
+        Some(crate::domain::lang::LocalisedText::new())
+    } else {
+        validation::localised_text(
+            &mut v,
+            "descriptions",
+            &new.descriptions,
+            DESCRIPTION_MAX_CHARS,
+        )
+    };
+    if new.categories.is_empty() {
+        v.push(FieldError::new(
+            &["categories"],
+            FieldErrorCode::Required,
+            "name at least one service category",
+        ));
+    }
+    let period = rules::period(&mut v, new.starts_on, new.ends_on);
+    if new.tool_ids.len() > MAX_LINKED_TOOLS {
+        v.push(FieldError::new(
+            &["toolIds"],
+            FieldErrorCode::TooLong,
+            format!("name at most {MAX_LINKED_TOOLS}"),
+        ));
+    } else {
+        super::collaborations::check_tools(ctx, actor, &new.tool_ids, &mut v).await?;
+    }
+    if new.participants.len() > MAX_TARGETS {
+        v.push(FieldError::new(
+            &["participants"],
+            FieldErrorCode::TooLong,
+            format!("name at most {MAX_TARGETS}"),
+        ));
+        return Err(v.finish().err().unwrap_or_default().into());
+    }
+    let ids: Vec<i64> = new.participants.iter().map(|(id, _)| *id).collect();
+    let found = store::organisations::find_by_ids(&ctx.db, &ids).await?;
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, (id, _)) in new.participants.iter().enumerate() {
+        let at = ["participants", &i.to_string(), "organisationId"];
+        match found.iter().find(|o| o.id == *id) {
+            None => v.push(FieldError::new(
+                &at,
+                FieldErrorCode::NotFound,
+                "no such organisation",
+            )),
+            Some(o) if o.kind == crate::domain::organisation::OrganisationKind::Inasti => {
+                v.push(FieldError::new(
+                    &at,
+                    FieldErrorCode::NotAllowed,
+                    JointServiceError::NotAParticipantKind.to_string(),
+                ));
+            }
+            Some(o) if o.id == actor.organisation_id => {
+                v.push(FieldError::new(
+                    &at,
+                    FieldErrorCode::NotAllowed,
+                    JointServiceError::ResponsibleAsParticipant.to_string(),
+                ));
+            }
+            Some(_) => {}
+        }
+        if !seen.insert(*id) {
+            v.push(FieldError::new(
+                &at,
+                FieldErrorCode::Duplicate,
+                "named twice",
+            ));
+        }
+    }
+    v.finish()?;
+    let (Some(title), Some(description), Some(period)) = (title, description, period) else {
+        return Err(ServiceError::BadInput("invalid input".into()));
+    };
+    let categories = new.categories.iter().copied().collect();
+    let now = ctx.now();
+    let txn = begin_write(&ctx.db).await?;
+    let service = store::joint_services::insert(
+        &txn,
+        store::joint_services::NewService {
+            proposal_id: None,
+            title: &title,
+            description: &description,
+            categories: &categories,
+            tool_ids: &new.tool_ids,
+            period,
+            responsible_caisse_id: actor.organisation_id,
+        },
+        now,
+    )
+    .await?;
+    for (organisation_id, role) in &new.participants {
+        store::joint_services::add_participant(
+            &txn,
+            service.id,
+            *organisation_id,
+            *role,
+            actor.user_id,
+            now,
+        )
+        .await?;
+    }
+    let (sequence, previous_hash) = responsibility::next_link(None);
+    store::responsibility::append(
+        &txn,
+        EntryFacts {
+            joint_service_id: service.id,
+            sequence,
+            caisse_id: actor.organisation_id,
+            effective_from: now,
+            recorded_by: actor.user_id,
+            recorded_by_organisation_id: actor.organisation_id,
+            recorded_at: now,
+            reason: "started by the caisse".into(),
+            previous_hash,
+        },
+    )
+    .await?;
+    finish(
+        ctx,
+        txn,
+        actor,
+        "joint_service.created",
+        service.id,
+        json!({ "responsible": actor.organisation_id, "participants": ids }),
+        now,
+    )
+    .await
+}

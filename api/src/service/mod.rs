@@ -1,16 +1,20 @@
 //! Use cases. Each one authorises (domain::policy), validates (domain), runs one transaction
 //! that writes the rows, an audit event and an outbox row, and returns plain domain values.
 
+pub mod activity_reports;
+pub mod affiliate_counts;
 pub mod attachments;
 pub mod audit_log;
 pub mod clock;
 pub mod collaborations;
+pub mod funding;
 pub mod identity;
 pub mod indexing;
 pub mod joint_services;
 pub mod legal_frame;
 pub mod organisations;
 pub mod search;
+pub mod service_offerings;
 pub mod tools;
 
 use chrono::{DateTime, Utc};

@@ -62,6 +62,19 @@ pub async fn affiliate_counts(
     Ok(store::organisations::affiliate_counts(&ctx.db, o.id).await?)
 }
 
+/// Every change to the caisse's affiliate counts, newest first: who set which figure when.
+pub async fn affiliate_count_history(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    o: &Organisation,
+    limit: u64,
+) -> ServiceResult<Vec<AffiliateCount>> {
+    if !policy::can(actor, Action::ReadAffiliateCounts, resource(o)) {
+        return Ok(Vec::new());
+    }
+    Ok(store::organisations::affiliate_count_history(&ctx.db, o.id, limit).await?)
+}
+
 pub struct Registration {
     pub slug: String,
     pub kind: OrganisationKind,
@@ -246,50 +259,6 @@ pub async fn update_profile(
     .await?;
     ctx.commit(txn).await?;
     Ok(updated)
-}
-
-pub async fn set_affiliate_count(
-    ctx: &Context,
-    actor: Option<&Actor>,
-    id: i64,
-    year: i32,
-    count: i64,
-) -> ServiceResult<(Organisation, AffiliateCount)> {
-    let organisation = by_id(ctx, id).await?.ok_or(ServiceError::NotFound)?;
-    if organisation.kind != OrganisationKind::Caisse {
-        return Err(FieldError::new(
-            &["organisationId"],
-            FieldErrorCode::NotAllowed,
-            "only caisses have affiliate counts",
-        )
-        .into());
-    }
-    let actor = authorise(actor, Action::SetAffiliateCount, resource(&organisation))?;
-    let now = ctx.now();
-    org::validate_affiliate_count(year, count, chrono::Datelike::year(&now))?;
-
-    let record = AffiliateCount {
-        organisation_id: organisation.id,
-        year,
-        count,
-        recorded_at: now,
-    };
-    let txn = begin_write(&ctx.db).await?;
-    store::organisations::upsert_affiliate_count(&txn, &record, actor.user_id).await?;
-    audit::record(
-        &txn,
-        audit::Change {
-            actor: Some(actor),
-            action: "organisation.affiliate_count_set",
-            subject_type: SUBJECT,
-            subject_id: organisation.id,
-            details: json!({ "year": year, "count": count }),
-        },
-        now,
-    )
-    .await?;
-    ctx.commit(txn).await?;
-    Ok((organisation, record))
 }
 
 /// The enterprise number identifies one organisation only.

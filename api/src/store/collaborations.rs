@@ -345,3 +345,32 @@ pub async fn messages(
         .map(message_from)
         .collect())
 }
+
+/// Proposals addressed to the caisse during `[from, until)`, and how many of all its
+/// acceptances fell in that period.
+pub async fn received_and_accepted(
+    db: &impl ConnectionTrait,
+    caisse_id: i64,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<(u64, u64), DbErr> {
+    let created_then = Query::select()
+        .column(proposal::Column::Id)
+        .from(proposal::Entity)
+        .and_where(proposal::Column::CreatedAt.gte(from))
+        .and_where(proposal::Column::CreatedAt.lt(until))
+        .to_owned();
+    let received = proposal_target::Entity::find()
+        .filter(proposal_target::Column::CaisseId.eq(caisse_id))
+        .filter(proposal_target::Column::ProposalId.in_subquery(created_then))
+        .count(db)
+        .await?;
+    let accepted = proposal_target::Entity::find()
+        .filter(proposal_target::Column::CaisseId.eq(caisse_id))
+        .filter(proposal_target::Column::Response.eq(ResponseStatus::Accepted.as_str()))
+        .filter(proposal_target::Column::RespondedAt.gte(from))
+        .filter(proposal_target::Column::RespondedAt.lt(until))
+        .count(db)
+        .await?;
+    Ok((received, accepted))
+}

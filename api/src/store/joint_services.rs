@@ -1,6 +1,6 @@
 //! Joint services, their participants and the transfers of responsibility between caisses.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query};
@@ -15,10 +15,12 @@ use super::entity::{
     responsibility_transfer as transfer,
 };
 use crate::domain::collaboration::{
-    JointService, Participant, ParticipantRole, ServiceFilter, ServiceStatus, Transfer,
+    JointService, Participant, ParticipantRole, Period, ServiceFilter, ServiceStatus, Transfer,
     TransferStatus,
 };
+use crate::domain::lang::LocalisedText;
 use crate::domain::policy::CollaborationScope;
+use crate::domain::tool::ServiceCategory;
 
 fn service_from(m: service::Model, participants: Vec<Participant>) -> Result<JointService, DbErr> {
     Ok(JointService {
@@ -28,7 +30,7 @@ fn service_from(m: service::Model, participants: Vec<Participant>) -> Result<Joi
         description: parse_localised(&m.description)?,
         categories: parse_names(&m.categories)?,
         tool_ids: parse_ids(&m.tool_ids)?,
-        period: crate::domain::collaboration::Period {
+        period: Period {
             starts_on: m.starts_on,
             ends_on: m.ends_on,
         },
@@ -72,7 +74,11 @@ async fn assemble(
 /// The data of a new joint service; its responsible caisse is also its record's first entry.
 pub struct NewService<'a> {
     pub proposal_id: Option<i64>,
-    pub content: &'a crate::domain::collaboration::ProposalContent,
+    pub title: &'a LocalisedText,
+    pub description: &'a LocalisedText,
+    pub categories: &'a BTreeSet<ServiceCategory>,
+    pub tool_ids: &'a [i64],
+    pub period: Period,
     pub responsible_caisse_id: i64,
 }
 
@@ -81,15 +87,14 @@ pub async fn insert(
     new: NewService<'_>,
     now: DateTime<Utc>,
 ) -> Result<JointService, DbErr> {
-    let c = new.content;
     let m = service::ActiveModel {
         proposal_id: Set(new.proposal_id),
-        title: Set(localised(&c.title)),
-        description: Set(localised(&c.description)),
-        categories: Set(names(c.categories.iter().copied())),
-        tool_ids: Set(ids(&c.tool_ids)),
-        starts_on: Set(c.period.starts_on),
-        ends_on: Set(c.period.ends_on),
+        title: Set(localised(new.title)),
+        description: Set(localised(new.description)),
+        categories: Set(names(new.categories.iter().copied())),
+        tool_ids: Set(ids(new.tool_ids)),
+        starts_on: Set(new.period.starts_on),
+        ends_on: Set(new.period.ends_on),
         status: Set(ServiceStatus::Planned.as_str().to_owned()),
         responsible_caisse_id: Set(new.responsible_caisse_id),
         created_at: Set(now),
@@ -337,6 +342,36 @@ pub async fn count(
         .filter(visible(scope, filter))
         .count(db)
         .await
+}
+
+/// The services that ran at some point of `year` (by their period) and whose record names
+/// this caisse, or any caisse; whether the caisse was responsible while they ran is the
+/// domain's to say from the record.
+pub async fn ran_in_year(
+    db: &impl ConnectionTrait,
+    caisse_id: Option<i64>,
+    year: i32,
+) -> Result<Vec<JointService>, DbErr> {
+    let (Some(first), Some(last)) = (
+        chrono::NaiveDate::from_ymd_opt(year, 1, 1),
+        chrono::NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let mut query = service::Entity::find()
+        .filter(service::Column::StartsOn.lte(last))
+        .filter(
+            Condition::any()
+                .add(service::Column::EndsOn.is_null())
+                .add(service::Column::EndsOn.gte(first)),
+        )
+        .order_by_asc(service::Column::StartsOn)
+        .order_by_asc(service::Column::Id);
+    if let Some(caisse) = caisse_id {
+        query = query.filter(service::Column::Id.in_subquery(on_record_of(caisse)));
+    }
+    let models = query.all(db).await?;
+    assemble(db, models).await
 }
 
 /// Every service whose record ever named this caisse, or every service.

@@ -5,7 +5,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::entity::{affiliate_count, organisation};
+use super::entity::{affiliate_count, affiliate_count_change, organisation};
 use crate::domain::enterprise_number::EnterpriseNumber;
 use crate::domain::lang::{Lang, LocalisedText};
 use crate::domain::organisation::{AffiliateCount, Organisation, OrganisationKind};
@@ -198,6 +198,19 @@ pub async fn update_profile(
         .transpose()
 }
 
+fn count_from(m: affiliate_count::Model) -> AffiliateCount {
+    AffiliateCount {
+        organisation_id: m.organisation_id,
+        year: m.year,
+        count: m.count,
+        primo_starters: m.primo_starters,
+        helping_spouses: m.helping_spouses,
+        recorded_by: m.recorded_by,
+        recorded_at: m.recorded_at,
+    }
+}
+
+/// The figures in force, one per year, oldest first.
 pub async fn affiliate_counts(
     db: &impl ConnectionTrait,
     organisation_id: i64,
@@ -208,26 +221,63 @@ pub async fn affiliate_counts(
         .all(db)
         .await?
         .into_iter()
+        .map(count_from)
+        .collect())
+}
+
+/// Every caisse's figure on 31 December of `year`.
+pub async fn affiliate_counts_of_year(
+    db: &impl ConnectionTrait,
+    year: i32,
+) -> Result<Vec<AffiliateCount>, DbErr> {
+    Ok(affiliate_count::Entity::find()
+        .filter(affiliate_count::Column::Year.eq(year))
+        .order_by_asc(affiliate_count::Column::OrganisationId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(count_from)
+        .collect())
+}
+
+/// Every change ever made to the caisse's figures, newest first.
+pub async fn affiliate_count_history(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    limit: u64,
+) -> Result<Vec<AffiliateCount>, DbErr> {
+    Ok(affiliate_count_change::Entity::find()
+        .filter(affiliate_count_change::Column::OrganisationId.eq(organisation_id))
+        .order_by_desc(affiliate_count_change::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
         .map(|m| AffiliateCount {
             organisation_id: m.organisation_id,
             year: m.year,
             count: m.count,
+            primo_starters: m.primo_starters,
+            helping_spouses: m.helping_spouses,
+            recorded_by: m.recorded_by,
             recorded_at: m.recorded_at,
         })
         .collect())
 }
 
-/// Records the count for a year, replacing an earlier figure for the same year.
+/// Records the figure for a year, replacing an earlier figure for the same year; the change is
+/// kept in the history.
 pub async fn upsert_affiliate_count(
     db: &impl ConnectionTrait,
     count: &AffiliateCount,
-    recorded_by: i64,
 ) -> Result<(), DbErr> {
     let am = affiliate_count::ActiveModel {
         organisation_id: Set(count.organisation_id),
         year: Set(count.year),
         count: Set(count.count),
-        recorded_by: Set(Some(recorded_by)),
+        primo_starters: Set(count.primo_starters),
+        helping_spouses: Set(count.helping_spouses),
+        recorded_by: Set(count.recorded_by),
         recorded_at: Set(count.recorded_at),
     };
     affiliate_count::Entity::insert(am)
@@ -238,6 +288,8 @@ pub async fn upsert_affiliate_count(
             ])
             .update_columns([
                 affiliate_count::Column::Count,
+                affiliate_count::Column::PrimoStarters,
+                affiliate_count::Column::HelpingSpouses,
                 affiliate_count::Column::RecordedBy,
                 affiliate_count::Column::RecordedAt,
             ])
@@ -245,5 +297,17 @@ pub async fn upsert_affiliate_count(
         )
         .exec_without_returning(db)
         .await?;
+    affiliate_count_change::ActiveModel {
+        organisation_id: Set(count.organisation_id),
+        year: Set(count.year),
+        count: Set(count.count),
+        primo_starters: Set(count.primo_starters),
+        helping_spouses: Set(count.helping_spouses),
+        recorded_by: Set(count.recorded_by),
+        recorded_at: Set(count.recorded_at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
     Ok(())
 }

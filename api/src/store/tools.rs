@@ -734,3 +734,24 @@ pub async fn ids_of_owner(db: &impl ConnectionTrait, owner_id: i64) -> Result<Ve
         .map(|t| t.id)
         .collect())
 }
+
+/// Every approval of a tool this organisation owns, any year: (tool, when).
+pub async fn approvals_of_owner(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+) -> Result<Vec<(i64, DateTime<Utc>)>, DbErr> {
+    let owned = Query::select()
+        .column(tool::Column::Id)
+        .from(tool::Entity)
+        .and_where(tool::Column::OwnerId.eq(owner_id))
+        .to_owned();
+    Ok(moderation_decision::Entity::find()
+        .filter(moderation_decision::Column::ToolId.in_subquery(owned))
+        .filter(moderation_decision::Column::Decision.eq(Decision::Approve.as_str()))
+        .order_by_asc(moderation_decision::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.tool_id, m.decided_at))
+        .collect())
+}

@@ -8,6 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub year: i32,
     pub count: i64,
+    pub primo_starters: i64,
+    pub helping_spouses: i64,
     pub recorded_by: Option<i64>,
     pub recorded_at: DateTimeUtc,
 }

@@ -1,9 +1,13 @@
 //! sea-orm entities: the shape of the tables, nothing more. They never leave `store/`.
 
+pub mod activity_report;
+pub mod activity_report_event;
 pub mod affiliate_count;
+pub mod affiliate_count_change;
 pub mod attachment;
 pub mod audit_event;
 pub mod collaboration_proposal;
+pub mod funding_parameters;
 pub mod joint_service;
 pub mod joint_service_participant;
 pub mod legal_frame;
@@ -16,6 +20,7 @@ pub mod responsibility_entry;
 pub mod responsibility_transfer;
 pub mod revision_attachment;
 pub mod search_synonyms;
+pub mod service_offering;
 pub mod stored_object;
 pub mod tool;
 pub mod tool_revision;

@@ -1,0 +1,113 @@
+//! The yearly account as CSV files for INASTI: the overview of every caisse's year and the
+//! funding allocation. Each opens with a header row; text cells a spreadsheet would take for
+//! a formula are neutralised (see [`crate::export::inert`]); amounts are exact decimals.
+
+use crate::domain::funding::Allocation;
+use crate::domain::lang::Lang;
+use crate::domain::organisation::Organisation;
+use crate::domain::tool::ServiceCategory;
+use crate::export::inert;
+use crate::service::activity_reports::OverviewRow;
+
+fn name(o: &Organisation) -> String {
+    inert(
+        o.names
+            .get(Some(Lang::Fr))
+            .map(|(_, n)| n.to_owned())
+            .unwrap_or_default(),
+    )
+}
+
+fn finish(writer: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
+    writer
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))
+}
+
+pub fn overview_csv(rows: &[OverviewRow]) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = [
+        "caisse_slug",
+        "caisse_name",
+        "enterprise_number",
+        "compliant",
+        "mandatory_missing",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    header.extend(
+        ServiceCategory::ALL
+            .iter()
+            .map(|c| format!("offerings_{}", c.as_str().to_lowercase())),
+    );
+    header.extend(
+        ["people_reached", "report_status", "funding_eur"]
+            .iter()
+            .map(|s| (*s).to_owned()),
+    );
+    writer.write_record(&header)?;
+    for row in rows {
+        let mut record = vec![
+            inert(row.caisse.slug.clone()),
+            name(&row.caisse),
+            row.caisse.enterprise_number.to_string(),
+            row.compliance.compliant.to_string(),
+            row.compliance
+                .mandatory_missing
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ];
+        for category in ServiceCategory::ALL {
+            let count = row
+                .compliance
+                .by_category
+                .iter()
+                .find(|(c, _, _)| c == category)
+                .map_or(0, |(_, _, behind)| behind.len());
+            record.push(count.to_string());
+        }
+        record.push(row.people_reached.to_string());
+        record.push(row.report_status.map_or("DRAFT", |s| s.as_str()).to_owned());
+        record.push(row.funding.map(|f| f.to_string()).unwrap_or_default());
+        writer.write_record(&record)?;
+    }
+    finish(writer)
+}
+
+pub fn funding_csv(
+    allocation: &Allocation,
+    caisses: &std::collections::HashMap<i64, Organisation>,
+) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record([
+        "year",
+        "caisse_slug",
+        "caisse_name",
+        "enterprise_number",
+        "affiliates",
+        "weight",
+        "fixed_eur",
+        "variable_eur",
+        "total_eur",
+    ])?;
+    for share in &allocation.shares {
+        let Some(caisse) = caisses.get(&share.caisse_id) else {
+            continue;
+        };
+        writer.write_record([
+            allocation.year.to_string(),
+            inert(caisse.slug.clone()),
+            name(caisse),
+            caisse.enterprise_number.to_string(),
+            share.affiliates.map(|a| a.to_string()).unwrap_or_default(),
+            share.weight.to_string(),
+            share.fixed.to_string(),
+            share.variable.to_string(),
+            share.total.to_string(),
+        ])?;
+    }
+    finish(writer)
+}
