@@ -296,7 +296,7 @@ async fn queries_may_use_get_but_mutations_may_not() {
         "ucm"
     );
     let token = app.login_as("inasti", "PLATFORM_ADMIN");
-    let mutation = "mutation { setAffiliateCount(input: { organisationId: \"x\", year: 2024, count: 1 }) { userErrors { code } } }";
+    let mutation = "mutation { setAffiliateCounts(input: { year: 2024, counts: [] }) { userErrors { code } } }";
     let response = app
         .client
         .get(format!("{}/graphql", app.address))

@@ -18,13 +18,17 @@ const UPDATE: &str = "mutation($input: UpdateOrganisationInput!) {
   }
 }";
 
-const SET_COUNT: &str = "mutation($input: SetAffiliateCountInput!) {
-  setAffiliateCount(input: $input) {
-    organisation { slug affiliateCounts { year count } }
-    affiliateCount { year count }
+const SET_COUNTS: &str = "mutation($input: SetAffiliateCountsInput!) {
+  setAffiliateCounts(input: $input) {
+    affiliateCounts { organisation { slug } year count primoStarters helpingSpouses }
     userErrors { field message code }
   }
 }";
+
+/// One caisse's count as `setAffiliateCounts` takes it.
+fn one_count(organisation: &Value, year: i32, principal: i64) -> Value {
+    json!({ "input": { "year": year, "counts": [{ "organisationId": organisation, "principal": principal }] } })
+}
 
 /// The callers of the role × action matrix, as (name, organisation, role); None is anonymous.
 const CALLERS: &[(&str, Option<(&str, &str)>)] = &[
@@ -350,9 +354,8 @@ async fn affiliate_counts_are_set_by_platform_admins_only() {
         .set(Some("2026-06-01T09:00:00Z".parse().unwrap()));
     for (i, ((name, caller), (_, code))) in CALLERS.iter().zip(expected).enumerate() {
         let count = 300_000 + i as i64;
-        let input = json!({ "organisationId": acerta, "year": 2025, "count": count });
-        let body = run_as(&app, *caller, SET_COUNT, json!({ "input": input })).await;
-        assert_eq!(outcome(&body, "setAffiliateCount"), code, "{name}: {body}");
+        let body = run_as(&app, *caller, SET_COUNTS, one_count(&acerta, 2025, count)).await;
+        assert_eq!(outcome(&body, "setAffiliateCounts"), code, "{name}: {body}");
         let token = app.login_as("acerta", "STAFF");
         let read = app
             .graphql_as(
@@ -376,27 +379,19 @@ async fn affiliate_counts_belong_to_caisses_and_sane_years() {
     let token = app.login_as("inasti", "PLATFORM_ADMIN");
     let unizo = app.organisation_id("unizo").await;
     let body = app
-        .graphql_as(
-            &token,
-            SET_COUNT,
-            json!({ "input": { "organisationId": unizo, "year": 2024, "count": 10 } }),
-        )
+        .graphql_as(&token, SET_COUNTS, one_count(&unizo, 2024, 10))
         .await;
     assert_eq!(
-        user_error_codes(&body["data"]["setAffiliateCount"]),
+        user_error_codes(&body["data"]["setAffiliateCounts"]),
         vec!["NOT_ALLOWED"],
         "{body}"
     );
     let acerta = app.organisation_id("acerta").await;
     let body = app
-        .graphql_as(
-            &token,
-            SET_COUNT,
-            json!({ "input": { "organisationId": acerta, "year": 2999, "count": -5 } }),
-        )
+        .graphql_as(&token, SET_COUNTS, one_count(&acerta, 2999, -5))
         .await;
     assert_eq!(
-        user_error_codes(&body["data"]["setAffiliateCount"]),
+        user_error_codes(&body["data"]["setAffiliateCounts"]),
         vec!["OUT_OF_RANGE", "OUT_OF_RANGE"],
         "{body}"
     );
@@ -405,14 +400,10 @@ async fn affiliate_counts_belong_to_caisses_and_sane_years() {
         .clock
         .set(Some("2026-06-01T09:00:00Z".parse().unwrap()));
     let body = app
-        .graphql_as(
-            &token,
-            SET_COUNT,
-            json!({ "input": { "organisationId": acerta, "year": 2026, "count": 1000 } }),
-        )
+        .graphql_as(&token, SET_COUNTS, one_count(&acerta, 2026, 1000))
         .await;
     assert_eq!(
-        user_error_codes(&body["data"]["setAffiliateCount"]),
+        user_error_codes(&body["data"]["setAffiliateCounts"]),
         vec!["OUT_OF_RANGE"],
         "{body}"
     );
@@ -446,9 +437,9 @@ async fn contact_details_and_affiliate_counts_are_for_signed_in_callers() {
     );
     for (org, role, counts) in [
         ("ucm", "STAFF", 0),
-        ("acerta", "STAFF", 2),
-        ("inasti", "MODERATOR", 2),
-        ("inasti", "AUDITOR", 2),
+        ("acerta", "STAFF", 3),
+        ("inasti", "MODERATOR", 3),
+        ("inasti", "AUDITOR", 3),
     ] {
         let read = app
             .graphql_as(&app.login_as(org, role), query, json!({}))
