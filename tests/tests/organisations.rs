@@ -26,7 +26,7 @@ const SET_COUNTS: &str = "mutation($input: SetAffiliateCountsInput!) {
 }";
 
 /// One caisse's count as `setAffiliateCounts` takes it.
-fn one_count(organisation: &Value, year: i32, principal: i64) -> Value {
+fn one_count(organisation: &str, year: i32, principal: i64) -> Value {
     json!({ "input": { "year": year, "counts": [{ "organisationId": organisation, "principal": principal }] } })
 }
 

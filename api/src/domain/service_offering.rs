@@ -207,7 +207,7 @@ pub fn validate(draft: OfferingDraft, this_year: i32) -> Result<OfferingContent,
 /// responsible for while the service ran that year.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum YearOffering {
-    Registered(ServiceOffering),
+    Registered(Box<ServiceOffering>),
     Joint(Box<JointService>),
 }
 
@@ -482,7 +482,7 @@ mod tests {
             let mut content = validate(draft(), 2026).unwrap_or_else(|e| panic!("{e:?}"));
             content.categories = categories.iter().copied().collect();
             let t = start_of(day(2025, 1, 1));
-            YearOffering::Registered(ServiceOffering {
+            YearOffering::Registered(Box::new(ServiceOffering {
                 id: 1,
                 caisse_id: 1,
                 content,
@@ -490,7 +490,7 @@ mod tests {
                 version: 1,
                 created_at: t,
                 updated_at: t,
-            })
+            }))
         };
         let c = compliance(
             &frame,

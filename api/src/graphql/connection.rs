@@ -22,6 +22,10 @@ pub const SEARCH_WORK: usize = 20;
 pub const COUNT_WORK: usize = 5;
 /// What the facet counts of a search cost (one search per facet).
 pub const FACETS_WORK: usize = 25;
+/// What a caisse's year costs: its register, its joint services and their records.
+pub const YEAR_WORK: usize = 10;
+/// What every caisse's year at once costs (the overview, the funding allocation).
+pub const ALL_CAISSES_WORK: usize = 50;
 
 /// The complexity of a connection: its items' cost for each item asked (at least one, so that
 /// `first: 0` does not make the rest free) plus the fixed cost of the work behind it.

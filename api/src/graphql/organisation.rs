@@ -76,6 +76,7 @@ impl Organisation {
 
     /// Every change to the affiliate counts, newest first (at most `first`, 100 by default):
     /// who set which figures when. Same readers as `affiliateCounts`.
+    #[graphql(complexity = "super::connection::LIST_WORK + child_complexity")]
     async fn affiliate_count_history(
         &self,
         ctx: &Context<'_>,
@@ -95,6 +96,7 @@ impl Organisation {
     /// The services the caisse offered in `year`: its register, then the joint services it was
     /// responsible for while they ran that year. Read by the caisse's people and INASTI's
     /// officers; empty for anyone else.
+    #[graphql(complexity = "super::connection::YEAR_WORK + child_complexity")]
     async fn service_offerings(
         &self,
         ctx: &Context<'_>,
@@ -107,6 +109,7 @@ impl Organisation {
     /// Whether the caisse offers every mandatory category of the year's legal frame and at
     /// least one optional one, and what lies behind each. Same readers as `serviceOfferings`;
     /// null for anyone else.
+    #[graphql(complexity = "super::connection::YEAR_WORK + child_complexity")]
     async fn compliance(
         &self,
         ctx: &Context<'_>,

@@ -159,7 +159,7 @@ impl YearOffering {
 
     async fn offering(&self) -> Option<ServiceOffering> {
         match &self.0 {
-            model::YearOffering::Registered(o) => Some(ServiceOffering(o.clone())),
+            model::YearOffering::Registered(o) => Some(ServiceOffering((**o).clone())),
             model::YearOffering::Joint(_) => None,
         }
     }
@@ -262,7 +262,7 @@ pub async fn organisation_offerings(
     if include_withdrawn {
         for o in svc::register(s, organisation.id, year, true).await.gql()? {
             if o.withdrawn_at.is_some() {
-                out.push(YearOffering(model::YearOffering::Registered(o)));
+                out.push(YearOffering(model::YearOffering::Registered(Box::new(o))));
             }
         }
     }
@@ -792,6 +792,7 @@ pub struct YearlyAccountQuery;
 impl YearlyAccountQuery {
     /// A caisse's activity report on a year: the submitted one, or a draft with live figures.
     /// Read by the caisse's people and INASTI's officers.
+    #[graphql(complexity = "super::connection::YEAR_WORK + child_complexity")]
     async fn activity_report(
         &self,
         ctx: &Context<'_>,
@@ -808,6 +809,7 @@ impl YearlyAccountQuery {
 
     /// Every caisse's year at a glance: INASTI's moderators, platform admins and auditors.
     /// Also as CSV at `GET /reports/{year}/overview.csv`.
+    #[graphql(complexity = "super::connection::ALL_CAISSES_WORK + child_complexity")]
     async fn activity_overview(
         &self,
         ctx: &Context<'_>,
@@ -836,6 +838,7 @@ impl YearlyAccountQuery {
     /// Each caisse's share of the year's envelope: a fixed part and a variable part by its
     /// principal affiliates on 31 December of the year before (optionally weighted), exact to
     /// the cent. Signed-in callers; also as CSV at `GET /reports/{year}/funding.csv`.
+    #[graphql(complexity = "super::connection::ALL_CAISSES_WORK + child_complexity")]
     async fn funding_allocation(&self, ctx: &Context<'_>, year: i32) -> Result<FundingAllocation> {
         let (a, caisses) = funding_svc::allocation(services(ctx), actor(ctx), year)
             .await

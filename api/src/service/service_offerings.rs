@@ -55,7 +55,7 @@ pub async fn of_year(ctx: &Context, caisse_id: i64, year: i32) -> ServiceResult<
     let joint = joint_services_of_year(ctx, Some(caisse_id), year).await?;
     Ok(registered
         .into_iter()
-        .map(YearOffering::Registered)
+        .map(|o| YearOffering::Registered(Box::new(o)))
         .chain(
             joint
                 .into_iter()
