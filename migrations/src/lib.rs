@@ -25,6 +25,11 @@ mod m20261201_000019_create_service_offerings;
 mod m20261201_000020_add_affiliate_count_breakdown;
 mod m20261201_000021_create_funding_parameters;
 mod m20261201_000022_create_activity_reports;
+mod m20261201_000023_create_adoptions;
+mod m20261201_000024_create_reviews;
+mod m20261201_000025_create_collections;
+mod m20261201_000026_create_follows;
+mod m20261201_000027_create_notifications;
 
 pub struct Migrator;
 
@@ -54,6 +59,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000020_add_affiliate_count_breakdown::Migration),
             Box::new(m20261201_000021_create_funding_parameters::Migration),
             Box::new(m20261201_000022_create_activity_reports::Migration),
+            Box::new(m20261201_000023_create_adoptions::Migration),
+            Box::new(m20261201_000024_create_reviews::Migration),
+            Box::new(m20261201_000025_create_collections::Migration),
+            Box::new(m20261201_000026_create_follows::Migration),
+            Box::new(m20261201_000027_create_notifications::Migration),
         ]
     }
 }
