@@ -106,11 +106,11 @@ fn demo_data_loads_once_however_often_it_is_asked() {
         String::from_utf8_lossy(&first.stderr)
     );
     assert!(String::from_utf8_lossy(&first.stderr).contains(
-        "12 organisations registered, 0 already there; 13 tools and 4 collaboration proposals added"
+        "12 organisations registered, 0 already there; 13 tools, 4 collaboration proposals and 23 service offerings added"
     ));
     let second = run(commons(dir.path()).arg("demo"));
     assert!(String::from_utf8_lossy(&second.stderr).contains(
-        "0 organisations registered, 12 already there; 0 tools and 0 collaboration proposals added"
+        "0 organisations registered, 12 already there; 0 tools, 0 collaboration proposals and 0 service offerings added"
     ));
 }
 

@@ -1309,3 +1309,126 @@ async fn bad_offerings_are_refused_and_nothing_is_written() {
     let year = year_of(&app, "acerta", 2025).await;
     assert_eq!(year["serviceOfferings"], json!([]), "nothing written");
 }
+
+#[tokio::test]
+async fn the_rest_of_the_matrix_holds_and_every_write_is_audited() {
+    let app = app_in_2026().await;
+    let id = record(
+        &app,
+        "acerta",
+        offering(
+            2025,
+            &["AWARENESS_PROMOTION"],
+            "2025-01-01",
+            "2025-12-31",
+            5,
+        ),
+    )
+    .await["id"]
+        .clone();
+    let expected_for = |name: &str| match name {
+        "anonymous" => "UNAUTHENTICATED",
+        "acerta staff" | "acerta admin" => "OK",
+        // Another caisse's offering does not exist for UCM; the others record no offerings.
+        "ucm admin" => "NOT_FOUND",
+        _ => "FORBIDDEN",
+    };
+    let mut version = 1;
+    for (name, caller) in CALLERS {
+        let input = json!({ "offeringId": id, "expectedVersion": version,
+            "offering": offering(2025, &["AWARENESS_PROMOTION"], "2025-01-01", "2025-12-31", 6) });
+        let body = run(&app, *caller, UPDATE, json!({ "input": input })).await;
+        let got = outcome(&body, "updateServiceOffering");
+        assert_eq!(got, expected_for(name), "{name}: {body}");
+        if got == "OK" {
+            version += 1;
+        }
+    }
+    for (name, caller) in CALLERS.iter().filter(|(n, _)| *n != "acerta staff") {
+        let body = run(
+            &app,
+            *caller,
+            WITHDRAW,
+            json!({ "input": { "offeringId": id, "expectedVersion": version } }),
+        )
+        .await;
+        assert_eq!(
+            outcome(&body, "withdrawServiceOffering"),
+            expected_for(name),
+            "{name}: {body}"
+        );
+    }
+    let csv = "caisse,principal,primo_starters,helping_spouses\nucm,107000,6000,1500\n";
+    for (name, caller) in CALLERS {
+        let expected = match *name {
+            "anonymous" => "UNAUTHENTICATED",
+            "platform admin" => "OK",
+            _ => "FORBIDDEN",
+        };
+        let body = run(
+            &app,
+            *caller,
+            IMPORT,
+            json!({ "input": { "year": 2025, "csv": csv } }),
+        )
+        .await;
+        assert_eq!(
+            outcome(&body, "importAffiliateCounts"),
+            expected,
+            "{name}: {body}"
+        );
+    }
+    let admin = app.login_as("inasti", "PLATFORM_ADMIN");
+    let body = app
+        .graphql_as(&admin, SET_FUNDING, json!({ "input": { "year": 2026, "envelopeEur": "4161600.00", "fixedPerCaisseEur": "100000.00" } }))
+        .await;
+    assert_eq!(outcome(&body, "setFundingParameters"), "OK", "{body}");
+    let read =
+        "query($year: Int!) { fundingParameters(year: $year) { envelopeEur fixedPerCaisseEur } }";
+    for (name, caller) in CALLERS {
+        let body = run(&app, *caller, read, json!({ "year": 2026 })).await;
+        if caller.is_none() {
+            assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{name}: {body}");
+        } else {
+            assert_eq!(
+                body["data"]["fundingParameters"]["envelopeEur"], "4161600.00",
+                "{name}: {body}"
+            );
+        }
+    }
+    let body = run(
+        &app,
+        Some(("acerta", "ORG_ADMIN")),
+        SUBMIT,
+        json!({ "input": { "year": 2025, "narrative": "Bilan." } }),
+    )
+    .await;
+    assert_eq!(outcome(&body, "submitActivityReport"), "OK", "{body}");
+
+    let log = app
+        .graphql_as(
+            &app.login_as("inasti", "AUDITOR"),
+            "{ auditLog(first: 100, filter: { subjectTypes: [\"service_offering\", \"activity_report\", \"funding_parameters\", \"organisation\"] }) { edges { node { action } } } }",
+            json!({}),
+        )
+        .await;
+    let actions: Vec<String> = log["data"]["auditLog"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{log}"))
+        .iter()
+        .map(|e| e["node"]["action"].as_str().unwrap().to_owned())
+        .collect();
+    for action in [
+        "service_offering.recorded",
+        "service_offering.updated",
+        "service_offering.withdrawn",
+        "organisation.affiliate_count_set",
+        "funding.parameters_set",
+        "activity_report.submitted",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} missing from {actions:?}"
+        );
+    }
+}
