@@ -34,6 +34,7 @@ pub struct Config {
     pub metrics: MetricsConfig,
     pub rate_limit: RateLimitConfig,
     pub extraction: ExtractionConfig,
+    pub notifications: NotificationsConfig,
     /// GraphiQL at `/graphiql`; switch it off in production if nobody should explore there.
     pub graphiql: bool,
     /// `__schema` and `__type`; GraphiQL needs them.
@@ -55,6 +56,7 @@ impl Default for Config {
             storage: StorageConfig::default(),
             metrics: MetricsConfig::default(),
             rate_limit: RateLimitConfig::default(),
+            notifications: NotificationsConfig::default(),
             extraction: ExtractionConfig::default(),
             graphiql: true,
             introspection: true,
@@ -113,6 +115,40 @@ pub struct PublicKeyConfig {
     pub algorithm: Algorithm,
     /// A PEM file: RSA or EC public key, or an Ed25519 public key.
     pub pem_file: PathBuf,
+}
+
+/// Notifications: how they reach live subscribers, and the reply-by reminders.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct NotificationsConfig {
+    /// How often the outbox is looked at for notifications written by another replica (a
+    /// change on this replica is delivered at once).
+    pub poll_ms: u64,
+    /// How often proposals whose reply-by moment is within three days are looked for; 0 turns
+    /// the reminders off.
+    pub reminder_interval_ms: u64,
+    /// Live connections on `/graphql/ws` at once; one more is refused (HTTP 503).
+    pub websocket_connections: usize,
+    /// The server pings each live connection this often.
+    pub websocket_ping_ms: u64,
+    /// A connection that sends nothing (not even a pong or its `connection_init`) for this
+    /// long is closed.
+    pub websocket_idle_ms: u64,
+    /// Subscriptions one connection may hold.
+    pub websocket_subscriptions: usize,
+}
+
+impl Default for NotificationsConfig {
+    fn default() -> Self {
+        Self {
+            poll_ms: 500,
+            reminder_interval_ms: 60_000,
+            websocket_connections: 1_000,
+            websocket_ping_ms: 15_000,
+            websocket_idle_ms: 60_000,
+            websocket_subscriptions: 10,
+        }
+    }
 }
 
 /// Limits that keep one request from taking the service down. Every one has a test.
@@ -337,6 +373,14 @@ impl Config {
                 self.limits.upload_paths_per_file,
             ),
             ("limits.page_size", self.limits.page_size),
+            (
+                "notifications.websocket_connections",
+                self.notifications.websocket_connections,
+            ),
+            (
+                "notifications.websocket_subscriptions",
+                self.notifications.websocket_subscriptions,
+            ),
             ("limits.search_query_chars", self.limits.search_query_chars),
             ("limits.search_query_words", self.limits.search_query_words),
             (

@@ -35,17 +35,21 @@ macro_rules! named_enum {
 }
 
 pub mod activity_report;
+pub mod adoption;
 pub mod attachment;
 pub mod collaboration;
+pub mod collection;
 pub mod enterprise_number;
 pub mod funding;
 pub mod identity;
 pub mod lang;
 pub mod legal_frame;
 pub mod money;
+pub mod notification;
 pub mod organisation;
 pub mod policy;
 pub mod responsibility;
+pub mod review;
 pub mod service_offering;
 pub mod synonyms;
 pub mod tool;

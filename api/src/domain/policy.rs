@@ -46,6 +46,14 @@ pub enum Action {
     ReadAuditLog,
     /// A caisse's affiliate counts: its own people and INASTI's officers.
     ReadAffiliateCounts,
+    /// Say one's organisation uses another's published tool (`Tool`).
+    AdoptTool,
+    /// Review another organisation's published tool (`Tool`).
+    ReviewTool,
+    /// Hide an abusive review (`Catalogue`).
+    HideReview,
+    /// Create, edit and archive INASTI's collections (`Catalogue`).
+    ManageCollections,
     /// A caisse's register of offerings, compliance and activity reports (`Organisation`).
     ReadYearlyAccount,
     /// Record, update and withdraw offerings in a caisse's register (`Organisation`).
@@ -79,6 +87,8 @@ pub enum Resource {
     Revision {
         owner_id: i64,
         author_id: i64,
+        /// INASTI's own guides and notes are reviewed by another INASTI moderator.
+        owner_is_inasti: bool,
     },
     /// Where collaborations are proposed.
     Collaborations,
@@ -113,24 +123,36 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
         }
         (Action::SetAffiliateCount, Resource::Platform) => platform_admin,
         (Action::ReadOrganisationDetails, Resource::Organisation { .. }) => true,
-        (Action::CreateTool, Resource::Catalogue) => {
-            matches!(
-                actor.organisation_kind,
-                OrganisationKind::Caisse | OrganisationKind::Partner
-            ) && (actor.has(Role::Staff) || actor.has(Role::OrgAdmin))
-        }
+        (Action::CreateTool, Resource::Catalogue) => match actor.organisation_kind {
+            OrganisationKind::Caisse | OrganisationKind::Partner => works_there(actor),
+            // INASTI publishes its own guides and notes for the caisses.
+            OrganisationKind::Inasti => works_there(actor) || actor.has(Role::Moderator),
+        },
         (Action::EditTool, Resource::Tool { owner_id }) => {
-            actor.belongs_to(owner_id) && (actor.has(Role::Staff) || actor.has(Role::OrgAdmin))
+            actor.belongs_to(owner_id)
+                && (works_there(actor)
+                    || (actor.organisation_kind == OrganisationKind::Inasti
+                        && actor.has(Role::Moderator)))
         }
-        // Four eyes: never on a tool of one's own organisation, never on one's own revision.
+        // Four eyes: never on one's own revision, never on a tool of one's own organisation —
+        // except INASTI's own content, which another INASTI moderator reviews.
         (
             Action::DecideOnTool,
             Resource::Revision {
                 owner_id,
                 author_id,
+                owner_is_inasti,
             },
         ) => {
-            actor.has(Role::Moderator) && !actor.belongs_to(owner_id) && actor.user_id != author_id
+            actor.has(Role::Moderator)
+                && (owner_is_inasti || !actor.belongs_to(owner_id))
+                && actor.user_id != author_id
+        }
+        (Action::AdoptTool | Action::ReviewTool, Resource::Tool { owner_id }) => {
+            !actor.belongs_to(owner_id) && works_there(actor)
+        }
+        (Action::HideReview | Action::ManageCollections, Resource::Catalogue) => {
+            actor.has(Role::Moderator)
         }
         (Action::ReadModerationQueue, Resource::Catalogue) => actor.has(Role::Moderator),
         (Action::ProposeCollaboration, Resource::Collaborations) => {
@@ -506,6 +528,7 @@ mod tests {
     const ACERTA_REVISION: Resource = Resource::Revision {
         owner_id: ACERTA,
         author_id: 500,
+        owner_is_inasti: false,
     };
 
     #[test]
@@ -519,6 +542,7 @@ mod tests {
                 "ucm admin",
                 "unizo staff",
                 "unizo admin",
+                "inasti moderator",
             ],
         );
     }
@@ -539,6 +563,7 @@ mod tests {
         let own = Resource::Revision {
             owner_id: ACERTA,
             author_id: 100,
+            owner_is_inasti: false,
         };
         let moderator = actor(INASTI, OrganisationKind::Inasti, Role::Moderator);
         assert!(!can(
@@ -549,12 +574,43 @@ mod tests {
             Action::DecideOnTool,
             own
         ));
-        // Nor on a tool of their own organisation.
+        // Nor on a tool of their own organisation, unless it is INASTI's own content, which
+        // another INASTI moderator reviews (never its author).
+        let caisse_moderator = actor(ACERTA, OrganisationKind::Caisse, Role::Moderator);
+        let own_caisse_tool = Resource::Revision {
+            owner_id: ACERTA,
+            author_id: 555,
+            owner_is_inasti: false,
+        };
+        assert!(!can(Some(&caisse_moderator), Action::DecideOnTool, own_caisse_tool));
         let inasti_tool = Resource::Revision {
             owner_id: INASTI,
             author_id: 555,
+            owner_is_inasti: true,
         };
-        assert!(!can(Some(&moderator), Action::DecideOnTool, inasti_tool));
+        assert!(can(Some(&moderator), Action::DecideOnTool, inasti_tool));
+        let written_by_them = Resource::Revision {
+            owner_id: INASTI,
+            author_id: 100,
+            owner_is_inasti: true,
+        };
+        assert!(!can(Some(&moderator), Action::DecideOnTool, written_by_them));
+    }
+
+    #[test]
+    fn organisations_adopt_and_review_others_tools_and_moderators_curate() {
+        check(
+            Action::AdoptTool,
+            ACERTA_TOOL,
+            &["ucm admin", "unizo staff", "unizo admin"],
+        );
+        check(
+            Action::ReviewTool,
+            ACERTA_TOOL,
+            &["ucm admin", "unizo staff", "unizo admin"],
+        );
+        check(Action::HideReview, Resource::Catalogue, &["inasti moderator"]);
+        check(Action::ManageCollections, Resource::Catalogue, &["inasti moderator"]);
     }
 
     #[test]

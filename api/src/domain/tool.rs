@@ -45,6 +45,9 @@ impl ServiceCategory {
 
 named_enum!(Audience {
     AllSelfEmployed = "ALL_SELF_EMPLOYED",
+    /// The caisse's own front-line staff: training is a means for them, not a service to the
+    /// self-employed.
+    CaisseStaff = "CAISSE_STAFF",
     PrimoStarters = "PRIMO_STARTERS",
     HelpingSpouses = "HELPING_SPOUSES",
     SecondaryActivity = "SECONDARY_ACTIVITY",
@@ -118,6 +121,8 @@ named_enum!(Decision {
     RequestChanges = "REQUEST_CHANGES",
     Reject = "REJECT",
     Withdraw = "WITHDRAW",
+    /// A review of the tool hidden as abusive.
+    HideReview = "HIDE_REVIEW",
 });
 
 /// The law's quality criteria, as the owner documents them. Every field is optional.

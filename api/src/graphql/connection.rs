@@ -72,3 +72,27 @@ pub fn connection<D, T: OutputType>(
     );
     c
 }
+
+/// One page of any list, the same way for all: the page request read from `first` and
+/// `after`, the service's page, and the edges with their cursors. Each list's resolver says only
+/// which service call fetches the page, the key its cursor carries and the node it shows.
+pub async fn list_page<D, T, F, Fut>(
+    ctx: &async_graphql::Context<'_>,
+    list: &str,
+    first: Option<i32>,
+    after: Option<String>,
+    fetch: F,
+    key: impl Fn(&D) -> String,
+    node: impl Fn(D) -> T,
+) -> async_graphql::Result<ListConnection<T>>
+where
+    T: OutputType,
+    F: FnOnce(PageRequest) -> Fut,
+    Fut: std::future::Future<Output = crate::service::ServiceResult<Page<D>>>,
+{
+    use super::error::ServiceResultExt;
+    let has_previous = after.is_some();
+    let page = page_request(list, first, after, super::services(ctx).max_page_size)?;
+    let result = fetch(page).await.gql()?;
+    Ok(connection(list, result, has_previous, key, node))
+}

@@ -17,6 +17,9 @@ pub enum NodeType {
     Attachment,
     ServiceOffering,
     ActivityReport,
+    Review,
+    Collection,
+    Notification,
 }
 
 impl NodeType {
@@ -31,6 +34,9 @@ impl NodeType {
             NodeType::Attachment => "Attachment",
             NodeType::ServiceOffering => "ServiceOffering",
             NodeType::ActivityReport => "ActivityReport",
+            NodeType::Review => "Review",
+            NodeType::Collection => "Collection",
+            NodeType::Notification => "Notification",
         }
     }
 
@@ -45,6 +51,9 @@ impl NodeType {
             NodeType::Attachment,
             NodeType::ServiceOffering,
             NodeType::ActivityReport,
+            NodeType::Review,
+            NodeType::Collection,
+            NodeType::Notification,
         ]
         .into_iter()
         .find(|t| t.name() == name)

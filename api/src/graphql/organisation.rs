@@ -131,6 +131,33 @@ impl Organisation {
         self.0.version
     }
 
+    /// The tools the organisation uses, newest adoption first; ended ones too with
+    /// `includeEnded`.
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
+    )]
+    async fn adopted_tools(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default = false)] include_ended: bool,
+    ) -> Result<ListConnection<super::peer_learning::Adoption>> {
+        let (s, org) = (services(ctx), self.0.id);
+        super::connection::list_page(
+            ctx,
+            super::peer_learning::ADOPTIONS,
+            first,
+            after,
+            |page| async move {
+                crate::service::adoptions::of_organisation(s, org, include_ended, &page).await
+            },
+            super::peer_learning::adoption_key,
+            super::peer_learning::Adoption,
+        )
+        .await
+    }
+
     /// The organisation's tools that you may see, newest first.
     #[graphql(
         complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"

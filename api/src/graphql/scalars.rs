@@ -44,7 +44,7 @@ mirror_enum!(
         AwarenessPromotion, OrientationSupport, EarlyDetection, SecondaryPrevention, FrontlineTraining,
     }
 );
-mirror_enum!(Audience => tool::Audience { AllSelfEmployed, PrimoStarters, HelpingSpouses, SecondaryActivity, Sectors });
+mirror_enum!(Audience => tool::Audience { AllSelfEmployed, CaisseStaff, PrimoStarters, HelpingSpouses, SecondaryActivity, Sectors });
 mirror_enum!(DeliveryMode => tool::DeliveryMode { Individual, Group, PeerNetwork });
 mirror_enum!(DeliveryFormat => tool::DeliveryFormat { Online, InPerson, Hybrid });
 mirror_enum!(Scope => tool::Scope { Local, Regional, National });
@@ -56,7 +56,7 @@ mirror_enum!(RevisionStatus => tool::RevisionStatus { Draft, InReview, ChangesRe
 mirror_enum!(ToolStatus => tool::ToolStatus { Draft, InReview, ChangesRequested, Rejected, Published, Archived, Withdrawn });
 mirror_enum!(
     /// What a moderator did, as the moderation log records it.
-    ModerationAction => tool::Decision { Approve, RequestChanges, Reject, Withdraw }
+    ModerationAction => tool::Decision { Approve, RequestChanges, Reject, Withdraw, HideReview }
 );
 
 mirror_enum!(

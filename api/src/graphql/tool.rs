@@ -18,6 +18,8 @@ use crate::domain::tool::{
     self as model, QualityDocumentation as Quality, ToolDraft, ToolFilter as Filter,
 };
 use crate::service::ServiceError;
+use super::connection::list_page;
+use super::peer_learning as peer;
 use crate::service::tools::{self as svc, VisibleTool};
 
 const LIST: &str = "tools";
@@ -154,6 +156,100 @@ impl Tool {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.tool.updated_at
     }
+
+    /// The organisations that use it, newest first; ended adoptions too with `includeEnded`.
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
+    )]
+    async fn adoptions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default = false)] include_ended: bool,
+    ) -> Result<ListConnection<peer::Adoption>> {
+        let (s, tool) = (services(ctx), self.0.tool.id);
+        list_page(
+            ctx,
+            peer::ADOPTIONS,
+            first,
+            after,
+            |page| async move { crate::service::adoptions::of_tool(s, tool, include_ended, &page).await },
+            peer::adoption_key,
+            peer::Adoption,
+        )
+        .await
+    }
+
+    /// How many organisations use it now.
+    #[graphql(complexity = "super::connection::COUNT_WORK")]
+    async fn adoption_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        Ok(crate::service::adoptions::count_of_tool(services(ctx), self.0.tool.id)
+            .await
+            .gql()? as i64)
+    }
+
+    /// The tool this one was adapted from, when its owner recorded the adoption and you may
+    /// see the original.
+    #[graphql(complexity = "super::connection::LIST_WORK + child_complexity")]
+    async fn based_on(&self, ctx: &Context<'_>) -> Result<Option<peer::Adoption>> {
+        Ok(crate::service::adoptions::based_on(services(ctx), actor(ctx), self.0.tool.id)
+            .await
+            .gql()?
+            .map(peer::Adoption))
+    }
+
+    /// Other organisations' reviews, newest first: hidden ones only for their organisation and
+    /// moderators.
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
+    )]
+    async fn reviews(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<ListConnection<peer::Review>> {
+        let (s, who, tool) = (services(ctx), actor(ctx), self.0.tool.id);
+        list_page(
+            ctx,
+            peer::REVIEWS,
+            first,
+            after,
+            |page| async move { crate::service::reviews::of_tool(s, who, tool, &page).await },
+            |r| r.id.to_string(),
+            peer::Review,
+        )
+        .await
+    }
+
+    /// The visible reviews in figures.
+    #[graphql(complexity = "super::connection::LIST_WORK")]
+    async fn rating(&self, ctx: &Context<'_>) -> Result<peer::Rating> {
+        Ok(crate::service::reviews::rating(services(ctx), self.0.tool.id)
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// INASTI's live collections holding it.
+    #[graphql(complexity = "super::connection::LIST_WORK + 10 * child_complexity")]
+    async fn collections(&self, ctx: &Context<'_>) -> Result<Vec<peer::Collection>> {
+        Ok(crate::service::collections::holding(services(ctx), self.0.tool.id)
+            .await
+            .gql()?
+            .into_iter()
+            .map(peer::Collection)
+            .collect())
+    }
+}
+
+/// A tool by id, if the caller may see it.
+pub async fn visible(ctx: &Context<'_>, id: i64) -> Result<Option<Tool>> {
+    Ok(svc::get(services(ctx), actor(ctx), id)
+        .await
+        .gql()?
+        .map(Tool::new))
 }
 
 /// One field that differs between two revisions.

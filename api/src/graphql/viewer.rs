@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use super::error::ServiceResultExt;
 use super::id::{self, NodeType};
 use super::organisation::Organisation;
+use super::peer_learning as peer;
 use super::scalars::Role;
 use super::{actor, services};
 use crate::domain::identity::{self, Actor};
@@ -70,6 +71,48 @@ impl Viewer {
 
     async fn roles(&self) -> Vec<Role> {
         self.0.roles.iter().copied().map(Role::from).collect()
+    }
+
+    /// What you follow, oldest first.
+    #[graphql(complexity = "super::connection::LIST_WORK + 20 * child_complexity")]
+    async fn follows(&self, ctx: &Context<'_>) -> Result<Vec<peer::Follow>> {
+        Ok(service::follows::of_viewer(services(ctx), Some(&self.0))
+            .await
+            .gql()?
+            .into_iter()
+            .map(peer::Follow)
+            .collect())
+    }
+
+    /// What you were told, newest first; only the unread with `unreadOnly`.
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
+    )]
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default = false)] unread_only: bool,
+    ) -> Result<ListConnection<peer::Notification>> {
+        let (s, me) = (services(ctx), &self.0);
+        super::connection::list_page(
+            ctx,
+            peer::NOTIFICATIONS,
+            first,
+            after,
+            |page| async move { service::notifications::list(s, Some(me), unread_only, &page).await },
+            |n| n.id.to_string(),
+            peer::Notification,
+        )
+        .await
+    }
+
+    #[graphql(complexity = "super::connection::COUNT_WORK")]
+    async fn unread_notification_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        Ok(service::notifications::unread_count(services(ctx), Some(&self.0))
+            .await
+            .gql()? as i64)
     }
 }
 

@@ -3,6 +3,7 @@
 //! acceptance creates the joint service, with the accepting caisse responsible; later
 //! acceptances join it as co-organisers.
 
+use crate::domain::notification::{Notice, NotificationKind};
 use serde_json::json;
 
 use crate::domain::collaboration::{
@@ -136,6 +137,14 @@ pub async fn propose(
         now,
     )
     .await?;
+    super::notifications::to_organisations(
+        &txn,
+        &targets,
+        proposal_notice(NotificationKind::ProposalReceived, proposal.id, json!({ "from": actor.organisation_id })),
+        Some(actor),
+        now,
+    )
+    .await?;
     ctx.commit(txn).await?;
     Ok(proposal)
 }
@@ -225,6 +234,14 @@ pub async fn respond(
             subject_id: id,
             details: json!({ "caisse": caisse }),
         },
+        now,
+    )
+    .await?;
+    super::notifications::to_organisations(
+        &txn,
+        &[proposal.proposer_id],
+        proposal_notice(NotificationKind::ProposalAnswered, id, json!({ "caisse": caisse, "accepted": accept })),
+        Some(actor),
         now,
     )
     .await?;
@@ -431,6 +448,18 @@ pub async fn post_message(
         now,
     )
     .await?;
+    // Every other party to the proposal hears of the message.
+    let mut parties: Vec<i64> = proposal.targets.iter().map(|t| t.caisse_id).collect();
+    parties.push(proposal.proposer_id);
+    parties.retain(|o| *o != actor.organisation_id);
+    super::notifications::to_organisations(
+        &txn,
+        &parties,
+        proposal_notice(NotificationKind::ProposalMessage, id, json!({ "from": actor.organisation_id })),
+        Some(actor),
+        now,
+    )
+    .await?;
     ctx.commit(txn).await?;
     Ok(message)
 }
@@ -475,4 +504,14 @@ pub async fn linked_tools(
     super::tools::get_many(ctx, actor, tool_ids)
         .await
         .map(|tools| tools.into_iter().flatten().collect())
+}
+
+fn proposal_notice(kind: NotificationKind, proposal_id: i64, details: serde_json::Value) -> Notice {
+    Notice {
+        kind,
+        subject_type: SUBJECT,
+        subject_id: proposal_id,
+        tool_id: None,
+        details,
+    }
 }

@@ -347,6 +347,7 @@ async fn documents_of(db: &Database, ids: &[i64]) -> ServiceResult<Vec<(i64, Vec
         .into_iter()
         .collect();
     let owners = store::organisations::find_by_ids(db, &owner_ids).await?;
+    let adoptions = store::adoptions::live_counts(db, ids).await?;
     let mut out: Vec<(i64, Vec<ToolDocument>)> = ids.iter().map(|id| (*id, Vec::new())).collect();
     for t in &tools {
         let owner_name = owners
@@ -374,7 +375,8 @@ async fn documents_of(db: &Database, ids: &[i64]) -> ServiceResult<Vec<(i64, Vec
                 Variant::Latest,
                 &owner_name,
                 texts(latest),
-            ));
+            )
+            .adopted(&adoptions));
         }
         if t.lifecycle != Lifecycle::Withdrawn
             && let Some(published) = t.published_revision.and_then(find)
@@ -385,13 +387,29 @@ async fn documents_of(db: &Database, ids: &[i64]) -> ServiceResult<Vec<(i64, Vec
                 Variant::Published,
                 &owner_name,
                 texts(published),
-            ));
+            )
+            .adopted(&adoptions));
         }
         if let Some(slot) = out.iter_mut().find(|(id, _)| *id == t.id) {
             slot.1 = docs;
         }
     }
     Ok(out)
+}
+
+/// The live adoptions of each tool, as the index carries them for `MOST_ADOPTED`.
+trait Adopted {
+    fn adopted(self, counts: &std::collections::HashMap<i64, u64>) -> Self;
+}
+
+impl Adopted for ToolDocument {
+    fn adopted(mut self, counts: &std::collections::HashMap<i64, u64>) -> Self {
+        self.adoptions = counts
+            .get(&i64::try_from(self.tool_id).unwrap_or_default())
+            .copied()
+            .unwrap_or(0);
+        self
+    }
 }
 
 fn document(

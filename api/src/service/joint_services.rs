@@ -343,6 +343,20 @@ pub async fn propose_transfer(
         now,
     )
     .await?;
+    super::notifications::to_organisations(
+        &txn,
+        &[to.id],
+        crate::domain::notification::Notice {
+            kind: crate::domain::notification::NotificationKind::TransferAwaiting,
+            subject_type: TRANSFER_SUBJECT,
+            subject_id: transfer.id,
+            tool_id: None,
+            details: json!({ "jointService": service.id, "from": service.responsible_caisse_id }),
+        },
+        Some(actor),
+        now,
+    )
+    .await?;
     ctx.commit(txn).await?;
     Ok(transfer)
 }

@@ -2,17 +2,22 @@
 //! that writes the rows, an audit event and an outbox row, and returns plain domain values.
 
 pub mod activity_reports;
+pub mod adoptions;
 pub mod affiliate_counts;
 pub mod attachments;
 pub mod audit_log;
 pub mod clock;
 pub mod collaborations;
+pub mod collections;
+pub mod follows;
 pub mod funding;
 pub mod identity;
 pub mod indexing;
 pub mod joint_services;
 pub mod legal_frame;
+pub mod notifications;
 pub mod organisations;
+pub mod reviews;
 pub mod search;
 pub mod service_offerings;
 pub mod tools;
@@ -35,6 +40,8 @@ pub struct Context {
     pub attachment_limits: attachments::Limits,
     pub search: std::sync::Arc<search::Searching>,
     pub clock: clock::Clock,
+    /// Where this replica's subscribers hear of new notifications.
+    pub notifications: std::sync::Arc<notifications::NotificationHub>,
 }
 
 impl Context {
@@ -54,6 +61,7 @@ impl Context {
             attachment_limits,
             search: std::sync::Arc::new(search),
             clock: clock::Clock::default(),
+            notifications: notifications::hub(),
         }
     }
 
@@ -61,6 +69,7 @@ impl Context {
     pub async fn commit(&self, txn: sea_orm::DatabaseTransaction) -> ServiceResult<()> {
         txn.commit().await?;
         self.index.changes().notify_one();
+        self.notifications.wake();
         Ok(())
     }
 

@@ -4,9 +4,11 @@
 use serde_json::json;
 
 use crate::domain::identity::Actor;
+use crate::domain::notification::{FollowTarget, FollowTargetKind, Notice, NotificationKind};
 use crate::domain::policy::{Action, Resource, RevisionAccess, Shown, ToolScope};
 use crate::domain::tool::{
-    self as model, Decision, FieldChange, ModerationDecision, Revision, Tool, ToolDraft, ToolFilter,
+    self as model, Decision, FieldChange, ModerationDecision, Revision, ServiceCategory, Tool,
+    ToolDraft, ToolFilter,
 };
 use crate::domain::validation::{FieldError, FieldErrorCode};
 use crate::domain::workflow::{self, Transition, WorkflowError};
@@ -242,10 +244,18 @@ pub(crate) fn owned(tool: &Tool) -> Resource {
     }
 }
 
-fn revision_by(tool: &Tool, author_id: i64) -> Resource {
+/// Whether the tool is INASTI's own guide or note.
+async fn owned_by_inasti(ctx: &Context, tool: &Tool) -> ServiceResult<bool> {
+    Ok(store::organisations::find_by_id(&ctx.db, tool.owner_id)
+        .await?
+        .is_some_and(|o| o.kind == crate::domain::organisation::OrganisationKind::Inasti))
+}
+
+fn revision_by(tool: &Tool, author_id: i64, owner_is_inasti: bool) -> Resource {
     Resource::Revision {
         owner_id: tool.owner_id,
         author_id,
+        owner_is_inasti,
     }
 }
 
@@ -309,10 +319,11 @@ pub async fn decide(
     let reviewed = store::tools::revision(&ctx.db, tool.id, revision)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    let inasti = owned_by_inasti(ctx, &tool).await?;
     let actor = authorise(
         actor,
         Action::DecideOnTool,
-        revision_by(&tool, reviewed.author_id),
+        revision_by(&tool, reviewed.author_id, inasti),
     )?;
     let reason = required_reason(decision, reason)?;
     let now = ctx.now();
@@ -338,7 +349,80 @@ pub async fn decide(
         now,
     )
     .await?;
+    tell_owner(&txn, &tool, decision, revision, reason.as_deref(), actor, now).await?;
+    if decision == Decision::Approve {
+        let categories: Vec<FollowTarget> = reviewed
+            .content
+            .categories
+            .iter()
+            .filter_map(|c| ServiceCategory::ALL.iter().position(|x| x == c))
+            .map(|i| FollowTarget { kind: FollowTargetKind::Category, id: i as i64 })
+            .collect();
+        announce_publication(&txn, tool.id, &categories, Some(actor), now).await?;
+    }
     committed(ctx, txn, t).await
+}
+
+/// The owner organisation's people hear of a moderator's decision on its tool.
+async fn tell_owner(
+    txn: &sea_orm::DatabaseTransaction,
+    tool: &Tool,
+    decision: Decision,
+    revision: i32,
+    reason: Option<&str>,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<()> {
+    super::notifications::to_organisations(
+        txn,
+        &[tool.owner_id],
+        Notice {
+            kind: NotificationKind::ToolDecision,
+            subject_type: "tool",
+            subject_id: tool.id,
+            tool_id: Some(tool.id),
+            details: json!({ "decision": decision.as_str(), "revision": revision, "reason": reason }),
+        },
+        Some(actor),
+        now,
+    )
+    .await
+}
+
+/// The people following the tool, its owner, the collections holding it, or any of `also`
+/// (its categories, a collection it was just put in) hear that it is published there.
+pub(crate) async fn announce_publication(
+    txn: &sea_orm::DatabaseTransaction,
+    tool_id: i64,
+    also: &[FollowTarget],
+    actor: Option<&Actor>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<()> {
+    let Some(tool) = store::tools::find(txn, tool_id).await? else {
+        return Ok(());
+    };
+    let mut targets = vec![
+        FollowTarget { kind: FollowTargetKind::Tool, id: tool.id },
+        FollowTarget { kind: FollowTargetKind::Organisation, id: tool.owner_id },
+    ];
+    for c in store::collections::holding(txn, tool.id).await? {
+        targets.push(FollowTarget { kind: FollowTargetKind::Collection, id: c.id });
+    }
+    targets.extend_from_slice(also);
+    super::notifications::to_followers(
+        txn,
+        &targets,
+        Notice {
+            kind: NotificationKind::Publication,
+            subject_type: "tool",
+            subject_id: tool.id,
+            tool_id: Some(tool.id),
+            details: json!({ "owner": tool.owner_id }),
+        },
+        actor,
+        now,
+    )
+    .await
 }
 
 /// The owner retires a published tool.
@@ -366,7 +450,8 @@ pub async fn withdraw(
     let author = store::tools::revision(&ctx.db, tool.id, published)
         .await?
         .map_or(0, |r| r.author_id);
-    let actor = authorise(actor, Action::DecideOnTool, revision_by(&tool, author))?;
+    let inasti = owned_by_inasti(ctx, &tool).await?;
+    let actor = authorise(actor, Action::DecideOnTool, revision_by(&tool, author, inasti))?;
     let reason = required_reason(Decision::Withdraw, reason)?;
     let now = ctx.now();
     let t = workflow::withdraw(&tool, now).map_err(workflow_error)?;
@@ -381,6 +466,7 @@ pub async fn withdraw(
         now,
     )
     .await?;
+    tell_owner(&txn, &tool, Decision::Withdraw, published, reason.as_deref(), actor, now).await?;
     apply(
         &txn,
         &tool,

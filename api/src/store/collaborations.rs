@@ -374,3 +374,31 @@ pub async fn received_and_accepted(
         .await?;
     Ok((received, accepted))
 }
+
+/// Open proposals whose reply-by moment falls in `(from, until]` with a target caisse that has
+/// not answered: (proposal, caisse, reply-by).
+pub async fn awaiting_reply_before(
+    db: &impl ConnectionTrait,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<(i64, i64, DateTime<Utc>)>, DbErr> {
+    let proposals = proposal::Entity::find()
+        .filter(proposal::Column::State.eq(ProposalState::Open.as_str()))
+        .filter(proposal::Column::ReplyBy.gt(from))
+        .filter(proposal::Column::ReplyBy.lte(until))
+        .limit(1_000)
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for p in proposals {
+        for t in proposal_target::Entity::find()
+            .filter(proposal_target::Column::ProposalId.eq(p.id))
+            .filter(proposal_target::Column::Response.eq(ResponseStatus::Pending.as_str()))
+            .all(db)
+            .await?
+        {
+            out.push((p.id, t.caisse_id, p.reply_by));
+        }
+    }
+    Ok(out)
+}

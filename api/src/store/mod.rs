@@ -1,18 +1,23 @@
 //! Persistence: sea-orm entities and the queries over them. The only place that speaks SQL.
 
 pub mod activity_reports;
+pub mod adoptions;
 pub mod attachments;
 pub mod audit;
 pub mod codec;
 pub mod collaborations;
+pub mod collections;
 pub mod db;
 pub mod entity;
+pub mod follows;
 pub mod funding;
 pub mod joint_services;
 pub mod legal_frames;
+pub mod notifications;
 pub mod organisations;
 pub mod outbox;
 pub mod responsibility;
+pub mod reviews;
 pub mod search_synonyms;
 pub mod service_offerings;
 pub mod tools;

@@ -68,3 +68,18 @@ pub async fn record(
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("user {subject} after recording it")))
 }
+
+/// The people of these organisations that Commons knows (they signed in once), by id.
+pub async fn of_organisations(db: &impl ConnectionTrait, organisation_ids: &[i64]) -> Result<Vec<i64>, DbErr> {
+    if organisation_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::OrganisationId.is_in(organisation_ids.to_vec()))
+        .order_by_asc(user::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect())
+}
