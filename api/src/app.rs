@@ -86,6 +86,13 @@ pub struct App {
     services: service::Context,
     follower: FollowerSettings,
     sweep: service::attachments::SweepSettings,
+    notifications: NotificationSettings,
+}
+
+/// How notifications reach live subscribers and how often reply-by reminders are looked for.
+struct NotificationSettings {
+    poll: Duration,
+    reminders: Duration,
 }
 
 impl App {
@@ -108,6 +115,14 @@ impl App {
                     },
                 ))
             }),
+            live: crate::live::LiveLimits {
+                connections: Arc::new(tokio::sync::Semaphore::new(
+                    config.notifications.websocket_connections,
+                )),
+                ping: Duration::from_millis(config.notifications.websocket_ping_ms.max(100)),
+                idle: Duration::from_millis(config.notifications.websocket_idle_ms.max(1_000)),
+                subscriptions: config.notifications.websocket_subscriptions,
+            },
         };
         let metrics_here = config.metrics.enabled && config.metrics.listen.is_none();
         let router = http::router(
@@ -137,6 +152,10 @@ impl App {
             poll_interval: Duration::from_millis(config.index.poll_interval_ms),
             commit_interval: Duration::from_millis(config.index.commit_interval_ms),
         };
+        let notifications = NotificationSettings {
+            poll: Duration::from_millis(config.notifications.poll_ms.max(10)),
+            reminders: Duration::from_millis(config.notifications.reminder_interval_ms),
+        };
         let sweep = service::attachments::SweepSettings {
             grace: Duration::from_secs(config.storage.gc_grace_seconds),
             interval: Duration::from_secs(config.storage.gc_interval_seconds),
@@ -149,6 +168,7 @@ impl App {
             services,
             follower,
             sweep,
+            notifications,
         })
     }
 
@@ -176,6 +196,16 @@ impl App {
                 .clone()
                 .follow(self.follower, follower_stop.clone()),
         );
+        let delivery = tokio::spawn(service::notifications::deliver(
+            self.services.clone(),
+            self.notifications.poll,
+            follower_stop.clone(),
+        ));
+        let reminders = tokio::spawn(service::notifications::remind_periodically(
+            self.services.clone(),
+            self.notifications.reminders,
+            follower_stop.clone(),
+        ));
         let sweeper = tokio::spawn(service::attachments::sweep_periodically(
             self.services.clone(),
             self.sweep,
@@ -201,6 +231,14 @@ impl App {
         }
         if let Err(e) = sweeper.await {
             tracing::error!(error = %e, "the file sweeper ended badly");
+        }
+        for (task, name) in [
+            (delivery, "notification delivery"),
+            (reminders, "reply-by reminders"),
+        ] {
+            if let Err(e) = task.await {
+                tracing::error!(error = %e, task = name, "a background task ended badly");
+            }
         }
         tracing::info!("stopped");
         self.services

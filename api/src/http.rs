@@ -37,6 +37,8 @@ pub struct AppState {
     pub limits: Limits,
     /// `None` when rate limits are switched off.
     pub limiter: Option<Arc<RateLimiter>>,
+    /// Live connections on `/graphql/ws`.
+    pub live: crate::live::LiveLimits,
 }
 
 /// Which optional routes a server offers.
@@ -55,6 +57,7 @@ pub fn router(state: AppState, offered: Offered) -> Router {
                 .post(graphql_post)
                 .layer(middleware::from_fn(graphql_media)),
         )
+        .route("/graphql/ws", get(crate::live::graphql_ws))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
     if offered.metrics {
@@ -75,7 +78,7 @@ pub fn router(state: AppState, offered: Offered) -> Router {
 }
 
 /// A request that failed before GraphQL could execute it, in the GraphQL error shape.
-fn failure(code: ErrorCode, message: impl Into<String>) -> Response {
+pub(crate) fn failure(code: ErrorCode, message: impl Into<String>) -> Response {
     let body = json!({ "errors": [{ "message": message.into(), "extensions": { "code": code.as_str() } }] });
     (code.http_status(), Json(body)).into_response()
 }

@@ -14,6 +14,7 @@ pub mod files;
 pub mod graphiql;
 pub mod graphql;
 pub mod http;
+pub mod live;
 pub mod multipart;
 pub mod rate_limit;
 pub mod reports;

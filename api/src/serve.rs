@@ -19,9 +19,9 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use hyper::body::{Frame, Incoming, SizeHint};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tower::Service;
 
 /// How long a client may take to send what it sends.
@@ -44,7 +44,7 @@ pub async fn serve(
         limits.body_read,
         body_deadline,
     ));
-    let graceful = GracefulShutdown::new();
+    let connections = TaskTracker::new();
     loop {
         let (tcp, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -72,16 +72,28 @@ pub async fn serve(
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_read)
-            .serve_connection(TokioIo::new(tcp), service);
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            if let Err(e) = connection.await {
+            .serve_connection(TokioIo::new(tcp), service)
+            // `/graphql/ws` upgrades its connection to a WebSocket.
+            .with_upgrades();
+        let stop = shutdown.clone();
+        connections.spawn(async move {
+            let mut connection = std::pin::pin!(connection);
+            // On shutdown the connection finishes the request in flight and then closes.
+            let ended = tokio::select! {
+                ended = connection.as_mut() => ended,
+                () = stop.cancelled() => {
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(e) = ended {
                 tracing::debug!(error = %e, %peer, "connection ended with an error");
             }
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    connections.close();
+    connections.wait().await;
 }
 
 /// Gives each request body a deadline; a body that has not arrived by then fails to read,

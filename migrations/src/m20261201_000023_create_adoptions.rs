@@ -51,7 +51,10 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(A::EndedAt))
                     .col(timestamp_with_time_zone(A::UpdatedAt))
                     .col(big_integer(A::UpdatedBy))
-                    .foreign_key(&mut restrict((A::Table, A::ToolId), (Tools::Table, Tools::Id)))
+                    .foreign_key(&mut restrict(
+                        (A::Table, A::ToolId),
+                        (Tools::Table, Tools::Id),
+                    ))
                     .foreign_key(&mut restrict(
                         (A::Table, A::DerivedToolId),
                         (Tools::Table, Tools::Id),
@@ -60,7 +63,10 @@ impl MigrationTrait for Migration {
                         (A::Table, A::OrganisationId),
                         (Organisations::Table, Organisations::Id),
                     ))
-                    .foreign_key(&mut restrict((A::Table, A::UpdatedBy), (Users::Table, Users::Id)))
+                    .foreign_key(&mut restrict(
+                        (A::Table, A::UpdatedBy),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;

@@ -54,12 +54,18 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(R::HiddenAt))
                     .col(big_integer_null(R::HiddenBy))
                     .col(text_null(R::HiddenReason))
-                    .foreign_key(&mut restrict((R::Table, R::ToolId), (Tools::Table, Tools::Id)))
+                    .foreign_key(&mut restrict(
+                        (R::Table, R::ToolId),
+                        (Tools::Table, Tools::Id),
+                    ))
                     .foreign_key(&mut restrict(
                         (R::Table, R::OrganisationId),
                         (Organisations::Table, Organisations::Id),
                     ))
-                    .foreign_key(&mut restrict((R::Table, R::UpdatedBy), (Users::Table, Users::Id)))
+                    .foreign_key(&mut restrict(
+                        (R::Table, R::UpdatedBy),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;

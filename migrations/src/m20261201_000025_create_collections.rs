@@ -44,7 +44,10 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(C::CreatedAt))
                     .col(big_integer(C::CreatedBy))
                     .col(timestamp_with_time_zone(C::UpdatedAt))
-                    .foreign_key(&mut restrict((C::Table, C::CreatedBy), (Users::Table, Users::Id)))
+                    .foreign_key(&mut restrict(
+                        (C::Table, C::CreatedBy),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await

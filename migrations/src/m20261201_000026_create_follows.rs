@@ -33,7 +33,10 @@ impl MigrationTrait for Migration {
                     .col(string_len(F::TargetType, 24))
                     .col(big_integer(F::TargetId))
                     .col(timestamp_with_time_zone(F::CreatedAt))
-                    .foreign_key(&mut restrict((F::Table, F::UserId), (Users::Table, Users::Id)))
+                    .foreign_key(&mut restrict(
+                        (F::Table, F::UserId),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;

@@ -42,7 +42,10 @@ impl MigrationTrait for Migration {
                     .col(text(N::Details))
                     .col(timestamp_with_time_zone(N::CreatedAt))
                     .col(timestamp_with_time_zone_null(N::ReadAt))
-                    .foreign_key(&mut restrict((N::Table, N::UserId), (Users::Table, Users::Id)))
+                    .foreign_key(&mut restrict(
+                        (N::Table, N::UserId),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;

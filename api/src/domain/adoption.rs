@@ -78,5 +78,9 @@ pub fn check(
         )),
         _ => {}
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }

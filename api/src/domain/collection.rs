@@ -48,17 +48,34 @@ pub fn validate(
         validation::localised_text(&mut v, "descriptions", descriptions, DESCRIPTION_MAX_CHARS)
     };
     if tool_ids.len() > MAX_TOOLS {
-        v.push(FieldError::new(&["toolIds"], FieldErrorCode::TooLong, format!("at most {MAX_TOOLS} tools")));
+        v.push(FieldError::new(
+            &["toolIds"],
+            FieldErrorCode::TooLong,
+            format!("at most {MAX_TOOLS} tools"),
+        ));
     }
     let mut seen = BTreeSet::new();
     for (i, id) in tool_ids.iter().enumerate() {
         if !seen.insert(id) {
-            v.push(FieldError::new(&["toolIds", &i.to_string()], FieldErrorCode::Duplicate, "named twice"));
+            v.push(FieldError::new(
+                &["toolIds", &i.to_string()],
+                FieldErrorCode::Duplicate,
+                "named twice",
+            ));
         }
     }
     v.finish()?;
     match (title, description) {
-        (Some(title), Some(description)) => Ok(CollectionContent { title, description, tool_ids: tool_ids.to_vec(), featured }),
-        _ => Err(vec![FieldError::new(&["titles"], FieldErrorCode::Required, "give a title")]),
+        (Some(title), Some(description)) => Ok(CollectionContent {
+            title,
+            description,
+            tool_ids: tool_ids.to_vec(),
+            featured,
+        }),
+        _ => Err(vec![FieldError::new(
+            &["titles"],
+            FieldErrorCode::Required,
+            "give a title",
+        )]),
     }
 }

@@ -582,7 +582,11 @@ mod tests {
             author_id: 555,
             owner_is_inasti: false,
         };
-        assert!(!can(Some(&caisse_moderator), Action::DecideOnTool, own_caisse_tool));
+        assert!(!can(
+            Some(&caisse_moderator),
+            Action::DecideOnTool,
+            own_caisse_tool
+        ));
         let inasti_tool = Resource::Revision {
             owner_id: INASTI,
             author_id: 555,
@@ -594,7 +598,11 @@ mod tests {
             author_id: 100,
             owner_is_inasti: true,
         };
-        assert!(!can(Some(&moderator), Action::DecideOnTool, written_by_them));
+        assert!(!can(
+            Some(&moderator),
+            Action::DecideOnTool,
+            written_by_them
+        ));
     }
 
     #[test]
@@ -609,8 +617,16 @@ mod tests {
             ACERTA_TOOL,
             &["ucm admin", "unizo staff", "unizo admin"],
         );
-        check(Action::HideReview, Resource::Catalogue, &["inasti moderator"]);
-        check(Action::ManageCollections, Resource::Catalogue, &["inasti moderator"]);
+        check(
+            Action::HideReview,
+            Resource::Catalogue,
+            &["inasti moderator"],
+        );
+        check(
+            Action::ManageCollections,
+            Resource::Catalogue,
+            &["inasti moderator"],
+        );
     }
 
     #[test]

@@ -32,11 +32,18 @@ pub struct Review {
 }
 
 /// A rating and comment as written.
-pub fn validate(rating: i32, comment: Option<&str>) -> Result<(u8, Option<String>), Vec<FieldError>> {
+pub fn validate(
+    rating: i32,
+    comment: Option<&str>,
+) -> Result<(u8, Option<String>), Vec<FieldError>> {
     let mut errors = Vec::new();
     let stars = u8::try_from(rating).ok().filter(|r| (1..=5).contains(r));
     if stars.is_none() {
-        errors.push(FieldError::new(&["rating"], FieldErrorCode::OutOfRange, "a rating is 1 to 5"));
+        errors.push(FieldError::new(
+            &["rating"],
+            FieldErrorCode::OutOfRange,
+            "a rating is 1 to 5",
+        ));
     }
     let comment = match validation::optional_text(&["comment"], comment, COMMENT_MAX_CHARS) {
         Ok(c) => c,
@@ -67,7 +74,10 @@ pub fn rating<'a>(reviews: impl IntoIterator<Item = &'a Review>) -> Rating {
     for review in reviews.into_iter().filter(|r| r.hidden.is_none()) {
         r.count += 1;
         sum += u64::from(review.rating);
-        if let Some(slot) = r.distribution.get_mut(usize::from(review.rating.saturating_sub(1))) {
+        if let Some(slot) = r
+            .distribution
+            .get_mut(usize::from(review.rating.saturating_sub(1)))
+        {
             *slot += 1;
         }
     }
@@ -95,18 +105,32 @@ mod tests {
             created_at: t,
             updated_at: t,
             updated_by: 1,
-            hidden: hidden.then(|| Hidden { at: t, by: 2, reason: "abusive".into() }),
+            hidden: hidden.then(|| Hidden {
+                at: t,
+                by: 2,
+                reason: "abusive".into(),
+            }),
         }
     }
 
     #[test]
     fn hidden_reviews_leave_the_average() {
-        let reviews = [review(5, false), review(4, false), review(4, false), review(1, true)];
+        let reviews = [
+            review(5, false),
+            review(4, false),
+            review(4, false),
+            review(1, true),
+        ];
         let r = rating(&reviews);
         assert_eq!(r.count, 3);
         assert_eq!(r.average.as_deref(), Some("4.33"));
         assert_eq!(r.distribution, [0, 0, 0, 2, 1]);
-        assert_eq!(rating(&[review(2, false), review(3, false)]).average.as_deref(), Some("2.50"));
+        assert_eq!(
+            rating(&[review(2, false), review(3, false)])
+                .average
+                .as_deref(),
+            Some("2.50")
+        );
         assert_eq!(rating(&[review(1, true)]).average, None);
     }
 
@@ -114,7 +138,10 @@ mod tests {
     fn a_rating_is_one_to_five() {
         assert!(validate(0, None).is_err());
         assert!(validate(6, Some("x")).is_err());
-        assert_eq!(validate(5, Some("  Très utile  ")), Ok((5, Some("Très utile".into()))));
+        assert_eq!(
+            validate(5, Some("  Très utile  ")),
+            Ok((5, Some("Très utile".into())))
+        );
         assert!(validate(3, Some(&"x".repeat(COMMENT_MAX_CHARS + 1))).is_err());
     }
 }

@@ -173,6 +173,12 @@ pub fn decide(
                 "withdraw a published tool with withdrawTool".into(),
             ));
         }
+        Decision::HideReview => {
+            return Err(WorkflowError::InvalidState(
+                "hide a review with hideReview; a revision is approved, sent back or rejected"
+                    .into(),
+            ));
+        }
     }
     Ok(Transition {
         tool: settle(next, now),

@@ -14,6 +14,7 @@ mod legal_frame;
 mod loaders;
 mod node;
 mod organisation;
+pub(crate) mod peer_learning;
 mod scalars;
 mod search;
 mod tool;
@@ -21,9 +22,7 @@ mod viewer;
 mod yearly_account;
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{
-    BatchRequest, Context, EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder,
-};
+use async_graphql::{BatchRequest, Context, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 
 use crate::config::Limits;
 use crate::domain::identity::Actor;
@@ -44,6 +43,7 @@ pub struct Query(
     legal_frame::LegalFrameQuery,
     audit_log::AuditLogQuery,
     yearly_account::YearlyAccountQuery,
+    peer_learning::PeerLearningQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -56,9 +56,10 @@ pub struct Mutation(
     search::SearchMutation,
     legal_frame::LegalFrameMutation,
     yearly_account::YearlyAccountMutation,
+    peer_learning::PeerLearningMutation,
 );
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, peer_learning::Subscription>;
 
 /// The signed-in caller of one request, or `None` when anonymous.
 #[derive(Clone)]
@@ -67,15 +68,19 @@ pub struct RequestActor(pub Option<Actor>);
 fn builder(
     limits: &Limits,
     introspection: bool,
-) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .extension(depth::DepthLimit {
-            data: limits.query_depth,
-            introspection: limits.introspection_depth,
-            introspection_allowed: introspection,
-        })
-        .limit_complexity(limits.query_complexity)
-        .extension(budget::QueryCost)
+) -> SchemaBuilder<Query, Mutation, peer_learning::Subscription> {
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        peer_learning::Subscription,
+    )
+    .extension(depth::DepthLimit {
+        data: limits.query_depth,
+        introspection: limits.introspection_depth,
+        introspection_allowed: introspection,
+    })
+    .limit_complexity(limits.query_complexity)
+    .extension(budget::QueryCost)
 }
 
 /// The executable schema; `introspection: false` (production, by choice) answers `__schema`
@@ -128,6 +133,29 @@ pub fn prepare(
         ));
     }
     batch
+}
+
+/// What every operation of a live connection (`/graphql/ws`) runs with: its caller and its
+/// own batch loaders, as `prepare` gives each HTTP request.
+pub fn connection_data(services: &service::Context, actor: Option<Actor>) -> async_graphql::Data {
+    let mut data = async_graphql::Data::default();
+    data.insert(RequestActor(actor.clone()));
+    data.insert(DataLoader::new(
+        loaders::OrganisationLoader(services.clone()),
+        tokio::spawn,
+    ));
+    data.insert(DataLoader::new(
+        loaders::AttachmentLoader(services.clone()),
+        tokio::spawn,
+    ));
+    data.insert(DataLoader::new(
+        loaders::ToolLoader {
+            services: services.clone(),
+            actor,
+        },
+        tokio::spawn,
+    ));
+    data
 }
 
 /// The number behind an attachment's global ID, for `/files/{id}`.

@@ -6,6 +6,7 @@ use super::error::ServiceResultExt;
 use super::id::{self, NodeType};
 use super::joint_service::{JointService, ResponsibilityTransfer};
 use super::organisation::Organisation;
+use super::peer_learning::Collection;
 use super::tool::Tool;
 use super::viewer::User;
 use super::yearly_account::ServiceOffering;
@@ -24,6 +25,7 @@ pub enum Node {
     ResponsibilityTransfer(ResponsibilityTransfer),
     Attachment(Attachment),
     ServiceOffering(ServiceOffering),
+    Collection(Collection),
 }
 
 #[derive(Default)]
@@ -93,5 +95,12 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
         // A report is read as a caisse's year (`activityReport(caisseId:, year:)`), which also
         // exists before it is submitted; its ID names it only for `reviewActivityReport`.
         (NodeType::ActivityReport, _) => None,
+        (NodeType::Collection, n) => service::collections::get(svc, actor(ctx), n)
+            .await
+            .gql()?
+            .map(|c| Node::Collection(Collection(c))),
+        // Reviews are read on their tool, notifications on the viewer; their IDs serve the
+        // mutations that name them.
+        (NodeType::Review | NodeType::Notification, _) => None,
     })
 }

@@ -7,11 +7,12 @@ use futures_util::{Stream, StreamExt};
 use super::connection::{ListConnection, list_page};
 use super::error::{ServiceResultExt, UserError, into_payload};
 use super::id::{self, NodeType};
-use super::loaders::{required_organisation, user};
+use super::loaders::required_organisation;
 use super::organisation::Organisation;
-use super::scalars::{Lang, LocalisedString, LocalisedStringInput, ServiceCategory, localised_input, text_in as text};
+use super::scalars::{
+    Lang, LocalisedString, LocalisedStringInput, ServiceCategory, localised_input, text_in as text,
+};
 use super::tool::Tool;
-use super::viewer::User;
 use super::{actor, services};
 use crate::domain::adoption as adoption_model;
 use crate::domain::collection as collection_model;
@@ -185,7 +186,9 @@ impl Collection {
 
     /// Its published tools that you may read, in the collection's order.
     async fn tools(&self, ctx: &Context<'_>) -> Result<Vec<Tool>> {
-        let ids = collections::visible_tools(services(ctx), actor(ctx), &self.0).await.gql()?;
+        let ids = collections::visible_tools(services(ctx), actor(ctx), &self.0)
+            .await
+            .gql()?;
         super::collaboration::linked_tools(ctx, &ids).await
     }
 
@@ -231,7 +234,9 @@ impl Follow {
 
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
         match self.0.target.kind {
-            FollowTargetKind::Organisation => super::loaders::organisation(ctx, self.0.target.id).await,
+            FollowTargetKind::Organisation => {
+                super::loaders::organisation(ctx, self.0.target.id).await
+            }
             _ => Ok(None),
         }
     }
@@ -245,10 +250,14 @@ impl Follow {
 
     async fn collection(&self, ctx: &Context<'_>) -> Result<Option<Collection>> {
         match self.0.target.kind {
-            FollowTargetKind::Collection => Ok(collections::get(services(ctx), actor(ctx), self.0.target.id)
-                .await
-                .gql()?
-                .map(Collection)),
+            FollowTargetKind::Collection => {
+                Ok(
+                    collections::get(services(ctx), actor(ctx), self.0.target.id)
+                        .await
+                        .gql()?
+                        .map(Collection),
+                )
+            }
             _ => Ok(None),
         }
     }
@@ -443,17 +452,32 @@ impl FollowTargetInput {
         let mut targets = Vec::new();
         if let Some(c) = self.category {
             let c: DomainCategory = c.into();
-            let i = DomainCategory::ALL.iter().position(|x| *x == c).unwrap_or_default();
-            targets.push(FollowTarget { kind: FollowTargetKind::Category, id: i as i64 });
+            let i = DomainCategory::ALL
+                .iter()
+                .position(|x| *x == c)
+                .unwrap_or_default();
+            targets.push(FollowTarget {
+                kind: FollowTargetKind::Category,
+                id: i as i64,
+            });
         }
         if let Some(o) = &self.organisation_id {
-            targets.push(FollowTarget { kind: FollowTargetKind::Organisation, id: id::decode_as(NodeType::Organisation, o)? });
+            targets.push(FollowTarget {
+                kind: FollowTargetKind::Organisation,
+                id: id::decode_as(NodeType::Organisation, o)?,
+            });
         }
         if let Some(t) = &self.tool_id {
-            targets.push(FollowTarget { kind: FollowTargetKind::Tool, id: id::decode_as(NodeType::Tool, t)? });
+            targets.push(FollowTarget {
+                kind: FollowTargetKind::Tool,
+                id: id::decode_as(NodeType::Tool, t)?,
+            });
         }
         if let Some(c) = &self.collection_id {
-            targets.push(FollowTarget { kind: FollowTargetKind::Collection, id: id::decode_as(NodeType::Collection, c)? });
+            targets.push(FollowTarget {
+                kind: FollowTargetKind::Collection,
+                id: id::decode_as(NodeType::Collection, c)?,
+            });
         }
         match targets.as_slice() {
             [one] => Ok(*one),
@@ -507,9 +531,14 @@ fn collection_draft(input: CollectionInput) -> Result<collections::Draft> {
     })
 }
 
-fn collection_payload(r: crate::service::ServiceResult<collection_model::Collection>) -> Result<CollectionPayload> {
+fn collection_payload(
+    r: crate::service::ServiceResult<collection_model::Collection>,
+) -> Result<CollectionPayload> {
     let (c, user_errors) = into_payload(r)?;
-    Ok(CollectionPayload { collection: c.map(Collection), user_errors })
+    Ok(CollectionPayload {
+        collection: c.map(Collection),
+        user_errors,
+    })
 }
 
 #[derive(Default)]
@@ -518,17 +547,39 @@ pub struct PeerLearningQuery;
 #[Object]
 impl PeerLearningQuery {
     /// INASTI's live collections, newest first.
-    #[graphql(complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)")]
-    async fn collections(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<ListConnection<Collection>> {
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
+    )]
+    async fn collections(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<ListConnection<Collection>> {
         let s = services(ctx);
-        list_page(ctx, COLLECTIONS, first, after, |page| async move { collections::list(s, false, &page).await }, |c| c.id.to_string(), Collection).await
+        list_page(
+            ctx,
+            COLLECTIONS,
+            first,
+            after,
+            |page| async move { collections::list(s, false, &page).await },
+            |c| c.id.to_string(),
+            Collection,
+        )
+        .await
     }
 
     /// The collections INASTI features, newest first (at most 20).
     #[graphql(complexity = "super::connection::LIST_WORK + 20 * child_complexity")]
     async fn featured_collections(&self, ctx: &Context<'_>) -> Result<Vec<Collection>> {
         let page = crate::service::PageRequest::new(Some(20), None, 20).gql()?;
-        Ok(collections::list(services(ctx), true, &page).await.gql()?.items.into_iter().map(Collection).collect())
+        Ok(collections::list(services(ctx), true, &page)
+            .await
+            .gql()?
+            .items
+            .into_iter()
+            .map(Collection)
+            .collect())
     }
 }
 
@@ -539,74 +590,145 @@ pub struct PeerLearningMutation;
 impl PeerLearningMutation {
     /// Says your organisation uses another organisation's published tool, as is or adapted into
     /// one of yours; a second call updates it. Staff and admins.
-    async fn adopt_tool(&self, ctx: &Context<'_>, input: AdoptToolInput) -> Result<AdoptionPayload> {
+    async fn adopt_tool(
+        &self,
+        ctx: &Context<'_>,
+        input: AdoptToolInput,
+    ) -> Result<AdoptionPayload> {
         let terms = adoptions::Terms {
             tool_id: id::decode_as(NodeType::Tool, &input.tool_id)?,
             mode: input.mode.into(),
-            derived_tool_id: input.derived_tool_id.as_ref().map(|d| id::decode_as(NodeType::Tool, d)).transpose()?,
+            derived_tool_id: input
+                .derived_tool_id
+                .as_ref()
+                .map(|d| id::decode_as(NodeType::Tool, d))
+                .transpose()?,
             note: input.note,
         };
-        let (a, user_errors) = into_payload(adoptions::adopt(services(ctx), actor(ctx), terms).await)?;
-        Ok(AdoptionPayload { adoption: a.map(Adoption), user_errors })
+        let (a, user_errors) =
+            into_payload(adoptions::adopt(services(ctx), actor(ctx), terms).await)?;
+        Ok(AdoptionPayload {
+            adoption: a.map(Adoption),
+            user_errors,
+        })
     }
 
     /// Ends your organisation's adoption of the tool; it stays in the tool's history.
-    async fn withdraw_adoption(&self, ctx: &Context<'_>, input: WithdrawAdoptionInput) -> Result<AdoptionPayload> {
+    async fn withdraw_adoption(
+        &self,
+        ctx: &Context<'_>,
+        input: WithdrawAdoptionInput,
+    ) -> Result<AdoptionPayload> {
         let tool = id::decode_as(NodeType::Tool, &input.tool_id)?;
-        let (a, user_errors) = into_payload(adoptions::withdraw(services(ctx), actor(ctx), tool).await)?;
-        Ok(AdoptionPayload { adoption: a.map(Adoption), user_errors })
+        let (a, user_errors) =
+            into_payload(adoptions::withdraw(services(ctx), actor(ctx), tool).await)?;
+        Ok(AdoptionPayload {
+            adoption: a.map(Adoption),
+            user_errors,
+        })
     }
 
     /// Reviews another organisation's published tool; one review per organisation, which a
     /// second call replaces. Staff and admins.
-    async fn review_tool(&self, ctx: &Context<'_>, input: ReviewToolInput) -> Result<ReviewPayload> {
+    async fn review_tool(
+        &self,
+        ctx: &Context<'_>,
+        input: ReviewToolInput,
+    ) -> Result<ReviewPayload> {
         let tool = id::decode_as(NodeType::Tool, &input.tool_id)?;
-        let result = reviews::review(services(ctx), actor(ctx), tool, input.rating, input.comment.as_deref(), input.lang.into()).await;
+        let result = reviews::review(
+            services(ctx),
+            actor(ctx),
+            tool,
+            input.rating,
+            input.comment.as_deref(),
+            input.lang.into(),
+        )
+        .await;
         let (r, user_errors) = into_payload(result)?;
-        Ok(ReviewPayload { review: r.map(Review), user_errors })
+        Ok(ReviewPayload {
+            review: r.map(Review),
+            user_errors,
+        })
     }
 
     /// Hides an abusive review with a reason: moderators. The decision is in the moderation log.
-    async fn hide_review(&self, ctx: &Context<'_>, input: HideReviewInput) -> Result<ReviewPayload> {
+    async fn hide_review(
+        &self,
+        ctx: &Context<'_>,
+        input: HideReviewInput,
+    ) -> Result<ReviewPayload> {
         let review = id::decode_as(NodeType::Review, &input.review_id)?;
-        let (r, user_errors) = into_payload(reviews::hide(services(ctx), actor(ctx), review, &input.reason).await)?;
-        Ok(ReviewPayload { review: r.map(Review), user_errors })
+        let (r, user_errors) =
+            into_payload(reviews::hide(services(ctx), actor(ctx), review, &input.reason).await)?;
+        Ok(ReviewPayload {
+            review: r.map(Review),
+            user_errors,
+        })
     }
 
     /// Creates a collection of published tools: moderators.
-    async fn create_collection(&self, ctx: &Context<'_>, input: CollectionInput) -> Result<CollectionPayload> {
+    async fn create_collection(
+        &self,
+        ctx: &Context<'_>,
+        input: CollectionInput,
+    ) -> Result<CollectionPayload> {
         let draft = collection_draft(input)?;
         collection_payload(collections::create(services(ctx), actor(ctx), draft).await)
     }
 
     /// Replaces a collection, based on its `version`: moderators.
-    async fn update_collection(&self, ctx: &Context<'_>, input: UpdateCollectionInput) -> Result<CollectionPayload> {
+    async fn update_collection(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateCollectionInput,
+    ) -> Result<CollectionPayload> {
         let id = id::decode_as(NodeType::Collection, &input.collection_id)?;
         let draft = collection_draft(input.collection)?;
-        collection_payload(collections::update(services(ctx), actor(ctx), id, input.expected_version, draft).await)
+        collection_payload(
+            collections::update(services(ctx), actor(ctx), id, input.expected_version, draft).await,
+        )
     }
 
     /// Archives a collection: moderators. It leaves the lists and is kept.
-    async fn archive_collection(&self, ctx: &Context<'_>, input: ArchiveCollectionInput) -> Result<CollectionPayload> {
+    async fn archive_collection(
+        &self,
+        ctx: &Context<'_>,
+        input: ArchiveCollectionInput,
+    ) -> Result<CollectionPayload> {
         let id = id::decode_as(NodeType::Collection, &input.collection_id)?;
-        collection_payload(collections::archive(services(ctx), actor(ctx), id, input.expected_version).await)
+        collection_payload(
+            collections::archive(services(ctx), actor(ctx), id, input.expected_version).await,
+        )
     }
 
     /// Follows a service category, an organisation, a tool or a collection.
     async fn follow(&self, ctx: &Context<'_>, input: FollowInput) -> Result<FollowPayload> {
         let target = input.target.to_domain()?;
-        let (f, user_errors) = into_payload(follows::follow(services(ctx), actor(ctx), target).await)?;
-        Ok(FollowPayload { follow: f.map(Follow), user_errors })
+        let (f, user_errors) =
+            into_payload(follows::follow(services(ctx), actor(ctx), target).await)?;
+        Ok(FollowPayload {
+            follow: f.map(Follow),
+            user_errors,
+        })
     }
 
     async fn unfollow(&self, ctx: &Context<'_>, input: FollowInput) -> Result<FollowPayload> {
         let target = input.target.to_domain()?;
-        let (f, user_errors) = into_payload(follows::unfollow(services(ctx), actor(ctx), target).await)?;
-        Ok(FollowPayload { follow: f.map(Follow), user_errors })
+        let (f, user_errors) =
+            into_payload(follows::unfollow(services(ctx), actor(ctx), target).await)?;
+        Ok(FollowPayload {
+            follow: f.map(Follow),
+            user_errors,
+        })
     }
 
     /// Marks your notifications read: `ids`, or `all`.
-    async fn mark_notifications_read(&self, ctx: &Context<'_>, input: MarkNotificationsReadInput) -> Result<MarkNotificationsReadPayload> {
+    async fn mark_notifications_read(
+        &self,
+        ctx: &Context<'_>,
+        input: MarkNotificationsReadInput,
+    ) -> Result<MarkNotificationsReadPayload> {
         let ids = match (input.ids, input.all) {
             (Some(ids), false) => Some(
                 ids.iter()
@@ -616,13 +738,21 @@ impl PeerLearningMutation {
             ),
             (None, true) => None,
             _ => {
-                return Err(super::error::graphql_error(super::ErrorCode::BadUserInput, "give ids, or all: true"));
+                return Err(super::error::graphql_error(
+                    super::ErrorCode::BadUserInput,
+                    "give ids, or all: true",
+                ));
             }
         };
         let s = services(ctx);
-        let (marked, user_errors) = into_payload(notifications::mark_read(s, actor(ctx), ids).await)?;
+        let (marked, user_errors) =
+            into_payload(notifications::mark_read(s, actor(ctx), ids).await)?;
         let unread = notifications::unread_count(s, actor(ctx)).await.gql()?;
-        Ok(MarkNotificationsReadPayload { marked: marked.unwrap_or(0) as i64, unread_count: unread as i64, user_errors })
+        Ok(MarkNotificationsReadPayload {
+            marked: marked.unwrap_or(0) as i64,
+            unread_count: unread as i64,
+            user_errors,
+        })
     }
 }
 
@@ -633,15 +763,30 @@ pub struct Subscription;
 impl Subscription {
     /// Each notification addressed to you, as it is written (over `/graphql/ws`, the
     /// graphql-transport-ws protocol, with your token in `connection_init`).
-    async fn notification_added(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = Notification> + use<>> {
+    async fn notification_added(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<impl Stream<Item = Notification> + use<>> {
         let s = services(ctx).clone();
         let Some(viewer) = actor(ctx).cloned() else {
             return Err(async_graphql::ErrorExtensions::extend(
                 &crate::service::ServiceError::Unauthenticated("sign in to subscribe".into()),
             ));
         };
+        // A live connection holds a bounded number of subscriptions; each keeps its permit
+        // for as long as it runs.
+        let permit = match ctx.data_opt::<crate::live::SubscriptionSlots>() {
+            Some(slots) => Some(slots.0.clone().try_acquire_owned().map_err(|_| {
+                super::error::graphql_error(
+                    super::ErrorCode::RateLimited,
+                    "this connection holds as many subscriptions as it may",
+                )
+            })?),
+            None => None,
+        };
         let receiver = s.notifications.subscribe();
         let stream = tokio_stream_from(receiver).filter_map(move |n| {
+            let _held = &permit;
             let (s, viewer) = (s.clone(), viewer.clone());
             async move {
                 match notifications::readable(&s, &viewer, &n).await {

@@ -2,11 +2,13 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
+use super::connection::list_page;
 use super::connection::{ListConnection, connection, page_request};
 use super::error::{ServiceResultExt, UserError, into_payload};
 use super::id::{self, NodeType};
 use super::loaders::{self, ToolLoader};
 use super::organisation::Organisation;
+use super::peer_learning as peer;
 use super::scalars::{
     Audience, DeliveryFormat, DeliveryMode, Lang, ModerationAction, ReviewDecision, RevisionStatus,
     Scope, ServiceCategory, ToolKind, ToolStatus, Visibility, from_domain, text_in as text,
@@ -18,8 +20,6 @@ use crate::domain::tool::{
     self as model, QualityDocumentation as Quality, ToolDraft, ToolFilter as Filter,
 };
 use crate::service::ServiceError;
-use super::connection::list_page;
-use super::peer_learning as peer;
 use crate::service::tools::{self as svc, VisibleTool};
 
 const LIST: &str = "tools";
@@ -174,7 +174,9 @@ impl Tool {
             peer::ADOPTIONS,
             first,
             after,
-            |page| async move { crate::service::adoptions::of_tool(s, tool, include_ended, &page).await },
+            |page| async move {
+                crate::service::adoptions::of_tool(s, tool, include_ended, &page).await
+            },
             peer::adoption_key,
             peer::Adoption,
         )
@@ -184,19 +186,23 @@ impl Tool {
     /// How many organisations use it now.
     #[graphql(complexity = "super::connection::COUNT_WORK")]
     async fn adoption_count(&self, ctx: &Context<'_>) -> Result<i64> {
-        Ok(crate::service::adoptions::count_of_tool(services(ctx), self.0.tool.id)
-            .await
-            .gql()? as i64)
+        Ok(
+            crate::service::adoptions::count_of_tool(services(ctx), self.0.tool.id)
+                .await
+                .gql()? as i64,
+        )
     }
 
     /// The tool this one was adapted from, when its owner recorded the adoption and you may
     /// see the original.
     #[graphql(complexity = "super::connection::LIST_WORK + child_complexity")]
     async fn based_on(&self, ctx: &Context<'_>) -> Result<Option<peer::Adoption>> {
-        Ok(crate::service::adoptions::based_on(services(ctx), actor(ctx), self.0.tool.id)
-            .await
-            .gql()?
-            .map(peer::Adoption))
+        Ok(
+            crate::service::adoptions::based_on(services(ctx), actor(ctx), self.0.tool.id)
+                .await
+                .gql()?
+                .map(peer::Adoption),
+        )
     }
 
     /// Other organisations' reviews, newest first: hidden ones only for their organisation and
@@ -226,21 +232,25 @@ impl Tool {
     /// The visible reviews in figures.
     #[graphql(complexity = "super::connection::LIST_WORK")]
     async fn rating(&self, ctx: &Context<'_>) -> Result<peer::Rating> {
-        Ok(crate::service::reviews::rating(services(ctx), self.0.tool.id)
-            .await
-            .gql()?
-            .into())
+        Ok(
+            crate::service::reviews::rating(services(ctx), self.0.tool.id)
+                .await
+                .gql()?
+                .into(),
+        )
     }
 
     /// INASTI's live collections holding it.
     #[graphql(complexity = "super::connection::LIST_WORK + 10 * child_complexity")]
     async fn collections(&self, ctx: &Context<'_>) -> Result<Vec<peer::Collection>> {
-        Ok(crate::service::collections::holding(services(ctx), self.0.tool.id)
-            .await
-            .gql()?
-            .into_iter()
-            .map(peer::Collection)
-            .collect())
+        Ok(
+            crate::service::collections::holding(services(ctx), self.0.tool.id)
+                .await
+                .gql()?
+                .into_iter()
+                .map(peer::Collection)
+                .collect(),
+        )
     }
 }
 

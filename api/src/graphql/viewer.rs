@@ -1,6 +1,7 @@
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 
+use super::connection::ListConnection;
 use super::error::ServiceResultExt;
 use super::id::{self, NodeType};
 use super::organisation::Organisation;
@@ -110,9 +111,11 @@ impl Viewer {
 
     #[graphql(complexity = "super::connection::COUNT_WORK")]
     async fn unread_notification_count(&self, ctx: &Context<'_>) -> Result<i64> {
-        Ok(service::notifications::unread_count(services(ctx), Some(&self.0))
-            .await
-            .gql()? as i64)
+        Ok(
+            service::notifications::unread_count(services(ctx), Some(&self.0))
+                .await
+                .gql()? as i64,
+        )
     }
 }
 

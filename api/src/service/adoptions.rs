@@ -10,7 +10,9 @@ use crate::domain::notification::{Notice, NotificationKind};
 use crate::domain::policy::{Action, Resource, ToolScope};
 use crate::domain::tool::Tool;
 use crate::domain::validation;
-use crate::service::{Context, Page, PageRequest, ServiceError, ServiceResult, authorise, notifications, signed_in};
+use crate::service::{
+    Context, Page, PageRequest, ServiceError, ServiceResult, authorise, notifications, signed_in,
+};
 use crate::store::{self, audit, begin_write};
 
 const SUBJECT: &str = "adoption";
@@ -34,11 +36,21 @@ pub struct Terms {
 pub async fn adopt(ctx: &Context, actor: Option<&Actor>, terms: Terms) -> ServiceResult<Adoption> {
     let caller = signed_in(actor)?;
     let tool = visible_tool(ctx, caller, terms.tool_id).await?;
-    let actor = authorise(actor, Action::AdoptTool, Resource::Tool { owner_id: tool.owner_id })?;
+    let actor = authorise(
+        actor,
+        Action::AdoptTool,
+        Resource::Tool {
+            owner_id: tool.owner_id,
+        },
+    )?;
     let note = validation::optional_text(&["note"], terms.note.as_deref(), NOTE_MAX_CHARS)?;
     let derived = match terms.derived_tool_id {
         Some(id) => Some(visible_tool(ctx, actor, id).await.map_err(|_| {
-            validation::FieldError::new(&["derivedToolId"], validation::FieldErrorCode::NotFound, "no such tool")
+            validation::FieldError::new(
+                &["derivedToolId"],
+                validation::FieldErrorCode::NotFound,
+                "no such tool",
+            )
         })?),
         None => None,
     };
@@ -52,21 +64,34 @@ pub async fn adopt(ctx: &Context, actor: Option<&Actor>, terms: Terms) -> Servic
     };
     let (id, action) = match store::adoptions::live(&txn, tool.id, actor.organisation_id).await? {
         Some(existing) => {
-            if !store::adoptions::update(&txn, existing.id, store_terms(), actor.user_id, now).await? {
-                return Err(ServiceError::Conflict("the adoption changed meanwhile; try again".into()));
+            if !store::adoptions::update(&txn, existing.id, store_terms(), actor.user_id, now)
+                .await?
+            {
+                return Err(ServiceError::Conflict(
+                    "the adoption changed meanwhile; try again".into(),
+                ));
             }
             (existing.id, "adoption.updated")
         }
         None => {
-            let created = store::adoptions::insert(&txn, tool.id, actor.organisation_id, store_terms(), actor.user_id, now)
-                .await
-                .map_err(|e| {
-                    if store::is_unique_violation(&e) {
-                        ServiceError::Conflict("your organisation adopted it meanwhile; try again".into())
-                    } else {
-                        ServiceError::Database(e)
-                    }
-                })?;
+            let created = store::adoptions::insert(
+                &txn,
+                tool.id,
+                actor.organisation_id,
+                store_terms(),
+                actor.user_id,
+                now,
+            )
+            .await
+            .map_err(|e| {
+                if store::is_unique_violation(&e) {
+                    ServiceError::Conflict(
+                        "your organisation adopted it meanwhile; try again".into(),
+                    )
+                } else {
+                    ServiceError::Database(e)
+                }
+            })?;
             notifications::to_organisations(
                 &txn,
                 &[tool.owner_id],
@@ -86,7 +111,9 @@ pub async fn adopt(ctx: &Context, actor: Option<&Actor>, terms: Terms) -> Servic
     };
     record(&txn, actor, action, id, &tool, now).await?;
     ctx.commit(txn).await?;
-    store::adoptions::find(&ctx.db, id).await?.ok_or(ServiceError::NotFound)
+    store::adoptions::find(&ctx.db, id)
+        .await?
+        .ok_or(ServiceError::NotFound)
 }
 
 /// The audit event, and the tool's outbox row so that its adoption count reaches search.
@@ -115,10 +142,20 @@ async fn record(
 }
 
 /// Ends the organisation's live adoption of the tool; it stays in the history with its dates.
-pub async fn withdraw(ctx: &Context, actor: Option<&Actor>, tool_id: i64) -> ServiceResult<Adoption> {
+pub async fn withdraw(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    tool_id: i64,
+) -> ServiceResult<Adoption> {
     let caller = signed_in(actor)?;
     let tool = visible_tool(ctx, caller, tool_id).await?;
-    let actor = authorise(actor, Action::AdoptTool, Resource::Tool { owner_id: tool.owner_id })?;
+    let actor = authorise(
+        actor,
+        Action::AdoptTool,
+        Resource::Tool {
+            owner_id: tool.owner_id,
+        },
+    )?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
     let Some(live) = store::adoptions::live(&txn, tool.id, actor.organisation_id).await? else {
@@ -130,17 +167,33 @@ pub async fn withdraw(ctx: &Context, actor: Option<&Actor>, tool_id: i64) -> Ser
         .into());
     };
     if !store::adoptions::end(&txn, live.id, actor.user_id, now).await? {
-        return Err(ServiceError::Conflict("the adoption changed meanwhile; reload it".into()));
+        return Err(ServiceError::Conflict(
+            "the adoption changed meanwhile; reload it".into(),
+        ));
     }
     record(&txn, actor, "adoption.withdrawn", live.id, &tool, now).await?;
     ctx.commit(txn).await?;
-    store::adoptions::find(&ctx.db, live.id).await?.ok_or(ServiceError::NotFound)
+    store::adoptions::find(&ctx.db, live.id)
+        .await?
+        .ok_or(ServiceError::NotFound)
 }
 
 /// A tool's adoptions (the tool is one the caller may see), newest first.
-pub async fn of_tool(ctx: &Context, tool_id: i64, include_ended: bool, page: &PageRequest) -> ServiceResult<Page<Adoption>> {
+pub async fn of_tool(
+    ctx: &Context,
+    tool_id: i64,
+    include_ended: bool,
+    page: &PageRequest,
+) -> ServiceResult<Page<Adoption>> {
     let after = page.after_as::<i64>()?;
-    let rows = store::adoptions::of_tool(&ctx.db, tool_id, include_ended, after, page.first as u64 + 1).await?;
+    let rows = store::adoptions::of_tool(
+        &ctx.db,
+        tool_id,
+        include_ended,
+        after,
+        page.first as u64 + 1,
+    )
+    .await?;
     let total = store::adoptions::count_of_tool(&ctx.db, tool_id, include_ended).await?;
     Ok(Page::from_overfetch(rows, page.first, total))
 }
@@ -150,15 +203,32 @@ pub async fn count_of_tool(ctx: &Context, tool_id: i64) -> ServiceResult<u64> {
 }
 
 /// An organisation's adoptions, newest first; the tools are filtered by the reader's view.
-pub async fn of_organisation(ctx: &Context, organisation_id: i64, include_ended: bool, page: &PageRequest) -> ServiceResult<Page<Adoption>> {
+pub async fn of_organisation(
+    ctx: &Context,
+    organisation_id: i64,
+    include_ended: bool,
+    page: &PageRequest,
+) -> ServiceResult<Page<Adoption>> {
     let after = page.after_as::<i64>()?;
-    let rows = store::adoptions::of_organisation(&ctx.db, organisation_id, include_ended, after, page.first as u64 + 1).await?;
-    let total = store::adoptions::count_of_organisation(&ctx.db, organisation_id, include_ended).await?;
+    let rows = store::adoptions::of_organisation(
+        &ctx.db,
+        organisation_id,
+        include_ended,
+        after,
+        page.first as u64 + 1,
+    )
+    .await?;
+    let total =
+        store::adoptions::count_of_organisation(&ctx.db, organisation_id, include_ended).await?;
     Ok(Page::from_overfetch(rows, page.first, total))
 }
 
 /// The adoption a derived tool came from, if it is one and the caller may see the original.
-pub async fn based_on(ctx: &Context, actor: Option<&Actor>, derived_tool_id: i64) -> ServiceResult<Option<Adoption>> {
+pub async fn based_on(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    derived_tool_id: i64,
+) -> ServiceResult<Option<Adoption>> {
     let Some(adoption) = store::adoptions::based_on(&ctx.db, derived_tool_id).await? else {
         return Ok(None);
     };

@@ -140,7 +140,11 @@ pub async fn propose(
     super::notifications::to_organisations(
         &txn,
         &targets,
-        proposal_notice(NotificationKind::ProposalReceived, proposal.id, json!({ "from": actor.organisation_id })),
+        proposal_notice(
+            NotificationKind::ProposalReceived,
+            proposal.id,
+            json!({ "from": actor.organisation_id }),
+        ),
         Some(actor),
         now,
     )
@@ -240,7 +244,11 @@ pub async fn respond(
     super::notifications::to_organisations(
         &txn,
         &[proposal.proposer_id],
-        proposal_notice(NotificationKind::ProposalAnswered, id, json!({ "caisse": caisse, "accepted": accept })),
+        proposal_notice(
+            NotificationKind::ProposalAnswered,
+            id,
+            json!({ "caisse": caisse, "accepted": accept }),
+        ),
         Some(actor),
         now,
     )
@@ -455,7 +463,11 @@ pub async fn post_message(
     super::notifications::to_organisations(
         &txn,
         &parties,
-        proposal_notice(NotificationKind::ProposalMessage, id, json!({ "from": actor.organisation_id })),
+        proposal_notice(
+            NotificationKind::ProposalMessage,
+            id,
+            json!({ "from": actor.organisation_id }),
+        ),
         Some(actor),
         now,
     )

@@ -12,8 +12,12 @@ use crate::store;
 /// A follow target that exists and that the caller may see.
 async fn check_target(ctx: &Context, actor: &Actor, target: FollowTarget) -> ServiceResult<()> {
     let exists = match target.kind {
-        FollowTargetKind::Category => usize::try_from(target.id).is_ok_and(|i| i < ServiceCategory::ALL.len()),
-        FollowTargetKind::Organisation => store::organisations::find_by_id(&ctx.db, target.id).await?.is_some(),
+        FollowTargetKind::Category => {
+            usize::try_from(target.id).is_ok_and(|i| i < ServiceCategory::ALL.len())
+        }
+        FollowTargetKind::Organisation => store::organisations::find_by_id(&ctx.db, target.id)
+            .await?
+            .is_some(),
         FollowTargetKind::Tool => store::tools::find(&ctx.db, target.id)
             .await?
             .is_some_and(|t| ToolScope::of(Some(actor)).shown(&t).is_some()),
@@ -24,33 +28,71 @@ async fn check_target(ctx: &Context, actor: &Actor, target: FollowTarget) -> Ser
     if exists {
         Ok(())
     } else {
-        Err(FieldError::new(&["target"], FieldErrorCode::NotFound, "nothing to follow there").into())
+        Err(FieldError::new(
+            &["target"],
+            FieldErrorCode::NotFound,
+            "nothing to follow there",
+        )
+        .into())
     }
 }
 
-pub async fn follow(ctx: &Context, actor: Option<&Actor>, target: FollowTarget) -> ServiceResult<Follow> {
+pub async fn follow(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    target: FollowTarget,
+) -> ServiceResult<Follow> {
     let actor = signed_in(actor)?;
     check_target(ctx, actor, target).await?;
-    if store::follows::find(&ctx.db, actor.user_id, target).await?.is_some() {
-        return Err(FieldError::new(&["target"], FieldErrorCode::Duplicate, "you follow it already").into());
+    if store::follows::find(&ctx.db, actor.user_id, target)
+        .await?
+        .is_some()
+    {
+        return Err(FieldError::new(
+            &["target"],
+            FieldErrorCode::Duplicate,
+            "you follow it already",
+        )
+        .into());
     }
     if store::follows::count_of_user(&ctx.db, actor.user_id).await? >= MAX_FOLLOWS {
-        return Err(FieldError::new(&["target"], FieldErrorCode::TooLong, format!("a person follows at most {MAX_FOLLOWS} things")).into());
+        return Err(FieldError::new(
+            &["target"],
+            FieldErrorCode::TooLong,
+            format!("a person follows at most {MAX_FOLLOWS} things"),
+        )
+        .into());
     }
     let now = ctx.now();
-    store::follows::insert(&ctx.db, actor.user_id, target, now).await.map_err(|e| {
-        if store::is_unique_violation(&e) {
-            FieldError::new(&["target"], FieldErrorCode::Duplicate, "you follow it already").into()
-        } else {
-            ServiceError::Database(e)
-        }
-    })
+    store::follows::insert(&ctx.db, actor.user_id, target, now)
+        .await
+        .map_err(|e| {
+            if store::is_unique_violation(&e) {
+                FieldError::new(
+                    &["target"],
+                    FieldErrorCode::Duplicate,
+                    "you follow it already",
+                )
+                .into()
+            } else {
+                ServiceError::Database(e)
+            }
+        })
 }
 
-pub async fn unfollow(ctx: &Context, actor: Option<&Actor>, target: FollowTarget) -> ServiceResult<Follow> {
+pub async fn unfollow(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    target: FollowTarget,
+) -> ServiceResult<Follow> {
     let actor = signed_in(actor)?;
     let Some(follow) = store::follows::find(&ctx.db, actor.user_id, target).await? else {
-        return Err(FieldError::new(&["target"], FieldErrorCode::NotFound, "you do not follow it").into());
+        return Err(FieldError::new(
+            &["target"],
+            FieldErrorCode::NotFound,
+            "you do not follow it",
+        )
+        .into());
     };
     store::follows::delete(&ctx.db, follow.id).await?;
     Ok(follow)

@@ -369,26 +369,24 @@ async fn documents_of(db: &Database, ids: &[i64]) -> ServiceResult<Vec<(i64, Vec
         let mut docs = Vec::new();
         let texts = |r: &Revision| attachment_texts.get(&r.id).cloned().unwrap_or_default();
         if let Some(latest) = find(t.latest_revision) {
-            docs.push(document(
-                t,
-                latest,
-                Variant::Latest,
-                &owner_name,
-                texts(latest),
-            )
-            .adopted(&adoptions));
+            docs.push(
+                document(t, latest, Variant::Latest, &owner_name, texts(latest))
+                    .adopted(&adoptions),
+            );
         }
         if t.lifecycle != Lifecycle::Withdrawn
             && let Some(published) = t.published_revision.and_then(find)
         {
-            docs.push(document(
-                t,
-                published,
-                Variant::Published,
-                &owner_name,
-                texts(published),
-            )
-            .adopted(&adoptions));
+            docs.push(
+                document(
+                    t,
+                    published,
+                    Variant::Published,
+                    &owner_name,
+                    texts(published),
+                )
+                .adopted(&adoptions),
+            );
         }
         if let Some(slot) = out.iter_mut().find(|(id, _)| *id == t.id) {
             slot.1 = docs;

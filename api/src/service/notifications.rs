@@ -11,9 +11,7 @@ use tokio::sync::{Notify, broadcast};
 use tokio_util::sync::CancellationToken;
 
 use crate::domain::identity::Actor;
-use crate::domain::notification::{
-    FollowTarget, Notice, Notification, NotificationKind,
-};
+use crate::domain::notification::{FollowTarget, Notice, Notification, NotificationKind};
 use crate::domain::policy::ToolScope;
 use crate::service::{Context, Page, PageRequest, ServiceResult, signed_in};
 use crate::store;
@@ -145,7 +143,14 @@ pub async fn list(
 ) -> ServiceResult<Page<Notification>> {
     let actor = signed_in(actor)?;
     let after = page.after_as::<i64>()?;
-    let rows = store::notifications::of_user(&ctx.db, actor.user_id, unread_only, after, page.first as u64 + 1).await?;
+    let rows = store::notifications::of_user(
+        &ctx.db,
+        actor.user_id,
+        unread_only,
+        after,
+        page.first as u64 + 1,
+    )
+    .await?;
     let total = store::notifications::count_of_user(&ctx.db, actor.user_id, unread_only).await?;
     let mut page = Page::from_overfetch(rows, page.first, total);
     let mut shown = Vec::with_capacity(page.items.len());
@@ -164,7 +169,11 @@ pub async fn unread_count(ctx: &Context, actor: Option<&Actor>) -> ServiceResult
 }
 
 /// Marks the caller's notifications read: these (at most 100), or all.
-pub async fn mark_read(ctx: &Context, actor: Option<&Actor>, ids: Option<Vec<i64>>) -> ServiceResult<u64> {
+pub async fn mark_read(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    ids: Option<Vec<i64>>,
+) -> ServiceResult<u64> {
     let actor = signed_in(actor)?;
     if ids.as_ref().is_some_and(|ids| ids.len() > 100) {
         return Err(crate::domain::validation::FieldError::new(
@@ -182,14 +191,24 @@ pub async fn mark_read(ctx: &Context, actor: Option<&Actor>, ids: Option<Vec<i64
 /// moment is within three days. Run periodically; each person is reminded once per proposal.
 pub async fn remind_replies_due(ctx: &Context) -> ServiceResult<usize> {
     let now = ctx.now();
-    let due = store::collaborations::awaiting_reply_before(&ctx.db, now, now + chrono::Duration::days(3)).await?;
+    let due =
+        store::collaborations::awaiting_reply_before(&ctx.db, now, now + chrono::Duration::days(3))
+            .await?;
     let mut sent = 0;
     for (proposal_id, caisse_id, reply_by) in due {
         let txn = store::begin_write(&ctx.db).await?;
         let mut users = store::users::of_organisations(&txn, &[caisse_id]).await?;
         let mut fresh = Vec::with_capacity(users.len());
         for u in users.drain(..) {
-            if !store::notifications::exists(&txn, u, NotificationKind::ReplyDue.as_str(), "collaboration_proposal", proposal_id).await? {
+            if !store::notifications::exists(
+                &txn,
+                u,
+                NotificationKind::ReplyDue.as_str(),
+                "collaboration_proposal",
+                proposal_id,
+            )
+            .await?
+            {
                 fresh.push(u);
             }
         }

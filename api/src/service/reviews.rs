@@ -13,7 +13,9 @@ use crate::domain::policy::{Action, Resource, ToolScope};
 use crate::domain::review::{self as rules, REASON_MAX_CHARS, Rating, Review};
 use crate::domain::tool::Decision;
 use crate::domain::validation::{self, FieldError, FieldErrorCode};
-use crate::service::{Context, Page, PageRequest, ServiceError, ServiceResult, authorise, notifications, signed_in};
+use crate::service::{
+    Context, Page, PageRequest, ServiceError, ServiceResult, authorise, notifications, signed_in,
+};
 use crate::store::reviews::HiddenShown;
 use crate::store::{self, audit, begin_write};
 
@@ -32,21 +34,52 @@ pub async fn review(
         .await?
         .filter(|t| ToolScope::of(Some(caller)).shown(t).is_some())
         .ok_or(ServiceError::NotFound)?;
-    let actor = authorise(actor, Action::ReviewTool, Resource::Tool { owner_id: tool.owner_id })?;
+    let actor = authorise(
+        actor,
+        Action::ReviewTool,
+        Resource::Tool {
+            owner_id: tool.owner_id,
+        },
+    )?;
     let (stars, comment) = rules::validate(rating, comment)?;
     if !is_live(&tool) {
-        return Err(FieldError::new(&["toolId"], FieldErrorCode::InvalidState, "only a published tool can be reviewed").into());
+        return Err(FieldError::new(
+            &["toolId"],
+            FieldErrorCode::InvalidState,
+            "only a published tool can be reviewed",
+        )
+        .into());
     }
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    let first = store::reviews::of(&txn, tool.id, actor.organisation_id).await?.is_none();
-    store::reviews::upsert(&txn, tool.id, actor.organisation_id, stars, comment.as_deref(), lang, actor.user_id, now).await?;
-    let saved = store::reviews::of(&txn, tool.id, actor.organisation_id).await?.ok_or(ServiceError::NotFound)?;
+    let first = store::reviews::of(&txn, tool.id, actor.organisation_id)
+        .await?
+        .is_none();
+    store::reviews::upsert(
+        &txn,
+        store::reviews::Written {
+            tool_id: tool.id,
+            organisation_id: actor.organisation_id,
+            rating: stars,
+            comment: comment.as_deref(),
+            lang,
+        },
+        actor.user_id,
+        now,
+    )
+    .await?;
+    let saved = store::reviews::of(&txn, tool.id, actor.organisation_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     audit::record(
         &txn,
         audit::Change {
             actor: Some(actor),
-            action: if first { "review.written" } else { "review.updated" },
+            action: if first {
+                "review.written"
+            } else {
+                "review.updated"
+            },
             subject_type: SUBJECT,
             subject_id: saved.id,
             details: json!({ "tool": tool.id, "rating": stars }),
@@ -72,22 +105,47 @@ pub async fn review(
     Ok(saved)
 }
 
-pub async fn hide(ctx: &Context, actor: Option<&Actor>, review_id: i64, reason: &str) -> ServiceResult<Review> {
+pub async fn hide(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    review_id: i64,
+    reason: &str,
+) -> ServiceResult<Review> {
     let actor = authorise(actor, Action::HideReview, Resource::Catalogue)?;
     let reason = validation::required_text(&["reason"], reason, REASON_MAX_CHARS)?;
-    let review = store::reviews::find(&ctx.db, review_id).await?.ok_or(ServiceError::NotFound)?;
+    let review = store::reviews::find(&ctx.db, review_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     if review.hidden.is_some() {
-        return Err(FieldError::new(&["reviewId"], FieldErrorCode::InvalidState, "the review is already hidden").into());
+        return Err(FieldError::new(
+            &["reviewId"],
+            FieldErrorCode::InvalidState,
+            "the review is already hidden",
+        )
+        .into());
     }
-    let tool = store::tools::find(&ctx.db, review.tool_id).await?.ok_or(ServiceError::NotFound)?;
+    let tool = store::tools::find(&ctx.db, review.tool_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
     if !store::reviews::hide(&txn, review.id, actor.user_id, &reason, now).await? {
-        return Err(ServiceError::Conflict("the review changed meanwhile; reload it".into()));
+        return Err(ServiceError::Conflict(
+            "the review changed meanwhile; reload it".into(),
+        ));
     }
     // The decision is in the tool's moderation log, against the revision then published.
     let revision = tool.published_revision.unwrap_or(tool.latest_revision);
-    store::tools::insert_decision(&txn, tool.id, revision, Decision::HideReview, Some(&reason), actor.user_id, now).await?;
+    store::tools::insert_decision(
+        &txn,
+        tool.id,
+        revision,
+        Decision::HideReview,
+        Some(&reason),
+        actor.user_id,
+        now,
+    )
+    .await?;
     audit::record(
         &txn,
         audit::Change {
@@ -101,7 +159,9 @@ pub async fn hide(ctx: &Context, actor: Option<&Actor>, review_id: i64, reason: 
     )
     .await?;
     ctx.commit(txn).await?;
-    store::reviews::find(&ctx.db, review.id).await?.ok_or(ServiceError::NotFound)
+    store::reviews::find(&ctx.db, review.id)
+        .await?
+        .ok_or(ServiceError::NotFound)
 }
 
 /// Which hidden reviews this caller sees: moderators all, an organisation its own.
@@ -114,14 +174,22 @@ fn hidden_shown(actor: Option<&Actor>) -> HiddenShown {
 }
 
 /// A tool's reviews (the tool is one the caller may see), newest first.
-pub async fn of_tool(ctx: &Context, actor: Option<&Actor>, tool_id: i64, page: &PageRequest) -> ServiceResult<Page<Review>> {
+pub async fn of_tool(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    tool_id: i64,
+    page: &PageRequest,
+) -> ServiceResult<Page<Review>> {
     let after = page.after_as::<i64>()?;
     let shown = hidden_shown(actor);
-    let rows = store::reviews::of_tool(&ctx.db, tool_id, shown, after, page.first as u64 + 1).await?;
+    let rows =
+        store::reviews::of_tool(&ctx.db, tool_id, shown, after, page.first as u64 + 1).await?;
     let total = store::reviews::count_of_tool(&ctx.db, tool_id, shown).await?;
     Ok(Page::from_overfetch(rows, page.first, total))
 }
 
 pub async fn rating(ctx: &Context, tool_id: i64) -> ServiceResult<Rating> {
-    Ok(rules::rating(&store::reviews::visible_of_tool(&ctx.db, tool_id).await?))
+    Ok(rules::rating(
+        &store::reviews::visible_of_tool(&ctx.db, tool_id).await?,
+    ))
 }

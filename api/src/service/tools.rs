@@ -349,14 +349,26 @@ pub async fn decide(
         now,
     )
     .await?;
-    tell_owner(&txn, &tool, decision, revision, reason.as_deref(), actor, now).await?;
+    tell_owner(
+        &txn,
+        &tool,
+        decision,
+        revision,
+        reason.as_deref(),
+        actor,
+        now,
+    )
+    .await?;
     if decision == Decision::Approve {
         let categories: Vec<FollowTarget> = reviewed
             .content
             .categories
             .iter()
             .filter_map(|c| ServiceCategory::ALL.iter().position(|x| x == c))
-            .map(|i| FollowTarget { kind: FollowTargetKind::Category, id: i as i64 })
+            .map(|i| FollowTarget {
+                kind: FollowTargetKind::Category,
+                id: i as i64,
+            })
             .collect();
         announce_publication(&txn, tool.id, &categories, Some(actor), now).await?;
     }
@@ -402,11 +414,20 @@ pub(crate) async fn announce_publication(
         return Ok(());
     };
     let mut targets = vec![
-        FollowTarget { kind: FollowTargetKind::Tool, id: tool.id },
-        FollowTarget { kind: FollowTargetKind::Organisation, id: tool.owner_id },
+        FollowTarget {
+            kind: FollowTargetKind::Tool,
+            id: tool.id,
+        },
+        FollowTarget {
+            kind: FollowTargetKind::Organisation,
+            id: tool.owner_id,
+        },
     ];
     for c in store::collections::holding(txn, tool.id).await? {
-        targets.push(FollowTarget { kind: FollowTargetKind::Collection, id: c.id });
+        targets.push(FollowTarget {
+            kind: FollowTargetKind::Collection,
+            id: c.id,
+        });
     }
     targets.extend_from_slice(also);
     super::notifications::to_followers(
@@ -451,7 +472,11 @@ pub async fn withdraw(
         .await?
         .map_or(0, |r| r.author_id);
     let inasti = owned_by_inasti(ctx, &tool).await?;
-    let actor = authorise(actor, Action::DecideOnTool, revision_by(&tool, author, inasti))?;
+    let actor = authorise(
+        actor,
+        Action::DecideOnTool,
+        revision_by(&tool, author, inasti),
+    )?;
     let reason = required_reason(Decision::Withdraw, reason)?;
     let now = ctx.now();
     let t = workflow::withdraw(&tool, now).map_err(workflow_error)?;
@@ -466,7 +491,16 @@ pub async fn withdraw(
         now,
     )
     .await?;
-    tell_owner(&txn, &tool, Decision::Withdraw, published, reason.as_deref(), actor, now).await?;
+    tell_owner(
+        &txn,
+        &tool,
+        Decision::Withdraw,
+        published,
+        reason.as_deref(),
+        actor,
+        now,
+    )
+    .await?;
     apply(
         &txn,
         &tool,

@@ -29,7 +29,11 @@ fn from_model(m: row::Model) -> Result<Adoption, DbErr> {
 }
 
 /// The organisation's live adoption of the tool, if any.
-pub async fn live(db: &impl ConnectionTrait, tool_id: i64, organisation_id: i64) -> Result<Option<Adoption>, DbErr> {
+pub async fn live(
+    db: &impl ConnectionTrait,
+    tool_id: i64,
+    organisation_id: i64,
+) -> Result<Option<Adoption>, DbErr> {
     row::Entity::find()
         .filter(row::Column::ToolId.eq(tool_id))
         .filter(row::Column::OrganisationId.eq(organisation_id))
@@ -80,8 +84,14 @@ pub async fn update(
 ) -> Result<bool, DbErr> {
     let result = row::Entity::update_many()
         .col_expr(row::Column::Mode, Expr::value(terms.mode.as_str()))
-        .col_expr(row::Column::DerivedToolId, Expr::value(terms.derived_tool_id))
-        .col_expr(row::Column::Note, Expr::value(terms.note.map(str::to_owned)))
+        .col_expr(
+            row::Column::DerivedToolId,
+            Expr::value(terms.derived_tool_id),
+        )
+        .col_expr(
+            row::Column::Note,
+            Expr::value(terms.note.map(str::to_owned)),
+        )
         .col_expr(row::Column::UpdatedAt, Expr::value(now))
         .col_expr(row::Column::UpdatedBy, Expr::value(user_id))
         .filter(row::Column::Id.eq(id))
@@ -91,7 +101,12 @@ pub async fn update(
     Ok(result.rows_affected == 1)
 }
 
-pub async fn end(db: &impl ConnectionTrait, id: i64, user_id: i64, now: DateTime<Utc>) -> Result<bool, DbErr> {
+pub async fn end(
+    db: &impl ConnectionTrait,
+    id: i64,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let result = row::Entity::update_many()
         .col_expr(row::Column::EndedAt, Expr::value(now))
         .col_expr(row::Column::UpdatedAt, Expr::value(now))
@@ -104,7 +119,11 @@ pub async fn end(db: &impl ConnectionTrait, id: i64, user_id: i64, now: DateTime
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<Adoption>, DbErr> {
-    row::Entity::find_by_id(id).one(db).await?.map(from_model).transpose()
+    row::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(from_model)
+        .transpose()
 }
 
 /// A tool's adoptions, live ones or all, newest first, before the id `before`.
@@ -122,10 +141,20 @@ pub async fn of_tool(
     if let Some(b) = before {
         q = q.filter(row::Column::Id.lt(b));
     }
-    q.order_by_desc(row::Column::Id).limit(limit).all(db).await?.into_iter().map(from_model).collect()
+    q.order_by_desc(row::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(from_model)
+        .collect()
 }
 
-pub async fn count_of_tool(db: &impl ConnectionTrait, tool_id: i64, include_ended: bool) -> Result<u64, DbErr> {
+pub async fn count_of_tool(
+    db: &impl ConnectionTrait,
+    tool_id: i64,
+    include_ended: bool,
+) -> Result<u64, DbErr> {
     let mut q = row::Entity::find().filter(row::Column::ToolId.eq(tool_id));
     if !include_ended {
         q = q.filter(row::Column::EndedAt.is_null());
@@ -148,10 +177,20 @@ pub async fn of_organisation(
     if let Some(b) = before {
         q = q.filter(row::Column::Id.lt(b));
     }
-    q.order_by_desc(row::Column::Id).limit(limit).all(db).await?.into_iter().map(from_model).collect()
+    q.order_by_desc(row::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(from_model)
+        .collect()
 }
 
-pub async fn count_of_organisation(db: &impl ConnectionTrait, organisation_id: i64, include_ended: bool) -> Result<u64, DbErr> {
+pub async fn count_of_organisation(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    include_ended: bool,
+) -> Result<u64, DbErr> {
     let mut q = row::Entity::find().filter(row::Column::OrganisationId.eq(organisation_id));
     if !include_ended {
         q = q.filter(row::Column::EndedAt.is_null());
@@ -160,7 +199,10 @@ pub async fn count_of_organisation(db: &impl ConnectionTrait, organisation_id: i
 }
 
 /// Live adoptions per tool, for the search index.
-pub async fn live_counts(db: &impl ConnectionTrait, tool_ids: &[i64]) -> Result<HashMap<i64, u64>, DbErr> {
+pub async fn live_counts(
+    db: &impl ConnectionTrait,
+    tool_ids: &[i64],
+) -> Result<HashMap<i64, u64>, DbErr> {
     let mut out = HashMap::new();
     for chunk in tool_ids.chunks(500) {
         for m in row::Entity::find()
@@ -176,7 +218,10 @@ pub async fn live_counts(db: &impl ConnectionTrait, tool_ids: &[i64]) -> Result<
 }
 
 /// The tool this one was adapted from, if its owner recorded it.
-pub async fn based_on(db: &impl ConnectionTrait, derived_tool_id: i64) -> Result<Option<Adoption>, DbErr> {
+pub async fn based_on(
+    db: &impl ConnectionTrait,
+    derived_tool_id: i64,
+) -> Result<Option<Adoption>, DbErr> {
     row::Entity::find()
         .filter(row::Column::DerivedToolId.eq(derived_tool_id))
         .filter(row::Column::EndedAt.is_null())

@@ -25,7 +25,12 @@ fn from_model(m: row::Model) -> Result<Collection, DbErr> {
     })
 }
 
-pub async fn insert(db: &impl ConnectionTrait, c: &CollectionContent, user_id: i64, now: DateTime<Utc>) -> Result<Collection, DbErr> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    c: &CollectionContent,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Collection, DbErr> {
     let m = row::ActiveModel {
         title: Set(localised(&c.title)),
         description: Set(localised(&c.description)),
@@ -43,10 +48,19 @@ pub async fn insert(db: &impl ConnectionTrait, c: &CollectionContent, user_id: i
     from_model(m)
 }
 
-pub async fn update(db: &impl ConnectionTrait, id: i64, version: i32, c: &CollectionContent, now: DateTime<Utc>) -> Result<bool, DbErr> {
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: i64,
+    version: i32,
+    c: &CollectionContent,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let result = row::Entity::update_many()
         .col_expr(row::Column::Title, Expr::value(localised(&c.title)))
-        .col_expr(row::Column::Description, Expr::value(localised(&c.description)))
+        .col_expr(
+            row::Column::Description,
+            Expr::value(localised(&c.description)),
+        )
         .col_expr(row::Column::ToolIds, Expr::value(ids(&c.tool_ids)))
         .col_expr(row::Column::Featured, Expr::value(c.featured))
         .col_expr(row::Column::Version, Expr::value(version + 1))
@@ -59,7 +73,12 @@ pub async fn update(db: &impl ConnectionTrait, id: i64, version: i32, c: &Collec
     Ok(result.rows_affected == 1)
 }
 
-pub async fn archive(db: &impl ConnectionTrait, id: i64, version: i32, now: DateTime<Utc>) -> Result<bool, DbErr> {
+pub async fn archive(
+    db: &impl ConnectionTrait,
+    id: i64,
+    version: i32,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let result = row::Entity::update_many()
         .col_expr(row::Column::ArchivedAt, Expr::value(now))
         .col_expr(row::Column::Version, Expr::value(version + 1))
@@ -73,11 +92,20 @@ pub async fn archive(db: &impl ConnectionTrait, id: i64, version: i32, now: Date
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<Collection>, DbErr> {
-    row::Entity::find_by_id(id).one(db).await?.map(from_model).transpose()
+    row::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(from_model)
+        .transpose()
 }
 
 /// Live collections, newest first, before the id `before`; only featured ones when asked.
-pub async fn list(db: &impl ConnectionTrait, featured_only: bool, before: Option<i64>, limit: u64) -> Result<Vec<Collection>, DbErr> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    featured_only: bool,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<Vec<Collection>, DbErr> {
     let mut q = row::Entity::find().filter(row::Column::ArchivedAt.is_null());
     if featured_only {
         q = q.filter(row::Column::Featured.eq(true));
@@ -85,7 +113,13 @@ pub async fn list(db: &impl ConnectionTrait, featured_only: bool, before: Option
     if let Some(b) = before {
         q = q.filter(row::Column::Id.lt(b));
     }
-    q.order_by_desc(row::Column::Id).limit(limit).all(db).await?.into_iter().map(from_model).collect()
+    q.order_by_desc(row::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(from_model)
+        .collect()
 }
 
 pub async fn count(db: &impl ConnectionTrait, featured_only: bool) -> Result<u64, DbErr> {

@@ -1,7 +1,10 @@
 //! What people follow.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 
 use super::codec::parse;
 use super::entity::follow as row;
@@ -11,12 +14,20 @@ fn from_model(m: row::Model) -> Result<Follow, DbErr> {
     Ok(Follow {
         id: m.id,
         user_id: m.user_id,
-        target: FollowTarget { kind: parse(&m.target_type)?, id: m.target_id },
+        target: FollowTarget {
+            kind: parse(&m.target_type)?,
+            id: m.target_id,
+        },
         created_at: m.created_at,
     })
 }
 
-pub async fn insert(db: &impl ConnectionTrait, user_id: i64, target: FollowTarget, now: DateTime<Utc>) -> Result<Follow, DbErr> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    target: FollowTarget,
+    now: DateTime<Utc>,
+) -> Result<Follow, DbErr> {
     let m = row::ActiveModel {
         user_id: Set(user_id),
         target_type: Set(target.kind.as_str().to_owned()),
@@ -29,7 +40,11 @@ pub async fn insert(db: &impl ConnectionTrait, user_id: i64, target: FollowTarge
     from_model(m)
 }
 
-pub async fn find(db: &impl ConnectionTrait, user_id: i64, target: FollowTarget) -> Result<Option<Follow>, DbErr> {
+pub async fn find(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    target: FollowTarget,
+) -> Result<Option<Follow>, DbErr> {
     row::Entity::find()
         .filter(row::Column::UserId.eq(user_id))
         .filter(row::Column::TargetType.eq(target.kind.as_str()))
@@ -57,11 +72,17 @@ pub async fn of_user(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<Foll
 }
 
 pub async fn count_of_user(db: &impl ConnectionTrait, user_id: i64) -> Result<u64, DbErr> {
-    row::Entity::find().filter(row::Column::UserId.eq(user_id)).count(db).await
+    row::Entity::find()
+        .filter(row::Column::UserId.eq(user_id))
+        .count(db)
+        .await
 }
 
 /// The people following any of these targets, each once.
-pub async fn followers(db: &impl ConnectionTrait, targets: &[FollowTarget]) -> Result<Vec<i64>, DbErr> {
+pub async fn followers(
+    db: &impl ConnectionTrait,
+    targets: &[FollowTarget],
+) -> Result<Vec<i64>, DbErr> {
     if targets.is_empty() {
         return Ok(Vec::new());
     }
@@ -73,7 +94,13 @@ pub async fn followers(db: &impl ConnectionTrait, targets: &[FollowTarget]) -> R
                 .add(row::Column::TargetId.eq(t.id)),
         );
     }
-    let mut users: Vec<i64> = row::Entity::find().filter(any).all(db).await?.into_iter().map(|m| m.user_id).collect();
+    let mut users: Vec<i64> = row::Entity::find()
+        .filter(any)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
     users.sort_unstable();
     users.dedup();
     Ok(users)

@@ -29,7 +29,12 @@ fn from_model(m: row::Model) -> Result<Notification, DbErr> {
 }
 
 /// Addresses the notice to each of these people.
-pub async fn insert(db: &impl ConnectionTrait, users: &[i64], notice: &Notice, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    users: &[i64],
+    notice: &Notice,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     for user in users {
         let m = row::ActiveModel {
             user_id: Set(*user),
@@ -52,7 +57,12 @@ pub async fn insert(db: &impl ConnectionTrait, users: &[i64], notice: &Notice, n
 pub async fn find_many(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Notification>, DbErr> {
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
-        for m in row::Entity::find().filter(row::Column::Id.is_in(chunk.to_vec())).order_by_asc(row::Column::Id).all(db).await? {
+        for m in row::Entity::find()
+            .filter(row::Column::Id.is_in(chunk.to_vec()))
+            .order_by_asc(row::Column::Id)
+            .all(db)
+            .await?
+        {
             out.push(from_model(m)?);
         }
     }
@@ -74,10 +84,20 @@ pub async fn of_user(
     if let Some(b) = before {
         q = q.filter(row::Column::Id.lt(b));
     }
-    q.order_by_desc(row::Column::Id).limit(limit).all(db).await?.into_iter().map(from_model).collect()
+    q.order_by_desc(row::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(from_model)
+        .collect()
 }
 
-pub async fn count_of_user(db: &impl ConnectionTrait, user_id: i64, unread_only: bool) -> Result<u64, DbErr> {
+pub async fn count_of_user(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    unread_only: bool,
+) -> Result<u64, DbErr> {
     let mut q = row::Entity::find().filter(row::Column::UserId.eq(user_id));
     if unread_only {
         q = q.filter(row::Column::ReadAt.is_null());
@@ -86,7 +106,12 @@ pub async fn count_of_user(db: &impl ConnectionTrait, user_id: i64, unread_only:
 }
 
 /// Marks the person's notifications read: these, or all. Returns how many changed.
-pub async fn mark_read(db: &impl ConnectionTrait, user_id: i64, ids: Option<&[i64]>, now: DateTime<Utc>) -> Result<u64, DbErr> {
+pub async fn mark_read(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    ids: Option<&[i64]>,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
     let mut q = row::Entity::update_many()
         .col_expr(row::Column::ReadAt, Expr::value(now))
         .filter(row::Column::UserId.eq(user_id))
@@ -98,7 +123,13 @@ pub async fn mark_read(db: &impl ConnectionTrait, user_id: i64, ids: Option<&[i6
 }
 
 /// Whether a reply-by reminder was already sent for this proposal to this person.
-pub async fn exists(db: &impl ConnectionTrait, user_id: i64, kind: &str, subject_type: &str, subject_id: i64) -> Result<bool, DbErr> {
+pub async fn exists(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    kind: &str,
+    subject_type: &str,
+    subject_id: i64,
+) -> Result<bool, DbErr> {
     Ok(row::Entity::find()
         .filter(row::Column::UserId.eq(user_id))
         .filter(row::Column::Kind.eq(kind))

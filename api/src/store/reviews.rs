@@ -2,7 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, ActiveValue::Set};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::codec::lang_from;
 use super::entity::review as row;
@@ -21,7 +24,11 @@ fn from_model(m: row::Model) -> Result<Review, DbErr> {
         updated_at: m.updated_at,
         updated_by: m.updated_by,
         hidden: match (m.hidden_at, m.hidden_by) {
-            (Some(at), Some(by)) => Some(Hidden { at, by, reason: m.hidden_reason.unwrap_or_default() }),
+            (Some(at), Some(by)) => Some(Hidden {
+                at,
+                by,
+                reason: m.hidden_reason.unwrap_or_default(),
+            }),
             _ => None,
         },
     })
@@ -29,16 +36,28 @@ fn from_model(m: row::Model) -> Result<Review, DbErr> {
 
 /// Writes the organisation's review of the tool, replacing its earlier one (which is shown
 /// again if it was hidden: the new text is a new text).
+/// A review as its organisation writes it.
+pub struct Written<'a> {
+    pub tool_id: i64,
+    pub organisation_id: i64,
+    pub rating: u8,
+    pub comment: Option<&'a str>,
+    pub lang: Lang,
+}
+
 pub async fn upsert(
     db: &impl ConnectionTrait,
-    tool_id: i64,
-    organisation_id: i64,
-    rating: u8,
-    comment: Option<&str>,
-    lang: Lang,
+    w: Written<'_>,
     user_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    let Written {
+        tool_id,
+        organisation_id,
+        rating,
+        comment,
+        lang,
+    } = w;
     row::Entity::insert(row::ActiveModel {
         tool_id: Set(tool_id),
         organisation_id: Set(organisation_id),
@@ -72,7 +91,11 @@ pub async fn upsert(
     Ok(())
 }
 
-pub async fn of(db: &impl ConnectionTrait, tool_id: i64, organisation_id: i64) -> Result<Option<Review>, DbErr> {
+pub async fn of(
+    db: &impl ConnectionTrait,
+    tool_id: i64,
+    organisation_id: i64,
+) -> Result<Option<Review>, DbErr> {
     row::Entity::find()
         .filter(row::Column::ToolId.eq(tool_id))
         .filter(row::Column::OrganisationId.eq(organisation_id))
@@ -83,10 +106,20 @@ pub async fn of(db: &impl ConnectionTrait, tool_id: i64, organisation_id: i64) -
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<Review>, DbErr> {
-    row::Entity::find_by_id(id).one(db).await?.map(from_model).transpose()
+    row::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(from_model)
+        .transpose()
 }
 
-pub async fn hide(db: &impl ConnectionTrait, id: i64, by: i64, reason: &str, now: DateTime<Utc>) -> Result<bool, DbErr> {
+pub async fn hide(
+    db: &impl ConnectionTrait,
+    id: i64,
+    by: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let result = row::Entity::update_many()
         .col_expr(row::Column::HiddenAt, Expr::value(now))
         .col_expr(row::Column::HiddenBy, Expr::value(by))
@@ -119,12 +152,19 @@ pub async fn of_tool(
         .collect()
 }
 
-pub async fn count_of_tool(db: &impl ConnectionTrait, tool_id: i64, hidden_for: HiddenShown) -> Result<u64, DbErr> {
+pub async fn count_of_tool(
+    db: &impl ConnectionTrait,
+    tool_id: i64,
+    hidden_for: HiddenShown,
+) -> Result<u64, DbErr> {
     query(tool_id, hidden_for).count(db).await
 }
 
 /// Every visible review of the tool, for its rating.
-pub async fn visible_of_tool(db: &impl ConnectionTrait, tool_id: i64) -> Result<Vec<Review>, DbErr> {
+pub async fn visible_of_tool(
+    db: &impl ConnectionTrait,
+    tool_id: i64,
+) -> Result<Vec<Review>, DbErr> {
     row::Entity::find()
         .filter(row::Column::ToolId.eq(tool_id))
         .filter(row::Column::HiddenAt.is_null())

@@ -1,6 +1,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
 
 use super::entity::user;
 use crate::domain::identity::User;
@@ -70,7 +72,10 @@ pub async fn record(
 }
 
 /// The people of these organisations that Commons knows (they signed in once), by id.
-pub async fn of_organisations(db: &impl ConnectionTrait, organisation_ids: &[i64]) -> Result<Vec<i64>, DbErr> {
+pub async fn of_organisations(
+    db: &impl ConnectionTrait,
+    organisation_ids: &[i64],
+) -> Result<Vec<i64>, DbErr> {
     if organisation_ids.is_empty() {
         return Ok(Vec::new());
     }

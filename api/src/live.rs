@@ -1,0 +1,175 @@
+//! `/graphql/ws`: GraphQL subscriptions over a WebSocket, in the graphql-transport-ws protocol
+//! (and the older graphql-ws one). The caller's bearer token travels in `connection_init`'s
+//! payload (`{"Authorization": "Bearer …"}` or `{"token": "…"}`); a missing one closes the
+//! connection with 4401, a bad one with 4403. The server pings every
+//! `notifications.websocket_ping_ms`; a connection silent for `websocket_idle_ms` is closed; at
+//! most `websocket_connections` are open at once and each holds at most
+//! `websocket_subscriptions` subscriptions.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::http::{WebSocket as GraphQLWebSocket, WebSocketProtocols, WsMessage};
+use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::Semaphore;
+
+use crate::graphql::{AppSchema, ErrorCode};
+use crate::http::AppState;
+use crate::service;
+
+/// What a live connection may do, from `notifications.*`.
+#[derive(Clone)]
+pub struct LiveLimits {
+    pub connections: Arc<Semaphore>,
+    pub ping: Duration,
+    pub idle: Duration,
+    pub subscriptions: usize,
+}
+
+const NO_TOKEN: &str = "4401:";
+const BAD_TOKEN: &str = "4403:";
+
+pub async fn graphql_ws(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let offered = headers
+        .get("sec-websocket-protocol")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let protocol = if offered
+        .split(',')
+        .any(|p| p.trim() == "graphql-transport-ws")
+    {
+        WebSocketProtocols::GraphQLWS
+    } else if offered.split(',').any(|p| p.trim() == "graphql-ws") {
+        WebSocketProtocols::SubscriptionsTransportWS
+    } else {
+        return crate::http::failure(
+            ErrorCode::BadUserInput,
+            "ask for the graphql-transport-ws subprotocol",
+        );
+    };
+    let Ok(permit) = state.live.connections.clone().try_acquire_owned() else {
+        return crate::http::failure(
+            ErrorCode::Unavailable,
+            "too many live connections; try again shortly",
+        );
+    };
+    upgrade
+        .protocols(["graphql-transport-ws", "graphql-ws"])
+        .on_upgrade(move |socket| async move {
+            run(socket, protocol, state).await;
+            drop(permit);
+        })
+        .into_response()
+}
+
+async fn run(socket: WebSocket, protocol: WebSocketProtocols, state: AppState) {
+    let (mut sink, stream) = socket.split();
+    let limits = state.live.clone();
+    let incoming = stream
+        .take_while(|m| futures_util::future::ready(m.is_ok()))
+        .filter_map(|m| {
+            futures_util::future::ready(match m {
+                Ok(Message::Text(t)) => Some(t.to_string()),
+                _ => None,
+            })
+        });
+    let services = state.services.clone();
+    let verifier = state.verifier.clone();
+    let schema: AppSchema = state.schema.clone();
+    let outgoing = GraphQLWebSocket::new(schema, incoming, protocol)
+        .keepalive_timeout(limits.idle)
+        .on_connection_init(move |payload| {
+            let (services, verifier) = (services.clone(), verifier.clone());
+            async move { init(&services, &verifier, payload, limits.subscriptions).await }
+        })
+        .map(|m| match m {
+            WsMessage::Text(t) => Message::Text(t.into()),
+            WsMessage::Close(code, reason) => close(code, &reason),
+        });
+    let pings = Box::pin(
+        futures_util::stream::unfold((), move |()| async move {
+            tokio::time::sleep(limits.ping).await;
+            Some((ping(protocol), ()))
+        })
+        .filter_map(futures_util::future::ready),
+    );
+    let mut merged = futures_util::stream::select(outgoing, pings);
+    while let Some(message) = merged.next().await {
+        let closing = matches!(message, Message::Close(_));
+        if sink.send(message).await.is_err() || closing {
+            break;
+        }
+    }
+    let _ = sink.close().await;
+}
+
+/// The graphql-transport-ws keep-alive; the older protocol has its own `ka` message.
+fn ping(protocol: WebSocketProtocols) -> Option<Message> {
+    match protocol {
+        WebSocketProtocols::GraphQLWS => Some(Message::Text(r#"{"type":"ping"}"#.into())),
+        WebSocketProtocols::SubscriptionsTransportWS => {
+            Some(Message::Text(r#"{"type":"ka"}"#.into()))
+        }
+    }
+}
+
+/// The library closes a refused `connection_init` with 1002; the reason says which of ours it was.
+fn close(code: u16, reason: &str) -> Message {
+    let (code, reason) = if let Some(r) = reason.strip_prefix(NO_TOKEN) {
+        (4401, r)
+    } else if let Some(r) = reason.strip_prefix(BAD_TOKEN) {
+        (4403, r)
+    } else {
+        (code, reason)
+    };
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.trim().to_owned().into(),
+    }))
+}
+
+/// Reads the token from `connection_init`'s payload and gives the connection its caller.
+async fn init(
+    services: &service::Context,
+    verifier: &crate::auth::Verifier,
+    payload: serde_json::Value,
+    subscriptions: usize,
+) -> async_graphql::Result<async_graphql::Data> {
+    let header = payload
+        .get("Authorization")
+        .or_else(|| payload.get("authorization"))
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+        .or_else(|| {
+            payload
+                .get("token")
+                .and_then(|v| v.as_str())
+                .map(|t| format!("Bearer {t}"))
+        });
+    let Some(header) = header else {
+        return Err(async_graphql::Error::new(format!(
+            "{NO_TOKEN} send your bearer token in connection_init's payload"
+        )));
+    };
+    let identity = verifier
+        .verify_header(&header)
+        .map_err(|e| async_graphql::Error::new(format!("{BAD_TOKEN} {e}")))?;
+    let actor = service::identity::resolve_actor(services, &identity)
+        .await
+        .map_err(|e| async_graphql::Error::new(format!("{BAD_TOKEN} {e}")))?;
+    let mut data = crate::graphql::connection_data(services, Some(actor));
+    data.insert(SubscriptionSlots(Arc::new(Semaphore::new(subscriptions))));
+    Ok(data)
+}
+
+/// The subscriptions one connection may still start; each holds a permit while it runs.
+#[derive(Clone)]
+pub struct SubscriptionSlots(pub Arc<Semaphore>);
