@@ -3,8 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 
-use super::connection::{ListConnection, connection, page_request};
-use super::error::ServiceResultExt;
+use super::connection::{ListConnection, list_page};
 use super::id::{self, NodeType};
 use super::organisation::Organisation;
 use super::viewer::User;
@@ -96,17 +95,15 @@ impl AuditLogQuery {
             from: filter.from,
             until: filter.until,
         };
-        let has_previous = after.is_some();
-        let page = page_request(LOG, first, after, svc_ctx.max_page_size)?;
-        let result = svc::events(svc_ctx, actor(ctx), filter, &page)
-            .await
-            .gql()?;
-        Ok(connection(
+        list_page(
+            ctx,
             LOG,
-            result,
-            has_previous,
+            first,
+            after,
+            |page| async move { svc::events(svc_ctx, actor(ctx), filter, &page).await },
             |e| e.id.to_string(),
             AuditEvent,
-        ))
+        )
+        .await
     }
 }

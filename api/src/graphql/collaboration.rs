@@ -4,7 +4,7 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::connection::{ListConnection, connection, page_request};
+use super::connection::{ListConnection, list_page};
 use super::error::{ServiceResultExt, UserError, into_payload};
 use super::id::{self, NodeType};
 use super::joint_service::JointService;
@@ -130,16 +130,16 @@ impl CollaborationProposal {
         after: Option<String>,
     ) -> Result<ListConnection<ProposalMessage>> {
         let svc_ctx = services(ctx);
-        let has_previous = after.is_some();
-        let page = page_request(THREAD, first, after, svc_ctx.max_page_size)?;
-        let result = svc::messages(svc_ctx, &self.0, &page).await.gql()?;
-        Ok(connection(
+        list_page(
+            ctx,
             THREAD,
-            result,
-            has_previous,
+            first,
+            after,
+            |page| async move { svc::messages(svc_ctx, &self.0, &page).await },
             |m| m.id.to_string(),
             ProposalMessage,
-        ))
+        )
+        .await
     }
 
     /// The joint service the first acceptance created, if you may see it.
@@ -260,16 +260,16 @@ impl CollaborationQuery {
                 ProposalDirection::Received => Direction::Received,
             }),
         };
-        let has_previous = after.is_some();
-        let page = page_request(LIST, first, after, svc_ctx.max_page_size)?;
-        let result = svc::list(svc_ctx, actor(ctx), &filter, &page).await.gql()?;
-        Ok(connection(
+        list_page(
+            ctx,
             LIST,
-            result,
-            has_previous,
+            first,
+            after,
+            |page| async move { svc::list(svc_ctx, actor(ctx), &filter, &page).await },
             |p| p.id.to_string(),
             CollaborationProposal::new,
-        ))
+        )
+        .await
     }
 }
 

@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::collaboration::{CollaborationProposal, linked_tools};
-use super::connection::{ListConnection, connection, page_request};
+use super::connection::{ListConnection, list_page};
 use super::error::{ServiceResultExt, UserError, into_payload};
 use super::id::{self, NodeType};
 use super::loaders::{required_organisation, user};
@@ -129,16 +129,16 @@ impl JointService {
         after: Option<String>,
     ) -> Result<ListConnection<ResponsibilityEntry>> {
         let svc_ctx = services(ctx);
-        let has_previous = after.is_some();
-        let page = page_request(RECORD, first, after, svc_ctx.max_page_size)?;
-        let result = svc::record_page(svc_ctx, &self.0, &page).await.gql()?;
-        Ok(connection(
+        list_page(
+            ctx,
             RECORD,
-            result,
-            has_previous,
+            first,
+            after,
+            |page| async move { svc::record_page(svc_ctx, &self.0, &page).await },
             |e| e.facts.sequence.to_string(),
             ResponsibilityEntry,
-        ))
+        )
+        .await
     }
 
     /// The transfer waiting for the receiving caisse's answer, if any.
@@ -162,16 +162,16 @@ impl JointService {
         after: Option<String>,
     ) -> Result<ListConnection<ResponsibilityTransfer>> {
         let svc_ctx = services(ctx);
-        let has_previous = after.is_some();
-        let page = page_request(TRANSFERS, first, after, svc_ctx.max_page_size)?;
-        let result = svc::transfers_page(svc_ctx, &self.0, &page).await.gql()?;
-        Ok(connection(
+        list_page(
+            ctx,
             TRANSFERS,
-            result,
-            has_previous,
+            first,
+            after,
+            |page| async move { svc::transfers_page(svc_ctx, &self.0, &page).await },
             |t| t.id.to_string(),
             ResponsibilityTransfer,
-        ))
+        )
+        .await
     }
 
     async fn created_at(&self) -> DateTime<Utc> {
@@ -374,16 +374,16 @@ impl JointServiceQuery {
                 .map(|i| id::decode_as(NodeType::Organisation, &i))
                 .transpose()?,
         };
-        let has_previous = after.is_some();
-        let page = page_request(LIST, first, after, svc_ctx.max_page_size)?;
-        let result = svc::list(svc_ctx, actor(ctx), &filter, &page).await.gql()?;
-        Ok(connection(
+        list_page(
+            ctx,
             LIST,
-            result,
-            has_previous,
+            first,
+            after,
+            |page| async move { svc::list(svc_ctx, actor(ctx), &filter, &page).await },
             |s| s.id.to_string(),
             JointService::new,
-        ))
+        )
+        .await
     }
 
     /// Recomputes the hash chain of a service's responsibility record and reports the first

@@ -1,7 +1,7 @@
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::connection::{ListConnection, connection, page_request};
+use super::connection::{ListConnection, list_page};
 use super::error::{ServiceResultExt, UserError, into_payload};
 use super::id::{self, NodeType};
 use super::scalars::{
@@ -237,18 +237,16 @@ impl OrganisationQuery {
         after: Option<String>,
     ) -> Result<ListConnection<Organisation>> {
         let svc_ctx = services(ctx);
-        let has_previous = after.is_some();
-        let page = page_request(LIST, first, after, svc_ctx.max_page_size)?;
-        let result = svc::list(svc_ctx, kind.map(Into::into), &page)
-            .await
-            .gql()?;
-        Ok(connection(
+        list_page(
+            ctx,
             LIST,
-            result,
-            has_previous,
+            first,
+            after,
+            |page| async move { svc::list(svc_ctx, kind.map(Into::into), &page).await },
             |o| o.slug.clone(),
             Organisation,
-        ))
+        )
+        .await
     }
 
     async fn organisation(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Organisation>> {

@@ -2,8 +2,8 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
+use super::connection::ListConnection;
 use super::connection::list_page;
-use super::connection::{ListConnection, connection, page_request};
 use super::error::{ServiceResultExt, UserError, into_payload};
 use super::id::{self, NodeType};
 use super::loaders::{self, ToolLoader};
@@ -104,18 +104,16 @@ impl Tool {
         after: Option<String>,
     ) -> Result<ListConnection<ToolRevision>> {
         let svc_ctx = services(ctx);
-        let has_previous = after.is_some();
-        let page = page_request(HISTORY, first, after, svc_ctx.max_page_size)?;
-        let result = svc::history(svc_ctx, actor(ctx), &self.0, &page)
-            .await
-            .gql()?;
-        Ok(connection(
+        list_page(
+            ctx,
             HISTORY,
-            result,
-            has_previous,
+            first,
+            after,
+            |page| async move { svc::history(svc_ctx, actor(ctx), &self.0, &page).await },
             |r| r.number.to_string(),
             ToolRevision,
-        ))
+        )
+        .await
     }
 
     async fn revision(&self, ctx: &Context<'_>, number: i32) -> Result<Option<ToolRevision>> {
@@ -577,16 +575,16 @@ pub async fn list_tools(
     after: Option<String>,
 ) -> Result<ListConnection<Tool>> {
     let svc_ctx = services(ctx);
-    let has_previous = after.is_some();
-    let page = page_request(LIST, first, after, svc_ctx.max_page_size)?;
-    let result = svc::list(svc_ctx, actor(ctx), &filter, &page).await.gql()?;
-    Ok(connection(
+    list_page(
+        ctx,
         LIST,
-        result,
-        has_previous,
+        first,
+        after,
+        |page| async move { svc::list(svc_ctx, actor(ctx), &filter, &page).await },
         |v| v.tool.id.to_string(),
         Tool::new,
-    ))
+    )
+    .await
 }
 
 /// One decision of the moderation log.
@@ -657,18 +655,16 @@ impl ToolQuery {
         after: Option<String>,
     ) -> Result<ListConnection<Tool>> {
         let svc_ctx = services(ctx);
-        let has_previous = after.is_some();
-        let page = page_request(QUEUE, first, after, svc_ctx.max_page_size)?;
-        let result = svc::moderation_queue(svc_ctx, actor(ctx), &page)
-            .await
-            .gql()?;
-        Ok(connection(
+        list_page(
+            ctx,
             QUEUE,
-            result,
-            has_previous,
+            first,
+            after,
+            |page| async move { svc::moderation_queue(svc_ctx, actor(ctx), &page).await },
             |v| svc::queue_cursor(&v.tool),
             Tool::new,
-        ))
+        )
+        .await
     }
 
     /// Every moderation decision on the tools you may see, newest first; one tool's with `toolId`.
@@ -686,18 +682,16 @@ impl ToolQuery {
         let tool_id = tool_id
             .map(|t| id::decode_as(NodeType::Tool, &t))
             .transpose()?;
-        let has_previous = after.is_some();
-        let page = page_request(LOG, first, after, svc_ctx.max_page_size)?;
-        let result = svc::moderation_log(svc_ctx, actor(ctx), tool_id, &page)
-            .await
-            .gql()?;
-        Ok(connection(
+        list_page(
+            ctx,
             LOG,
-            result,
-            has_previous,
+            first,
+            after,
+            |page| async move { svc::moderation_log(svc_ctx, actor(ctx), tool_id, &page).await },
             |d| d.id.to_string(),
             ModerationLogEntry,
-        ))
+        )
+        .await
     }
 }
 
