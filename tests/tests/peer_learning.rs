@@ -247,6 +247,38 @@ async fn organisations_adopt_others_published_tools_and_most_adopted_ranks_by_it
     assert_eq!(order[0], (derived.clone(), 3), "{search}");
     assert_eq!(order[1], (scan.clone(), 2), "{search}");
     assert_eq!(order[2], (other.clone(), 1), "{search}");
+    // The activity report counts adoptions begun in the year, given and received.
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let report = "query($c: ID!, $y: Int!) { activityReport(caisseId: $c, year: $y) { figures { adoptionsGiven adoptionsReceived reviewsGiven reviewsReceived } } }";
+    let acerta = app.organisation_id("acerta").await;
+    let body = run(
+        &app,
+        Some(("acerta", "STAFF")),
+        report,
+        json!({ "c": acerta, "y": year }),
+    )
+    .await;
+    let f = &body["data"]["activityReport"]["figures"];
+    // Given: acerta adopted ucm's derived tool; received: ucm, liantis, unizo (ended, still begun).
+    assert_eq!(
+        (f["adoptionsGiven"].clone(), f["adoptionsReceived"].clone()),
+        (json!(1), json!(4)),
+        "{body}"
+    );
+    let ucm = app.organisation_id("ucm").await;
+    let body = run(
+        &app,
+        Some(("ucm", "ORG_ADMIN")),
+        report,
+        json!({ "c": ucm, "y": year }),
+    )
+    .await;
+    let f = &body["data"]["activityReport"]["figures"];
+    assert_eq!(
+        (f["adoptionsGiven"].clone(), f["adoptionsReceived"].clone()),
+        (json!(1), json!(3)),
+        "{body}"
+    );
     let counts: Vec<i64> = order.iter().map(|(_, c)| *c).collect();
     assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
 }

@@ -4,6 +4,7 @@
 //! organisations' real figures.
 
 mod collaborations;
+mod peer_learning;
 mod tools;
 mod yearly_account;
 
@@ -204,6 +205,7 @@ pub async fn load(ctx: &service::Context) -> Result<Loaded, ServiceError> {
     loaded.tools = tools::load(ctx).await?;
     loaded.collaborations = collaborations::load(ctx).await?;
     loaded.offerings = yearly_account::load(ctx, &loader_actor(ctx).await?).await?;
+    peer_learning::load(ctx).await?;
     Ok(loaded)
 }
 

@@ -216,7 +216,8 @@ const TOOLS: &[DemoTool] = &[
                 "## Goals\n\nRecognise distress signals on the phone or at the desk, hold a first supportive conversation, refer to the right help. Role plays and real, anonymised cases.",
             ),
         ],
-        audiences: &[A::AllSelfEmployed],
+        // Front-line training is a means for the caisse's own staff.
+        audiences: &[A::CaisseStaff],
         modes: &[M::Group],
         formats: &[F::InPerson],
         scopes: &[S::National],

@@ -73,6 +73,13 @@ pub struct ReportFigures {
     pub proposals_accepted: u64,
     pub joint_services_responsible: u64,
     pub joint_services_participating: u64,
+    /// Other organisations' tools the caisse began to use in the year, and its own tools others
+    /// began to use.
+    pub adoptions_given: u64,
+    pub adoptions_received: u64,
+    /// Visible reviews it wrote of others' tools in the year, and others wrote of its own.
+    pub reviews_given: u64,
+    pub reviews_received: u64,
 }
 
 /// What Commons holds of a caisse's year, gathered by the service.
@@ -87,6 +94,9 @@ pub struct YearFacts<'a> {
     pub proposals_received: u64,
     pub proposals_accepted: u64,
     pub joint_services_participating: u64,
+    /// (given, received), as [`ReportFigures`] counts them.
+    pub adoptions: (u64, u64),
+    pub reviews: (u64, u64),
 }
 
 pub fn figures(facts: &YearFacts<'_>) -> ReportFigures {
@@ -163,6 +173,10 @@ pub fn figures(facts: &YearFacts<'_>) -> ReportFigures {
             .filter(|o| matches!(o, YearOffering::Joint(_)))
             .count() as u64,
         joint_services_participating: facts.joint_services_participating,
+        adoptions_given: facts.adoptions.0,
+        adoptions_received: facts.adoptions.1,
+        reviews_given: facts.reviews.0,
+        reviews_received: facts.reviews.1,
     }
 }
 
@@ -300,6 +314,8 @@ mod tests {
             proposals_received: 2,
             proposals_accepted: 1,
             joint_services_participating: 0,
+            adoptions: (1, 2),
+            reviews: (0, 3),
         });
         assert_eq!(f.tools_published, vec![2]);
         assert_eq!(f.tools_updated, vec![1]);

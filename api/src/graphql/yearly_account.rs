@@ -491,6 +491,26 @@ impl ActivityReportFigures {
     async fn joint_services_participating(&self) -> i64 {
         self.0.joint_services_participating as i64
     }
+
+    /// Other organisations' tools the caisse began to use in the year.
+    async fn adoptions_given(&self) -> i64 {
+        self.0.adoptions_given as i64
+    }
+
+    /// Its own tools other organisations began to use in the year.
+    async fn adoptions_received(&self) -> i64 {
+        self.0.adoptions_received as i64
+    }
+
+    /// Visible reviews it wrote of others' tools in the year.
+    async fn reviews_given(&self) -> i64 {
+        self.0.reviews_given as i64
+    }
+
+    /// Visible reviews others wrote of its tools in the year.
+    async fn reviews_received(&self) -> i64 {
+        self.0.reviews_received as i64
+    }
 }
 
 pub struct ActivityReportStep(report_model::ReportEvent);

@@ -76,6 +76,8 @@ pub async fn live_figures(
         proposals_received: received,
         proposals_accepted: accepted,
         joint_services_participating: participating,
+        adoptions: store::adoptions::begun_in(&ctx.db, caisse.id, from, until).await?,
+        reviews: store::reviews::written_in(&ctx.db, caisse.id, from, until).await?,
     });
     Ok((figures, compliance))
 }

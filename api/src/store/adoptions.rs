@@ -231,3 +231,26 @@ pub async fn based_on(
         .map(from_model)
         .transpose()
 }
+
+/// Adoptions begun during `[from, until)`: by the organisation, and of its tools.
+pub async fn begun_in(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<(u64, u64), DbErr> {
+    let in_period = || {
+        row::Entity::find()
+            .filter(row::Column::Since.gte(from))
+            .filter(row::Column::Since.lt(until))
+    };
+    let given = in_period()
+        .filter(row::Column::OrganisationId.eq(organisation_id))
+        .count(db)
+        .await?;
+    let received = in_period()
+        .filter(row::Column::ToolId.in_subquery(super::tools::owned_by(organisation_id)))
+        .count(db)
+        .await?;
+    Ok((given, received))
+}

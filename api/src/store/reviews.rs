@@ -195,3 +195,27 @@ fn query(tool_id: i64, hidden: HiddenShown) -> sea_orm::Select<row::Entity> {
         ),
     }
 }
+
+/// Visible reviews written during `[from, until)`: by the organisation, and of its tools.
+pub async fn written_in(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<(u64, u64), DbErr> {
+    let in_period = || {
+        row::Entity::find()
+            .filter(row::Column::CreatedAt.gte(from))
+            .filter(row::Column::CreatedAt.lt(until))
+            .filter(row::Column::HiddenAt.is_null())
+    };
+    let given = in_period()
+        .filter(row::Column::OrganisationId.eq(organisation_id))
+        .count(db)
+        .await?;
+    let received = in_period()
+        .filter(row::Column::ToolId.in_subquery(super::tools::owned_by(organisation_id)))
+        .count(db)
+        .await?;
+    Ok((given, received))
+}

@@ -735,6 +735,15 @@ pub async fn ids_of_owner(db: &impl ConnectionTrait, owner_id: i64) -> Result<Ve
         .collect())
 }
 
+/// The ids of the tools this organisation owns, as a subquery.
+pub fn owned_by(owner_id: i64) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(tool::Column::Id)
+        .from(tool::Entity)
+        .and_where(tool::Column::OwnerId.eq(owner_id))
+        .to_owned()
+}
+
 /// Every approval of a tool this organisation owns, any year: (tool, when).
 pub async fn approvals_of_owner(
     db: &impl ConnectionTrait,
