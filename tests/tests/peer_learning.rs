@@ -908,3 +908,181 @@ async fn a_subscription_receives_a_notification_over_a_real_websocket() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn the_rest_of_the_matrix_holds() {
+    let app = spawn_app().await.with_organisations().await;
+    let scan = published_tool(&app, "acerta", "Self-scan stress", "PUBLIC").await;
+    let moderator = app.login_as("inasti", "MODERATOR");
+    let created = ok(
+        &app,
+        &moderator,
+        CREATE_COLLECTION,
+        "createCollection",
+        json!({ "titles": [{ "lang": "FR", "text": "Stress" }], "toolIds": [scan] }),
+    )
+    .await;
+    let collection = created["collection"]["id"].as_str().unwrap().to_owned();
+    let update = "mutation($input: UpdateCollectionInput!) { updateCollection(input: $input) {
+      collection { version } userErrors { code } } }";
+    let mut version = 1;
+    for (name, who) in CALLERS {
+        let expected = match *name {
+            "anonymous" => "UNAUTHENTICATED",
+            "moderator" => "OK",
+            _ => "FORBIDDEN",
+        };
+        let input = json!({ "collectionId": collection, "expectedVersion": version,
+            "collection": { "titles": [{ "lang": "FR", "text": "Stress et sommeil" }], "toolIds": [scan], "featured": true } });
+        let body = run(&app, *who, update, json!({ "input": input })).await;
+        assert_eq!(
+            outcome(&body, "updateCollection"),
+            expected,
+            "{name}: {body}"
+        );
+        if expected == "OK" {
+            version += 1;
+        }
+    }
+    // A stale version is a conflict.
+    let input = json!({ "collectionId": collection, "expectedVersion": 1,
+        "collection": { "titles": [{ "lang": "FR", "text": "Ancien" }], "toolIds": [] } });
+    let body = app
+        .graphql_as(&moderator, update, json!({ "input": input }))
+        .await;
+    assert_eq!(error_code(&body), Some("CONFLICT"), "{body}");
+    for (name, who) in CALLERS {
+        let expected = match *name {
+            "anonymous" => "UNAUTHENTICATED",
+            "moderator" => "OK",
+            _ => "FORBIDDEN",
+        };
+        let body = run(
+            &app,
+            *who,
+            ARCHIVE_COLLECTION,
+            json!({ "input": { "collectionId": collection, "expectedVersion": version } }),
+        )
+        .await;
+        assert_eq!(
+            outcome(&body, "archiveCollection"),
+            expected,
+            "{name}: {body}"
+        );
+    }
+    // Anyone signed in follows and unfollows; anonymous callers do not.
+    let unfollow = "mutation($input: FollowInput!) { unfollow(input: $input) { follow { kind } userErrors { code } } }";
+    for (name, who) in CALLERS {
+        let target = json!({ "input": { "target": { "toolId": scan } } });
+        let body = run(&app, *who, FOLLOW, target.clone()).await;
+        let expected = if who.is_none() {
+            "UNAUTHENTICATED"
+        } else {
+            "OK"
+        };
+        assert_eq!(outcome(&body, "follow"), expected, "{name}: {body}");
+        let body = run(&app, *who, unfollow, target.clone()).await;
+        assert_eq!(outcome(&body, "unfollow"), expected, "{name}: {body}");
+        if who.is_some() {
+            let body = run(&app, *who, unfollow, target).await;
+            assert_eq!(outcome(&body, "unfollow"), "NOT_FOUND", "{name}: {body}");
+        }
+    }
+    // An archived collection is nothing to follow; a tool you may not see neither.
+    let body = run(
+        &app,
+        Some(("ucm", "STAFF")),
+        FOLLOW,
+        json!({ "input": { "target": { "collectionId": collection } } }),
+    )
+    .await;
+    assert_eq!(outcome(&body, "follow"), "NOT_FOUND", "{body}");
+    let hidden = tool_in_review(&app, "acerta", "Brouillon", "PUBLIC").await;
+    let body = run(
+        &app,
+        Some(("ucm", "STAFF")),
+        FOLLOW,
+        json!({ "input": { "target": { "toolId": hidden } } }),
+    )
+    .await;
+    assert_eq!(outcome(&body, "follow"), "NOT_FOUND", "{body}");
+    // Withdrawing an adoption: the adopter's staff and admins; notifications: signed-in people.
+    run(
+        &app,
+        Some(("ucm", "STAFF")),
+        ADOPT,
+        json!({ "input": { "toolId": scan, "mode": "AS_IS" } }),
+    )
+    .await;
+    for (name, who) in CALLERS {
+        let expected = match *name {
+            "anonymous" => "UNAUTHENTICATED",
+            "caisse staff" => "OK",
+            "owner staff" | "moderator" | "auditor" => "FORBIDDEN",
+            _ => "NOT_FOUND",
+        };
+        let body = run(&app, *who, UNADOPT, json!({ "input": { "toolId": scan } })).await;
+        assert_eq!(
+            outcome(&body, "withdrawAdoption"),
+            expected,
+            "{name}: {body}"
+        );
+    }
+    let mark =
+        "mutation { markNotificationsRead(input: { all: true }) { marked userErrors { code } } }";
+    for (name, who) in CALLERS {
+        let body = run(&app, *who, mark, json!({})).await;
+        let expected = if who.is_none() {
+            "UNAUTHENTICATED"
+        } else {
+            "OK"
+        };
+        assert_eq!(
+            outcome(&body, "markNotificationsRead"),
+            expected,
+            "{name}: {body}"
+        );
+    }
+    let body = app
+        .graphql("{ viewer { notifications { totalCount } } }", json!({}))
+        .await;
+    assert_eq!(
+        body["data"]["viewer"],
+        Value::Null,
+        "anonymous callers have no notifications"
+    );
+    // A review of an archived tool is refused; the tool is still there to read.
+    let archived = published_tool(&app, "acerta", "Ancien atelier", "PUBLIC").await;
+    ok(
+        &app,
+        &app.login_as("acerta", "STAFF"),
+        commons_tests::tools::ARCHIVE,
+        "archiveTool",
+        json!({ "toolId": archived }),
+    )
+    .await;
+    let body = run(
+        &app,
+        Some(("ucm", "STAFF")),
+        REVIEW,
+        json!({ "input": { "toolId": archived, "rating": 3, "lang": "FR" } }),
+    )
+    .await;
+    assert_eq!(
+        user_error_codes(&body["data"]["reviewTool"]),
+        vec!["INVALID_STATE"],
+        "{body}"
+    );
+    let body = run(
+        &app,
+        Some(("ucm", "STAFF")),
+        ADOPT,
+        json!({ "input": { "toolId": archived, "mode": "AS_IS" } }),
+    )
+    .await;
+    assert_eq!(
+        user_error_codes(&body["data"]["adoptTool"]),
+        vec!["INVALID_STATE"],
+        "{body}"
+    );
+}
