@@ -29,6 +29,13 @@ pub struct Adoption {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Whose adoptions a list shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdoptionsOf {
+    Tool(i64),
+    Organisation(i64),
+}
+
 /// Whether a tool is published and live: what can be adopted, reviewed and collected.
 pub fn is_live(tool: &Tool) -> bool {
     tool.status == ToolStatus::Published

@@ -150,7 +150,13 @@ impl Organisation {
             first,
             after,
             |page| async move {
-                crate::service::adoptions::of_organisation(s, org, include_ended, &page).await
+                crate::service::adoptions::list(
+                    s,
+                    crate::domain::adoption::AdoptionsOf::Organisation(org),
+                    include_ended,
+                    &page,
+                )
+                .await
             },
             super::peer_learning::adoption_key,
             super::peer_learning::Adoption,

@@ -173,7 +173,13 @@ impl Tool {
             first,
             after,
             |page| async move {
-                crate::service::adoptions::of_tool(s, tool, include_ended, &page).await
+                crate::service::adoptions::list(
+                    s,
+                    crate::domain::adoption::AdoptionsOf::Tool(tool),
+                    include_ended,
+                    &page,
+                )
+                .await
             },
             peer::adoption_key,
             peer::Adoption,

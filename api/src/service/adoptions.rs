@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::domain::adoption::{self as rules, Adoption, AdoptionMode, NOTE_MAX_CHARS};
+use crate::domain::adoption::{self as rules, Adoption, AdoptionMode, AdoptionsOf, NOTE_MAX_CHARS};
 use crate::domain::identity::Actor;
 use crate::domain::notification::{Notice, NotificationKind};
 use crate::domain::policy::{Action, Resource, ToolScope};
@@ -178,49 +178,23 @@ pub async fn withdraw(
         .ok_or(ServiceError::NotFound)
 }
 
-/// A tool's adoptions (the tool is one the caller may see), newest first.
-pub async fn of_tool(
+/// A tool's adoptions (the tool is one the caller may see) or an organisation's, newest first.
+pub async fn list(
     ctx: &Context,
-    tool_id: i64,
+    of: AdoptionsOf,
     include_ended: bool,
     page: &PageRequest,
 ) -> ServiceResult<Page<Adoption>> {
     let after = page.after_as::<i64>()?;
-    let rows = store::adoptions::of_tool(
-        &ctx.db,
-        tool_id,
-        include_ended,
-        after,
-        page.first as u64 + 1,
-    )
-    .await?;
-    let total = store::adoptions::count_of_tool(&ctx.db, tool_id, include_ended).await?;
+    let rows =
+        store::adoptions::page(&ctx.db, of, include_ended, after, page.first as u64 + 1).await?;
+    let total = store::adoptions::count(&ctx.db, of, include_ended).await?;
     Ok(Page::from_overfetch(rows, page.first, total))
 }
 
+/// How many organisations use the tool now.
 pub async fn count_of_tool(ctx: &Context, tool_id: i64) -> ServiceResult<u64> {
-    Ok(store::adoptions::count_of_tool(&ctx.db, tool_id, false).await?)
-}
-
-/// An organisation's adoptions, newest first; the tools are filtered by the reader's view.
-pub async fn of_organisation(
-    ctx: &Context,
-    organisation_id: i64,
-    include_ended: bool,
-    page: &PageRequest,
-) -> ServiceResult<Page<Adoption>> {
-    let after = page.after_as::<i64>()?;
-    let rows = store::adoptions::of_organisation(
-        &ctx.db,
-        organisation_id,
-        include_ended,
-        after,
-        page.first as u64 + 1,
-    )
-    .await?;
-    let total =
-        store::adoptions::count_of_organisation(&ctx.db, organisation_id, include_ended).await?;
-    Ok(Page::from_overfetch(rows, page.first, total))
+    Ok(store::adoptions::count(&ctx.db, AdoptionsOf::Tool(tool_id), false).await?)
 }
 
 /// The adoption a derived tool came from, if it is one and the caller may see the original.

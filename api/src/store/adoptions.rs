@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::codec::parse;
 use super::entity::adoption as row;
-use crate::domain::adoption::{Adoption, AdoptionMode};
+use crate::domain::adoption::{Adoption, AdoptionMode, AdoptionsOf};
 
 fn from_model(m: row::Model) -> Result<Adoption, DbErr> {
     Ok(Adoption {
@@ -126,18 +126,28 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<Adoption>
         .transpose()
 }
 
-/// A tool's adoptions, live ones or all, newest first, before the id `before`.
-pub async fn of_tool(
+fn listed(of: AdoptionsOf, include_ended: bool) -> sea_orm::Select<row::Entity> {
+    let q = row::Entity::find().filter(match of {
+        AdoptionsOf::Tool(tool) => row::Column::ToolId.eq(tool),
+        AdoptionsOf::Organisation(org) => row::Column::OrganisationId.eq(org),
+    });
+    if include_ended {
+        q
+    } else {
+        q.filter(row::Column::EndedAt.is_null())
+    }
+}
+
+/// A tool's or an organisation's adoptions, live ones or all, newest first, before the id
+/// `before`.
+pub async fn page(
     db: &impl ConnectionTrait,
-    tool_id: i64,
+    of: AdoptionsOf,
     include_ended: bool,
     before: Option<i64>,
     limit: u64,
 ) -> Result<Vec<Adoption>, DbErr> {
-    let mut q = row::Entity::find().filter(row::Column::ToolId.eq(tool_id));
-    if !include_ended {
-        q = q.filter(row::Column::EndedAt.is_null());
-    }
+    let mut q = listed(of, include_ended);
     if let Some(b) = before {
         q = q.filter(row::Column::Id.lt(b));
     }
@@ -150,52 +160,12 @@ pub async fn of_tool(
         .collect()
 }
 
-pub async fn count_of_tool(
+pub async fn count(
     db: &impl ConnectionTrait,
-    tool_id: i64,
+    of: AdoptionsOf,
     include_ended: bool,
 ) -> Result<u64, DbErr> {
-    let mut q = row::Entity::find().filter(row::Column::ToolId.eq(tool_id));
-    if !include_ended {
-        q = q.filter(row::Column::EndedAt.is_null());
-    }
-    q.count(db).await
-}
-
-/// An organisation's adoptions, newest first, before the id `before`.
-pub async fn of_organisation(
-    db: &impl ConnectionTrait,
-    organisation_id: i64,
-    include_ended: bool,
-    before: Option<i64>,
-    limit: u64,
-) -> Result<Vec<Adoption>, DbErr> {
-    let mut q = row::Entity::find().filter(row::Column::OrganisationId.eq(organisation_id));
-    if !include_ended {
-        q = q.filter(row::Column::EndedAt.is_null());
-    }
-    if let Some(b) = before {
-        q = q.filter(row::Column::Id.lt(b));
-    }
-    q.order_by_desc(row::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(from_model)
-        .collect()
-}
-
-pub async fn count_of_organisation(
-    db: &impl ConnectionTrait,
-    organisation_id: i64,
-    include_ended: bool,
-) -> Result<u64, DbErr> {
-    let mut q = row::Entity::find().filter(row::Column::OrganisationId.eq(organisation_id));
-    if !include_ended {
-        q = q.filter(row::Column::EndedAt.is_null());
-    }
-    q.count(db).await
+    listed(of, include_ended).count(db).await
 }
 
 /// Live adoptions per tool, for the search index.
