@@ -4,7 +4,7 @@
 //! connection with 4401, a bad one with 4403. The server pings every
 //! `notifications.websocket_ping_ms`; a connection silent for `websocket_idle_ms` is closed; at
 //! most `websocket_connections` are open at once and each holds at most
-//! `websocket_subscriptions` subscriptions.
+//! `websocket_subscriptions` subscriptions; a message is at most `limits.body_bytes`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -61,7 +61,12 @@ pub async fn graphql_ws(
             "too many live connections; try again shortly",
         );
     };
+    // A message is a GraphQL operation: it gets the body limit of `/graphql`, not the
+    // WebSocket library's 64 MiB.
+    let max = state.limits.body_bytes;
     upgrade
+        .max_message_size(max)
+        .max_frame_size(max)
         .protocols(["graphql-transport-ws", "graphql-ws"])
         .on_upgrade(move |socket| async move {
             run(socket, protocol, state).await;
@@ -94,15 +99,22 @@ async fn run(socket: WebSocket, protocol: WebSocketProtocols, state: AppState) {
             WsMessage::Text(t) => Message::Text(t.into()),
             WsMessage::Close(code, reason) => close(code, &reason),
         });
-    let pings = Box::pin(
-        futures_util::stream::unfold((), move |()| async move {
-            tokio::time::sleep(limits.ping).await;
-            Some((ping(protocol), ()))
-        })
-        .filter_map(futures_util::future::ready),
-    );
-    let mut merged = futures_util::stream::select(outgoing, pings);
-    while let Some(message) = merged.next().await {
+    // The connection lives as long as the protocol does: when the client goes, sends a message
+    // too large or breaks the protocol, the stream ends, and so do the pings.
+    let mut outgoing = std::pin::pin!(outgoing);
+    let mut pings = tokio::time::interval(limits.ping);
+    pings.tick().await;
+    loop {
+        let message = tokio::select! {
+            next = outgoing.next() => match next {
+                Some(message) => message,
+                None => break,
+            },
+            _ = pings.tick() => match ping(protocol) {
+                Some(ping) => ping,
+                None => continue,
+            },
+        };
         let closing = matches!(message, Message::Close(_));
         if sink.send(message).await.is_err() || closing {
             break;

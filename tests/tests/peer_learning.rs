@@ -918,6 +918,23 @@ async fn a_subscription_receives_a_notification_over_a_real_websocket() {
         message["payload"]["data"]["notificationAdded"]["tool"]["id"],
         scan.as_str()
     );
+    // A message larger than a request body may be ends the connection, whatever it holds.
+    let mut socket = connect(&app).await;
+    let huge = format!(
+        r#"{{"type":"connection_init","payload":{{"pad":"{}"}}}}"#,
+        "x".repeat(2 * 1024 * 1024)
+    );
+    let _ = socket.send(Message::Text(huge.into())).await;
+    let ended = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            match socket.next().await {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return true,
+                Some(Ok(_)) => continue,
+            }
+        }
+    })
+    .await;
+    assert_eq!(ended.ok(), Some(true), "the connection is closed");
     // Over HTTP a subscription is refused.
     let body = app
         .graphql("subscription { notificationAdded { kind } }", json!({}))
