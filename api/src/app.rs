@@ -40,7 +40,7 @@ pub async fn open_services(config: &Config) -> anyhow::Result<service::Context> 
         .context("cannot open the search index")?;
     let files = crate::files::Files::open(&config.storage, &config.data_dir)
         .context("cannot open the file storage")?;
-    Ok(service::Context::new(
+    let mut services = service::Context::new(
         db,
         config.limits.page_size,
         Arc::new(index),
@@ -55,7 +55,12 @@ pub async fn open_services(config: &Config) -> anyhow::Result<service::Context> 
             },
         },
         searching(&config.limits),
-    ))
+    );
+    services.identities = Arc::new(service::identity_cache::IdentityCache::new(
+        Duration::from_secs(config.auth.identity_cache_seconds),
+        config.auth.identity_cache_entries,
+    ));
+    Ok(services)
 }
 
 fn searching(limits: &crate::config::Limits) -> service::search::Searching {

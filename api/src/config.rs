@@ -86,6 +86,10 @@ pub struct AuthConfig {
     pub jwks_file: Option<PathBuf>,
     /// Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds.
     pub leeway_seconds: u64,
+    /// How long a verified token's organisation and person are remembered; 0: never.
+    pub identity_cache_seconds: u64,
+    /// Tokens' identities remembered at once.
+    pub identity_cache_entries: usize,
 }
 
 impl Default for AuthConfig {
@@ -97,6 +101,8 @@ impl Default for AuthConfig {
             public_keys: Vec::new(),
             jwks_file: None,
             leeway_seconds: 5,
+            identity_cache_seconds: 30,
+            identity_cache_entries: 10_000,
         }
     }
 }

@@ -324,3 +324,36 @@ async fn a_jwks_file_verifies_tokens_of_its_keys() {
     )
     .await;
 }
+
+/// Identities are remembered briefly, by everything the token says: the same person signing in
+/// with other roles, or under another name, is never served the identity of the first token.
+#[tokio::test]
+async fn a_remembered_identity_never_outlives_what_its_token_says() {
+    let app = spawn_app().await.with_organisations().await;
+    let token = |roles: Value, name: &str| {
+        app.token(json!({ "sub": "anne", "org": "acerta", "roles": roles, "name": name }))
+    };
+    let staff = token(json!(["STAFF"]), "Anne");
+    for _ in 0..2 {
+        let body = app.graphql_as(&staff, VIEWER, json!({})).await;
+        assert_eq!(body["data"]["viewer"]["roles"], json!(["STAFF"]), "{body}");
+    }
+    let admin = token(json!(["ORG_ADMIN"]), "Anne");
+    let body = app.graphql_as(&admin, VIEWER, json!({})).await;
+    assert_eq!(
+        body["data"]["viewer"]["roles"],
+        json!(["ORG_ADMIN"]),
+        "{body}"
+    );
+    let renamed = token(json!(["STAFF"]), "Anne Dubois");
+    let body = app.graphql_as(&renamed, VIEWER, json!({})).await;
+    assert_eq!(
+        body["data"]["viewer"]["user"]["name"], "Anne Dubois",
+        "{body}"
+    );
+    // A role that does not fit the organisation is refused every time, never remembered.
+    let moderator = token(json!(["MODERATOR"]), "Anne");
+    for _ in 0..2 {
+        assert_refused(&app, &moderator).await;
+    }
+}

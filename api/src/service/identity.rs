@@ -7,6 +7,16 @@ use crate::store;
 /// Turns a verified token into an Actor: its organisation must exist, every role must fit the
 /// organisation's kind, and the person is recorded on their first request.
 pub async fn resolve_actor(ctx: &Context, identity: &Identity) -> ServiceResult<Actor> {
+    let now = std::time::Instant::now();
+    if let Some(actor) = ctx.identities.get(identity, now) {
+        return Ok(actor);
+    }
+    let actor = resolve_from_records(ctx, identity).await?;
+    ctx.identities.put(identity, &actor, now);
+    Ok(actor)
+}
+
+async fn resolve_from_records(ctx: &Context, identity: &Identity) -> ServiceResult<Actor> {
     let unauthenticated = |why: String| ServiceError::Unauthenticated(why);
     let organisation = store::organisations::find_by_slug(&ctx.db, &identity.organisation_slug)
         .await?

@@ -12,6 +12,7 @@ pub mod collections;
 pub mod follows;
 pub mod funding;
 pub mod identity;
+pub mod identity_cache;
 pub mod indexing;
 pub mod joint_services;
 pub mod legal_frame;
@@ -42,6 +43,8 @@ pub struct Context {
     pub clock: clock::Clock,
     /// Where this replica's subscribers hear of new notifications.
     pub notifications: std::sync::Arc<notifications::NotificationHub>,
+    /// Verified identities, remembered briefly (see [`identity_cache`]).
+    pub identities: std::sync::Arc<identity_cache::IdentityCache>,
 }
 
 impl Context {
@@ -62,6 +65,10 @@ impl Context {
             search: std::sync::Arc::new(search),
             clock: clock::Clock::default(),
             notifications: notifications::hub(),
+            identities: std::sync::Arc::new(identity_cache::IdentityCache::new(
+                std::time::Duration::ZERO,
+                0,
+            )),
         }
     }
 

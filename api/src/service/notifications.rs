@@ -80,6 +80,10 @@ async fn announce(ctx: &Context, mut cursor: i64) -> ServiceResult<i64> {
             return Ok(cursor);
         };
         cursor = last.id;
+        // An organisation changed on some replica: forget the identities remembered here.
+        if rows.iter().any(|r| r.entity_type == "organisation") {
+            ctx.identities.clear();
+        }
         let ids: Vec<i64> = rows
             .iter()
             .filter(|r| r.entity_type == store::notifications::SUBJECT)
