@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 use super::codec::parse;
@@ -147,13 +147,8 @@ pub async fn page(
     before: Option<i64>,
     limit: u64,
 ) -> Result<Vec<Adoption>, DbErr> {
-    let mut q = listed(of, include_ended);
-    if let Some(b) = before {
-        q = q.filter(row::Column::Id.lt(b));
-    }
-    q.order_by_desc(row::Column::Id)
-        .limit(limit)
-        .all(db)
+    let q = listed(of, include_ended);
+    super::newest_first(db, q, row::Column::Id, before, limit)
         .await?
         .into_iter()
         .map(from_model)

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    PaginatorTrait, QueryFilter,
 };
 
 use super::codec::{ids, localised, parse_ids, parse_localised};
@@ -110,12 +110,7 @@ pub async fn list(
     if featured_only {
         q = q.filter(row::Column::Featured.eq(true));
     }
-    if let Some(b) = before {
-        q = q.filter(row::Column::Id.lt(b));
-    }
-    q.order_by_desc(row::Column::Id)
-        .limit(limit)
-        .all(db)
+    super::newest_first(db, q, row::Column::Id, before, limit)
         .await?
         .into_iter()
         .map(from_model)

@@ -25,6 +25,26 @@ pub mod users;
 
 pub use db::{Database, begin_write};
 
+/// One page of a list kept newest first by id: the rows of `query` before the id `before`
+/// (the cursor), at most `limit`. Every such list pages the same way through here.
+pub(crate) async fn newest_first<E>(
+    db: &impl sea_orm::ConnectionTrait,
+    query: sea_orm::Select<E>,
+    id: E::Column,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<Vec<E::Model>, sea_orm::DbErr>
+where
+    E: sea_orm::EntityTrait,
+{
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+    let query = match before {
+        Some(b) => query.filter(id.lt(b)),
+        None => query,
+    };
+    query.order_by_desc(id).limit(limit).all(db).await
+}
+
 /// True when the error is a unique-constraint violation (a race the service checked for).
 pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
     matches!(

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 use super::codec::parse;
@@ -81,12 +81,7 @@ pub async fn of_user(
     if unread_only {
         q = q.filter(row::Column::ReadAt.is_null());
     }
-    if let Some(b) = before {
-        q = q.filter(row::Column::Id.lt(b));
-    }
-    q.order_by_desc(row::Column::Id)
-        .limit(limit)
-        .all(db)
+    super::newest_first(db, q, row::Column::Id, before, limit)
         .await?
         .into_iter()
         .map(from_model)

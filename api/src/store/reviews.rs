@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
 };
 
 use super::codec::lang_from;
@@ -139,13 +138,8 @@ pub async fn of_tool(
     before: Option<i64>,
     limit: u64,
 ) -> Result<Vec<Review>, DbErr> {
-    let mut q = query(tool_id, hidden);
-    if let Some(b) = before {
-        q = q.filter(row::Column::Id.lt(b));
-    }
-    q.order_by_desc(row::Column::Id)
-        .limit(limit)
-        .all(db)
+    let q = query(tool_id, hidden);
+    super::newest_first(db, q, row::Column::Id, before, limit)
         .await?
         .into_iter()
         .map(from_model)
