@@ -90,14 +90,12 @@ pub struct App {
     connections: ConnectionLimits,
     services: service::Context,
     follower: FollowerSettings,
-    sweep: service::attachments::SweepSettings,
-    notifications: NotificationSettings,
-}
-
-/// How notifications reach live subscribers and how often reply-by reminders are looked for.
-struct NotificationSettings {
-    poll: Duration,
-    reminders: Duration,
+    duties: service::duties::DutySettings,
+    /// How often the outbox is read for notifications another replica wrote.
+    notification_poll: Duration,
+    heartbeat: Duration,
+    /// Where `LISTEN` hears of other replicas' changes (PostgreSQL).
+    database_url: secrecy::SecretString,
 }
 
 impl App {
@@ -120,6 +118,7 @@ impl App {
                     },
                 ))
             }),
+            ready_max_lag: config.index.ready_max_lag,
             live: crate::live::LiveLimits {
                 connections: Arc::new(tokio::sync::Semaphore::new(
                     config.notifications.websocket_connections,
@@ -157,13 +156,18 @@ impl App {
             poll_interval: Duration::from_millis(config.index.poll_interval_ms),
             commit_interval: Duration::from_millis(config.index.commit_interval_ms),
         };
-        let notifications = NotificationSettings {
-            poll: Duration::from_millis(config.notifications.poll_ms.max(10)),
-            reminders: Duration::from_millis(config.notifications.reminder_interval_ms),
-        };
-        let sweep = service::attachments::SweepSettings {
-            grace: Duration::from_secs(config.storage.gc_grace_seconds),
-            interval: Duration::from_secs(config.storage.gc_interval_seconds),
+        let duties = service::duties::DutySettings {
+            lease: Duration::from_millis(config.replica.duty_lease_ms),
+            sweep: service::attachments::SweepSettings {
+                grace: Duration::from_secs(config.storage.gc_grace_seconds),
+                interval: Duration::from_secs(config.storage.gc_interval_seconds),
+            },
+            reminders_every: Duration::from_millis(config.notifications.reminder_interval_ms),
+            pruning: service::replicas::Pruning {
+                every: Duration::from_millis(config.replica.outbox_prune_interval_ms),
+                retention: Duration::from_secs(config.replica.outbox_retention_seconds),
+                silent_after: Duration::from_millis(config.replica.silent_after_ms),
+            },
         };
         Ok(Self {
             listener,
@@ -172,8 +176,10 @@ impl App {
             connections,
             services,
             follower,
-            sweep,
-            notifications,
+            duties,
+            notification_poll: Duration::from_millis(config.notifications.poll_ms.max(10)),
+            heartbeat: Duration::from_millis(config.replica.heartbeat_ms),
+            database_url: config.database_url(),
         })
     }
 
@@ -201,21 +207,33 @@ impl App {
                 .clone()
                 .follow(self.follower, follower_stop.clone()),
         );
-        let delivery = tokio::spawn(service::notifications::deliver(
+        // Background work: stopped after the last request, the index follower last of all.
+        let background = tokio_util::task::TaskTracker::new();
+        let background_stop = CancellationToken::new();
+        background.spawn(service::notifications::deliver(
             self.services.clone(),
-            self.notifications.poll,
-            follower_stop.clone(),
+            self.notification_poll,
+            background_stop.clone(),
         ));
-        let reminders = tokio::spawn(service::notifications::remind_periodically(
+        background.spawn(service::replicas::keep_alive(
             self.services.clone(),
-            self.notifications.reminders,
-            follower_stop.clone(),
+            self.heartbeat,
+            background_stop.clone(),
         ));
-        let sweeper = tokio::spawn(service::attachments::sweep_periodically(
+        background.spawn(service::replicas::listen_for_changes(
             self.services.clone(),
-            self.sweep,
-            follower_stop.clone(),
+            self.database_url,
+            background_stop.clone(),
         ));
+        for duty in service::duties::Duty::ALL {
+            background.spawn(service::duties::run(
+                self.services.clone(),
+                duty,
+                self.duties.clone(),
+                background_stop.clone(),
+            ));
+        }
+        background.close();
         tracing::info!(%addr, "serving");
         let metrics = self.metrics.map(|(listener, router)| {
             if let Ok(addr) = listener.local_addr() {
@@ -229,21 +247,13 @@ impl App {
         {
             tracing::error!(error = %e, "the metrics listener ended badly");
         }
-        // The follower stops after the last request, committing what it staged.
+        // Duties give their leases up, the heartbeat leaves the replicas table; then the
+        // follower stops, committing what it staged.
+        background_stop.cancel();
+        background.wait().await;
         follower_stop.cancel();
         if let Err(e) = follower.await {
             tracing::error!(error = %e, "the search index follower ended badly");
-        }
-        if let Err(e) = sweeper.await {
-            tracing::error!(error = %e, "the file sweeper ended badly");
-        }
-        for (task, name) in [
-            (delivery, "notification delivery"),
-            (reminders, "reply-by reminders"),
-        ] {
-            if let Err(e) = task.await {
-                tracing::error!(error = %e, task = name, "a background task ended badly");
-            }
         }
         tracing::info!("stopped");
         self.services

@@ -35,6 +35,7 @@ pub struct Config {
     pub rate_limit: RateLimitConfig,
     pub extraction: ExtractionConfig,
     pub notifications: NotificationsConfig,
+    pub replica: ReplicaConfig,
     /// GraphiQL at `/graphiql`; switch it off in production if nobody should explore there.
     pub graphiql: bool,
     /// `__schema` and `__type`; GraphiQL needs them.
@@ -57,6 +58,7 @@ impl Default for Config {
             metrics: MetricsConfig::default(),
             rate_limit: RateLimitConfig::default(),
             notifications: NotificationsConfig::default(),
+            replica: ReplicaConfig::default(),
             extraction: ExtractionConfig::default(),
             graphiql: true,
             introspection: true,
@@ -157,6 +159,38 @@ impl Default for NotificationsConfig {
     }
 }
 
+/// Running as one of several replicas on one database: background duties that must run once,
+/// and the outbox pruned of what every live replica has read.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct ReplicaConfig {
+    /// How often this replica says it is alive and how far its search index has read.
+    pub heartbeat_ms: u64,
+    /// A duty (the file sweep, reply-by reminders, outbox pruning) is held by one replica at a
+    /// time under a lease of this length, renewed at a third of it; when its holder dies, the
+    /// duty moves to another replica within this long.
+    pub duty_lease_ms: u64,
+    /// A replica not heard of for this long is taken for gone: it no longer holds the outbox
+    /// back (when it comes back past the pruned rows, it rebuilds its index).
+    pub silent_after_ms: u64,
+    /// Outbox rows are kept at least this long, and until every live replica has read them.
+    pub outbox_retention_seconds: u64,
+    /// How often the outbox is pruned; 0 keeps it whole.
+    pub outbox_prune_interval_ms: u64,
+}
+
+impl Default for ReplicaConfig {
+    fn default() -> Self {
+        Self {
+            heartbeat_ms: 5_000,
+            duty_lease_ms: 15_000,
+            silent_after_ms: 60_000,
+            outbox_retention_seconds: 24 * 3600,
+            outbox_prune_interval_ms: 600_000,
+        }
+    }
+}
+
 /// Limits that keep one request from taking the service down. Every one has a test.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default)]
@@ -230,6 +264,9 @@ pub struct IndexConfig {
     pub poll_interval_ms: u64,
     /// Changes are committed to the index at most this often; 0 commits each batch at once.
     pub commit_interval_ms: u64,
+    /// `/readyz` fails while more changes than this wait to be applied to the index, so that a
+    /// load balancer sends people to a replica that answers with current data.
+    pub ready_max_lag: u64,
 }
 
 impl Default for IndexConfig {
@@ -238,6 +275,7 @@ impl Default for IndexConfig {
             dir: None,
             poll_interval_ms: 500,
             commit_interval_ms: 0,
+            ready_max_lag: 1_000,
         }
     }
 }

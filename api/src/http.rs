@@ -39,6 +39,8 @@ pub struct AppState {
     pub limiter: Option<Arc<RateLimiter>>,
     /// Live connections on `/graphql/ws`.
     pub live: crate::live::LiveLimits,
+    /// `/readyz` fails while the index lags more changes than this.
+    pub ready_max_lag: u64,
 }
 
 /// Which optional routes a server offers.
@@ -591,8 +593,24 @@ async fn readyz(State(state): State<AppState>) -> Response {
             Some(not_ready.problem)
         }
         Ok(()) => match state.services.index.lag().await {
-            Ok(lag) => {
+            Ok(lag) if lag <= state.ready_max_lag => {
                 return Json(json!({ "status": "ready", "indexLag": lag })).into_response();
+            }
+            Ok(lag) => {
+                tracing::info!(
+                    lag,
+                    bound = state.ready_max_lag,
+                    "not ready: the search index lags"
+                );
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Json(json!({
+                        "status": "unavailable",
+                        "problem": format!("the search index is {lag} changes behind"),
+                        "indexLag": lag,
+                    })),
+                )
+                    .into_response();
             }
             Err(e) => {
                 tracing::warn!(error = %e, "not ready: the index lag cannot be read");
@@ -756,14 +774,65 @@ pub fn metrics_router(state: AppState) -> Router {
 }
 
 /// Prometheus text: the index lag (outbox rows not yet searchable) and the index size.
+/// Which background duties this replica holds, and its runs of each.
+fn duty_metrics(board: &service::duties::DutyBoard) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from(
+        "# HELP commons_duty_held Whether this replica holds the duty's lease.\n\
+         # TYPE commons_duty_held gauge\n",
+    );
+    for duty in service::duties::Duty::ALL {
+        let _ = writeln!(
+            out,
+            "commons_duty_held{{duty=\"{}\"}} {}",
+            duty.name(),
+            u8::from(board.held(duty))
+        );
+    }
+    out.push_str(
+        "# HELP commons_duty_runs_total Runs of the duty completed on this replica.\n\
+         # TYPE commons_duty_runs_total counter\n",
+    );
+    for duty in service::duties::Duty::ALL {
+        let _ = writeln!(
+            out,
+            "commons_duty_runs_total{{duty=\"{}\"}} {}",
+            duty.name(),
+            board.runs(duty)
+        );
+    }
+    out.push_str(
+        "# HELP commons_duty_failures_total Runs of the duty that failed on this replica.\n\
+         # TYPE commons_duty_failures_total counter\n",
+    );
+    for duty in service::duties::Duty::ALL {
+        let _ = writeln!(
+            out,
+            "commons_duty_failures_total{{duty=\"{}\"}} {}",
+            duty.name(),
+            board.failures(duty)
+        );
+    }
+    out
+}
+
 async fn metrics(State(state): State<AppState>) -> Response {
-    let lag = state.services.index.lag().await.map_or(-1, |l| l as i64);
+    let (lag, position, pruned_through) = match state.services.index.progress().await {
+        Ok(p) => (p.lag as i64, p.position, p.pruned_through),
+        Err(_) => (-1, -1, -1),
+    };
     let docs = state.services.index.current().num_docs();
     let (searches, stopped) = state.services.search.counts();
     let body = format!(
         "# HELP commons_index_lag_rows Outbox rows not yet applied to the search index.\n\
          # TYPE commons_index_lag_rows gauge\n\
          commons_index_lag_rows {lag}\n\
+         # HELP commons_index_position The last outbox row applied to the search index.\n\
+         # TYPE commons_index_position gauge\n\
+         commons_index_position {position}\n\
+         # HELP commons_outbox_pruned_through Outbox rows up to this id have been pruned.\n\
+         # TYPE commons_outbox_pruned_through gauge\n\
+         commons_outbox_pruned_through {pruned_through}\n\
          # HELP commons_index_documents Documents in the search index.\n\
          # TYPE commons_index_documents gauge\n\
          commons_index_documents {docs}\n\
@@ -774,6 +843,8 @@ async fn metrics(State(state): State<AppState>) -> Response {
          # TYPE commons_searches_stopped_total counter\n\
          commons_searches_stopped_total {stopped}\n"
     );
+    let mut body = body;
+    body.push_str(&duty_metrics(&state.services.duties));
     (
         [(
             axum::http::header::CONTENT_TYPE,

@@ -30,6 +30,7 @@ mod m20261201_000024_create_reviews;
 mod m20261201_000025_create_collections;
 mod m20261201_000026_create_follows;
 mod m20261201_000027_create_notifications;
+mod m20261202_000028_create_replicas_and_duties;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000025_create_collections::Migration),
             Box::new(m20261201_000026_create_follows::Migration),
             Box::new(m20261201_000027_create_notifications::Migration),
+            Box::new(m20261202_000028_create_replicas_and_duties::Migration),
         ]
     }
 }

@@ -8,7 +8,6 @@ use std::time::Duration;
 use chrono::Utc;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use tokio_util::sync::CancellationToken;
 
 use crate::domain::attachment::{
     self as model, Attachment, FileKind, SNIFF_BYTES, Sniffed, bounded_text, decide_type,
@@ -424,20 +423,4 @@ pub async fn sweep(ctx: &Context, grace: Duration) -> ServiceResult<Swept> {
         tracing::info!(unused = swept.unused, strays = swept.strays, "files swept");
     }
     Ok(swept)
-}
-
-/// Runs the sweep every `interval` until stopped; a failed sweep is logged and tried again.
-pub async fn sweep_periodically(ctx: Context, settings: SweepSettings, stop: CancellationToken) {
-    if settings.interval.is_zero() {
-        return;
-    }
-    loop {
-        tokio::select! {
-            () = stop.cancelled() => return,
-            () = tokio::time::sleep(settings.interval) => {}
-        }
-        if let Err(e) = sweep(&ctx, settings.grace).await {
-            tracing::warn!(error = %e, "the file sweep failed; trying again later");
-        }
-    }
 }

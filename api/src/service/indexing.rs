@@ -38,6 +38,17 @@ pub struct SearchIndex {
     pending_swap: std::sync::Mutex<Option<std::path::PathBuf>>,
 }
 
+/// Where the index stands against the outbox.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress {
+    /// Every outbox row up to this id is in the index.
+    pub position: i64,
+    /// Every outbox row up to this id has been pruned.
+    pub pruned_through: i64,
+    /// Rows not yet in the index.
+    pub lag: u64,
+}
+
 /// The outbox subject of an edit of the concept table.
 pub const SYNONYMS_SUBJECT: &str = "search_synonyms";
 
@@ -87,6 +98,8 @@ impl SearchIndex {
         if let Some(why) = opened.rebuilt_because {
             tracing::warn!(reason = %why, "building the search index from the database");
             this.fill(&index).await?;
+        } else if this.missed_pruned_rows(&index).await? {
+            this.rebuild().await?;
         }
         Ok(this)
     }
@@ -141,18 +154,50 @@ impl SearchIndex {
         self.changes.clone()
     }
 
-    /// Outbox rows not yet in the index.
+    /// Outbox rows not yet in the index (counting those pruned before this index read them).
     pub async fn lag(&self) -> ServiceResult<u64> {
+        Ok(self.progress().await?.lag)
+    }
+
+    /// How far this index has read the outbox, and how far the outbox was pruned.
+    pub async fn progress(&self) -> ServiceResult<Progress> {
         let index = self.current();
+        let position = blocking(move || index.cursor()).await?.unwrap_or(0);
+        let pruned_through = store::outbox::horizon(&self.db).await?;
+        let pruned_unread = u64::try_from(pruned_through - position).unwrap_or(0);
+        let lag = store::outbox::count_after(&self.db, position.max(pruned_through)).await?
+            + pruned_unread;
+        Ok(Progress {
+            position,
+            pruned_through,
+            lag,
+        })
+    }
+
+    /// True when the outbox was pruned past what `index` has read (this replica was away
+    /// longer than the retention): following it would miss changes, so it is rebuilt instead.
+    async fn missed_pruned_rows(&self, index: &Arc<ToolIndex>) -> ServiceResult<bool> {
+        let index = index.clone();
         let cursor = blocking(move || index.cursor()).await?.unwrap_or(0);
-        Ok(store::outbox::count_after(&self.db, cursor).await?)
+        let horizon = store::outbox::horizon(&self.db).await?;
+        if cursor < horizon {
+            tracing::warn!(
+                cursor,
+                horizon,
+                "the outbox was pruned past this index's position; rebuilding the index"
+            );
+        }
+        Ok(cursor < horizon)
     }
 
     /// Fills an empty index with every tool, committed with the outbox position read before
     /// the walk began: changes made during the walk are replayed after it.
     async fn fill(&self, index: &Arc<ToolIndex>) -> ServiceResult<u64> {
         let started = Instant::now();
-        let cursor = store::outbox::last_id(&self.db).await?;
+        // Past the pruned rows even when the outbox is empty, so as not to look behind.
+        let cursor = store::outbox::last_id(&self.db)
+            .await?
+            .max(store::outbox::horizon(&self.db).await?);
         let mut after = 0;
         let mut tools = 0u64;
         loop {
@@ -277,6 +322,17 @@ impl SearchIndex {
                 blocking(move || index.cursor()).await?.unwrap_or(0)
             }
         };
+        if cursor < store::outbox::horizon(&self.db).await? {
+            // Searches go on against the old generation while the new one is built.
+            tracing::warn!(
+                cursor,
+                "the outbox was pruned past this index's position; rebuilding the index"
+            );
+            self.rebuild().await?;
+            *position = None;
+            *staged_since = None;
+            return Ok(());
+        }
         let rows = store::outbox::after(&self.db, cursor, 1000).await?;
         if let Some(last) = rows.last() {
             let mut tools = BTreeSet::new();

@@ -9,6 +9,7 @@ pub mod audit_log;
 pub mod clock;
 pub mod collaborations;
 pub mod collections;
+pub mod duties;
 pub mod follows;
 pub mod funding;
 pub mod identity;
@@ -18,6 +19,7 @@ pub mod joint_services;
 pub mod legal_frame;
 pub mod notifications;
 pub mod organisations;
+pub mod replicas;
 pub mod reviews;
 pub mod search;
 pub mod service_offerings;
@@ -45,6 +47,10 @@ pub struct Context {
     pub notifications: std::sync::Arc<notifications::NotificationHub>,
     /// Verified identities, remembered briefly (see [`identity_cache`]).
     pub identities: std::sync::Arc<identity_cache::IdentityCache>,
+    /// This process among the replicas on the database.
+    pub replica: std::sync::Arc<replicas::Replica>,
+    /// The background duties this replica holds and has run.
+    pub duties: std::sync::Arc<duties::DutyBoard>,
 }
 
 impl Context {
@@ -69,6 +75,8 @@ impl Context {
                 std::time::Duration::ZERO,
                 0,
             )),
+            replica: std::sync::Arc::new(replicas::Replica::new()),
+            duties: std::sync::Arc::default(),
         }
     }
 

@@ -230,22 +230,6 @@ pub async fn remind_replies_due(ctx: &Context) -> ServiceResult<usize> {
     Ok(sent)
 }
 
-/// Runs the reminders every `interval` until `stop`.
-pub async fn remind_periodically(ctx: Context, interval: Duration, stop: CancellationToken) {
-    if interval.is_zero() {
-        return;
-    }
-    loop {
-        tokio::select! {
-            () = stop.cancelled() => return,
-            () = tokio::time::sleep(interval) => {}
-        }
-        if let Err(e) = remind_replies_due(&ctx).await {
-            tracing::warn!(error = %e, "reply-by reminders failed; trying again later");
-        }
-    }
-}
-
 /// Keeps the hub alive in the context.
 pub fn hub() -> Arc<NotificationHub> {
     Arc::new(NotificationHub::default())
