@@ -256,8 +256,8 @@ async fn edits_of_one_tool_through_both_replicas_end_in_one_winner_and_one_confl
     .await;
     let id = created["tool"]["id"].as_str().unwrap().to_owned();
 
-    let mut base = 1;
     for round in 0..5 {
+        let base = round + 1;
         let edit = |title: String| json!({ "input": { "toolId": id, "baseRevision": base, "content": content(&title) } });
         let (through_a, through_b) = tokio::join!(
             graphql(
@@ -283,7 +283,6 @@ async fn edits_of_one_tool_through_both_replicas_end_in_one_winner_and_one_confl
             ["CONFLICT".to_owned(), "OK".to_owned()],
             "round {round}: {through_a} / {through_b}"
         );
-        base += 1;
     }
     let latest = graphql(
         &b,
@@ -386,4 +385,27 @@ async fn on_postgresql_a_replica_hears_of_changes_without_polling() {
     let moderator = d.token("inasti", "MODERATOR");
     publish(&a, &a, &staff, &moderator, "The ocelot check-in").await;
     assert!(found_in_time(&b, "ocelot").await);
+}
+
+#[test]
+fn replicas_starting_together_on_a_new_database_migrate_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::new();
+    let migrate = || {
+        let mut cmd = commons(dir.path());
+        db.apply(&mut cmd);
+        cmd.arg("migrate")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let started: Vec<_> = (0..3).map(|_| migrate()).collect();
+    for child in started {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

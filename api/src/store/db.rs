@@ -44,8 +44,82 @@ pub async fn begin_write(db: &Database) -> Result<DatabaseTransaction, DbErr> {
     .await
 }
 
+/// On SQLite, processes on one file take turns under an exclusive lock on a file beside it.
+async fn migrate_sqlite(db: &Database) -> Result<(), DbErr> {
+    use sea_orm::{FromQueryResult, JsonValue, Statement};
+    let files = JsonValue::find_by_statement(Statement::from_string(
+        DbBackend::Sqlite,
+        "PRAGMA database_list",
+    ))
+    .all(db)
+    .await?;
+    let main_file = files
+        .iter()
+        .find(|f| f["name"] == "main")
+        .and_then(|f| f["file"].as_str())
+        .filter(|f| !f.is_empty())
+        .map(|f| std::path::PathBuf::from(format!("{f}-migrate.lock")));
+    let Some(lock_path) = main_file else {
+        // In memory: nobody else can see it.
+        return Migrator::up(db, None).await;
+    };
+    let io = |e: std::io::Error| DbErr::Custom(format!("the migration lock: {e}"));
+    let lock = tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)?;
+        file.lock()?;
+        Ok(file)
+    })
+    .await
+    .map_err(|e| DbErr::Custom(format!("the migration lock: {e}")))?
+    .map_err(io)?;
+    let migrated = Migrator::up(db, None).await;
+    // Closing the file releases the lock.
+    drop(lock);
+    migrated
+}
+
+/// The session lock migrations run under on PostgreSQL.
+const MIGRATION_LOCK: i64 = 0x0063_6f6d_6d69_6772;
+
+/// Brings the schema up to date. On PostgreSQL, replicas starting together (a rolling update)
+/// take turns under a session advisory lock, held on a connection of its own: the first
+/// migrates, the others find nothing left to do. Without it they race to create the same
+/// tables and all but one fail.
 pub async fn migrate(db: &Database) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    match db.get_database_backend() {
+        DbBackend::Postgres => {}
+        DbBackend::Sqlite => return migrate_sqlite(db).await,
+        _ => return Migrator::up(db, None).await,
+    }
+    let sqlx_err = |e: sea_orm::sqlx::Error| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into()));
+    use sea_orm::sqlx::Connection as _;
+    // Outside the pool, which may have a single connection for the migrations themselves.
+    let options = db.get_postgres_connection_pool().connect_options();
+    let mut holder = sea_orm::sqlx::PgConnection::connect_with(&options)
+        .await
+        .map_err(sqlx_err)?;
+    sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut holder)
+        .await
+        .map_err(sqlx_err)?;
+    let migrated = Migrator::up(db, None).await;
+    let unlocked = sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut holder)
+        .await;
+    if let Err(e) = unlocked {
+        tracing::warn!(error = %e, "cannot release the migration lock; closing its connection");
+    }
+    // Closing the connection releases the lock in any case.
+    if let Err(e) = holder.close().await {
+        tracing::debug!(error = %e, "the migration lock's connection closed badly");
+    }
+    migrated
 }
 
 /// Why the service is not ready: in plain words for anyone, and the detail for the log.

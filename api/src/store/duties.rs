@@ -75,7 +75,7 @@ pub async fn ran(
     let runs = if succeeded {
         Expr::col(C::Runs).add(1)
     } else {
-        Expr::col(C::Runs).into()
+        Expr::col(C::Runs)
     };
     duty_lease::Entity::update_many()
         .col_expr(C::LastRunAt, Expr::value(at))
