@@ -289,6 +289,7 @@ pub struct StorageConfig {
     pub url: Option<String>,
     /// Settings for the store, as object_store names them (`aws_endpoint`, `aws_allow_http` …);
     /// they win over the environment. Secrets: they may hold keys, so none is ever printed.
+    #[serde(deserialize_with = "options_as_text")]
     pub options: std::collections::BTreeMap<String, SecretString>,
     /// A call to the store that takes longer fails, rather than holding a request.
     pub timeout_ms: u64,
@@ -296,6 +297,34 @@ pub struct StorageConfig {
     pub gc_grace_seconds: u64,
     /// How often unreferenced objects are looked for; 0 turns the sweep off.
     pub gc_interval_seconds: u64,
+}
+
+/// Object store settings as text, whatever they look like: the environment's
+/// `COMMONS_STORAGE__OPTIONS__AWS_ALLOW_HTTP=true` arrives as a boolean, `…_PORT=9000` as a number.
+fn options_as_text<'de, D>(
+    deserializer: D,
+) -> Result<std::collections::BTreeMap<String, SecretString>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::Error as _;
+    let raw: std::collections::BTreeMap<String, serde_json::Value> =
+        Deserialize::deserialize(deserializer)?;
+    raw.into_iter()
+        .map(|(key, value)| {
+            let text = match value {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Bool(b) => b.to_string(),
+                serde_json::Value::Number(n) => n.to_string(),
+                _ => {
+                    return Err(D::Error::custom(format!(
+                        "storage.options.{key} must be a single value"
+                    )));
+                }
+            };
+            Ok((key, SecretString::from(text)))
+        })
+        .collect()
 }
 
 impl Default for StorageConfig {
@@ -612,6 +641,18 @@ mod tests {
                     .map(ExposeSecret::expose_secret),
                 Some("https://minio.internal:9000")
             );
+            // As the README tells people to write them: a boolean and a number are text too.
+            jail.set_env("COMMONS_STORAGE__OPTIONS__AWS_ALLOW_HTTP", "true");
+            jail.set_env("COMMONS_STORAGE__OPTIONS__AWS_CONNECT_TIMEOUT", "30");
+            let c = Config::load(None).unwrap();
+            let option = |k: &str| {
+                c.storage
+                    .options
+                    .get(k)
+                    .map(|v| v.expose_secret().to_owned())
+            };
+            assert_eq!(option("aws_allow_http").as_deref(), Some("true"));
+            assert_eq!(option("aws_connect_timeout").as_deref(), Some("30"));
             Ok(())
         });
     }
