@@ -311,7 +311,7 @@ async fn a_duty_runs_on_one_replica_at_a_time_and_moves_when_its_holder_dies() {
     let d = Deployment::with_demo();
     let settings = [
         ("COMMONS_REPLICA__OUTBOX_PRUNE_INTERVAL_MS", "100"),
-        ("COMMONS_REPLICA__DUTY_LEASE_MS", "1500"),
+        ("COMMONS_REPLICA__DUTY_LEASE_MS", "3000"),
     ];
     let a = d.replica("a", &settings);
     until_metric(&a, PRUNING_RUNS, |n| n >= 2).await;
@@ -319,7 +319,7 @@ async fn a_duty_runs_on_one_replica_at_a_time_and_moves_when_its_holder_dies() {
 
     // Both up for several leases: A keeps running the duty, B never does.
     let before = metric(&a, PRUNING_RUNS).await;
-    tokio::time::sleep(Duration::from_millis(4_500)).await;
+    tokio::time::sleep(Duration::from_millis(7_000)).await;
     assert!(metric(&a, PRUNING_RUNS).await > before, "A goes on");
     assert_eq!(metric(&a, PRUNING_HELD).await, 1);
     assert_eq!(metric(&b, PRUNING_RUNS).await, 0, "B waits");
