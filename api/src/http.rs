@@ -776,42 +776,40 @@ pub fn metrics_router(state: AppState) -> Router {
 /// Prometheus text: the index lag (outbox rows not yet searchable) and the index size.
 /// Which background duties this replica holds, and its runs of each.
 fn duty_metrics(board: &service::duties::DutyBoard) -> String {
+    use service::duties::{Duty, DutyBoard};
     use std::fmt::Write as _;
-    let mut out = String::from(
-        "# HELP commons_duty_held Whether this replica holds the duty's lease.\n\
-         # TYPE commons_duty_held gauge\n",
-    );
-    for duty in service::duties::Duty::ALL {
-        let _ = writeln!(
-            out,
-            "commons_duty_held{{duty=\"{}\"}} {}",
-            duty.name(),
-            u8::from(board.held(duty))
-        );
-    }
-    out.push_str(
-        "# HELP commons_duty_runs_total Runs of the duty completed on this replica.\n\
-         # TYPE commons_duty_runs_total counter\n",
-    );
-    for duty in service::duties::Duty::ALL {
-        let _ = writeln!(
-            out,
-            "commons_duty_runs_total{{duty=\"{}\"}} {}",
-            duty.name(),
-            board.runs(duty)
-        );
-    }
-    out.push_str(
-        "# HELP commons_duty_failures_total Runs of the duty that failed on this replica.\n\
-         # TYPE commons_duty_failures_total counter\n",
-    );
-    for duty in service::duties::Duty::ALL {
-        let _ = writeln!(
-            out,
-            "commons_duty_failures_total{{duty=\"{}\"}} {}",
-            duty.name(),
-            board.failures(duty)
-        );
+    type Reading = fn(&DutyBoard, Duty) -> u64;
+    let series: [(&str, &str, &str, Reading); 3] = [
+        (
+            "commons_duty_held",
+            "gauge",
+            "Whether this replica holds the duty's lease.",
+            |board, duty| u64::from(board.held(duty)),
+        ),
+        (
+            "commons_duty_runs_total",
+            "counter",
+            "Runs of the duty completed on this replica.",
+            DutyBoard::runs,
+        ),
+        (
+            "commons_duty_failures_total",
+            "counter",
+            "Runs of the duty that failed on this replica.",
+            DutyBoard::failures,
+        ),
+    ];
+    let mut out = String::new();
+    for (name, kind, help, read) in series {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+        for duty in Duty::ALL {
+            let _ = writeln!(
+                out,
+                "{name}{{duty=\"{}\"}} {}",
+                duty.name(),
+                read(board, duty)
+            );
+        }
     }
     out
 }

@@ -6,18 +6,8 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Database, Server, commons};
+use common::{Database, Server, commons, graphql, hits};
 use serde_json::{Value, json};
-
-async fn graphql(server: &Server, token: Option<&str>, query: &str, variables: Value) -> Value {
-    let mut request = reqwest::Client::new()
-        .post(server.url("/graphql"))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(t) = token {
-        request = request.bearer_auth(t);
-    }
-    request.send().await.unwrap().json().await.unwrap()
-}
 
 async fn lag(server: &Server) -> u64 {
     let ready: Value = reqwest::get(server.url("/readyz"))
@@ -39,19 +29,6 @@ async fn caught_up(server: &Server) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     panic!("the index did not catch up");
-}
-
-async fn hits(server: &Server, q: &str) -> u64 {
-    let body = graphql(
-        server,
-        None,
-        "query($q: String) { searchTools(query: $q) { totalCount } }",
-        json!({ "q": q }),
-    )
-    .await;
-    body["data"]["searchTools"]["totalCount"]
-        .as_u64()
-        .unwrap_or_else(|| panic!("{body}"))
 }
 
 fn token(dir: &std::path::Path, org: &str, role: &str) -> String {

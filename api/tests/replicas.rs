@@ -11,7 +11,7 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{Database, Server, commons};
+use common::{Database, Server, commons, graphql, hits};
 use serde_json::{Value, json};
 
 /// How long a replica may take to see what another did, on a loaded machine.
@@ -63,16 +63,6 @@ impl Deployment {
             .unwrap();
         String::from_utf8(out.stdout).unwrap().trim().to_owned()
     }
-}
-
-async fn graphql(server: &Server, token: Option<&str>, query: &str, variables: Value) -> Value {
-    let mut request = reqwest::Client::new()
-        .post(server.url("/graphql"))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(t) = token {
-        request = request.bearer_auth(t);
-    }
-    request.send().await.unwrap().json().await.unwrap()
 }
 
 /// `OK`, the userErrors codes, or the GraphQL error code of a mutation.
@@ -153,19 +143,6 @@ async fn publish(
     )
     .await;
     id
-}
-
-async fn hits(server: &Server, q: &str) -> u64 {
-    let body = graphql(
-        server,
-        None,
-        "query($q: String) { searchTools(query: $q) { totalCount } }",
-        json!({ "q": q }),
-    )
-    .await;
-    body["data"]["searchTools"]["totalCount"]
-        .as_u64()
-        .unwrap_or_else(|| panic!("{body}"))
 }
 
 /// Waits until `server` finds `q`; false when it never did.

@@ -148,3 +148,33 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// A GraphQL request to `server`, its JSON answer.
+pub async fn graphql(
+    server: &Server,
+    token: Option<&str>,
+    query: &str,
+    variables: serde_json::Value,
+) -> serde_json::Value {
+    let mut request = reqwest::Client::new()
+        .post(server.url("/graphql"))
+        .json(&serde_json::json!({ "query": query, "variables": variables }));
+    if let Some(t) = token {
+        request = request.bearer_auth(t);
+    }
+    request.send().await.unwrap().json().await.unwrap()
+}
+
+/// How many tools an anonymous search for `q` finds on `server`.
+pub async fn hits(server: &Server, q: &str) -> u64 {
+    let body = graphql(
+        server,
+        None,
+        "query($q: String) { searchTools(query: $q) { totalCount } }",
+        serde_json::json!({ "q": q }),
+    )
+    .await;
+    body["data"]["searchTools"]["totalCount"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{body}"))
+}
