@@ -98,8 +98,12 @@ impl SearchIndex {
         if let Some(why) = opened.rebuilt_because {
             tracing::warn!(reason = %why, "building the search index from the database");
             this.fill(&index).await?;
-        } else if this.missed_pruned_rows(&index).await? {
-            this.rebuild().await?;
+        } else {
+            let opened = index.clone();
+            let cursor = blocking(move || opened.cursor()).await?.unwrap_or(0);
+            if this.missed_pruned_rows(cursor).await? {
+                this.rebuild().await?;
+            }
         }
         Ok(this)
     }
@@ -174,11 +178,9 @@ impl SearchIndex {
         })
     }
 
-    /// True when the outbox was pruned past what `index` has read (this replica was away
-    /// longer than the retention): following it would miss changes, so it is rebuilt instead.
-    async fn missed_pruned_rows(&self, index: &Arc<ToolIndex>) -> ServiceResult<bool> {
-        let index = index.clone();
-        let cursor = blocking(move || index.cursor()).await?.unwrap_or(0);
+    /// True when the outbox was pruned past `cursor` (this replica was away longer than the
+    /// retention): following it would miss changes, so the index is rebuilt instead.
+    async fn missed_pruned_rows(&self, cursor: i64) -> ServiceResult<bool> {
         let horizon = store::outbox::horizon(&self.db).await?;
         if cursor < horizon {
             tracing::warn!(
@@ -322,12 +324,8 @@ impl SearchIndex {
                 blocking(move || index.cursor()).await?.unwrap_or(0)
             }
         };
-        if cursor < store::outbox::horizon(&self.db).await? {
+        if self.missed_pruned_rows(cursor).await? {
             // Searches go on against the old generation while the new one is built.
-            tracing::warn!(
-                cursor,
-                "the outbox was pruned past this index's position; rebuilding the index"
-            );
             self.rebuild().await?;
             *position = None;
             *staged_since = None;
