@@ -119,6 +119,7 @@ impl App {
                 ))
             }),
             ready_max_lag: config.index.ready_max_lag,
+            web: crate::web::Web::from_config(&config)?,
             live: crate::live::LiveLimits {
                 connections: Arc::new(tokio::sync::Semaphore::new(
                     config.notifications.websocket_connections,
@@ -134,6 +135,7 @@ impl App {
             http::Offered {
                 metrics: metrics_here,
                 graphiql: config.graphiql,
+                web: config.web.enabled,
             },
         );
         let listener = TcpListener::bind(config.listen)

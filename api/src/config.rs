@@ -36,6 +36,7 @@ pub struct Config {
     pub extraction: ExtractionConfig,
     pub notifications: NotificationsConfig,
     pub replica: ReplicaConfig,
+    pub web: WebConfig,
     /// GraphiQL at `/graphiql`; switch it off in production if nobody should explore there.
     pub graphiql: bool,
     /// `__schema` and `__type`; GraphiQL needs them.
@@ -59,6 +60,7 @@ impl Default for Config {
             rate_limit: RateLimitConfig::default(),
             notifications: NotificationsConfig::default(),
             replica: ReplicaConfig::default(),
+            web: WebConfig::default(),
             extraction: ExtractionConfig::default(),
             graphiql: true,
             introspection: true,
@@ -353,6 +355,28 @@ impl Default for MetricsConfig {
         Self {
             enabled: true,
             listen: None,
+        }
+    }
+}
+
+/// The web pages served beside the API on the same address.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct WebConfig {
+    /// The pages at `/`; off leaves the address to the API alone.
+    pub enabled: bool,
+    /// How long a sign-in lasts, in hours.
+    pub session_hours: u64,
+    /// `Secure` on the pages' cookies; by default when the service listens beyond loopback.
+    pub secure_cookies: Option<bool>,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            session_hours: 12,
+            secure_cookies: None,
         }
     }
 }

@@ -41,6 +41,8 @@ pub struct AppState {
     pub live: crate::live::LiveLimits,
     /// `/readyz` fails while the index lags more changes than this.
     pub ready_max_lag: u64,
+    /// The web pages' words, assets and session settings.
+    pub web: Arc<crate::web::Web>,
 }
 
 /// Which optional routes a server offers.
@@ -48,6 +50,7 @@ pub struct AppState {
 pub struct Offered {
     pub metrics: bool,
     pub graphiql: bool,
+    pub web: bool,
 }
 
 /// The service's routes; `/metrics` among them unless it is served elsewhere or not at all.
@@ -67,6 +70,11 @@ pub fn router(state: AppState, offered: Offered) -> Router {
     }
     if offered.graphiql {
         router = router.merge(crate::graphiql::routes());
+    }
+    if offered.web {
+        router = router
+            .merge(crate::web::routes())
+            .fallback(crate::web::not_found);
     }
     router
         .route("/files/{id}", get(download_file))
@@ -302,6 +310,8 @@ async fn download_file(
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Response {
     let actor = match authenticate(&state, &headers).await {
+        // A browser signed in to the pages downloads what its pages link to as its session.
+        Ok(None) => crate::web::session_actor(&state, &headers).await,
         Ok(a) => a,
         Err(response) => return response,
     };

@@ -22,6 +22,7 @@ pub mod serve;
 pub mod service;
 pub mod store;
 pub mod telemetry;
+pub mod web;
 
 pub use app::App;
 pub use config::Config;

@@ -31,6 +31,7 @@ mod m20261201_000025_create_collections;
 mod m20261201_000026_create_follows;
 mod m20261201_000027_create_notifications;
 mod m20261202_000028_create_replicas_and_duties;
+mod m20261203_000029_create_web_sessions;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000026_create_follows::Migration),
             Box::new(m20261201_000027_create_notifications::Migration),
             Box::new(m20261202_000028_create_replicas_and_duties::Migration),
+            Box::new(m20261203_000029_create_web_sessions::Migration),
         ]
     }
 }

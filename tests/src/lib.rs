@@ -3,6 +3,7 @@
 //! PostgreSQL database when `COMMONS_TEST_DATABASE_URL` is set. `TEST_LOG=1` shows its logs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod browser;
 pub mod collaborations;
 pub mod files;
 pub mod relevance;

@@ -22,6 +22,13 @@ impl Lang {
             Lang::En => "en",
         }
     }
+
+    /// The language of a code such as `nl` or `NL`.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL
+            .into_iter()
+            .find(|l| l.code().eq_ignore_ascii_case(code))
+    }
 }
 
 impl fmt::Display for Lang {

@@ -24,6 +24,7 @@ pub mod reviews;
 pub mod search;
 pub mod service_offerings;
 pub mod tools;
+pub mod web_sessions;
 
 use chrono::{DateTime, Utc};
 

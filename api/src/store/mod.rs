@@ -24,6 +24,7 @@ pub mod search_synonyms;
 pub mod service_offerings;
 pub mod tools;
 pub mod users;
+pub mod web_sessions;
 
 pub use db::{Database, begin_write};
 

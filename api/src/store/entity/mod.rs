@@ -34,3 +34,4 @@ pub mod tool;
 pub mod tool_revision;
 pub mod tool_translation;
 pub mod user;
+pub mod web_session;

@@ -1,0 +1,213 @@
+//! The pages' words in French, Dutch, German and English: one flat TOML file per language
+//! (`api/web/i18n/*.toml`), compiled into the binary. A test checks that every key exists in
+//! all four files and that every key the templates use exists.
+
+use std::collections::HashMap;
+
+use crate::domain::lang::Lang;
+
+const FILES: [(Lang, &str); 4] = [
+    (Lang::Fr, include_str!("../../web/i18n/fr.toml")),
+    (Lang::Nl, include_str!("../../web/i18n/nl.toml")),
+    (Lang::De, include_str!("../../web/i18n/de.toml")),
+    (Lang::En, include_str!("../../web/i18n/en.toml")),
+];
+
+/// Every label and message, per language.
+#[derive(Debug)]
+pub struct Translations {
+    tables: HashMap<Lang, HashMap<String, String>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the {lang} translations do not read: {source}")]
+pub struct TranslationError {
+    lang: &'static str,
+    source: toml::de::Error,
+}
+
+impl Translations {
+    pub fn load() -> Result<Self, TranslationError> {
+        let mut tables = HashMap::new();
+        for (lang, text) in FILES {
+            let table: HashMap<String, String> =
+                toml::from_str(text).map_err(|source| TranslationError {
+                    lang: lang.code(),
+                    source,
+                })?;
+            tables.insert(lang, table);
+        }
+        Ok(Self { tables })
+    }
+
+    /// The text of `key` in `lang`; in English when that language lacks it (the test makes
+    /// sure none does), and the key itself as a last resort rather than an empty label.
+    pub fn get<'a>(&'a self, lang: Lang, key: &'a str) -> &'a str {
+        [lang, Lang::En]
+            .iter()
+            .find_map(|l| self.tables.get(l).and_then(|t| t.get(key)))
+            .map_or(key, String::as_str)
+    }
+
+    pub fn keys(&self, lang: Lang) -> Vec<&str> {
+        let mut keys: Vec<&str> = self
+            .tables
+            .get(&lang)
+            .map(|t| t.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        keys.sort_unstable();
+        keys
+    }
+}
+
+/// Fills `{name}` placeholders.
+pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = text.to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// The language a browser prefers among ours, from `Accept-Language` (`nl-BE,nl;q=0.9,fr;q=0.8`):
+/// the highest weight wins, the first listed among equals.
+pub fn from_accept_language(header: &str) -> Option<Lang> {
+    let mut best: Option<(Lang, f32)> = None;
+    // A header is bounded by the server's header limits; its first 32 entries are plenty.
+    for entry in header.split(',').take(32) {
+        let mut parts = entry.trim().split(';');
+        let tag = parts.next().unwrap_or_default().trim();
+        let weight = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .and_then(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or_default();
+        let Some(lang) = Lang::from_code(primary) else {
+            continue;
+        };
+        if weight > 0.0 && best.is_none_or(|(_, w)| weight > w) {
+            best = Some((lang, weight));
+        }
+    }
+    best.map(|(lang, _)| lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::identity::Role;
+    use crate::domain::tool::{ServiceCategory, ToolKind};
+
+    fn translations() -> Translations {
+        match Translations::load() {
+            Ok(t) => t,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn every_key_exists_in_all_four_languages() {
+        let t = translations();
+        let english = t.keys(Lang::En);
+        assert!(english.len() > 50, "{} keys", english.len());
+        for lang in Lang::ALL {
+            assert_eq!(t.keys(lang), english, "the keys of {}", lang.code());
+            for key in &english {
+                assert!(
+                    !t.get(lang, key).trim().is_empty(),
+                    "{key} is empty in {}",
+                    lang.code()
+                );
+            }
+        }
+    }
+
+    /// Every key the templates (`page.t(…)`) and the page code (`get(lang, …)`)
+    /// name exists.
+    #[test]
+    fn every_key_used_exists() {
+        let t = translations();
+        let known = t.keys(Lang::En);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources = Vec::new();
+        for dir in ["templates", "src/web"] {
+            for entry in std::fs::read_dir(root.join(dir))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                    sources.push((entry.path(), text));
+                }
+            }
+        }
+        assert!(sources.len() >= 5, "templates and page code found");
+        let mut used = 0;
+        for (path, text) in &sources {
+            for call in ["page.t(\"", "lang, \""] {
+                for (at, _) in text.match_indices(call) {
+                    let rest = &text[at + call.len()..];
+                    let key = &rest[..rest.find('"').unwrap_or(0)];
+                    if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    {
+                        continue;
+                    }
+                    used += 1;
+                    assert!(
+                        known.contains(&key),
+                        "{} uses {key}, which no file has",
+                        path.display()
+                    );
+                }
+            }
+        }
+        assert!(used > 40, "{used} keys used");
+    }
+
+    /// Names built from the API's enums (`kind_WORKSHOP_FORMAT`) exist for every value.
+    #[test]
+    fn every_enum_value_has_a_name() {
+        let t = translations();
+        let known = t.keys(Lang::En);
+        let mut keys: Vec<String> = Vec::new();
+        keys.extend(ToolKind::ALL.iter().map(|k| format!("kind_{}", k.as_str())));
+        keys.extend(
+            ServiceCategory::ALL
+                .iter()
+                .map(|c| format!("category_{}", c.as_str())),
+        );
+        keys.extend(
+            Lang::ALL
+                .iter()
+                .map(|l| format!("lang_{}", l.code().to_uppercase())),
+        );
+        keys.extend(Role::ALL.iter().map(|r| format!("role_{}", r.as_str())));
+        for key in keys {
+            assert!(known.contains(&key.as_str()), "{key} has no translation");
+        }
+    }
+
+    #[test]
+    fn the_browser_language_is_read_by_weight() {
+        assert_eq!(
+            from_accept_language("nl-BE,nl;q=0.9,fr;q=0.8"),
+            Some(Lang::Nl)
+        );
+        assert_eq!(
+            from_accept_language("es;q=1, de;q=0.5, fr;q=0.7"),
+            Some(Lang::Fr)
+        );
+        assert_eq!(from_accept_language("en-GB"), Some(Lang::En));
+        assert_eq!(from_accept_language("es, it"), None);
+        assert_eq!(from_accept_language("fr;q=0, de"), Some(Lang::De));
+        assert_eq!(from_accept_language(""), None);
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(
+            fill("{n} tool(s) by {org}", &[("n", "3"), ("org", "UCM")]),
+            "3 tool(s) by UCM"
+        );
+    }
+}

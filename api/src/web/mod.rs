@@ -1,0 +1,62 @@
+//! The web interface: pages for people who do not write GraphQL, served by the same binary on
+//! the same address. Pages are rendered on the server from compiled templates (askama) and
+//! work without a script. They are a client of the GraphQL schema, executed in process with
+//! the caller's identity — never a second path to the database — so every rule of the API
+//! holds on every page.
+
+pub mod assets;
+pub mod i18n;
+mod pages;
+mod visit;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::config::Config;
+use crate::http::AppState;
+
+pub use visit::session_actor;
+
+/// What the pages need besides the service: their words, their assets and how sessions go.
+#[derive(Debug)]
+pub struct Web {
+    pub translations: i18n::Translations,
+    pub assets: assets::Assets,
+    /// `/sign-in` lists the organisations and roles to choose from: only on a server that
+    /// signs its own development tokens (no public keys configured).
+    pub dev_sign_in: bool,
+    pub session_lifetime: Duration,
+    /// `Secure` on the cookies: outside loopback unless configured otherwise.
+    pub secure_cookies: bool,
+}
+
+impl Web {
+    pub fn from_config(config: &Config) -> Result<Arc<Self>, i18n::TranslationError> {
+        Ok(Arc::new(Self {
+            translations: i18n::Translations::load()?,
+            assets: assets::Assets::embedded(),
+            dev_sign_in: !config.auth.uses_public_keys(),
+            session_lifetime: Duration::from_secs(config.web.session_hours.max(1) * 3600),
+            secure_cookies: config
+                .web
+                .secure_cookies
+                .unwrap_or(!config.listen.ip().is_loopback()),
+        }))
+    }
+}
+
+/// The pages' routes; the 404 page is the router's fallback (see [`pages::not_found`]).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::search))
+        .route("/tools/{id}", get(pages::tool))
+        .route("/sign-in", get(pages::sign_in_form).post(pages::sign_in))
+        .route("/sign-out", post(pages::sign_out))
+        .route("/language/{code}", get(pages::choose_language))
+        .route("/assets/{name}", get(assets::serve))
+}
+
+pub use pages::not_found;

@@ -1,0 +1,1232 @@
+//! The pages: each asks the GraphQL schema what it shows, with the visitor's identity, and
+//! renders it in the visitor's language.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use askama::Template;
+use async_graphql::{BatchRequest, BatchResponse, Variables};
+use axum::Form;
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use super::i18n::{Translations, fill};
+use super::visit::{self, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, Visit, same_token, set_cookie};
+use crate::domain::identity::{Identity, Role};
+use crate::domain::lang::Lang;
+use crate::domain::organisation::OrganisationKind;
+use crate::domain::tool::{ServiceCategory, ToolKind};
+use crate::graphql::RequestBudget;
+use crate::http::AppState;
+use crate::service;
+
+/// No script or style from elsewhere, no inline script, no framing.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; \
+     img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Results on a search page.
+const PAGE_SIZE: usize = 10;
+/// Revisions listed on a tool's page.
+const REVISIONS_SHOWN: usize = 20;
+/// Organisations listed on the development sign-in page.
+const SIGN_IN_ORGANISATIONS: usize = 100;
+
+/// What every page shows around its content: the header, the language links, the footer.
+pub(super) struct Chrome<'a> {
+    translations: &'a Translations,
+    pub lang: Lang,
+    pub title: String,
+    pub css: String,
+    pub js: String,
+    pub csrf: String,
+    /// "Acerta — staff" when signed in.
+    pub signed_in: Option<String>,
+    pub dev_sign_in: bool,
+    pub languages: Vec<LanguageLink>,
+}
+
+pub(super) struct LanguageLink {
+    pub code: &'static str,
+    pub name: String,
+    pub href: String,
+    pub current: bool,
+}
+
+impl<'a> Chrome<'a> {
+    pub fn t(&self, key: &'a str) -> &'a str {
+        self.translations.get(self.lang, key)
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+}
+
+fn chrome<'a>(
+    state: &'a AppState,
+    visit: &Visit,
+    title: String,
+    path: &str,
+    organisation: Option<&str>,
+) -> Chrome<'a> {
+    let web = &state.web;
+    let t = &web.translations;
+    let signed_in = visit.session.as_ref().map(|(_, session)| {
+        let role = session
+            .identity
+            .roles
+            .iter()
+            .map(|r| t.get(visit.lang, &format!("role_{r}")).to_owned())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let org = organisation.unwrap_or(&session.identity.organisation_slug);
+        fill(
+            t.get(visit.lang, "signed_in_as"),
+            &[("org", org), ("role", &role)],
+        )
+    });
+    let back = without_lang(path);
+    let languages = Lang::ALL
+        .into_iter()
+        .map(|lang| LanguageLink {
+            code: lang.code(),
+            name: t.get(lang, "language_name").to_owned(),
+            href: format!(
+                "/language/{}?{}",
+                lang.code(),
+                url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("back", &back)
+                    .finish()
+            ),
+            current: lang == visit.lang,
+        })
+        .collect();
+    Chrome {
+        translations: t,
+        lang: visit.lang,
+        title,
+        css: web.assets.url("css"),
+        js: web.assets.url("js"),
+        csrf: visit.csrf.clone(),
+        signed_in,
+        dev_sign_in: web.dev_sign_in,
+        languages,
+    }
+}
+
+/// The address without its `lang` parameter: where a language link sends the visitor back.
+fn without_lang(path_and_query: &str) -> String {
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    let kept: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(k, _)| k != "lang")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        return path.to_owned();
+    }
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &kept {
+        out.append_pair(k, v);
+    }
+    format!("{path}?{}", out.finish())
+}
+
+/// A rendered page with the headers every page carries.
+fn html(status: StatusCode, page: &impl Template, set_cookies: &[String]) -> Response {
+    match page.render() {
+        Ok(body) => {
+            let mut response = (status, body).into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            headers.insert(
+                "content-security-policy",
+                HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+            );
+            headers.insert(
+                "x-content-type-options",
+                HeaderValue::from_static("nosniff"),
+            );
+            headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+            // Pages differ by who asks: no shared cache keeps them.
+            headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+            add_cookies(&mut response, set_cookies);
+            response
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a page did not render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+fn add_cookies(response: &mut Response, cookies: &[String]) {
+    for cookie in cookies {
+        if let Ok(value) = HeaderValue::from_str(cookie) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+}
+
+fn see_other(to: &str, set_cookies: &[String]) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(location) = HeaderValue::from_str(to) {
+        response.headers_mut().insert(LOCATION, location);
+    }
+    add_cookies(&mut response, set_cookies);
+    response
+}
+
+/// Why a page could not show what it asked for.
+enum Failure {
+    /// Bad input the visitor can fix: shown next to the field it concerns.
+    Input(String),
+    NotFound,
+    RateLimited,
+    TimedOut,
+    Internal,
+}
+
+/// Runs one GraphQL operation in process as the visitor, under the same limits as `/graphql`
+/// (complexity, depth, the caller's query budget, the request timeout).
+async fn graphql<T: DeserializeOwned>(
+    state: &AppState,
+    visit: &Visit,
+    query: &str,
+    variables: serde_json::Value,
+) -> Result<T, Failure> {
+    let budget = state.limiter.clone().map(|limiter| {
+        Arc::new(RequestBudget {
+            limiter,
+            caller: visit.caller.clone(),
+            refused: std::sync::Mutex::new(None),
+        })
+    });
+    let request = async_graphql::Request::new(query).variables(Variables::from_json(variables));
+    let batch = crate::graphql::prepare(
+        BatchRequest::Single(request),
+        &state.services,
+        visit.actor.clone(),
+        budget.clone(),
+    );
+    let timeout = Duration::from_millis(state.limits.request_timeout_ms);
+    let response = match tokio::time::timeout(timeout, state.schema.execute_batch(batch)).await {
+        Ok(BatchResponse::Single(response)) => response,
+        Ok(BatchResponse::Batch(_)) => return Err(Failure::Internal),
+        Err(_) => return Err(Failure::TimedOut),
+    };
+    if budget.is_some_and(|b| b.refused.lock().is_ok_and(|r| r.is_some())) {
+        return Err(Failure::RateLimited);
+    }
+    if let Some(error) = response.errors.first() {
+        let code = error
+            .extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .and_then(|v| match v {
+                async_graphql::Value::String(s) => Some(s.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        return Err(match code.as_str() {
+            "NOT_FOUND" => Failure::NotFound,
+            "RATE_LIMITED" => Failure::RateLimited,
+            "TIMEOUT" => Failure::TimedOut,
+            "BAD_USER_INPUT" | "" => Failure::Input(error.message.clone()),
+            _ => {
+                tracing::warn!(code, message = %error.message, "a page's query failed");
+                Failure::Internal
+            }
+        });
+    }
+    let data = response.data.into_json().map_err(|_| Failure::Internal)?;
+    serde_json::from_value(data).map_err(|e| {
+        tracing::error!(error = %e, "a page's query answered an unexpected shape");
+        Failure::Internal
+    })
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage<'a> {
+    page: Chrome<'a>,
+    heading: String,
+    text: String,
+}
+
+fn message(
+    state: &AppState,
+    visit: &Visit,
+    status: StatusCode,
+    heading_key: &'static str,
+    text_key: &'static str,
+    path: &str,
+) -> Response {
+    let t = &state.web.translations;
+    let heading = t.get(visit.lang, heading_key).to_owned();
+    let page = MessagePage {
+        page: chrome(state, visit, heading.clone(), path, None),
+        heading,
+        text: t.get(visit.lang, text_key).to_owned(),
+    };
+    html(status, &page, &visit.set_cookies)
+}
+
+fn failure_page(state: &AppState, visit: &Visit, failure: Failure, path: &str) -> Response {
+    match failure {
+        Failure::NotFound => message(
+            state,
+            visit,
+            StatusCode::NOT_FOUND,
+            "not_found_title",
+            "not_found_text",
+            path,
+        ),
+        Failure::RateLimited => message(
+            state,
+            visit,
+            StatusCode::TOO_MANY_REQUESTS,
+            "error_title",
+            "error_text",
+            path,
+        ),
+        Failure::TimedOut => message(
+            state,
+            visit,
+            StatusCode::GATEWAY_TIMEOUT,
+            "error_title",
+            "error_text",
+            path,
+        ),
+        Failure::Input(_) | Failure::Internal => message(
+            state,
+            visit,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "error_title",
+            "error_text",
+            path,
+        ),
+    }
+}
+
+/// Any address nothing else answers: the 404 page for a browser, the API's error for others.
+pub async fn not_found(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+) -> Response {
+    let wants_html = headers
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if !wants_html {
+        return crate::http::failure(crate::graphql::error::ErrorCode::NotFound, "not found");
+    }
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let path = uri.path().to_owned();
+    failure_page(&state, &visit, Failure::NotFound, &path)
+}
+
+// ---------------------------------------------------------------------------------------
+// The search page
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SearchData {
+    search_tools: HitConnection,
+    viewer: Option<ViewerData>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ViewerData {
+    organisation: NameData,
+}
+
+#[derive(Deserialize)]
+struct NameData {
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HitConnection {
+    total_count: i64,
+    unmatched_words: Vec<String>,
+    page_info: PageInfoData,
+    edges: Vec<HitEdge>,
+    facets: FacetsData,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageInfoData {
+    has_next_page: bool,
+    end_cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct HitEdge {
+    node: HitData,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HitData {
+    tool: ToolBrief,
+    highlights: HighlightsData,
+    matched_attachments: Vec<AttachmentMatchData>,
+}
+
+#[derive(Deserialize)]
+struct ToolBrief {
+    id: String,
+    kind: String,
+    owner: NameData,
+}
+
+#[derive(Deserialize)]
+struct HighlightsData {
+    lang: String,
+    title: String,
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct AttachmentMatchData {
+    attachment: AttachmentBrief,
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct AttachmentBrief {
+    title: String,
+    url: String,
+}
+
+#[derive(Deserialize)]
+struct FacetsData {
+    kinds: Vec<FacetCountData>,
+    categories: Vec<FacetCountData>,
+    languages: Vec<FacetCountData>,
+}
+
+#[derive(Deserialize)]
+struct FacetCountData {
+    value: String,
+    count: i64,
+}
+
+const SEARCH: &str = "query($q: String, $f: SearchFilter, $lang: Lang, $sort: SearchSort, $after: String, $first: Int) {
+  viewer { organisation { name(lang: $lang) } }
+  searchTools(query: $q, filter: $f, lang: $lang, sort: $sort, first: $first, after: $after) {
+    totalCount unmatchedWords pageInfo { hasNextPage endCursor }
+    edges { node {
+      tool { id kind owner { name(lang: $lang) } }
+      highlights { lang title text }
+      matchedAttachments { attachment { title url } text }
+    } }
+    facets { kinds { value count } categories { value count } languages { value count } }
+  } }";
+
+/// What a search page was asked, from its address.
+#[derive(Default)]
+struct SearchParams {
+    q: String,
+    sort: String,
+    after: Option<String>,
+    kinds: Vec<String>,
+    categories: Vec<String>,
+    languages: Vec<String>,
+    lang: Option<String>,
+}
+
+impl SearchParams {
+    fn parse(raw: Option<&str>) -> Self {
+        let mut p = SearchParams::default();
+        let known_kinds: Vec<&str> = ToolKind::ALL.iter().map(|k| k.as_str()).collect();
+        let known_categories: Vec<&str> = ServiceCategory::ALL.iter().map(|c| c.as_str()).collect();
+        for (key, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+            let value = value.into_owned();
+            // Only values the API knows, each once: an address cannot make a filter longer
+            // than the lists of kinds, categories and languages.
+            match key.as_ref() {
+                "q" => p.q = value,
+                "sort" if ["RELEVANCE", "NEWEST", "MOST_ADOPTED"].contains(&value.as_str()) => {
+                    p.sort = value
+                }
+                "after" if !value.is_empty() && value.len() <= 200 => p.after = Some(value),
+                "kind" if known_kinds.contains(&value.as_str()) && !p.kinds.contains(&value) => {
+                    p.kinds.push(value)
+                }
+                "category"
+                    if known_categories.contains(&value.as_str())
+                        && !p.categories.contains(&value) =>
+                {
+                    p.categories.push(value)
+                }
+                "language"
+                    if Lang::from_code(&value).is_some()
+                        && !p.languages.contains(&value.to_uppercase()) =>
+                {
+                    p.languages.push(value.to_uppercase())
+                }
+                "lang" => p.lang = Some(value),
+                _ => {}
+            }
+        }
+        if p.sort.is_empty() {
+            p.sort = "RELEVANCE".into();
+        }
+        p
+    }
+
+    /// This search's address, with another page (`after`) or none.
+    fn href(&self, after: Option<&str>) -> String {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        if !self.q.is_empty() {
+            out.append_pair("q", &self.q);
+        }
+        for k in &self.kinds {
+            out.append_pair("kind", k);
+        }
+        for c in &self.categories {
+            out.append_pair("category", c);
+        }
+        for l in &self.languages {
+            out.append_pair("language", l);
+        }
+        if self.sort != "RELEVANCE" {
+            out.append_pair("sort", &self.sort);
+        }
+        if let Some(after) = after {
+            out.append_pair("after", after);
+        }
+        let query = out.finish();
+        if query.is_empty() {
+            "/".into()
+        } else {
+            format!("/?{query}")
+        }
+    }
+
+    fn filtered(&self) -> bool {
+        !(self.kinds.is_empty() && self.categories.is_empty() && self.languages.is_empty())
+    }
+}
+
+pub(super) struct Hit {
+    pub href: String,
+    /// HTML: the API escapes the text and marks the matched words with `<b>`.
+    pub title_html: String,
+    pub passage_html: String,
+    pub kind: String,
+    pub owner: String,
+    pub fallback: Option<String>,
+    pub files: Vec<FileMatch>,
+}
+
+pub(super) struct FileMatch {
+    pub title: String,
+    pub href: String,
+    pub passage_html: String,
+}
+
+pub(super) struct FacetGroup {
+    pub legend: String,
+    pub name: &'static str,
+    pub options: Vec<FacetOption>,
+}
+
+pub(super) struct FacetOption {
+    pub id: String,
+    pub value: String,
+    pub label: String,
+    pub count: i64,
+    pub checked: bool,
+}
+
+pub(super) struct SortOption {
+    pub value: &'static str,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage<'a> {
+    page: Chrome<'a>,
+    q: String,
+    sorts: Vec<SortOption>,
+    /// The API's answer to bad input, next to the search box.
+    error: Option<String>,
+    searched: bool,
+    total: String,
+    unmatched: Option<String>,
+    hits: Vec<Hit>,
+    facets: Vec<FacetGroup>,
+    filtered: bool,
+    clear_href: String,
+    next_href: Option<String>,
+    first_href: Option<String>,
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let params = SearchParams::parse(raw.as_deref());
+    let visit = visit::visit(&state, &headers, peer, params.lang.as_deref()).await;
+    let path = params.href(params.after.as_deref());
+    let lang = visit.lang;
+    let filter = json!({
+        "kinds": params.kinds,
+        "categories": params.categories,
+        "languages": params.languages,
+    });
+    let variables = json!({
+        "q": params.q,
+        "f": filter,
+        "lang": lang.code().to_uppercase(),
+        "sort": params.sort,
+        "after": params.after,
+        "first": PAGE_SIZE,
+    });
+    let t = &state.web.translations;
+    let sorts = [
+        ("RELEVANCE", "sort_relevance"),
+        ("NEWEST", "sort_newest"),
+        ("MOST_ADOPTED", "sort_most_adopted"),
+    ]
+    .into_iter()
+    .map(|(value, key)| SortOption {
+        value,
+        label: t.get(lang, key).to_owned(),
+        selected: params.sort == value,
+    })
+    .collect();
+    let title = if params.q.is_empty() {
+        t.get(lang, "search_title").to_owned()
+    } else {
+        format!("{} — {}", params.q, t.get(lang, "search_title"))
+    };
+    let mut page = SearchPage {
+        page: chrome(&state, &visit, title, &path, None),
+        q: params.q.clone(),
+        sorts,
+        error: None,
+        searched: false,
+        total: String::new(),
+        unmatched: None,
+        hits: Vec::new(),
+        facets: Vec::new(),
+        filtered: params.filtered(),
+        clear_href: SearchParams {
+            q: params.q.clone(),
+            sort: params.sort.clone(),
+            ..Default::default()
+        }
+        .href(None),
+        next_href: None,
+        first_href: params.after.as_ref().map(|_| params.href(None)),
+    };
+    let data: SearchData = match graphql(&state, &visit, SEARCH, variables).await {
+        Ok(data) => data,
+        Err(Failure::Input(message)) => {
+            page.error = Some(message);
+            return html(StatusCode::BAD_REQUEST, &page, &visit.set_cookies);
+        }
+        Err(other) => return failure_page(&state, &visit, other, &path),
+    };
+    let organisation = data.viewer.map(|v| v.organisation.name);
+    page.page = chrome(
+        &state,
+        &visit,
+        page.page.title.clone(),
+        &path,
+        organisation.as_deref(),
+    );
+    let found = data.search_tools;
+    page.searched = true;
+    page.total = fill(
+        t.get(lang, "results_count"),
+        &[("n", &found.total_count.to_string())],
+    );
+    if !found.unmatched_words.is_empty() {
+        page.unmatched = Some(fill(
+            t.get(lang, "unmatched_words"),
+            &[("words", &found.unmatched_words.join(", "))],
+        ));
+    }
+    page.hits = found
+        .edges
+        .into_iter()
+        .map(|edge| {
+            let hit = edge.node;
+            let shown = Lang::from_code(&hit.highlights.lang);
+            Hit {
+                href: format!("/tools/{}", percent(&hit.tool.id)),
+                title_html: hit.highlights.title,
+                passage_html: hit.highlights.text,
+                kind: t.get(lang, &format!("kind_{}", hit.tool.kind)).to_owned(),
+                owner: hit.tool.owner.name,
+                fallback: shown.filter(|l| *l != lang).map(|l| {
+                    fill(
+                        t.get(lang, "fallback_marker"),
+                        &[(
+                            "lang",
+                            t.get(lang, &format!("lang_{}", l.code().to_uppercase())),
+                        )],
+                    )
+                }),
+                files: hit
+                    .matched_attachments
+                    .into_iter()
+                    .map(|m| FileMatch {
+                        title: m.attachment.title,
+                        href: m.attachment.url,
+                        passage_html: m.text,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let group = |legend: &str,
+                 name: &'static str,
+                 prefix: &str,
+                 counts: Vec<FacetCountData>,
+                 chosen: &[String]| FacetGroup {
+        legend: t.get(lang, legend).to_owned(),
+        name,
+        options: counts
+            .into_iter()
+            .map(|c| FacetOption {
+                id: format!("{name}-{}", c.value.to_lowercase()),
+                label: t.get(lang, &format!("{prefix}_{}", c.value)).to_owned(),
+                checked: chosen.contains(&c.value),
+                value: c.value,
+                count: c.count,
+            })
+            .collect(),
+    };
+    page.facets = vec![
+        group(
+            "facet_kinds",
+            "kind",
+            "kind",
+            found.facets.kinds,
+            &params.kinds,
+        ),
+        group(
+            "facet_categories",
+            "category",
+            "category",
+            found.facets.categories,
+            &params.categories,
+        ),
+        group(
+            "facet_languages",
+            "language",
+            "lang",
+            found.facets.languages,
+            &params.languages,
+        ),
+    ];
+    if found.page_info.has_next_page {
+        page.next_href = found
+            .page_info
+            .end_cursor
+            .as_deref()
+            .map(|cursor| params.href(Some(cursor)));
+    }
+    html(StatusCode::OK, &page, &visit.set_cookies)
+}
+
+fn percent(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// A tool's page
+
+#[derive(Deserialize)]
+struct ToolData {
+    node: Option<ToolNode>,
+    viewer: Option<ViewerData>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ToolNode {
+    kind: String,
+    status: String,
+    adoption_count: i64,
+    owner: NameData,
+    current: RevisionData,
+    revisions: RevisionConnection,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RevisionData {
+    title: String,
+    summary: String,
+    body: String,
+    languages: Vec<String>,
+    categories: Vec<String>,
+    attachments: Vec<AttachmentData>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AttachmentData {
+    title: String,
+    file_name: String,
+    media_type: String,
+    size_bytes: i64,
+    url: String,
+    lang: String,
+}
+
+#[derive(Deserialize)]
+struct RevisionConnection {
+    nodes: Vec<RevisionBrief>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RevisionBrief {
+    number: i64,
+    status: String,
+    published_at: Option<String>,
+    created_at: String,
+}
+
+const TOOL: &str = "query($id: ID!, $lang: Lang, $revisions: Int) {
+  viewer { organisation { name(lang: $lang) } }
+  node(id: $id) { ... on Tool {
+    kind status adoptionCount owner { name(lang: $lang) }
+    current { title(lang: $lang) summary(lang: $lang) body(lang: $lang) languages categories
+      attachments { title fileName mediaType sizeBytes url lang } }
+    revisions(first: $revisions) { nodes { number status publishedAt createdAt } }
+  } } }";
+
+pub(super) struct Download {
+    pub href: String,
+    pub label: String,
+    pub details: String,
+}
+
+pub(super) struct RevisionLine {
+    pub label: String,
+    pub status: String,
+    pub date: String,
+}
+
+#[derive(Template)]
+#[template(path = "tool.html")]
+struct ToolPage<'a> {
+    page: Chrome<'a>,
+    title: String,
+    fallback: Option<String>,
+    by: String,
+    kind: String,
+    status: String,
+    categories: Vec<String>,
+    languages: Vec<String>,
+    adoptions: String,
+    summary: String,
+    paragraphs: Vec<String>,
+    downloads: Vec<Download>,
+    revisions: Vec<RevisionLine>,
+}
+
+fn day(timestamp: &str) -> String {
+    timestamp.chars().take(10).collect()
+}
+
+fn size(bytes: i64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / 1024.0 / 1024.0),
+        b if b >= 1024 => format!("{} kB", b / 1024),
+        b => format!("{b} B"),
+    }
+}
+
+pub async fn tool(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let asked = url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "lang")
+        .map(|(_, v)| v.into_owned());
+    let visit = visit::visit(&state, &headers, peer, asked.as_deref()).await;
+    let path = format!("/tools/{}", percent(&id));
+    let lang = visit.lang;
+    if id.len() > 100 {
+        return failure_page(&state, &visit, Failure::NotFound, &path);
+    }
+    let variables =
+        json!({ "id": id, "lang": lang.code().to_uppercase(), "revisions": REVISIONS_SHOWN });
+    let data: ToolData = match graphql(&state, &visit, TOOL, variables).await {
+        Ok(data) => data,
+        // An address that names no tool, or not one of yours, is a page that does not exist.
+        Err(Failure::Input(_)) => return failure_page(&state, &visit, Failure::NotFound, &path),
+        Err(other) => return failure_page(&state, &visit, other, &path),
+    };
+    let Some(tool) = data.node else {
+        return failure_page(&state, &visit, Failure::NotFound, &path);
+    };
+    let t = &state.web.translations;
+    let organisation = data.viewer.map(|v| v.organisation.name);
+    let current = tool.current;
+    let lang_name = |code: &str| t.get(lang, &format!("lang_{code}")).to_owned();
+    let fallback = (!current
+        .languages
+        .iter()
+        .any(|l| l.eq_ignore_ascii_case(lang.code())))
+    .then(|| {
+        let shown = current
+            .languages
+            .first()
+            .map(String::as_str)
+            .unwrap_or("EN");
+        fill(
+            t.get(lang, "fallback_marker"),
+            &[("lang", &lang_name(shown))],
+        )
+    });
+    let page = ToolPage {
+        page: chrome(
+            &state,
+            &visit,
+            current.title.clone(),
+            &path,
+            organisation.as_deref(),
+        ),
+        fallback,
+        by: fill(t.get(lang, "tool_by"), &[("owner", &tool.owner.name)]),
+        kind: t.get(lang, &format!("kind_{}", tool.kind)).to_owned(),
+        status: t.get(lang, &format!("status_{}", tool.status)).to_owned(),
+        categories: current
+            .categories
+            .iter()
+            .map(|c| t.get(lang, &format!("category_{c}")).to_owned())
+            .collect(),
+        languages: current.languages.iter().map(|l| lang_name(l)).collect(),
+        adoptions: fill(
+            t.get(lang, "tool_adoptions"),
+            &[("n", &tool.adoption_count.to_string())],
+        ),
+        summary: current.summary,
+        // The body is Markdown; shown as its paragraphs, as text (no HTML from authors).
+        paragraphs: current
+            .body
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        downloads: current
+            .attachments
+            .into_iter()
+            .map(|a| Download {
+                href: a.url,
+                label: fill(t.get(lang, "tool_download"), &[("name", &a.title)]),
+                details: format!(
+                    "{} · {} · {} · {}",
+                    a.file_name,
+                    a.media_type,
+                    size(a.size_bytes),
+                    lang_name(&a.lang)
+                ),
+            })
+            .collect(),
+        revisions: tool
+            .revisions
+            .nodes
+            .into_iter()
+            .map(|r| RevisionLine {
+                label: fill(
+                    t.get(lang, "tool_revision"),
+                    &[("n", &r.number.to_string())],
+                ),
+                status: t.get(lang, &format!("status_{}", r.status)).to_owned(),
+                date: r
+                    .published_at
+                    .as_deref()
+                    .map_or_else(|| day(&r.created_at), day),
+            })
+            .collect(),
+        title: current.title,
+    };
+    html(StatusCode::OK, &page, &visit.set_cookies)
+}
+
+// ---------------------------------------------------------------------------------------
+// Signing in and out, the language
+
+#[derive(Deserialize)]
+struct OrganisationsData {
+    organisations: OrganisationConnection,
+}
+
+#[derive(Deserialize)]
+struct OrganisationConnection {
+    nodes: Vec<OrganisationData>,
+}
+
+#[derive(Deserialize)]
+struct OrganisationData {
+    slug: String,
+    kind: String,
+    name: String,
+}
+
+const ORGANISATIONS: &str = "query($lang: Lang, $first: Int) {
+  organisations(first: $first) { nodes { slug kind name(lang: $lang) } } }";
+
+pub(super) struct SignInChoice {
+    pub slug: String,
+    pub name: String,
+    pub roles: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage<'a> {
+    page: Chrome<'a>,
+    error: Option<String>,
+    organisations: Vec<SignInChoice>,
+}
+
+async fn sign_in_page(state: &AppState, visit: &Visit, error: Option<String>) -> Response {
+    let path = "/sign-in";
+    if !state.web.dev_sign_in {
+        return message(
+            state,
+            visit,
+            StatusCode::NOT_FOUND,
+            "signin_title",
+            "signin_unavailable",
+            path,
+        );
+    }
+    let lang = visit.lang;
+    let variables = json!({ "lang": lang.code().to_uppercase(), "first": SIGN_IN_ORGANISATIONS });
+    let data: OrganisationsData = match graphql(state, visit, ORGANISATIONS, variables).await {
+        Ok(data) => data,
+        Err(other) => return failure_page(state, visit, other, path),
+    };
+    let t = &state.web.translations;
+    let organisations = data
+        .organisations
+        .nodes
+        .into_iter()
+        .map(|o| {
+            let kind = o.kind.parse::<OrganisationKind>().ok();
+            let roles = Role::ALL
+                .iter()
+                .filter(|r| kind.is_some_and(|k| r.fits(k)))
+                .map(|r| {
+                    let key = format!("role_{}", r.as_str());
+                    let role_name = t.get(lang, &key);
+                    (
+                        r.as_str().to_owned(),
+                        fill(t.get(lang, "signin_as"), &[("role", role_name)]),
+                    )
+                })
+                .collect();
+            SignInChoice {
+                slug: o.slug,
+                name: o.name,
+                roles,
+            }
+        })
+        .collect();
+    let status = if error.is_some() {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::OK
+    };
+    let page = SignInPage {
+        page: chrome(
+            state,
+            visit,
+            t.get(lang, "signin_title").to_owned(),
+            path,
+            None,
+        ),
+        error,
+        organisations,
+    };
+    html(status, &page, &visit.set_cookies)
+}
+
+pub async fn sign_in_form(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    sign_in_page(&state, &visit, None).await
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    organisation: String,
+    role: String,
+    csrf: String,
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let t = &state.web.translations;
+    if !state.web.dev_sign_in {
+        return sign_in_page(&state, &visit, None).await;
+    }
+    // The sign-in form's token is the cookie set with the form (double submit).
+    let expected = visit::cookie(&headers, CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !same_token(expected, &form.csrf) {
+        let error = t.get(visit.lang, "form_expired").to_owned();
+        return sign_in_page(&state, &visit, Some(error)).await;
+    }
+    if form.organisation.len() > 64 || form.role.len() > 32 {
+        return sign_in_page(&state, &visit, None).await;
+    }
+    let identity = Identity {
+        subject: format!(
+            "web-demo:{}:{}",
+            form.organisation,
+            form.role.to_lowercase()
+        ),
+        organisation_slug: form.organisation.clone(),
+        roles: vec![form.role.clone()],
+        name: Some(format!(
+            "Demo {} ({})",
+            form.role.to_lowercase(),
+            form.organisation
+        )),
+        email: None,
+    };
+    match service::web_sessions::start(&state.services, identity, state.web.session_lifetime).await
+    {
+        Ok((secret, _)) => {
+            let mut cookies = vec![set_cookie(
+                &state.web,
+                SESSION_COOKIE,
+                &secret,
+                Some(state.web.session_lifetime.as_secs()),
+            )];
+            // The sign-in token has served: a new one comes with the next anonymous form.
+            cookies.push(set_cookie(&state.web, CSRF_COOKIE, "", Some(0)));
+            see_other("/", &cookies)
+        }
+        Err(e) => {
+            tracing::info!(error = %e, "a web sign-in was refused");
+            sign_in_page(&state, &visit, Some(e.to_string())).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let Some((secret, session)) = &visit.session else {
+        return see_other("/", &visit.set_cookies);
+    };
+    if !same_token(&session.csrf_token, &form.csrf) {
+        return message(
+            &state,
+            &visit,
+            StatusCode::FORBIDDEN,
+            "error_title",
+            "form_expired",
+            "/",
+        );
+    }
+    if let Err(e) = service::web_sessions::end(&state.services, secret).await {
+        tracing::warn!(error = %e, "a session did not end");
+        return failure_page(&state, &visit, Failure::Internal, "/");
+    }
+    see_other("/", &[set_cookie(&state.web, SESSION_COOKIE, "", Some(0))])
+}
+
+/// Remembers the language chosen (a cookie for a year) and goes back where the visitor was.
+pub async fn choose_language(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let back = url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "back")
+        .map(|(_, v)| v.into_owned())
+        // Only a path of this site: never `//elsewhere` or `https://…`.
+        .filter(|b| {
+            b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') && b.len() <= 2048
+        })
+        .unwrap_or_else(|| "/".into());
+    let Some(lang) = Lang::from_code(&code) else {
+        return see_other(&back, &[]);
+    };
+    let cookie = set_cookie(&state.web, LANG_COOKIE, lang.code(), Some(365 * 24 * 3600));
+    see_other(&back, &[cookie])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_search_address_keeps_what_was_asked_and_nothing_else() {
+        let p = SearchParams::parse(Some(
+            "q=g%C3%A9rer+le+stress&kind=WORKSHOP_FORMAT&kind=WORKSHOP_FORMAT&kind=NOPE&language=nl&sort=NEWEST&x=1",
+        ));
+        assert_eq!(p.q, "gérer le stress");
+        assert_eq!(p.kinds, vec!["WORKSHOP_FORMAT"]);
+        assert_eq!(p.languages, vec!["NL"]);
+        assert_eq!(p.sort, "NEWEST");
+        assert_eq!(
+            p.href(Some("abc")),
+            "/?q=g%C3%A9rer+le+stress&kind=WORKSHOP_FORMAT&language=NL&sort=NEWEST&after=abc"
+        );
+        assert_eq!(SearchParams::parse(None).href(None), "/");
+    }
+
+    #[test]
+    fn language_links_drop_the_language_of_the_address() {
+        assert_eq!(without_lang("/?q=stress&lang=nl"), "/?q=stress");
+        assert_eq!(without_lang("/tools/VG9vbDox?lang=de"), "/tools/VG9vbDox");
+        assert_eq!(without_lang("/sign-in"), "/sign-in");
+    }
+}

@@ -1,0 +1,183 @@
+//! Who is visiting a page, in which language, with which session; and the cookies that carry
+//! it. A session is a server-side row (see `service::web_sessions`) behind an `HttpOnly`,
+//! `SameSite=Lax` cookie, `Secure` outside loopback.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::http::HeaderMap;
+use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+
+use super::Web;
+use crate::domain::identity::Actor;
+use crate::domain::lang::Lang;
+use crate::http::AppState;
+use crate::rate_limit::Caller;
+use crate::service::{self, web_sessions::Session};
+
+pub(super) const SESSION_COOKIE: &str = "commons_session";
+pub(super) const LANG_COOKIE: &str = "commons_lang";
+/// The sign-in form's token while nobody is signed in (a double-submit cookie).
+pub(super) const CSRF_COOKIE: &str = "commons_csrf";
+
+/// One page request: the language, the caller, the token its forms carry.
+pub(super) struct Visit {
+    pub lang: Lang,
+    /// The cookie's secret and the session it opens.
+    pub session: Option<(String, Session)>,
+    pub actor: Option<Actor>,
+    /// The token every form of the page carries: the session's, or the sign-in cookie's.
+    pub csrf: String,
+    /// Cookies the response sets (a new sign-in token, a session that ended).
+    pub set_cookies: Vec<String>,
+    pub caller: Caller,
+}
+
+/// The value of cookie `name`, if the request sent it.
+pub(super) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value: always `Path=/`, `HttpOnly`, `SameSite=Lax`; `Secure` when asked.
+pub(super) fn set_cookie(web: &Web, name: &str, value: &str, max_age: Option<u64>) -> String {
+    let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(seconds) = max_age {
+        cookie.push_str(&format!("; Max-Age={seconds}"));
+    }
+    if web.secure_cookies {
+        cookie.push_str("; Secure");
+    }
+    cookie
+}
+
+/// Equal without telling by its timing how much of a guess was right.
+pub(super) fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |diff, (x, y)| diff | (x ^ y))
+            == 0
+}
+
+/// The page's language: `?lang=` (a shared address says it), then the one chosen before
+/// (cookie), then the browser's, then English.
+pub(super) fn language(headers: &HeaderMap, asked: Option<&str>) -> Lang {
+    asked
+        .and_then(Lang::from_code)
+        .or_else(|| cookie(headers, LANG_COOKIE).and_then(Lang::from_code))
+        .or_else(|| {
+            headers
+                .get(ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(super::i18n::from_accept_language)
+        })
+        .unwrap_or(Lang::En)
+}
+
+/// The session a request's cookie opens and its caller, when both still hold: a session
+/// whose organisation or role no longer exists signs nobody in.
+async fn open_session(state: &AppState, headers: &HeaderMap) -> Option<(String, Session, Actor)> {
+    let secret = cookie(headers, SESSION_COOKIE)?;
+    let session = service::web_sessions::find(&state.services, secret)
+        .await
+        .ok()
+        .flatten()?;
+    let actor = service::identity::resolve_actor(&state.services, &session.identity)
+        .await
+        .ok()?;
+    Some((secret.to_owned(), session, actor))
+}
+
+/// The caller a browser's session cookie names, for the downloads its pages link to.
+pub async fn session_actor(state: &AppState, headers: &HeaderMap) -> Option<Actor> {
+    open_session(state, headers)
+        .await
+        .map(|(_, _, actor)| actor)
+}
+
+pub(super) async fn visit(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    asked_lang: Option<&str>,
+) -> Visit {
+    let web: &Arc<Web> = &state.web;
+    let lang = language(headers, asked_lang);
+    let mut set_cookies = Vec::new();
+    let opened = open_session(state, headers).await;
+    if opened.is_none() && cookie(headers, SESSION_COOKIE).is_some() {
+        set_cookies.push(set_cookie(web, SESSION_COOKIE, "", Some(0)));
+    }
+    match opened {
+        Some((secret, session, actor)) => Visit {
+            lang,
+            csrf: session.csrf_token.clone(),
+            caller: Caller::Subject(format!("user:{}", actor.user_id)),
+            session: Some((secret, session)),
+            actor: Some(actor),
+            set_cookies,
+        },
+        None => {
+            let csrf = match cookie(headers, CSRF_COOKIE) {
+                Some(token) if token.len() == 43 => token.to_owned(),
+                _ => {
+                    let token = service::web_sessions::random_token();
+                    set_cookies.push(set_cookie(web, CSRF_COOKIE, &token, None));
+                    token
+                }
+            };
+            Visit {
+                lang,
+                session: None,
+                actor: None,
+                csrf,
+                set_cookies,
+                caller: Caller::Address(peer.ip()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn cookies_are_read_by_name() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("a=1; commons_lang=nl; commons_session=xyz"),
+        );
+        assert_eq!(cookie(&headers, LANG_COOKIE), Some("nl"));
+        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("xyz"));
+        assert_eq!(cookie(&headers, "missing"), None);
+    }
+
+    #[test]
+    fn the_address_beats_the_cookie_which_beats_the_browser() {
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT_LANGUAGE, HeaderValue::from_static("de-DE,de;q=0.9"));
+        assert_eq!(language(&headers, None), Lang::De);
+        headers.insert(COOKIE, HeaderValue::from_static("commons_lang=fr"));
+        assert_eq!(language(&headers, None), Lang::Fr);
+        assert_eq!(language(&headers, Some("nl")), Lang::Nl);
+        assert_eq!(language(&headers, Some("xx")), Lang::Fr);
+        assert_eq!(language(&HeaderMap::new(), None), Lang::En);
+    }
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(same_token("abc", "abc"));
+        assert!(!same_token("abc", "abd"));
+        assert!(!same_token("abc", "ab"));
+    }
+}

@@ -1,0 +1,376 @@
+//! The web pages over HTTP: languages, sessions and their cookies, forms' tokens, the 404
+//! page, assets. What a browser does with them is in `web_browser.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use commons_tests::spawn_app;
+use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE, CACHE_CONTROL, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::redirect::Policy;
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+/// `name=value` of the cookie `name` a response sets.
+fn cookie_pair(response: &reqwest::Response, name: &str) -> Option<String> {
+    set_cookies(response)
+        .into_iter()
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(|c| c.split(';').next().unwrap().to_owned())
+}
+
+/// The value of `<input … name="csrf" value="…">` in a page.
+fn csrf_of(page: &str) -> String {
+    let at = page
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a token");
+    let rest = &page[at + "name=\"csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn the_search_page_speaks_the_browsers_language_and_finds_what_the_api_finds() {
+    let app = spawn_app().await.with_demo().await;
+    app.wait_for_index().await;
+    let page = client()
+        .get(format!("{}/?q=burn-out", app.address))
+        .header(ACCEPT_LANGUAGE, "nl-BE,nl;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let headers = page.headers().clone();
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<html lang=\"nl\">"), "{html}");
+    assert!(html.contains("Wat zoekt u?"), "the label in Dutch");
+    // The same tools, in the same order, as `searchTools` gives.
+    let api = app
+        .graphql(
+            "query { searchTools(query: \"burn-out\", lang: NL, first: 10) { totalCount edges { node { tool { id } } } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    let ids: Vec<String> = api["data"]["searchTools"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["tool"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!ids.is_empty(), "{api}");
+    let mut at = 0;
+    for id in &ids {
+        let link = format!("href=\"/tools/{}\"", id.replace('=', "%3D"));
+        let found = html[at..]
+            .find(&link)
+            .unwrap_or_else(|| panic!("{link} after {at} in {html}"));
+        at += found + link.len();
+    }
+    let total = api["data"]["searchTools"]["totalCount"].as_i64().unwrap();
+    assert!(
+        html.contains(&format!("({total} instrument(en))")),
+        "{html}"
+    );
+    // `?lang=` makes a shareable address in another language.
+    let french = client()
+        .get(format!("{}/?q=burn-out&lang=fr", app.address))
+        .header(ACCEPT_LANGUAGE, "nl")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(french.contains("<html lang=\"fr\">") && french.contains("Que cherchez-vous ?"));
+}
+
+#[tokio::test]
+async fn a_language_chosen_is_remembered_and_sends_back_only_within_the_site() {
+    let app = spawn_app().await;
+    let chosen = client()
+        .get(format!("{}/language/de?back=%2F%3Fq%3Dstress", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(chosen.status(), 303);
+    assert_eq!(chosen.headers()[LOCATION], "/?q=stress");
+    let cookie = cookie_pair(&chosen, "commons_lang").unwrap();
+    assert_eq!(cookie, "commons_lang=de");
+    let attributes = set_cookies(&chosen).join("\n");
+    assert!(attributes.contains("HttpOnly") && attributes.contains("SameSite=Lax"));
+    // Served over loopback: no `Secure`, or the browser would drop the cookie on plain HTTP.
+    assert!(!attributes.contains("Secure"), "{attributes}");
+    let page = client()
+        .get(format!("{}/", app.address))
+        .header(COOKIE, &cookie)
+        .header(ACCEPT_LANGUAGE, "fr")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<html lang=\"de\">") && page.contains("Was suchen Sie?"));
+    for elsewhere in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
+        let response = client()
+            .get(format!("{}/language/nl", app.address))
+            .query(&[("back", elsewhere)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()[LOCATION], "/", "{elsewhere}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_addresses_get_a_page_in_the_visitors_language_or_the_apis_error() {
+    let app = spawn_app().await;
+    let page = client()
+        .get(format!("{}/nothing/here", app.address))
+        .header(ACCEPT, "text/html,application/xhtml+xml")
+        .header(ACCEPT_LANGUAGE, "fr-BE")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 404);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Page introuvable"), "{html}");
+    let tool = client()
+        .get(format!("{}/tools/VG9vbDo5OTk5OQ", app.address))
+        .header(ACCEPT_LANGUAGE, "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tool.status(), 404);
+    assert!(tool.text().await.unwrap().contains("Page not found"));
+    let api = client()
+        .get(format!("{}/nothing/here", app.address))
+        .header(ACCEPT, "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 404);
+    let body: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn assets_are_named_by_their_content_and_kept_for_a_year() {
+    let app = spawn_app().await;
+    let html = app.get("/").await.text().await.unwrap();
+    let at = html
+        .find("href=\"/assets/commons.")
+        .expect("the style sheet is linked");
+    let rest = &html[at + "href=\"".len()..];
+    let path = &rest[..rest.find('"').unwrap()];
+    assert!(
+        path.ends_with(".css") && path.len() > "/assets/commons..css".len() + 8,
+        "{path}"
+    );
+    let css = app.get(path).await;
+    assert_eq!(css.status(), 200);
+    assert_eq!(
+        css.headers()[CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(css.text().await.unwrap().contains(":focus-visible"));
+    assert_eq!(
+        app.get("/assets/commons.000000000000.css").await.status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn signing_in_makes_a_server_side_session_that_signing_out_ends() {
+    let app = spawn_app().await.with_demo().await;
+    let http = client();
+    let form = http
+        .get(format!("{}/sign-in", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 200);
+    let csrf_cookie = cookie_pair(&form, "commons_csrf").expect("the form's token cookie");
+    let html = form.text().await.unwrap();
+    assert!(html.contains("value=\"acerta\"") && html.contains("value=\"MODERATOR\""));
+    let token = csrf_of(&html);
+    // Without the form's token, or with another, nobody is signed in.
+    for (cookie, field) in [
+        (csrf_cookie.clone(), "forged".to_owned()),
+        (String::new(), token.clone()),
+    ] {
+        let refused = http
+            .post(format!("{}/sign-in", app.address))
+            .header(COOKIE, cookie)
+            .form(&[
+                ("organisation", "acerta"),
+                ("role", "STAFF"),
+                ("csrf", &field),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 403);
+        assert!(cookie_pair(&refused, "commons_session").is_none());
+    }
+    // A role that does not exist in a caisse is refused as a token's would be.
+    let wrong_role = http
+        .post(format!("{}/sign-in", app.address))
+        .header(COOKIE, &csrf_cookie)
+        .form(&[
+            ("organisation", "acerta"),
+            ("role", "MODERATOR"),
+            ("csrf", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_role.status(), 403);
+    assert!(cookie_pair(&wrong_role, "commons_session").is_none());
+    let signed_in = http
+        .post(format!("{}/sign-in", app.address))
+        .header(COOKIE, &csrf_cookie)
+        .form(&[
+            ("organisation", "acerta"),
+            ("role", "STAFF"),
+            ("csrf", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 303);
+    let session = cookie_pair(&signed_in, "commons_session").expect("a session cookie");
+    let attributes = set_cookies(&signed_in)
+        .into_iter()
+        .find(|c| c.starts_with("commons_session="))
+        .unwrap();
+    assert!(attributes.contains("HttpOnly") && attributes.contains("SameSite=Lax"));
+    // The database holds the secret's hash, never the secret.
+    let secret = session.trim_start_matches("commons_session=");
+    let page = http
+        .get(format!("{}/", app.address))
+        .header(COOKIE, &session)
+        .header(ACCEPT_LANGUAGE, "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Acerta") && page.contains("staff"), "{page}");
+    assert!(!page.contains(secret));
+    let session_token = csrf_of(&page);
+    // Signing out needs the session's token too.
+    let forged = http
+        .post(format!("{}/sign-out", app.address))
+        .header(COOKIE, &session)
+        .form(&[("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let out = http
+        .post(format!("{}/sign-out", app.address))
+        .header(COOKIE, &session)
+        .form(&[("csrf", &session_token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    // The old cookie opens nothing any more, on this replica or any other.
+    let after = http
+        .get(format!("{}/", app.address))
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        set_cookies(&after)
+            .iter()
+            .any(|c| c.starts_with("commons_session=;") && c.contains("Max-Age=0"))
+    );
+    assert!(!after.text().await.unwrap().contains("Acerta — staff"));
+}
+
+#[tokio::test]
+async fn development_sign_in_does_not_exist_where_tokens_come_from_an_identity_provider() {
+    let key = commons_tests::fixture("keys/rs256-public.pem");
+    let app = commons_tests::spawn_app_with(|c| {
+        c.auth.hs256_secret = None;
+        c.auth.public_keys = vec![commons_api::config::PublicKeyConfig {
+            kid: None,
+            algorithm: jsonwebtoken::Algorithm::RS256,
+            pem_file: key,
+        }];
+    })
+    .await
+    .with_organisations()
+    .await;
+    let form = client()
+        .get(format!("{}/sign-in", app.address))
+        .header(ACCEPT_LANGUAGE, "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 404);
+    // Even with a valid double-submit token, no session starts.
+    let csrf_cookie = cookie_pair(&form, "commons_csrf").unwrap();
+    let token = csrf_cookie.trim_start_matches("commons_csrf=").to_owned();
+    let html = form.text().await.unwrap();
+    assert!(html.contains("switched off"), "{html}");
+    assert!(
+        !html.contains("action=\"/sign-in\""),
+        "no sign-in form: {html}"
+    );
+    let post = client()
+        .post(format!("{}/sign-in", app.address))
+        .header(COOKIE, &csrf_cookie)
+        .form(&[
+            ("organisation", "inasti"),
+            ("role", "PLATFORM_ADMIN"),
+            ("csrf", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.status(), 404);
+    assert!(cookie_pair(&post, "commons_session").is_none());
+}
+
+#[tokio::test]
+async fn a_query_over_the_limits_is_explained_next_to_the_search_box() {
+    let app = spawn_app().await;
+    let words = vec!["stress"; 40].join(" ");
+    let page = client()
+        .get(format!("{}/", app.address))
+        .query(&[("q", words.as_str())])
+        .header(ACCEPT_LANGUAGE, "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 400);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("aria-invalid=\"true\""), "{html}");
+    assert!(html.contains("id=\"q-error\""), "{html}");
+    assert!(html.contains("32"), "the message names the limit: {html}");
+}
