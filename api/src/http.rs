@@ -73,7 +73,7 @@ pub fn router(state: AppState, offered: Offered) -> Router {
     }
     if offered.web {
         router = router
-            .merge(crate::web::routes())
+            .merge(crate::web::routes(state.limits.body_bytes))
             .fallback(crate::web::not_found);
     }
     router

@@ -49,6 +49,14 @@ impl Translations {
             .map_or(key, String::as_str)
     }
 
+    /// The text of `key` in `lang` or English, if either has it.
+    pub fn find(&self, lang: Lang, key: &str) -> Option<&str> {
+        [lang, Lang::En]
+            .iter()
+            .find_map(|l| self.tables.get(l).and_then(|t| t.get(key)))
+            .map(String::as_str)
+    }
+
     pub fn keys(&self, lang: Lang) -> Vec<&str> {
         let mut keys: Vec<&str> = self
             .tables

@@ -5,14 +5,18 @@
 //! holds on every page.
 
 pub mod assets;
+mod editing;
 pub mod i18n;
+mod moderation;
 mod pages;
+mod tool_page;
 mod visit;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::config::Config;
@@ -48,15 +52,30 @@ impl Web {
     }
 }
 
-/// The pages' routes; the 404 page is the router's fallback (see [`pages::not_found`]).
-pub fn routes() -> Router<AppState> {
+/// The pages' routes; the 404 page is the router's fallback (see [`pages::not_found`]). A
+/// form's body is held to `limits.body_bytes`; an attached file streams within
+/// `limits.upload_bytes` (see [`editing::attach_file`]).
+pub fn routes(body_bytes: usize) -> Router<AppState> {
     Router::new()
         .route("/", get(pages::search))
-        .route("/tools/{id}", get(pages::tool))
+        .route(
+            "/tools/new",
+            get(editing::new_tool_form).post(editing::create_tool),
+        )
+        .route("/tools/{id}", get(tool_page::tool))
+        .route(
+            "/tools/{id}/edit",
+            get(editing::edit_tool_form).post(editing::update_tool),
+        )
+        .route("/tools/{id}/submit", post(editing::submit_tool))
+        .route("/tools/{id}/decision", post(editing::decide_on_tool))
+        .route("/tools/{id}/attachments", post(editing::attach_file))
+        .route("/moderation", get(moderation::queue))
         .route("/sign-in", get(pages::sign_in_form).post(pages::sign_in))
         .route("/sign-out", post(pages::sign_out))
         .route("/language/{code}", get(pages::choose_language))
         .route("/assets/{name}", get(assets::serve))
+        .layer(DefaultBodyLimit::max(body_bytes))
 }
 
 pub use pages::not_found;

@@ -32,8 +32,6 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; scr
 
 /// Results on a search page.
 const PAGE_SIZE: usize = 10;
-/// Revisions listed on a tool's page.
-const REVISIONS_SHOWN: usize = 20;
 /// Organisations listed on the development sign-in page.
 const SIGN_IN_ORGANISATIONS: usize = 100;
 
@@ -47,6 +45,8 @@ pub(super) struct Chrome<'a> {
     pub csrf: String,
     /// "Acerta — staff" when signed in.
     pub signed_in: Option<String>,
+    /// The moderation queue in the header, for moderators.
+    pub moderator: bool,
     pub dev_sign_in: bool,
     pub languages: Vec<LanguageLink>,
 }
@@ -68,7 +68,7 @@ impl<'a> Chrome<'a> {
     }
 }
 
-fn chrome<'a>(
+pub(super) fn chrome<'a>(
     state: &'a AppState,
     visit: &Visit,
     title: String,
@@ -115,6 +115,10 @@ fn chrome<'a>(
         js: web.assets.url("js"),
         csrf: visit.csrf.clone(),
         signed_in,
+        moderator: visit
+            .session
+            .as_ref()
+            .is_some_and(|(_, s)| s.identity.roles.iter().any(|r| r == "MODERATOR")),
         dev_sign_in: web.dev_sign_in,
         languages,
     }
@@ -140,7 +144,7 @@ fn without_lang(path_and_query: &str) -> String {
 }
 
 /// A rendered page with the headers every page carries.
-fn html(status: StatusCode, page: &impl Template, set_cookies: &[String]) -> Response {
+pub(super) fn html(status: StatusCode, page: &impl Template, set_cookies: &[String]) -> Response {
     match page.render() {
         Ok(body) => {
             let mut response = (status, body).into_response();
@@ -178,7 +182,7 @@ fn add_cookies(response: &mut Response, cookies: &[String]) {
     }
 }
 
-fn see_other(to: &str, set_cookies: &[String]) -> Response {
+pub(super) fn see_other(to: &str, set_cookies: &[String]) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     if let Ok(location) = HeaderValue::from_str(to) {
         response.headers_mut().insert(LOCATION, location);
@@ -188,10 +192,14 @@ fn see_other(to: &str, set_cookies: &[String]) -> Response {
 }
 
 /// Why a page could not show what it asked for.
-enum Failure {
+pub(super) enum Failure {
     /// Bad input the visitor can fix: shown next to the field it concerns.
     Input(String),
     NotFound,
+    /// Not yours to do, or not signed in.
+    Forbidden,
+    /// Someone else's change came first (`CONFLICT`).
+    Conflict,
     RateLimited,
     TimedOut,
     Internal,
@@ -199,11 +207,21 @@ enum Failure {
 
 /// Runs one GraphQL operation in process as the visitor, under the same limits as `/graphql`
 /// (complexity, depth, the caller's query budget, the request timeout).
-async fn graphql<T: DeserializeOwned>(
+pub(super) async fn graphql<T: DeserializeOwned>(
     state: &AppState,
     visit: &Visit,
     query: &str,
     variables: serde_json::Value,
+) -> Result<T, Failure> {
+    let request = async_graphql::Request::new(query).variables(Variables::from_json(variables));
+    execute(state, visit, request).await
+}
+
+/// Runs a prepared request (one that carries an uploaded file, say) as [`graphql`] does.
+pub(super) async fn execute<T: DeserializeOwned>(
+    state: &AppState,
+    visit: &Visit,
+    request: async_graphql::Request,
 ) -> Result<T, Failure> {
     let budget = state.limiter.clone().map(|limiter| {
         Arc::new(RequestBudget {
@@ -212,7 +230,6 @@ async fn graphql<T: DeserializeOwned>(
             refused: std::sync::Mutex::new(None),
         })
     });
-    let request = async_graphql::Request::new(query).variables(Variables::from_json(variables));
     let batch = crate::graphql::prepare(
         BatchRequest::Single(request),
         &state.services,
@@ -240,6 +257,8 @@ async fn graphql<T: DeserializeOwned>(
             .unwrap_or_default();
         return Err(match code.as_str() {
             "NOT_FOUND" => Failure::NotFound,
+            "FORBIDDEN" | "UNAUTHENTICATED" => Failure::Forbidden,
+            "CONFLICT" => Failure::Conflict,
             "RATE_LIMITED" => Failure::RateLimited,
             "TIMEOUT" => Failure::TimedOut,
             "BAD_USER_INPUT" | "" => Failure::Input(error.message.clone()),
@@ -264,7 +283,7 @@ struct MessagePage<'a> {
     text: String,
 }
 
-fn message(
+pub(super) fn message(
     state: &AppState,
     visit: &Visit,
     status: StatusCode,
@@ -282,7 +301,12 @@ fn message(
     html(status, &page, &visit.set_cookies)
 }
 
-fn failure_page(state: &AppState, visit: &Visit, failure: Failure, path: &str) -> Response {
+pub(super) fn failure_page(
+    state: &AppState,
+    visit: &Visit,
+    failure: Failure,
+    path: &str,
+) -> Response {
     match failure {
         Failure::NotFound => message(
             state,
@@ -290,6 +314,22 @@ fn failure_page(state: &AppState, visit: &Visit, failure: Failure, path: &str) -
             StatusCode::NOT_FOUND,
             "not_found_title",
             "not_found_text",
+            path,
+        ),
+        Failure::Forbidden => message(
+            state,
+            visit,
+            StatusCode::FORBIDDEN,
+            "forbidden_title",
+            "forbidden_text",
+            path,
+        ),
+        Failure::Conflict => message(
+            state,
+            visit,
+            StatusCode::CONFLICT,
+            "conflict_title",
+            "conflict_text",
             path,
         ),
         Failure::RateLimited => message(
@@ -755,228 +795,8 @@ pub async fn search(
     html(StatusCode::OK, &page, &visit.set_cookies)
 }
 
-fn percent(text: &str) -> String {
+pub(super) fn percent(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
-// ---------------------------------------------------------------------------------------
-// A tool's page
-
-#[derive(Deserialize)]
-struct ToolData {
-    node: Option<ToolNode>,
-    viewer: Option<ViewerData>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ToolNode {
-    kind: String,
-    status: String,
-    adoption_count: i64,
-    owner: NameData,
-    current: RevisionData,
-    revisions: RevisionConnection,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RevisionData {
-    title: String,
-    summary: String,
-    body: String,
-    languages: Vec<String>,
-    categories: Vec<String>,
-    attachments: Vec<AttachmentData>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AttachmentData {
-    title: String,
-    file_name: String,
-    media_type: String,
-    size_bytes: i64,
-    url: String,
-    lang: String,
-}
-
-#[derive(Deserialize)]
-struct RevisionConnection {
-    nodes: Vec<RevisionBrief>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RevisionBrief {
-    number: i64,
-    status: String,
-    published_at: Option<String>,
-    created_at: String,
-}
-
-const TOOL: &str = "query($id: ID!, $lang: Lang, $revisions: Int) {
-  viewer { organisation { name(lang: $lang) } }
-  node(id: $id) { ... on Tool {
-    kind status adoptionCount owner { name(lang: $lang) }
-    current { title(lang: $lang) summary(lang: $lang) body(lang: $lang) languages categories
-      attachments { title fileName mediaType sizeBytes url lang } }
-    revisions(first: $revisions) { nodes { number status publishedAt createdAt } }
-  } } }";
-
-pub(super) struct Download {
-    pub href: String,
-    pub label: String,
-    pub details: String,
-}
-
-pub(super) struct RevisionLine {
-    pub label: String,
-    pub status: String,
-    pub date: String,
-}
-
-#[derive(Template)]
-#[template(path = "tool.html")]
-struct ToolPage<'a> {
-    page: Chrome<'a>,
-    title: String,
-    fallback: Option<String>,
-    by: String,
-    kind: String,
-    status: String,
-    categories: Vec<String>,
-    languages: Vec<String>,
-    adoptions: String,
-    summary: String,
-    paragraphs: Vec<String>,
-    downloads: Vec<Download>,
-    revisions: Vec<RevisionLine>,
-}
-
-fn day(timestamp: &str) -> String {
-    timestamp.chars().take(10).collect()
-}
-
-fn size(bytes: i64) -> String {
-    match bytes {
-        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / 1024.0 / 1024.0),
-        b if b >= 1024 => format!("{} kB", b / 1024),
-        b => format!("{b} B"),
-    }
-}
-
-pub async fn tool(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let asked = url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
-        .find(|(k, _)| k == "lang")
-        .map(|(_, v)| v.into_owned());
-    let visit = visit::visit(&state, &headers, peer, asked.as_deref()).await;
-    let path = format!("/tools/{}", percent(&id));
-    let lang = visit.lang;
-    if id.len() > 100 {
-        return failure_page(&state, &visit, Failure::NotFound, &path);
-    }
-    let variables =
-        json!({ "id": id, "lang": lang.code().to_uppercase(), "revisions": REVISIONS_SHOWN });
-    let data: ToolData = match graphql(&state, &visit, TOOL, variables).await {
-        Ok(data) => data,
-        // An address that names no tool, or not one of yours, is a page that does not exist.
-        Err(Failure::Input(_)) => return failure_page(&state, &visit, Failure::NotFound, &path),
-        Err(other) => return failure_page(&state, &visit, other, &path),
-    };
-    let Some(tool) = data.node else {
-        return failure_page(&state, &visit, Failure::NotFound, &path);
-    };
-    let t = &state.web.translations;
-    let organisation = data.viewer.map(|v| v.organisation.name);
-    let current = tool.current;
-    let lang_name = |code: &str| t.get(lang, &format!("lang_{code}")).to_owned();
-    let fallback = (!current
-        .languages
-        .iter()
-        .any(|l| l.eq_ignore_ascii_case(lang.code())))
-    .then(|| {
-        let shown = current
-            .languages
-            .first()
-            .map(String::as_str)
-            .unwrap_or("EN");
-        fill(
-            t.get(lang, "fallback_marker"),
-            &[("lang", &lang_name(shown))],
-        )
-    });
-    let page = ToolPage {
-        page: chrome(
-            &state,
-            &visit,
-            current.title.clone(),
-            &path,
-            organisation.as_deref(),
-        ),
-        fallback,
-        by: fill(t.get(lang, "tool_by"), &[("owner", &tool.owner.name)]),
-        kind: t.get(lang, &format!("kind_{}", tool.kind)).to_owned(),
-        status: t.get(lang, &format!("status_{}", tool.status)).to_owned(),
-        categories: current
-            .categories
-            .iter()
-            .map(|c| t.get(lang, &format!("category_{c}")).to_owned())
-            .collect(),
-        languages: current.languages.iter().map(|l| lang_name(l)).collect(),
-        adoptions: fill(
-            t.get(lang, "tool_adoptions"),
-            &[("n", &tool.adoption_count.to_string())],
-        ),
-        summary: current.summary,
-        // The body is Markdown; shown as its paragraphs, as text (no HTML from authors).
-        paragraphs: current
-            .body
-            .split("\n\n")
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        downloads: current
-            .attachments
-            .into_iter()
-            .map(|a| Download {
-                href: a.url,
-                label: fill(t.get(lang, "tool_download"), &[("name", &a.title)]),
-                details: format!(
-                    "{} · {} · {} · {}",
-                    a.file_name,
-                    a.media_type,
-                    size(a.size_bytes),
-                    lang_name(&a.lang)
-                ),
-            })
-            .collect(),
-        revisions: tool
-            .revisions
-            .nodes
-            .into_iter()
-            .map(|r| RevisionLine {
-                label: fill(
-                    t.get(lang, "tool_revision"),
-                    &[("n", &r.number.to_string())],
-                ),
-                status: t.get(lang, &format!("status_{}", r.status)).to_owned(),
-                date: r
-                    .published_at
-                    .as_deref()
-                    .map_or_else(|| day(&r.created_at), day),
-            })
-            .collect(),
-        title: current.title,
-    };
-    html(StatusCode::OK, &page, &visit.set_cookies)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -29,3 +29,33 @@
     }, 150);
   });
 })();
+
+// An attached file is sent with its progress shown; without a script the form posts as is.
+(function () {
+  for (const form of document.querySelectorAll("form[data-upload]")) {
+    const bar = form.querySelector("progress");
+    form.addEventListener("submit", (event) => {
+      if (!window.FormData || !bar) return;
+      event.preventDefault();
+      const request = new XMLHttpRequest();
+      request.open("POST", form.action);
+      request.upload.addEventListener("progress", (e) => {
+        if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
+      });
+      request.addEventListener("load", () => {
+        // Where the server sent the browser: the tool's page, or the form with its errors.
+        if (request.status < 400 && request.responseURL) {
+          window.location.assign(request.responseURL);
+        } else {
+          document.open();
+          document.write(request.responseText);
+          document.close();
+        }
+      });
+      request.addEventListener("error", () => form.submit());
+      bar.hidden = false;
+      for (const button of form.querySelectorAll("button")) button.disabled = true;
+      request.send(new FormData(form));
+    });
+  }
+})();

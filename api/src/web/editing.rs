@@ -1,0 +1,1042 @@
+//! Changing tools from the pages: create and edit (one form, every language), attach a file,
+//! submit for review, and a moderator's decision. Each is one GraphQL mutation run as the
+//! signed-in visitor; its `userErrors` are shown next to the fields they name, and an edit
+//! based on an older revision than the latest is explained rather than lost.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use async_graphql::{UploadValue, Variables};
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use futures_util::StreamExt;
+use multer::{Constraints, Multipart, SizeLimit};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::io::AsyncWriteExt;
+
+use super::i18n::{Translations, fill};
+use super::pages::{
+    Chrome, Failure, chrome, execute, failure_page, graphql, html, percent, see_other,
+};
+use super::tool_page::{self, Choice, Problems, decide_form, language_choices, tool_page};
+use super::visit::{self, Visit, same_token};
+use crate::domain::lang::Lang;
+use crate::domain::tool::{ServiceCategory, ToolKind};
+use crate::http::AppState;
+
+/// The fields of a form, as sent (`application/x-www-form-urlencoded`; repeated names kept).
+struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    fn parse(body: &[u8]) -> Self {
+        Self(
+            url::form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    fn one(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+/// The visitor's session when the form's token is the session's: forms that change something
+/// are for signed-in visitors, and a form from elsewhere carries no valid token.
+fn checked(state: &AppState, visit: &Visit, csrf: &str, path: &str) -> Result<(), Response> {
+    match &visit.session {
+        Some((_, session)) if same_token(&session.csrf_token, csrf) => Ok(()),
+        Some(_) => Err(super::pages::message(
+            state,
+            visit,
+            StatusCode::FORBIDDEN,
+            "error_title",
+            "form_expired",
+            path,
+        )),
+        None => Err(see_other("/sign-in", &visit.set_cookies)),
+    }
+}
+
+#[derive(Deserialize)]
+struct UserErrorData {
+    field: Vec<String>,
+    code: String,
+    message: String,
+}
+
+/// A user error in the page's language when we have words for its code, else the API's.
+fn error_text(t: &Translations, lang: Lang, e: &UserErrorData) -> String {
+    t.find(lang, &format!("error_{}", e.code))
+        .map_or_else(|| e.message.clone(), str::to_owned)
+}
+
+// ---------------------------------------------------------------------------------------
+// The tool form: create and edit
+
+/// One language's part of the form.
+pub(super) struct LangFields {
+    pub code: &'static str,
+    pub legend: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub title_error: Option<String>,
+    pub summary_error: Option<String>,
+    pub body_error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "tool_form.html")]
+struct ToolFormPage<'a> {
+    page: Chrome<'a>,
+    heading: String,
+    action: String,
+    cancel: String,
+    base_revision: Option<i64>,
+    /// Why the save did not happen, at the top (a conflict, a refusal).
+    notice: Option<String>,
+    /// Every field error, linked to its field, at the top.
+    summary: Vec<(String, String)>,
+    kinds: Vec<Choice>,
+    kind_error: Option<String>,
+    categories: Vec<Choice>,
+    categories_error: Option<String>,
+    visibilities: Vec<Choice>,
+    licence: String,
+    licence_error: Option<String>,
+    tags: String,
+    tags_error: Option<String>,
+    duration: String,
+    contact: String,
+    cost: String,
+    cost_error: Option<String>,
+    translations_error: Option<String>,
+    langs: Vec<LangFields>,
+}
+
+/// What the form holds, whether typed or read from the latest revision.
+#[derive(Default)]
+struct ToolFormValues {
+    kind: String,
+    categories: Vec<String>,
+    visibility: String,
+    licence: String,
+    tags: String,
+    duration: String,
+    contact: String,
+    cost: String,
+    /// (lang code upper-case, title, summary, body)
+    texts: Vec<(String, String, String, String)>,
+}
+
+impl ToolFormValues {
+    fn from_fields(f: &Fields) -> Self {
+        Self {
+            kind: f.one("kind"),
+            categories: f.all("category"),
+            visibility: f.one("visibility"),
+            licence: f.one("licence").trim().to_owned(),
+            tags: f.one("tags"),
+            duration: f.one("duration"),
+            contact: f.one("contact"),
+            cost: f.one("cost"),
+            texts: Lang::ALL
+                .into_iter()
+                .map(|l| {
+                    let c = l.code();
+                    (
+                        c.to_uppercase(),
+                        f.one(&format!("title_{c}")),
+                        f.one(&format!("summary_{c}")),
+                        f.one(&format!("body_{c}")),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn from_revision(r: &Value) -> Self {
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+        let list = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .map(|a| a.iter().map(text).collect())
+                .unwrap_or_default()
+        };
+        let translations = r["translations"].as_array().cloned().unwrap_or_default();
+        Self {
+            kind: text(&r["kind"]),
+            categories: list(&r["categories"]),
+            visibility: text(&r["visibility"]),
+            licence: text(&r["licence"]),
+            tags: list(&r["tags"]).join(", "),
+            duration: text(&r["duration"]),
+            contact: text(&r["contact"]),
+            cost: text(&r["cost"]["amountEur"]),
+            texts: translations
+                .iter()
+                .map(|t| {
+                    (
+                        text(&t["lang"]),
+                        text(&t["title"]),
+                        text(&t["summary"]),
+                        text(&t["body"]),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The languages the form sends: those with any text, in the form's order.
+    fn filled(&self) -> Vec<&(String, String, String, String)> {
+        self.texts
+            .iter()
+            .filter(|(_, title, summary, body)| {
+                !(title.trim().is_empty() && summary.trim().is_empty() && body.trim().is_empty())
+            })
+            .collect()
+    }
+
+    /// `ToolContentInput`: what the form edits over what it does not show (`carried`, the
+    /// latest revision's audiences, quality documentation …), so an edit loses nothing.
+    fn content(&self, carried: Option<&Value>) -> Value {
+        let mut content = carried.cloned().unwrap_or_else(|| json!({}));
+        let optional = |s: &str| {
+            let s = s.trim();
+            if s.is_empty() {
+                Value::Null
+            } else {
+                Value::String(s.to_owned())
+            }
+        };
+        content["kind"] = json!(self.kind);
+        content["categories"] = json!(self.categories);
+        content["visibility"] = json!(self.visibility);
+        content["licence"] = json!(self.licence);
+        content["tags"] = json!(
+            self.tags
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+        );
+        content["duration"] = optional(&self.duration);
+        content["contact"] = optional(&self.contact);
+        content["costEur"] = optional(&self.cost);
+        content["translations"] = self
+            .filled()
+            .into_iter()
+            .map(|(lang, title, summary, body)| {
+                json!({ "lang": lang, "title": title, "summary": summary, "body": body })
+            })
+            .collect();
+        content
+    }
+}
+
+/// The fields of the latest revision that `ToolContentInput` takes back.
+const LATEST: &str = "query($id: ID!) { node(id: $id) { ... on Tool { id latest {
+  number status kind categories audiences deliveryFormats deliveryModes scopes sectors tags contact
+  duration licence visibility cost { amountEur }
+  quality { accessibility cooperationPartners demandDriven evaluationResults
+    professionalAndPrivateContext references scientificBasis }
+  translations { lang title summary body } } } } }";
+
+#[derive(Deserialize)]
+struct LatestData {
+    node: Option<LatestNode>,
+}
+
+#[derive(Deserialize)]
+struct LatestNode {
+    latest: Option<Value>,
+}
+
+/// The latest revision as `ToolContentInput` minus what the form edits, and its number.
+async fn latest(state: &AppState, visit: &Visit, id: &str) -> Result<(Value, i64), Failure> {
+    let data: LatestData = match graphql(state, visit, LATEST, json!({ "id": id })).await {
+        Err(Failure::Input(_)) => return Err(Failure::NotFound),
+        other => other?,
+    };
+    let Some(mut latest) = data.node.and_then(|n| n.latest) else {
+        // Not the owner's (or a moderator's): nothing to edit here.
+        return Err(Failure::NotFound);
+    };
+    let number = latest["number"].as_i64().unwrap_or_default();
+    if let Some(object) = latest.as_object_mut() {
+        object.remove("number");
+        object.remove("status");
+        let cost = object.remove("cost");
+        object.insert(
+            "costEur".into(),
+            cost.map_or(Value::Null, |c| c["amountEur"].clone()),
+        );
+    }
+    Ok((latest, number))
+}
+
+struct FormState<'v> {
+    values: &'v ToolFormValues,
+    errors: Vec<UserErrorData>,
+    notice: Option<String>,
+}
+
+fn form_page(
+    state: &AppState,
+    visit: &Visit,
+    status: StatusCode,
+    (action, heading_key, base_revision): (&str, &str, Option<i64>),
+    form: FormState<'_>,
+) -> Response {
+    let t = &state.web.translations;
+    let lang = visit.lang;
+    let values = form.values;
+    // Which language each sent translation was: the API names them by position.
+    let sent: Vec<String> = values
+        .filled()
+        .into_iter()
+        .map(|(l, ..)| l.clone())
+        .collect();
+    let mut summary = Vec::new();
+    let mut at = |anchor: &str, text: &str| summary.push((anchor.to_owned(), text.to_owned()));
+    let mut general = Vec::new();
+    let mut kind_error = None;
+    let mut categories_error = None;
+    let mut licence_error = None;
+    let mut tags_error = None;
+    let mut cost_error = None;
+    let mut translations_error = None;
+    let mut lang_errors: Vec<(String, &'static str, String)> = Vec::new();
+    for e in &form.errors {
+        let text = error_text(t, lang, e);
+        let path: Vec<&str> = e.field.iter().map(String::as_str).collect();
+        match path.as_slice() {
+            ["content", "translations", index, part, ..] => {
+                let lang_code = index
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| sent.get(i))
+                    .map(|l| l.to_lowercase())
+                    .unwrap_or_default();
+                let part: &'static str = match *part {
+                    "title" => "title",
+                    "summary" => "summary",
+                    _ => "body",
+                };
+                at(&format!("{part}_{lang_code}"), &text);
+                lang_errors.push((lang_code, part, text));
+            }
+            ["content", "translations", ..] => {
+                at("title_{}", &text);
+                translations_error = Some(text);
+            }
+            ["content", "kind", ..] => {
+                at("kind", &text);
+                kind_error = Some(text);
+            }
+            ["content", "categories", ..] => {
+                at("category-0", &text);
+                categories_error = Some(text);
+            }
+            ["content", "licence", ..] => {
+                at("licence", &text);
+                licence_error = Some(text);
+            }
+            ["content", "tags", ..] => {
+                at("tags", &text);
+                tags_error = Some(text);
+            }
+            ["content", "costEur", ..] => {
+                at("cost", &text);
+                cost_error = Some(text);
+            }
+            _ => general.push(text),
+        }
+    }
+    // The anchor of a translations error is the first language's title.
+    let first_lang = lang.code();
+    for item in &mut summary {
+        if item.0 == "title_{}" {
+            item.0 = format!("title_{first_lang}");
+        }
+    }
+    let notice = form
+        .notice
+        .or_else(|| (!general.is_empty()).then(|| general.join(" ")));
+    let lang_error = |code: &str, part: &str| {
+        lang_errors
+            .iter()
+            .find(|(l, p, _)| l == code && *p == part)
+            .map(|(_, _, text)| text.clone())
+    };
+    // The page's language first: most people write in it.
+    let mut order: Vec<Lang> = vec![lang];
+    order.extend(Lang::ALL.into_iter().filter(|l| *l != lang));
+    let langs = order
+        .into_iter()
+        .map(|l| {
+            let code = l.code();
+            let (title, summary_text, body) = values
+                .texts
+                .iter()
+                .find(|(c, ..)| c.eq_ignore_ascii_case(code))
+                .map(|(_, a, b, c)| (a.clone(), b.clone(), c.clone()))
+                .unwrap_or_default();
+            LangFields {
+                code,
+                legend: t
+                    .get(lang, &format!("lang_{}", code.to_uppercase()))
+                    .to_owned(),
+                title,
+                summary: summary_text,
+                body,
+                title_error: lang_error(code, "title"),
+                summary_error: lang_error(code, "summary"),
+                body_error: lang_error(code, "body"),
+            }
+        })
+        .collect();
+    let choose = |values: Vec<&'static str>, prefix: &str, chosen: &[String]| -> Vec<Choice> {
+        values
+            .into_iter()
+            .map(|value| Choice {
+                value,
+                label: t.get(lang, &format!("{prefix}_{value}")).to_owned(),
+                checked: chosen.iter().any(|c| c == value),
+            })
+            .collect()
+    };
+    let visibility = if values.visibility.is_empty() {
+        "NETWORK".to_owned()
+    } else {
+        values.visibility.clone()
+    };
+    let heading = t.get(lang, heading_key).to_owned();
+    let cancel = base_revision
+        .map(|_| action.trim_end_matches("/edit").to_owned())
+        .unwrap_or_else(|| "/".to_owned());
+    let page = ToolFormPage {
+        page: chrome(state, visit, heading.clone(), action, None),
+        heading,
+        action: action.to_owned(),
+        cancel,
+        base_revision,
+        notice,
+        summary,
+        kinds: choose(
+            ToolKind::ALL.iter().map(|k| k.as_str()).collect(),
+            "kind",
+            std::slice::from_ref(&values.kind),
+        ),
+        kind_error,
+        categories: choose(
+            ServiceCategory::ALL.iter().map(|c| c.as_str()).collect(),
+            "category",
+            &values.categories,
+        ),
+        categories_error,
+        visibilities: choose(
+            vec!["PUBLIC", "NETWORK", "ORGANISATION"],
+            "visibility",
+            &[visibility],
+        ),
+        licence: if values.licence.is_empty() && base_revision.is_none() {
+            "CC-BY-4.0".into()
+        } else {
+            values.licence.clone()
+        },
+        licence_error,
+        tags: values.tags.clone(),
+        tags_error,
+        duration: values.duration.clone(),
+        contact: values.contact.clone(),
+        cost: values.cost.clone(),
+        cost_error,
+        translations_error,
+        langs,
+    };
+    html(status, &page, &visit.set_cookies)
+}
+
+pub async fn new_tool_form(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    if visit.session.is_none() {
+        return see_other("/sign-in", &visit.set_cookies);
+    }
+    let values = ToolFormValues::default();
+    form_page(
+        &state,
+        &visit,
+        StatusCode::OK,
+        ("/tools/new", "form_new_title", None),
+        FormState {
+            values: &values,
+            errors: Vec::new(),
+            notice: None,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SavedData {
+    #[serde(alias = "createTool", alias = "updateTool")]
+    saved: Saved,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Saved {
+    tool: Option<IdOnly>,
+    user_errors: Vec<UserErrorData>,
+}
+
+#[derive(Deserialize)]
+struct IdOnly {
+    id: String,
+}
+
+const CREATE: &str = "mutation($content: ToolContentInput!) {
+  createTool(input: { content: $content }) { tool { id } userErrors { field code message } } }";
+
+const UPDATE: &str = "mutation($id: ID!, $base: Int!, $content: ToolContentInput!) {
+  updateTool(input: { toolId: $id, baseRevision: $base, content: $content }) {
+    tool { id } userErrors { field code message } } }";
+
+/// What the form can check before asking: values the API's enums would refuse as a whole
+/// request are errors on their fields instead.
+fn local_errors(values: &ToolFormValues) -> Vec<UserErrorData> {
+    let mut errors = Vec::new();
+    if !ToolKind::ALL.iter().any(|k| k.as_str() == values.kind) {
+        errors.push(UserErrorData {
+            field: vec!["content".into(), "kind".into()],
+            code: "REQUIRED".into(),
+            message: "choose a kind".into(),
+        });
+    }
+    if values
+        .categories
+        .iter()
+        .any(|c| !ServiceCategory::ALL.iter().any(|k| k.as_str() == c))
+    {
+        errors.push(UserErrorData {
+            field: vec!["content".into(), "categories".into()],
+            code: "INVALID_FORMAT".into(),
+            message: "not a service category".into(),
+        });
+    }
+    if !["PUBLIC", "NETWORK", "ORGANISATION"].contains(&values.visibility.as_str()) {
+        errors.push(UserErrorData {
+            field: vec!["content".into(), "visibility".into()],
+            code: "INVALID_FORMAT".into(),
+            message: "choose who may read it".into(),
+        });
+    }
+    errors
+}
+
+pub async fn create_tool(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let fields = Fields::parse(&body);
+    let action = "/tools/new";
+    if let Err(refused) = checked(&state, &visit, &fields.one("csrf"), action) {
+        return refused;
+    }
+    let values = ToolFormValues::from_fields(&fields);
+    let shown = (action, "form_new_title", None);
+    let errors = local_errors(&values);
+    if !errors.is_empty() {
+        let form = FormState {
+            values: &values,
+            errors,
+            notice: None,
+        };
+        return form_page(&state, &visit, StatusCode::BAD_REQUEST, shown, form);
+    }
+    let variables = json!({ "content": values.content(None) });
+    saved(&state, &visit, CREATE, variables, &values, shown).await
+}
+
+/// Runs a create or an update and shows where it went: the tool, or the form with its errors.
+async fn saved(
+    state: &AppState,
+    visit: &Visit,
+    mutation: &str,
+    variables: Value,
+    values: &ToolFormValues,
+    shown: (&str, &str, Option<i64>),
+) -> Response {
+    let t = &state.web.translations;
+    let (status, errors, notice) =
+        match graphql::<SavedData>(state, visit, mutation, variables).await {
+            Ok(SavedData {
+                saved:
+                    Saved {
+                        tool: Some(tool),
+                        user_errors,
+                    },
+            }) if user_errors.is_empty() => {
+                return see_other(&format!("/tools/{}", percent(&tool.id)), &visit.set_cookies);
+            }
+            Ok(SavedData { saved }) => (StatusCode::BAD_REQUEST, saved.user_errors, None),
+            Err(Failure::Conflict) => (
+                StatusCode::CONFLICT,
+                Vec::new(),
+                Some(t.get(visit.lang, "form_conflict").to_owned()),
+            ),
+            Err(Failure::Forbidden) => (
+                StatusCode::FORBIDDEN,
+                Vec::new(),
+                Some(t.get(visit.lang, "form_forbidden").to_owned()),
+            ),
+            Err(Failure::Input(message)) => (StatusCode::BAD_REQUEST, Vec::new(), Some(message)),
+            Err(other) => return failure_page(state, visit, other, shown.0),
+        };
+    let mut shown = shown;
+    if status == StatusCode::CONFLICT {
+        // Saving again replaces what was saved meanwhile: it is based on the latest now.
+        let id = shown
+            .0
+            .trim_start_matches("/tools/")
+            .trim_end_matches("/edit");
+        let id = percent_decoded(id);
+        if let Ok((_, number)) = latest(state, visit, &id).await {
+            shown.2 = Some(number);
+        }
+    }
+    let form = FormState {
+        values,
+        errors,
+        notice,
+    };
+    form_page(state, visit, status, shown, form)
+}
+
+fn percent_decoded(text: &str) -> String {
+    url::form_urlencoded::parse(format!("x={text}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+pub async fn edit_tool_form(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let action = format!("/tools/{}/edit", percent(&id));
+    if visit.session.is_none() {
+        return see_other("/sign-in", &visit.set_cookies);
+    }
+    let (latest, number) = match latest(&state, &visit, &id).await {
+        Ok(found) => found,
+        Err(failure) => return failure_page(&state, &visit, failure, &action),
+    };
+    let mut revision = latest;
+    // `from_revision` reads the cost where the revision has it.
+    revision["cost"] = json!({ "amountEur": revision["costEur"].clone() });
+    let values = ToolFormValues::from_revision(&revision);
+    form_page(
+        &state,
+        &visit,
+        StatusCode::OK,
+        (&action, "form_edit_title", Some(number)),
+        FormState {
+            values: &values,
+            errors: Vec::new(),
+            notice: None,
+        },
+    )
+}
+
+pub async fn update_tool(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let fields = Fields::parse(&body);
+    let action = format!("/tools/{}/edit", percent(&id));
+    if let Err(refused) = checked(&state, &visit, &fields.one("csrf"), &action) {
+        return refused;
+    }
+    let values = ToolFormValues::from_fields(&fields);
+    let base: i64 = fields.one("base_revision").parse().unwrap_or_default();
+    let shown = (action.as_str(), "form_edit_title", Some(base));
+    let errors = local_errors(&values);
+    if !errors.is_empty() {
+        let form = FormState {
+            values: &values,
+            errors,
+            notice: None,
+        };
+        return form_page(&state, &visit, StatusCode::BAD_REQUEST, shown, form);
+    }
+    // What the form does not show is carried over from the latest revision.
+    let (carried, _) = match latest(&state, &visit, &id).await {
+        Ok(found) => found,
+        Err(failure) => return failure_page(&state, &visit, failure, &action),
+    };
+    let variables = json!({ "id": id, "base": base, "content": values.content(Some(&carried)) });
+    saved(&state, &visit, UPDATE, variables, &values, shown).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Submitting for review, deciding
+
+const SUBMIT: &str = "mutation($id: ID!, $revision: Int!) {
+  submitTool(input: { toolId: $id, revision: $revision }) { tool { id } userErrors { field code message } } }";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SubmitData {
+    submit_tool: Saved,
+}
+
+pub async fn submit_tool(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let fields = Fields::parse(&body);
+    let path = format!("/tools/{}", percent(&id));
+    if let Err(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
+        return refused;
+    }
+    let revision: i64 = fields.one("revision").parse().unwrap_or_default();
+    let t = &state.web.translations;
+    let notice = match graphql::<SubmitData>(
+        &state,
+        &visit,
+        SUBMIT,
+        json!({ "id": id, "revision": revision }),
+    )
+    .await
+    {
+        Ok(data) if data.submit_tool.user_errors.is_empty() => {
+            return see_other(&path, &visit.set_cookies);
+        }
+        Ok(data) => data
+            .submit_tool
+            .user_errors
+            .iter()
+            .map(|e| error_text(t, visit.lang, e))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Err(Failure::Conflict) => t.get(visit.lang, "form_conflict").to_owned(),
+        Err(Failure::Input(message)) => message,
+        Err(other) => return failure_page(&state, &visit, other, &path),
+    };
+    let problems = Problems {
+        notice: Some(notice),
+        ..Problems::default()
+    };
+    tool_page(&state, &visit, &id, problems, StatusCode::BAD_REQUEST).await
+}
+
+const DECIDE: &str =
+    "mutation($id: ID!, $revision: Int!, $decision: ReviewDecision!, $reason: String) {
+  decideOnTool(input: { toolId: $id, revision: $revision, decision: $decision, reason: $reason }) {
+    tool { id } userErrors { field code message } } }";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DecideData {
+    decide_on_tool: Saved,
+}
+
+pub async fn decide_on_tool(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let fields = Fields::parse(&body);
+    let path = format!("/tools/{}", percent(&id));
+    if let Err(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
+        return refused;
+    }
+    let t = &state.web.translations;
+    let lang = visit.lang;
+    let revision: i64 = fields.one("revision").parse().unwrap_or_default();
+    let decision = fields.one("decision");
+    let reason = fields.one("reason");
+    // Back to the queue when the decision was made there; only a path of this site.
+    let back = Some(fields.one("back"))
+        .filter(|b| b == "/moderation")
+        .unwrap_or_else(|| path.clone());
+    let mut form = decide_form(t, lang, (&id, "tool"), revision, &back);
+    form.reason = reason.clone();
+    for c in &mut form.decisions {
+        c.checked = c.value == decision;
+    }
+    if !["APPROVE", "REQUEST_CHANGES", "REJECT"].contains(&decision.as_str()) {
+        form.decision_error = Some(t.get(lang, "error_REQUIRED").to_owned());
+        let problems = Problems {
+            decide: Some(form),
+            ..Problems::default()
+        };
+        return tool_page(&state, &visit, &id, problems, StatusCode::BAD_REQUEST).await;
+    }
+    let reason_value = if reason.trim().is_empty() {
+        Value::Null
+    } else {
+        Value::String(reason.clone())
+    };
+    let variables =
+        json!({ "id": id, "revision": revision, "decision": decision, "reason": reason_value });
+    let mut problems = Problems::default();
+    match graphql::<DecideData>(&state, &visit, DECIDE, variables).await {
+        Ok(data) if data.decide_on_tool.user_errors.is_empty() => {
+            return see_other(&back, &visit.set_cookies);
+        }
+        Ok(data) => {
+            for e in &data.decide_on_tool.user_errors {
+                let text = error_text(t, lang, e);
+                if e.field.iter().any(|f| f == "reason") {
+                    form.reason_error = Some(text);
+                } else {
+                    problems.notice = Some(text);
+                }
+            }
+        }
+        Err(Failure::Conflict) => {
+            problems.notice = Some(t.get(lang, "decide_conflict").to_owned());
+        }
+        Err(Failure::Input(message)) => problems.notice = Some(message),
+        Err(other) => return failure_page(&state, &visit, other, &path),
+    }
+    problems.decide = Some(form);
+    tool_page(&state, &visit, &id, problems, StatusCode::BAD_REQUEST).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Attaching a file
+
+const ATTACH: &str = "mutation($input: AddAttachmentInput!) {
+  addAttachment(input: $input) { userErrors { field code message } } }";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AttachData {
+    add_attachment: AttachPayload,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AttachPayload {
+    user_errors: Vec<UserErrorData>,
+}
+
+/// The small fields of the upload form.
+const FIELD_BYTES: u64 = 4096;
+
+/// Reads the upload form as it streams in: the token first (a form from elsewhere is refused
+/// before its file is read), the file spooled to a temporary file within `limits.upload_bytes`.
+pub async fn attach_file(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Body,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let path = format!("/tools/{}", percent(&id));
+    let t = &state.web.translations;
+    let lang = visit.lang;
+    let file_limit = state.limits.upload_bytes as u64;
+    let mut form = tool_page::AttachForm {
+        languages: language_choices(t, lang, lang.code()),
+        ..Default::default()
+    };
+    let bad = |form: tool_page::AttachForm, status: StatusCode| {
+        let problems = Problems {
+            attach: Some(form),
+            ..Problems::default()
+        };
+        (problems, status)
+    };
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let Ok(boundary) = multer::parse_boundary(content_type) else {
+        form.file_error = Some(t.get(lang, "attach_missing").to_owned());
+        let (problems, status) = bad(form, StatusCode::BAD_REQUEST);
+        return tool_page(&state, &visit, &id, problems, status).await;
+    };
+    let constraints = Constraints::new()
+        .allowed_fields(vec!["csrf", "title", "language", "file"])
+        .size_limit(
+            SizeLimit::new()
+                .whole_stream(file_limit + 4 * FIELD_BYTES + 16 * 1024)
+                .per_field(FIELD_BYTES)
+                .for_field("file", file_limit),
+        );
+    let mut multipart = Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
+    let mut csrf_ok = false;
+    let mut language = String::new();
+    let mut upload: Option<UploadValue> = None;
+    let mut too_large = false;
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(
+                multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. },
+            ) => {
+                too_large = true;
+                break;
+            }
+            Err(_) => break,
+        };
+        match field.name().unwrap_or_default() {
+            "csrf" => {
+                let token = field.text().await.unwrap_or_default();
+                if let Err(refused) = checked(&state, &visit, &token, &path) {
+                    return refused;
+                }
+                csrf_ok = true;
+            }
+            "title" => form.title = field.text().await.unwrap_or_default(),
+            "language" => language = field.text().await.unwrap_or_default(),
+            "file" if csrf_ok && upload.is_none() => {
+                let filename = field.file_name().unwrap_or("upload").to_owned();
+                if filename.is_empty() {
+                    continue;
+                }
+                let content_type = field.content_type().map(ToString::to_string);
+                let Ok(spooled) = tempfile::tempfile() else {
+                    return failure_page(&state, &visit, Failure::Internal, &path);
+                };
+                let mut file = tokio::fs::File::from_std(spooled);
+                let mut failed = false;
+                while let Some(chunk) = field.next().await {
+                    match chunk {
+                        Ok(chunk) => {
+                            if file.write_all(&chunk).await.is_err() {
+                                failed = true;
+                                break;
+                            }
+                        }
+                        Err(multer::Error::FieldSizeExceeded { .. })
+                        | Err(multer::Error::StreamSizeExceeded { .. }) => {
+                            too_large = true;
+                            failed = true;
+                            break;
+                        }
+                        Err(_) => {
+                            failed = true;
+                            break;
+                        }
+                    }
+                }
+                if failed || file.flush().await.is_err() {
+                    break;
+                }
+                upload = Some(UploadValue {
+                    filename,
+                    content_type,
+                    content: file.into_std().await,
+                });
+            }
+            _ => {}
+        }
+    }
+    if !csrf_ok {
+        if let Err(refused) = checked(&state, &visit, "", &path) {
+            return refused;
+        }
+    }
+    form.languages = language_choices(t, lang, &language);
+    let Some(upload) = upload else {
+        form.file_error = Some(if too_large {
+            fill(
+                t.get(lang, "attach_too_large"),
+                &[("mb", &(file_limit / 1024 / 1024).to_string())],
+            )
+        } else {
+            t.get(lang, "attach_missing").to_owned()
+        });
+        let status = if too_large {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        let (problems, status) = bad(form, status);
+        return tool_page(&state, &visit, &id, problems, status).await;
+    };
+    if Lang::from_code(&language).is_none() {
+        form.language_error = Some(t.get(lang, "error_REQUIRED").to_owned());
+        let (problems, status) = bad(form, StatusCode::BAD_REQUEST);
+        return tool_page(&state, &visit, &id, problems, status).await;
+    }
+    let variables = json!({ "input": {
+        "toolId": id, "title": form.title, "language": language.to_uppercase(), "file": null } });
+    let mut request =
+        async_graphql::Request::new(ATTACH).variables(Variables::from_json(variables));
+    request.set_upload("variables.input.file", upload);
+    match execute::<AttachData>(&state, &visit, request).await {
+        Ok(data) if data.add_attachment.user_errors.is_empty() => {
+            see_other(&format!("{path}#files-title"), &visit.set_cookies)
+        }
+        Ok(data) => {
+            let mut notice = Vec::new();
+            for e in &data.add_attachment.user_errors {
+                let text = error_text(t, lang, e);
+                match e.field.last().map(String::as_str) {
+                    Some("title") => form.title_error = Some(text),
+                    Some("file") => form.file_error = Some(text),
+                    Some("language") => form.language_error = Some(text),
+                    _ => notice.push(text),
+                }
+            }
+            let problems = Problems {
+                attach: Some(form),
+                notice: (!notice.is_empty()).then(|| notice.join(" ")),
+                ..Problems::default()
+            };
+            tool_page(&state, &visit, &id, problems, StatusCode::BAD_REQUEST).await
+        }
+        Err(Failure::Input(message)) => {
+            form.file_error = Some(message);
+            let (problems, status) = bad(form, StatusCode::BAD_REQUEST);
+            tool_page(&state, &visit, &id, problems, status).await
+        }
+        Err(other) => failure_page(&state, &visit, other, &path),
+    }
+}

@@ -1,0 +1,231 @@
+//! `/moderation`: the tools waiting for review, oldest first, each with what it changes from
+//! the published revision (or, for a new tool, what it says) and the decision form.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::pages::{Chrome, Failure, chrome, failure_page, graphql, html, percent, see_other};
+use super::tool_page::{
+    ChangeLine, DecideForm, NumberData, change_lines, changes, day, decide_form,
+};
+use super::visit;
+use crate::http::AppState;
+
+/// Tools shown on one page of the queue.
+const QUEUE_PAGE: usize = 10;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct QueueData {
+    moderation_queue: QueueConnection,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct QueueConnection {
+    total_count: i64,
+    page_info: PageInfoData,
+    nodes: Vec<QueuedTool>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageInfoData {
+    has_next_page: bool,
+    end_cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct QueuedTool {
+    id: String,
+    title: String,
+    owner: OwnerName,
+    latest: Option<LatestData>,
+    published: Option<NumberData>,
+}
+
+#[derive(Deserialize)]
+struct OwnerName {
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LatestData {
+    number: i64,
+    submitted_at: Option<String>,
+    kind: String,
+    categories: Vec<String>,
+    licence: String,
+    translations: Vec<TranslationData>,
+}
+
+#[derive(Deserialize)]
+struct TranslationData {
+    lang: String,
+    title: String,
+    summary: String,
+}
+
+const QUEUE: &str = "query($lang: Lang, $first: Int, $after: String) {
+  moderationQueue(first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    nodes { id title(lang: $lang) owner { name(lang: $lang) } published { number }
+      latest { number submittedAt kind categories licence translations { lang title summary } } } } }";
+
+pub(super) struct QueueEntry {
+    pub href: String,
+    pub title: String,
+    pub owner: String,
+    pub submitted: String,
+    pub heading: String,
+    pub changes: Vec<ChangeLine>,
+    pub decide: DecideForm,
+}
+
+#[derive(Template)]
+#[template(path = "moderation.html")]
+struct QueuePage<'a> {
+    page: Chrome<'a>,
+    total: String,
+    entries: Vec<QueueEntry>,
+    next_href: Option<String>,
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let params: Vec<(String, String)> =
+        url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let visit = visit::visit(&state, &headers, peer, get("lang").as_deref()).await;
+    let path = "/moderation";
+    if visit.session.is_none() {
+        return see_other("/sign-in", &visit.set_cookies);
+    }
+    let lang = visit.lang;
+    let after = get("after").filter(|a| a.len() <= 200);
+    let variables =
+        json!({ "lang": lang.code().to_uppercase(), "first": QUEUE_PAGE, "after": after });
+    let data: QueueData = match graphql(&state, &visit, QUEUE, variables).await {
+        Ok(data) => data,
+        Err(Failure::Input(_)) => return see_other(path, &visit.set_cookies),
+        Err(other) => return failure_page(&state, &visit, other, path),
+    };
+    let t = &state.web.translations;
+    let queue = data.moderation_queue;
+    let mut entries = Vec::with_capacity(queue.nodes.len());
+    for (index, tool) in queue.nodes.into_iter().enumerate() {
+        let Some(latest) = tool.latest else { continue };
+        let (heading, lines) = match tool.published {
+            Some(published) => {
+                let list = match changes(&state, &visit, &tool.id, published.number, latest.number)
+                    .await
+                {
+                    Ok(list) => list,
+                    Err(other) => return failure_page(&state, &visit, other, path),
+                };
+                (
+                    super::i18n::fill(
+                        t.get(lang, "changes_since"),
+                        &[("n", &published.number.to_string())],
+                    ),
+                    change_lines(t, lang, list),
+                )
+            }
+            // A new tool: what it says, as the changes from nothing.
+            None => {
+                let mut lines = vec![
+                    ChangeLine {
+                        field: t.get(lang, "field_kind").to_owned(),
+                        before: String::new(),
+                        after: t.get(lang, &format!("kind_{}", latest.kind)).to_owned(),
+                    },
+                    ChangeLine {
+                        field: t.get(lang, "field_categories").to_owned(),
+                        before: String::new(),
+                        after: latest
+                            .categories
+                            .iter()
+                            .map(|c| t.get(lang, &format!("category_{c}")).to_owned())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    },
+                    ChangeLine {
+                        field: t.get(lang, "field_licence").to_owned(),
+                        before: String::new(),
+                        after: latest.licence.clone(),
+                    },
+                ];
+                for tr in &latest.translations {
+                    let language = t.get(lang, &format!("lang_{}", tr.lang)).to_owned();
+                    for (key, text) in [("field_title", &tr.title), ("field_summary", &tr.summary)]
+                    {
+                        lines.push(ChangeLine {
+                            field: format!("{} ({language})", t.get(lang, key)),
+                            before: String::new(),
+                            after: text.clone(),
+                        });
+                    }
+                }
+                (t.get(lang, "changes_first").to_owned(), lines)
+            }
+        };
+        entries.push(QueueEntry {
+            href: format!("/tools/{}", percent(&tool.id)),
+            title: tool.title,
+            owner: tool.owner.name,
+            submitted: latest.submitted_at.as_deref().map(day).unwrap_or_default(),
+            heading,
+            changes: lines,
+            decide: decide_form(
+                t,
+                lang,
+                (&tool.id, &format!("q{index}")),
+                latest.number,
+                path,
+            ),
+        });
+    }
+    let next_href = queue
+        .page_info
+        .has_next_page
+        .then_some(queue.page_info.end_cursor)
+        .flatten()
+        .map(|cursor| {
+            format!(
+                "/moderation?{}",
+                url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("after", &cursor)
+                    .finish()
+            )
+        });
+    let title = t.get(lang, "moderation_title").to_owned();
+    let page = QueuePage {
+        page: chrome(&state, &visit, title, path, None),
+        total: super::i18n::fill(
+            t.get(lang, "moderation_count"),
+            &[("n", &queue.total_count.to_string())],
+        ),
+        entries,
+        next_href,
+    };
+    html(StatusCode::OK, &page, &visit.set_cookies)
+}
