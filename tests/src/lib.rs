@@ -9,6 +9,7 @@ pub mod files;
 pub mod relevance;
 pub mod storage;
 pub mod tools;
+pub mod web;
 
 use std::sync::Once;
 

@@ -225,3 +225,231 @@ async fn caisse_staff_sign_in_and_out_and_the_page_fits_a_phone() {
     assert_eq!(who, serde_json::json!(0));
     browser.close().await;
 }
+
+async fn sign_in(browser: &Browser, address: &str, organisation: &str, role: &str) {
+    browser.goto(&format!("{address}/sign-in?lang=en")).await;
+    browser
+        .find(&format!(
+            "form[aria-labelledby=org-{organisation}] button[value={role}]"
+        ))
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.find(".who").await;
+}
+
+async fn sign_out(browser: &Browser) {
+    browser
+        .find("form[action='/sign-out'] button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.find("a[href='/sign-in']").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tool_goes_from_one_caisse_through_moderation_to_another() {
+    let app = spawn_app().await.with_demo().await;
+    app.wait_for_index().await;
+    let folder = tempfile::tempdir().unwrap();
+    let pdf = folder.path().join("facilitator-guide.pdf");
+    std::fs::write(
+        &pdf,
+        commons_tests::files::pdf_with_text("Facilitator guide: breathing and planning the week"),
+    )
+    .unwrap();
+    let title = "Evening workshop: stress and the family business";
+    let mut browser = Browser::start("share-moderate-find", 1280, 900).await;
+
+    // Acerta's staff shares a tool; a first save without a kind is refused next to the field
+    // and keeps what was typed.
+    sign_in(&browser, &app.address, "acerta", "STAFF").await;
+    browser
+        .find("a[href='/tools/new']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .find("#title_en")
+        .await
+        .send_keys(title)
+        .await
+        .unwrap();
+    browser
+        .find("#summary_en")
+        .await
+        .send_keys("Two hours for self-employed couples: what stress does at home and at work.")
+        .await
+        .unwrap();
+    browser
+        .find("input[name=category][value=AWARENESS_PROMOTION]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .find("form.tool-form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let error = browser.find("#kind-error").await;
+    assert!(!error.text().await.unwrap().is_empty());
+    let kind = browser.find("#kind").await;
+    assert_eq!(
+        kind.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        browser
+            .find("#title_en")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(title)
+    );
+    browser.shot("form-error").await;
+    let violations = browser.serious_accessibility_violations().await;
+    assert!(violations.is_empty(), "the tool form: {violations:#?}");
+    browser
+        .find("#kind")
+        .await
+        .select_by_value("WORKSHOP_FORMAT")
+        .await
+        .unwrap();
+    browser
+        .find("form.tool-form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.find("#attach-file").await;
+    assert_eq!(browser.find("main h1").await.text().await.unwrap(), title);
+
+    // A PDF attached with the upload form (sent by the script, with its progress).
+    browser
+        .find("#attach-title")
+        .await
+        .send_keys("Facilitator's guide")
+        .await
+        .unwrap();
+    browser
+        .find("#attach-file")
+        .await
+        .send_keys(pdf.to_str().unwrap())
+        .await
+        .unwrap();
+    browser
+        .find("form[data-upload] button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let download = browser.find("ul.files a[download]").await;
+    assert!(
+        download
+            .text()
+            .await
+            .unwrap()
+            .contains("Facilitator's guide")
+    );
+    browser.shot("draft-with-file").await;
+    browser
+        .find("form[action$='/submit'] button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.find("#history-title").await;
+    let meta = browser.find(".tool-head .meta").await.text().await.unwrap();
+    assert!(meta.contains("in review"), "{meta}");
+    sign_out(&browser).await;
+
+    // INASTI's moderator sees it in the queue with what it says, and approves it there.
+    sign_in(&browser, &app.address, "inasti", "MODERATOR").await;
+    browser
+        .find("a[href='/moderation']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let entry = format!("//ol[@class='queue']/li[.//h2/a[normalize-space()=\"{title}\"]]");
+    let diff = browser
+        .client
+        .wait()
+        .for_element(fantoccini::Locator::XPath(&format!(
+            "{entry}//table[@class='changes']"
+        )))
+        .await
+        .unwrap();
+    assert!(diff.text().await.unwrap().contains(title));
+    browser.shot("moderation-queue").await;
+    let violations = browser.serious_accessibility_violations().await;
+    assert!(
+        violations.is_empty(),
+        "the moderation queue: {violations:#?}"
+    );
+    browser
+        .client
+        .find(fantoccini::Locator::XPath(&format!(
+            "{entry}//input[@value='APPROVE']"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .client
+        .find(fantoccini::Locator::XPath(&format!(
+            "{entry}//button[@type='submit']"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.find("main h1").await;
+    let still_there = browser
+        .client
+        .find_all(fantoccini::Locator::XPath(&entry))
+        .await
+        .unwrap();
+    assert!(still_there.is_empty(), "the decided tool left the queue");
+    sign_out(&browser).await;
+
+    // Liantis's staff finds it by searching and downloads the file.
+    app.wait_for_index().await;
+    sign_in(&browser, &app.address, "liantis", "STAFF").await;
+    browser
+        .goto(&format!("{}/?q=stress+family+business", app.address))
+        .await;
+    let result = browser
+        .client
+        .wait()
+        .for_element(fantoccini::Locator::XPath(&format!(
+            "//ol[@class='results']//h3/a[normalize-space()=\"{title}\"]"
+        )))
+        .await
+        .unwrap();
+    result.click().await.unwrap();
+    browser.find("ul.files a[download]").await;
+    browser.shot("found-by-another-caisse").await;
+    let fetched = browser
+        .script(
+            "return fetch(document.querySelector('ul.files a[download]').href)
+               .then(r => r.arrayBuffer().then(b => [r.status, r.headers.get('content-type'),
+                 new TextDecoder().decode(new Uint8Array(b).slice(0, 5))]));",
+        )
+        .await;
+    assert_eq!(
+        fetched,
+        serde_json::json!([200, "application/pdf", "%PDF-"])
+    );
+    browser.close().await;
+}

@@ -3,41 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use commons_tests::spawn_app;
-use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE, CACHE_CONTROL, COOKIE, LOCATION, SET_COOKIE};
-use reqwest::redirect::Policy;
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-}
-
-fn set_cookies(response: &reqwest::Response) -> Vec<String> {
-    response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
-}
-
-/// `name=value` of the cookie `name` a response sets.
-fn cookie_pair(response: &reqwest::Response, name: &str) -> Option<String> {
-    set_cookies(response)
-        .into_iter()
-        .find(|c| c.starts_with(&format!("{name}=")))
-        .map(|c| c.split(';').next().unwrap().to_owned())
-}
-
-/// The value of `<input … name="csrf" value="…">` in a page.
-fn csrf_of(page: &str) -> String {
-    let at = page
-        .find("name=\"csrf\" value=\"")
-        .expect("a form with a token");
-    let rest = &page[at + "name=\"csrf\" value=\"".len()..];
-    rest[..rest.find('"').unwrap()].to_owned()
-}
+use commons_tests::web::{client, cookie_pair, csrf_of, set_cookies};
+use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE, CACHE_CONTROL, COOKIE, LOCATION};
 
 #[tokio::test]
 async fn the_search_page_speaks_the_browsers_language_and_finds_what_the_api_finds() {

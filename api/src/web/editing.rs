@@ -314,7 +314,10 @@ fn form_page(
         .map(|(l, ..)| l.clone())
         .collect();
     let mut summary = Vec::new();
-    let mut at = |anchor: &str, text: &str| summary.push((anchor.to_owned(), text.to_owned()));
+    // The summary names each field, since its messages are read apart from them.
+    let mut at = |anchor: &str, label: &str, text: &str| {
+        summary.push((anchor.to_owned(), format!("{label}: {text}")))
+    };
     let mut general = Vec::new();
     let mut kind_error = None;
     let mut categories_error = None;
@@ -339,31 +342,36 @@ fn form_page(
                     "summary" => "summary",
                     _ => "body",
                 };
-                at(&format!("{part}_{lang_code}"), &text);
+                let label = format!(
+                    "{} ({})",
+                    t.get(lang, &format!("field_{part}")),
+                    t.get(lang, &format!("lang_{}", lang_code.to_uppercase()))
+                );
+                at(&format!("{part}_{lang_code}"), &label, &text);
                 lang_errors.push((lang_code, part, text));
             }
             ["content", "translations", ..] => {
-                at("title_{}", &text);
+                at("title_{}", t.get(lang, "field_title"), &text);
                 translations_error = Some(text);
             }
             ["content", "kind", ..] => {
-                at("kind", &text);
+                at("kind", t.get(lang, "field_kind"), &text);
                 kind_error = Some(text);
             }
             ["content", "categories", ..] => {
-                at("category-0", &text);
+                at("category-0", t.get(lang, "field_categories"), &text);
                 categories_error = Some(text);
             }
             ["content", "licence", ..] => {
-                at("licence", &text);
+                at("licence", t.get(lang, "field_licence"), &text);
                 licence_error = Some(text);
             }
             ["content", "tags", ..] => {
-                at("tags", &text);
+                at("tags", t.get(lang, "field_tags"), &text);
                 tags_error = Some(text);
             }
             ["content", "costEur", ..] => {
-                at("cost", &text);
+                at("cost", t.get(lang, "field_costEur"), &text);
                 cost_error = Some(text);
             }
             _ => general.push(text),
@@ -432,7 +440,7 @@ fn form_page(
         .map(|_| action.trim_end_matches("/edit").to_owned())
         .unwrap_or_else(|| "/".to_owned());
     let page = ToolFormPage {
-        page: chrome(state, visit, heading.clone(), action, None),
+        page: chrome(state, visit, heading.clone(), action),
         heading,
         action: action.to_owned(),
         cancel,

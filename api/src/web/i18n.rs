@@ -152,7 +152,12 @@ mod tests {
         assert!(sources.len() >= 5, "templates and page code found");
         let mut used = 0;
         for (path, text) in &sources {
-            for call in ["page.t(\"", "lang, \""] {
+            for call in [
+                "page.t(\"",
+                "get(lang, \"",
+                "get(visit.lang, \"",
+                "find(lang, \"",
+            ] {
                 for (at, _) in text.match_indices(call) {
                     let rest = &text[at + call.len()..];
                     let key = &rest[..rest.find('"').unwrap_or(0)];

@@ -219,7 +219,7 @@ pub async fn queue(
         });
     let title = t.get(lang, "moderation_title").to_owned();
     let page = QueuePage {
-        page: chrome(&state, &visit, title, path, None),
+        page: chrome(&state, &visit, title, path),
         total: super::i18n::fill(
             t.get(lang, "moderation_count"),
             &[("n", &queue.total_count.to_string())],

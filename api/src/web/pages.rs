@@ -73,7 +73,6 @@ pub(super) fn chrome<'a>(
     visit: &Visit,
     title: String,
     path: &str,
-    organisation: Option<&str>,
 ) -> Chrome<'a> {
     let web = &state.web;
     let t = &web.translations;
@@ -85,7 +84,10 @@ pub(super) fn chrome<'a>(
             .map(|r| t.get(visit.lang, &format!("role_{r}")).to_owned())
             .collect::<Vec<_>>()
             .join(", ");
-        let org = organisation.unwrap_or(&session.identity.organisation_slug);
+        let org = visit
+            .organisation
+            .as_deref()
+            .unwrap_or(&session.identity.organisation_slug);
         fill(
             t.get(visit.lang, "signed_in_as"),
             &[("org", org), ("role", &role)],
@@ -294,7 +296,7 @@ pub(super) fn message(
     let t = &state.web.translations;
     let heading = t.get(visit.lang, heading_key).to_owned();
     let page = MessagePage {
-        page: chrome(state, visit, heading.clone(), path, None),
+        page: chrome(state, visit, heading.clone(), path),
         heading,
         text: t.get(visit.lang, text_key).to_owned(),
     };
@@ -385,13 +387,6 @@ pub async fn not_found(
 #[serde(rename_all = "camelCase")]
 struct SearchData {
     search_tools: HitConnection,
-    viewer: Option<ViewerData>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ViewerData {
-    organisation: NameData,
 }
 
 #[derive(Deserialize)]
@@ -469,7 +464,6 @@ struct FacetCountData {
 }
 
 const SEARCH: &str = "query($q: String, $f: SearchFilter, $lang: Lang, $sort: SearchSort, $after: String, $first: Int) {
-  viewer { organisation { name(lang: $lang) } }
   searchTools(query: $q, filter: $f, lang: $lang, sort: $sort, first: $first, after: $after) {
     totalCount unmatchedWords pageInfo { hasNextPage endCursor }
     edges { node {
@@ -664,7 +658,7 @@ pub async fn search(
         format!("{} — {}", params.q, t.get(lang, "search_title"))
     };
     let mut page = SearchPage {
-        page: chrome(&state, &visit, title, &path, None),
+        page: chrome(&state, &visit, title, &path),
         q: params.q.clone(),
         sorts,
         error: None,
@@ -691,14 +685,6 @@ pub async fn search(
         }
         Err(other) => return failure_page(&state, &visit, other, &path),
     };
-    let organisation = data.viewer.map(|v| v.organisation.name);
-    page.page = chrome(
-        &state,
-        &visit,
-        page.page.title.clone(),
-        &path,
-        organisation.as_deref(),
-    );
     let found = data.search_tools;
     page.searched = true;
     page.total = fill(
@@ -886,13 +872,7 @@ async fn sign_in_page(state: &AppState, visit: &Visit, error: Option<String>) ->
         StatusCode::OK
     };
     let page = SignInPage {
-        page: chrome(
-            state,
-            visit,
-            t.get(lang, "signin_title").to_owned(),
-            path,
-            None,
-        ),
+        page: chrome(state, visit, t.get(lang, "signin_title").to_owned(), path),
         error,
         organisations,
     };

@@ -483,15 +483,8 @@ pub(super) async fn tool_page(
             .decide
             .unwrap_or_else(|| decide_form(t, lang, (id, "tool"), current.number, &path))
     });
-    let organisation = viewer.map(|v| v.organisation.name);
     let page = ToolPage {
-        page: chrome(
-            state,
-            visit,
-            current.title.clone(),
-            &path,
-            organisation.as_deref(),
-        ),
+        page: chrome(state, visit, current.title.clone(), &path),
         fallback,
         by: fill(t.get(lang, "tool_by"), &[("owner", &tool.owner.name)]),
         kind: t.get(lang, &format!("kind_{}", tool.kind)).to_owned(),

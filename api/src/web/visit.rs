@@ -26,6 +26,8 @@ pub(super) struct Visit {
     /// The cookie's secret and the session it opens.
     pub session: Option<(String, Session)>,
     pub actor: Option<Actor>,
+    /// The signed-in visitor's organisation, by its name in the page's language.
+    pub organisation: Option<String>,
     /// The token every form of the page carries: the session's, or the sign-in cookie's.
     pub csrf: String,
     /// Cookies the response sets (a new sign-in token, a session that ended).
@@ -102,6 +104,21 @@ pub async fn session_actor(state: &AppState, headers: &HeaderMap) -> Option<Acto
         .map(|(_, _, actor)| actor)
 }
 
+#[derive(serde::Deserialize)]
+struct OrganisationData {
+    viewer: Option<ViewerData>,
+}
+
+#[derive(serde::Deserialize)]
+struct ViewerData {
+    organisation: NameData,
+}
+
+#[derive(serde::Deserialize)]
+struct NameData {
+    name: String,
+}
+
 pub(super) async fn visit(
     state: &AppState,
     headers: &HeaderMap,
@@ -116,14 +133,30 @@ pub(super) async fn visit(
         set_cookies.push(set_cookie(web, SESSION_COOKIE, "", Some(0)));
     }
     match opened {
-        Some((secret, session, actor)) => Visit {
-            lang,
-            csrf: session.csrf_token.clone(),
-            caller: Caller::Subject(format!("user:{}", actor.user_id)),
-            session: Some((secret, session)),
-            actor: Some(actor),
-            set_cookies,
-        },
+        Some((secret, session, actor)) => {
+            let mut visit = Visit {
+                lang,
+                csrf: session.csrf_token.clone(),
+                caller: Caller::Subject(format!("user:{}", actor.user_id)),
+                session: Some((secret, session)),
+                actor: Some(actor),
+                organisation: None,
+                set_cookies,
+            };
+            // The header names the visitor's organisation, asked as every page asks.
+            let named: Result<OrganisationData, _> = super::pages::graphql(
+                state,
+                &visit,
+                "query($lang: Lang) { viewer { organisation { name(lang: $lang) } } }",
+                serde_json::json!({ "lang": lang.code().to_uppercase() }),
+            )
+            .await;
+            visit.organisation = named
+                .ok()
+                .and_then(|d| d.viewer)
+                .map(|v| v.organisation.name);
+            visit
+        }
         None => {
             let csrf = match cookie(headers, CSRF_COOKIE) {
                 Some(token) if token.len() == 43 => token.to_owned(),
@@ -137,6 +170,7 @@ pub(super) async fn visit(
                 lang,
                 session: None,
                 actor: None,
+                organisation: None,
                 csrf,
                 set_cookies,
                 caller: Caller::Address(peer.ip()),

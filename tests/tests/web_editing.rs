@@ -1,0 +1,358 @@
+//! Changing tools through the pages over HTTP, and what a hostile or unlucky browser meets:
+//! forms without a session or with a forged token, bodies and files over the limits, an edit
+//! based on an older revision, another organisation's tool, a decision without its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use commons_tests::tools::{self, draft_tool, tool_in_review};
+use commons_tests::web::{WebSession, client, sign_in};
+use commons_tests::{TestApp, spawn_app, spawn_app_with};
+use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, LOCATION};
+use serde_json::{Value, json};
+
+const LATEST: &str = "query($id: ID!) { node(id: $id) { ... on Tool { status
+  latest { number status title kind tags audiences quality { scientificBasis } attachments { title } } } } }";
+
+async fn latest(app: &TestApp, id: &str) -> Value {
+    let token = app.login_as("acerta", "STAFF");
+    let body = app.graphql_as(&token, LATEST, json!({ "id": id })).await;
+    body["data"]["node"].clone()
+}
+
+async fn post_form(
+    app: &TestApp,
+    session: Option<&WebSession>,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut request = client()
+        .post(format!("{}{path}", app.address))
+        .header(ACCEPT_LANGUAGE, "en")
+        .form(fields);
+    if let Some(session) = session {
+        request = request.header(COOKIE, &session.cookie);
+    }
+    request.send().await.unwrap()
+}
+
+async fn tool_count(app: &TestApp) -> i64 {
+    let token = app.login_as("acerta", "STAFF");
+    let body = app
+        .graphql_as(&token, "{ tools(first: 1) { totalCount } }", json!({}))
+        .await;
+    body["data"]["tools"]["totalCount"].as_i64().unwrap()
+}
+
+fn new_tool<'a>(csrf: &'a str, title: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("kind", "WORKSHOP_FORMAT"),
+        ("category", "AWARENESS_PROMOTION"),
+        ("visibility", "NETWORK"),
+        ("licence", "CC-BY-4.0"),
+        ("title_fr", title),
+        ("summary_fr", "Deux heures pour les indépendants."),
+    ]
+}
+
+#[tokio::test]
+async fn forms_that_change_things_need_a_session_and_its_token() {
+    let app = spawn_app().await.with_organisations().await;
+    let before = tool_count(&app).await;
+    // No session: sent to sign in, nothing made.
+    let anonymous = post_form(&app, None, "/tools/new", &new_tool("x", "Atelier")).await;
+    assert_eq!(anonymous.status(), 303);
+    assert_eq!(anonymous.headers()[LOCATION], "/sign-in");
+    // A session, but a token from elsewhere: refused, nothing made.
+    let session = sign_in(&app, "acerta", "STAFF").await;
+    let forged = post_form(
+        &app,
+        Some(&session),
+        "/tools/new",
+        &new_tool("forged", "Atelier"),
+    )
+    .await;
+    assert_eq!(forged.status(), 403);
+    assert_eq!(tool_count(&app).await, before);
+    // With both, the tool is made and the browser sent to its page.
+    let made = post_form(
+        &app,
+        Some(&session),
+        "/tools/new",
+        &new_tool(&session.csrf, "Atelier"),
+    )
+    .await;
+    assert_eq!(made.status(), 303);
+    let location = made.headers()[LOCATION].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/tools/"), "{location}");
+    assert_eq!(tool_count(&app).await, before + 1);
+}
+
+#[tokio::test]
+async fn the_apis_field_errors_come_back_next_to_their_fields_with_what_was_typed() {
+    let app = spawn_app().await.with_organisations().await;
+    let session = sign_in(&app, "acerta", "STAFF").await;
+    let long_title = "t".repeat(201);
+    let mut fields = new_tool(&session.csrf, &long_title);
+    fields.retain(|(k, _)| *k != "category");
+    fields.push(("title_nl", "Workshop"));
+    fields.push(("summary_nl", ""));
+    let refused = post_form(&app, Some(&session), "/tools/new", &fields).await;
+    assert_eq!(refused.status(), 400);
+    let page = refused.text().await.unwrap();
+    // The title too long in French, the Dutch summary missing, no category: each next to
+    // its field, each in the summary at the top, linked to its field.
+    for id in ["title_fr-error", "summary_nl-error", "categories-error"] {
+        assert!(page.contains(&format!("id=\"{id}\"")), "{id} in {page}");
+    }
+    assert!(page.contains("href=\"#title_fr\"") && page.contains("href=\"#summary_nl\""));
+    assert!(page.contains(&long_title), "what was typed is kept");
+    assert_eq!(tool_count(&app).await, 0);
+}
+
+#[tokio::test]
+async fn an_edit_keeps_what_the_form_does_not_show() {
+    let app = spawn_app().await.with_organisations().await;
+    let id = draft_tool(&app, "acerta", "Auto-test de stress", "NETWORK").await;
+    let session = sign_in(&app, "acerta", "STAFF").await;
+    let form = client()
+        .get(format!("{}/tools/{id}/edit", app.address))
+        .header(COOKIE, &session.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 200);
+    let page = form.text().await.unwrap();
+    assert!(
+        page.contains("value=\"Auto-test de stress\"")
+            && page.contains("name=\"base_revision\" value=\"1\"")
+    );
+    let mut fields = new_tool(&session.csrf, "Auto-test de stress, version 2");
+    fields.push(("base_revision", "1"));
+    fields.push(("tags", "stress, sommeil"));
+    let saved = post_form(&app, Some(&session), &format!("/tools/{id}/edit"), &fields).await;
+    assert_eq!(saved.status(), 303);
+    let tool = latest(&app, &id).await;
+    assert_eq!(tool["latest"]["number"], 2);
+    assert_eq!(tool["latest"]["title"], "Auto-test de stress, version 2");
+    assert_eq!(tool["latest"]["kind"], "WORKSHOP_FORMAT");
+    assert_eq!(tool["latest"]["tags"], json!(["stress", "sommeil"]));
+    // Not on the form, carried over from revision 1.
+    assert_eq!(tool["latest"]["audiences"], json!(["ALL_SELF_EMPLOYED"]));
+}
+
+#[tokio::test]
+async fn an_edit_based_on_an_older_revision_is_explained_and_nothing_is_lost() {
+    let app = spawn_app().await.with_organisations().await;
+    let id = draft_tool(&app, "acerta", "Auto-test de stress", "NETWORK").await;
+    // A colleague saves revision 2 through the API meanwhile.
+    let token = app.login_as("acerta", "STAFF");
+    tools::ok(
+        &app,
+        &token,
+        tools::UPDATE,
+        "updateTool",
+        json!({ "toolId": id, "baseRevision": 1, "content": tools::content("La version du collègue", "NETWORK") }),
+    )
+    .await;
+    let session = sign_in(&app, "acerta", "STAFF").await;
+    let mut fields = new_tool(&session.csrf, "Ma version");
+    fields.push(("base_revision", "1"));
+    let conflict = post_form(&app, Some(&session), &format!("/tools/{id}/edit"), &fields).await;
+    assert_eq!(conflict.status(), 409);
+    let page = conflict.text().await.unwrap();
+    assert!(page.contains("id=\"form-notice\""), "{page}");
+    assert!(
+        page.contains("value=\"Ma version\""),
+        "the visitor's text is kept"
+    );
+    // Saving again is now based on the latest revision, knowingly.
+    assert!(
+        page.contains("name=\"base_revision\" value=\"2\""),
+        "{page}"
+    );
+    assert_eq!(
+        latest(&app, &id).await["latest"]["title"],
+        "La version du collègue"
+    );
+}
+
+#[tokio::test]
+async fn another_organisations_tool_cannot_be_edited_or_given_files_from_the_pages() {
+    let app = spawn_app().await.with_organisations().await;
+    let id = draft_tool(&app, "acerta", "Auto-test de stress", "NETWORK").await;
+    let session = sign_in(&app, "liantis", "STAFF").await;
+    let form = client()
+        .get(format!("{}/tools/{id}/edit", app.address))
+        .header(COOKIE, &session.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 404);
+    let mut fields = new_tool(&session.csrf, "Repris");
+    fields.push(("base_revision", "1"));
+    let edit = post_form(&app, Some(&session), &format!("/tools/{id}/edit"), &fields).await;
+    assert_eq!(edit.status(), 404);
+    let upload = multipart(&app, &session, &id, &session.csrf, 1024).await;
+    assert!(upload.status().is_client_error(), "{}", upload.status());
+    let tool = latest(&app, &id).await;
+    assert_eq!(tool["latest"]["number"], 1);
+    assert_eq!(tool["latest"]["attachments"], json!([]));
+}
+
+/// Posts the upload form with a PDF of about `bytes` bytes.
+async fn multipart(
+    app: &TestApp,
+    session: &WebSession,
+    id: &str,
+    csrf: &str,
+    bytes: usize,
+) -> reqwest::Response {
+    let mut pdf = commons_tests::files::pdf_with_text("Guide");
+    pdf.resize(bytes.max(pdf.len()), b' ');
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.to_owned())
+        .text("title", "Guide")
+        .text("language", "FR")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(pdf)
+                .file_name("guide.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
+    client()
+        .post(format!("{}/tools/{id}/attachments", app.address))
+        .header(COOKIE, &session.cookie)
+        .header(ACCEPT_LANGUAGE, "en")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn files_and_forms_over_the_limits_are_refused_and_nothing_is_kept() {
+    let app = spawn_app_with(|c| {
+        c.limits.upload_bytes = 64 * 1024;
+        c.limits.body_bytes = 32 * 1024;
+    })
+    .await
+    .with_organisations()
+    .await;
+    let id = draft_tool(&app, "acerta", "Auto-test de stress", "NETWORK").await;
+    let session = sign_in(&app, "acerta", "STAFF").await;
+    // A forged token: refused before the file is read.
+    let forged = multipart(&app, &session, &id, "forged", 1024).await;
+    assert_eq!(forged.status(), 403);
+    // A file over `limits.upload_bytes`: said next to the file field.
+    let large = multipart(&app, &session, &id, &session.csrf, 200 * 1024).await;
+    assert_eq!(large.status(), 413);
+    let page = large.text().await.unwrap();
+    assert!(page.contains("id=\"attach-file-error\""), "{page}");
+    assert_eq!(latest(&app, &id).await["latest"]["attachments"], json!([]));
+    // Within the limit: attached, and the browser sent back to the tool's documents.
+    let fits = multipart(&app, &session, &id, &session.csrf, 32 * 1024).await;
+    assert_eq!(fits.status(), 303);
+    assert_eq!(
+        latest(&app, &id).await["latest"]["attachments"],
+        json!([{ "title": "Guide" }])
+    );
+    // A form body over `limits.body_bytes`.
+    let huge = "b".repeat(40 * 1024);
+    let mut fields = new_tool(&session.csrf, "Atelier");
+    fields.push(("body_fr", &huge));
+    let refused = post_form(&app, Some(&session), "/tools/new", &fields).await;
+    assert_eq!(refused.status(), 413);
+    // Not a multipart body at all.
+    let wrong = client()
+        .post(format!("{}/tools/{id}/attachments", app.address))
+        .header(COOKIE, &session.cookie)
+        .header(CONTENT_TYPE, "text/plain")
+        .body("hello")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 400);
+}
+
+#[tokio::test]
+async fn sending_a_tool_back_needs_a_reason_and_the_decision_is_logged() {
+    let app = spawn_app().await.with_organisations().await;
+    let id = tool_in_review(&app, "acerta", "Auto-test de stress", "NETWORK").await;
+    let moderator = sign_in(&app, "inasti", "MODERATOR").await;
+    let queue = client()
+        .get(format!("{}/moderation", app.address))
+        .header(COOKIE, &moderator.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(queue.contains("Auto-test de stress") && queue.contains("class=\"changes\""));
+    let path = format!("/tools/{id}/decision");
+    let without = post_form(
+        &app,
+        Some(&moderator),
+        &path,
+        &[
+            ("csrf", &moderator.csrf),
+            ("revision", "1"),
+            ("decision", "REQUEST_CHANGES"),
+        ],
+    )
+    .await;
+    assert_eq!(without.status(), 400);
+    assert!(
+        without
+            .text()
+            .await
+            .unwrap()
+            .contains("id=\"reason-error-tool\"")
+    );
+    assert_eq!(latest(&app, &id).await["status"], "IN_REVIEW");
+    let with = post_form(
+        &app,
+        Some(&moderator),
+        &path,
+        &[
+            ("csrf", &moderator.csrf),
+            ("revision", "1"),
+            ("decision", "REQUEST_CHANGES"),
+            ("reason", "Ajoutez la source du questionnaire."),
+            ("back", "/moderation"),
+        ],
+    )
+    .await;
+    assert_eq!(with.status(), 303);
+    assert_eq!(with.headers()[LOCATION], "/moderation");
+    assert_eq!(
+        latest(&app, &id).await["latest"]["status"],
+        "CHANGES_REQUESTED"
+    );
+    // The owner reads the reason in the tool's moderation log.
+    let owner = sign_in(&app, "acerta", "STAFF").await;
+    let page = client()
+        .get(format!("{}/tools/{id}", app.address))
+        .header(COOKIE, &owner.cookie)
+        .header(ACCEPT_LANGUAGE, "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Changes requested on revision 1")
+            && page.contains("Ajoutez la source du questionnaire."),
+        "{page}"
+    );
+    // Only moderators see the queue.
+    let queue = client()
+        .get(format!("{}/moderation", app.address))
+        .header(COOKIE, &owner.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(queue.status(), 403);
+}
