@@ -7,6 +7,7 @@
 pub mod assets;
 mod editing;
 pub mod i18n;
+mod markdown;
 mod moderation;
 mod pages;
 mod tool_page;

@@ -269,7 +269,8 @@ struct ToolPage<'a> {
     adoptions: String,
     rating: Option<String>,
     summary: String,
-    paragraphs: Vec<String>,
+    /// The description's Markdown as HTML (see [`super::markdown`]).
+    body_html: String,
     downloads: Vec<Download>,
     revisions: Vec<RevisionLine>,
     /// What the shown revision changes from the published one (owner and moderators).
@@ -508,14 +509,7 @@ pub(super) async fn tool_page(
             )
         }),
         summary: current.summary,
-        // The body is Markdown; shown as its paragraphs, as text (no HTML from authors).
-        paragraphs: current
-            .body
-            .split("\n\n")
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        body_html: super::markdown::to_html(&current.body),
         downloads: current
             .attachments
             .into_iter()

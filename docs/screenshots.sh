@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Regenerates the README's screenshots: runs the browser tests (Debian's chromium and
+# chromium-driver, see the README) and keeps the pages the README shows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo test -p commons-tests --test web_browser
+# The tests write here whatever CARGO_TARGET_DIR is (tests/src/browser.rs).
+shots=target/screenshots
+mkdir -p docs/screenshots
+cp "$shots/search-and-tool-02-results.png" docs/screenshots/search.png
+cp "$shots/search-and-tool-03-tool.png" docs/screenshots/tool.png
+cp "$shots/share-moderate-find-03-moderation-queue.png" docs/screenshots/moderation.png
+cp "$shots/sign-in-phone-02-results-phone.png" docs/screenshots/phone.png
+ls -l docs/screenshots
