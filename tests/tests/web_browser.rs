@@ -453,3 +453,66 @@ async fn a_tool_goes_from_one_caisse_through_moderation_to_another() {
     );
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_sign_in_through_the_organisations_openid_provider() {
+    let provider_port = commons_tests::oidc::free_port();
+    let app_port = commons_tests::oidc::free_port();
+    let issuer = format!("http://127.0.0.1:{provider_port}");
+    let app = commons_tests::spawn_app_with(|c| {
+        c.listen = format!("127.0.0.1:{app_port}").parse().unwrap();
+        c.web.oidc = Some(commons_tests::oidc::config(&issuer));
+    })
+    .await
+    .with_organisations()
+    .await;
+    let _provider = commons_tests::oidc::OidcProvider::start(
+        provider_port,
+        &format!("{}/sign-in/callback", app.address),
+    )
+    .await;
+    let mut browser = Browser::start("openid-sign-in", 1280, 900).await;
+    browser.goto(&format!("{}/?lang=en", app.address)).await;
+    browser
+        .find("a[href='/sign-in']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    // The provider's own login page, then its consent page.
+    let login = browser.find("input[name=login]").await;
+    let url = browser.client.current_url().await.unwrap();
+    assert_eq!(url.port(), Some(provider_port), "{url}");
+    login.send_keys("acerta:STAFF").await.unwrap();
+    browser
+        .find("input[name=password]")
+        .await
+        .send_keys("any")
+        .await
+        .unwrap();
+    browser.shot("provider-login").await;
+    browser
+        .find("button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    // The consent page replaces the login page: wait for it before pressing its button.
+    browser.find("input[name=prompt][value=consent]").await;
+    browser.shot("provider-consent").await;
+    browser
+        .find("button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    // Back on Commons, signed in as the ID token says.
+    let who = browser.find(".who").await;
+    assert!(who.text().await.unwrap().contains("Acerta"));
+    let url = browser.client.current_url().await.unwrap();
+    assert_eq!(url.port(), Some(app_port));
+    assert_eq!(url.path(), "/");
+    browser.shot("signed-in").await;
+    sign_out(&browser).await;
+    browser.close().await;
+}

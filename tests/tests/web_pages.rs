@@ -341,3 +341,84 @@ async fn a_query_over_the_limits_is_explained_next_to_the_search_box() {
     assert!(html.contains("id=\"q-error\""), "{html}");
     assert!(html.contains("32"), "the message names the limit: {html}");
 }
+
+#[tokio::test]
+async fn a_return_from_the_identity_provider_that_is_not_this_browsers_sign_in_is_refused() {
+    let provider_port = commons_tests::oidc::free_port();
+    let app_port = commons_tests::oidc::free_port();
+    let issuer = format!("http://127.0.0.1:{provider_port}");
+    let app = commons_tests::spawn_app_with(|c| {
+        c.listen = format!("127.0.0.1:{app_port}").parse().unwrap();
+        c.web.oidc = Some(commons_tests::oidc::config(&issuer));
+    })
+    .await
+    .with_organisations()
+    .await;
+    // The provider is down: a clear page, not a crash.
+    let down = client()
+        .get(format!("{}/sign-in", app.address))
+        .header(ACCEPT_LANGUAGE, "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(down.status(), 502);
+    assert!(down.text().await.unwrap().contains("does not answer"));
+    let _provider = commons_tests::oidc::OidcProvider::start(
+        provider_port,
+        &format!("{}/sign-in/callback", app.address),
+    )
+    .await;
+    let start = client()
+        .get(format!("{}/sign-in", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(start.status(), 303);
+    let location = start.headers()[LOCATION].to_str().unwrap().to_owned();
+    let to = url::Url::parse(&location).unwrap();
+    let asked: std::collections::HashMap<String, String> = to.query_pairs().into_owned().collect();
+    assert_eq!(to.port(), Some(provider_port));
+    assert_eq!(asked["code_challenge_method"], "S256");
+    assert_eq!(asked["client_id"], commons_tests::oidc::CLIENT_ID);
+    assert!(asked["scope"].split(' ').any(|s| s == "openid"));
+    let pending = cookie_pair(&start, "commons_oidc").expect("the sign-in cookie");
+    assert!(
+        set_cookies(&start)
+            .iter()
+            .any(|c| c.starts_with("commons_oidc=")
+                && c.contains("Path=/sign-in")
+                && c.contains("HttpOnly"))
+    );
+    // Sent back with another state (a link made by someone else), without the cookie, or
+    // with a code the provider never gave: no session.
+    let callback = format!("{}/sign-in/callback", app.address);
+    for (cookie, state, code) in [
+        (pending.clone(), "someone-elses-state", "x"),
+        (String::new(), asked["state"].as_str(), "x"),
+        (pending.clone(), asked["state"].as_str(), "forged-code"),
+    ] {
+        let refused = client()
+            .get(&callback)
+            .query(&[("state", state), ("code", code)])
+            .header(COOKIE, cookie)
+            .header(ACCEPT_LANGUAGE, "en")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 403, "{state} {code}");
+        assert!(cookie_pair(&refused, "commons_session").is_none());
+    }
+    // Where an identity provider is configured, the development sign-in does not exist.
+    let post = client()
+        .post(format!("{}/sign-in", app.address))
+        .form(&[
+            ("organisation", "inasti"),
+            ("role", "PLATFORM_ADMIN"),
+            ("csrf", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(cookie_pair(&post, "commons_session").is_none());
+    assert_ne!(post.status(), 303);
+}

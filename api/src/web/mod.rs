@@ -9,6 +9,7 @@ mod editing;
 pub mod i18n;
 mod markdown;
 mod moderation;
+pub mod oidc;
 mod pages;
 mod tool_page;
 mod visit;
@@ -31,19 +32,28 @@ pub struct Web {
     pub translations: i18n::Translations,
     pub assets: assets::Assets,
     /// `/sign-in` lists the organisations and roles to choose from: only on a server that
-    /// signs its own development tokens (no public keys configured).
+    /// signs its own development tokens (no public keys, no identity provider configured).
     pub dev_sign_in: bool,
+    /// `/sign-in` sends people to this OpenID Connect provider.
+    pub oidc: Option<oidc::Oidc>,
     pub session_lifetime: Duration,
     /// `Secure` on the cookies: outside loopback unless configured otherwise.
     pub secure_cookies: bool,
 }
 
 impl Web {
-    pub fn from_config(config: &Config) -> Result<Arc<Self>, i18n::TranslationError> {
+    pub fn from_config(config: &Config) -> anyhow::Result<Arc<Self>> {
+        let oidc = config
+            .web
+            .oidc
+            .as_ref()
+            .map(|c| oidc::Oidc::new(c, &config.public_url()))
+            .transpose()?;
         Ok(Arc::new(Self {
             translations: i18n::Translations::load()?,
             assets: assets::Assets::embedded(),
-            dev_sign_in: !config.auth.uses_public_keys(),
+            dev_sign_in: !config.auth.uses_public_keys() && oidc.is_none(),
+            oidc,
             session_lifetime: Duration::from_secs(config.web.session_hours.max(1) * 3600),
             secure_cookies: config
                 .web
@@ -73,6 +83,7 @@ pub fn routes(body_bytes: usize) -> Router<AppState> {
         .route("/tools/{id}/attachments", post(editing::attach_file))
         .route("/moderation", get(moderation::queue))
         .route("/sign-in", get(pages::sign_in_form).post(pages::sign_in))
+        .route("/sign-in/callback", get(pages::sign_in_callback))
         .route("/sign-out", post(pages::sign_out))
         .route("/language/{code}", get(pages::choose_language))
         .route("/assets/{name}", get(assets::serve))

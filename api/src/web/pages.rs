@@ -47,7 +47,8 @@ pub(super) struct Chrome<'a> {
     pub signed_in: Option<String>,
     /// The moderation queue in the header, for moderators.
     pub moderator: bool,
-    pub dev_sign_in: bool,
+    /// A "Sign in" link: the development sign-in or an identity provider.
+    pub offers_sign_in: bool,
     pub languages: Vec<LanguageLink>,
 }
 
@@ -121,7 +122,7 @@ pub(super) fn chrome<'a>(
             .session
             .as_ref()
             .is_some_and(|(_, s)| s.identity.roles.iter().any(|r| r == "MODERATOR")),
-        dev_sign_in: web.dev_sign_in,
+        offers_sign_in: web.dev_sign_in || web.oidc.is_some(),
         languages,
     }
 }
@@ -885,7 +886,121 @@ pub async fn sign_in_form(
     headers: HeaderMap,
 ) -> Response {
     let visit = visit::visit(&state, &headers, peer, None).await;
+    if let Some(oidc) = &state.web.oidc {
+        // Off to the identity provider, with what its answer must match in a cookie.
+        let pending = super::oidc::Pending::new();
+        return match oidc.authorization_url(&pending).await {
+            Ok(url) => {
+                let mut cookies = visit.set_cookies.clone();
+                cookies.push(visit::set_scoped_cookie(
+                    &state.web,
+                    OIDC_COOKIE,
+                    &pending.cookie_value(),
+                    "/sign-in",
+                    OIDC_PENDING_SECONDS,
+                ));
+                see_other(&url, &cookies)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "sign-in through the identity provider failed");
+                message(
+                    &state,
+                    &visit,
+                    StatusCode::BAD_GATEWAY,
+                    "signin_title",
+                    "signin_provider_down",
+                    "/sign-in",
+                )
+            }
+        };
+    }
     sign_in_page(&state, &visit, None).await
+}
+
+/// The sign-in cookie of a sign-in under way at the identity provider.
+const OIDC_COOKIE: &str = "commons_oidc";
+/// How long a person may take at the identity provider.
+const OIDC_PENDING_SECONDS: u64 = 600;
+
+/// Where the identity provider sends the browser back: the code is traded for an ID token,
+/// checked against what the sign-in cookie kept, and a session starts.
+pub async fn sign_in_callback(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let Some(oidc) = &state.web.oidc else {
+        return failure_page(&state, &visit, Failure::NotFound, "/sign-in/callback");
+    };
+    let params: Vec<(String, String)> =
+        url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+            .take(16)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| v.len() <= 2048)
+    };
+    // The sign-in cookie has served, whatever comes next.
+    let mut cookies = vec![visit::set_scoped_cookie(
+        &state.web,
+        OIDC_COOKIE,
+        "",
+        "/sign-in",
+        0,
+    )];
+    let pending = visit::cookie(&headers, OIDC_COOKIE).and_then(super::oidc::Pending::from_cookie);
+    let refused = |why: &str| {
+        tracing::info!(why, "a sign-in through the identity provider was refused");
+        let mut response = message(
+            &state,
+            &visit,
+            StatusCode::FORBIDDEN,
+            "signin_title",
+            "signin_refused",
+            "/sign-in",
+        );
+        for cookie in &cookies {
+            if let Ok(value) = HeaderValue::from_str(cookie) {
+                response.headers_mut().append(SET_COOKIE, value);
+            }
+        }
+        response
+    };
+    let (Some(pending), Some(returned)) = (pending, get("state")) else {
+        return refused("no sign-in under way in this browser, or no state");
+    };
+    if !same_token(&pending.state, returned) {
+        return refused("the state is not this browser's sign-in");
+    }
+    if let Some(error) = get("error") {
+        return refused(error);
+    }
+    let Some(code) = get("code") else {
+        return refused("no code");
+    };
+    let identity = match oidc.finish(code, &pending).await {
+        Ok(identity) => identity,
+        Err(e) => return refused(&e.to_string()),
+    };
+    match service::web_sessions::start(&state.services, identity, state.web.session_lifetime).await
+    {
+        Ok((secret, _)) => {
+            cookies.push(set_cookie(
+                &state.web,
+                SESSION_COOKIE,
+                &secret,
+                Some(state.web.session_lifetime.as_secs()),
+            ));
+            see_other("/", &cookies)
+        }
+        Err(e) => refused(&e.to_string()),
+    }
 }
 
 #[derive(Deserialize)]

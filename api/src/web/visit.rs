@@ -59,6 +59,22 @@ pub(super) fn set_cookie(web: &Web, name: &str, value: &str, max_age: Option<u64
     cookie
 }
 
+/// A `Set-Cookie` value for `path` only, lasting `max_age` seconds (0: gone).
+pub(super) fn set_scoped_cookie(
+    web: &Web,
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age: u64,
+) -> String {
+    let mut cookie =
+        format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age}");
+    if web.secure_cookies {
+        cookie.push_str("; Secure");
+    }
+    cookie
+}
+
 /// Equal without telling by its timing how much of a guess was right.
 pub(super) fn same_token(a: &str, b: &str) -> bool {
     a.len() == b.len()
