@@ -356,3 +356,74 @@ async fn sending_a_tool_back_needs_a_reason_and_the_decision_is_logged() {
         .unwrap();
     assert_eq!(queue.status(), 403);
 }
+
+#[tokio::test]
+async fn a_decision_on_a_tool_reaches_its_owners_notifications_and_the_header_count() {
+    let app = spawn_app().await.with_organisations().await;
+    let session = sign_in(&app, "acerta", "STAFF").await;
+    let count = || async {
+        let response = client()
+            .get(format!("{}/notifications/count", app.address))
+            .header(COOKIE, &session.cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        response.json::<Value>().await.unwrap()["unread"].clone()
+    };
+    assert_eq!(count().await, json!(0));
+    let id = tool_in_review(&app, "acerta", "Auto-test de stress", "NETWORK").await;
+    let token = app.login_as("inasti", "MODERATOR");
+    tools::ok(
+        &app,
+        &token,
+        tools::DECIDE,
+        "decideOnTool",
+        json!({ "toolId": id, "revision": 1, "decision": "APPROVE" }),
+    )
+    .await;
+    assert_eq!(count().await, json!(1));
+    let page = client()
+        .get(format!("{}/notifications", app.address))
+        .header(COOKIE, &session.cookie)
+        .header(ACCEPT_LANGUAGE, "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Notifications (1)"),
+        "the header counts it: {page}"
+    );
+    assert!(
+        page.contains("A moderation decision on your tool") && page.contains("Auto-test de stress")
+    );
+    // Marking read needs the session's token.
+    let forged = post_form(
+        &app,
+        Some(&session),
+        "/notifications/read",
+        &[("csrf", "forged")],
+    )
+    .await;
+    assert_eq!(forged.status(), 403);
+    assert_eq!(count().await, json!(1));
+    let read = post_form(
+        &app,
+        Some(&session),
+        "/notifications/read",
+        &[("csrf", &session.csrf)],
+    )
+    .await;
+    assert_eq!(read.status(), 303);
+    assert_eq!(count().await, json!(0));
+    // Without a session there is nothing to count.
+    let anonymous = client()
+        .get(format!("{}/notifications/count", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+}

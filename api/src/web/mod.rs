@@ -9,6 +9,7 @@ mod editing;
 pub mod i18n;
 mod markdown;
 mod moderation;
+mod notifications;
 pub mod oidc;
 mod pages;
 mod tool_page;
@@ -82,6 +83,9 @@ pub fn routes(body_bytes: usize) -> Router<AppState> {
         .route("/tools/{id}/decision", post(editing::decide_on_tool))
         .route("/tools/{id}/attachments", post(editing::attach_file))
         .route("/moderation", get(moderation::queue))
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/read", post(notifications::mark_all_read))
+        .route("/notifications/count", get(notifications::count))
         .route("/sign-in", get(pages::sign_in_form).post(pages::sign_in))
         .route("/sign-in/callback", get(pages::sign_in_callback))
         .route("/sign-out", post(pages::sign_out))

@@ -49,6 +49,8 @@ pub(super) struct Chrome<'a> {
     pub moderator: bool,
     /// A "Sign in" link: the development sign-in or an identity provider.
     pub offers_sign_in: bool,
+    /// "Notifications (3)" in the header.
+    pub notifications: String,
     pub languages: Vec<LanguageLink>,
 }
 
@@ -123,6 +125,10 @@ pub(super) fn chrome<'a>(
             .as_ref()
             .is_some_and(|(_, s)| s.identity.roles.iter().any(|r| r == "MODERATOR")),
         offers_sign_in: web.dev_sign_in || web.oidc.is_some(),
+        notifications: fill(
+            t.get(visit.lang, "nav_notifications"),
+            &[("n", &visit.unread.to_string())],
+        ),
         languages,
     }
 }

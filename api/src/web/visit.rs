@@ -28,6 +28,8 @@ pub(super) struct Visit {
     pub actor: Option<Actor>,
     /// The signed-in visitor's organisation, by its name in the page's language.
     pub organisation: Option<String>,
+    /// The signed-in visitor's unread notifications.
+    pub unread: i64,
     /// The token every form of the page carries: the session's, or the sign-in cookie's.
     pub csrf: String,
     /// Cookies the response sets (a new sign-in token, a session that ended).
@@ -126,8 +128,10 @@ struct OrganisationData {
 }
 
 #[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct ViewerData {
     organisation: NameData,
+    unread_notification_count: i64,
 }
 
 #[derive(serde::Deserialize)]
@@ -157,20 +161,23 @@ pub(super) async fn visit(
                 session: Some((secret, session)),
                 actor: Some(actor),
                 organisation: None,
+                unread: 0,
                 set_cookies,
             };
-            // The header names the visitor's organisation, asked as every page asks.
+            // The header names the visitor's organisation and counts the unread
+            // notifications, asked as every page asks.
             let named: Result<OrganisationData, _> = super::pages::graphql(
                 state,
                 &visit,
-                "query($lang: Lang) { viewer { organisation { name(lang: $lang) } } }",
+                "query($lang: Lang) { viewer { unreadNotificationCount
+                   organisation { name(lang: $lang) } } }",
                 serde_json::json!({ "lang": lang.code().to_uppercase() }),
             )
             .await;
-            visit.organisation = named
-                .ok()
-                .and_then(|d| d.viewer)
-                .map(|v| v.organisation.name);
+            if let Some(viewer) = named.ok().and_then(|d| d.viewer) {
+                visit.organisation = Some(viewer.organisation.name);
+                visit.unread = viewer.unread_notification_count;
+            }
             visit
         }
         None => {
@@ -187,6 +194,7 @@ pub(super) async fn visit(
                 session: None,
                 actor: None,
                 organisation: None,
+                unread: 0,
                 csrf,
                 set_cookies,
                 caller: Caller::Address(peer.ip()),

@@ -59,3 +59,18 @@
     });
   }
 })();
+
+// The header's unread count, kept current while the page is open.
+(function () {
+  const link = document.querySelector("a[data-unread]");
+  if (!link) return;
+  setInterval(async () => {
+    if (document.hidden) return;
+    try {
+      const response = await fetch("/notifications/count", { headers: { accept: "application/json" } });
+      if (!response.ok) return;
+      const body = await response.json();
+      if (typeof body.label === "string") link.textContent = body.label;
+    } catch (_) { /* the count waits for the next page */ }
+  }, 30000);
+})();

@@ -1,0 +1,210 @@
+//! `/notifications`: what happened to the visitor's tools and proposals, newest first, with
+//! the unread ones marked; all marked read with one form. `/notifications/count` answers the
+//! unread count as JSON for the header's script, which asks it every half minute.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::http::header::CACHE_CONTROL;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::i18n::fill;
+use super::pages::{Chrome, Failure, chrome, failure_page, graphql, html, percent, see_other};
+use super::tool_page::day;
+use super::visit::{self, same_token};
+use crate::http::AppState;
+
+/// Notifications on one page.
+const NOTIFICATIONS_PAGE: usize = 20;
+
+#[derive(Deserialize)]
+struct NotificationsData {
+    viewer: Option<ViewerNotifications>,
+}
+
+#[derive(Deserialize)]
+struct ViewerNotifications {
+    notifications: NotificationConnection,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationConnection {
+    page_info: PageInfoData,
+    nodes: Vec<NotificationData>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageInfoData {
+    has_next_page: bool,
+    end_cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationData {
+    kind: String,
+    created_at: String,
+    read_at: Option<String>,
+    tool: Option<ToolTitle>,
+}
+
+#[derive(Deserialize)]
+struct ToolTitle {
+    id: String,
+    title: String,
+}
+
+const NOTIFICATIONS: &str = "query($lang: Lang, $first: Int, $after: String) {
+  viewer { notifications(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { kind createdAt readAt tool { id title(lang: $lang) } } } } }";
+
+pub(super) struct NotificationLine {
+    pub text: String,
+    pub href: Option<String>,
+    pub title: Option<String>,
+    pub date: String,
+    pub unread: bool,
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct NotificationsPage<'a> {
+    page: Chrome<'a>,
+    lines: Vec<NotificationLine>,
+    next_href: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let path = "/notifications";
+    if visit.session.is_none() {
+        return see_other("/sign-in", &visit.set_cookies);
+    }
+    let after = url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "after")
+        .map(|(_, v)| v.into_owned())
+        .filter(|a| a.len() <= 200);
+    let lang = visit.lang;
+    let variables =
+        json!({ "lang": lang.code().to_uppercase(), "first": NOTIFICATIONS_PAGE, "after": after });
+    let data: NotificationsData = match graphql(&state, &visit, NOTIFICATIONS, variables).await {
+        Ok(data) => data,
+        Err(Failure::Input(_)) => return see_other(path, &visit.set_cookies),
+        Err(other) => return failure_page(&state, &visit, other, path),
+    };
+    let t = &state.web.translations;
+    let Some(viewer) = data.viewer else {
+        return see_other("/sign-in", &visit.set_cookies);
+    };
+    let connection = viewer.notifications;
+    let lines = connection
+        .nodes
+        .into_iter()
+        .map(|n| NotificationLine {
+            text: t
+                .find(lang, &format!("notification_{}", n.kind))
+                .unwrap_or(&n.kind)
+                .to_owned(),
+            href: n
+                .tool
+                .as_ref()
+                .map(|tool| format!("/tools/{}", percent(&tool.id))),
+            title: n.tool.map(|tool| tool.title),
+            date: day(&n.created_at),
+            unread: n.read_at.is_none(),
+        })
+        .collect();
+    let next_href = connection
+        .page_info
+        .has_next_page
+        .then_some(connection.page_info.end_cursor)
+        .flatten()
+        .map(|cursor| {
+            format!(
+                "/notifications?{}",
+                url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("after", &cursor)
+                    .finish()
+            )
+        });
+    let title = t.get(lang, "notifications_title").to_owned();
+    let page = NotificationsPage {
+        page: chrome(&state, &visit, title, path),
+        lines,
+        next_href,
+    };
+    html(StatusCode::OK, &page, &visit.set_cookies)
+}
+
+const MARK_ALL_READ: &str =
+    "mutation { markNotificationsRead(input: { all: true }) { userErrors { message } } }";
+
+pub async fn mark_all_read(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let path = "/notifications";
+    let csrf = url::form_urlencoded::parse(&body)
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let Some((_, session)) = &visit.session else {
+        return see_other("/sign-in", &visit.set_cookies);
+    };
+    if !same_token(&session.csrf_token, &csrf) {
+        return super::pages::message(
+            &state,
+            &visit,
+            StatusCode::FORBIDDEN,
+            "error_title",
+            "form_expired",
+            path,
+        );
+    }
+    match graphql::<serde_json::Value>(&state, &visit, MARK_ALL_READ, json!({})).await {
+        Ok(_) => see_other(path, &visit.set_cookies),
+        Err(other) => failure_page(&state, &visit, other, path),
+    }
+}
+
+/// The unread count for the header's script: `{"unread": 3}`, or 401 without a session.
+pub async fn count(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let mut response = if visit.session.is_some() {
+        Json(json!({
+            "unread": visit.unread,
+            "label": fill(
+                state.web.translations.get(visit.lang, "nav_notifications"),
+                &[("n", &visit.unread.to_string())],
+            ),
+        }))
+        .into_response()
+    } else {
+        (StatusCode::UNAUTHORIZED, Json(json!({ "unread": null }))).into_response()
+    };
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    response
+}
