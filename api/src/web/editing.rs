@@ -20,10 +20,10 @@ use tokio::io::AsyncWriteExt;
 
 use super::i18n::{Translations, fill};
 use super::pages::{
-    Chrome, Failure, chrome, execute, failure_page, graphql, html, percent, see_other,
+    Chrome, Failure, checked, chrome, execute, failure_page, graphql, html, percent, see_other,
 };
 use super::tool_page::{self, Choice, Problems, decide_form, language_choices, tool_page};
-use super::visit::{self, Visit, same_token};
+use super::visit::{self, Visit};
 use crate::domain::lang::Lang;
 use crate::domain::tool::{ServiceCategory, ToolKind};
 use crate::http::AppState;
@@ -54,23 +54,6 @@ impl Fields {
             .filter(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
             .collect()
-    }
-}
-
-/// The visitor's session when the form's token is the session's: forms that change something
-/// are for signed-in visitors, and a form from elsewhere carries no valid token.
-fn checked(state: &AppState, visit: &Visit, csrf: &str, path: &str) -> Result<(), Response> {
-    match &visit.session {
-        Some((_, session)) if same_token(&session.csrf_token, csrf) => Ok(()),
-        Some(_) => Err(super::pages::message(
-            state,
-            visit,
-            StatusCode::FORBIDDEN,
-            "error_title",
-            "form_expired",
-            path,
-        )),
-        None => Err(see_other("/sign-in", &visit.set_cookies)),
     }
 }
 

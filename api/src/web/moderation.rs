@@ -10,7 +10,9 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::pages::{Chrome, Failure, chrome, failure_page, graphql, html, percent, see_other};
+use super::pages::{
+    Chrome, Failure, PageInfoData, chrome, failure_page, graphql, html, percent, see_other,
+};
 use super::tool_page::{
     ChangeLine, DecideForm, NumberData, change_lines, changes, day, decide_form,
 };
@@ -32,13 +34,6 @@ struct QueueConnection {
     total_count: i64,
     page_info: PageInfoData,
     nodes: Vec<QueuedTool>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PageInfoData {
-    has_next_page: bool,
-    end_cursor: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -204,19 +199,7 @@ pub async fn queue(
             ),
         });
     }
-    let next_href = queue
-        .page_info
-        .has_next_page
-        .then_some(queue.page_info.end_cursor)
-        .flatten()
-        .map(|cursor| {
-            format!(
-                "/moderation?{}",
-                url::form_urlencoded::Serializer::new(String::new())
-                    .append_pair("after", &cursor)
-                    .finish()
-            )
-        });
+    let next_href = queue.page_info.next_href(path);
     let title = t.get(lang, "moderation_title").to_owned();
     let page = QueuePage {
         page: chrome(&state, &visit, title, path),

@@ -15,9 +15,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::i18n::fill;
-use super::pages::{Chrome, Failure, chrome, failure_page, graphql, html, percent, see_other};
+use super::pages::{
+    Chrome, Failure, PageInfoData, checked, chrome, failure_page, graphql, html, percent, see_other,
+};
 use super::tool_page::day;
-use super::visit::{self, same_token};
+use super::visit;
 use crate::http::AppState;
 
 /// Notifications on one page.
@@ -38,13 +40,6 @@ struct ViewerNotifications {
 struct NotificationConnection {
     page_info: PageInfoData,
     nodes: Vec<NotificationData>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PageInfoData {
-    has_next_page: bool,
-    end_cursor: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -128,19 +123,7 @@ pub async fn list(
             unread: n.read_at.is_none(),
         })
         .collect();
-    let next_href = connection
-        .page_info
-        .has_next_page
-        .then_some(connection.page_info.end_cursor)
-        .flatten()
-        .map(|cursor| {
-            format!(
-                "/notifications?{}",
-                url::form_urlencoded::Serializer::new(String::new())
-                    .append_pair("after", &cursor)
-                    .finish()
-            )
-        });
+    let next_href = connection.page_info.next_href(path);
     let title = t.get(lang, "notifications_title").to_owned();
     let page = NotificationsPage {
         page: chrome(&state, &visit, title, path),
@@ -165,18 +148,8 @@ pub async fn mark_all_read(
         .find(|(k, _)| k == "csrf")
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
-    let Some((_, session)) = &visit.session else {
-        return see_other("/sign-in", &visit.set_cookies);
-    };
-    if !same_token(&session.csrf_token, &csrf) {
-        return super::pages::message(
-            &state,
-            &visit,
-            StatusCode::FORBIDDEN,
-            "error_title",
-            "form_expired",
-            path,
-        );
+    if let Err(refused) = checked(&state, &visit, &csrf, path) {
+        return refused;
     }
     match graphql::<serde_json::Value>(&state, &visit, MARK_ALL_READ, json!({})).await {
         Ok(_) => see_other(path, &visit.set_cookies),

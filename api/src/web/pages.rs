@@ -200,6 +200,28 @@ pub(super) fn see_other(to: &str, set_cookies: &[String]) -> Response {
     response
 }
 
+/// The visitor's session when the form's token is the session's: forms that change something
+/// are for signed-in visitors, and a form from elsewhere carries no valid token.
+pub(super) fn checked(
+    state: &AppState,
+    visit: &Visit,
+    csrf: &str,
+    path: &str,
+) -> Result<(), Response> {
+    match &visit.session {
+        Some((_, session)) if same_token(&session.csrf_token, csrf) => Ok(()),
+        Some(_) => Err(message(
+            state,
+            visit,
+            StatusCode::FORBIDDEN,
+            "error_title",
+            "form_expired",
+            path,
+        )),
+        None => Err(see_other("/sign-in", &visit.set_cookies)),
+    }
+}
+
 /// Why a page could not show what it asked for.
 pub(super) enum Failure {
     /// Bad input the visitor can fix: shown next to the field it concerns.
@@ -411,11 +433,23 @@ struct HitConnection {
     facets: FacetsData,
 }
 
+/// A connection's `pageInfo`.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct PageInfoData {
+pub(super) struct PageInfoData {
     has_next_page: bool,
     end_cursor: Option<String>,
+}
+
+impl PageInfoData {
+    /// The address of the next page of a list shown at `path` (`?after=` its end cursor).
+    pub(super) fn next_href(self, path: &str) -> Option<String> {
+        let cursor = self.end_cursor.filter(|_| self.has_next_page)?;
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("after", &cursor)
+            .finish();
+        Some(format!("{path}?{query}"))
+    }
 }
 
 #[derive(Deserialize)]
