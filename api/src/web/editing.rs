@@ -555,7 +555,7 @@ pub async fn create_tool(
     let visit = visit::visit(&state, &headers, peer, None).await;
     let fields = Fields::parse(&body);
     let action = "/tools/new";
-    if let Err(refused) = checked(&state, &visit, &fields.one("csrf"), action) {
+    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), action) {
         return refused;
     }
     let values = ToolFormValues::from_fields(&fields);
@@ -677,7 +677,7 @@ pub async fn update_tool(
     let visit = visit::visit(&state, &headers, peer, None).await;
     let fields = Fields::parse(&body);
     let action = format!("/tools/{}/edit", percent(&id));
-    if let Err(refused) = checked(&state, &visit, &fields.one("csrf"), &action) {
+    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &action) {
         return refused;
     }
     let values = ToolFormValues::from_fields(&fields);
@@ -723,7 +723,7 @@ pub async fn submit_tool(
     let visit = visit::visit(&state, &headers, peer, None).await;
     let fields = Fields::parse(&body);
     let path = format!("/tools/{}", percent(&id));
-    if let Err(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
+    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
         return refused;
     }
     let revision: i64 = fields.one("revision").parse().unwrap_or_default();
@@ -778,7 +778,7 @@ pub async fn decide_on_tool(
     let visit = visit::visit(&state, &headers, peer, None).await;
     let fields = Fields::parse(&body);
     let path = format!("/tools/{}", percent(&id));
-    if let Err(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
+    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
         return refused;
     }
     let t = &state.web.translations;
@@ -918,7 +918,7 @@ pub async fn attach_file(
         match field.name().unwrap_or_default() {
             "csrf" => {
                 let token = field.text().await.unwrap_or_default();
-                if let Err(refused) = checked(&state, &visit, &token, &path) {
+                if let Some(refused) = checked(&state, &visit, &token, &path) {
                     return refused;
                 }
                 csrf_ok = true;
@@ -968,10 +968,8 @@ pub async fn attach_file(
             _ => {}
         }
     }
-    if !csrf_ok {
-        if let Err(refused) = checked(&state, &visit, "", &path) {
-            return refused;
-        }
+    if !csrf_ok && let Some(refused) = checked(&state, &visit, "", &path) {
+        return refused;
     }
     form.languages = language_choices(t, lang, &language);
     let Some(upload) = upload else {

@@ -148,7 +148,7 @@ pub async fn mark_all_read(
         .find(|(k, _)| k == "csrf")
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
-    if let Err(refused) = checked(&state, &visit, &csrf, path) {
+    if let Some(refused) = checked(&state, &visit, &csrf, path) {
         return refused;
     }
     match graphql::<serde_json::Value>(&state, &visit, MARK_ALL_READ, json!({})).await {

@@ -82,6 +82,12 @@ fn random() -> String {
     crate::service::web_sessions::random_token()
 }
 
+impl Default for Pending {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Pending {
     pub fn new() -> Self {
         Self {
@@ -344,6 +350,7 @@ impl Oidc {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

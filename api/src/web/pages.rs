@@ -200,17 +200,13 @@ pub(super) fn see_other(to: &str, set_cookies: &[String]) -> Response {
     response
 }
 
-/// The visitor's session when the form's token is the session's: forms that change something
-/// are for signed-in visitors, and a form from elsewhere carries no valid token.
-pub(super) fn checked(
-    state: &AppState,
-    visit: &Visit,
-    csrf: &str,
-    path: &str,
-) -> Result<(), Response> {
+/// Whether a form that changes something may go on: `None` when the visitor is signed in and
+/// the form carries the session's token; otherwise the answer to give (a form from elsewhere
+/// carries no valid token, and without a session the visitor is sent to sign in).
+pub(super) fn checked(state: &AppState, visit: &Visit, csrf: &str, path: &str) -> Option<Response> {
     match &visit.session {
-        Some((_, session)) if same_token(&session.csrf_token, csrf) => Ok(()),
-        Some(_) => Err(message(
+        Some((_, session)) if same_token(&session.csrf_token, csrf) => None,
+        Some(_) => Some(message(
             state,
             visit,
             StatusCode::FORBIDDEN,
@@ -218,7 +214,7 @@ pub(super) fn checked(
             "form_expired",
             path,
         )),
-        None => Err(see_other("/sign-in", &visit.set_cookies)),
+        None => Some(see_other("/sign-in", &visit.set_cookies)),
     }
 }
 
