@@ -374,7 +374,7 @@ mod tests {
         };
         assert_eq!(
             pending.challenge(),
-            "E9Melhoa2OwvFrEMTJguCHaoeK4t8URpW2wxQ8PNx5Q"
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }
 }
