@@ -302,6 +302,18 @@ async fn receive_multipart(
         })
 }
 
+/// The caller of a plain GET (a file, an export, a report): its bearer token, or else the
+/// session of a browser signed in to the pages, which link to these addresses.
+async fn authenticate_or_session(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Actor>, Response> {
+    match authenticate(state, headers).await? {
+        None => Ok(crate::web::session_actor(state, headers).await),
+        actor => Ok(actor),
+    }
+}
+
 /// An attachment, for whoever may see its tool; 404 for anyone else, so that its existence
 /// is not revealed.
 async fn download_file(
@@ -309,9 +321,7 @@ async fn download_file(
     headers: HeaderMap,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Response {
-    let actor = match authenticate(&state, &headers).await {
-        // A browser signed in to the pages downloads what its pages link to as its session.
-        Ok(None) => crate::web::session_actor(&state, &headers).await,
+    let actor = match authenticate_or_session(&state, &headers).await {
         Ok(a) => a,
         Err(response) => return response,
     };
@@ -645,7 +655,7 @@ async fn export_responsibility_record(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let actor = match authenticate(&state, &headers).await {
+    let actor = match authenticate_or_session(&state, &headers).await {
         Ok(a) => a,
         Err(response) => return response,
     };
@@ -727,7 +737,7 @@ async fn yearly_report(
     headers: HeaderMap,
     axum::extract::Path((year, file)): axum::extract::Path<(String, String)>,
 ) -> Response {
-    let actor = match authenticate(&state, &headers).await {
+    let actor = match authenticate_or_session(&state, &headers).await {
         Ok(a) => a,
         Err(response) => return response,
     };

@@ -18,7 +18,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
 
-use super::i18n::{Translations, fill};
+use super::forms::{Fields, UserErrorData, error_text};
+use super::i18n::fill;
 use super::pages::{
     Chrome, Failure, checked, chrome, execute, failure_page, graphql, html, percent, see_other,
 };
@@ -27,48 +28,6 @@ use super::visit::{self, Visit};
 use crate::domain::lang::Lang;
 use crate::domain::tool::{ServiceCategory, ToolKind};
 use crate::http::AppState;
-
-/// The fields of a form, as sent (`application/x-www-form-urlencoded`; repeated names kept).
-struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    fn parse(body: &[u8]) -> Self {
-        Self(
-            url::form_urlencoded::parse(body)
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
-    }
-
-    fn one(&self, name: &str) -> String {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-
-    fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-}
-
-#[derive(Deserialize)]
-struct UserErrorData {
-    field: Vec<String>,
-    code: String,
-    message: String,
-}
-
-/// A user error in the page's language when we have words for its code, else the API's.
-fn error_text(t: &Translations, lang: Lang, e: &UserErrorData) -> String {
-    t.find(lang, &format!("error_{}", e.code))
-        .map_or_else(|| e.message.clone(), str::to_owned)
-}
 
 // ---------------------------------------------------------------------------------------
 // The tool form: create and edit

@@ -103,7 +103,12 @@ pub fn from_accept_language(header: &str) -> Option<Lang> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::activity_report::ReportStatus;
+    use crate::domain::collaboration::{
+        ParticipantRole, ProposalStatus, ResponseStatus, ServiceStatus, TransferStatus,
+    };
     use crate::domain::identity::Role;
+    use crate::domain::organisation::OrganisationKind;
     use crate::domain::tool::{ServiceCategory, ToolKind};
 
     fn translations() -> Translations {
@@ -195,6 +200,47 @@ mod tests {
                 .map(|l| format!("lang_{}", l.code().to_uppercase())),
         );
         keys.extend(Role::ALL.iter().map(|r| format!("role_{}", r.as_str())));
+        keys.extend(
+            ProposalStatus::ALL
+                .iter()
+                .map(|s| format!("proposal_status_{}", s.as_str())),
+        );
+        keys.extend(
+            ResponseStatus::ALL
+                .iter()
+                .map(|s| format!("response_{}", s.as_str())),
+        );
+        keys.extend(
+            ServiceStatus::ALL
+                .iter()
+                .map(|s| format!("service_status_{}", s.as_str())),
+        );
+        keys.extend(
+            TransferStatus::ALL
+                .iter()
+                .map(|s| format!("transfer_status_{}", s.as_str())),
+        );
+        keys.extend(
+            ParticipantRole::ALL
+                .iter()
+                .map(|r| format!("participant_{}", r.as_str())),
+        );
+        // A report never submitted is a draft.
+        keys.push("report_status_DRAFT".to_owned());
+        keys.extend(
+            ReportStatus::ALL
+                .iter()
+                .map(|s| format!("report_status_{}", s.as_str())),
+        );
+        keys.extend(
+            [
+                OrganisationKind::Caisse,
+                OrganisationKind::Partner,
+                OrganisationKind::Inasti,
+            ]
+            .iter()
+            .map(|k| format!("org_kind_{}", k.as_str())),
+        );
         for key in keys {
             assert!(known.contains(&key.as_str()), "{key} has no translation");
         }

@@ -5,12 +5,16 @@
 //! holds on every page.
 
 pub mod assets;
+mod chart;
+mod collaborations;
 mod editing;
+mod forms;
 pub mod i18n;
 mod markdown;
 mod moderation;
 mod notifications;
 pub mod oidc;
+mod organisation_page;
 mod pages;
 mod tool_page;
 mod visit;
@@ -83,6 +87,44 @@ pub fn routes(body_bytes: usize) -> Router<AppState> {
         .route("/tools/{id}/decision", post(editing::decide_on_tool))
         .route("/tools/{id}/attachments", post(editing::attach_file))
         .route("/moderation", get(moderation::queue))
+        .route("/collaborations", get(collaborations::list))
+        .route(
+            "/collaborations/proposals/{id}",
+            get(collaborations::proposal),
+        )
+        .route(
+            "/collaborations/proposals/{id}/messages",
+            post(collaborations::post_message),
+        )
+        .route(
+            "/collaborations/proposals/{id}/answer",
+            post(collaborations::answer),
+        )
+        .route(
+            "/collaborations/proposals/{id}/withdraw",
+            post(collaborations::withdraw),
+        )
+        .route(
+            "/collaborations/services/{id}",
+            get(collaborations::service),
+        )
+        .route(
+            "/collaborations/services/{id}/transfer",
+            post(collaborations::propose_transfer),
+        )
+        .route(
+            "/collaborations/services/{id}/transfer/accept",
+            post(collaborations::accept_transfer),
+        )
+        .route(
+            "/collaborations/services/{id}/transfer/cancel",
+            post(collaborations::cancel_transfer),
+        )
+        .route(
+            "/organisations/{slug}",
+            get(organisation_page::organisation),
+        )
+        .route("/go/{id}", get(collaborations::go))
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::mark_all_read))
         .route("/notifications/count", get(notifications::count))

@@ -48,6 +48,7 @@ struct NotificationData {
     kind: String,
     created_at: String,
     read_at: Option<String>,
+    subject_id: String,
     tool: Option<ToolTitle>,
 }
 
@@ -60,11 +61,11 @@ struct ToolTitle {
 const NOTIFICATIONS: &str = "query($lang: Lang, $first: Int, $after: String) {
   viewer { notifications(first: $first, after: $after) {
     pageInfo { hasNextPage endCursor }
-    nodes { kind createdAt readAt tool { id title(lang: $lang) } } } } }";
+    nodes { kind createdAt readAt subjectId tool { id title(lang: $lang) } } } } }";
 
 pub(super) struct NotificationLine {
     pub text: String,
-    pub href: Option<String>,
+    pub href: String,
     pub title: Option<String>,
     pub date: String,
     pub unread: bool,
@@ -114,10 +115,11 @@ pub async fn list(
                 .find(lang, &format!("notification_{}", n.kind))
                 .unwrap_or(&n.kind)
                 .to_owned(),
-            href: n
-                .tool
-                .as_ref()
-                .map(|tool| format!("/tools/{}", percent(&tool.id))),
+            // A proposal or a transfer is shown where `/go/` finds it.
+            href: n.tool.as_ref().map_or_else(
+                || format!("/go/{}", percent(&n.subject_id)),
+                |tool| format!("/tools/{}", percent(&tool.id)),
+            ),
             title: n.tool.map(|tool| tool.title),
             date: day(&n.created_at),
             unread: n.read_at.is_none(),

@@ -47,6 +47,8 @@ pub(super) struct Chrome<'a> {
     pub signed_in: Option<String>,
     /// The moderation queue in the header, for moderators.
     pub moderator: bool,
+    /// The signed-in visitor's organisation page.
+    pub organisation_href: Option<String>,
     /// A "Sign in" link: the development sign-in or an identity provider.
     pub offers_sign_in: bool,
     /// "Notifications (3)" in the header.
@@ -124,6 +126,10 @@ pub(super) fn chrome<'a>(
             .session
             .as_ref()
             .is_some_and(|(_, s)| s.identity.roles.iter().any(|r| r == "MODERATOR")),
+        organisation_href: visit
+            .session
+            .as_ref()
+            .map(|(_, s)| format!("/organisations/{}", percent(&s.identity.organisation_slug))),
         offers_sign_in: web.dev_sign_in || web.oidc.is_some(),
         notifications: fill(
             t.get(visit.lang, "nav_notifications"),
@@ -438,9 +444,14 @@ pub(super) struct PageInfoData {
 }
 
 impl PageInfoData {
+    /// The cursor of the next page, when there is one.
+    pub(super) fn next_cursor(self) -> Option<String> {
+        self.end_cursor.filter(|_| self.has_next_page)
+    }
+
     /// The address of the next page of a list shown at `path` (`?after=` its end cursor).
     pub(super) fn next_href(self, path: &str) -> Option<String> {
-        let cursor = self.end_cursor.filter(|_| self.has_next_page)?;
+        let cursor = self.next_cursor()?;
         let query = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("after", &cursor)
             .finish();

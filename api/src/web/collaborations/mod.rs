@@ -1,0 +1,439 @@
+//! `/collaborations`: the proposals an organisation made or received, each with its thread and
+//! the answers of the caisses it is addressed to; the joint services with the caisse
+//! responsible for them, their responsibility record checked link by link, and the transfers
+//! of responsibility. Every action is one mutation run as the visitor.
+
+mod joint_service;
+mod proposal;
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+pub use joint_service::{accept_transfer, cancel_transfer, propose_transfer, service};
+pub use proposal::{answer, post_message, proposal, withdraw};
+
+use super::i18n::{Translations, fill};
+use super::pages::{
+    Chrome, Failure, PageInfoData, chrome, failure_page, graphql, html, percent, see_other,
+};
+use super::tool_page::day;
+use super::visit;
+use crate::domain::lang::Lang;
+use crate::http::AppState;
+
+/// Proposals and services on one page of the list.
+const LIST_PAGE: usize = 20;
+/// Longer than any global ID or cursor the API hands out.
+const ID_BYTES: usize = 200;
+
+// ---------------------------------------------------------------------------------------
+// What the queries answer
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Connection<T> {
+    total_count: i64,
+    page_info: PageInfoData,
+    nodes: Vec<T>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct OrgRef {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+}
+
+impl OrgRef {
+    pub(super) fn href(&self) -> String {
+        format!("/organisations/{}", percent(&self.slug))
+    }
+}
+
+#[derive(Deserialize)]
+struct ViewerData {
+    roles: Vec<String>,
+    organisation: OrgRef,
+}
+
+impl ViewerData {
+    fn has(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r == role)
+    }
+
+    /// Staff and admins act for their organisation.
+    fn acts_for(&self, org_id: &str) -> bool {
+        self.organisation.id == org_id && (self.has("STAFF") || self.has("ORG_ADMIN"))
+    }
+
+    fn admin_of(&self, org_id: &str) -> bool {
+        self.organisation.id == org_id && self.has("ORG_ADMIN")
+    }
+}
+
+#[derive(Deserialize)]
+struct IdTitle {
+    id: String,
+    title: String,
+}
+
+/// One line of a page's facts: a label and its value.
+pub(super) struct Fact {
+    pub label: String,
+    pub value: String,
+}
+
+/// A link to another page.
+pub(super) struct Link {
+    pub href: String,
+    pub label: String,
+}
+
+fn period(starts: &str, ends: Option<&str>) -> String {
+    match ends {
+        Some(ends) => format!("{starts} – {ends}"),
+        None => format!("{starts} –"),
+    }
+}
+
+pub(super) fn categories(t: &Translations, lang: Lang, values: &[String]) -> String {
+    values
+        .iter()
+        .map(|c| t.get(lang, &format!("category_{c}")).to_owned())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+// ---------------------------------------------------------------------------------------
+// The list
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ListData {
+    collaboration_proposals: Connection<ProposalBrief>,
+    joint_services: Connection<ServiceBrief>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProposalBrief {
+    id: String,
+    title: String,
+    status: String,
+    created_at: String,
+    reply_by: String,
+    proposer: OrgRef,
+    targets: Vec<TargetBrief>,
+}
+
+#[derive(Deserialize)]
+struct TargetBrief {
+    caisse: OrgRef,
+    response: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ServiceBrief {
+    id: String,
+    title: String,
+    status: String,
+    starts_on: String,
+    responsible_caisse: Option<OrgRef>,
+    /// Only whether there is one.
+    pending_transfer: Option<serde::de::IgnoredAny>,
+}
+
+const LIST: &str = "query($lang: Lang, $first: Int, $after: String, $servicesAfter: String, $filter: CollaborationProposalFilter) {
+  collaborationProposals(first: $first, after: $after, filter: $filter) {
+    totalCount pageInfo { hasNextPage endCursor }
+    nodes { id title(lang: $lang) status createdAt replyBy proposer { id slug name(lang: $lang) }
+      targets { response caisse { id slug name(lang: $lang) } } } }
+  jointServices(first: $first, after: $servicesAfter) {
+    totalCount pageInfo { hasNextPage endCursor }
+    nodes { id title(lang: $lang) status startsOn responsibleCaisse { id slug name(lang: $lang) }
+      pendingTransfer { id } } } }";
+
+pub(super) struct ProposalRow {
+    pub href: String,
+    pub title: String,
+    pub proposer: String,
+    pub proposer_href: String,
+    pub status: String,
+    pub answers: String,
+    pub date: String,
+    /// While answers are awaited.
+    pub reply_by: Option<String>,
+}
+
+pub(super) struct ServiceRow {
+    pub href: String,
+    pub title: String,
+    pub status: String,
+    pub responsible: String,
+    pub responsible_href: String,
+    pub starts: String,
+    pub transfer_pending: bool,
+}
+
+/// A tab of the proposals' list: all, received or sent.
+pub(super) struct Tab {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "collaborations.html")]
+struct ListPage<'a> {
+    page: Chrome<'a>,
+    tabs: Vec<Tab>,
+    proposals_total: String,
+    proposals: Vec<ProposalRow>,
+    proposals_next: Option<String>,
+    services_total: String,
+    services: Vec<ServiceRow>,
+    services_next: Option<String>,
+}
+
+fn query_params(raw: Option<&str>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+fn param(params: &[(String, String)], name: &str) -> Option<String> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .filter(|v| !v.is_empty() && v.len() <= ID_BYTES)
+}
+
+/// `path?name=cursor` (and the tab) for the next page of one of the page's lists.
+fn next_of(info: PageInfoData, path: &str, name: &str, direction: Option<&str>) -> Option<String> {
+    let cursor = info.next_cursor()?;
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if let Some(d) = direction {
+        query.append_pair("direction", d);
+    }
+    query.append_pair(name, &cursor);
+    Some(format!("{path}?{}", query.finish()))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let params = query_params(raw.as_deref());
+    let visit = visit::visit(&state, &headers, peer, param(&params, "lang").as_deref()).await;
+    let path = "/collaborations";
+    if visit.session.is_none() {
+        return see_other("/sign-in", &visit.set_cookies);
+    }
+    let lang = visit.lang;
+    let t = &state.web.translations;
+    let direction = param(&params, "direction").filter(|d| d == "RECEIVED" || d == "SENT");
+    let filter = match &direction {
+        Some(d) => json!({ "direction": d }),
+        None => json!({}),
+    };
+    let variables = json!({
+        "lang": lang.code().to_uppercase(),
+        "first": LIST_PAGE,
+        "after": param(&params, "after"),
+        "servicesAfter": param(&params, "services_after"),
+        "filter": filter,
+    });
+    let data: ListData = match graphql(&state, &visit, LIST, variables).await {
+        Ok(data) => data,
+        // A cursor from elsewhere: the first page.
+        Err(Failure::Input(_)) => return see_other(path, &visit.set_cookies),
+        Err(other) => return failure_page(&state, &visit, other, path),
+    };
+    let tabs = [
+        (None, "collab_all"),
+        (Some("RECEIVED"), "collab_received"),
+        (Some("SENT"), "collab_sent"),
+    ]
+    .into_iter()
+    .map(|(value, key)| Tab {
+        href: value.map_or_else(|| path.to_owned(), |v| format!("{path}?direction={v}")),
+        label: t.get(lang, key).to_owned(),
+        current: direction.as_deref() == value,
+    })
+    .collect();
+    let proposals = data.collaboration_proposals;
+    let services = data.joint_services;
+    let title = t.get(lang, "collab_title").to_owned();
+    let page = ListPage {
+        page: chrome(&state, &visit, title, path),
+        tabs,
+        proposals_total: fill(
+            t.get(lang, "collab_proposals_count"),
+            &[("n", &proposals.total_count.to_string())],
+        ),
+        proposals: proposals
+            .nodes
+            .into_iter()
+            .map(|p| ProposalRow {
+                href: proposal_path(&p.id),
+                status: t
+                    .get(lang, &format!("proposal_status_{}", p.status))
+                    .to_owned(),
+                answers: p
+                    .targets
+                    .iter()
+                    .map(|target| {
+                        format!(
+                            "{}: {}",
+                            target.caisse.name,
+                            t.get(lang, &format!("response_{}", target.response))
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                proposer_href: p.proposer.href(),
+                proposer: p.proposer.name,
+                date: day(&p.created_at),
+                reply_by: (p.status == "OPEN").then(|| day(&p.reply_by)),
+                title: p.title,
+            })
+            .collect(),
+        proposals_next: next_of(proposals.page_info, path, "after", direction.as_deref()),
+        services_total: fill(
+            t.get(lang, "collab_services_count"),
+            &[("n", &services.total_count.to_string())],
+        ),
+        services: services
+            .nodes
+            .into_iter()
+            .map(|s| ServiceRow {
+                href: service_path(&s.id),
+                status: t
+                    .get(lang, &format!("service_status_{}", s.status))
+                    .to_owned(),
+                responsible: s
+                    .responsible_caisse
+                    .as_ref()
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+                responsible_href: s
+                    .responsible_caisse
+                    .as_ref()
+                    .map(OrgRef::href)
+                    .unwrap_or_default(),
+                starts: s.starts_on,
+                transfer_pending: s.pending_transfer.is_some(),
+                title: s.title,
+            })
+            .collect(),
+        services_next: next_of(services.page_info, path, "services_after", None),
+    };
+    html(StatusCode::OK, &page, &visit.set_cookies)
+}
+
+fn proposal_path(id: &str) -> String {
+    format!("/collaborations/proposals/{}", percent(id))
+}
+
+fn service_path(id: &str) -> String {
+    format!("/collaborations/services/{}", percent(id))
+}
+
+fn lang_var(lang: Lang) -> String {
+    lang.code().to_uppercase()
+}
+
+/// A reason or note: null when nothing was typed.
+fn optional_text(text: &str) -> Value {
+    if text.trim().is_empty() {
+        Value::Null
+    } else {
+        Value::String(text.to_owned())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Where a notification's subject is shown
+
+#[derive(Deserialize)]
+struct SubjectData {
+    node: Option<SubjectNode>,
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "__typename")]
+enum SubjectNode {
+    Tool {
+        id: String,
+    },
+    CollaborationProposal {
+        id: String,
+    },
+    JointService {
+        id: String,
+    },
+    ResponsibilityTransfer {
+        #[serde(rename = "jointService")]
+        joint_service: Option<IdOnly>,
+    },
+    Organisation {
+        slug: String,
+    },
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Deserialize)]
+struct IdOnly {
+    id: String,
+}
+
+const SUBJECT: &str = "query($id: ID!) { node(id: $id) { __typename
+  ... on Tool { id } ... on CollaborationProposal { id } ... on JointService { id }
+  ... on ResponsibilityTransfer { jointService { id } } ... on Organisation { slug } } }";
+
+/// `/go/{id}`: the page of whatever a global ID names (a notification's subject, say), or the
+/// 404 page when it names nothing the visitor may see.
+pub async fn go(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let path = format!("/go/{}", percent(&id));
+    if id.len() > ID_BYTES {
+        return failure_page(&state, &visit, Failure::NotFound, &path);
+    }
+    let node = match graphql::<SubjectData>(&state, &visit, SUBJECT, json!({ "id": id })).await {
+        Ok(data) => data.node,
+        Err(Failure::Input(_)) => None,
+        Err(other) => return failure_page(&state, &visit, other, &path),
+    };
+    let to = match node {
+        Some(SubjectNode::Tool { id }) => Some(format!("/tools/{}", percent(&id))),
+        Some(SubjectNode::CollaborationProposal { id }) => Some(proposal_path(&id)),
+        Some(SubjectNode::JointService { id }) => Some(service_path(&id)),
+        Some(SubjectNode::ResponsibilityTransfer {
+            joint_service: Some(s),
+        }) => Some(service_path(&s.id)),
+        Some(SubjectNode::Organisation { slug }) => {
+            Some(format!("/organisations/{}", percent(&slug)))
+        }
+        _ => None,
+    };
+    match to {
+        Some(to) => see_other(&to, &visit.set_cookies),
+        None => failure_page(&state, &visit, Failure::NotFound, &path),
+    }
+}

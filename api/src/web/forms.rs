@@ -1,0 +1,103 @@
+//! What the pages' forms share: reading a posted form, running its mutation as the visitor
+//! and turning the payload's `userErrors` into words next to the fields they name.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use super::i18n::Translations;
+use super::pages::{Failure, graphql};
+use super::visit::Visit;
+use crate::domain::lang::Lang;
+use crate::http::AppState;
+
+/// The fields of a form, as sent (`application/x-www-form-urlencoded`; repeated names kept).
+pub(super) struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub(super) fn parse(body: &[u8]) -> Self {
+        Self(
+            url::form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    pub(super) fn one(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub(super) fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct UserErrorData {
+    pub field: Vec<String>,
+    pub code: String,
+    pub message: String,
+}
+
+impl UserErrorData {
+    /// Whether the error concerns the input field `name`.
+    pub(super) fn concerns(&self, name: &str) -> bool {
+        self.field.iter().any(|f| f == name)
+    }
+}
+
+/// A user error in the page's language when we have words for its code, else the API's.
+pub(super) fn error_text(t: &Translations, lang: Lang, e: &UserErrorData) -> String {
+    t.find(lang, &format!("error_{}", e.code))
+        .map_or_else(|| e.message.clone(), str::to_owned)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Payload {
+    user_errors: Vec<UserErrorData>,
+}
+
+/// Runs a mutation of the shape `mutation($input: …) { name(input: $input) { userErrors { field
+/// code message } } }` as the visitor: its user errors, none when it took effect.
+pub(super) async fn mutate(
+    state: &AppState,
+    visit: &Visit,
+    mutation: &str,
+    input: serde_json::Value,
+) -> Result<Vec<UserErrorData>, Failure> {
+    let data: HashMap<String, Payload> = graphql(
+        state,
+        visit,
+        mutation,
+        serde_json::json!({ "input": input }),
+    )
+    .await?;
+    Ok(data
+        .into_values()
+        .flat_map(|payload| payload.user_errors)
+        .collect())
+}
+
+/// A form of one text field (a message, a reason), with what was typed and what was wrong.
+#[derive(Default)]
+pub(super) struct TextForm {
+    pub action: String,
+    pub text: String,
+    pub error: Option<String>,
+}
+
+/// One option of a `<select>` or a radio group whose values come from the data.
+pub(super) struct Pick {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}

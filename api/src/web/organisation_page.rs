@@ -1,0 +1,640 @@
+//! `/organisations/{slug}`: an organisation's profile, its tools and the joint services it
+//! runs or takes part in; and, for the caisse's own people and INASTI's officers, its yearly
+//! account: the activity report's figures, the compliance with the year's legal frame, its
+//! share of the funding and a chart of its offerings per service category.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::Datelike;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::chart::{Bar, bar_chart};
+use super::collaborations::{Fact, Link};
+use super::i18n::{Translations, fill};
+use super::pages::{Chrome, Failure, PageInfoData, chrome, failure_page, graphql, html, percent};
+use super::tool_page::day;
+use super::visit::{self, Visit};
+use crate::domain::lang::Lang;
+use crate::domain::legal_frame::FIRST_YEAR;
+use crate::http::AppState;
+
+/// Tools and joint services listed on one page.
+const TOOLS_PAGE: usize = 20;
+const SERVICES_SHOWN: usize = 50;
+/// Longer than any slug or cursor.
+const PARAM_BYTES: usize = 200;
+
+#[derive(Deserialize)]
+struct ProfileData {
+    viewer: Option<Value>,
+    organisation: Option<OrganisationData>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OrganisationData {
+    id: String,
+    kind: String,
+    name: String,
+    enterprise_number: String,
+    website: Option<String>,
+    contact_email: Option<String>,
+    tools: ToolConnection,
+    compliance: Option<ComplianceData>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ToolConnection {
+    total_count: i64,
+    page_info: PageInfoData,
+    nodes: Vec<ToolBrief>,
+}
+
+#[derive(Deserialize)]
+struct ToolBrief {
+    id: String,
+    kind: String,
+    title: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ComplianceData {
+    compliant: bool,
+    has_optional: bool,
+    mandatory_missing: Vec<String>,
+    categories: Vec<ComplianceCategoryData>,
+}
+
+#[derive(Deserialize)]
+struct ComplianceCategoryData {
+    category: String,
+    mandatory: bool,
+    offerings: Vec<TitleOnly>,
+}
+
+#[derive(Deserialize)]
+struct TitleOnly {
+    title: String,
+}
+
+const PROFILE: &str =
+    "query($slug: String!, $lang: Lang, $year: Int!, $first: Int, $after: String) {
+  viewer { roles }
+  organisation(slug: $slug) { id kind name(lang: $lang) enterpriseNumber website contactEmail
+    tools(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+      nodes { id kind title(lang: $lang) } }
+    compliance(year: $year) { compliant hasOptional mandatoryMissing
+      categories { category mandatory offerings { title(lang: $lang) } } } } }";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ServicesData {
+    joint_services: ServiceConnection,
+}
+
+#[derive(Deserialize)]
+struct ServiceConnection {
+    nodes: Vec<ServiceBrief>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ServiceBrief {
+    id: String,
+    title: String,
+    status: String,
+    starts_on: String,
+    responsible_caisse: Option<IdOnly>,
+    participants: Vec<ParticipantBrief>,
+}
+
+#[derive(Deserialize)]
+struct ParticipantBrief {
+    organisation: IdOnly,
+}
+
+#[derive(Deserialize)]
+struct IdOnly {
+    id: String,
+}
+
+const SERVICES: &str = "query($lang: Lang, $first: Int, $filter: JointServiceFilter) {
+  jointServices(first: $first, filter: $filter) {
+    nodes { id title(lang: $lang) status startsOn responsibleCaisse { id }
+      participants { organisation { id } } } } }";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportData {
+    activity_report: ReportNode,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportNode {
+    status: String,
+    submitted_at: Option<String>,
+    snapshot_sha256: String,
+    figures: FiguresData,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FiguresData {
+    tools_published: i64,
+    tools_updated: i64,
+    adoptions_given: i64,
+    adoptions_received: i64,
+    reviews_given: i64,
+    reviews_received: i64,
+    proposals_received: i64,
+    proposals_accepted: i64,
+    joint_services_responsible: i64,
+    joint_services_participating: i64,
+    people_reached: i64,
+    per_category: Vec<CategoryCountData>,
+}
+
+#[derive(Deserialize)]
+struct CategoryCountData {
+    category: String,
+    mandatory: bool,
+    offerings: i64,
+}
+
+const REPORT: &str = "query($id: ID!, $year: Int!) {
+  activityReport(caisseId: $id, year: $year) { status submittedAt snapshotSha256
+    figures { toolsPublished toolsUpdated adoptionsGiven adoptionsReceived reviewsGiven
+      reviewsReceived proposalsReceived proposalsAccepted jointServicesResponsible
+      jointServicesParticipating peopleReached perCategory { category mandatory offerings } } } }";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FundingData {
+    funding_allocation: AllocationData,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AllocationData {
+    envelope_eur: String,
+    affiliates_on: String,
+    shares: Vec<ShareData>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ShareData {
+    caisse: IdOnly,
+    affiliates: Option<i64>,
+    fixed_eur: String,
+    variable_eur: String,
+    total_eur: String,
+}
+
+const FUNDING: &str = "query($year: Int!) {
+  fundingAllocation(year: $year) { envelopeEur affiliatesOn
+    shares { caisse { id } affiliates fixedEur variableEur totalEur } } }";
+
+pub(super) struct ToolLine {
+    pub link: Link,
+    pub kind: String,
+}
+
+pub(super) struct ServiceLine {
+    pub link: Link,
+    pub status: String,
+    pub starts: String,
+    pub responsible: bool,
+}
+
+pub(super) struct CategoryLine {
+    pub name: String,
+    pub mandatory: bool,
+    pub offerings: Vec<String>,
+}
+
+/// The yearly account, for the caisse's people and INASTI's officers.
+pub(super) struct Account {
+    pub heading: String,
+    pub previous: Option<Link>,
+    pub next: Option<Link>,
+    pub report_status: String,
+    pub report_facts: Vec<Fact>,
+    pub figures: Vec<Fact>,
+    /// The chart of offerings per category (SVG, drawn by [`bar_chart`]).
+    pub chart_svg: String,
+    pub per_category: Vec<(String, bool, i64)>,
+    pub compliant: bool,
+    pub compliance_text: String,
+    pub categories: Vec<CategoryLine>,
+    pub funding: Vec<Fact>,
+    pub funding_note: Option<String>,
+    pub funding_csv: String,
+}
+
+#[derive(Template)]
+#[template(path = "organisation.html")]
+struct OrganisationPage<'a> {
+    page: Chrome<'a>,
+    name: String,
+    kind: String,
+    facts: Vec<Fact>,
+    website: Option<String>,
+    email: Option<String>,
+    tools_heading: String,
+    tools: Vec<ToolLine>,
+    tools_next: Option<String>,
+    services: Vec<ServiceLine>,
+    /// Whether the visitor is signed in (joint services are for the network's members).
+    member: bool,
+    record_csv: Option<String>,
+    account: Option<Account>,
+}
+
+pub async fn organisation(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let params: Vec<(String, String)> =
+        url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .filter(|(_, v)| !v.is_empty() && v.len() <= PARAM_BYTES)
+            .collect();
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let visit = visit::visit(&state, &headers, peer, get("lang").as_deref()).await;
+    let path = format!("/organisations/{}", percent(&slug));
+    if slug.len() > PARAM_BYTES {
+        return failure_page(&state, &visit, Failure::NotFound, &path);
+    }
+    // A year of the account: from the first year of the frame to this one (a draft).
+    let this_year = state.services.now().year();
+    let year = get("year")
+        .and_then(|y| y.parse::<i32>().ok())
+        .filter(|y| (FIRST_YEAR..=this_year).contains(y))
+        .unwrap_or(this_year);
+    let lang = visit.lang;
+    let variables = json!({
+        "slug": slug,
+        "lang": lang.code().to_uppercase(),
+        "year": year,
+        "first": TOOLS_PAGE,
+        "after": get("after"),
+    });
+    let data: ProfileData = match graphql(&state, &visit, PROFILE, variables).await {
+        Ok(data) => data,
+        Err(Failure::Input(_)) => return failure_page(&state, &visit, Failure::NotFound, &path),
+        Err(other) => return failure_page(&state, &visit, other, &path),
+    };
+    let Some(org) = data.organisation else {
+        return failure_page(&state, &visit, Failure::NotFound, &path);
+    };
+    let member = data.viewer.is_some();
+    let t = &state.web.translations;
+    let services = if member {
+        match joint_services(&state, &visit, &org).await {
+            Ok(list) => list,
+            Err(other) => return failure_page(&state, &visit, other, &path),
+        }
+    } else {
+        Vec::new()
+    };
+    // `compliance` answers only to those who read the caisse's yearly account.
+    let account = match org.compliance {
+        Some(compliance) => match account(&state, &visit, &path, &org.id, year, compliance).await {
+            Ok(account) => Some(account),
+            Err(other) => return failure_page(&state, &visit, other, &path),
+        },
+        None => None,
+    };
+    let mut facts = vec![Fact {
+        label: t.get(lang, "org_enterprise_number").to_owned(),
+        value: org.enterprise_number,
+    }];
+    if member {
+        facts.push(Fact {
+            label: t.get(lang, "org_tools_shared").to_owned(),
+            value: org.tools.total_count.to_string(),
+        });
+    }
+    let caisse = org.kind == "CAISSE";
+    let page = OrganisationPage {
+        page: chrome(&state, &visit, org.name.clone(), &path),
+        kind: t.get(lang, &format!("org_kind_{}", org.kind)).to_owned(),
+        facts,
+        // Only web addresses become links; anything else is not shown as one.
+        website: org
+            .website
+            .filter(|w| w.starts_with("https://") || w.starts_with("http://")),
+        email: org.contact_email,
+        tools_heading: fill(
+            t.get(lang, "org_tools"),
+            &[("n", &org.tools.total_count.to_string())],
+        ),
+        tools: org
+            .tools
+            .nodes
+            .into_iter()
+            .map(|tool| ToolLine {
+                link: Link {
+                    href: format!("/tools/{}", percent(&tool.id)),
+                    label: tool.title,
+                },
+                kind: t.get(lang, &format!("kind_{}", tool.kind)).to_owned(),
+            })
+            .collect(),
+        tools_next: org.tools.page_info.next_href(&path),
+        services,
+        member,
+        record_csv: (member && caisse).then(|| {
+            format!(
+                "/exports/responsibility-record?format=csv&caisse={}",
+                percent(&slug)
+            )
+        }),
+        account,
+        name: org.name,
+    };
+    html(StatusCode::OK, &page, &visit.set_cookies)
+}
+
+/// The joint services the organisation is responsible for or takes part in, among those the
+/// visitor may see.
+async fn joint_services(
+    state: &AppState,
+    visit: &Visit,
+    org: &OrganisationData,
+) -> Result<Vec<ServiceLine>, Failure> {
+    let t = &state.web.translations;
+    let lang = visit.lang;
+    let filter = if org.kind == "CAISSE" {
+        json!({ "responsibleCaisseId": org.id })
+    } else {
+        json!({})
+    };
+    let variables = json!({
+        "lang": lang.code().to_uppercase(),
+        "first": SERVICES_SHOWN,
+        "filter": filter,
+    });
+    let data: ServicesData = graphql(state, visit, SERVICES, variables).await?;
+    Ok(data
+        .joint_services
+        .nodes
+        .into_iter()
+        .filter_map(|s| {
+            let responsible = s
+                .responsible_caisse
+                .as_ref()
+                .is_some_and(|c| c.id == org.id);
+            let takes_part = s.participants.iter().any(|p| p.organisation.id == org.id);
+            (responsible || takes_part).then(|| ServiceLine {
+                link: Link {
+                    href: format!("/collaborations/services/{}", percent(&s.id)),
+                    label: s.title,
+                },
+                status: t
+                    .get(lang, &format!("service_status_{}", s.status))
+                    .to_owned(),
+                starts: s.starts_on,
+                responsible,
+            })
+        })
+        .collect())
+}
+
+async fn account(
+    state: &AppState,
+    visit: &Visit,
+    path: &str,
+    id: &str,
+    year: i32,
+    compliance: ComplianceData,
+) -> Result<Account, Failure> {
+    let t = &state.web.translations;
+    let lang = visit.lang;
+    let report: ReportData =
+        graphql(state, visit, REPORT, json!({ "id": id, "year": year })).await?;
+    let report = report.activity_report;
+    let funding = match graphql::<FundingData>(state, visit, FUNDING, json!({ "year": year })).await
+    {
+        Ok(data) => Some(data.funding_allocation),
+        // No parameters set for the year: said on the page.
+        Err(Failure::Input(_) | Failure::NotFound) => None,
+        Err(other) => return Err(other),
+    };
+    let this_year = state.services.now().year();
+    let year_link = |y: i32| Link {
+        href: format!("{path}?year={y}"),
+        label: y.to_string(),
+    };
+    let f = &report.figures;
+    let count = |key: &str, n: i64| Fact {
+        label: t.get(lang, key).to_owned(),
+        value: n.to_string(),
+    };
+    let figures = vec![
+        count("figure_tools_published", f.tools_published),
+        count("figure_tools_updated", f.tools_updated),
+        count("figure_adoptions_given", f.adoptions_given),
+        count("figure_adoptions_received", f.adoptions_received),
+        count("figure_reviews_given", f.reviews_given),
+        count("figure_reviews_received", f.reviews_received),
+        count("figure_proposals_received", f.proposals_received),
+        count("figure_proposals_accepted", f.proposals_accepted),
+        count("figure_services_responsible", f.joint_services_responsible),
+        count(
+            "figure_services_participating",
+            f.joint_services_participating,
+        ),
+        count("figure_people_reached", f.people_reached),
+    ];
+    let category_name = |c: &str| t.get(lang, &format!("category_{c}")).to_owned();
+    let bars: Vec<Bar> = f
+        .per_category
+        .iter()
+        .map(|c| Bar {
+            label: category_name(&c.category),
+            value: c.offerings,
+            emphasis: c.mandatory,
+        })
+        .collect();
+    let chart_title = fill(t.get(lang, "chart_title"), &[("year", &year.to_string())]);
+    let chart_svg = bar_chart(
+        "offerings-chart",
+        &chart_title,
+        t.get(lang, "chart_description"),
+        &bars,
+    );
+    let mut report_facts = vec![Fact {
+        label: t.get(lang, "report_digest").to_owned(),
+        value: report.snapshot_sha256.clone(),
+    }];
+    if let Some(at) = &report.submitted_at {
+        report_facts.insert(
+            0,
+            Fact {
+                label: t.get(lang, "report_submitted").to_owned(),
+                value: day(at),
+            },
+        );
+    }
+    let compliance_text = if compliance.compliant {
+        t.get(lang, "compliance_ok").to_owned()
+    } else if !compliance.mandatory_missing.is_empty() {
+        fill(
+            t.get(lang, "compliance_missing"),
+            &[(
+                "categories",
+                &compliance
+                    .mandatory_missing
+                    .iter()
+                    .map(|c| category_name(c))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )],
+        )
+    } else if !compliance.has_optional {
+        t.get(lang, "compliance_no_optional").to_owned()
+    } else {
+        t.get(lang, "compliance_not_ok").to_owned()
+    };
+    let (funding, funding_note) = funding_facts(t, lang, id, year, funding);
+    Ok(Account {
+        heading: fill(t.get(lang, "account_title"), &[("year", &year.to_string())]),
+        previous: (year > FIRST_YEAR).then(|| year_link(year - 1)),
+        next: (year < this_year).then(|| year_link(year + 1)),
+        report_status: t
+            .get(lang, &format!("report_status_{}", report.status))
+            .to_owned(),
+        report_facts,
+        figures,
+        chart_svg,
+        per_category: f
+            .per_category
+            .iter()
+            .map(|c| (category_name(&c.category), c.mandatory, c.offerings))
+            .collect(),
+        compliant: compliance.compliant,
+        compliance_text,
+        categories: compliance
+            .categories
+            .into_iter()
+            .map(|c| CategoryLine {
+                name: category_name(&c.category),
+                mandatory: c.mandatory,
+                offerings: c.offerings.into_iter().map(|o| o.title).collect(),
+            })
+            .collect(),
+        funding,
+        funding_note,
+        funding_csv: format!("/reports/{year}/funding.csv"),
+    })
+}
+
+/// The caisse's line of the year's funding, or why there is none.
+fn funding_facts(
+    t: &Translations,
+    lang: Lang,
+    id: &str,
+    year: i32,
+    allocation: Option<AllocationData>,
+) -> (Vec<Fact>, Option<String>) {
+    let Some(allocation) = allocation else {
+        return (
+            Vec::new(),
+            Some(fill(
+                t.get(lang, "funding_none"),
+                &[("year", &year.to_string())],
+            )),
+        );
+    };
+    let Some(share) = allocation.shares.into_iter().find(|s| s.caisse.id == id) else {
+        return (Vec::new(), Some(t.get(lang, "funding_no_share").to_owned()));
+    };
+    let euro = |amount: &str| money(lang, amount);
+    let fact = |key: &str, value: String| Fact {
+        label: t.get(lang, key).to_owned(),
+        value,
+    };
+    let affiliates = share.affiliates.map_or_else(
+        || t.get(lang, "funding_no_count").to_owned(),
+        |n| {
+            fill(
+                t.get(lang, "funding_affiliates_on"),
+                &[("n", &n.to_string()), ("date", &allocation.affiliates_on)],
+            )
+        },
+    );
+    (
+        vec![
+            fact("funding_envelope", euro(&allocation.envelope_eur)),
+            fact("funding_affiliates", affiliates),
+            fact("funding_fixed", euro(&share.fixed_eur)),
+            fact("funding_variable", euro(&share.variable_eur)),
+            fact("funding_total", euro(&share.total_eur)),
+        ],
+        None,
+    )
+}
+
+/// An amount of the API (`"4161600.00"`) written as people of the language write it:
+/// `€4,161,600.00`, `4 161 600,00 €`, `€ 4.161.600,00`, `4.161.600,00 €`.
+fn money(lang: Lang, amount: &str) -> String {
+    let (sign, digits) = amount
+        .strip_prefix('-')
+        .map_or(("", amount), |rest| ("-", rest));
+    let (whole, cents) = digits.split_once('.').unwrap_or((digits, "00"));
+    let (group, decimal) = match lang {
+        Lang::En => (',', '.'),
+        Lang::Fr => ('\u{202f}', ','),
+        Lang::Nl | Lang::De => ('.', ','),
+    };
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(group);
+        }
+        grouped.push(c);
+    }
+    let number = format!("{sign}{grouped}{decimal}{cents}");
+    match lang {
+        Lang::En => format!("€{number}"),
+        Lang::Nl => format!("€ {number}"),
+        Lang::Fr | Lang::De => format!("{number} €"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_written_the_way_each_language_writes_them() {
+        assert_eq!(money(Lang::En, "4161600.00"), "€4,161,600.00");
+        assert_eq!(
+            money(Lang::Fr, "4161600.00"),
+            "4\u{202f}161\u{202f}600,00 €"
+        );
+        assert_eq!(money(Lang::Nl, "572822.08"), "€ 572.822,08");
+        assert_eq!(money(Lang::De, "150000.00"), "150.000,00 €");
+        assert_eq!(money(Lang::En, "12.50"), "€12.50");
+        assert_eq!(money(Lang::En, "-1000.00"), "€-1,000.00");
+        assert_eq!(money(Lang::En, "7"), "€7.00");
+    }
+}
