@@ -157,3 +157,20 @@ pub async fn record(app: &TestApp, service: &str) -> Vec<Value> {
 
 pub const VERIFY: &str = "query($id: ID!) { verifyResponsibilityRecord(serviceId: $id) {
   intact entryCount problem firstInvalidEntry { sequence caisse { slug } } } }";
+
+/// Lets a test alter the record as a forger with database access would: the append-only
+/// trigger is dropped (SQLite) or disabled (PostgreSQL).
+pub async fn disable_append_only(app: &TestApp) {
+    use sea_orm::{ConnectionTrait, DbBackend};
+    let statement = match app.services.db.get_database_backend() {
+        DbBackend::Postgres => {
+            "ALTER TABLE responsibility_entries DISABLE TRIGGER responsibility_entries_append_only"
+        }
+        _ => "DROP TRIGGER responsibility_entries_no_update",
+    };
+    app.services
+        .db
+        .execute_unprepared(statement)
+        .await
+        .expect("the trigger is set aside");
+}

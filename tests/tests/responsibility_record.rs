@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use commons_tests::collaborations::{
-    ACCEPT_TRANSFER, CANCEL_TRANSFER, PROPOSE_TRANSFER, SET_STATUS, VERIFY, joint_service, record,
-    responsible, transfer,
+    ACCEPT_TRANSFER, CANCEL_TRANSFER, PROPOSE_TRANSFER, SET_STATUS, VERIFY, disable_append_only,
+    joint_service, record, responsible, transfer,
 };
 use commons_tests::tools::{ok, outcome};
 use commons_tests::{TestApp, error_code, spawn_app};
@@ -115,16 +115,6 @@ async fn the_database_refuses_a_partner_as_responsible() {
 
 /// Lets the test rewrite history the way an intruder with database access would: by taking the
 /// append-only trigger away first.
-async fn disable_append_only(app: &TestApp) {
-    let statement = match backend(app) {
-        DbBackend::Postgres => {
-            "ALTER TABLE responsibility_entries DISABLE TRIGGER responsibility_entries_append_only"
-        }
-        _ => "DROP TRIGGER responsibility_entries_no_update",
-    };
-    app.services.db.execute_unprepared(statement).await.unwrap();
-}
-
 #[tokio::test]
 async fn a_tampered_entry_is_named_by_verification() {
     let app = app().await;

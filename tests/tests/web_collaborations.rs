@@ -1,0 +1,419 @@
+//! The collaboration and organisation pages over HTTP: proposals answered and discussed,
+//! responsibility transferred with the record checked, the yearly account shown only to those
+//! who may read it. What a browser does with them is in `web_browser.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use commons_tests::collaborations::{disable_append_only, joint_service, propose, record};
+use commons_tests::spawn_app;
+use commons_tests::web::{WebSession, client, csrf_of, sign_in};
+use commons_tests::TestApp;
+use reqwest::header::{COOKIE, LOCATION};
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+async fn page(app: &TestApp, session: &WebSession, path: &str) -> (u16, String) {
+    let response = client()
+        .get(format!("{}{path}", app.address))
+        .header(COOKIE, &session.cookie)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+async fn post(
+    app: &TestApp,
+    session: &WebSession,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    client()
+        .post(format!("{}{path}", app.address))
+        .header(COOKIE, &session.cookie)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn proposal_path(id: &str) -> String {
+    format!("/collaborations/proposals/{id}")
+}
+
+fn service_path(id: &str) -> String {
+    format!("/collaborations/services/{id}")
+}
+
+async fn thread(app: &TestApp, proposal: &str) -> Value {
+    let body = app
+        .graphql_as(
+            &app.login_as("inasti", "MODERATOR"),
+            "query($id: ID!) { node(id: $id) { ... on CollaborationProposal {
+               status jointService { id } targets { caisse { slug } response message }
+               messages(first: 10) { totalCount nodes { body organisation { slug } } } } } }",
+            json!({ "id": proposal }),
+        )
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"]["node"].clone()
+}
+
+#[tokio::test]
+async fn a_caisse_discusses_and_accepts_a_proposal_from_its_pages() {
+    let app = spawn_app().await.with_organisations().await;
+    let proposal = propose(&app, "unizo", &["acerta", "ucm"]).await;
+    let acerta = sign_in(&app, "acerta", "STAFF").await;
+    let link = format!("href=\"{}\"", proposal_path(&proposal));
+
+    let (status, received) = page(&app, &acerta, "/collaborations?direction=RECEIVED").await;
+    assert_eq!(status, 200);
+    assert!(received.contains(&link), "{received}");
+    assert!(received.contains("Ateliers de prévention du burn-out"));
+    let (_, sent) = page(&app, &acerta, "/collaborations?direction=SENT").await;
+    assert!(!sent.contains(&link), "Acerta did not send it");
+
+    let path = proposal_path(&proposal);
+    let (status, html) = page(&app, &acerta, &path).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("name=\"answer\" value=\"accept\""), "{html}");
+    assert!(html.contains("id=\"message-body\""));
+
+    // An empty message: the error next to its field, nothing posted.
+    let empty = post(
+        &app,
+        &acerta,
+        &format!("{path}/messages"),
+        &[("csrf", &acerta.csrf), ("body", "  ")],
+    )
+    .await;
+    assert_eq!(empty.status(), 400);
+    let html = empty.text().await.unwrap();
+    assert!(
+        html.contains("aria-invalid=\"true\" aria-describedby=\"message-body-error\""),
+        "{html}"
+    );
+    assert!(html.contains("id=\"message-body-error\">This field is required."));
+    // A form from elsewhere: refused, nothing posted.
+    let forged = post(
+        &app,
+        &acerta,
+        &format!("{path}/messages"),
+        &[("csrf", "forged"), ("body", "Spam")],
+    )
+    .await;
+    assert_eq!(forged.status(), 403);
+    assert_eq!(thread(&app, &proposal).await["messages"]["totalCount"], 0);
+
+    let posted = post(
+        &app,
+        &acerta,
+        &format!("{path}/messages"),
+        &[
+            ("csrf", &acerta.csrf),
+            ("body", "Pouvez-vous animer en néerlandais aussi ?"),
+        ],
+    )
+    .await;
+    assert_eq!(posted.status(), 303);
+    assert_eq!(posted.headers()[LOCATION], format!("{path}#thread"));
+    let now = thread(&app, &proposal).await;
+    assert_eq!(now["messages"]["totalCount"], 1);
+    assert_eq!(now["messages"]["nodes"][0]["organisation"]["slug"], "acerta");
+
+    // No choice: said next to the choice, and no answer recorded.
+    let unanswered = post(
+        &app,
+        &acerta,
+        &format!("{path}/answer"),
+        &[("csrf", &acerta.csrf), ("message", "Oui")],
+    )
+    .await;
+    assert_eq!(unanswered.status(), 400);
+    let html = unanswered.text().await.unwrap();
+    assert!(html.contains("id=\"answer-error\""), "{html}");
+    assert!(html.contains(">Oui</textarea>"), "the note typed is kept");
+
+    let accepted = post(
+        &app,
+        &acerta,
+        &format!("{path}/answer"),
+        &[
+            ("csrf", &acerta.csrf),
+            ("answer", "accept"),
+            ("message", "Nous portons le service."),
+        ],
+    )
+    .await;
+    assert_eq!(accepted.status(), 303);
+    let now = thread(&app, &proposal).await;
+    let acerta_target = now["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["caisse"]["slug"] == "acerta")
+        .unwrap()
+        .clone();
+    assert_eq!(acerta_target["response"], "ACCEPTED", "{now}");
+    assert_eq!(acerta_target["message"], "Nous portons le service.");
+    let service = now["jointService"]["id"].as_str().unwrap().to_owned();
+    let (_, html) = page(&app, &acerta, &path).await;
+    assert!(html.contains(&format!("href=\"{}\"", service_path(&service))));
+    assert!(!html.contains("name=\"answer\""), "answered once");
+
+    // The proposer reads the thread and may withdraw while UCM has not answered.
+    let unizo = sign_in(&app, "unizo", "STAFF").await;
+    let (_, html) = page(&app, &unizo, &path).await;
+    assert!(html.contains("Pouvez-vous animer en néerlandais aussi ?"));
+    assert!(html.contains("/withdraw\""), "{html}");
+    assert!(!html.contains("name=\"answer\""), "a partner does not answer");
+    // A caisse it was not addressed to does not see it.
+    let liantis = sign_in(&app, "liantis", "STAFF").await;
+    let (status, _) = page(&app, &liantis, &path).await;
+    assert_eq!(status, 404);
+
+    // Anonymous visitors are sent to sign in.
+    let anonymous = client()
+        .get(format!("{}/collaborations", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 303);
+    assert_eq!(anonymous.headers()[LOCATION], "/sign-in");
+}
+
+#[tokio::test]
+async fn responsibility_moves_by_transfer_from_the_pages_and_the_record_is_checked() {
+    let app = spawn_app().await.with_organisations().await;
+    let service = joint_service(&app, "unizo", "acerta").await;
+    let path = service_path(&service);
+    let ucm_id = app.organisation_id("ucm").await;
+
+    // Staff see the service and its verified record, but not the transfer form.
+    let staff = sign_in(&app, "acerta", "STAFF").await;
+    let (status, html) = page(&app, &staff, &path).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("class=\"verified\" id=\"verification\""),
+        "{html}"
+    );
+    assert!(html.contains("Record verified: 1 entries"));
+    assert!(!html.contains("name=\"caisse\""));
+
+    let admin = sign_in(&app, "acerta", "ORG_ADMIN").await;
+    let (_, html) = page(&app, &admin, &path).await;
+    assert!(html.contains("id=\"transfer-caisse\""), "{html}");
+    assert!(
+        !html.contains(&format!("value=\"{}\">Acerta", app.organisation_id("acerta").await)),
+        "the responsible caisse is not offered to itself"
+    );
+    // Without a reason: the error beside the field, no transfer.
+    let refused = post(
+        &app,
+        &admin,
+        &format!("{path}/transfer"),
+        &[("csrf", &admin.csrf), ("caisse", &ucm_id), ("reason", "")],
+    )
+    .await;
+    assert_eq!(refused.status(), 400);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("id=\"transfer-reason-error\""), "{html}");
+    assert!(
+        html.contains(&format!("value=\"{ucm_id}\" selected")),
+        "the choice is kept"
+    );
+    let proposed = post(
+        &app,
+        &admin,
+        &format!("{path}/transfer"),
+        &[
+            ("csrf", &admin.csrf),
+            ("caisse", &ucm_id),
+            ("reason", "UCM coordonne la Wallonie"),
+        ],
+    )
+    .await;
+    assert_eq!(proposed.status(), 303);
+
+    // UCM's admin sees the pending transfer and accepts it.
+    let ucm = sign_in(&app, "ucm", "ORG_ADMIN").await;
+    let (status, html) = page(&app, &ucm, &path).await;
+    assert_eq!(status, 200);
+    let marker = "name=\"transfer\" value=\"";
+    let at = html.find(marker).expect("the pending transfer's form") + marker.len();
+    let transfer = html[at..at + html[at..].find('"').unwrap()].to_owned();
+    assert!(html.contains("/transfer/accept\""));
+    let accepted = post(
+        &app,
+        &ucm,
+        &format!("{path}/transfer/accept"),
+        &[("csrf", &ucm.csrf), ("transfer", &transfer)],
+    )
+    .await;
+    assert_eq!(accepted.status(), 303);
+    let entries = record(&app, &service).await;
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1]["caisse"]["slug"], "ucm");
+    let (_, html) = page(&app, &ucm, &path).await;
+    assert!(html.contains("Record verified: 2 entries"), "{html}");
+    assert!(html.contains("UCM coordonne la Wallonie"));
+    // A notification's subject (the transfer) leads to the service's page.
+    let go = client()
+        .get(format!("{}/go/{transfer}", app.address))
+        .header(COOKIE, &ucm.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(go.status(), 303);
+    assert_eq!(go.headers()[LOCATION], path.as_str());
+    let (status, _) = page(&app, &ucm, "/go/bm90aGluZw").await;
+    assert_eq!(status, 404);
+
+    // A forger with database access alters an entry: the page says where the chain breaks.
+    disable_append_only(&app).await;
+    app.services
+        .db
+        .execute_unprepared(
+            "UPDATE responsibility_entries SET reason = 'nothing happened' WHERE sequence = 2",
+        )
+        .await
+        .unwrap();
+    let (_, html) = page(&app, &ucm, &path).await;
+    assert!(html.contains("class=\"broken\" id=\"verification\""), "{html}");
+    assert!(html.contains("Record broken at entry 2"), "{html}");
+
+    // A caisse with no part in it does not see it.
+    let liantis = sign_in(&app, "liantis", "ORG_ADMIN").await;
+    let (status, _) = page(&app, &liantis, &path).await;
+    assert_eq!(status, 404);
+}
+
+/// `4161600.00` as the English page writes it: `€4,161,600.00`.
+fn euros(amount: &str) -> String {
+    let (whole, cents) = amount.split_once('.').unwrap();
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("€{out}.{cents}")
+}
+
+#[tokio::test]
+async fn the_yearly_account_is_shown_to_the_caisse_and_inasti_with_its_chart() {
+    let app = spawn_app().await.with_demo().await;
+    let year = 2025;
+    let acerta_id = app.organisation_id("acerta").await;
+    let api = app
+        .graphql_as(
+            &app.login_as("acerta", "STAFF"),
+            "query($id: ID!, $year: Int!) {
+               activityReport(caisseId: $id, year: $year) { figures { perCategory { category offerings } } }
+               fundingAllocation(year: $year) { shares { caisse { slug } totalEur } } }",
+            json!({ "id": acerta_id, "year": year }),
+        )
+        .await;
+    assert!(api["errors"].is_null(), "{api}");
+    let per_category = api["data"]["activityReport"]["figures"]["perCategory"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let most = per_category
+        .iter()
+        .map(|c| c["offerings"].as_i64().unwrap())
+        .max()
+        .unwrap();
+    assert!(most > 0, "the demo's caisse offered something in {year}");
+    let total = api["data"]["fundingAllocation"]["shares"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["caisse"]["slug"] == "acerta")
+        .unwrap()["totalEur"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let path = format!("/organisations/acerta?year={year}&lang=en");
+    for (org, role) in [("acerta", "STAFF"), ("inasti", "MODERATOR")] {
+        let session = sign_in(&app, org, role).await;
+        let (status, html) = page(&app, &session, &path).await;
+        assert_eq!(status, 200, "{org}");
+        assert!(html.contains(&format!("Yearly account {year}")), "{org}: {html}");
+        // The chart: an SVG picture named for assistive technology, one bar per category,
+        // the largest filling the room, and the same figures in a table beside it.
+        assert!(html.contains("<svg class=\"chart\""), "{html}");
+        assert!(html.contains("role=\"img\" aria-labelledby=\"offerings-chart-title offerings-chart-desc\""));
+        assert_eq!(html.matches("<rect ").count(), per_category.len());
+        assert!(html.contains("width=\"340\""), "the largest bar fills the room");
+        for c in &per_category {
+            let name = match c["category"].as_str().unwrap() {
+                "AWARENESS_PROMOTION" => "Awareness and promotion",
+                "ORIENTATION_SUPPORT" => "Orientation and support",
+                "EARLY_DETECTION" => "Early detection",
+                "SECONDARY_PREVENTION" => "Secondary prevention",
+                "FRONTLINE_TRAINING" => "Front-line training",
+                other => panic!("{other}"),
+            };
+            let row = format!("<th scope=\"row\">{name}</th>");
+            let at = html.find(&row).unwrap_or_else(|| panic!("{row}"));
+            let offerings = format!("<td>{}</td></tr>", c["offerings"]);
+            assert!(
+                html[at..].find(&offerings).is_some_and(|n| n < 120),
+                "{name}: {offerings}"
+            );
+        }
+        assert!(html.contains("id=\"compliance\""));
+        assert!(html.contains(&euros(&total)), "{}: {html}", euros(&total));
+        assert!(html.contains(&format!("href=\"/reports/{year}/funding.csv\"")));
+        // The funding CSV the page links to opens with the browser's session.
+        let csv = client()
+            .get(format!("{}/reports/{year}/funding.csv", app.address))
+            .header(COOKIE, &session.cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(csv.status(), 200);
+        assert!(csv.text().await.unwrap().contains("acerta"));
+    }
+
+    // Another caisse sees the profile and tools, not the account.
+    let ucm = sign_in(&app, "ucm", "STAFF").await;
+    let (status, html) = page(&app, &ucm, &path).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<h1>Acerta"), "{html}");
+    assert!(!html.contains("Yearly account") && !html.contains("<svg"));
+    // Anonymous visitors: the profile and public tools, no services nor account.
+    let anonymous = client()
+        .get(format!("{}{path}", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(anonymous.contains("<h1>Acerta"));
+    assert!(!anonymous.contains("Yearly account") && !anonymous.contains("org-services-title"));
+    // A year out of range falls back to this year; a slug that names nobody is a 404 page.
+    let (status, html) = page(&app, &ucm, "/organisations/ucm?year=1900&lang=en").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("Yearly account 1900"));
+    let (status, html) = page(&app, &ucm, "/organisations/nobody").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Page not found"));
+    let long = format!("/organisations/{}", "a".repeat(5000));
+    let (status, _) = page(&app, &ucm, &long).await;
+    assert!(status == 404 || status == 414 || status == 431, "{status}");
+}
+
+#[tokio::test]
+async fn the_header_leads_to_collaborations_and_the_visitors_organisation() {
+    let app = spawn_app().await.with_organisations().await;
+    let session = sign_in(&app, "liantis", "STAFF").await;
+    let (_, html) = page(&app, &session, "/").await;
+    assert!(html.contains("href=\"/collaborations\""));
+    assert!(html.contains("href=\"/organisations/liantis\""));
+    assert_eq!(csrf_of(&html), session.csrf);
+}
