@@ -113,6 +113,14 @@ impl Browser {
         }
     }
 
+    /// Resizes the window, as a phone or a laptop would show the page.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("the window is resized");
+    }
+
     pub async fn goto(&self, url: &str) {
         self.client.goto(url).await.expect("the page loads");
     }

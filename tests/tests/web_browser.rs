@@ -516,3 +516,117 @@ async fn staff_sign_in_through_the_organisations_openid_provider() {
     sign_out(&browser).await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caisse_answers_a_proposal_and_runs_the_joint_service_it_creates() {
+    let app = spawn_app().await.with_demo().await;
+    let mut browser = Browser::start("collaborations", 1280, 900).await;
+    sign_in(&browser, &app.address, "securex", "STAFF").await;
+
+    // The header leads to the proposals received: IFAPME's training waits for an answer.
+    browser
+        .find("a[href='/collaborations']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.find("#proposals-title").await;
+    browser.shot("collaborations").await;
+    let violations = browser.serious_accessibility_violations().await;
+    assert!(
+        violations.is_empty(),
+        "the collaborations page: {violations:#?}"
+    );
+    browser
+        .find("ul.cards a[href^='/collaborations/proposals/']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.find("#answer-title").await;
+    let violations = browser.serious_accessibility_violations().await;
+    assert!(violations.is_empty(), "a proposal's page: {violations:#?}");
+
+    // A question in the thread, then the answer.
+    let question = "Can twelve case managers take part in the first session?";
+    browser
+        .find("#message-body")
+        .await
+        .send_keys(question)
+        .await
+        .unwrap();
+    browser
+        .find("form[action$='/messages'] button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let thread = browser.find("ol.thread").await;
+    assert!(thread.text().await.unwrap().contains(question));
+    browser
+        .find("input[name=answer][value=accept]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .find("#answer-message")
+        .await
+        .send_keys("Securex takes responsibility for the service.")
+        .await
+        .unwrap();
+    browser
+        .find("form[action$='/answer'] button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.shot("proposal-answered").await;
+
+    // The acceptance created the joint service, Securex responsible, its record verified.
+    browser
+        .find("a[href^='/collaborations/services/']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let verification = browser.find("#verification.verified").await;
+    assert!(
+        verification
+            .text()
+            .await
+            .unwrap()
+            .contains("Record verified: 1 entries")
+    );
+    let responsible = browser
+        .find(".tool-head a[href='/organisations/securex']")
+        .await;
+    browser.shot("joint-service").await;
+    let violations = browser.serious_accessibility_violations().await;
+    assert!(
+        violations.is_empty(),
+        "a joint service's page: {violations:#?}"
+    );
+
+    // The caisse's page shows its yearly account with the chart of its offerings.
+    responsible.click().await.unwrap();
+    browser.find("#account-title").await;
+    browser.find("svg.chart[role=img]").await;
+    browser.shot("organisation").await;
+    let violations = browser.serious_accessibility_violations().await;
+    assert!(
+        violations.is_empty(),
+        "an organisation's page: {violations:#?}"
+    );
+    // The same pages fit a phone.
+    browser.resize(360, 800).await;
+    let fits = browser
+        .script("return document.documentElement.scrollWidth <= window.innerWidth")
+        .await;
+    assert_eq!(
+        fits,
+        serde_json::Value::Bool(true),
+        "the organisation page at 360 px"
+    );
+    browser.close().await;
+}

@@ -3,10 +3,10 @@
 //! who may read it. What a browser does with them is in `web_browser.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use commons_tests::TestApp;
 use commons_tests::collaborations::{disable_append_only, joint_service, propose, record};
 use commons_tests::spawn_app;
 use commons_tests::web::{WebSession, client, csrf_of, sign_in};
-use commons_tests::TestApp;
 use reqwest::header::{COOKIE, LOCATION};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
@@ -119,7 +119,10 @@ async fn a_caisse_discusses_and_accepts_a_proposal_from_its_pages() {
     assert_eq!(posted.headers()[LOCATION], format!("{path}#thread"));
     let now = thread(&app, &proposal).await;
     assert_eq!(now["messages"]["totalCount"], 1);
-    assert_eq!(now["messages"]["nodes"][0]["organisation"]["slug"], "acerta");
+    assert_eq!(
+        now["messages"]["nodes"][0]["organisation"]["slug"],
+        "acerta"
+    );
 
     // No choice: said next to the choice, and no answer recorded.
     let unanswered = post(
@@ -166,7 +169,10 @@ async fn a_caisse_discusses_and_accepts_a_proposal_from_its_pages() {
     let (_, html) = page(&app, &unizo, &path).await;
     assert!(html.contains("Pouvez-vous animer en néerlandais aussi ?"));
     assert!(html.contains("/withdraw\""), "{html}");
-    assert!(!html.contains("name=\"answer\""), "a partner does not answer");
+    assert!(
+        !html.contains("name=\"answer\""),
+        "a partner does not answer"
+    );
     // A caisse it was not addressed to does not see it.
     let liantis = sign_in(&app, "liantis", "STAFF").await;
     let (status, _) = page(&app, &liantis, &path).await;
@@ -204,7 +210,10 @@ async fn responsibility_moves_by_transfer_from_the_pages_and_the_record_is_check
     let (_, html) = page(&app, &admin, &path).await;
     assert!(html.contains("id=\"transfer-caisse\""), "{html}");
     assert!(
-        !html.contains(&format!("value=\"{}\">Acerta", app.organisation_id("acerta").await)),
+        !html.contains(&format!(
+            "value=\"{}\">Acerta",
+            app.organisation_id("acerta").await
+        )),
         "the responsible caisse is not offered to itself"
     );
     // Without a reason: the error beside the field, no transfer.
@@ -279,7 +288,10 @@ async fn responsibility_moves_by_transfer_from_the_pages_and_the_record_is_check
         .await
         .unwrap();
     let (_, html) = page(&app, &ucm, &path).await;
-    assert!(html.contains("class=\"broken\" id=\"verification\""), "{html}");
+    assert!(
+        html.contains("class=\"broken\" id=\"verification\""),
+        "{html}"
+    );
     assert!(html.contains("Record broken at entry 2"), "{html}");
 
     // A caisse with no part in it does not see it.
@@ -341,13 +353,21 @@ async fn the_yearly_account_is_shown_to_the_caisse_and_inasti_with_its_chart() {
         let session = sign_in(&app, org, role).await;
         let (status, html) = page(&app, &session, &path).await;
         assert_eq!(status, 200, "{org}");
-        assert!(html.contains(&format!("Yearly account {year}")), "{org}: {html}");
+        assert!(
+            html.contains(&format!("Yearly account {year}")),
+            "{org}: {html}"
+        );
         // The chart: an SVG picture named for assistive technology, one bar per category,
         // the largest filling the room, and the same figures in a table beside it.
         assert!(html.contains("<svg class=\"chart\""), "{html}");
-        assert!(html.contains("role=\"img\" aria-labelledby=\"offerings-chart-title offerings-chart-desc\""));
+        assert!(html.contains(
+            "role=\"img\" aria-labelledby=\"offerings-chart-title offerings-chart-desc\""
+        ));
         assert_eq!(html.matches("<rect ").count(), per_category.len());
-        assert!(html.contains("width=\"340\""), "the largest bar fills the room");
+        assert!(
+            html.contains("width=\"340\""),
+            "the largest bar fills the room"
+        );
         for c in &per_category {
             let name = match c["category"].as_str().unwrap() {
                 "AWARENESS_PROMOTION" => "Awareness and promotion",
@@ -396,10 +416,14 @@ async fn the_yearly_account_is_shown_to_the_caisse_and_inasti_with_its_chart() {
         .unwrap();
     assert!(anonymous.contains("<h1>Acerta"));
     assert!(!anonymous.contains("Yearly account") && !anonymous.contains("org-services-title"));
-    // A year out of range falls back to this year; a slug that names nobody is a 404 page.
+    // A year out of range falls back to the last year ended; a slug that names nobody is a 404 page.
     let (status, html) = page(&app, &ucm, "/organisations/ucm?year=1900&lang=en").await;
     assert_eq!(status, 200);
-    assert!(!html.contains("Yearly account 1900"));
+    let last_year = chrono::Datelike::year(&chrono::Utc::now()) - 1;
+    assert!(
+        html.contains(&format!("Yearly account {last_year}")),
+        "the last year ended: {html}"
+    );
     let (status, html) = page(&app, &ucm, "/organisations/nobody").await;
     assert_eq!(status, 404);
     assert!(html.contains("Page not found"));

@@ -427,3 +427,172 @@ async fn a_decision_on_a_tool_reaches_its_owners_notifications_and_the_header_co
         .unwrap();
     assert_eq!(anonymous.status(), 401);
 }
+
+#[tokio::test]
+async fn any_two_revisions_are_compared_within_what_the_visitor_may_read() {
+    let app = spawn_app().await.with_organisations().await;
+    let id = tools::published_tool(&app, "acerta", "Auto-test du stress", "NETWORK").await;
+    let token = app.login_as("acerta", "STAFF");
+    for (base, title) in [
+        (1, "Auto-test du stress, deuxième version"),
+        (2, "Auto-test du stress et du sommeil"),
+    ] {
+        tools::ok(
+            &app,
+            &token,
+            tools::UPDATE,
+            "updateTool",
+            json!({ "toolId": id, "baseRevision": base, "content": tools::content(title, "NETWORK") }),
+        )
+        .await;
+    }
+    // The owner compares the first revision with the third.
+    let owner = sign_in(&app, "acerta", "STAFF").await;
+    let page = client()
+        .get(format!("{}/tools/{id}?from=1&to=3&lang=en", app.address))
+        .header(COOKIE, &owner.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Changes from revision 1 to revision 3"),
+        "{page}"
+    );
+    assert!(page.contains("<del>Auto-test du stress</del>"), "{page}");
+    assert!(page.contains("<ins>Auto-test du stress et du sommeil</ins>"));
+    assert!(page.contains("<select id=\"compare-from\" name=\"from\">"));
+    // Another caisse reads only the published revision: the drafts are not compared for it.
+    let other = sign_in(&app, "ucm", "STAFF").await;
+    let page = client()
+        .get(format!("{}/tools/{id}?from=1&to=3&lang=en", app.address))
+        .header(COOKIE, &other.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("These revisions cannot be compared"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("et du sommeil"),
+        "a draft's words stay with its owner"
+    );
+}
+
+#[tokio::test]
+async fn another_organisation_uses_and_reviews_a_published_tool_from_its_page() {
+    let app = spawn_app().await.with_organisations().await;
+    let id = tools::published_tool(&app, "acerta", "Auto-test du stress", "NETWORK").await;
+    let path = format!("/tools/{id}");
+    let ucm = sign_in(&app, "ucm", "STAFF").await;
+    let used = post_form(
+        &app,
+        Some(&ucm),
+        &format!("{path}/adoption"),
+        &[
+            ("csrf", &ucm.csrf),
+            ("action", "use"),
+            ("note", "Dans nos ateliers"),
+        ],
+    )
+    .await;
+    assert_eq!(used.status(), 303);
+    // No rating: the error next to it, nothing recorded.
+    let unrated = post_form(
+        &app,
+        Some(&ucm),
+        &format!("{path}/review"),
+        &[("csrf", &ucm.csrf), ("comment", "Très utile")],
+    )
+    .await;
+    assert_eq!(unrated.status(), 400);
+    let page = unrated.text().await.unwrap();
+    assert!(page.contains("id=\"rating-error\""), "{page}");
+    assert!(page.contains(">Très utile</textarea>"));
+    let rated = post_form(
+        &app,
+        Some(&ucm),
+        &format!("{path}/review"),
+        &[
+            ("csrf", &ucm.csrf),
+            ("rating", "4"),
+            ("comment", "Très utile"),
+        ],
+    )
+    .await;
+    assert_eq!(rated.status(), 303);
+    let body = app
+        .graphql_as(
+            &app.login_as("acerta", "STAFF"),
+            "query($id: ID!) { node(id: $id) { ... on Tool { adoptionCount
+               adoptions(first: 5) { nodes { note organisation { slug } } }
+               rating { average count } reviews(first: 5) { nodes { rating comment organisation { slug } } } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let tool = &body["data"]["node"];
+    assert_eq!(tool["adoptionCount"], 1, "{body}");
+    assert_eq!(tool["adoptions"]["nodes"][0]["note"], "Dans nos ateliers");
+    assert_eq!(tool["rating"]["count"], 1);
+    assert_eq!(tool["reviews"]["nodes"][0]["rating"], 4);
+    // The page now says UCM uses it, and offers to stop.
+    let page = client()
+        .get(format!("{}{path}?lang=en", app.address))
+        .header(COOKIE, &ucm.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Your organisation uses this tool."), "{page}");
+    assert!(page.contains("name=\"action\" value=\"stop\""));
+    // The owner neither adopts nor reviews its own tool from its page.
+    let acerta = sign_in(&app, "acerta", "STAFF").await;
+    let page = client()
+        .get(format!("{}{path}?lang=en", app.address))
+        .header(COOKIE, &acerta.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("id=\"peer-title\""));
+    // And its own review is refused by the API, said on the page, nothing recorded.
+    let own = post_form(
+        &app,
+        Some(&acerta),
+        &format!("{path}/review"),
+        &[("csrf", &acerta.csrf), ("rating", "5")],
+    )
+    .await;
+    assert!(
+        own.status() == 400 || own.status() == 403,
+        "{}",
+        own.status()
+    );
+    let stopped = post_form(
+        &app,
+        Some(&ucm),
+        &format!("{path}/adoption"),
+        &[("csrf", &ucm.csrf), ("action", "stop")],
+    )
+    .await;
+    assert_eq!(stopped.status(), 303);
+    let count = app
+        .graphql_as(
+            &app.login_as("acerta", "STAFF"),
+            "query($id: ID!) { node(id: $id) { ... on Tool { adoptionCount rating { count } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(count["data"]["node"]["adoptionCount"], 0, "{count}");
+    assert_eq!(count["data"]["node"]["rating"]["count"], 1);
+}

@@ -16,6 +16,7 @@ mod notifications;
 pub mod oidc;
 mod organisation_page;
 mod pages;
+mod peer_learning;
 mod tool_page;
 mod visit;
 
@@ -86,6 +87,8 @@ pub fn routes(body_bytes: usize) -> Router<AppState> {
         .route("/tools/{id}/submit", post(editing::submit_tool))
         .route("/tools/{id}/decision", post(editing::decide_on_tool))
         .route("/tools/{id}/attachments", post(editing::attach_file))
+        .route("/tools/{id}/adoption", post(peer_learning::adoption))
+        .route("/tools/{id}/review", post(peer_learning::review))
         .route("/moderation", get(moderation::queue))
         .route("/collaborations", get(collaborations::list))
         .route(

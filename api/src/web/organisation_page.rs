@@ -282,12 +282,13 @@ pub async fn organisation(
     if slug.len() > PARAM_BYTES {
         return failure_page(&state, &visit, Failure::NotFound, &path);
     }
-    // A year of the account: from the first year of the frame to this one (a draft).
+    // A year of the account: from the first year of the frame to this one (a draft). The
+    // last year ended comes first: it is the one a caisse reports on.
     let this_year = state.services.now().year();
     let year = get("year")
         .and_then(|y| y.parse::<i32>().ok())
         .filter(|y| (FIRST_YEAR..=this_year).contains(y))
-        .unwrap_or(this_year);
+        .unwrap_or((this_year - 1).max(FIRST_YEAR));
     let lang = visit.lang;
     let variables = json!({
         "slug": slug,

@@ -11,6 +11,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::forms::TextForm;
 use super::i18n::{Translations, fill};
 use super::pages::{Chrome, Failure, chrome, failure_page, graphql, html, percent};
 use super::visit::{self, Visit};
@@ -22,6 +23,8 @@ const REVISIONS_SHOWN: usize = 20;
 /// Reviews and moderation decisions listed on a tool's page.
 const REVIEWS_SHOWN: usize = 10;
 const DECISIONS_SHOWN: usize = 20;
+/// Organisations named as using a tool.
+const ADOPTIONS_SHOWN: usize = 50;
 
 #[derive(Deserialize)]
 struct ToolData {
@@ -60,6 +63,13 @@ struct ToolNode {
     revisions: NodesOf<RevisionBrief>,
     rating: RatingData,
     reviews: NodesOf<ReviewData>,
+    adoptions: NodesOf<AdoptionData>,
+}
+
+#[derive(Deserialize)]
+struct AdoptionData {
+    mode: String,
+    organisation: IdName,
 }
 
 #[derive(Deserialize)]
@@ -149,7 +159,7 @@ struct CompareNode {
     compare_revisions: Vec<FieldChangeData>,
 }
 
-const TOOL: &str = "query($id: ID!, $lang: Lang, $revisions: Int, $reviews: Int, $decisions: Int) {
+const TOOL: &str = "query($id: ID!, $lang: Lang, $revisions: Int, $reviews: Int, $decisions: Int, $adoptions: Int) {
   viewer { roles organisation { id name(lang: $lang) } }
   node(id: $id) { ... on Tool {
     id kind adoptionCount owner { id name(lang: $lang) }
@@ -159,6 +169,7 @@ const TOOL: &str = "query($id: ID!, $lang: Lang, $revisions: Int, $reviews: Int,
     revisions(first: $revisions) { nodes { number status publishedAt createdAt } }
     rating { average count }
     reviews(first: $reviews) { nodes { rating comment hidden createdAt organisation { name(lang: $lang) } } }
+    adoptions(first: $adoptions) { nodes { mode organisation { id name(lang: $lang) } } }
   } }
   moderationLog(toolId: $id, first: $decisions) { nodes { action revision reason decidedAt } }
 }";
@@ -233,6 +244,40 @@ pub(super) struct AttachForm {
     pub language_error: Option<String>,
 }
 
+/// Another organisation's review: a rating from 1 to 5 and a comment.
+pub(super) struct ReviewForm {
+    pub action: String,
+    pub ratings: Vec<Choice>,
+    pub comment: String,
+    pub rating_error: Option<String>,
+    pub comment_error: Option<String>,
+}
+
+pub(super) fn review_form(t: &Translations, lang: Lang, id: &str) -> ReviewForm {
+    const RATINGS: [&str; 5] = ["5", "4", "3", "2", "1"];
+    ReviewForm {
+        action: format!("/tools/{}/review", percent(id)),
+        ratings: RATINGS
+            .into_iter()
+            .map(|value| Choice {
+                value,
+                label: fill(t.get(lang, "review_stars"), &[("n", value)]),
+                checked: false,
+            })
+            .collect(),
+        comment: String::new(),
+        rating_error: None,
+        comment_error: None,
+    }
+}
+
+/// Two revisions to compare, chosen from those listed.
+pub(super) struct CompareForm {
+    pub options: Vec<i64>,
+    pub from: i64,
+    pub to: i64,
+}
+
 /// A moderator's decision on the revision in review.
 pub(super) struct DecideForm {
     /// Distinguishes the form's fields when a page holds several.
@@ -246,11 +291,16 @@ pub(super) struct DecideForm {
     pub reason_error: Option<String>,
 }
 
-/// What a failed action left to show on the tool's page, next to its fields.
+/// What the tool's page shows besides the tool: two revisions the visitor asked to compare,
+/// and what a failed action left to show next to its fields.
 #[derive(Default)]
 pub(super) struct Problems {
+    /// `?from=&to=`: the revisions to compare.
+    pub compare: Option<(i64, i64)>,
     pub attach: Option<AttachForm>,
     pub decide: Option<DecideForm>,
+    pub review: Option<ReviewForm>,
+    pub adopt: Option<TextForm>,
     /// A submission refused: its message at the top of the actions.
     pub notice: Option<String>,
 }
@@ -277,13 +327,20 @@ struct ToolPage<'a> {
     changes: Vec<ChangeLine>,
     changes_heading: Option<String>,
     reviews: Vec<ReviewLine>,
+    /// The organisations that use it.
+    adopters: Vec<String>,
     decisions: Vec<DecisionLine>,
+    compare: Option<CompareForm>,
     csrf: String,
     notice: Option<String>,
     edit_href: Option<String>,
     submit: Option<(String, i64)>,
     attach: Option<(String, AttachForm)>,
     decide: Option<DecideForm>,
+    /// Another organisation's staff: use the tool (or stop) and review it.
+    adopt: Option<TextForm>,
+    adopted: bool,
+    review: Option<ReviewForm>,
 }
 
 pub(super) fn day(timestamp: &str) -> String {
@@ -386,11 +443,23 @@ pub async fn tool(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let asked = url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
-        .find(|(k, _)| k == "lang")
-        .map(|(_, v)| v.into_owned());
-    let visit = visit::visit(&state, &headers, peer, asked.as_deref()).await;
-    tool_page(&state, &visit, &id, Problems::default(), StatusCode::OK).await
+    let params: Vec<(String, String)> =
+        url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let visit = visit::visit(&state, &headers, peer, get("lang")).await;
+    let number = |name: &str| get(name).and_then(|v| v.parse::<i64>().ok());
+    let problems = Problems {
+        compare: number("from").zip(number("to")),
+        ..Problems::default()
+    };
+    tool_page(&state, &visit, &id, problems, StatusCode::OK).await
 }
 
 /// The tool's page, with what a failed action left to say (`status` tells how it failed).
@@ -412,6 +481,7 @@ pub(super) async fn tool_page(
         "revisions": REVISIONS_SHOWN,
         "reviews": REVIEWS_SHOWN,
         "decisions": DECISIONS_SHOWN,
+        "adoptions": ADOPTIONS_SHOWN,
     });
     let data: ToolData = match graphql(state, visit, TOOL, variables).await {
         Ok(data) => data,
@@ -434,7 +504,23 @@ pub(super) async fn tool_page(
     // The owner and moderators are shown the latest revision: what it changes from the
     // published one, or that it is the first.
     let published = tool.published.map(|p| p.number);
-    let (changes, changes_heading) = if (own || moderator) && published != Some(current.number) {
+    let (changes, changes_heading) = if let Some((from, to)) = problems.compare {
+        // Two revisions the visitor chose: the API says whether they may read both.
+        match changes(state, visit, &tool.id, from, to).await {
+            Ok(list) => (
+                change_lines(t, lang, list),
+                Some(fill(
+                    t.get(lang, "changes_between"),
+                    &[("from", &from.to_string()), ("to", &to.to_string())],
+                )),
+            ),
+            Err(Failure::Input(_) | Failure::NotFound) => (
+                Vec::new(),
+                Some(t.get(lang, "changes_unavailable").to_owned()),
+            ),
+            Err(other) => return failure_page(state, visit, other, &path),
+        }
+    } else if (own || moderator) && published != Some(current.number) {
         match published {
             Some(from) => match changes(state, visit, &tool.id, from, current.number).await {
                 Ok(list) => (
@@ -484,8 +570,56 @@ pub(super) async fn tool_page(
             .decide
             .unwrap_or_else(|| decide_form(t, lang, (id, "tool"), current.number, &path))
     });
+    let numbers: Vec<i64> = tool.revisions.nodes.iter().map(|r| r.number).collect();
+    let compare = (numbers.len() > 1).then(|| {
+        let (from, to) = problems.compare.unwrap_or((
+            numbers.get(1).copied().unwrap_or_default(),
+            numbers.first().copied().unwrap_or_default(),
+        ));
+        CompareForm {
+            options: numbers.clone(),
+            from,
+            to,
+        }
+    });
+    // Staff of another organisation use and review a published tool.
+    let peer = viewer.as_ref().is_some_and(|v| {
+        !own && published.is_some() && v.roles.iter().any(|r| r == "STAFF" || r == "ORG_ADMIN")
+    });
+    let adopted = viewer.as_ref().is_some_and(|v| {
+        tool.adoptions
+            .nodes
+            .iter()
+            .any(|a| a.organisation.id == v.organisation.id)
+    });
+    let adopt = peer.then(|| {
+        problems.adopt.unwrap_or_else(|| TextForm {
+            action: format!("/tools/{}/adoption", percent(id)),
+            ..TextForm::default()
+        })
+    });
+    let review = peer.then(|| problems.review.unwrap_or_else(|| review_form(t, lang, id)));
     let page = ToolPage {
         page: chrome(state, visit, current.title.clone(), &path),
+        adopters: tool
+            .adoptions
+            .nodes
+            .into_iter()
+            .map(|a| {
+                if a.mode == "ADAPTED" {
+                    fill(
+                        t.get(lang, "adopter_adapted"),
+                        &[("org", &a.organisation.name)],
+                    )
+                } else {
+                    a.organisation.name
+                }
+            })
+            .collect(),
+        compare,
+        adopt,
+        adopted,
+        review,
         fallback,
         by: fill(t.get(lang, "tool_by"), &[("owner", &tool.owner.name)]),
         kind: t.get(lang, &format!("kind_{}", tool.kind)).to_owned(),

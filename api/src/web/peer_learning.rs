@@ -1,0 +1,142 @@
+//! Peer learning from a tool's page: another organisation records that it uses the tool (or
+//! stops), and reviews it. Each is one mutation run as the visitor; errors are shown next to
+//! their fields on the tool's page.
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::forms::{Fields, TextForm, error_text, mutate};
+use super::pages::{Failure, checked, failure_page, percent, see_other};
+use super::tool_page::{Problems, review_form, tool_page};
+use super::visit;
+use crate::http::AppState;
+
+const ADOPT: &str = "mutation($input: AdoptToolInput!) {
+  adoptTool(input: $input) { userErrors { field code message } } }";
+const WITHDRAW_ADOPTION: &str = "mutation($input: WithdrawAdoptionInput!) {
+  withdrawAdoption(input: $input) { userErrors { field code message } } }";
+const REVIEW: &str = "mutation($input: ReviewToolInput!) {
+  reviewTool(input: $input) { userErrors { field code message } } }";
+
+/// `use`: the visitor's organisation uses the tool as published, with an optional note;
+/// `stop`: it no longer does.
+pub async fn adoption(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let fields = Fields::parse(&body);
+    let path = format!("/tools/{}", percent(&id));
+    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
+        return refused;
+    }
+    let t = &state.web.translations;
+    let lang = visit.lang;
+    let note = fields.one("note");
+    let mut form = TextForm {
+        action: format!("{path}/adoption"),
+        text: note.clone(),
+        error: None,
+    };
+    let (mutation, input) = if fields.one("action") == "stop" {
+        (WITHDRAW_ADOPTION, json!({ "toolId": id }))
+    } else {
+        let note = if note.trim().is_empty() {
+            Value::Null
+        } else {
+            Value::String(note)
+        };
+        (
+            ADOPT,
+            json!({ "toolId": id, "mode": "AS_IS", "note": note }),
+        )
+    };
+    let mut problems = Problems::default();
+    match mutate(&state, &visit, mutation, input).await {
+        Ok(errors) if errors.is_empty() => return see_other(&path, &visit.set_cookies),
+        Ok(errors) => {
+            for e in &errors {
+                if e.concerns("note") {
+                    form.error = Some(error_text(t, lang, e));
+                } else {
+                    problems.notice = Some(error_text(t, lang, e));
+                }
+            }
+        }
+        Err(Failure::Input(message)) => problems.notice = Some(message),
+        Err(other) => return failure_page(&state, &visit, other, &path),
+    }
+    problems.adopt = Some(form);
+    tool_page(&state, &visit, &id, problems, StatusCode::BAD_REQUEST).await
+}
+
+/// A review in the page's language; a second one from the same organisation replaces it.
+pub async fn review(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let fields = Fields::parse(&body);
+    let path = format!("/tools/{}", percent(&id));
+    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
+        return refused;
+    }
+    let t = &state.web.translations;
+    let lang = visit.lang;
+    let rating = fields.one("rating");
+    let comment = fields.one("comment");
+    let mut form = review_form(t, lang, &id);
+    form.comment = comment.clone();
+    for c in &mut form.ratings {
+        c.checked = c.value == rating;
+    }
+    let mut problems = Problems::default();
+    match rating.parse::<i64>().ok().filter(|r| (1..=5).contains(r)) {
+        None => form.rating_error = Some(t.get(lang, "error_REQUIRED").to_owned()),
+        Some(rating) => {
+            let comment = if comment.trim().is_empty() {
+                Value::Null
+            } else {
+                Value::String(comment)
+            };
+            let input = json!({
+                "toolId": id,
+                "rating": rating,
+                "comment": comment,
+                "lang": lang.code().to_uppercase(),
+            });
+            match mutate(&state, &visit, REVIEW, input).await {
+                Ok(errors) if errors.is_empty() => {
+                    return see_other(&format!("{path}#reviews-title"), &visit.set_cookies);
+                }
+                Ok(errors) => {
+                    for e in &errors {
+                        let text = error_text(t, lang, e);
+                        if e.concerns("comment") {
+                            form.comment_error = Some(text);
+                        } else if e.concerns("rating") {
+                            form.rating_error = Some(text);
+                        } else {
+                            problems.notice = Some(text);
+                        }
+                    }
+                }
+                Err(Failure::Input(message)) => problems.notice = Some(message),
+                Err(other) => return failure_page(&state, &visit, other, &path),
+            }
+        }
+    }
+    problems.review = Some(form);
+    tool_page(&state, &visit, &id, problems, StatusCode::BAD_REQUEST).await
+}
