@@ -596,3 +596,95 @@ async fn another_organisation_uses_and_reviews_a_published_tool_from_its_page() 
     assert_eq!(count["data"]["node"]["adoptionCount"], 0, "{count}");
     assert_eq!(count["data"]["node"]["rating"]["count"], 1);
 }
+
+/// Reads a Server-Sent Events stream until `needle` arrives; panics if the stream ends first
+/// or nothing comes for 30 s (a bound for a broken server, not a measure of speed).
+async fn wait_for_event(response: &mut reqwest::Response, needle: &str) -> String {
+    let mut seen = String::new();
+    loop {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(30), response.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("no {needle} within 30 s; seen: {seen}"))
+            .unwrap()
+            .unwrap_or_else(|| panic!("the stream ended before {needle}; seen: {seen}"));
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+        if seen.contains(needle) {
+            return seen;
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_header_count_is_told_live_when_a_notification_arrives() {
+    // The session is checked again at each ping: often here, so that signing out shows soon.
+    let app = spawn_app_with(|c| c.notifications.websocket_ping_ms = 300)
+        .await
+        .with_organisations()
+        .await;
+    let anonymous = client()
+        .get(format!("{}/notifications/live", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+
+    let session = sign_in(&app, "acerta", "STAFF").await;
+    let mut stream = client()
+        .get(format!("{}/notifications/live", app.address))
+        .header(COOKIE, &session.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    assert_eq!(stream.headers()[CONTENT_TYPE], "text/event-stream");
+    // Another caisse's tool decided: nothing for Acerta. Then Acerta's own: told at once.
+    let others = tool_in_review(&app, "ucm", "Auto-test de l'UCM", "NETWORK").await;
+    let acertas = tool_in_review(&app, "acerta", "Auto-test de stress", "NETWORK").await;
+    let token = app.login_as("inasti", "MODERATOR");
+    for id in [&others, &acertas] {
+        tools::ok(
+            &app,
+            &token,
+            tools::DECIDE,
+            "decideOnTool",
+            json!({ "toolId": id, "revision": 1, "decision": "APPROVE" }),
+        )
+        .await;
+    }
+    let seen = wait_for_event(&mut stream, "event: notification").await;
+    // Two checks later, still one: UCM's decision (made first) was not told to Acerta.
+    let after = seen.len();
+    let mut seen = seen;
+    while seen[after..].matches(": still here").count() < 2 {
+        seen = format!(
+            "{seen}{}",
+            wait_for_event(&mut stream, ": still here").await
+        );
+    }
+    assert_eq!(seen.matches("event: notification").count(), 1, "{seen}");
+    let count: Value = client()
+        .get(format!("{}/notifications/count", app.address))
+        .header(COOKIE, &session.cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(count["unread"], 1);
+
+    // Signed out, the stream ends at its next check of the session.
+    let out = post_form(
+        &app,
+        Some(&session),
+        "/sign-out",
+        &[("csrf", &session.csrf)],
+    )
+    .await;
+    assert_eq!(out.status(), 303);
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        while let Ok(Some(_)) = stream.chunk().await {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream of a session that ended stops");
+}

@@ -131,6 +131,7 @@ pub fn routes(body_bytes: usize) -> Router<AppState> {
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::mark_all_read))
         .route("/notifications/count", get(notifications::count))
+        .route("/notifications/live", get(notifications::live))
         .route("/sign-in", get(pages::sign_in_form).post(pages::sign_in))
         .route("/sign-in/callback", get(pages::sign_in_callback))
         .route("/sign-out", post(pages::sign_out))

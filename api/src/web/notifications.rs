@@ -1,7 +1,10 @@
 //! `/notifications`: what happened to the visitor's tools and proposals, newest first, with
 //! the unread ones marked; all marked read with one form. `/notifications/count` answers the
-//! unread count as JSON for the header's script, which asks it every half minute.
+//! unread count as JSON for the header's script; `/notifications/live` tells that script, as
+//! Server-Sent Events, the moment a notification reaches the visitor (the `notificationAdded`
+//! subscription of the schema, run in process as the visitor), so the count is live.
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 
 use askama::Template;
@@ -10,7 +13,9 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::header::CACHE_CONTROL;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -178,6 +183,79 @@ pub async fn count(
     } else {
         (StatusCode::UNAUTHORIZED, Json(json!({ "unread": null }))).into_response()
     };
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    response
+}
+
+const NOTIFICATION_ADDED: &str = "subscription { notificationAdded { id } }";
+
+/// What a live stream holds while it runs: the subscription, its slot among the server's live
+/// connections, and the request's cookies to check the session again.
+struct LiveStream {
+    events: futures_util::stream::BoxStream<'static, async_graphql::Response>,
+    check: tokio::time::Interval,
+    state: AppState,
+    headers: HeaderMap,
+    _slot: tokio::sync::OwnedSemaphorePermit,
+}
+
+/// `/notifications/live`: an event `notification` each time one reaches the visitor. A live
+/// stream takes one of `notifications.websocket_connections` (shared with `/graphql/ws`); every
+/// `notifications.websocket_ping_ms` the session is checked again and a comment keeps the
+/// connection open, so a stream ends soon after its session does.
+pub async fn live(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    if visit.session.is_none() {
+        return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
+    }
+    let Ok(slot) = state.live.connections.clone().try_acquire_owned() else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "too many live connections").into_response();
+    };
+    let batch = crate::graphql::prepare(
+        async_graphql::BatchRequest::Single(async_graphql::Request::new(NOTIFICATION_ADDED)),
+        &state.services,
+        visit.actor.clone(),
+        None,
+    );
+    let async_graphql::BatchRequest::Single(request) = batch else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    let mut check = tokio::time::interval(state.live.ping);
+    check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The first tick is now: the session was just checked.
+    check.reset();
+    let stream = LiveStream {
+        events: state.schema.execute_stream(request).boxed(),
+        check,
+        state: state.clone(),
+        headers,
+        _slot: slot,
+    };
+    let events = futures_util::stream::unfold(stream, |mut live| async move {
+        tokio::select! {
+            next = live.events.next() => match next {
+                Some(response) if response.errors.is_empty() => {
+                    let event = Event::default().event("notification").data("{}");
+                    Some((Ok::<_, Infallible>(event), live))
+                }
+                // An error (the session's person is gone) or the end of the subscription.
+                _ => None,
+            },
+            _ = live.check.tick() => {
+                super::session_actor(&live.state, &live.headers).await?;
+                Some((Ok(Event::default().comment("still here")), live))
+            }
+        }
+    });
+    let mut response = Sse::new(events)
+        .keep_alive(KeepAlive::default())
+        .into_response();
     response
         .headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));

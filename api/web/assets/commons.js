@@ -60,17 +60,26 @@
   }
 })();
 
-// The header's unread count, kept current while the page is open.
+// The header's unread count, kept current while the page is open: the server says when a
+// notification arrives (Server-Sent Events); without them, the count is asked every half minute.
 (function () {
   const link = document.querySelector("a[data-unread]");
   if (!link) return;
-  setInterval(async () => {
-    if (document.hidden) return;
+  const refresh = async () => {
     try {
       const response = await fetch("/notifications/count", { headers: { accept: "application/json" } });
       if (!response.ok) return;
       const body = await response.json();
       if (typeof body.label === "string") link.textContent = body.label;
     } catch (_) { /* the count waits for the next page */ }
-  }, 30000);
+  };
+  if (window.EventSource) {
+    const live = new EventSource("/notifications/live");
+    live.addEventListener("notification", refresh);
+    // Back after a lost connection: what came meanwhile is counted.
+    let opened = false;
+    live.addEventListener("open", () => { if (opened) refresh(); opened = true; });
+  } else {
+    setInterval(() => { if (!document.hidden) refresh(); }, 30000);
+  }
 })();
