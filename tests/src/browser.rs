@@ -113,6 +113,25 @@ impl Browser {
         }
     }
 
+    /// Clicks something that loads a new page (a form's button, a link) and waits until the
+    /// new document is there: the old one carries a mark the new one lacks.
+    pub async fn click_to_new_page(&self, element: fantoccini::elements::Element) {
+        self.script("window.commonsOldPage = true; return null")
+            .await;
+        element.click().await.expect("a click");
+        for _ in 0..200 {
+            let old = self
+                .client
+                .execute("return window.commonsOldPage === true", vec![])
+                .await;
+            if matches!(old, Ok(Value::Bool(false))) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no new page within 20 s");
+    }
+
     /// Resizes the window, as a phone or a laptop would show the page.
     pub async fn resize(&self, width: u32, height: u32) {
         self.client

@@ -404,17 +404,14 @@ async fn a_tool_goes_from_one_caisse_through_moderation_to_another() {
         .click()
         .await
         .unwrap();
-    browser
+    let decide = browser
         .client
         .find(fantoccini::Locator::XPath(&format!(
             "{entry}//button[@type='submit']"
         )))
         .await
-        .unwrap()
-        .click()
-        .await
         .unwrap();
-    browser.find("main h1").await;
+    browser.click_to_new_page(decide).await;
     let still_there = browser
         .client
         .find_all(fantoccini::Locator::XPath(&entry))
@@ -596,7 +593,7 @@ async fn a_caisse_answers_a_proposal_and_runs_the_joint_service_it_creates() {
             .text()
             .await
             .unwrap()
-            .contains("Record verified: 1 entries")
+            .contains("Record verified: 1 entry(ies)")
     );
     let responsible = browser
         .find(".tool-head a[href='/organisations/securex']")

@@ -203,7 +203,7 @@ async fn responsibility_moves_by_transfer_from_the_pages_and_the_record_is_check
         html.contains("class=\"verified\" id=\"verification\""),
         "{html}"
     );
-    assert!(html.contains("Record verified: 1 entries"));
+    assert!(html.contains("Record verified: 1 entry(ies)"));
     assert!(!html.contains("name=\"caisse\""));
 
     let admin = sign_in(&app, "acerta", "ORG_ADMIN").await;
@@ -264,7 +264,7 @@ async fn responsibility_moves_by_transfer_from_the_pages_and_the_record_is_check
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[1]["caisse"]["slug"], "ucm");
     let (_, html) = page(&app, &ucm, &path).await;
-    assert!(html.contains("Record verified: 2 entries"), "{html}");
+    assert!(html.contains("Record verified: 2 entry(ies)"), "{html}");
     assert!(html.contains("UCM coordonne la Wallonie"));
     // A notification's subject (the transfer) leads to the service's page.
     let go = client()
