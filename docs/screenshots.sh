@@ -11,6 +11,6 @@ cp "$shots/search-and-tool-02-results.png" docs/screenshots/search.png
 cp "$shots/search-and-tool-03-tool.png" docs/screenshots/tool.png
 cp "$shots/share-moderate-find-03-moderation-queue.png" docs/screenshots/moderation.png
 cp "$shots/sign-in-phone-02-results-phone.png" docs/screenshots/phone.png
-cp "$shots/collaborations-03-joint-service.png" docs/screenshots/joint-service.png
-cp "$shots/collaborations-04-organisation.png" docs/screenshots/organisation.png
+cp "$shots"/collaborations-*-joint-service.png docs/screenshots/joint-service.png
+cp "$shots"/collaborations-*-organisation.png docs/screenshots/organisation.png
 ls -l docs/screenshots

@@ -60,6 +60,18 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium window of `width` × `height`.
     pub async fn start(name: &str, width: u32, height: u32) -> Browser {
         let turn = ONE_AT_A_TIME.lock().await;
+        // This test's pictures of an earlier run go: what is left is what this run saw.
+        if let Ok(entries) = std::fs::read_dir(screenshot_dir()) {
+            for entry in entries.flatten() {
+                if entry
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(&format!("{name}-"))
+                {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
         let port = free_port();
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))

@@ -534,6 +534,21 @@ async fn a_caisse_answers_a_proposal_and_runs_the_joint_service_it_creates() {
         violations.is_empty(),
         "the collaborations page: {violations:#?}"
     );
+    // The form to propose one, sent empty: its errors by their fields, still accessible.
+    browser
+        .goto(&format!("{}/collaborations/new", app.address))
+        .await;
+    let send = browser
+        .find("form[action='/collaborations/new'] button")
+        .await;
+    browser.click_to_new_page(send).await;
+    browser.find("#title-error").await;
+    browser.shot("proposal-form-errors").await;
+    let violations = browser.serious_accessibility_violations().await;
+    assert!(violations.is_empty(), "the proposal form: {violations:#?}");
+    browser
+        .goto(&format!("{}/collaborations", app.address))
+        .await;
     browser
         .find("ul.cards a[href^='/collaborations/proposals/']")
         .await

@@ -441,3 +441,97 @@ async fn the_header_leads_to_collaborations_and_the_visitors_organisation() {
     assert!(html.contains("href=\"/organisations/liantis\""));
     assert_eq!(csrf_of(&html), session.csrf);
 }
+
+async fn proposal_count(app: &TestApp) -> i64 {
+    let body = app
+        .graphql_as(
+            &app.login_as("inasti", "MODERATOR"),
+            "{ collaborationProposals(first: 1) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    body["data"]["collaborationProposals"]["totalCount"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_partner_proposes_a_collaboration_from_the_form() {
+    let app = spawn_app().await.with_organisations().await;
+    let unizo = sign_in(&app, "unizo", "STAFF").await;
+    let acerta = app.organisation_id("acerta").await;
+    let (status, html) = page(&app, &unizo, "/collaborations/new?lang=en").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!("name=\"target\" value=\"{acerta}\"")),
+        "{html}"
+    );
+
+    // Nothing filled in: each field says what it lacks, listed at the top; nothing is sent.
+    let empty = post(
+        &app,
+        &unizo,
+        "/collaborations/new",
+        &[("csrf", &unizo.csrf)],
+    )
+    .await;
+    assert_eq!(empty.status(), 400);
+    let html = empty.text().await.unwrap();
+    assert!(html.contains("id=\"error-summary-title\""), "{html}");
+    for field in [
+        "title",
+        "description",
+        "category",
+        "target",
+        "starts_on",
+        "reply_by",
+    ] {
+        assert!(
+            html.contains(&format!("id=\"{field}-error\"")),
+            "{field}: {html}"
+        );
+    }
+    assert_eq!(proposal_count(&app).await, 0);
+
+    let reply_by = (chrono::Utc::now() + chrono::Duration::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    let mut fields = vec![
+        ("csrf", unizo.csrf.as_str()),
+        ("lang", "NL"),
+        ("title", "Lerende netwerken voor starters"),
+        (
+            "description",
+            "Maandelijkse netwerken van acht starters met een coach.",
+        ),
+        ("category", "SECONDARY_PREVENTION"),
+        ("contribution", "Coaches en vergaderruimtes"),
+        ("role", "TRAINER"),
+        ("region", "Vlaanderen"),
+        ("starts_on", "2027-03-01"),
+        ("ends_on", "2027-02-01"),
+        ("target", acerta.as_str()),
+        ("reply_by", reply_by.as_str()),
+    ];
+    // Ending before it starts: the API's error comes back next to the field, the text kept.
+    let refused = post(&app, &unizo, "/collaborations/new", &fields).await;
+    assert_eq!(refused.status(), 400);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("id=\"ends_on-error\""), "{html}");
+    assert!(html.contains("value=\"Lerende netwerken voor starters\""));
+    assert!(html.contains(&format!("value=\"{acerta}\" checked")));
+    assert_eq!(proposal_count(&app).await, 0);
+
+    fields.retain(|(k, _)| *k != "ends_on");
+    fields.push(("ends_on", "2027-12-31"));
+    let sent = post(&app, &unizo, "/collaborations/new", &fields).await;
+    assert_eq!(sent.status(), 303);
+    let to = sent.headers()[LOCATION].to_str().unwrap().to_owned();
+    assert!(to.starts_with("/collaborations/proposals/"), "{to}");
+    assert_eq!(proposal_count(&app).await, 1);
+    // Acerta finds it among the proposals it received, waiting for its answer.
+    let acerta_staff = sign_in(&app, "acerta", "STAFF").await;
+    let (_, html) = page(&app, &acerta_staff, &to).await;
+    assert!(html.contains("Lerende netwerken voor starters"), "{html}");
+    assert!(html.contains("name=\"answer\" value=\"accept\""));
+}

@@ -92,6 +92,10 @@ pub fn routes(body_bytes: usize) -> Router<AppState> {
         .route("/moderation", get(moderation::queue))
         .route("/collaborations", get(collaborations::list))
         .route(
+            "/collaborations/new",
+            get(collaborations::proposal_form).post(collaborations::create_proposal),
+        )
+        .route(
             "/collaborations/proposals/{id}",
             get(collaborations::proposal),
         )

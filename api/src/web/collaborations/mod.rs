@@ -4,6 +4,7 @@
 //! of responsibility. Every action is one mutation run as the visitor.
 
 mod joint_service;
+mod new_proposal;
 mod proposal;
 
 use std::net::SocketAddr;
@@ -16,6 +17,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 pub use joint_service::{accept_transfer, cancel_transfer, propose_transfer, service};
+pub use new_proposal::{create as create_proposal, form as proposal_form};
 pub use proposal::{answer, post_message, proposal, withdraw};
 
 use super::i18n::{Translations, fill};

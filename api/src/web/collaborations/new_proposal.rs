@@ -1,0 +1,340 @@
+//! `/collaborations/new`: a partner or a caisse proposes a collaboration to one or more
+//! caisses — what it is, what the proposer brings, when and where, and by when the caisses
+//! should answer. The API's `userErrors` come back next to their fields with what was typed.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Connection, OrgRef, lang_var, param, proposal_path, query_params};
+use crate::domain::collaboration::ParticipantRole;
+use crate::domain::lang::Lang;
+use crate::domain::tool::ServiceCategory;
+use crate::http::AppState;
+use crate::web::forms::{Fields, Pick, error_text};
+use crate::web::i18n::Translations;
+use crate::web::pages::{Chrome, Failure, checked, chrome, failure_page, graphql, html, see_other};
+use crate::web::tool_page::{Choice, language_choices};
+use crate::web::visit::{self, Visit};
+
+/// Caisses offered as the proposal's addressees.
+const CAISSES_LISTED: usize = 100;
+/// The fields of the form, in the order an error summary lists them.
+const FIELDS: [&str; 11] = [
+    "lang",
+    "title",
+    "description",
+    "category",
+    "contribution",
+    "role",
+    "region",
+    "starts_on",
+    "ends_on",
+    "target",
+    "reply_by",
+];
+
+/// The form as shown: what was typed, the choices, and what was wrong with each field.
+pub(super) struct ProposalForm {
+    pub languages: Vec<Choice>,
+    pub title: String,
+    pub description: String,
+    pub categories: Vec<Choice>,
+    pub contribution: String,
+    pub roles: Vec<Choice>,
+    pub region: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub caisses: Vec<Pick>,
+    pub reply_by: String,
+    errors: HashMap<&'static str, String>,
+}
+
+impl ProposalForm {
+    /// What is wrong with the form field `name`, if anything.
+    pub fn error(&self, name: &str) -> Option<&String> {
+        self.errors.get(name)
+    }
+
+    /// The errors in the form's order, each with the field's id: the summary at the top.
+    pub fn summary(&self) -> Vec<(&'static str, &String)> {
+        FIELDS
+            .iter()
+            .filter_map(|f| self.errors.get(f).map(|e| (*f, e)))
+            .collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "proposal_form.html")]
+struct FormPage<'a> {
+    page: Chrome<'a>,
+    notice: Option<String>,
+    form: ProposalForm,
+}
+
+#[derive(Deserialize)]
+struct CaissesData {
+    organisations: Connection<OrgRef>,
+}
+
+const CAISSES: &str = "query($lang: Lang, $first: Int) {
+  organisations(kind: CAISSE, first: $first) { totalCount pageInfo { hasNextPage endCursor }
+    nodes { id slug name(lang: $lang) } } }";
+
+fn blank(t: &Translations, lang: Lang, caisses: Vec<OrgRef>) -> ProposalForm {
+    ProposalForm {
+        languages: language_choices(t, lang, lang.code()),
+        title: String::new(),
+        description: String::new(),
+        categories: ServiceCategory::ALL
+            .iter()
+            .map(|c| Choice {
+                value: c.as_str(),
+                label: t.get(lang, &format!("category_{}", c.as_str())).to_owned(),
+                checked: false,
+            })
+            .collect(),
+        contribution: String::new(),
+        roles: ParticipantRole::ALL
+            .iter()
+            .map(|r| Choice {
+                value: r.as_str(),
+                label: t
+                    .get(lang, &format!("participant_{}", r.as_str()))
+                    .to_owned(),
+                checked: *r == ParticipantRole::CoOrganiser,
+            })
+            .collect(),
+        region: String::new(),
+        starts_on: String::new(),
+        ends_on: String::new(),
+        caisses: caisses
+            .into_iter()
+            .map(|c| Pick {
+                value: c.id,
+                label: c.name,
+                selected: false,
+            })
+            .collect(),
+        reply_by: String::new(),
+        errors: HashMap::new(),
+    }
+}
+
+async fn caisses(state: &AppState, visit: &Visit) -> Result<Vec<OrgRef>, Failure> {
+    let data: CaissesData = graphql(
+        state,
+        visit,
+        CAISSES,
+        json!({ "lang": lang_var(visit.lang), "first": CAISSES_LISTED }),
+    )
+    .await?;
+    Ok(data.organisations.nodes)
+}
+
+fn form_page(
+    state: &AppState,
+    visit: &Visit,
+    form: ProposalForm,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let title = state
+        .web
+        .translations
+        .get(visit.lang, "proposal_new_title")
+        .to_owned();
+    let page = FormPage {
+        page: chrome(state, visit, title, "/collaborations/new"),
+        notice,
+        form,
+    };
+    html(status, &page, &visit.set_cookies)
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let params = query_params(raw.as_deref());
+    let visit = visit::visit(&state, &headers, peer, param(&params, "lang").as_deref()).await;
+    let path = "/collaborations/new";
+    if visit.session.is_none() {
+        return see_other("/sign-in", &visit.set_cookies);
+    }
+    let caisses = match caisses(&state, &visit).await {
+        Ok(list) => list,
+        Err(other) => return failure_page(&state, &visit, other, path),
+    };
+    let form = blank(&state.web.translations, visit.lang, caisses);
+    form_page(&state, &visit, form, None, StatusCode::OK)
+}
+
+const PROPOSE: &str = "mutation($input: ProposeCollaborationInput!) {
+  proposeCollaboration(input: $input) { proposal { id } userErrors { field code message } } }";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProposeData {
+    propose_collaboration: ProposePayload,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProposePayload {
+    proposal: Option<IdOnly>,
+    user_errors: Vec<crate::web::forms::UserErrorData>,
+}
+
+#[derive(Deserialize)]
+struct IdOnly {
+    id: String,
+}
+
+/// The form field an input path of the API names (`["titles", "0", "text"]` → `title`).
+fn form_field(path: &[String]) -> &'static str {
+    match path.first().map(String::as_str) {
+        Some("titles") => "title",
+        Some("descriptions") => "description",
+        Some("categories") => "category",
+        Some("contribution") => "contribution",
+        Some("proposerRole") => "role",
+        Some("region") => "region",
+        Some("startsOn") => "starts_on",
+        Some("endsOn") => "ends_on",
+        Some("targetIds") => "target",
+        Some("replyBy") => "reply_by",
+        _ => "",
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let fields = Fields::parse(&body);
+    let path = "/collaborations/new";
+    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), path) {
+        return refused;
+    }
+    let t = &state.web.translations;
+    let lang = visit.lang;
+    let caisses = match caisses(&state, &visit).await {
+        Ok(list) => list,
+        Err(other) => return failure_page(&state, &visit, other, path),
+    };
+    // The form as sent, to show again if something is wrong.
+    let mut form = blank(t, lang, caisses);
+    let text_lang = fields.one("lang");
+    for l in &mut form.languages {
+        l.checked = l.value == text_lang;
+    }
+    form.title = fields.one("title");
+    form.description = fields.one("description");
+    let categories = fields.all("category");
+    for c in &mut form.categories {
+        c.checked = categories.iter().any(|v| v == c.value);
+    }
+    form.contribution = fields.one("contribution");
+    let role = fields.one("role");
+    for r in &mut form.roles {
+        r.checked = r.value == role;
+    }
+    form.region = fields.one("region");
+    form.starts_on = fields.one("starts_on");
+    form.ends_on = fields.one("ends_on");
+    let targets = fields.all("target");
+    for c in &mut form.caisses {
+        c.selected = targets.contains(&c.value);
+    }
+    form.reply_by = fields.one("reply_by");
+
+    // What the API cannot be asked without: said here, next to the field.
+    let required = t.get(lang, "error_REQUIRED").to_owned();
+    let date = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    if !form.languages.iter().any(|l| l.checked) {
+        form.errors.insert("lang", required.clone());
+    }
+    for (name, value) in [
+        ("title", &form.title),
+        ("description", &form.description),
+        ("contribution", &form.contribution),
+        ("region", &form.region),
+    ] {
+        if value.trim().is_empty() {
+            form.errors.insert(name, required.clone());
+        }
+    }
+    if categories.is_empty() {
+        form.errors.insert("category", required.clone());
+    }
+    if targets.is_empty() {
+        form.errors.insert("target", required.clone());
+    }
+    let invalid_date = t.get(lang, "error_INVALID_DATE").to_owned();
+    for (name, value, optional) in [
+        ("starts_on", &form.starts_on, false),
+        ("ends_on", &form.ends_on, true),
+        ("reply_by", &form.reply_by, false),
+    ] {
+        if value.is_empty() {
+            if !optional {
+                form.errors.insert(name, required.clone());
+            }
+        } else if date(value).is_none() {
+            form.errors.insert(name, invalid_date.clone());
+        }
+    }
+    if !form.errors.is_empty() {
+        return form_page(&state, &visit, form, None, StatusCode::BAD_REQUEST);
+    }
+    // A caisse answers by the end of the day chosen (Brussels is an hour or two ahead of UTC;
+    // the end of the UTC day leaves the whole Belgian day).
+    let reply_by = format!("{}T23:59:59Z", form.reply_by);
+    let input = json!({
+        "titles": [{ "lang": text_lang, "text": form.title }],
+        "descriptions": [{ "lang": text_lang, "text": form.description }],
+        "categories": categories,
+        "contribution": form.contribution,
+        "proposerRole": role,
+        "region": form.region,
+        "startsOn": form.starts_on,
+        "endsOn": if form.ends_on.is_empty() { Value::Null } else { Value::String(form.ends_on.clone()) },
+        "targetIds": targets,
+        "replyBy": reply_by,
+    });
+    let mut notice = None;
+    match graphql::<ProposeData>(&state, &visit, PROPOSE, json!({ "input": input })).await {
+        Ok(data) => {
+            let payload = data.propose_collaboration;
+            if let (Some(proposal), true) = (payload.proposal, payload.user_errors.is_empty()) {
+                return see_other(&proposal_path(&proposal.id), &visit.set_cookies);
+            }
+            for e in &payload.user_errors {
+                let text = error_text(t, lang, e);
+                match form_field(&e.field) {
+                    "" => notice = Some(text),
+                    name => {
+                        form.errors.entry(name).or_insert(text);
+                    }
+                }
+            }
+        }
+        Err(Failure::Input(message)) => notice = Some(message),
+        Err(other) => return failure_page(&state, &visit, other, path),
+    }
+    form_page(&state, &visit, form, notice, StatusCode::BAD_REQUEST)
+}
