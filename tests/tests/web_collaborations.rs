@@ -535,3 +535,149 @@ async fn a_partner_proposes_a_collaboration_from_the_form() {
     assert!(html.contains("Lerende netwerken voor starters"), "{html}");
     assert!(html.contains("name=\"answer\" value=\"accept\""));
 }
+
+async fn report_status(app: &TestApp, year: i32) -> Value {
+    let body = app
+        .graphql_as(
+            &app.login_as("inasti", "MODERATOR"),
+            "query($id: ID!, $year: Int!) { activityReport(caisseId: $id, year: $year) {
+               status narrative history { step comment } } }",
+            json!({ "id": app.organisation_id("acerta").await, "year": year }),
+        )
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"]["activityReport"].clone()
+}
+
+#[tokio::test]
+async fn a_caisse_submits_its_report_and_inasti_returns_then_accepts_it_from_the_pages() {
+    let app = spawn_app().await.with_organisations().await;
+    let year = chrono::Datelike::year(&chrono::Utc::now()) - 1;
+    let path = "/organisations/acerta";
+    // Staff read the account but do not submit: that is for the caisse's admins.
+    let staff = sign_in(&app, "acerta", "STAFF").await;
+    let (_, html) = page(&app, &staff, path).await;
+    assert!(html.contains("id=\"account-title\""));
+    assert!(!html.contains("id=\"narrative\""));
+
+    let admin = sign_in(&app, "acerta", "ORG_ADMIN").await;
+    let (_, html) = page(&app, &admin, path).await;
+    assert!(html.contains("id=\"narrative\""), "{html}");
+    let year_text = year.to_string();
+    let empty = post(
+        &app,
+        &admin,
+        &format!("{path}/report"),
+        &[
+            ("csrf", &admin.csrf),
+            ("year", &year_text),
+            ("narrative", " "),
+        ],
+    )
+    .await;
+    assert_eq!(empty.status(), 400);
+    assert!(
+        empty
+            .text()
+            .await
+            .unwrap()
+            .contains("id=\"narrative-error\"")
+    );
+    assert_eq!(report_status(&app, year).await["status"], "DRAFT");
+    let narrative = "Nous avons renforcé l'orientation vers l'aide psychologique.";
+    let submitted = post(
+        &app,
+        &admin,
+        &format!("{path}/report"),
+        &[
+            ("csrf", &admin.csrf),
+            ("year", &year_text),
+            ("narrative", narrative),
+        ],
+    )
+    .await;
+    assert_eq!(submitted.status(), 303);
+    let report = report_status(&app, year).await;
+    assert_eq!(report["status"], "SUBMITTED", "{report}");
+    assert_eq!(report["narrative"], narrative);
+
+    // INASTI's moderator returns it: without a comment the API refuses, said by the field.
+    let inasti = sign_in(&app, "inasti", "MODERATOR").await;
+    let (_, html) = page(&app, &inasti, &format!("{path}?year={year}&lang=en")).await;
+    let marker = "name=\"report\" value=\"";
+    let at = html.find(marker).expect("the review form") + marker.len();
+    let report_id = html[at..at + html[at..].find('"').unwrap()].to_owned();
+    let bare = post(
+        &app,
+        &inasti,
+        &format!("{path}/report/review"),
+        &[
+            ("csrf", &inasti.csrf),
+            ("year", &year_text),
+            ("report", &report_id),
+            ("decision", "RETURN"),
+        ],
+    )
+    .await;
+    assert_eq!(bare.status(), 400);
+    let html = bare.text().await.unwrap();
+    assert!(
+        html.contains("id=\"report-comment-error\"") || html.contains("id=\"report-notice\""),
+        "{html}"
+    );
+    assert_eq!(report_status(&app, year).await["status"], "SUBMITTED");
+    let returned = post(
+        &app,
+        &inasti,
+        &format!("{path}/report/review"),
+        &[
+            ("csrf", &inasti.csrf),
+            ("year", &year_text),
+            ("report", &report_id),
+            ("decision", "RETURN"),
+            ("comment", "Ajoutez le nombre de personnes orientées."),
+        ],
+    )
+    .await;
+    assert_eq!(returned.status(), 303);
+    assert_eq!(report_status(&app, year).await["status"], "RETURNED");
+
+    // Returned: the admin sees the comment and submits again; INASTI accepts.
+    let (_, html) = page(&app, &admin, path).await;
+    assert!(
+        html.contains("Ajoutez le nombre de personnes orientées."),
+        "{html}"
+    );
+    let again = post(
+        &app,
+        &admin,
+        &format!("{path}/report"),
+        &[
+            ("csrf", &admin.csrf),
+            ("year", &year_text),
+            ("narrative", "Avec 41 personnes orientées."),
+        ],
+    )
+    .await;
+    assert_eq!(again.status(), 303);
+    let accepted = post(
+        &app,
+        &inasti,
+        &format!("{path}/report/review"),
+        &[
+            ("csrf", &inasti.csrf),
+            ("year", &year_text),
+            ("report", &report_id),
+            ("decision", "ACCEPT"),
+        ],
+    )
+    .await;
+    assert_eq!(accepted.status(), 303);
+    let report = report_status(&app, year).await;
+    assert_eq!(report["status"], "ACCEPTED", "{report}");
+    let (_, html) = page(&app, &admin, path).await;
+    assert!(
+        !html.contains("id=\"narrative\""),
+        "an accepted report is final"
+    );
+}

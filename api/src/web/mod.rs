@@ -4,6 +4,7 @@
 //! the caller's identity — never a second path to the database — so every rule of the API
 //! holds on every page.
 
+mod activity_report;
 pub mod assets;
 mod chart;
 mod collaborations;
@@ -130,6 +131,14 @@ pub fn routes(body_bytes: usize) -> Router<AppState> {
         .route(
             "/organisations/{slug}",
             get(organisation_page::organisation),
+        )
+        .route(
+            "/organisations/{slug}/report",
+            post(activity_report::submit),
+        )
+        .route(
+            "/organisations/{slug}/report/review",
+            post(activity_report::review),
         )
         .route("/go/{id}", get(collaborations::go))
         .route("/notifications", get(notifications::list))

@@ -11,12 +11,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::Datelike;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::chart::{Bar, bar_chart};
 use super::collaborations::{Fact, Link};
+use super::forms::TextForm;
 use super::i18n::{Translations, fill};
 use super::pages::{Chrome, Failure, PageInfoData, chrome, failure_page, graphql, html, percent};
+use super::tool_page::Choice;
 use super::tool_page::day;
 use super::visit::{self, Visit};
 use crate::domain::lang::Lang;
@@ -31,8 +33,26 @@ const PARAM_BYTES: usize = 200;
 
 #[derive(Deserialize)]
 struct ProfileData {
-    viewer: Option<Value>,
+    viewer: Option<ViewerInfo>,
     organisation: Option<OrganisationData>,
+}
+
+#[derive(Deserialize)]
+struct ViewerInfo {
+    roles: Vec<String>,
+    organisation: ViewerOrganisation,
+}
+
+#[derive(Deserialize)]
+struct ViewerOrganisation {
+    id: String,
+    kind: String,
+}
+
+impl ViewerInfo {
+    fn has(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r == role)
+    }
 }
 
 #[derive(Deserialize)]
@@ -86,7 +106,7 @@ struct TitleOnly {
 
 const PROFILE: &str =
     "query($slug: String!, $lang: Lang, $year: Int!, $first: Int, $after: String) {
-  viewer { roles }
+  viewer { roles organisation { id kind } }
   organisation(slug: $slug) { id kind name(lang: $lang) enterpriseNumber website contactEmail
     tools(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor }
       nodes { id kind title(lang: $lang) } }
@@ -139,10 +159,26 @@ struct ReportData {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ReportNode {
+    id: Option<String>,
+    narrative: Option<String>,
+    history: Vec<StepData>,
     status: String,
     submitted_at: Option<String>,
     snapshot_sha256: String,
     figures: FiguresData,
+}
+
+#[derive(Deserialize)]
+struct StepData {
+    step: String,
+    at: String,
+    comment: Option<String>,
+    organisation: NameOnly,
+}
+
+#[derive(Deserialize)]
+struct NameOnly {
+    name: String,
 }
 
 #[derive(Deserialize)]
@@ -169,8 +205,9 @@ struct CategoryCountData {
     offerings: i64,
 }
 
-const REPORT: &str = "query($id: ID!, $year: Int!) {
-  activityReport(caisseId: $id, year: $year) { status submittedAt snapshotSha256
+const REPORT: &str = "query($id: ID!, $year: Int!, $lang: Lang) {
+  activityReport(caisseId: $id, year: $year) { id narrative status submittedAt snapshotSha256
+    history { step at comment organisation { name(lang: $lang) } }
     figures { toolsPublished toolsUpdated adoptionsGiven adoptionsReceived reviewsGiven
       reviewsReceived proposalsReceived proposalsAccepted jointServicesResponsible
       jointServicesParticipating peopleReached perCategory { category mandatory offerings } } } }";
@@ -238,6 +275,14 @@ pub(super) struct Account {
     pub funding: Vec<Fact>,
     pub funding_note: Option<String>,
     pub funding_csv: String,
+    pub narrative: Option<String>,
+    pub history: Vec<Fact>,
+    pub csrf: String,
+    /// The caisse's admins submit the report (again, once returned).
+    pub submit: Option<TextForm>,
+    pub year: i32,
+    /// INASTI's moderators accept or return a submitted report.
+    pub review: Option<ReviewReportForm>,
 }
 
 #[derive(Template)]
@@ -257,6 +302,8 @@ struct OrganisationPage<'a> {
     member: bool,
     record_csv: Option<String>,
     account: Option<Account>,
+    /// A refused action on the report, said at the top of the account.
+    notice: Option<String>,
 }
 
 pub async fn organisation(
@@ -278,48 +325,119 @@ pub async fn organisation(
             .map(|(_, v)| v.clone())
     };
     let visit = visit::visit(&state, &headers, peer, get("lang").as_deref()).await;
-    let path = format!("/organisations/{}", percent(&slug));
-    if slug.len() > PARAM_BYTES {
-        return failure_page(&state, &visit, Failure::NotFound, &path);
+    let asked = OrganisationView {
+        year: get("year").and_then(|y| y.parse::<i32>().ok()),
+        after: get("after"),
+        ..OrganisationView::default()
+    };
+    organisation_page(&state, &visit, &slug, asked, StatusCode::OK).await
+}
+
+/// What an organisation's page is asked to show besides the organisation: a year, a page of
+/// tools, and what a failed action on the report left next to its fields.
+#[derive(Default)]
+pub(super) struct OrganisationView {
+    pub year: Option<i32>,
+    pub after: Option<String>,
+    pub submit: Option<TextForm>,
+    pub review: Option<ReviewReportForm>,
+    pub notice: Option<String>,
+}
+
+/// INASTI's answer to a submitted report: accept, or return it with what to correct.
+pub(super) struct ReviewReportForm {
+    pub action: String,
+    pub report_id: String,
+    pub decisions: Vec<Choice>,
+    pub comment: String,
+    pub decision_error: Option<String>,
+    pub comment_error: Option<String>,
+}
+
+pub(super) fn review_report_form(
+    t: &Translations,
+    lang: Lang,
+    path: &str,
+    report_id: &str,
+) -> ReviewReportForm {
+    ReviewReportForm {
+        action: format!("{path}/report/review"),
+        report_id: report_id.to_owned(),
+        decisions: ["ACCEPT", "RETURN"]
+            .into_iter()
+            .map(|value| Choice {
+                value,
+                label: t.get(lang, &format!("report_decision_{value}")).to_owned(),
+                checked: false,
+            })
+            .collect(),
+        comment: String::new(),
+        decision_error: None,
+        comment_error: None,
     }
-    // A year of the account: from the first year of the frame to this one (a draft). The
-    // last year ended comes first: it is the one a caisse reports on.
+}
+
+/// The year an organisation's page shows: the one asked within the frame's years, else the last
+/// year ended (the one a caisse reports on).
+pub(super) fn shown_year(state: &AppState, asked: Option<i32>) -> i32 {
     let this_year = state.services.now().year();
-    let year = get("year")
-        .and_then(|y| y.parse::<i32>().ok())
+    asked
         .filter(|y| (FIRST_YEAR..=this_year).contains(y))
-        .unwrap_or((this_year - 1).max(FIRST_YEAR));
+        .unwrap_or((this_year - 1).max(FIRST_YEAR))
+}
+
+pub(super) async fn organisation_page(
+    state: &AppState,
+    visit: &Visit,
+    slug: &str,
+    view: OrganisationView,
+    status: StatusCode,
+) -> Response {
+    let path = format!("/organisations/{}", percent(slug));
+    if slug.len() > PARAM_BYTES {
+        return failure_page(&state, visit, Failure::NotFound, &path);
+    }
+    let year = shown_year(&state, view.year);
     let lang = visit.lang;
     let variables = json!({
         "slug": slug,
         "lang": lang.code().to_uppercase(),
         "year": year,
         "first": TOOLS_PAGE,
-        "after": get("after"),
+        "after": view.after,
     });
-    let data: ProfileData = match graphql(&state, &visit, PROFILE, variables).await {
+    let data: ProfileData = match graphql(&state, visit, PROFILE, variables).await {
         Ok(data) => data,
-        Err(Failure::Input(_)) => return failure_page(&state, &visit, Failure::NotFound, &path),
-        Err(other) => return failure_page(&state, &visit, other, &path),
+        Err(Failure::Input(_)) => return failure_page(&state, visit, Failure::NotFound, &path),
+        Err(other) => return failure_page(&state, visit, other, &path),
     };
     let Some(org) = data.organisation else {
-        return failure_page(&state, &visit, Failure::NotFound, &path);
+        return failure_page(&state, visit, Failure::NotFound, &path);
     };
     let member = data.viewer.is_some();
     let t = &state.web.translations;
     let services = if member {
-        match joint_services(&state, &visit, &org).await {
+        match joint_services(&state, visit, &org).await {
             Ok(list) => list,
-            Err(other) => return failure_page(&state, &visit, other, &path),
+            Err(other) => return failure_page(&state, visit, other, &path),
         }
     } else {
         Vec::new()
     };
     // `compliance` answers only to those who read the caisse's yearly account.
     let account = match org.compliance {
-        Some(compliance) => match account(&state, &visit, &path, &org.id, year, compliance).await {
+        Some(compliance) => match account(
+            state,
+            visit,
+            (&path, &org.id),
+            year,
+            compliance,
+            (data.viewer.as_ref(), view.submit, view.review),
+        )
+        .await
+        {
             Ok(account) => Some(account),
-            Err(other) => return failure_page(&state, &visit, other, &path),
+            Err(other) => return failure_page(&state, visit, other, &path),
         },
         None => None,
     };
@@ -335,7 +453,7 @@ pub async fn organisation(
     }
     let caisse = org.kind == "CAISSE";
     let page = OrganisationPage {
-        page: chrome(&state, &visit, org.name.clone(), &path),
+        page: chrome(&state, visit, org.name.clone(), &path),
         kind: t.get(lang, &format!("org_kind_{}", org.kind)).to_owned(),
         facts,
         // Only web addresses become links; anything else is not shown as one.
@@ -369,9 +487,10 @@ pub async fn organisation(
             )
         }),
         account,
+        notice: view.notice,
         name: org.name,
     };
-    html(StatusCode::OK, &page, &visit.set_cookies)
+    html(status, &page, &visit.set_cookies)
 }
 
 /// The joint services the organisation is responsible for or takes part in, among those the
@@ -422,15 +541,24 @@ async fn joint_services(
 async fn account(
     state: &AppState,
     visit: &Visit,
-    path: &str,
-    id: &str,
+    (path, id): (&str, &str),
     year: i32,
     compliance: ComplianceData,
+    (viewer, submit, review): (
+        Option<&ViewerInfo>,
+        Option<TextForm>,
+        Option<ReviewReportForm>,
+    ),
 ) -> Result<Account, Failure> {
     let t = &state.web.translations;
     let lang = visit.lang;
-    let report: ReportData =
-        graphql(state, visit, REPORT, json!({ "id": id, "year": year })).await?;
+    let report: ReportData = graphql(
+        state,
+        visit,
+        REPORT,
+        json!({ "id": id, "year": year, "lang": lang.code().to_uppercase() }),
+    )
+    .await?;
     let report = report.activity_report;
     let funding = match graphql::<FundingData>(state, visit, FUNDING, json!({ "year": year })).await
     {
@@ -516,7 +644,43 @@ async fn account(
         t.get(lang, "compliance_not_ok").to_owned()
     };
     let (funding, funding_note) = funding_facts(t, lang, id, year, funding);
+    let own_admin = viewer.is_some_and(|v| v.organisation.id == id && v.has("ORG_ADMIN"));
+    let inasti_moderator =
+        viewer.is_some_and(|v| v.organisation.kind == "INASTI" && v.has("MODERATOR"));
+    let submit = (own_admin && matches!(report.status.as_str(), "DRAFT" | "RETURNED")).then(|| {
+        submit.unwrap_or_else(|| TextForm {
+            action: format!("{path}/report"),
+            text: report.narrative.clone().unwrap_or_default(),
+            error: None,
+        })
+    });
+    let review = match (&report.id, report.status.as_str()) {
+        (Some(report_id), "SUBMITTED") if inasti_moderator => {
+            Some(review.unwrap_or_else(|| review_report_form(t, lang, path, report_id)))
+        }
+        _ => None,
+    };
+    let history = report
+        .history
+        .iter()
+        .map(|h| Fact {
+            label: format!("{} — {}", day(&h.at), h.organisation.name),
+            value: match &h.comment {
+                Some(comment) => format!(
+                    "{}: {comment}",
+                    t.get(lang, &format!("report_status_{}", h.step))
+                ),
+                None => t.get(lang, &format!("report_status_{}", h.step)).to_owned(),
+            },
+        })
+        .collect();
     Ok(Account {
+        narrative: report.narrative.clone(),
+        history,
+        csrf: visit.csrf.clone(),
+        submit,
+        year,
+        review,
         heading: fill(t.get(lang, "account_title"), &[("year", &year.to_string())]),
         previous: (year > FIRST_YEAR).then(|| year_link(year - 1)),
         next: (year < this_year).then(|| year_link(year + 1)),

@@ -1,0 +1,142 @@
+//! The yearly activity report from a caisse's page: its admins submit it with a narrative
+//! (the figures frozen with their digest by the API), INASTI's moderators accept it or return
+//! it with what to correct. Each is one mutation run as the visitor; errors are shown next to
+//! their fields on the organisation's page.
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::forms::{Fields, TextForm, error_text, mutate};
+use super::organisation_page::{
+    OrganisationView, organisation_page, review_report_form, shown_year,
+};
+use super::pages::{Failure, checked, failure_page, percent, see_other};
+use super::visit;
+use crate::http::AppState;
+
+const SUBMIT: &str = "mutation($input: SubmitActivityReportInput!) {
+  submitActivityReport(input: $input) { userErrors { field code message } } }";
+const REVIEW: &str = "mutation($input: ReviewActivityReportInput!) {
+  reviewActivityReport(input: $input) { userErrors { field code message } } }";
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let fields = Fields::parse(&body);
+    let path = format!("/organisations/{}", percent(&slug));
+    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
+        return refused;
+    }
+    let t = &state.web.translations;
+    let lang = visit.lang;
+    let year = shown_year(&state, fields.one("year").parse().ok());
+    let narrative = fields.one("narrative");
+    let mut form = TextForm {
+        action: format!("{path}/report"),
+        text: narrative.clone(),
+        error: None,
+    };
+    let mut view = OrganisationView {
+        year: Some(year),
+        ..OrganisationView::default()
+    };
+    if narrative.trim().is_empty() {
+        form.error = Some(t.get(lang, "error_REQUIRED").to_owned());
+    } else {
+        let input = json!({ "year": year, "narrative": narrative });
+        match mutate(&state, &visit, SUBMIT, input).await {
+            Ok(errors) if errors.is_empty() => {
+                return see_other(
+                    &format!("{path}?year={year}#report-title"),
+                    &visit.set_cookies,
+                );
+            }
+            Ok(errors) => {
+                for e in &errors {
+                    if e.concerns("narrative") {
+                        form.error = Some(error_text(t, lang, e));
+                    } else {
+                        view.notice = Some(error_text(t, lang, e));
+                    }
+                }
+            }
+            Err(Failure::Input(message)) => view.notice = Some(message),
+            Err(Failure::Conflict) => view.notice = Some(t.get(lang, "conflict_text").to_owned()),
+            Err(other) => return failure_page(&state, &visit, other, &path),
+        }
+    }
+    view.submit = Some(form);
+    organisation_page(&state, &visit, &slug, view, StatusCode::BAD_REQUEST).await
+}
+
+pub async fn review(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Response {
+    let visit = visit::visit(&state, &headers, peer, None).await;
+    let fields = Fields::parse(&body);
+    let path = format!("/organisations/{}", percent(&slug));
+    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
+        return refused;
+    }
+    let t = &state.web.translations;
+    let lang = visit.lang;
+    let year = shown_year(&state, fields.one("year").parse().ok());
+    let report = fields.one("report");
+    let decision = fields.one("decision");
+    let comment = fields.one("comment");
+    let mut form = review_report_form(t, lang, &path, &report);
+    form.comment = comment.clone();
+    for c in &mut form.decisions {
+        c.checked = c.value == decision;
+    }
+    let mut view = OrganisationView {
+        year: Some(year),
+        ..OrganisationView::default()
+    };
+    if decision != "ACCEPT" && decision != "RETURN" {
+        form.decision_error = Some(t.get(lang, "error_REQUIRED").to_owned());
+    } else {
+        let comment = if comment.trim().is_empty() {
+            Value::Null
+        } else {
+            Value::String(comment)
+        };
+        let input = json!({ "reportId": report, "decision": decision, "comment": comment });
+        match mutate(&state, &visit, REVIEW, input).await {
+            Ok(errors) if errors.is_empty() => {
+                return see_other(
+                    &format!("{path}?year={year}#report-title"),
+                    &visit.set_cookies,
+                );
+            }
+            Ok(errors) => {
+                for e in &errors {
+                    if e.concerns("comment") {
+                        form.comment_error = Some(error_text(t, lang, e));
+                    } else {
+                        view.notice = Some(error_text(t, lang, e));
+                    }
+                }
+            }
+            Err(Failure::Input(message)) => view.notice = Some(message),
+            Err(Failure::Conflict) => view.notice = Some(t.get(lang, "conflict_text").to_owned()),
+            Err(other) => return failure_page(&state, &visit, other, &path),
+        }
+    }
+    view.review = Some(form);
+    organisation_page(&state, &visit, &slug, view, StatusCode::BAD_REQUEST).await
+}
