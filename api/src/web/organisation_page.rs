@@ -395,9 +395,9 @@ pub(super) async fn organisation_page(
 ) -> Response {
     let path = format!("/organisations/{}", percent(slug));
     if slug.len() > PARAM_BYTES {
-        return failure_page(&state, visit, Failure::NotFound, &path);
+        return failure_page(state, visit, Failure::NotFound, &path);
     }
-    let year = shown_year(&state, view.year);
+    let year = shown_year(state, view.year);
     let lang = visit.lang;
     let variables = json!({
         "slug": slug,
@@ -406,20 +406,20 @@ pub(super) async fn organisation_page(
         "first": TOOLS_PAGE,
         "after": view.after,
     });
-    let data: ProfileData = match graphql(&state, visit, PROFILE, variables).await {
+    let data: ProfileData = match graphql(state, visit, PROFILE, variables).await {
         Ok(data) => data,
-        Err(Failure::Input(_)) => return failure_page(&state, visit, Failure::NotFound, &path),
-        Err(other) => return failure_page(&state, visit, other, &path),
+        Err(Failure::Input(_)) => return failure_page(state, visit, Failure::NotFound, &path),
+        Err(other) => return failure_page(state, visit, other, &path),
     };
     let Some(org) = data.organisation else {
-        return failure_page(&state, visit, Failure::NotFound, &path);
+        return failure_page(state, visit, Failure::NotFound, &path);
     };
     let member = data.viewer.is_some();
     let t = &state.web.translations;
     let services = if member {
-        match joint_services(&state, visit, &org).await {
+        match joint_services(state, visit, &org).await {
             Ok(list) => list,
-            Err(other) => return failure_page(&state, visit, other, &path),
+            Err(other) => return failure_page(state, visit, other, &path),
         }
     } else {
         Vec::new()
@@ -437,7 +437,7 @@ pub(super) async fn organisation_page(
         .await
         {
             Ok(account) => Some(account),
-            Err(other) => return failure_page(&state, visit, other, &path),
+            Err(other) => return failure_page(state, visit, other, &path),
         },
         None => None,
     };
@@ -453,7 +453,7 @@ pub(super) async fn organisation_page(
     }
     let caisse = org.kind == "CAISSE";
     let page = OrganisationPage {
-        page: chrome(&state, visit, org.name.clone(), &path),
+        page: chrome(state, visit, org.name.clone(), &path),
         kind: t.get(lang, &format!("org_kind_{}", org.kind)).to_owned(),
         facts,
         // Only web addresses become links; anything else is not shown as one.
@@ -483,7 +483,7 @@ pub(super) async fn organisation_page(
         record_csv: (member && caisse).then(|| {
             format!(
                 "/exports/responsibility-record?format=csv&caisse={}",
-                percent(&slug)
+                percent(slug)
             )
         }),
         account,
