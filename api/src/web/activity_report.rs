@@ -11,12 +11,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::forms::{Fields, TextForm, error_text, mutate};
+use super::forms::{TextForm, mutate, place_errors, posted};
 use super::organisation_page::{
     OrganisationView, organisation_page, review_report_form, shown_year,
 };
-use super::pages::{Failure, checked, failure_page, percent, see_other};
-use super::visit;
+use super::pages::{Failure, failure_page, percent, see_other};
 use crate::http::AppState;
 
 const SUBMIT: &str = "mutation($input: SubmitActivityReportInput!) {
@@ -31,12 +30,11 @@ pub async fn submit(
     Path(slug): Path<String>,
     body: Bytes,
 ) -> Response {
-    let visit = visit::visit(&state, &headers, peer, None).await;
-    let fields = Fields::parse(&body);
     let path = format!("/organisations/{}", percent(&slug));
-    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
-        return refused;
-    }
+    let (visit, fields) = match posted(&state, &headers, peer, &body, &path).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
     let t = &state.web.translations;
     let lang = visit.lang;
     let year = shown_year(&state, fields.one("year").parse().ok());
@@ -62,13 +60,9 @@ pub async fn submit(
                 );
             }
             Ok(errors) => {
-                for e in &errors {
-                    if e.concerns("narrative") {
-                        form.error = Some(error_text(t, lang, e));
-                    } else {
-                        view.notice = Some(error_text(t, lang, e));
-                    }
-                }
+                let (beside, top) = place_errors(t, lang, &errors, "narrative");
+                form.error = beside;
+                view.notice = top;
             }
             Err(Failure::Input(message)) => view.notice = Some(message),
             Err(Failure::Conflict) => view.notice = Some(t.get(lang, "conflict_text").to_owned()),
@@ -86,12 +80,11 @@ pub async fn review(
     Path(slug): Path<String>,
     body: Bytes,
 ) -> Response {
-    let visit = visit::visit(&state, &headers, peer, None).await;
-    let fields = Fields::parse(&body);
     let path = format!("/organisations/{}", percent(&slug));
-    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
-        return refused;
-    }
+    let (visit, fields) = match posted(&state, &headers, peer, &body, &path).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
     let t = &state.web.translations;
     let lang = visit.lang;
     let year = shown_year(&state, fields.one("year").parse().ok());
@@ -124,13 +117,9 @@ pub async fn review(
                 );
             }
             Ok(errors) => {
-                for e in &errors {
-                    if e.concerns("comment") {
-                        form.comment_error = Some(error_text(t, lang, e));
-                    } else {
-                        view.notice = Some(error_text(t, lang, e));
-                    }
-                }
+                let (beside, top) = place_errors(t, lang, &errors, "comment");
+                form.comment_error = beside;
+                view.notice = top;
             }
             Err(Failure::Input(message)) => view.notice = Some(message),
             Err(Failure::Conflict) => view.notice = Some(t.get(lang, "conflict_text").to_owned()),

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
 
-use super::forms::{Fields, UserErrorData, error_text};
+use super::forms::{Fields, UserErrorData, error_text, posted};
 use super::i18n::fill;
 use super::pages::{
     Chrome, Failure, checked, chrome, execute, failure_page, graphql, html, percent, see_other,
@@ -679,12 +679,11 @@ pub async fn submit_tool(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let visit = visit::visit(&state, &headers, peer, None).await;
-    let fields = Fields::parse(&body);
     let path = format!("/tools/{}", percent(&id));
-    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
-        return refused;
-    }
+    let (visit, fields) = match posted(&state, &headers, peer, &body, &path).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
     let revision: i64 = fields.one("revision").parse().unwrap_or_default();
     let t = &state.web.translations;
     let notice = match graphql::<SubmitData>(
@@ -734,12 +733,11 @@ pub async fn decide_on_tool(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let visit = visit::visit(&state, &headers, peer, None).await;
-    let fields = Fields::parse(&body);
     let path = format!("/tools/{}", percent(&id));
-    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
-        return refused;
-    }
+    let (visit, fields) = match posted(&state, &headers, peer, &body, &path).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
     let t = &state.web.translations;
     let lang = visit.lang;
     let revision: i64 = fields.one("revision").parse().unwrap_or_default();

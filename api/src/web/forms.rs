@@ -54,6 +54,44 @@ impl UserErrorData {
     }
 }
 
+/// The API's user errors where a one-field form shows them: the first about `field` next to
+/// it, the first about anything else at the top of the page.
+pub(super) fn place_errors(
+    t: &Translations,
+    lang: Lang,
+    errors: &[UserErrorData],
+    field: &str,
+) -> (Option<String>, Option<String>) {
+    let mut beside = None;
+    let mut top = None;
+    for e in errors {
+        let slot = if e.concerns(field) {
+            &mut beside
+        } else {
+            &mut top
+        };
+        slot.get_or_insert_with(|| error_text(t, lang, e));
+    }
+    (beside, top)
+}
+
+/// A form posted to change something: the visit and its fields once the session's token is
+/// checked, or the answer to give (sign in first, or the form has expired).
+pub(super) async fn posted(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    peer: std::net::SocketAddr,
+    body: &[u8],
+    path: &str,
+) -> Result<(Visit, Fields), axum::response::Response> {
+    let visit = super::visit::visit(state, headers, peer, None).await;
+    let fields = Fields::parse(body);
+    match super::pages::checked(state, &visit, &fields.one("csrf"), path) {
+        Some(refused) => Err(refused),
+        None => Ok((visit, fields)),
+    }
+}
+
 /// A user error in the page's language when we have words for its code, else the API's.
 pub(super) fn error_text(t: &Translations, lang: Lang, e: &UserErrorData) -> String {
     t.find(lang, &format!("error_{}", e.code))

@@ -10,10 +10,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::forms::{Fields, TextForm, error_text, mutate};
-use super::pages::{Failure, checked, failure_page, percent, see_other};
+use super::forms::{TextForm, error_text, mutate, place_errors, posted};
+use super::pages::{Failure, failure_page, percent, see_other};
 use super::tool_page::{Problems, review_form, tool_page};
-use super::visit;
 use crate::http::AppState;
 
 const ADOPT: &str = "mutation($input: AdoptToolInput!) {
@@ -32,12 +31,11 @@ pub async fn adoption(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let visit = visit::visit(&state, &headers, peer, None).await;
-    let fields = Fields::parse(&body);
     let path = format!("/tools/{}", percent(&id));
-    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
-        return refused;
-    }
+    let (visit, fields) = match posted(&state, &headers, peer, &body, &path).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
     let t = &state.web.translations;
     let lang = visit.lang;
     let note = fields.one("note");
@@ -63,13 +61,9 @@ pub async fn adoption(
     match mutate(&state, &visit, mutation, input).await {
         Ok(errors) if errors.is_empty() => return see_other(&path, &visit.set_cookies),
         Ok(errors) => {
-            for e in &errors {
-                if e.concerns("note") {
-                    form.error = Some(error_text(t, lang, e));
-                } else {
-                    problems.notice = Some(error_text(t, lang, e));
-                }
-            }
+            let (beside, top) = place_errors(t, lang, &errors, "note");
+            form.error = beside;
+            problems.notice = top;
         }
         Err(Failure::Input(message)) => problems.notice = Some(message),
         Err(other) => return failure_page(&state, &visit, other, &path),
@@ -86,12 +80,11 @@ pub async fn review(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let visit = visit::visit(&state, &headers, peer, None).await;
-    let fields = Fields::parse(&body);
     let path = format!("/tools/{}", percent(&id));
-    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
-        return refused;
-    }
+    let (visit, fields) = match posted(&state, &headers, peer, &body, &path).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
     let t = &state.web.translations;
     let lang = visit.lang;
     let rating = fields.one("rating");

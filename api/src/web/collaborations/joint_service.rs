@@ -18,11 +18,9 @@ use super::{
 };
 use crate::domain::lang::Lang;
 use crate::http::AppState;
-use crate::web::forms::{Fields, Pick, TextForm, error_text, mutate};
+use crate::web::forms::{Pick, TextForm, error_text, mutate, place_errors, posted};
 use crate::web::i18n::{Translations, fill};
-use crate::web::pages::{
-    Chrome, Failure, checked, chrome, failure_page, graphql, html, percent, see_other,
-};
+use crate::web::pages::{Chrome, Failure, chrome, failure_page, graphql, html, percent, see_other};
 use crate::web::tool_page::day;
 use crate::web::visit::{self, Visit};
 
@@ -446,12 +444,11 @@ pub async fn propose_transfer(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let visit = visit::visit(&state, &headers, peer, None).await;
-    let fields = Fields::parse(&body);
     let path = service_path(&id);
-    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
-        return refused;
-    }
+    let (visit, fields) = match posted(&state, &headers, peer, &body, &path).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
     let t = &state.web.translations;
     let lang = visit.lang;
     let caisse = fields.one("caisse");
@@ -526,12 +523,11 @@ pub async fn accept_transfer(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let visit = visit::visit(&state, &headers, peer, None).await;
-    let fields = Fields::parse(&body);
     let path = service_path(&id);
-    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
-        return refused;
-    }
+    let (visit, fields) = match posted(&state, &headers, peer, &body, &path).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
     let t = &state.web.translations;
     let lang = visit.lang;
     let input = json!({ "transferId": fields.one("transfer") });
@@ -558,12 +554,11 @@ pub async fn cancel_transfer(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let visit = visit::visit(&state, &headers, peer, None).await;
-    let fields = Fields::parse(&body);
     let path = service_path(&id);
-    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
-        return refused;
-    }
+    let (visit, fields) = match posted(&state, &headers, peer, &body, &path).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
     let t = &state.web.translations;
     let lang = visit.lang;
     let reason = fields.one("reason");
@@ -577,13 +572,9 @@ pub async fn cancel_transfer(
     match mutate(&state, &visit, CANCEL_TRANSFER, input).await {
         Ok(errors) if errors.is_empty() => return see_other(&path, &visit.set_cookies),
         Ok(errors) => {
-            for e in &errors {
-                if e.concerns("reason") {
-                    form.error = Some(error_text(t, lang, e));
-                } else {
-                    problems.notice = Some(error_text(t, lang, e));
-                }
-            }
+            let (beside, top) = place_errors(t, lang, &errors, "reason");
+            form.error = beside;
+            problems.notice = top;
         }
         Err(Failure::Input(message)) => problems.notice = Some(message),
         Err(Failure::Conflict) => problems.notice = Some(t.get(lang, "conflict_text").to_owned()),

@@ -17,11 +17,9 @@ use super::{
 };
 use crate::domain::lang::Lang;
 use crate::http::AppState;
-use crate::web::forms::{Fields, TextForm, error_text, mutate};
+use crate::web::forms::{TextForm, mutate, place_errors, posted};
 use crate::web::i18n::{Translations, fill};
-use crate::web::pages::{
-    Chrome, Failure, checked, chrome, failure_page, graphql, html, percent, see_other,
-};
+use crate::web::pages::{Chrome, Failure, chrome, failure_page, graphql, html, percent, see_other};
 use crate::web::tool_page::{Choice, day};
 use crate::web::visit::{self, Visit};
 
@@ -342,12 +340,11 @@ pub async fn post_message(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let visit = visit::visit(&state, &headers, peer, None).await;
-    let fields = Fields::parse(&body);
     let path = proposal_path(&id);
-    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
-        return refused;
-    }
+    let (visit, fields) = match posted(&state, &headers, peer, &body, &path).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
     let t = &state.web.translations;
     let lang = visit.lang;
     let text = fields.one("body");
@@ -366,13 +363,9 @@ pub async fn post_message(
                 return see_other(&format!("{path}#thread"), &visit.set_cookies);
             }
             Ok(errors) => {
-                for e in &errors {
-                    if e.concerns("body") {
-                        form.error = Some(error_text(t, lang, e));
-                    } else {
-                        problems.notice = Some(error_text(t, lang, e));
-                    }
-                }
+                let (beside, top) = place_errors(t, lang, &errors, "body");
+                form.error = beside;
+                problems.notice = top;
             }
             Err(Failure::Input(message)) => problems.notice = Some(message),
             Err(other) => return failure_page(&state, &visit, other, &path),
@@ -392,12 +385,11 @@ pub async fn answer(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let visit = visit::visit(&state, &headers, peer, None).await;
-    let fields = Fields::parse(&body);
     let path = proposal_path(&id);
-    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
-        return refused;
-    }
+    let (visit, fields) = match posted(&state, &headers, peer, &body, &path).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
     let t = &state.web.translations;
     let lang = visit.lang;
     let choice = fields.one("answer");
@@ -419,13 +411,9 @@ pub async fn answer(
         match mutate(&state, &visit, RESPOND, input).await {
             Ok(errors) if errors.is_empty() => return see_other(&path, &visit.set_cookies),
             Ok(errors) => {
-                for e in &errors {
-                    if e.concerns("message") {
-                        form.message_error = Some(error_text(t, lang, e));
-                    } else {
-                        problems.notice = Some(error_text(t, lang, e));
-                    }
-                }
+                let (beside, top) = place_errors(t, lang, &errors, "message");
+                form.message_error = beside;
+                problems.notice = top;
             }
             Err(Failure::Input(message)) => problems.notice = Some(message),
             Err(Failure::Conflict) => {
@@ -448,12 +436,11 @@ pub async fn withdraw(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let visit = visit::visit(&state, &headers, peer, None).await;
-    let fields = Fields::parse(&body);
     let path = proposal_path(&id);
-    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &path) {
-        return refused;
-    }
+    let (visit, fields) = match posted(&state, &headers, peer, &body, &path).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
     let t = &state.web.translations;
     let lang = visit.lang;
     let reason = fields.one("reason");
@@ -467,13 +454,9 @@ pub async fn withdraw(
     match mutate(&state, &visit, WITHDRAW, input).await {
         Ok(errors) if errors.is_empty() => return see_other(&path, &visit.set_cookies),
         Ok(errors) => {
-            for e in &errors {
-                if e.concerns("reason") {
-                    form.error = Some(error_text(t, lang, e));
-                } else {
-                    problems.notice = Some(error_text(t, lang, e));
-                }
-            }
+            let (beside, top) = place_errors(t, lang, &errors, "reason");
+            form.error = beside;
+            problems.notice = top;
         }
         Err(Failure::Input(message)) => problems.notice = Some(message),
         Err(Failure::Conflict) => problems.notice = Some(t.get(lang, "conflict_text").to_owned()),
