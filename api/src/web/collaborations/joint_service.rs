@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    Connection, Fact, ID_BYTES, IdTitle, Link, OrgRef, ViewerData, categories, lang_var,
+    Connection, Fact, ID_BYTES, IdTitle, Link, OrgRef, ViewerData, caisses, categories, lang_var,
     optional_text, param, period, proposal_path, query_params, service_path,
 };
 use crate::domain::lang::Lang;
@@ -26,8 +26,6 @@ use crate::web::visit::{self, Visit};
 
 /// Entries of a record and transfers shown on a service's page.
 const RECORD_SHOWN: usize = 100;
-/// Caisses offered as the receiver of a transfer.
-const CAISSES_LISTED: usize = 100;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -35,7 +33,6 @@ struct ServiceData {
     viewer: Option<ViewerData>,
     node: Option<ServiceNode>,
     verify_responsibility_record: VerificationData,
-    organisations: Connection<OrgRef>,
 }
 
 #[derive(Deserialize)]
@@ -107,7 +104,7 @@ struct SequenceOnly {
     sequence: i64,
 }
 
-const SERVICE: &str = "query($id: ID!, $lang: Lang, $first: Int, $caisses: Int) {
+const SERVICE: &str = "query($id: ID!, $lang: Lang, $first: Int) {
   viewer { roles organisation { id slug name(lang: $lang) } }
   node(id: $id) { ... on JointService {
     id title(lang: $lang) description(lang: $lang) status startsOn endsOn categories
@@ -123,9 +120,7 @@ const SERVICE: &str = "query($id: ID!, $lang: Lang, $first: Int, $caisses: Int) 
         from { id slug name(lang: $lang) } to { id slug name(lang: $lang) } } }
     pendingTransfer { id from { id slug name(lang: $lang) } to { id slug name(lang: $lang) } }
   } }
-  verifyResponsibilityRecord(serviceId: $id) { intact entryCount problem firstInvalidEntry { sequence } }
-  organisations(kind: CAISSE, first: $caisses) { totalCount pageInfo { hasNextPage endCursor }
-    nodes { id slug name(lang: $lang) } } }";
+  verifyResponsibilityRecord(serviceId: $id) { intact entryCount problem firstInvalidEntry { sequence } } }";
 
 pub(super) struct EntryLine {
     pub sequence: i64,
@@ -268,7 +263,6 @@ async fn service_page(
         "id": id,
         "lang": lang_var(lang),
         "first": RECORD_SHOWN,
-        "caisses": CAISSES_LISTED,
     });
     let data: ServiceData = match graphql(state, visit, SERVICE, variables).await {
         Ok(data) => data,
@@ -305,11 +299,15 @@ async fn service_page(
         .map(|c| c.id.clone())
         .unwrap_or_default();
     let pending = s.pending_transfer;
-    let propose = (pending.is_none() && viewer.admin_of(&responsible_id)).then(|| {
-        problems.propose.unwrap_or_else(|| {
-            transfer_form(t, lang, id, &data.organisations.nodes, &responsible_id)
-        })
-    });
+    // The caisses to choose from are asked only of those who may propose a transfer.
+    let propose = match problems.propose {
+        _ if pending.is_some() || !viewer.admin_of(&responsible_id) => None,
+        Some(form) => Some(form),
+        None => match caisses(state, visit).await {
+            Ok(list) => Some(transfer_form(t, lang, id, &list, &responsible_id)),
+            Err(other) => return failure_page(state, visit, other, &path),
+        },
+    };
     let accept = pending
         .as_ref()
         .filter(|p| viewer.admin_of(&p.to.id))
@@ -454,15 +452,8 @@ pub async fn propose_transfer(
     let caisse = fields.one("caisse");
     let reason = fields.one("reason");
     // The choices again, to show the form as it was sent.
-    let caisses: Vec<OrgRef> = match graphql::<CaissesData>(
-        &state,
-        &visit,
-        CAISSES,
-        json!({ "lang": lang_var(lang), "first": CAISSES_LISTED }),
-    )
-    .await
-    {
-        Ok(data) => data.organisations.nodes,
+    let caisses = match caisses(&state, &visit).await {
+        Ok(list) => list,
         Err(other) => return failure_page(&state, &visit, other, &path),
     };
     let mut form = transfer_form(t, lang, &id, &caisses, "");
@@ -503,15 +494,6 @@ pub async fn propose_transfer(
     problems.propose = Some(form);
     service_page(&state, &visit, &id, problems, StatusCode::BAD_REQUEST).await
 }
-
-#[derive(Deserialize)]
-struct CaissesData {
-    organisations: Connection<OrgRef>,
-}
-
-const CAISSES: &str = "query($lang: Lang, $first: Int) {
-  organisations(kind: CAISSE, first: $first) { totalCount pageInfo { hasNextPage endCursor }
-    nodes { id slug name(lang: $lang) } } }";
 
 const ACCEPT_TRANSFER: &str = "mutation($input: AcceptResponsibilityTransferInput!) {
   acceptResponsibilityTransfer(input: $input) { userErrors { field code message } } }";

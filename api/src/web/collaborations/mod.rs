@@ -25,7 +25,7 @@ use super::pages::{
     Chrome, Failure, PageInfoData, chrome, failure_page, graphql, html, percent, see_other,
 };
 use super::tool_page::day;
-use super::visit;
+use super::visit::{self, Visit};
 use crate::domain::lang::Lang;
 use crate::http::AppState;
 
@@ -111,6 +111,31 @@ pub(super) fn categories(t: &Translations, lang: Lang, values: &[String]) -> Str
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// Caisses offered on a form: the network has a dozen.
+const CAISSES_LISTED: usize = 100;
+
+#[derive(Deserialize)]
+struct CaissesData {
+    organisations: Connection<OrgRef>,
+}
+
+/// The caisses of the network (at most [`CAISSES_LISTED`]), named in the page's language:
+/// those a proposal is addressed to, or a transfer goes to.
+async fn caisses(state: &AppState, visit: &Visit) -> Result<Vec<OrgRef>, Failure> {
+    let data: CaissesData = graphql(
+        state,
+        visit,
+        CAISSES,
+        json!({ "lang": lang_var(visit.lang), "first": CAISSES_LISTED }),
+    )
+    .await?;
+    Ok(data.organisations.nodes)
+}
+
+const CAISSES: &str = "query($lang: Lang, $first: Int) {
+  organisations(kind: CAISSE, first: $first) { totalCount pageInfo { hasNextPage endCursor }
+    nodes { id slug name(lang: $lang) } } }";
 
 // ---------------------------------------------------------------------------------------
 // The list

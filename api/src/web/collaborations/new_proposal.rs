@@ -13,7 +13,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Connection, OrgRef, lang_var, param, proposal_path, query_params};
+use super::{OrgRef, caisses, param, proposal_path, query_params};
 use crate::domain::collaboration::ParticipantRole;
 use crate::domain::lang::Lang;
 use crate::domain::tool::ServiceCategory;
@@ -24,8 +24,6 @@ use crate::web::pages::{Chrome, Failure, checked, chrome, failure_page, graphql,
 use crate::web::tool_page::{Choice, language_choices};
 use crate::web::visit::{self, Visit};
 
-/// Caisses offered as the proposal's addressees.
-const CAISSES_LISTED: usize = 100;
 /// The fields of the form, in the order an error summary lists them.
 const FIELDS: [&str; 11] = [
     "lang",
@@ -80,15 +78,6 @@ struct FormPage<'a> {
     form: ProposalForm,
 }
 
-#[derive(Deserialize)]
-struct CaissesData {
-    organisations: Connection<OrgRef>,
-}
-
-const CAISSES: &str = "query($lang: Lang, $first: Int) {
-  organisations(kind: CAISSE, first: $first) { totalCount pageInfo { hasNextPage endCursor }
-    nodes { id slug name(lang: $lang) } } }";
-
 fn blank(t: &Translations, lang: Lang, caisses: Vec<OrgRef>) -> ProposalForm {
     ProposalForm {
         languages: language_choices(t, lang, lang.code()),
@@ -127,17 +116,6 @@ fn blank(t: &Translations, lang: Lang, caisses: Vec<OrgRef>) -> ProposalForm {
         reply_by: String::new(),
         errors: HashMap::new(),
     }
-}
-
-async fn caisses(state: &AppState, visit: &Visit) -> Result<Vec<OrgRef>, Failure> {
-    let data: CaissesData = graphql(
-        state,
-        visit,
-        CAISSES,
-        json!({ "lang": lang_var(visit.lang), "first": CAISSES_LISTED }),
-    )
-    .await?;
-    Ok(data.organisations.nodes)
 }
 
 fn form_page(
