@@ -174,12 +174,22 @@ const ENGLISH_FUNCTION_WORDS: &[&str] = &[
 ];
 
 /// Function words: a word that is a stop word in any of the four languages.
+#[derive(Clone)]
 pub struct StopWords {
     filters: Vec<(Lang, TextAnalyzer)>,
 }
 
+/// The lists are read once; each search takes a copy that shares them.
+static STOP_WORDS: std::sync::LazyLock<StopWords> = std::sync::LazyLock::new(StopWords::build);
+
 impl Default for StopWords {
     fn default() -> Self {
+        STOP_WORDS.clone()
+    }
+}
+
+impl StopWords {
+    fn build() -> Self {
         let filters = Lang::ALL
             .into_iter()
             .filter_map(|l| StopWordFilter::new(stemmer_language(l)).map(|f| (l, f)))
@@ -194,9 +204,7 @@ impl Default for StopWords {
             .collect();
         Self { filters }
     }
-}
 
-impl StopWords {
     /// Whether a lower-cased word is a stop word in some language.
     pub fn contains(&mut self, word: &str) -> bool {
         Lang::ALL.into_iter().any(|l| self.of(l, word))

@@ -12,16 +12,28 @@ pub enum Variant {
     Latest,
     /// The live published revision, for everyone its visibility allows.
     Published,
+    /// The newest revision when it is also the live published one, as most tools are: one
+    /// document serves both, so that a search reads each tool's words once, not twice.
+    LatestPublished,
 }
 
 impl Variant {
-    pub fn as_str(self) -> &'static str {
+    /// The terms of the `variant` field a document of this kind holds.
+    pub fn terms(self) -> &'static [&'static str] {
         match self {
-            Variant::Latest => "latest",
-            Variant::Published => "published",
+            Variant::Latest => &[LATEST],
+            Variant::Published => &[PUBLISHED],
+            Variant::LatestPublished => &[LATEST, PUBLISHED],
         }
     }
+
+    pub fn is_published(self) -> bool {
+        matches!(self, Variant::Published | Variant::LatestPublished)
+    }
 }
+
+pub(crate) const LATEST: &str = "latest";
+const PUBLISHED: &str = "published";
 
 /// The title, summary and body of a revision in one language.
 #[derive(Clone, Debug)]
@@ -100,7 +112,9 @@ impl ToolDocument {
     pub(crate) fn to_tantivy(&self, f: &Fields) -> TantivyDocument {
         let mut d = TantivyDocument::default();
         d.add_u64(f.tool_id, self.tool_id);
-        d.add_text(f.variant, self.variant.as_str());
+        for term in self.variant.terms() {
+            d.add_text(f.variant, term);
+        }
         if let Some(first) = self.texts.first() {
             d.add_text(f.main_lang, first.lang.code());
         }
@@ -111,7 +125,7 @@ impl ToolDocument {
             d.add_text(f.published_visibility, v);
         }
         d.add_text(f.lifecycle, &self.lifecycle);
-        if let (Variant::Published, Some(v)) = (self.variant, &self.published_visibility)
+        if let (true, Some(v)) = (self.variant.is_published(), &self.published_visibility)
             && self.lifecycle != "WITHDRAWN"
         {
             for set in READER_SETS.iter().filter(|set| set.contains(&v.as_str())) {

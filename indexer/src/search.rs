@@ -14,7 +14,7 @@ use tantivy::{
 };
 
 use crate::analysis::{self, tokens};
-use crate::document::{ToolDocument, Variant, facet, reader_set_key};
+use crate::document::{LATEST, ToolDocument, facet, reader_set_key};
 use crate::query::{ParsedQuery, QueryBuilder, TextQuery, parse};
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 use crate::thesaurus::Thesaurus;
@@ -399,7 +399,7 @@ impl ToolIndex {
             (Occur::MustNot, latest.box_clone()),
         ]);
         let latest = BooleanQuery::new(vec![
-            (Occur::Must, term_query(f.variant, Variant::Latest.as_str())),
+            (Occur::Must, term_query(f.variant, LATEST)),
             (Occur::Must, latest),
         ]);
         any_of(vec![Box::new(latest), Box::new(published)])

@@ -420,33 +420,34 @@ async fn documents_of(db: &Database, ids: &[i64]) -> ServiceResult<Vec<(i64, Vec
                 .iter()
                 .find(|r| r.tool_id == t.id && r.number == n)
         };
-        let mut docs = Vec::new();
         let texts = |r: &Revision| attachment_texts.get(&r.id).cloned().unwrap_or_default();
-        if let Some(latest) = find(t.latest_revision) {
-            docs.push(
-                document(t, latest, Variant::Latest, &owner_name, texts(latest))
-                    .adopted(&adoptions),
-            );
-        }
-        if t.lifecycle != Lifecycle::Withdrawn
-            && let Some(published) = t.published_revision.and_then(find)
-        {
-            docs.push(
-                document(
-                    t,
-                    published,
-                    Variant::Published,
-                    &owner_name,
-                    texts(published),
-                )
-                .adopted(&adoptions),
-            );
-        }
+        let docs = indexed_revisions(t)
+            .into_iter()
+            .filter_map(|(number, variant)| {
+                find(number)
+                    .map(|r| document(t, r, variant, &owner_name, texts(r)).adopted(&adoptions))
+            })
+            .collect();
         if let Some(slot) = out.iter_mut().find(|(id, _)| *id == t.id) {
             slot.1 = docs;
         }
     }
     Ok(out)
+}
+
+/// Which revisions of a tool the index holds, and as what: its latest, and its published one
+/// while it is live. The latest is most often the live published one: then one document
+/// serves both, so that a search reads each tool's words once.
+fn indexed_revisions(t: &Tool) -> Vec<(i32, Variant)> {
+    let live = t.lifecycle != Lifecycle::Withdrawn;
+    match t.published_revision {
+        Some(p) if live && p == t.latest_revision => vec![(p, Variant::LatestPublished)],
+        Some(p) if live => vec![
+            (t.latest_revision, Variant::Latest),
+            (p, Variant::Published),
+        ],
+        _ => vec![(t.latest_revision, Variant::Latest)],
+    }
 }
 
 /// The live adoptions of each tool, as the index carries them for `MOST_ADOPTED`.
@@ -574,22 +575,30 @@ mod tests {
                 for published_visibility in
                     [None, Some(Visibility::Public), Some(Visibility::Network)]
                 {
-                    for owner_id in [OWNER, OTHER] {
-                        id += 1;
-                        tools.push(Tool {
-                            id,
-                            owner_id,
-                            created_at: chrono::DateTime::UNIX_EPOCH,
-                            updated_at: chrono::DateTime::UNIX_EPOCH,
-                            lifecycle,
-                            status: ToolStatus::Draft,
-                            latest_revision: 2,
-                            latest_status: RevisionStatus::Draft,
-                            latest_visibility,
-                            published_revision: published_visibility.map(|_| 1),
-                            published_visibility,
-                            submitted_at: None,
-                        });
+                    // A published tool's latest revision is a newer draft, or the published
+                    // one itself (then of the same visibility).
+                    let latest_published = published_visibility == Some(latest_visibility);
+                    for (latest_revision, latest_status) in [(2, RevisionStatus::Draft)]
+                        .into_iter()
+                        .chain(latest_published.then_some((1, RevisionStatus::Published)))
+                    {
+                        for owner_id in [OWNER, OTHER] {
+                            id += 1;
+                            tools.push(Tool {
+                                id,
+                                owner_id,
+                                created_at: chrono::DateTime::UNIX_EPOCH,
+                                updated_at: chrono::DateTime::UNIX_EPOCH,
+                                lifecycle,
+                                status: ToolStatus::Draft,
+                                latest_revision,
+                                latest_status,
+                                latest_visibility,
+                                published_revision: published_visibility.map(|_| 1),
+                                published_visibility,
+                                submitted_at: None,
+                            });
+                        }
                     }
                 }
             }
@@ -614,22 +623,13 @@ mod tests {
         let index = IndexHome::new(dir.path()).open().unwrap().index;
         let tools = every_tool();
         for t in &tools {
-            let mut docs = vec![document(
-                t,
-                &revision(t.id, 2, "latest"),
-                Variant::Latest,
-                "Owner",
-                Vec::new(),
-            )];
-            if t.lifecycle != Lifecycle::Withdrawn && t.published_revision.is_some() {
-                docs.push(document(
-                    t,
-                    &revision(t.id, 1, "published"),
-                    Variant::Published,
-                    "Owner",
-                    Vec::new(),
-                ));
-            }
+            let docs: Vec<ToolDocument> = indexed_revisions(t)
+                .into_iter()
+                .map(|(number, variant)| {
+                    let r = revision(t.id, number, &format!("r{number}"));
+                    document(t, &r, variant, "Owner", Vec::new())
+                })
+                .collect();
             index.replace(t.id as u64, &docs).unwrap();
         }
         index.commit(1).unwrap();
@@ -641,19 +641,14 @@ mod tests {
         ];
         for caller in &callers {
             let scope = ToolScope::of(caller.as_ref());
-            let expected: BTreeSet<(u64, &str)> = tools
+            let expected: BTreeSet<(u64, String)> = tools
                 .iter()
                 .filter_map(|t| {
-                    scope.shown(t).map(|s| {
-                        (
-                            t.id as u64,
-                            if s == Shown::Latest {
-                                "latest"
-                            } else {
-                                "published"
-                            },
-                        )
-                    })
+                    let number = match scope.shown(t)? {
+                        Shown::Latest => t.latest_revision,
+                        Shown::Published => t.published_revision?,
+                    };
+                    Some((t.id as u64, format!("r{number}")))
                 })
                 .collect();
             let request = commons_indexer::SearchRequest {
@@ -662,19 +657,10 @@ mod tests {
                 ..Default::default()
             };
             let found = index.search(&request).unwrap();
-            let got: BTreeSet<(u64, &str)> = found
+            let got: BTreeSet<(u64, String)> = found
                 .hits
                 .iter()
-                .map(|h| {
-                    (
-                        h.tool_id,
-                        if h.title_html.contains("latest") {
-                            "latest"
-                        } else {
-                            "published"
-                        },
-                    )
-                })
+                .map(|h| (h.tool_id, h.title_html.clone()))
                 .collect();
             assert!(!expected.is_empty());
             assert_eq!(got, expected, "caller {caller:?}");

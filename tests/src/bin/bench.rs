@@ -606,8 +606,13 @@ thread_local! {
 fn in_process_latency(index: &commons_indexer::ToolIndex, facets: bool) -> (f64, f64) {
     let mut samples = Vec::new();
     let mut by_kind: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
+    // `BENCH_ONLY=<label>`: only the queries of one kind, for a profiler to watch.
+    let only = std::env::var("BENCH_ONLY").ok();
     for round in 0..ROUNDS + 3 {
         for (label, q, filter) in query_mix() {
+            if only.as_deref().is_some_and(|o| o != label) {
+                continue;
+            }
             let started = Instant::now();
             std::hint::black_box(index.search(&request(q, &filter, facets)).unwrap());
             if round >= 3 {
@@ -835,7 +840,8 @@ async fn run(size: usize, binary: &Path) -> Figures {
     let index = services.index.current();
     let index_mb = index.size_on_disk() as f64 / 1024.0 / 1024.0;
     eprintln!("[{size}] queries in process");
-    // `BENCH_PROFILE=N`: only the in-process queries, N times over, for a profiler to watch.
+    // `BENCH_PROFILE=N`: only the in-process queries (`BENCH_ONLY=<label>`: of one kind), N
+    // times over, for a profiler to watch.
     if let Some(times) = std::env::var("BENCH_PROFILE")
         .ok()
         .and_then(|n| n.parse::<usize>().ok())
