@@ -4,10 +4,12 @@
 //!
 //! Each tool is indexed as up to two documents: its **latest** revision, which only its owner
 //! and moderators may find, and its **published** revision, for everyone its visibility
-//! allows. A [`Scope`] says which of the two a caller reads, so each tool matches at most once.
+//! allows — one document for both when the latest revision is the live published one. A
+//! [`Scope`] says which a caller reads, so each tool matches at most once.
 
 mod analysis;
 mod document;
+mod filter;
 mod home;
 mod query;
 mod schema;

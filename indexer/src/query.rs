@@ -21,6 +21,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use crate::Lang;
 use crate::analysis::{self, StopWords, tokens};
 use crate::document::facet;
+use crate::filter::{CachedFilter, FilterCache};
 use crate::schema::Fields;
 use crate::thesaurus::{MAX_TERM_WORDS, Thesaurus, key};
 use crate::tier::TierQuery;
@@ -216,6 +217,8 @@ pub struct QueryBuilder<'a> {
     expand_into: Vec<Lang>,
     /// The caller's language, preferred when the query's own cannot be told.
     preferred: Option<Lang>,
+    /// Where the documents of each language are kept as bitsets.
+    filters: Option<std::sync::Arc<FilterCache>>,
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
@@ -290,7 +293,14 @@ impl<'a> QueryBuilder<'a> {
             thesaurus: None,
             expand_into: Lang::ALL.to_vec(),
             preferred: None,
+            filters: None,
         }
+    }
+
+    /// Keeps the documents of each language as bitsets in this cache.
+    pub fn with_filters(mut self, cache: std::sync::Arc<FilterCache>) -> Self {
+        self.filters = Some(cache);
+        self
     }
 
     /// Prefers tools in this language when the query's own language cannot be told.
@@ -722,14 +732,21 @@ impl<'a> QueryBuilder<'a> {
         if !words.is_empty()
             && let Some(lang) = self.language_of(&units).or(self.preferred)
         {
-            let in_lang = TermQuery::new(
-                Term::from_facet(self.fields.facets, &facet("language", lang.code())),
+            let language = facet("language", lang.code());
+            let in_lang = Box::new(TermQuery::new(
+                Term::from_facet(self.fields.facets, &language),
                 IndexRecordOption::Basic,
-            );
-            rest.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(Box::new(in_lang), SAME_LANGUAGE)),
             ));
+            let boost: Box<dyn Query> = match &self.filters {
+                Some(cache) => Box::new(CachedFilter::new(
+                    cache.clone(),
+                    language.to_string(),
+                    in_lang,
+                    SAME_LANGUAGE,
+                )),
+                None => Box::new(ConstScoreQuery::new(in_lang, SAME_LANGUAGE)),
+            };
+            rest.push((Occur::Should, boost));
         }
         for q in self.exclusions(parsed) {
             rest.push((Occur::MustNot, q));

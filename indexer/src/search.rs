@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use tantivy::collector::{Collector, Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::index::SegmentId;
 use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, Occur, Query, RegexQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -15,6 +16,7 @@ use tantivy::{
 
 use crate::analysis::{self, tokens};
 use crate::document::{LATEST, ToolDocument, facet, reader_set_key};
+use crate::filter::{CachedFilter, FilterCache};
 use crate::query::{ParsedQuery, QueryBuilder, TextQuery, parse};
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 use crate::thesaurus::Thesaurus;
@@ -195,6 +197,8 @@ pub struct ToolIndex {
     /// The outbox position searches see: moved only once the reader has reloaded after a
     /// commit, so that no one is told a change is searchable a moment before it is.
     searchable: Mutex<Option<i64>>,
+    /// What the scope and facet filters match, segment by segment.
+    filters: Arc<FilterCache>,
 }
 
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
@@ -236,6 +240,7 @@ impl ToolIndex {
             writer: Mutex::new(writer),
             dir: dir.to_owned(),
             searchable: Mutex::new(None),
+            filters: Arc::default(),
         };
         let committed = opened.payload()?.map(|p| p.cursor);
         opened.set_searchable(committed);
@@ -330,14 +335,90 @@ impl ToolIndex {
         prepared.commit()?;
         drop(writer);
         self.reader.reload()?;
+        let live: Vec<_> = self
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(SegmentReader::segment_id)
+            .collect();
+        self.filters.keep_only(&live);
         self.set_searchable(Some(cursor));
         Ok(())
+    }
+
+    /// Merges the segments of a freshly built index into one per core, of about the same size
+    /// each: a search pays for every segment (its scorers, its dictionary walks for typos and
+    /// compounds), and segments are searched in parallel, one per core.
+    pub fn compact(&self) -> Result<()> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // No merge of the writer's own may take segments from under ours: none starts while
+        // compacting, and one that was running has ended when ours find their segments.
+        self.writer()?
+            .set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        let mut attempt = 0;
+        let compacted = loop {
+            attempt += 1;
+            match self.merge_into(cores) {
+                Err(_) if attempt < 50 => {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                done => break done,
+            }
+        };
+        self.writer()?
+            .set_merge_policy(Box::new(tantivy::indexer::LogMergePolicy::default()));
+        compacted?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Merges the committed segments into at most `groups` of about the same size.
+    fn merge_into(&self, groups: usize) -> Result<()> {
+        let mut segments: Vec<(u32, SegmentId)> = self
+            .index
+            .searchable_segment_metas()?
+            .iter()
+            .map(|m| (m.num_docs(), m.id()))
+            .collect();
+        if segments.len() <= groups {
+            return Ok(());
+        }
+        // The largest first, each into the group that holds the fewest documents so far.
+        segments.sort_by_key(|s| std::cmp::Reverse(s.0));
+        let mut grouped: Vec<(u64, Vec<SegmentId>)> = vec![(0, Vec::new()); groups];
+        for (docs, id) in segments {
+            if let Some(group) = grouped.iter_mut().min_by_key(|g| g.0) {
+                group.0 += u64::from(docs);
+                group.1.push(id);
+            }
+        }
+        let merges: Vec<_> = {
+            let mut writer = self.writer()?;
+            grouped
+                .iter()
+                .filter(|g| g.1.len() > 1)
+                .map(|g| writer.merge(&g.1))
+                .collect()
+        };
+        let mut result = Ok(());
+        for merge in merges {
+            if let Err(e) = merge.wait() {
+                result = Err(e.into());
+            }
+        }
+        result
     }
 
     /// Drops what was staged since the last commit.
     pub fn rollback(&self) -> Result<()> {
         self.writer()?.rollback()?;
         Ok(())
+    }
+
+    /// How many segments searches run over.
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     pub fn num_docs(&self) -> u64 {
@@ -384,6 +465,15 @@ impl ToolIndex {
     /// Each tool matches at most once: as its latest document for those who read it, as its
     /// published document for everyone else its visibility allows.
     fn scope_query(&self, scope: &Scope) -> Box<dyn Query> {
+        Box::new(CachedFilter::new(
+            self.filters.clone(),
+            format!("{scope:?}"),
+            self.scope_terms(scope),
+            0.0,
+        ))
+    }
+
+    fn scope_terms(&self, scope: &Scope) -> Box<dyn Query> {
         let f = &self.fields;
         let visibilities: Vec<&str> = scope
             .published_visibilities
@@ -418,8 +508,8 @@ impl ToolIndex {
             "owner" => filter.owners.iter().map(u64::to_string).collect(),
             _ => Vec::new(),
         };
-        (!values.is_empty()).then(|| {
-            any_of(
+        (!values.is_empty()).then(|| -> Box<dyn Query> {
+            let terms = any_of(
                 values
                     .iter()
                     .map(|v| -> Box<dyn Query> {
@@ -429,7 +519,13 @@ impl ToolIndex {
                         ))
                     })
                     .collect(),
-            )
+            );
+            Box::new(CachedFilter::new(
+                self.filters.clone(),
+                format!("{dimension} {values:?}"),
+                terms,
+                0.0,
+            ))
         })
     }
 
@@ -482,6 +578,7 @@ impl ToolIndex {
             Box::new(completions),
         )
         .with_attachments(with_attachments)
+        .with_filters(self.filters.clone())
         .with_thesaurus(req.thesaurus.as_deref(), expand_into)
         .with_preferred(req.lang))
     }

@@ -385,6 +385,35 @@ fn suggestions_complete_the_last_word_of_titles() {
 }
 
 #[test]
+fn a_compacted_index_has_a_segment_per_core_and_finds_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = IndexHome::new(dir.path());
+    let index = home.open().unwrap().index;
+    let docs = corpus();
+    // One commit per tool: as many segments as tools.
+    for (i, d) in docs.iter().enumerate() {
+        index.replace(d.tool_id, std::slice::from_ref(d)).unwrap();
+        index.commit(i as i64 + 1).unwrap();
+    }
+    let cores = std::thread::available_parallelism().unwrap().get();
+    assert!(index.segments() > cores, "{} segments", index.segments());
+    let queries = ["stress", "burnout", "ondernemers", "épuisement"];
+    let before: Vec<Vec<u64>> = queries.iter().map(|q| ids(&index, q)).collect();
+    index.compact().unwrap();
+    assert!(index.segments() <= cores, "{} segments", index.segments());
+    assert_eq!(index.num_docs(), docs.len() as u64);
+    let after: Vec<Vec<u64>> = queries.iter().map(|q| ids(&index, q)).collect();
+    assert_eq!(after, before);
+    assert!(after.iter().all(|found| !found.is_empty()));
+    drop(index);
+    // The cursor of the last commit is kept.
+    assert_eq!(
+        home.open().unwrap().index.cursor().unwrap(),
+        Some(docs.len() as i64)
+    );
+}
+
+#[test]
 fn the_cursor_travels_with_the_commit_and_survives_reopening() {
     let dir = tempfile::tempdir().unwrap();
     let home = IndexHome::new(dir.path());

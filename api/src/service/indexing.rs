@@ -235,6 +235,11 @@ impl SearchIndex {
         let home_root = self.home.root().to_owned();
         let fresh = Arc::new(blocking(move || IndexHome::new(home_root).new_generation()).await?);
         let tools = self.fill(&fresh).await?;
+        let compacted = fresh.clone();
+        if let Err(e) = blocking(move || compacted.compact()).await {
+            // Searches on more segments cost more, but find the same.
+            tracing::warn!(error = %e, "the rebuilt search index was not compacted");
+        }
         let dir = fresh.dir().to_owned();
         let home_root = self.home.root().to_owned();
         blocking(move || IndexHome::new(home_root).activate(&dir)).await?;
