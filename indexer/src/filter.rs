@@ -17,10 +17,13 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError};
 /// cache starts over, which costs the next searches a posting list walk each.
 const MAX_ENTRIES: usize = 1024;
 
+/// A segment, and what a filter says.
+type Key = (SegmentId, Arc<str>);
+
 /// The bitsets of the filters asked so far, by segment and by what the filter says.
 #[derive(Default)]
 pub struct FilterCache {
-    entries: Mutex<HashMap<(SegmentId, Arc<str>), Arc<Bits>>>,
+    entries: Mutex<HashMap<Key, Arc<Bits>>>,
 }
 
 impl FilterCache {
