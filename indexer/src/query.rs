@@ -12,8 +12,8 @@
 
 use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur,
-    PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -218,7 +218,7 @@ pub struct QueryBuilder<'a> {
     /// The caller's language, preferred when the query's own cannot be told.
     preferred: Option<Lang>,
     /// Where the documents of each language are kept as bitsets.
-    filters: Option<std::sync::Arc<FilterCache>>,
+    filters: std::sync::Arc<FilterCache>,
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
@@ -279,6 +279,7 @@ impl<'a> QueryBuilder<'a> {
         known: KnownTerm<'a>,
         readable: Readable<'a>,
         completions: Completions<'a>,
+        filters: std::sync::Arc<FilterCache>,
     ) -> Self {
         Self {
             fields,
@@ -293,14 +294,8 @@ impl<'a> QueryBuilder<'a> {
             thesaurus: None,
             expand_into: Lang::ALL.to_vec(),
             preferred: None,
-            filters: None,
+            filters,
         }
-    }
-
-    /// Keeps the documents of each language as bitsets in this cache.
-    pub fn with_filters(mut self, cache: std::sync::Arc<FilterCache>) -> Self {
-        self.filters = Some(cache);
-        self
     }
 
     /// Prefers tools in this language when the query's own language cannot be told.
@@ -737,16 +732,13 @@ impl<'a> QueryBuilder<'a> {
                 Term::from_facet(self.fields.facets, &language),
                 IndexRecordOption::Basic,
             ));
-            let boost: Box<dyn Query> = match &self.filters {
-                Some(cache) => Box::new(CachedFilter::new(
-                    cache.clone(),
-                    language.to_string(),
-                    in_lang,
-                    SAME_LANGUAGE,
-                )),
-                None => Box::new(ConstScoreQuery::new(in_lang, SAME_LANGUAGE)),
-            };
-            rest.push((Occur::Should, boost));
+            let boost = CachedFilter::new(
+                self.filters.clone(),
+                language.to_string(),
+                in_lang,
+                SAME_LANGUAGE,
+            );
+            rest.push((Occur::Should, Box::new(boost)));
         }
         for q in self.exclusions(parsed) {
             rest.push((Occur::MustNot, q));

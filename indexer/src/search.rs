@@ -334,6 +334,13 @@ impl ToolIndex {
         prepared.set_payload(&payload);
         prepared.commit()?;
         drop(writer);
+        self.reload()?;
+        self.set_searchable(Some(cursor));
+        Ok(())
+    }
+
+    /// Lets searches see what was committed, and forgets the filters of segments gone.
+    fn reload(&self) -> Result<()> {
         self.reader.reload()?;
         let live: Vec<_> = self
             .reader
@@ -343,7 +350,6 @@ impl ToolIndex {
             .map(SegmentReader::segment_id)
             .collect();
         self.filters.keep_only(&live);
-        self.set_searchable(Some(cursor));
         Ok(())
     }
 
@@ -369,8 +375,7 @@ impl ToolIndex {
         self.writer()?
             .set_merge_policy(Box::new(tantivy::indexer::LogMergePolicy::default()));
         compacted?;
-        self.reader.reload()?;
-        Ok(())
+        self.reload()
     }
 
     /// Merges the committed segments into at most `groups` of about the same size.
@@ -576,9 +581,9 @@ impl ToolIndex {
             Box::new(known),
             Box::new(readable),
             Box::new(completions),
+            self.filters.clone(),
         )
         .with_attachments(with_attachments)
-        .with_filters(self.filters.clone())
         .with_thesaurus(req.thesaurus.as_deref(), expand_into)
         .with_preferred(req.lang))
     }
