@@ -12,6 +12,7 @@ mod document;
 mod filter;
 mod home;
 mod query;
+mod ranking;
 mod schema;
 mod search;
 mod thesaurus;

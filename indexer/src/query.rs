@@ -22,6 +22,7 @@ use crate::Lang;
 use crate::analysis::{self, StopWords, tokens};
 use crate::document::facet;
 use crate::filter::{CachedFilter, FilterCache};
+use crate::ranking::{Bound, Clause, Ranking};
 use crate::schema::Fields;
 use crate::thesaurus::{MAX_TERM_WORDS, Thesaurus, key};
 use crate::tier::TierQuery;
@@ -190,6 +191,11 @@ pub struct TextQuery {
     pub query: Box<dyn Query>,
     /// The words that lift a tool a tier, in the order typed.
     pub words: Vec<WordQuery>,
+    /// The same scoring taken apart, for a top-k that need not score every match; `None` when
+    /// a quoted phrase is required (phrases are rare and narrow: the query above is cheap).
+    pub ranking: Option<Ranking>,
+    /// What no tool found may match.
+    pub excluded: Vec<Box<dyn Query>>,
 }
 
 /// A word as typed, taken apart into its folded pieces (`burn-out` → `burn`, `out`).
@@ -221,47 +227,65 @@ pub struct QueryBuilder<'a> {
     filters: std::sync::Arc<FilterCache>,
 }
 
-fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
-    Box::new(BoostQuery::new(q, boost))
+fn boosted(c: Clause, boost: f32) -> Clause {
+    Clause {
+        query: Box::new(BoostQuery::new(c.query, boost)),
+        bound: c.bound.times(boost),
+    }
 }
 
-fn term(field: Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    ))
+fn term(field: Field, text: &str) -> Clause {
+    let term = Term::from_field_text(field, text);
+    Clause {
+        query: Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+        bound: Bound::Bm25 {
+            terms: vec![term],
+            boost: 1.0,
+        },
+    }
 }
 
 /// A query for the analysed tokens of a text in one field: a term, or a phrase.
-fn tokens_query(field: Field, toks: &[(usize, String)], slop: u32) -> Option<Box<dyn Query>> {
+fn tokens_query(field: Field, toks: &[(usize, String)], slop: u32) -> Option<Clause> {
     match toks {
         [] => None,
         [(_, t)] => Some(term(field, t)),
         many => {
             let first = many[0].0;
-            let terms = many
+            let terms: Vec<(usize, Term)> = many
                 .iter()
                 .map(|(p, t)| (p.saturating_sub(first), Term::from_field_text(field, t)))
                 .collect();
+            let bound = Bound::Bm25 {
+                terms: terms.iter().map(|(_, t)| t.clone()).collect(),
+                boost: 1.0,
+            };
             // A phrase scores the sum of its words: divided by their number, a word written
             // as two (`burn-out`) or a concept's two-word term counts as one word does.
             let phrase = PhraseQuery::new_with_offset_and_slop(terms, slop);
-            Some(boosted(Box::new(phrase), 1.0 / many.len() as f32))
+            Some(boosted(
+                Clause {
+                    query: Box::new(phrase),
+                    bound,
+                },
+                1.0 / many.len() as f32,
+            ))
         }
     }
 }
 
-fn pieces_query(field: Field, pieces: &[String]) -> Option<Box<dyn Query>> {
+fn pieces_query(field: Field, pieces: &[String]) -> Option<Clause> {
     let toks: Vec<(usize, String)> = pieces.iter().cloned().enumerate().collect();
     tokens_query(field, &toks, 0)
 }
 
-fn any_of(alternatives: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
-    match alternatives.len() {
-        0 => None,
-        1 => alternatives.into_iter().next(),
-        _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
-            alternatives,
+/// The best of a word's alternatives, and a share of the others.
+fn any_of(alternatives: &[Clause]) -> Option<Box<dyn Query>> {
+    match alternatives {
+        [] => None,
+        [one] => Some(one.query.box_clone()),
+        many => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            many.iter().map(|c| c.query.box_clone()).collect(),
             TIE_BREAKER,
         ))),
     }
@@ -387,7 +411,7 @@ impl<'a> QueryBuilder<'a> {
 
     /// A word or phrase as written, in every language's fields by its stems and in the folded
     /// fields as typed.
-    fn literal(&mut self, text: &str, pieces: &[String]) -> Vec<Box<dyn Query>> {
+    fn literal(&mut self, text: &str, pieces: &[String]) -> Vec<Clause> {
         let f = self.fields;
         let mut out = Vec::new();
         // As typed: in titles, where it tells most. (In summaries and bodies the stems below
@@ -426,7 +450,7 @@ impl<'a> QueryBuilder<'a> {
     /// written as one (`burnout`), in the folded fields. Stems are left out: a hyphenated word
     /// is rarely inflected inside, and a phrase in every language's fields would cost every
     /// search the positions of both pieces.
-    fn hyphenated(&mut self, pieces: &[String]) -> Vec<Box<dyn Query>> {
+    fn hyphenated(&mut self, pieces: &[String]) -> Vec<Clause> {
         let f = self.fields;
         let mut out = Vec::new();
         // Hyphenated words are indexed written as one too: one term finds `burn-out` and
@@ -444,7 +468,7 @@ impl<'a> QueryBuilder<'a> {
     }
 
     /// One word written as two or more (`burn out`, `burn-out`) found written as one.
-    fn joined(&mut self, pieces: &[String]) -> Vec<Box<dyn Query>> {
+    fn joined(&mut self, pieces: &[String]) -> Vec<Clause> {
         let joined = pieces.concat();
         if !self.known_folded(&joined) {
             return Vec::new();
@@ -458,7 +482,7 @@ impl<'a> QueryBuilder<'a> {
 
     /// A compound found written as its parts: each way of cutting the word into two words the
     /// index holds (with a Dutch or German linking letter or two between them).
-    fn split(&mut self, word: &str) -> Vec<Box<dyn Query>> {
+    fn split(&mut self, word: &str) -> Vec<Clause> {
         let f = self.fields;
         let mut out = Vec::new();
         let letters = word.chars().count();
@@ -496,7 +520,7 @@ impl<'a> QueryBuilder<'a> {
 
     /// A word found inside longer compounds: at their start, or at their end through the
     /// reversed words. Each compound is its own term, scored like any word.
-    fn parts(&self, word: &str) -> Vec<Box<dyn Query>> {
+    fn parts(&self, word: &str) -> Vec<Clause> {
         let f = self.fields;
         if word.chars().count() < PART_MIN_LETTERS {
             return Vec::new();
@@ -521,7 +545,7 @@ impl<'a> QueryBuilder<'a> {
         out
     }
 
-    fn typos(&self, word: &str) -> Vec<Box<dyn Query>> {
+    fn typos(&self, word: &str) -> Vec<Clause> {
         let distance = match word.chars().count() {
             0..=4 => return Vec::new(),
             5..=8 => 1,
@@ -532,14 +556,21 @@ impl<'a> QueryBuilder<'a> {
             .into_iter()
             .map(|(field, boost)| {
                 let q = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
-                boosted(Box::new(q), boost)
+                // A typo match scores a constant.
+                boosted(
+                    Clause {
+                        query: Box::new(q),
+                        bound: Bound::Fixed(1.0),
+                    },
+                    boost,
+                )
             })
             .collect()
     }
 
     /// The concepts a run of words names, as queries for every term of them in the languages
     /// searched.
-    fn expansions(&mut self, text: &str) -> Vec<Box<dyn Query>> {
+    fn expansions(&mut self, text: &str) -> Vec<Clause> {
         let Some(thesaurus) = self.thesaurus else {
             return Vec::new();
         };
@@ -594,14 +625,14 @@ impl<'a> QueryBuilder<'a> {
             Box::new(BooleanQuery::new(
                 alternatives
                     .into_iter()
-                    .map(|q| (Occur::Should, q))
+                    .map(|c| (Occur::Should, c.query))
                     .collect(),
             ))
         })
     }
 
     /// Words of the query close together: a sloppy phrase in each language's title and summary.
-    fn proximity(&mut self, units: &[&Unit]) -> Vec<Box<dyn Query>> {
+    fn proximity(&mut self, units: &[&Unit]) -> Vec<Clause> {
         if units.len() < 2 {
             return Vec::new();
         }
@@ -637,7 +668,7 @@ impl<'a> QueryBuilder<'a> {
                 u.function = false;
             }
         }
-        let mut alternatives: Vec<Vec<Box<dyn Query>>> = Vec::with_capacity(units.len());
+        let mut alternatives: Vec<Vec<Clause>> = Vec::with_capacity(units.len());
         for u in &units {
             let mut alts = if u.pieces.len() > 1 {
                 self.hyphenated(&u.pieces)
@@ -656,7 +687,7 @@ impl<'a> QueryBuilder<'a> {
             let joined = self.joined(&pair);
             if !joined.is_empty() {
                 for q in &joined {
-                    alternatives[i - 1].push(q.box_clone());
+                    alternatives[i - 1].push(q.clone());
                 }
                 alternatives[i].extend(joined);
             }
@@ -679,13 +710,14 @@ impl<'a> QueryBuilder<'a> {
                         continue;
                     }
                     for alts in &mut alternatives[start..=end] {
-                        alts.extend(expanded.iter().map(|q| q.box_clone()));
+                        alts.extend(expanded.iter().cloned());
                     }
                 }
             }
         }
         let mut tiers: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut words = Vec::new();
+        let mut ranked_words = Vec::new();
         for (u, mut alts) in units.iter().zip(alternatives) {
             if u.function {
                 // A function word never decides whether a tool is found.
@@ -694,35 +726,34 @@ impl<'a> QueryBuilder<'a> {
             // Typos only for a word nothing the caller may read holds as typed, so that what
             // others' drafts hold changes nothing.
             if u.pieces.len() == 1
-                && let Some(literal) = any_of(alts.iter().map(|q| q.box_clone()).collect())
+                && let Some(literal) = any_of(&alts)
                 && !(self.readable)(literal.as_ref())
             {
                 alts.extend(self.typos(&u.pieces[0]));
             }
-            if let Some(q) = any_of(alts) {
+            if let Some(q) = any_of(&alts) {
                 tiers.push((Occur::Should, Box::new(TierQuery::new(q.box_clone()))));
                 words.push(WordQuery {
                     typed: u.typed.clone(),
                     query: q,
                 });
+                ranked_words.push(alts);
             }
         }
         // What a tool must match: a word at least, and every quoted phrase. What only adds to
         // the score of a tool found (words close together, the query's language) never finds
         // one by itself.
-        let mut rest: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut required: Vec<Box<dyn Query>> = Vec::new();
         for phrase in &parsed.phrases {
             if let Some(q) = self.as_written(phrase) {
-                rest.push((Occur::Must, q));
+                required.push(q);
             }
         }
-        if tiers.is_empty() && rest.is_empty() {
+        if tiers.is_empty() && required.is_empty() {
             return None;
         }
         let meaningful: Vec<&Unit> = units.iter().filter(|u| !u.function).collect();
-        for q in self.proximity(&meaningful) {
-            rest.push((Occur::Should, q));
-        }
+        let mut extras = self.proximity(&meaningful);
         // Within a tier, tools in the query's language come first.
         if !words.is_empty()
             && let Some(lang) = self.language_of(&units).or(self.preferred)
@@ -738,22 +769,29 @@ impl<'a> QueryBuilder<'a> {
                 in_lang,
                 SAME_LANGUAGE,
             );
-            rest.push((Occur::Should, Box::new(boost)));
+            extras.push(Clause {
+                query: Box::new(boost),
+                bound: Bound::Fixed(SAME_LANGUAGE),
+            });
         }
-        for q in self.exclusions(parsed) {
-            rest.push((Occur::MustNot, q));
-        }
-        let mut clauses = Vec::with_capacity(rest.len() + 1);
+        let excluded = self.exclusions(parsed);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if !tiers.is_empty() {
-            clauses.push((
-                Occur::Must,
-                Box::new(BooleanQuery::new(tiers)) as Box<dyn Query>,
-            ));
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(tiers))));
         }
-        clauses.extend(rest);
+        clauses.extend(required.iter().map(|q| (Occur::Must, q.box_clone())));
+        clauses.extend(extras.iter().map(|c| (Occur::Should, c.query.box_clone())));
+        clauses.extend(excluded.iter().map(|q| (Occur::MustNot, q.box_clone())));
+        let ranking = (required.is_empty() && !ranked_words.is_empty()).then(|| Ranking {
+            words: ranked_words,
+            extras,
+            tie_breaker: TIE_BREAKER,
+        });
         Some(TextQuery {
             query: Box::new(BooleanQuery::new(clauses)),
             words,
+            ranking,
+            excluded,
         })
     }
 
@@ -771,8 +809,8 @@ impl<'a> QueryBuilder<'a> {
                     if let [(_, stem)] = tokens(analyser, excluded).as_slice()
                         && stem.chars().count() >= PART_MIN_LETTERS
                     {
-                        out.push(term(f.title_folded, stem));
-                        out.push(term(f.text_folded, stem));
+                        out.push(term(f.title_folded, stem).query);
+                        out.push(term(f.text_folded, stem).query);
                     }
                 }
             }

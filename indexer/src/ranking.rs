@@ -1,0 +1,724 @@
+//! The best tools of a search without scoring every tool that matches.
+//!
+//! A search scores each word of the query by the best of its alternatives (title, summary and
+//! body in four languages, compounds, concepts, typos: a dozen posting lists or more), lifts a
+//! tool a tier per word it holds ([`crate::tier`]), and adds what only ranks (words close
+//! together, the query's language). Scored by tantivy's combinators, every tool holding any
+//! alternative of any word is scored, though only the first page is shown.
+//!
+//! [`RankedQuery`] computes the same score with the MaxScore method (Turtle and Flood, 1995):
+//! each alternative has a bound — the most BM25 can give its terms, or its constant score —
+//! and once the page's last score is known, the alternatives whose bounds together cannot
+//! reach it stop proposing candidates. They are still looked up for the tools the others
+//! propose, so each tool shown is scored in full; a tool none of the others holds cannot reach
+//! the page, and is not visited at all. For a word query, the long body lists stop proposing
+//! as soon as the page holds tools with the word in their title or summary.
+//!
+//! The total count and the facets do not need scores: the search counts them with scoring off.
+
+use std::fmt;
+
+use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, EnableScoring, Explanation, Query};
+use tantivy::query::{Scorer, Weight};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+
+use crate::tier::TIER;
+
+/// The most a clause can add to a score.
+#[derive(Clone, Debug)]
+pub enum Bound {
+    /// BM25 of these terms in one field (a term, or a phrase's terms), times a boost.
+    Bm25 { terms: Vec<Term>, boost: Score },
+    /// A clause whose score is a constant.
+    Fixed(Score),
+}
+
+impl Bound {
+    pub fn times(self, factor: Score) -> Self {
+        match self {
+            Bound::Bm25 { terms, boost } => Bound::Bm25 {
+                terms,
+                boost: boost * factor,
+            },
+            Bound::Fixed(score) => Bound::Fixed(score * factor),
+        }
+    }
+
+    fn max(&self, statistics: &dyn Bm25StatisticsProvider) -> tantivy::Result<Score> {
+        Ok(match self {
+            Bound::Bm25 { terms, .. } if terms.is_empty() => 0.0,
+            Bound::Bm25 { terms, boost } => Bm25Weight::for_terms(statistics, terms)?
+                .boost_by(*boost)
+                .max_score(),
+            Bound::Fixed(score) => *score,
+        })
+    }
+
+    /// The single term of a term clause.
+    fn term(&self) -> Option<&Term> {
+        match self {
+            Bound::Bm25 { terms, .. } if terms.len() == 1 => terms.first(),
+            _ => None,
+        }
+    }
+}
+
+/// A query with the most it can add to a score.
+pub struct Clause {
+    pub query: Box<dyn Query>,
+    pub bound: Bound,
+}
+
+impl Clone for Clause {
+    fn clone(&self) -> Self {
+        Self {
+            query: self.query.box_clone(),
+            bound: self.bound.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for Clause {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{:?} ≤ {:?}", self.query, self.bound)
+    }
+}
+
+/// What a ranked search scores: its words (each the best of its alternatives, plus a share of
+/// the others), and what only adds to the score of a tool found.
+#[derive(Clone, Debug)]
+pub struct Ranking {
+    pub words: Vec<Vec<Clause>>,
+    pub extras: Vec<Clause>,
+    pub tie_breaker: Score,
+}
+
+/// A ranked search: the tools that hold a word and pass the gate (who may read them, the
+/// filters, the exclusions), scored as the query builder's query scores them.
+pub struct RankedQuery {
+    ranking: Ranking,
+    gate: Box<dyn Query>,
+}
+
+impl Clone for RankedQuery {
+    fn clone(&self) -> Self {
+        Self {
+            ranking: self.ranking.clone(),
+            gate: self.gate.box_clone(),
+        }
+    }
+}
+
+impl RankedQuery {
+    pub fn new(ranking: Ranking, gate: Box<dyn Query>) -> Self {
+        Self { ranking, gate }
+    }
+}
+
+impl fmt::Debug for RankedQuery {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "Ranked({:?} gated by {:?})", self.ranking, self.gate)
+    }
+}
+
+/// A safety margin on bounds: a score summed in another order may round a little higher.
+fn loosened(bound: Score) -> Score {
+    bound + bound.abs() * 8.0 * Score::EPSILON
+}
+
+impl Query for RankedQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.ranked_weight(enable_scoring)?))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for clause in self.ranking.words.iter().flatten() {
+            clause.query.query_terms(visitor);
+        }
+    }
+}
+
+impl RankedQuery {
+    fn ranked_weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<RankedWeight> {
+        let unscored = match enable_scoring.searcher() {
+            Some(searcher) => EnableScoring::disabled_from_searcher(searcher),
+            None => EnableScoring::disabled_from_schema(enable_scoring.schema()),
+        };
+        let bound_of = |clause: &Clause| -> tantivy::Result<Score> {
+            match enable_scoring {
+                EnableScoring::Enabled {
+                    statistics_provider,
+                    ..
+                } => clause.bound.max(statistics_provider).map(loosened),
+                EnableScoring::Disabled { .. } => Ok(Score::INFINITY),
+            }
+        };
+        let mut leaves = Vec::new();
+        for (word, clauses) in self.ranking.words.iter().enumerate() {
+            for clause in clauses {
+                leaves.push(LeafWeight {
+                    weight: clause.query.weight(enable_scoring)?,
+                    bound: bound_of(clause)?,
+                    word,
+                    term: clause.bound.term().cloned(),
+                });
+            }
+        }
+        // Least first: the alternatives that can add least are the first to stop proposing.
+        leaves.sort_by(|a, b| a.bound.total_cmp(&b.bound));
+        let mut extras = Vec::new();
+        for clause in &self.ranking.extras {
+            // A phrase can only match a tool that holds each of its terms: where an
+            // alternative asks the same term, the phrase needs that alternative to match.
+            let needs = match &clause.bound {
+                Bound::Bm25 { terms, .. } if !terms.is_empty() => terms
+                    .iter()
+                    .map(|t| {
+                        let holders: Vec<usize> = leaves
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, l)| l.term.as_ref() == Some(t))
+                            .map(|(i, _)| i)
+                            .collect();
+                        (!holders.is_empty()).then_some(holders)
+                    })
+                    .collect::<Option<Vec<_>>>(),
+                _ => None,
+            };
+            extras.push(ExtraWeight {
+                weight: clause.query.weight(enable_scoring)?,
+                bound: bound_of(clause)?,
+                needs,
+            });
+        }
+        Ok(RankedWeight {
+            leaves,
+            extras,
+            gate: self.gate.weight(unscored)?,
+            words: self.ranking.words.len(),
+            tie_breaker: self.ranking.tie_breaker,
+        })
+    }
+}
+
+struct LeafWeight {
+    weight: Box<dyn Weight>,
+    bound: Score,
+    word: usize,
+    term: Option<Term>,
+}
+
+struct ExtraWeight {
+    weight: Box<dyn Weight>,
+    bound: Score,
+    /// For each term of a phrase, the alternatives that ask it; `None` when some term is asked
+    /// by none (the phrase may then match any tool).
+    needs: Option<Vec<Vec<usize>>>,
+}
+
+struct RankedWeight {
+    leaves: Vec<LeafWeight>,
+    extras: Vec<ExtraWeight>,
+    gate: Box<dyn Weight>,
+    words: usize,
+    tie_breaker: Score,
+}
+
+impl RankedWeight {
+    fn ranked_scorer(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+        threshold: Score,
+    ) -> tantivy::Result<RankedScorer> {
+        let mut leaves = Vec::with_capacity(self.leaves.len());
+        for l in &self.leaves {
+            let scorer = l.weight.scorer(reader, boost)?;
+            // An alternative this segment does not hold adds nothing here.
+            let bound = if scorer.doc() == TERMINATED {
+                0.0
+            } else {
+                l.bound * boost
+            };
+            leaves.push(Leaf {
+                scorer,
+                bound,
+                word: l.word,
+            });
+        }
+        let mut extras = Vec::with_capacity(self.extras.len());
+        for e in &self.extras {
+            let scorer = e.weight.scorer(reader, boost)?;
+            if scorer.doc() == TERMINATED {
+                continue;
+            }
+            let needs = e.needs.as_ref().map(|groups| {
+                groups
+                    .iter()
+                    .map(|g| g.first().copied().unwrap_or(0))
+                    .collect::<Vec<_>>()
+            });
+            // The alternatives holding the phrase's terms are all among the first `after`.
+            let after = e.needs.as_ref().map_or(0, |groups| {
+                groups.iter().flatten().map(|i| i + 1).max().unwrap_or(0)
+            });
+            extras.push(Extra {
+                scorer,
+                bound: e.bound * boost,
+                needs,
+                after,
+            });
+        }
+        let mut scorer = RankedScorer::new(
+            leaves,
+            extras,
+            self.gate.scorer(reader, 1.0)?,
+            self.words,
+            TIER * boost,
+            self.tie_breaker,
+            threshold,
+        );
+        scorer.next();
+        Ok(scorer)
+    }
+}
+
+impl Weight for RankedWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(self.ranked_scorer(
+            reader,
+            boost,
+            Score::NEG_INFINITY,
+        )?))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.ranked_scorer(reader, 1.0, Score::NEG_INFINITY)?;
+        if scorer.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!(
+                "document {doc} does not match"
+            )));
+        }
+        Ok(Explanation::new(
+            "ranked (tiers, then alternatives)",
+            scorer.score,
+        ))
+    }
+
+    fn for_each_pruning(
+        &self,
+        threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        let mut scorer = self.ranked_scorer(reader, 1.0, threshold)?;
+        while scorer.doc != TERMINATED {
+            scorer.threshold = callback(scorer.doc, scorer.score);
+            scorer.next();
+        }
+        Ok(())
+    }
+}
+
+struct Leaf {
+    scorer: Box<dyn Scorer>,
+    bound: Score,
+    word: usize,
+}
+
+struct Extra {
+    scorer: Box<dyn Scorer>,
+    bound: Score,
+    /// One alternative per term of the phrase, each of which must match for it to match.
+    needs: Option<Vec<usize>>,
+    /// A tool matched by none of the alternatives from this one on cannot match the phrase
+    /// unless it is at least this far into the alternatives.
+    after: usize,
+}
+
+#[derive(Clone, Copy, Default)]
+struct WordState {
+    max: Score,
+    sum: Score,
+    held: bool,
+}
+
+struct RankedScorer {
+    /// The alternatives of every word, least bound first.
+    leaves: Vec<Leaf>,
+    extras: Vec<Extra>,
+    gate: Box<dyn Scorer>,
+    tier: Score,
+    tie_breaker: Score,
+    /// `words_below[i]`: the most the alternatives before `i` can give a tool.
+    words_below: Vec<Score>,
+    /// `below[i]`: the most a tool none of the alternatives from `i` on holds can score.
+    below: Vec<Score>,
+    extras_bound: Score,
+    /// The alternatives from this one on propose candidates; those before are only looked up.
+    essential: usize,
+    threshold: Score,
+    words: Vec<WordState>,
+    doc: DocId,
+    score: Score,
+    /// Candidates scored so far.
+    visited: u32,
+}
+
+impl RankedScorer {
+    fn new(
+        leaves: Vec<Leaf>,
+        extras: Vec<Extra>,
+        gate: Box<dyn Scorer>,
+        words: usize,
+        tier: Score,
+        tie_breaker: Score,
+        threshold: Score,
+    ) -> Self {
+        let extras_bound = extras.iter().map(|e| e.bound).sum();
+        let mut scorer = Self {
+            words_below: Vec::new(),
+            below: Vec::new(),
+            leaves,
+            extras,
+            gate,
+            tier,
+            tie_breaker,
+            extras_bound,
+            essential: 0,
+            threshold,
+            words: vec![WordState::default(); words],
+            doc: 0,
+            score: 0.0,
+            visited: 0,
+        };
+        scorer.bounds();
+        scorer
+    }
+
+    fn word_score(&self, w: &WordState) -> Score {
+        if w.held {
+            self.tier + w.max + self.tie_breaker * (w.sum - w.max)
+        } else {
+            0.0
+        }
+    }
+
+    /// The bounds of each run of alternatives from the first.
+    fn bounds(&mut self) {
+        let n = self.leaves.len();
+        let mut states = vec![WordState::default(); self.words.len()];
+        self.words_below = Vec::with_capacity(n + 1);
+        self.below = Vec::with_capacity(n + 1);
+        for i in 0..=n {
+            let words: Score = states.iter().map(|w| self.word_score(w)).sum();
+            let extras: Score = self
+                .extras
+                .iter()
+                .filter(|e| e.after <= i)
+                .map(|e| e.bound)
+                .sum();
+            self.words_below.push(words);
+            self.below.push(words + extras);
+            if let Some(leaf) = self.leaves.get(i)
+                && leaf.bound > 0.0
+                && let Some(w) = states.get_mut(leaf.word)
+            {
+                w.held = true;
+                w.max = w.max.max(leaf.bound);
+                w.sum += leaf.bound;
+            }
+        }
+    }
+
+    fn total(&self) -> Score {
+        self.words.iter().map(|w| self.word_score(w)).sum()
+    }
+
+    fn add(&mut self, word: usize, score: Score) {
+        if let Some(w) = self.words.get_mut(word) {
+            w.held = true;
+            w.max = w.max.max(score);
+            w.sum += score;
+        }
+    }
+
+    /// Moves to the next tool that passes the gate and scores above the threshold.
+    fn next(&mut self) {
+        loop {
+            let n = self.leaves.len();
+            while self.essential < n && self.below[self.essential + 1] <= self.threshold {
+                self.essential += 1;
+            }
+            if self.essential == n {
+                self.doc = TERMINATED;
+                return;
+            }
+            let doc = self.leaves[self.essential..]
+                .iter()
+                .map(|l| l.scorer.doc())
+                .min()
+                .unwrap_or(TERMINATED);
+            if doc == TERMINATED {
+                self.doc = TERMINATED;
+                return;
+            }
+            let mut gate = self.gate.doc();
+            if gate < doc {
+                gate = self.gate.seek(doc);
+            }
+            if gate != doc {
+                if gate == TERMINATED {
+                    self.doc = TERMINATED;
+                    return;
+                }
+                for leaf in &mut self.leaves[self.essential..] {
+                    if leaf.scorer.doc() < gate {
+                        leaf.scorer.seek(gate);
+                    }
+                }
+                continue;
+            }
+            let scored = self.score_doc(doc);
+            for leaf in &mut self.leaves[self.essential..] {
+                if leaf.scorer.doc() == doc {
+                    leaf.scorer.advance();
+                }
+            }
+            if let Some(score) = scored {
+                self.doc = doc;
+                self.score = score;
+                return;
+            }
+        }
+    }
+
+    /// The score of a tool an essential alternative holds, or `None` when it cannot pass the
+    /// threshold.
+    fn score_doc(&mut self, doc: DocId) -> Option<Score> {
+        self.visited += 1;
+        for w in &mut self.words {
+            *w = WordState::default();
+        }
+        for i in self.essential..self.leaves.len() {
+            if self.leaves[i].scorer.doc() == doc {
+                let score = self.leaves[i].scorer.score();
+                self.add(self.leaves[i].word, score);
+            }
+        }
+        // The others, most promising first, while the tool can still pass.
+        for i in (0..self.essential).rev() {
+            if self.total() + self.words_below[i + 1] + self.extras_bound <= self.threshold {
+                return None;
+            }
+            let leaf = &mut self.leaves[i];
+            if leaf.bound == 0.0 {
+                continue;
+            }
+            if leaf.scorer.doc() < doc {
+                leaf.scorer.seek(doc);
+            }
+            if leaf.scorer.doc() == doc {
+                let (word, score) = (leaf.word, leaf.scorer.score());
+                self.add(word, score);
+            }
+        }
+        let mut total = self.total();
+        let leaves = &self.leaves;
+        let possible = |e: &Extra| {
+            e.needs.as_ref().is_none_or(|needs| {
+                needs
+                    .iter()
+                    .all(|i| leaves.get(*i).is_some_and(|l| l.scorer.doc() == doc))
+            })
+        };
+        let extras_bound: Score = self
+            .extras
+            .iter()
+            .filter(|e| possible(e))
+            .map(|e| e.bound)
+            .sum();
+        if total + extras_bound <= self.threshold {
+            return None;
+        }
+        for e in 0..self.extras.len() {
+            if !possible(&self.extras[e]) {
+                continue;
+            }
+            let extra = &mut self.extras[e];
+            if extra.scorer.doc() < doc {
+                extra.scorer.seek(doc);
+            }
+            if extra.scorer.doc() == doc {
+                total += extra.scorer.score();
+            }
+        }
+        (total > self.threshold).then_some(total)
+    }
+}
+
+impl DocSet for RankedScorer {
+    fn advance(&mut self) -> DocId {
+        if self.doc != TERMINATED {
+            self.next();
+        }
+        self.doc
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        while self.doc < target {
+            for leaf in &mut self.leaves[self.essential..] {
+                if leaf.scorer.doc() < target {
+                    leaf.scorer.seek(target);
+                }
+            }
+            self.next();
+        }
+        self.doc
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.leaves
+            .iter()
+            .map(|l| l.scorer.size_hint())
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+impl Scorer for RankedScorer {
+    fn score(&mut self) -> Score {
+        self.score
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, TermQuery};
+    use tantivy::schema::{Field, IndexRecordOption, STRING, Schema, TEXT};
+    use tantivy::{Index, TantivyDocument, doc};
+
+    use super::*;
+
+    const TIE: Score = 0.1;
+
+    fn clause(field: Field, word: &str, boost: Score) -> Clause {
+        let term = Term::from_field_text(field, word);
+        Clause {
+            query: Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                boost,
+            )),
+            bound: Bound::Bm25 {
+                terms: vec![term],
+                boost,
+            },
+        }
+    }
+
+    /// 40 tools with `stress` in their title, 2 000 with it in their body only.
+    fn index() -> (Index, Field, Field) {
+        let mut schema = Schema::builder();
+        let title = schema.add_text_field("title", TEXT);
+        let body = schema.add_text_field("body", TEXT);
+        let _kind = schema.add_text_field("kind", STRING);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 20_000_000).unwrap();
+        for i in 0..2_040 {
+            let filler = ["atelier", "groupe", "sommeil", "fatigue"][i % 4];
+            let document: TantivyDocument = if i % 51 == 0 {
+                doc!(title => format!("stress {filler}"), body => "un atelier")
+            } else {
+                doc!(title => filler, body => format!("{filler} et stress, encore {filler}"))
+            };
+            writer.add_document(document).unwrap();
+        }
+        writer.commit().unwrap();
+        (index, title, body)
+    }
+
+    #[test]
+    fn tools_that_cannot_reach_the_page_are_not_visited_and_the_page_is_the_same() {
+        let (index, title, body) = index();
+        let searcher = index.reader().unwrap().searcher();
+        let ranking = Ranking {
+            words: vec![vec![
+                clause(title, "stress", 3.0),
+                clause(body, "stress", 1.0),
+            ]],
+            extras: vec![],
+            tie_breaker: TIE,
+        };
+        let ranked = RankedQuery::new(ranking.clone(), Box::new(AllQuery));
+        let top = TopDocs::with_limit(10);
+        let pruned = searcher.search(&ranked, &top).unwrap();
+        // The same by tantivy's combinators: the best alternative, a share of the others,
+        // a tier for the word.
+        let plain = BooleanQuery::new(vec![(
+            tantivy::query::Occur::Must,
+            Box::new(crate::tier::TierQuery::new(Box::new(
+                DisjunctionMaxQuery::with_tie_breaker(
+                    ranking.words[0]
+                        .iter()
+                        .map(|c| c.query.box_clone())
+                        .collect(),
+                    TIE,
+                ),
+            ))) as Box<dyn Query>,
+        )]);
+        let all = searcher.search(&plain, &top).unwrap();
+        assert_eq!(pruned.len(), 10);
+        for (p, a) in pruned.iter().zip(&all) {
+            assert!((p.0 - a.0).abs() < 1e-2, "{} against {}", p.0, a.0);
+        }
+        let docs = |hits: &[(Score, tantivy::DocAddress)]| {
+            let mut d: Vec<u32> = hits.iter().map(|h| h.1.doc_id).collect();
+            d.sort();
+            d
+        };
+        assert_eq!(docs(&pruned), docs(&all));
+        assert!(pruned.iter().all(|h| h.1.doc_id % 51 == 0), "titles first");
+
+        // Once ten title matches are in, the body-only tools stop being candidates.
+        let weight = ranked
+            .ranked_weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
+        let segment = searcher.segment_reader(0);
+        let mut scorer = weight.ranked_scorer(segment, 1.0, Score::MIN).unwrap();
+        let mut best: Vec<Score> = Vec::new();
+        while scorer.doc != TERMINATED {
+            best.push(scorer.score);
+            best.sort_by(|a, b| b.total_cmp(a));
+            best.truncate(10);
+            scorer.threshold = if best.len() == 10 {
+                best[9]
+            } else {
+                Score::MIN
+            };
+            scorer.next();
+        }
+        // Every tool up to the tenth title match (the 460th), then only the 30 title matches.
+        assert!(
+            scorer.visited <= 460 + 30,
+            "{} of 2 040 tools visited",
+            scorer.visited
+        );
+        // Without a threshold, every tool holding the word is.
+        let mut every = weight
+            .ranked_scorer(segment, 1.0, Score::NEG_INFINITY)
+            .unwrap();
+        let mut n = 0;
+        while every.doc != TERMINATED {
+            n += 1;
+            every.next();
+        }
+        assert_eq!(n, 2_040);
+    }
+}
