@@ -121,6 +121,9 @@ impl fmt::Debug for RankedQuery {
     }
 }
 
+/// Past this many documents, the alternatives seek to the next tool the gate lets through.
+const GATE_JUMP: DocId = 512;
+
 /// A safety margin on bounds: a score summed in another order may round a little higher.
 fn loosened(bound: Score) -> Score {
     bound + bound.abs() * 8.0 * Score::EPSILON
@@ -231,37 +234,52 @@ impl RankedWeight {
         boost: Score,
         threshold: Score,
     ) -> tantivy::Result<RankedScorer> {
+        // Alternatives this segment does not hold are left out; `at[i]` is where the i-th
+        // alternative of the weight sits among those kept.
         let mut leaves = Vec::with_capacity(self.leaves.len());
+        let mut at = Vec::with_capacity(self.leaves.len());
         for l in &self.leaves {
             let scorer = l.weight.scorer(reader, boost)?;
-            // An alternative this segment does not hold adds nothing here.
-            let bound = if scorer.doc() == TERMINATED {
-                0.0
-            } else {
-                l.bound * boost
-            };
+            if scorer.doc() == TERMINATED {
+                at.push(None);
+                continue;
+            }
+            at.push(Some(leaves.len()));
             leaves.push(Leaf {
                 scorer,
-                bound,
+                bound: l.bound * boost,
                 word: l.word,
             });
         }
         let mut extras = Vec::with_capacity(self.extras.len());
-        for e in &self.extras {
+        'extras: for e in &self.extras {
+            let (needs, after) = match &e.needs {
+                None => (None, 0),
+                Some(groups) => {
+                    let mut needs = Vec::with_capacity(groups.len());
+                    for group in groups {
+                        // A term no alternative finds in this segment: the phrase cannot match.
+                        let Some(first) = group.first().and_then(|i| at[*i]) else {
+                            continue 'extras;
+                        };
+                        needs.push(first);
+                    }
+                    // The alternatives holding the phrase's terms are all among the first
+                    // `after`.
+                    let after = groups
+                        .iter()
+                        .flatten()
+                        .filter_map(|i| at[*i])
+                        .map(|i| i + 1)
+                        .max()
+                        .unwrap_or(0);
+                    (Some(needs), after)
+                }
+            };
             let scorer = e.weight.scorer(reader, boost)?;
             if scorer.doc() == TERMINATED {
                 continue;
             }
-            let needs = e.needs.as_ref().map(|groups| {
-                groups
-                    .iter()
-                    .map(|g| g.first().copied().unwrap_or(0))
-                    .collect::<Vec<_>>()
-            });
-            // The alternatives holding the phrase's terms are all among the first `after`.
-            let after = e.needs.as_ref().map_or(0, |groups| {
-                groups.iter().flatten().map(|i| i + 1).max().unwrap_or(0)
-            });
             extras.push(Extra {
                 scorer,
                 bound: e.bound * boost,
@@ -346,6 +364,9 @@ struct WordState {
 struct RankedScorer {
     /// The alternatives of every word, least bound first.
     leaves: Vec<Leaf>,
+    /// Where each alternative stands, kept beside it: finding the next candidate reads them
+    /// all, and a virtual call each would cost more than the rest of the search.
+    docs: Vec<DocId>,
     extras: Vec<Extra>,
     gate: Box<dyn Scorer>,
     tier: Score,
@@ -376,10 +397,12 @@ impl RankedScorer {
         threshold: Score,
     ) -> Self {
         let extras_bound = extras.iter().map(|e| e.bound).sum();
+        let docs = leaves.iter().map(|l| l.scorer.doc()).collect();
         let mut scorer = Self {
             words_below: Vec::new(),
             below: Vec::new(),
             leaves,
+            docs,
             extras,
             gate,
             tier,
@@ -421,7 +444,6 @@ impl RankedScorer {
             self.words_below.push(words);
             self.below.push(words + extras);
             if let Some(leaf) = self.leaves.get(i)
-                && leaf.bound > 0.0
                 && let Some(w) = states.get_mut(leaf.word)
             {
                 w.held = true;
@@ -443,20 +465,23 @@ impl RankedScorer {
         }
     }
 
+    fn seek_leaf(&mut self, i: usize, target: DocId) -> DocId {
+        if self.docs[i] < target {
+            self.docs[i] = self.leaves[i].scorer.seek(target);
+        }
+        self.docs[i]
+    }
+
     /// Moves to the next tool that passes the gate and scores above the threshold.
     fn next(&mut self) {
+        let n = self.leaves.len();
         loop {
-            let n = self.leaves.len();
             while self.essential < n && self.below[self.essential + 1] <= self.threshold {
                 self.essential += 1;
             }
-            if self.essential == n {
-                self.doc = TERMINATED;
-                return;
-            }
-            let doc = self.leaves[self.essential..]
+            let doc = self.docs[self.essential..]
                 .iter()
-                .map(|l| l.scorer.doc())
+                .copied()
                 .min()
                 .unwrap_or(TERMINATED);
             if doc == TERMINATED {
@@ -467,22 +492,26 @@ impl RankedScorer {
             if gate < doc {
                 gate = self.gate.seek(doc);
             }
-            if gate != doc {
-                if gate == TERMINATED {
-                    self.doc = TERMINATED;
-                    return;
-                }
-                for leaf in &mut self.leaves[self.essential..] {
-                    if leaf.scorer.doc() < gate {
-                        leaf.scorer.seek(gate);
-                    }
+            if gate == TERMINATED {
+                self.doc = TERMINATED;
+                return;
+            }
+            // A tool the gate refuses: a long way to the next one it lets through is jumped by
+            // seeking; a short way is walked, a seek costing more than a few steps.
+            if gate - doc > GATE_JUMP {
+                for i in self.essential..n {
+                    self.seek_leaf(i, gate);
                 }
                 continue;
             }
-            let scored = self.score_doc(doc);
-            for leaf in &mut self.leaves[self.essential..] {
-                if leaf.scorer.doc() == doc {
-                    leaf.scorer.advance();
+            let scored = if gate == doc {
+                self.score_doc(doc)
+            } else {
+                None
+            };
+            for i in self.essential..n {
+                if self.docs[i] == doc {
+                    self.docs[i] = self.leaves[i].scorer.advance();
                 }
             }
             if let Some(score) = scored {
@@ -501,7 +530,7 @@ impl RankedScorer {
             *w = WordState::default();
         }
         for i in self.essential..self.leaves.len() {
-            if self.leaves[i].scorer.doc() == doc {
+            if self.docs[i] == doc {
                 let score = self.leaves[i].scorer.score();
                 self.add(self.leaves[i].word, score);
             }
@@ -511,26 +540,17 @@ impl RankedScorer {
             if self.total() + self.words_below[i + 1] + self.extras_bound <= self.threshold {
                 return None;
             }
-            let leaf = &mut self.leaves[i];
-            if leaf.bound == 0.0 {
-                continue;
-            }
-            if leaf.scorer.doc() < doc {
-                leaf.scorer.seek(doc);
-            }
-            if leaf.scorer.doc() == doc {
-                let (word, score) = (leaf.word, leaf.scorer.score());
-                self.add(word, score);
+            if self.seek_leaf(i, doc) == doc {
+                let score = self.leaves[i].scorer.score();
+                self.add(self.leaves[i].word, score);
             }
         }
         let mut total = self.total();
-        let leaves = &self.leaves;
+        let docs = &self.docs;
         let possible = |e: &Extra| {
-            e.needs.as_ref().is_none_or(|needs| {
-                needs
-                    .iter()
-                    .all(|i| leaves.get(*i).is_some_and(|l| l.scorer.doc() == doc))
-            })
+            e.needs
+                .as_ref()
+                .is_none_or(|needs| needs.iter().all(|i| docs.get(*i) == Some(&doc)))
         };
         let extras_bound: Score = self
             .extras
@@ -567,10 +587,8 @@ impl DocSet for RankedScorer {
 
     fn seek(&mut self, target: DocId) -> DocId {
         while self.doc < target {
-            for leaf in &mut self.leaves[self.essential..] {
-                if leaf.scorer.doc() < target {
-                    leaf.scorer.seek(target);
-                }
+            for i in self.essential..self.leaves.len() {
+                self.seek_leaf(i, target);
             }
             self.next();
         }
