@@ -196,6 +196,9 @@ pub struct TextQuery {
     pub ranking: Option<Ranking>,
     /// What no tool found may match.
     pub excluded: Vec<Box<dyn Query>>,
+    /// Some word is also looked for with typos: its alternatives walk the dictionaries with a
+    /// Levenshtein automaton each time they are opened.
+    pub with_typos: bool,
 }
 
 /// A word as typed, taken apart into its folded pieces (`burn-out` → `burn`, `out`).
@@ -718,6 +721,7 @@ impl<'a> QueryBuilder<'a> {
         let mut tiers: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut words = Vec::new();
         let mut ranked_words = Vec::new();
+        let mut with_typos = false;
         for (u, mut alts) in units.iter().zip(alternatives) {
             if u.function {
                 // A function word never decides whether a tool is found.
@@ -729,7 +733,9 @@ impl<'a> QueryBuilder<'a> {
                 && let Some(literal) = any_of(&alts)
                 && !(self.readable)(literal.as_ref())
             {
-                alts.extend(self.typos(&u.pieces[0]));
+                let typos = self.typos(&u.pieces[0]);
+                with_typos |= !typos.is_empty();
+                alts.extend(typos);
             }
             if let Some(q) = any_of(&alts) {
                 tiers.push((Occur::Should, Box::new(TierQuery::new(q.box_clone()))));
@@ -792,6 +798,7 @@ impl<'a> QueryBuilder<'a> {
             words,
             ranking,
             excluded,
+            with_typos,
         })
     }
 
