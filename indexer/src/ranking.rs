@@ -53,14 +53,6 @@ impl Bound {
             Bound::Fixed(score) => *score,
         })
     }
-
-    /// The single term of a term clause.
-    fn term(&self) -> Option<&Term> {
-        match self {
-            Bound::Bm25 { terms, .. } if terms.len() == 1 => terms.first(),
-            _ => None,
-        }
-    }
 }
 
 /// A query with the most it can add to a score.
@@ -163,35 +155,18 @@ impl RankedQuery {
                     weight: clause.query.weight(enable_scoring)?,
                     bound: bound_of(clause)?,
                     word,
-                    term: clause.bound.term().cloned(),
                 });
             }
         }
         // Least first: the alternatives that can add least are the first to stop proposing.
         leaves.sort_by(|a, b| a.bound.total_cmp(&b.bound));
+        // What only adds to a score (words close together, the query's language) may add to
+        // any tool: its bound counts for every one.
         let mut extras = Vec::new();
         for clause in &self.ranking.extras {
-            // A phrase can only match a tool that holds each of its terms: where an
-            // alternative asks the same term, the phrase needs that alternative to match.
-            let needs = match &clause.bound {
-                Bound::Bm25 { terms, .. } if !terms.is_empty() => terms
-                    .iter()
-                    .map(|t| {
-                        let holders: Vec<usize> = leaves
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, l)| l.term.as_ref() == Some(t))
-                            .map(|(i, _)| i)
-                            .collect();
-                        (!holders.is_empty()).then_some(holders)
-                    })
-                    .collect::<Option<Vec<_>>>(),
-                _ => None,
-            };
             extras.push(ExtraWeight {
                 weight: clause.query.weight(enable_scoring)?,
                 bound: bound_of(clause)?,
-                needs,
             });
         }
         Ok(RankedWeight {
@@ -208,15 +183,11 @@ struct LeafWeight {
     weight: Box<dyn Weight>,
     bound: Score,
     word: usize,
-    term: Option<Term>,
 }
 
 struct ExtraWeight {
     weight: Box<dyn Weight>,
     bound: Score,
-    /// For each term of a phrase, the alternatives that ask it; `None` when some term is asked
-    /// by none (the phrase may then match any tool).
-    needs: Option<Vec<Vec<usize>>>,
 }
 
 struct RankedWeight {
@@ -234,58 +205,27 @@ impl RankedWeight {
         boost: Score,
         threshold: Score,
     ) -> tantivy::Result<RankedScorer> {
-        // Alternatives this segment does not hold are left out; `at[i]` is where the i-th
-        // alternative of the weight sits among those kept.
+        // What this segment does not hold is left out.
         let mut leaves = Vec::with_capacity(self.leaves.len());
-        let mut at = Vec::with_capacity(self.leaves.len());
         for l in &self.leaves {
             let scorer = l.weight.scorer(reader, boost)?;
-            if scorer.doc() == TERMINATED {
-                at.push(None);
-                continue;
+            if scorer.doc() != TERMINATED {
+                leaves.push(Leaf {
+                    scorer,
+                    bound: l.bound * boost,
+                    word: l.word,
+                });
             }
-            at.push(Some(leaves.len()));
-            leaves.push(Leaf {
-                scorer,
-                bound: l.bound * boost,
-                word: l.word,
-            });
         }
         let mut extras = Vec::with_capacity(self.extras.len());
-        'extras: for e in &self.extras {
-            let (needs, after) = match &e.needs {
-                None => (None, 0),
-                Some(groups) => {
-                    let mut needs = Vec::with_capacity(groups.len());
-                    for group in groups {
-                        // A term no alternative finds in this segment: the phrase cannot match.
-                        let Some(first) = group.first().and_then(|i| at[*i]) else {
-                            continue 'extras;
-                        };
-                        needs.push(first);
-                    }
-                    // The alternatives holding the phrase's terms are all among the first
-                    // `after`.
-                    let after = groups
-                        .iter()
-                        .flatten()
-                        .filter_map(|i| at[*i])
-                        .map(|i| i + 1)
-                        .max()
-                        .unwrap_or(0);
-                    (Some(needs), after)
-                }
-            };
+        for e in &self.extras {
             let scorer = e.weight.scorer(reader, boost)?;
-            if scorer.doc() == TERMINATED {
-                continue;
+            if scorer.doc() != TERMINATED {
+                extras.push(Extra {
+                    scorer,
+                    bound: e.bound * boost,
+                });
             }
-            extras.push(Extra {
-                scorer,
-                bound: e.bound * boost,
-                needs,
-                after,
-            });
         }
         let mut scorer = RankedScorer::new(
             leaves,
@@ -347,11 +287,6 @@ struct Leaf {
 struct Extra {
     scorer: Box<dyn Scorer>,
     bound: Score,
-    /// One alternative per term of the phrase, each of which must match for it to match.
-    needs: Option<Vec<usize>>,
-    /// A tool matched by none of the alternatives from this one on cannot match the phrase
-    /// unless it is at least this far into the alternatives.
-    after: usize,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -371,10 +306,9 @@ struct RankedScorer {
     gate: Box<dyn Scorer>,
     tier: Score,
     tie_breaker: Score,
-    /// `words_below[i]`: the most the alternatives before `i` can give a tool.
-    words_below: Vec<Score>,
-    /// `below[i]`: the most a tool none of the alternatives from `i` on holds can score.
+    /// `below[i]`: the most the alternatives before `i` can give a tool.
     below: Vec<Score>,
+    /// The most the extras can add to any tool.
     extras_bound: Score,
     /// The alternatives from this one on propose candidates; those before are only looked up.
     essential: usize,
@@ -399,7 +333,6 @@ impl RankedScorer {
         let extras_bound = extras.iter().map(|e| e.bound).sum();
         let docs = leaves.iter().map(|l| l.scorer.doc()).collect();
         let mut scorer = Self {
-            words_below: Vec::new(),
             below: Vec::new(),
             leaves,
             docs,
@@ -431,18 +364,10 @@ impl RankedScorer {
     fn bounds(&mut self) {
         let n = self.leaves.len();
         let mut states = vec![WordState::default(); self.words.len()];
-        self.words_below = Vec::with_capacity(n + 1);
         self.below = Vec::with_capacity(n + 1);
         for i in 0..=n {
             let words: Score = states.iter().map(|w| self.word_score(w)).sum();
-            let extras: Score = self
-                .extras
-                .iter()
-                .filter(|e| e.after <= i)
-                .map(|e| e.bound)
-                .sum();
-            self.words_below.push(words);
-            self.below.push(words + extras);
+            self.below.push(words);
             if let Some(leaf) = self.leaves.get(i)
                 && let Some(w) = states.get_mut(leaf.word)
             {
@@ -476,7 +401,10 @@ impl RankedScorer {
     fn next(&mut self) {
         let n = self.leaves.len();
         loop {
-            while self.essential < n && self.below[self.essential + 1] <= self.threshold {
+            // A tool none of the alternatives from `essential + 1` on holds cannot pass.
+            while self.essential < n
+                && self.below[self.essential + 1] + self.extras_bound <= self.threshold
+            {
                 self.essential += 1;
             }
             let doc = self.docs[self.essential..]
@@ -537,7 +465,7 @@ impl RankedScorer {
         }
         // The others, most promising first, while the tool can still pass.
         for i in (0..self.essential).rev() {
-            if self.total() + self.words_below[i + 1] + self.extras_bound <= self.threshold {
+            if self.total() + self.below[i + 1] + self.extras_bound <= self.threshold {
                 return None;
             }
             if self.seek_leaf(i, doc) == doc {
@@ -546,26 +474,10 @@ impl RankedScorer {
             }
         }
         let mut total = self.total();
-        let docs = &self.docs;
-        let possible = |e: &Extra| {
-            e.needs
-                .as_ref()
-                .is_none_or(|needs| needs.iter().all(|i| docs.get(*i) == Some(&doc)))
-        };
-        let extras_bound: Score = self
-            .extras
-            .iter()
-            .filter(|e| possible(e))
-            .map(|e| e.bound)
-            .sum();
-        if total + extras_bound <= self.threshold {
+        if total + self.extras_bound <= self.threshold {
             return None;
         }
-        for e in 0..self.extras.len() {
-            if !possible(&self.extras[e]) {
-                continue;
-            }
-            let extra = &mut self.extras[e];
+        for extra in &mut self.extras {
             if extra.scorer.doc() < doc {
                 extra.scorer.seek(doc);
             }
