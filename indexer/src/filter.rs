@@ -50,12 +50,23 @@ impl FilterCache {
 }
 
 /// The documents of one segment a filter matches.
-struct Bits {
+pub(crate) struct Bits {
     words: Vec<u64>,
     count: u32,
 }
 
 impl Bits {
+    pub(crate) fn contains(&self, doc: DocId) -> bool {
+        self.words
+            .get((doc / 64) as usize)
+            .is_some_and(|w| w & (1 << (doc % 64)) != 0)
+    }
+
+    /// One bit per document of the segment, 64 to a word.
+    pub(crate) fn words(&self) -> &[u64] {
+        &self.words
+    }
+
     fn of(scorer: &mut dyn Scorer, max_doc: DocId) -> Self {
         let mut words = vec![0u64; (max_doc as usize).div_ceil(64)];
         let mut count = 0;
@@ -143,6 +154,22 @@ impl CachedFilter {
             score,
             cache,
         }
+    }
+}
+
+impl CachedFilter {
+    /// What the filter matches in a segment, from the cache when it was asked before.
+    pub(crate) fn bits(&self, reader: &SegmentReader) -> tantivy::Result<Arc<Bits>> {
+        if let Some(bits) = self.cache.get(reader.segment_id(), &self.key) {
+            return Ok(bits);
+        }
+        let weight = FilterWeight {
+            filter: self.clone(),
+            inner: self
+                .query
+                .weight(EnableScoring::disabled_from_schema(reader.schema()))?,
+        };
+        weight.bits(reader)
     }
 }
 

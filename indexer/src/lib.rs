@@ -9,6 +9,7 @@
 
 mod analysis;
 mod document;
+mod facet_count;
 mod filter;
 mod home;
 mod query;
