@@ -541,6 +541,10 @@ pub async fn get_many(
     actor: Option<&Actor>,
     ids: &[i64],
 ) -> ServiceResult<Vec<Option<VisibleTool>>> {
+    if ids.is_empty() {
+        // A page of nothing (a count asked alone) costs no query.
+        return Ok(Vec::new());
+    }
     let scope = ToolScope::of(actor);
     let tools = store::tools::find_many(&ctx.db, ids).await?;
     let shown: Vec<(Tool, Shown)> = tools
