@@ -12,6 +12,7 @@ mod document;
 mod facet_count;
 mod filter;
 mod home;
+mod impacts;
 mod query;
 mod ranking;
 mod schema;

@@ -22,6 +22,9 @@ use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, EnableScoring, Explanat
 use tantivy::query::{Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
+use std::sync::Arc;
+
+use crate::impacts::ImpactCache;
 use crate::tier::TIER;
 
 /// The most a clause can add to a score.
@@ -90,6 +93,7 @@ pub struct Ranking {
 pub struct RankedQuery {
     ranking: Ranking,
     gate: Box<dyn Query>,
+    impacts: Arc<ImpactCache>,
 }
 
 impl Clone for RankedQuery {
@@ -97,13 +101,18 @@ impl Clone for RankedQuery {
         Self {
             ranking: self.ranking.clone(),
             gate: self.gate.box_clone(),
+            impacts: self.impacts.clone(),
         }
     }
 }
 
 impl RankedQuery {
-    pub fn new(ranking: Ranking, gate: Box<dyn Query>) -> Self {
-        Self { ranking, gate }
+    pub(crate) fn new(ranking: Ranking, gate: Box<dyn Query>, impacts: Arc<ImpactCache>) -> Self {
+        Self {
+            ranking,
+            gate,
+            impacts,
+        }
     }
 }
 
@@ -148,12 +157,29 @@ impl RankedQuery {
                 EnableScoring::Disabled { .. } => Ok(Score::INFINITY),
             }
         };
+        // A term's weight, for its bound in each segment from what the segment holds.
+        let term_weight = |clause: &Clause| -> tantivy::Result<Option<(Term, Bm25Weight)>> {
+            match (&clause.bound, enable_scoring) {
+                (
+                    Bound::Bm25 { terms, boost },
+                    EnableScoring::Enabled {
+                        statistics_provider,
+                        ..
+                    },
+                ) if terms.len() == 1 => Ok(Some((
+                    terms[0].clone(),
+                    Bm25Weight::for_terms(statistics_provider, terms)?.boost_by(*boost),
+                ))),
+                _ => Ok(None),
+            }
+        };
         let mut leaves = Vec::new();
         for (word, clauses) in self.ranking.words.iter().enumerate() {
             for clause in clauses {
                 leaves.push(LeafWeight {
                     weight: clause.query.weight(enable_scoring)?,
                     bound: bound_of(clause)?,
+                    term: term_weight(clause)?,
                     word,
                 });
             }
@@ -172,6 +198,7 @@ impl RankedQuery {
         Ok(RankedWeight {
             leaves,
             extras,
+            impacts: self.impacts.clone(),
             gate: self.gate.weight(unscored)?,
             words: self.ranking.words.len(),
             tie_breaker: self.ranking.tie_breaker,
@@ -181,7 +208,10 @@ impl RankedQuery {
 
 struct LeafWeight {
     weight: Box<dyn Weight>,
+    /// The most it can give in any segment.
     bound: Score,
+    /// Its term and weight when it scores one term by BM25.
+    term: Option<(Term, Bm25Weight)>,
     word: usize,
 }
 
@@ -193,6 +223,7 @@ struct ExtraWeight {
 struct RankedWeight {
     leaves: Vec<LeafWeight>,
     extras: Vec<ExtraWeight>,
+    impacts: Arc<ImpactCache>,
     gate: Box<dyn Weight>,
     words: usize,
     tie_breaker: Score,
@@ -210,13 +241,20 @@ impl RankedWeight {
         for l in &self.leaves {
             let scorer = l.weight.scorer(reader, boost)?;
             if scorer.doc() != TERMINATED {
+                // The most the term scores in this segment, when its postings tell.
+                let bound = l
+                    .term
+                    .as_ref()
+                    .and_then(|(term, weight)| self.impacts.max_score(reader, term, weight))
+                    .map_or(l.bound, |b| loosened(b).min(l.bound));
                 leaves.push(Leaf {
                     scorer,
-                    bound: l.bound * boost,
+                    bound: bound * boost,
                     word: l.word,
                 });
             }
         }
+        leaves.sort_by(|a, b| a.bound.total_cmp(&b.bound));
         let mut extras = Vec::with_capacity(self.extras.len());
         for e in &self.extras {
             let scorer = e.weight.scorer(reader, boost)?;
@@ -586,7 +624,7 @@ mod tests {
             extras: vec![],
             tie_breaker: TIE,
         };
-        let ranked = RankedQuery::new(ranking.clone(), Box::new(AllQuery));
+        let ranked = RankedQuery::new(ranking.clone(), Box::new(AllQuery), Arc::default());
         let top = TopDocs::with_limit(10);
         let pruned = searcher.search(&ranked, &top).unwrap();
         // The same by tantivy's combinators: the best alternative, a share of the others,

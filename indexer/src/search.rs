@@ -18,6 +18,7 @@ use crate::analysis::{self, tokens};
 use crate::document::{LATEST, ToolDocument, facet, reader_set_key};
 use crate::facet_count::{DIMENSIONS, FacetTables, Faceted};
 use crate::filter::{CachedFilter, FilterCache};
+use crate::impacts::ImpactCache;
 use crate::query::{ParsedQuery, QueryBuilder, TextQuery, parse};
 use crate::ranking::RankedQuery;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
@@ -203,6 +204,8 @@ pub struct ToolIndex {
     filters: Arc<FilterCache>,
     /// The tools of each facet value, segment by segment.
     facet_tables: FacetTables,
+    /// What each term searched can score, segment by segment.
+    impacts: Arc<ImpactCache>,
 }
 
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
@@ -245,6 +248,7 @@ impl ToolIndex {
             searchable: Mutex::new(None),
             filters: Arc::default(),
             facet_tables: FacetTables::default(),
+            impacts: Arc::default(),
         };
         let committed = opened.payload()?.map(|p| p.cursor);
         opened.set_searchable(committed);
@@ -355,6 +359,7 @@ impl ToolIndex {
             .collect();
         self.filters.keep_only(&live);
         self.facet_tables.keep_only(&live);
+        self.impacts.keep_only(&live);
         Ok(())
     }
 
@@ -662,7 +667,11 @@ impl ToolIndex {
     /// The text query's scoring taken apart for a top-k by MaxScore, behind the same gate.
     fn ranked(&self, text: &mut TextQuery, req: &SearchRequest) -> Option<RankedQuery> {
         let gate = BooleanQuery::new(self.gate(&text.excluded, req, true));
-        Some(RankedQuery::new(text.ranking.take()?, Box::new(gate)))
+        Some(RankedQuery::new(
+            text.ranking.take()?,
+            Box::new(gate),
+            self.impacts.clone(),
+        ))
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
