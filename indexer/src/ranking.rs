@@ -689,4 +689,78 @@ mod tests {
         }
         assert_eq!(n, 2_040);
     }
+
+    /// A list whose tools all have long texts stops proposing them once the page is full of
+    /// better tools, though BM25's limit for the list is above the page: its bound in the
+    /// segment is what its tools score there.
+    #[test]
+    fn a_list_stops_proposing_at_what_it_scores_in_the_segment() {
+        let mut schema = Schema::builder();
+        let title = schema.add_text_field("title", TEXT);
+        let body = schema.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 20_000_000).unwrap();
+        let long: String = ["atelier", "groupe", "sommeil", "fatigue"]
+            .iter()
+            .cycle()
+            .take(200)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        // 100 tools with the word as title, 200 with it once in a long body.
+        for i in 0..2_000 {
+            let document: TantivyDocument = if i % 20 == 0 {
+                doc!(title => "stress", body => long.clone())
+            } else if i % 10 == 5 {
+                doc!(title => "atelier", body => format!("stress {long}"))
+            } else {
+                doc!(title => "atelier", body => format!("groupe {long}"))
+            };
+            writer.add_document(document).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let ranking = Ranking {
+            words: vec![vec![
+                clause(title, "stress", 4.0),
+                clause(body, "stress", 3.0),
+            ]],
+            extras: vec![],
+            tie_breaker: TIE,
+        };
+        // The body list's limit is above what a title match scores; what it scores is below.
+        let limit = Bm25Weight::for_terms(&searcher, &[Term::from_field_text(body, "stress")])
+            .unwrap()
+            .boost_by(3.0)
+            .max_score();
+        let ranked = RankedQuery::new(ranking, Box::new(AllQuery), Arc::default());
+        let top = searcher.search(&ranked, &TopDocs::with_limit(10)).unwrap();
+        assert!(top.iter().all(|(_, d)| d.doc_id % 20 == 0), "{top:?}");
+        assert!(top[9].0 - TIER < limit, "{} against {limit}", top[9].0);
+        let weight = ranked
+            .ranked_weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
+        let mut scorer = weight
+            .ranked_scorer(searcher.segment_reader(0), 1.0, Score::MIN)
+            .unwrap();
+        let mut best: Vec<Score> = Vec::new();
+        while scorer.doc != TERMINATED {
+            best.push(scorer.score);
+            best.sort_by(|a, b| b.total_cmp(a));
+            best.truncate(10);
+            scorer.threshold = if best.len() == 10 {
+                best[9]
+            } else {
+                Score::MIN
+            };
+            scorer.next();
+        }
+        // The 10 title matches and the 18 body matches up to the tenth title match (the 181st
+        // tool), then only the 90 other title matches; by BM25's limit, all 300 would be.
+        assert!(
+            scorer.visited <= 10 + 18 + 90,
+            "{} of 300 tools holding the word visited",
+            scorer.visited
+        );
+    }
 }
