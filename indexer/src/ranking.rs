@@ -591,6 +591,25 @@ mod tests {
         }
     }
 
+    /// How many tools a segment's scorer scores while a page of ten fills, the page's last
+    /// score fed back as the threshold the way tantivy's top-k collector does.
+    fn visited_for_a_page_of_ten(weight: &RankedWeight, segment: &SegmentReader) -> u32 {
+        let mut scorer = weight.ranked_scorer(segment, 1.0, Score::MIN).unwrap();
+        let mut best: Vec<Score> = Vec::new();
+        while scorer.doc != TERMINATED {
+            best.push(scorer.score);
+            best.sort_by(|a, b| b.total_cmp(a));
+            best.truncate(10);
+            scorer.threshold = if best.len() == 10 {
+                best[9]
+            } else {
+                Score::MIN
+            };
+            scorer.next();
+        }
+        scorer.visited
+    }
+
     /// 40 tools with `stress` in their title, 2 000 with it in their body only.
     fn index() -> (Index, Field, Field) {
         let mut schema = Schema::builder();
@@ -659,25 +678,9 @@ mod tests {
             .ranked_weight(EnableScoring::enabled_from_searcher(&searcher))
             .unwrap();
         let segment = searcher.segment_reader(0);
-        let mut scorer = weight.ranked_scorer(segment, 1.0, Score::MIN).unwrap();
-        let mut best: Vec<Score> = Vec::new();
-        while scorer.doc != TERMINATED {
-            best.push(scorer.score);
-            best.sort_by(|a, b| b.total_cmp(a));
-            best.truncate(10);
-            scorer.threshold = if best.len() == 10 {
-                best[9]
-            } else {
-                Score::MIN
-            };
-            scorer.next();
-        }
+        let visited = visited_for_a_page_of_ten(&weight, segment);
         // Every tool up to the tenth title match (the 460th), then only the 30 title matches.
-        assert!(
-            scorer.visited <= 460 + 30,
-            "{} of 2 040 tools visited",
-            scorer.visited
-        );
+        assert!(visited <= 460 + 30, "{visited} of 2 040 tools visited");
         // Without a threshold, every tool holding the word is.
         let mut every = weight
             .ranked_scorer(segment, 1.0, Score::NEG_INFINITY)
@@ -740,27 +743,12 @@ mod tests {
         let weight = ranked
             .ranked_weight(EnableScoring::enabled_from_searcher(&searcher))
             .unwrap();
-        let mut scorer = weight
-            .ranked_scorer(searcher.segment_reader(0), 1.0, Score::MIN)
-            .unwrap();
-        let mut best: Vec<Score> = Vec::new();
-        while scorer.doc != TERMINATED {
-            best.push(scorer.score);
-            best.sort_by(|a, b| b.total_cmp(a));
-            best.truncate(10);
-            scorer.threshold = if best.len() == 10 {
-                best[9]
-            } else {
-                Score::MIN
-            };
-            scorer.next();
-        }
+        let visited = visited_for_a_page_of_ten(&weight, searcher.segment_reader(0));
         // The 10 title matches and the 18 body matches up to the tenth title match (the 181st
         // tool), then only the 90 other title matches; by BM25's limit, all 300 would be.
         assert!(
-            scorer.visited <= 10 + 18 + 90,
-            "{} of 300 tools holding the word visited",
-            scorer.visited
+            visited <= 10 + 18 + 90,
+            "{visited} of 300 tools holding the word visited"
         );
     }
 }

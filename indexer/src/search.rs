@@ -1287,6 +1287,19 @@ mod tests {
         (dir, index)
     }
 
+    /// Anyone, and the people of one of the generated organisations (who read its drafts).
+    fn anyone_and_an_owner(organisation: u64) -> [Scope; 2] {
+        let anyone = Scope {
+            published_visibilities: vec!["PUBLIC".into()],
+            ..Default::default()
+        };
+        let owner = Scope {
+            organisation_id: Some(organisation),
+            ..anyone.clone()
+        };
+        [anyone, owner]
+    }
+
     #[test]
     fn the_pruned_top_k_is_the_top_k_of_scoring_every_match() {
         let (_dir, index) = corpus();
@@ -1321,17 +1334,7 @@ mod tests {
                 ..Default::default()
             },
         ];
-        let scopes = [
-            Scope {
-                published_visibilities: vec!["PUBLIC".into()],
-                ..Default::default()
-            },
-            Scope {
-                organisation_id: Some(2),
-                published_visibilities: vec!["PUBLIC".into()],
-                ..Default::default()
-            },
-        ];
+        let scopes = anyone_and_an_owner(2);
         let mut compared = 0;
         for q in queries {
             for filter in &filters {
@@ -1440,17 +1443,7 @@ mod tests {
                 ..Default::default()
             },
         ];
-        let scopes = [
-            Scope {
-                published_visibilities: vec!["PUBLIC".into()],
-                ..Default::default()
-            },
-            Scope {
-                organisation_id: Some(3),
-                published_visibilities: vec!["PUBLIC".into()],
-                ..Default::default()
-            },
-        ];
+        let scopes = anyone_and_an_owner(3);
         let mut rare = 0;
         for q in [
             "",
