@@ -18,15 +18,16 @@ use tantivy::query::Bm25Weight;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, Score, SegmentReader, TERMINATED, Term};
 
-/// At most this many terms' pairs are kept; past it the cache starts over.
-const MAX_ENTRIES: usize = 1 << 16;
+/// At most this many terms' pairs are kept per segment; past it the segment's start over.
+const MAX_TERMS: usize = 1 << 16;
 
 /// (fieldnorm id, term frequency) pairs, none beaten by another on both.
 type Impacts = Arc<Vec<(u8, u32)>>;
 
 #[derive(Default)]
 pub(crate) struct ImpactCache {
-    entries: Mutex<HashMap<(SegmentId, Term), Impacts>>,
+    /// By segment, then by term: a lookup borrows the term.
+    segments: Mutex<HashMap<SegmentId, HashMap<Term, Impacts>>>,
 }
 
 impl ImpactCache {
@@ -48,24 +49,31 @@ impl ImpactCache {
     }
 
     fn impacts(&self, reader: &SegmentReader, term: &Term) -> Option<Impacts> {
-        let key = (reader.segment_id(), term.clone());
-        if let Some(found) = self.entries.lock().ok()?.get(&key) {
-            return Some(found.clone());
+        let segment = reader.segment_id();
+        let found = self
+            .segments
+            .lock()
+            .ok()?
+            .get(&segment)
+            .and_then(|terms| terms.get(term).cloned());
+        if found.is_some() {
+            return found;
         }
         let impacts = Arc::new(read(reader, term)?);
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= MAX_ENTRIES {
-                entries.clear();
+        if let Ok(mut segments) = self.segments.lock() {
+            let terms = segments.entry(segment).or_default();
+            if terms.len() >= MAX_TERMS {
+                terms.clear();
             }
-            entries.insert(key, impacts.clone());
+            terms.insert(term.clone(), impacts.clone());
         }
         Some(impacts)
     }
 
     /// Forgets the segments that are gone (merged away or from an older index).
     pub(crate) fn keep_only(&self, live: &[SegmentId]) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.retain(|(segment, _), _| live.contains(segment));
+        if let Ok(mut segments) = self.segments.lock() {
+            segments.retain(|segment, _| live.contains(segment));
         }
     }
 }

@@ -47,13 +47,24 @@ impl Bound {
         }
     }
 
-    fn max(&self, statistics: &dyn Bm25StatisticsProvider) -> tantivy::Result<Score> {
+    /// The most the clause can give in any segment and, for one term, its BM25 weight (for
+    /// the most it gives in each segment from what the segment holds).
+    fn max(
+        &self,
+        statistics: &dyn Bm25StatisticsProvider,
+    ) -> tantivy::Result<(Score, Option<(Term, Bm25Weight)>)> {
         Ok(match self {
-            Bound::Bm25 { terms, .. } if terms.is_empty() => 0.0,
-            Bound::Bm25 { terms, boost } => Bm25Weight::for_terms(statistics, terms)?
-                .boost_by(*boost)
-                .max_score(),
-            Bound::Fixed(score) => *score,
+            Bound::Bm25 { terms, .. } if terms.is_empty() => (0.0, None),
+            Bound::Bm25 { terms, boost } => {
+                let weight = Bm25Weight::for_terms(statistics, terms)?.boost_by(*boost);
+                let max = weight.max_score();
+                let term = match terms.as_slice() {
+                    [term] => Some((term.clone(), weight)),
+                    _ => None,
+                };
+                (max, term)
+            }
+            Bound::Fixed(score) => (*score, None),
         })
     }
 }
@@ -148,38 +159,26 @@ impl RankedQuery {
             Some(searcher) => EnableScoring::disabled_from_searcher(searcher),
             None => EnableScoring::disabled_from_schema(enable_scoring.schema()),
         };
-        let bound_of = |clause: &Clause| -> tantivy::Result<Score> {
+        let bound_of = |clause: &Clause| -> tantivy::Result<(Score, Option<(Term, Bm25Weight)>)> {
             match enable_scoring {
                 EnableScoring::Enabled {
                     statistics_provider,
                     ..
-                } => clause.bound.max(statistics_provider).map(loosened),
-                EnableScoring::Disabled { .. } => Ok(Score::INFINITY),
-            }
-        };
-        // A term's weight, for its bound in each segment from what the segment holds.
-        let term_weight = |clause: &Clause| -> tantivy::Result<Option<(Term, Bm25Weight)>> {
-            match (&clause.bound, enable_scoring) {
-                (
-                    Bound::Bm25 { terms, boost },
-                    EnableScoring::Enabled {
-                        statistics_provider,
-                        ..
-                    },
-                ) if terms.len() == 1 => Ok(Some((
-                    terms[0].clone(),
-                    Bm25Weight::for_terms(statistics_provider, terms)?.boost_by(*boost),
-                ))),
-                _ => Ok(None),
+                } => {
+                    let (max, term) = clause.bound.max(statistics_provider)?;
+                    Ok((loosened(max), term))
+                }
+                EnableScoring::Disabled { .. } => Ok((Score::INFINITY, None)),
             }
         };
         let mut leaves = Vec::new();
         for (word, clauses) in self.ranking.words.iter().enumerate() {
             for clause in clauses {
+                let (bound, term) = bound_of(clause)?;
                 leaves.push(LeafWeight {
                     weight: clause.query.weight(enable_scoring)?,
-                    bound: bound_of(clause)?,
-                    term: term_weight(clause)?,
+                    bound,
+                    term,
                     word,
                 });
             }
@@ -192,7 +191,7 @@ impl RankedQuery {
         for clause in &self.ranking.extras {
             extras.push(ExtraWeight {
                 weight: clause.query.weight(enable_scoring)?,
-                bound: bound_of(clause)?,
+                bound: bound_of(clause)?.0,
             });
         }
         Ok(RankedWeight {
@@ -591,6 +590,18 @@ mod tests {
         }
     }
 
+    /// One word, `stress`, in a title and a body with their boosts.
+    fn stress_in(title: Field, title_boost: Score, body: Field, body_boost: Score) -> Ranking {
+        Ranking {
+            words: vec![vec![
+                clause(title, "stress", title_boost),
+                clause(body, "stress", body_boost),
+            ]],
+            extras: vec![],
+            tie_breaker: TIE,
+        }
+    }
+
     /// How many tools a segment's scorer scores while a page of ten fills, the page's last
     /// score fed back as the threshold the way tantivy's top-k collector does.
     fn visited_for_a_page_of_ten(weight: &RankedWeight, segment: &SegmentReader) -> u32 {
@@ -635,14 +646,7 @@ mod tests {
     fn tools_that_cannot_reach_the_page_are_not_visited_and_the_page_is_the_same() {
         let (index, title, body) = index();
         let searcher = index.reader().unwrap().searcher();
-        let ranking = Ranking {
-            words: vec![vec![
-                clause(title, "stress", 3.0),
-                clause(body, "stress", 1.0),
-            ]],
-            extras: vec![],
-            tie_breaker: TIE,
-        };
+        let ranking = stress_in(title, 3.0, body, 1.0);
         let ranked = RankedQuery::new(ranking.clone(), Box::new(AllQuery), Arc::default());
         let top = TopDocs::with_limit(10);
         let pruned = searcher.search(&ranked, &top).unwrap();
@@ -723,14 +727,7 @@ mod tests {
         }
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let ranking = Ranking {
-            words: vec![vec![
-                clause(title, "stress", 4.0),
-                clause(body, "stress", 3.0),
-            ]],
-            extras: vec![],
-            tie_breaker: TIE,
-        };
+        let ranking = stress_in(title, 4.0, body, 3.0);
         // The body list's limit is above what a title match scores; what it scores is below.
         let limit = Bm25Weight::for_terms(&searcher, &[Term::from_field_text(body, "stress")])
             .unwrap()

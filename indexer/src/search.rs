@@ -681,11 +681,11 @@ impl ToolIndex {
         req.stop.check()?;
         let limit = req.limit.max(1);
         let stop = &req.stop;
-        let faceted = |collector| self.faceted(&searcher, &planned, req, collector);
-        let by_field = |field| self.by_field::<i64>(&searcher, &planned, req, field);
         let (hits, total, facets) = match req.sort {
             // A browse has no relevance: the newest come first.
-            Sort::Relevance if text.is_none() => by_field("updated_at")?,
+            Sort::Relevance if text.is_none() => {
+                self.by_field::<i64>(&searcher, &planned, req, "updated_at")?
+            }
             Sort::Relevance => {
                 // The best by score and a few more, then ties broken by freshness: reading the
                 // date of every match would cost each search a pass over them all.
@@ -716,7 +716,8 @@ impl ToolIndex {
                         (top, total, facets)
                     }
                     None => {
-                        let ((top, total), facets) = faceted((top, Count))?;
+                        let ((top, total), facets) =
+                            self.faceted(&searcher, &planned, req, (top, Count))?;
                         (top, total, facets)
                     }
                 };
@@ -727,7 +728,7 @@ impl ToolIndex {
                     .collect();
                 (hits, total, facets)
             }
-            Sort::Newest => by_field("updated_at")?,
+            Sort::Newest => self.by_field::<i64>(&searcher, &planned, req, "updated_at")?,
             Sort::MostAdopted => self.by_field::<u64>(&searcher, &planned, req, "adoptions")?,
         };
         req.stop.check()?;
