@@ -1,5 +1,5 @@
-//! Facet counts by bitsets. Beside the page, a search marks the tools that match its words in
-//! its scope, one bit each, leaving the facet filters out; what each facet value holds is kept
+//! Facet counts by bitsets. A search marks the tools that match its words in its scope, one
+//! bit each, leaving the facet filters out ([`crate::matches`]); what each facet value holds is kept
 //! per segment, as a bitset or, for a value few tools hold, a list. A count is then the number
 //! of bits two sets share: a few thousand word operations per value whatever the number of
 //! matches, where counting tool by tool reads every match's values, once per filtered facet.
@@ -9,10 +9,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
+use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED};
 
 use crate::filter::{Bits, CachedFilter};
 use crate::search::Facets;
@@ -130,61 +129,53 @@ impl FacetTables {
     }
 }
 
-/// Runs `inner` on the matches that pass every facet filter and counts the facet values of
-/// all matches, each dimension under the other dimensions' filters. The query it runs with
-/// must leave the facet filters out.
-pub(crate) struct Faceted<'a, C> {
-    pub inner: C,
-    /// The facet filters asked, by index in [`DIMENSIONS`].
-    pub filters: Vec<(usize, CachedFilter)>,
-    pub tables: &'a FacetTables,
-    pub field: Field,
-}
-
 /// Counts per value, by dimension.
 type Counts = [HashMap<String, u64>; DIMENSIONS.len()];
 
-impl<C: Collector> Collector for Faceted<'_, C> {
-    type Fruit = (C::Fruit, Facets);
-    type Child = FacetedSegment<C::Child>;
-
-    fn for_segment(
-        &self,
-        segment_local_id: SegmentOrdinal,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<Self::Child> {
-        let mut filters = Vec::with_capacity(self.filters.len());
-        for (d, filter) in &self.filters {
-            filters.push((*d, filter.bits(segment)?));
+/// The number of tools a search finds and, when `tables` are given, its facet counts, each
+/// dimension under the other dimensions' filters. `matched` holds, per segment in the
+/// searcher's order, the documents the search matches facet filters aside
+/// ([`crate::matches`]).
+pub(crate) fn count(
+    searcher: &Searcher,
+    matched: Vec<Vec<u64>>,
+    filters: &[(usize, CachedFilter)],
+    tables: Option<(&FacetTables, Field)>,
+) -> tantivy::Result<(usize, Facets)> {
+    let mut total = 0;
+    let mut counts = Counts::default();
+    for (reader, matched) in searcher.segment_readers().iter().zip(matched) {
+        let mut bits = Vec::with_capacity(filters.len());
+        for (d, filter) in filters {
+            bits.push((*d, filter.bits(reader)?));
         }
-        Ok(FacetedSegment {
-            inner: self.inner.for_segment(segment_local_id, segment)?,
-            matched: vec![0; (segment.max_doc() as usize).div_ceil(64)],
-            filters,
-            table: self.tables.of(segment, self.field)?,
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        self.inner.requires_scoring()
-    }
-
-    fn merge_fruits(
-        &self,
-        segment_fruits: Vec<<Self::Child as SegmentCollector>::Fruit>,
-    ) -> tantivy::Result<Self::Fruit> {
-        let mut inner = Vec::with_capacity(segment_fruits.len());
-        let mut counts = Counts::default();
-        for (fruit, segment_counts) in segment_fruits {
-            inner.push(fruit);
-            for (all, segment) in counts.iter_mut().zip(segment_counts) {
-                for (value, n) in segment {
-                    *all.entry(value).or_default() += n;
+        let segment = SegmentMatches {
+            matched,
+            filters: bits,
+        };
+        let all = segment.passing(None);
+        total += all.iter().map(|w| w.count_ones() as usize).sum::<usize>();
+        let Some((tables, field)) = tables else {
+            continue;
+        };
+        let table = tables.of(reader, field)?;
+        for (d, values) in table.values.iter().enumerate() {
+            let own;
+            let set = if segment.filters.iter().any(|(f, _)| *f == d) {
+                own = segment.passing(Some(d));
+                &own
+            } else {
+                &all
+            };
+            for (value, members) in values {
+                let n = members.count_in(set);
+                if n > 0 {
+                    *counts[d].entry(value.clone()).or_default() += n;
                 }
             }
         }
-        Ok((self.inner.merge_fruits(inner)?, facets(counts)))
     }
+    Ok((total, facets(counts)))
 }
 
 fn facets(counts: Counts) -> Facets {
@@ -202,15 +193,14 @@ fn facets(counts: Counts) -> Facets {
     }
 }
 
-pub(crate) struct FacetedSegment<S> {
-    inner: S,
+/// The documents of one segment a search matches, and its facet filters there.
+struct SegmentMatches {
     /// The documents of the segment that match, filters aside.
     matched: Vec<u64>,
     filters: Vec<(usize, Arc<Bits>)>,
-    table: Arc<SegmentFacets>,
 }
 
-impl<S: SegmentCollector> FacetedSegment<S> {
+impl SegmentMatches {
     /// The matches that pass every filter but the one of dimension `except`.
     fn passing(&self, except: Option<usize>) -> Vec<u64> {
         let mut set = self.matched.clone();
@@ -220,40 +210,6 @@ impl<S: SegmentCollector> FacetedSegment<S> {
             }
         }
         set
-    }
-}
-
-impl<S: SegmentCollector> SegmentCollector for FacetedSegment<S> {
-    type Fruit = (S::Fruit, Counts);
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        if let Some(w) = self.matched.get_mut((doc / 64) as usize) {
-            *w |= 1 << (doc % 64);
-        }
-        if self.filters.iter().all(|(_, bits)| bits.contains(doc)) {
-            self.inner.collect(doc, score);
-        }
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        let mut counts = Counts::default();
-        let all = self.passing(None);
-        for (d, values) in self.table.values.iter().enumerate() {
-            let own;
-            let set = if self.filters.iter().any(|(f, _)| *f == d) {
-                own = self.passing(Some(d));
-                &own
-            } else {
-                &all
-            };
-            for (value, members) in values {
-                let n = members.count_in(set);
-                if n > 0 {
-                    counts[d].insert(value.clone(), n);
-                }
-            }
-        }
-        (self.inner.harvest(), counts)
     }
 }
 

@@ -56,12 +56,6 @@ pub(crate) struct Bits {
 }
 
 impl Bits {
-    pub(crate) fn contains(&self, doc: DocId) -> bool {
-        self.words
-            .get((doc / 64) as usize)
-            .is_some_and(|w| w & (1 << (doc % 64)) != 0)
-    }
-
     /// One bit per document of the segment, 64 to a word.
     pub(crate) fn words(&self) -> &[u64] {
         &self.words

@@ -13,6 +13,7 @@ mod facet_count;
 mod filter;
 mod home;
 mod impacts;
+mod matches;
 mod query;
 mod ranking;
 mod schema;

@@ -16,9 +16,10 @@ use tantivy::{
 
 use crate::analysis::{self, tokens};
 use crate::document::{LATEST, ToolDocument, facet, reader_set_key};
-use crate::facet_count::{DIMENSIONS, FacetTables, Faceted};
+use crate::facet_count::{self, DIMENSIONS, FacetTables};
 use crate::filter::{CachedFilter, FilterCache};
 use crate::impacts::ImpactCache;
+use crate::matches::Matching;
 use crate::query::{ParsedQuery, QueryBuilder, TextQuery, parse};
 use crate::ranking::RankedQuery;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
@@ -128,16 +129,22 @@ impl<C: Collector> Collector for Stoppable<'_, C> {
         segment_ord: u32,
         reader: &SegmentReader,
     ) -> tantivy::Result<<Self::Child as tantivy::collector::SegmentCollector>::Fruit> {
-        if self.stop.check().is_err() {
-            return Err(TantivyError::InternalError(STOPPED.into()));
-        }
+        self.stop.checked()?;
         self.inner.collect_segment(weight, segment_ord, reader)
     }
 }
 
 const STOPPED: &str = "search stopped";
 
-fn stopped_or(e: TantivyError) -> IndexError {
+impl Stop {
+    /// [`Stop::check`] inside tantivy's work: a tantivy error that [`stopped_or`] turns back.
+    pub(crate) fn checked(&self) -> tantivy::Result<()> {
+        self.check()
+            .map_err(|_| TantivyError::InternalError(STOPPED.into()))
+    }
+}
+
+pub(crate) fn stopped_or(e: TantivyError) -> IndexError {
     match &e {
         TantivyError::InternalError(m) if m == STOPPED => IndexError::Stopped,
         _ => IndexError::Tantivy(e),
@@ -480,12 +487,16 @@ impl ToolIndex {
     /// Each tool matches at most once: as its latest document for those who read it, as its
     /// published document for everyone else its visibility allows.
     fn scope_query(&self, scope: &Scope) -> Box<dyn Query> {
-        Box::new(CachedFilter::new(
+        Box::new(self.scope_filter(scope))
+    }
+
+    fn scope_filter(&self, scope: &Scope) -> CachedFilter {
+        CachedFilter::new(
             self.filters.clone(),
             format!("{scope:?}"),
             self.scope_terms(scope),
             0.0,
-        ))
+        )
     }
 
     fn scope_terms(&self, scope: &Scope) -> Box<dyn Query> {
@@ -651,15 +662,35 @@ impl ToolIndex {
         let parsed: ParsedQuery = parse(&req.query);
         let mut qb = self.builder(searcher, req)?;
         let text: Option<TextQuery> = qb.text_query(&parsed);
+        // A text query holds its exclusions; a browse is narrowed by them alone.
         let exclusions = if text.is_none() {
             qb.exclusions(&parsed)
         } else {
             Vec::new()
         };
         let text_query = text.as_ref().map(|t| t.query.box_clone());
+        // A tool matches when any alternative of any word does; a phrase it must hold is asked
+        // by the text query as a whole.
+        let any_of = text.as_ref().map(|t| match &t.ranking {
+            Some(ranking) => ranking
+                .words
+                .iter()
+                .flatten()
+                .map(|c| c.query.box_clone())
+                .collect(),
+            None => vec![t.query.box_clone()],
+        });
+        let excluded = match &text {
+            Some(t) => t.excluded.iter().map(|q| q.box_clone()).collect(),
+            None => exclusions.iter().map(|q| q.box_clone()).collect(),
+        };
         let planned = Planned {
             query: self.compose(&text_query, &exclusions, req, true),
-            matching: self.compose(&text_query, &exclusions, req, false),
+            matching: Matching {
+                any_of,
+                scope: self.scope_filter(&req.scope),
+                excluded,
+            },
         };
         Ok((text, planned))
     }
@@ -681,7 +712,10 @@ impl ToolIndex {
         req.stop.check()?;
         let limit = req.limit.max(1);
         let stop = &req.stop;
-        let (hits, total, facets) = match req.sort {
+        // The count and the facets from the tools the search matches, marked one bit each,
+        // unless the page's single pass over every match counts them anyway.
+        let mut counted = None;
+        let hits = match req.sort {
             // A browse has no relevance: the newest come first.
             Sort::Relevance if text.is_none() => {
                 self.by_field::<i64>(&searcher, &planned, req, "updated_at")?
@@ -697,7 +731,7 @@ impl ToolIndex {
                 //   candidate holding one is looked up in every alternative of the others;
                 //   one streaming pass scoring the union took 0.57 of the time;
                 // - a facet filter: the page fills with tools the filter lets through only
-                //   slowly, so little is skipped and the count is a second pass (0.64);
+                //   slowly, so little is skipped;
                 // - a word with typos would walk the dictionaries twice, page and count.
                 let one_word = |t: &&mut TextQuery| {
                     !t.with_typos
@@ -708,28 +742,29 @@ impl ToolIndex {
                     .as_mut()
                     .filter(one_word)
                     .and_then(|t| self.ranked(t, req));
-                let (top, total, facets) = match ranked {
-                    // The page by MaxScore; the count and facets with scoring off.
-                    Some(ranked) => {
-                        let top = collect(&searcher, &ranked, top, stop)?;
-                        let (total, facets) = self.faceted(&searcher, &planned, req, Count)?;
-                        (top, total, facets)
+                let top = match ranked {
+                    Some(ranked) => collect(&searcher, &ranked, top, stop)?,
+                    // Scoring every match counts them on the way; the facets need them all,
+                    // facet filters aside, and are counted apart.
+                    None if !req.facets => {
+                        let (top, total) = collect(&searcher, &planned.query, (top, Count), stop)?;
+                        counted = Some((total, Facets::default()));
+                        top
                     }
-                    None => {
-                        let ((top, total), facets) =
-                            self.faceted(&searcher, &planned, req, (top, Count))?;
-                        (top, total, facets)
-                    }
+                    None => collect(&searcher, &planned.query, top, stop)?,
                 };
-                let hits = newest_among_equals(&searcher, top)
+                newest_among_equals(&searcher, top)
                     .into_iter()
                     .skip(req.offset)
                     .take(limit)
-                    .collect();
-                (hits, total, facets)
+                    .collect()
             }
             Sort::Newest => self.by_field::<i64>(&searcher, &planned, req, "updated_at")?,
             Sort::MostAdopted => self.by_field::<u64>(&searcher, &planned, req, "adoptions")?,
+        };
+        let (total, facets) = match counted {
+            Some(counted) => counted,
+            None => self.count(&searcher, &planned.matching, req)?,
         };
         req.stop.check()?;
         let unmatched = match &text {
@@ -776,26 +811,23 @@ impl ToolIndex {
         })
     }
 
-    /// Runs a collector on the matches, counting the facets beside it when they are asked: then
-    /// the search runs without the facet filters, which the counting applies.
-    fn faceted<C: Collector>(
+    /// The number of tools a search finds and its facet counts when asked.
+    fn count(
         &self,
         searcher: &Searcher,
-        planned: &Planned,
+        matching: &Matching,
         req: &SearchRequest,
-        collector: C,
-    ) -> Result<(C::Fruit, Facets)> {
-        if !req.facets {
-            let fruit = collect(searcher, &planned.query, collector, &req.stop)?;
-            return Ok((fruit, Facets::default()));
-        }
-        let faceted = Faceted {
-            inner: collector,
-            filters: self.facet_filters(req),
-            tables: &self.facet_tables,
-            field: self.fields.facets,
-        };
-        collect(searcher, &planned.matching, faceted, &req.stop)
+    ) -> Result<(usize, Facets)> {
+        let matched = matching.sets(searcher, &req.stop)?;
+        let tables = req
+            .facets
+            .then_some((&self.facet_tables, self.fields.facets));
+        Ok(facet_count::count(
+            searcher,
+            matched,
+            &self.facet_filters(req),
+            tables,
+        )?)
     }
 
     /// A page sorted by a date or a count, highest first: its hits carry no relevance score.
@@ -805,16 +837,12 @@ impl ToolIndex {
         planned: &Planned,
         req: &SearchRequest,
         field: &str,
-    ) -> Result<Ranked> {
+    ) -> Result<Vec<(f32, DocAddress)>> {
         let top = TopDocs::with_limit(req.limit.max(1))
             .and_offset(req.offset)
             .order_by_fast_field::<T>(field, Order::Desc);
-        let ((docs, total), facets) = self.faceted(searcher, planned, req, (top, Count))?;
-        Ok((
-            docs.into_iter().map(|(_, d)| (0.0, d)).collect(),
-            total,
-            facets,
-        ))
+        let docs = collect(searcher, &planned.query, top, &req.stop)?;
+        Ok(docs.into_iter().map(|(_, d)| (0.0, d)).collect())
     }
 
     fn hits(
@@ -1069,16 +1097,13 @@ fn any_match(searcher: &Searcher, query: &dyn Query) -> bool {
     false
 }
 
-/// A search's whole query, with and without the facet filters.
+/// A search's whole query, and what it matches facet filters aside.
 struct Planned {
     /// Everything a hit must pass.
     query: BooleanQuery,
-    /// The same without the facet filters, for counting facets.
-    matching: BooleanQuery,
+    /// What it matches without the facet filters, for the count and the facets.
+    matching: Matching,
 }
-
-/// Hits with their scores, the number of matches, and facet counts when asked.
-type Ranked = (Vec<(f32, DocAddress)>, usize, Facets);
 
 /// Runs a collector, stopping between segments when told to.
 fn collect<C: Collector>(
@@ -1391,8 +1416,10 @@ mod tests {
     /// with every filter but the facet's own.
     fn facets_tool_by_tool(index: &ToolIndex, req: &SearchRequest) -> (usize, Facets) {
         let searcher = index.reader.searcher();
-        let (_, Planned { query, matching }) = index.plan(&searcher, req).unwrap();
+        let (text, Planned { query, matching }) = index.plan(&searcher, req).unwrap();
         let total = searcher.search(&query, &Count).unwrap();
+        let text_query = text.map(|t| t.query);
+        let matching = index.compose(&text_query, &matching.excluded, req, false);
         let mut counts = Vec::new();
         for (i, d) in DIMENSIONS.iter().enumerate() {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> =
