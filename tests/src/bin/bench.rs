@@ -841,13 +841,14 @@ async fn run(size: usize, binary: &Path) -> Figures {
     let index_mb = index.size_on_disk() as f64 / 1024.0 / 1024.0;
     eprintln!("[{size}] queries in process");
     // `BENCH_PROFILE=N`: only the in-process queries (`BENCH_ONLY=<label>`: of one kind), N
-    // times over, for a profiler to watch.
+    // times over, for a profiler to watch; ranked top 10s, or with `BENCH_FACETS=1` full searches.
     if let Some(times) = std::env::var("BENCH_PROFILE")
         .ok()
         .and_then(|n| n.parse::<usize>().ok())
     {
+        let full = std::env::var_os("BENCH_FACETS").is_some();
         for _ in 0..times {
-            tokio::task::block_in_place(|| in_process_latency(&index, false));
+            tokio::task::block_in_place(|| in_process_latency(&index, full));
         }
         std::process::exit(0);
     }
