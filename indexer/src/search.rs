@@ -570,12 +570,8 @@ impl ToolIndex {
         }
         let known = move |term: &Term| searcher.doc_freq(term).is_ok_and(|n| n > 0);
         // Whether something the caller may read, under the search's filters, matches.
-        let readable = move |q: &dyn Query| {
-            any_match(
-                searcher,
-                &self.compose(&Some(q.box_clone()), &[], req, true),
-            )
-        };
+        let readable =
+            move |q: &dyn Query| any_match(searcher, &self.compose(&Some(q.box_clone()), &[], req));
         // Languages in which some attachment holds text at all: the others need no lookup.
         let with_attachments: Vec<Lang> = Lang::ALL
             .into_iter()
@@ -609,20 +605,19 @@ impl ToolIndex {
         .with_preferred(req.lang))
     }
 
-    /// The whole query; without the facet filters when they are applied by counting facets.
+    /// The whole query: the words (every tool when there are none) behind the gate.
     fn compose(
         &self,
         text: &Option<Box<dyn Query>>,
         exclusions: &[Box<dyn Query>],
         req: &SearchRequest,
-        filtered: bool,
     ) -> BooleanQuery {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
             Occur::Must,
             text.as_ref()
                 .map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |q| q.box_clone()),
         )];
-        clauses.extend(self.gate(exclusions, req, filtered));
+        clauses.extend(self.gate(exclusions, req));
         BooleanQuery::new(clauses)
     }
 
@@ -631,14 +626,11 @@ impl ToolIndex {
         &self,
         exclusions: &[Box<dyn Query>],
         req: &SearchRequest,
-        filtered: bool,
     ) -> Vec<(Occur, Box<dyn Query>)> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
             vec![(Occur::Must, self.scope_query(&req.scope))];
-        if filtered {
-            for (_, filter) in self.facet_filters(req) {
-                clauses.push((Occur::Must, Box::new(filter)));
-            }
+        for (_, filter) in self.facet_filters(req) {
+            clauses.push((Occur::Must, Box::new(filter)));
         }
         clauses.extend(exclusions.iter().map(|q| (Occur::MustNot, q.box_clone())));
         clauses
@@ -685,7 +677,7 @@ impl ToolIndex {
             None => exclusions.iter().map(|q| q.box_clone()).collect(),
         };
         let planned = Planned {
-            query: self.compose(&text_query, &exclusions, req, true),
+            query: self.compose(&text_query, &exclusions, req),
             matching: Matching {
                 any_of,
                 scope: self.scope_filter(&req.scope),
@@ -697,7 +689,7 @@ impl ToolIndex {
 
     /// The text query's scoring taken apart for a top-k by MaxScore, behind the same gate.
     fn ranked(&self, text: &mut TextQuery, req: &SearchRequest) -> Option<RankedQuery> {
-        let gate = BooleanQuery::new(self.gate(&text.excluded, req, true));
+        let gate = BooleanQuery::new(self.gate(&text.excluded, req));
         Some(RankedQuery::new(
             text.ranking.take()?,
             Box::new(gate),
@@ -784,7 +776,7 @@ impl ToolIndex {
                 for w in &t.words {
                     if !any_match(
                         &searcher,
-                        &self.compose(&Some(w.query.box_clone()), &[], req, true),
+                        &self.compose(&Some(w.query.box_clone()), &[], req),
                     ) {
                         unmatched.push(w.typed.clone());
                     }
@@ -1418,8 +1410,16 @@ mod tests {
         let searcher = index.reader.searcher();
         let (text, Planned { query, matching }) = index.plan(&searcher, req).unwrap();
         let total = searcher.search(&query, &Count).unwrap();
-        let text_query = text.map(|t| t.query);
-        let matching = index.compose(&text_query, &matching.excluded, req, false);
+        // What the search matches in its scope, facet filters aside.
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (
+                Occur::Must,
+                text.map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |t| t.query),
+            ),
+            (Occur::Must, index.scope_query(&req.scope)),
+        ];
+        clauses.extend(matching.excluded.into_iter().map(|q| (Occur::MustNot, q)));
+        let matching = BooleanQuery::new(clauses);
         let mut counts = Vec::new();
         for (i, d) in DIMENSIONS.iter().enumerate() {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> =
