@@ -33,20 +33,41 @@ fn stemmer_language(lang: Lang) -> Language {
 }
 
 pub(crate) fn language_analyser(lang: Lang) -> TextAnalyzer {
+    analyser(lang, true)
+}
+
+/// The language's analyser but its stemmer: the same words, at the same offsets.
+pub(crate) fn unstemmed_analyser(lang: Lang) -> TextAnalyzer {
+    analyser(lang, false)
+}
+
+/// The language's stemmer alone, for a word the unstemmed analyser gave.
+pub(crate) fn stemmer(lang: Lang) -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
+        .filter(Stemmer::new(stemmer_language(lang)))
+        .build()
+}
+
+fn analyser(lang: Lang, stemmed: bool) -> TextAnalyzer {
     let language = stemmer_language(lang);
     let builder = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser);
-    match StopWordFilter::new(language) {
-        Some(stop_words) => builder
+    match (StopWordFilter::new(language), stemmed) {
+        (Some(stop_words), true) => builder
             .filter(stop_words)
             .filter(AsciiFoldingFilter)
             .filter(Stemmer::new(language))
             .build(),
-        None => builder
+        (Some(stop_words), false) => builder
+            .filter(stop_words)
+            .filter(AsciiFoldingFilter)
+            .build(),
+        (None, true) => builder
             .filter(AsciiFoldingFilter)
             .filter(Stemmer::new(language))
             .build(),
+        (None, false) => builder.filter(AsciiFoldingFilter).build(),
     }
 }
 

@@ -11,6 +11,7 @@ mod analysis;
 mod document;
 mod facet_count;
 mod filter;
+mod highlight;
 mod home;
 mod impacts;
 mod matches;

@@ -8,7 +8,6 @@ use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::index::SegmentId;
 use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, Occur, Query, RegexQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{
     DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, Searcher,
     SegmentOrdinal, SegmentReader, TERMINATED, TantivyDocument, TantivyError, Term,
@@ -18,6 +17,7 @@ use crate::analysis::{self, tokens};
 use crate::document::{LATEST, ToolDocument, facet, reader_set_key};
 use crate::facet_count::{self, DIMENSIONS, FacetTables};
 use crate::filter::{CachedFilter, FilterCache};
+use crate::highlight::Highlighter;
 use crate::impacts::ImpactCache;
 use crate::matches::Matching;
 use crate::query::{ParsedQuery, QueryBuilder, TextQuery, parse};
@@ -846,23 +846,21 @@ impl ToolIndex {
         matched_words: bool,
     ) -> Result<Vec<Hit>> {
         let f = &self.fields;
-        let mut generators: HashMap<Field, SnippetGenerator> = HashMap::new();
-        let mut snippet = |field: Field, doc: &TantivyDocument, max: usize| -> Result<String> {
+        let mut highlighters: HashMap<Field, Highlighter> = HashMap::new();
+        let mut snippet = |field: Field, lang: Lang, doc: &TantivyDocument, max: usize| {
             // A browse matched no words, or no snippet was asked for: nothing to highlight.
             if !matched_words {
-                return Ok(String::new());
+                return Ok::<_, IndexError>(String::new());
             }
-            let generator = match generators.entry(field) {
+            let highlighter = match highlighters.entry(field) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {
-                    let mut g = SnippetGenerator::create(searcher, query, field)?;
-                    g.set_max_num_chars(max);
-                    e.insert(g)
+                    e.insert(Highlighter::new(searcher, query, field, lang, max)?)
                 }
             };
-            Ok(generator.snippet_from_doc(doc).to_html())
+            Ok(highlighter.doc_html(doc, field))
         };
-        let mut attachment_generators: HashMap<Field, SnippetGenerator> = HashMap::new();
+        let mut attachment_highlighters: HashMap<Field, Highlighter> = HashMap::new();
         let mut hits = Vec::with_capacity(found.len());
         for (score, address) in found {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -883,19 +881,19 @@ impl ToolIndex {
                 .filter(|l| text_of(f.lang(*l).title).is_some())
                 .unwrap_or(main);
             let lf = f.lang(lang);
-            let mut title_html = snippet(lf.title, &doc, 300)?;
+            let mut title_html = snippet(lf.title, lang, &doc, 300)?;
             if title_html.is_empty() {
                 title_html = escape(&text_of(lf.title).unwrap_or_default());
             }
-            let mut text_html = snippet(lf.body, &doc, 200)?;
+            let mut text_html = snippet(lf.body, lang, &doc, 200)?;
             if text_html.is_empty() {
-                text_html = snippet(lf.summary, &doc, 200)?;
+                text_html = snippet(lf.summary, lang, &doc, 200)?;
             }
             if text_html.is_empty() {
                 text_html = escape(&truncate(&text_of(lf.summary).unwrap_or_default(), 200));
             }
             let attachments = if matched_words {
-                self.attachment_hits(searcher, query, &doc, &mut attachment_generators)?
+                self.attachment_hits(searcher, query, &doc, &mut attachment_highlighters)?
             } else {
                 Vec::new()
             };
@@ -911,14 +909,14 @@ impl ToolIndex {
         Ok(hits)
     }
 
-    /// The attachments of a hit whose text the query matches: each stored text is run through
-    /// the snippet generator of its language's field, and kept when something is highlighted.
+    /// The attachments of a hit whose text the query matches: each stored text is highlighted
+    /// as its language's field, and kept when some word is.
     fn attachment_hits(
         &self,
         searcher: &Searcher,
         query: &dyn Query,
         doc: &TantivyDocument,
-        generators: &mut HashMap<Field, SnippetGenerator>,
+        highlighters: &mut HashMap<Field, Highlighter>,
     ) -> Result<Vec<AttachmentHit>> {
         let f = &self.fields;
         let ids = doc.get_all(f.attachment_ids).filter_map(|v| v.as_u64());
@@ -926,22 +924,19 @@ impl ToolIndex {
         let texts = doc.get_all(f.attachment_texts).filter_map(|v| v.as_str());
         let mut out = Vec::new();
         for ((id, lang), text) in ids.zip(langs).zip(texts) {
-            let field = f
-                .lang(Lang::from_code(lang).unwrap_or(Lang::Fr))
-                .attachments;
-            let generator = match generators.entry(field) {
+            let lang = Lang::from_code(lang).unwrap_or(Lang::Fr);
+            let field = f.lang(lang).attachments;
+            let highlighter = match highlighters.entry(field) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {
-                    let mut g = SnippetGenerator::create(searcher, query, field)?;
-                    g.set_max_num_chars(200);
-                    e.insert(g)
+                    e.insert(Highlighter::new(searcher, query, field, lang, 200)?)
                 }
             };
-            let snippet = generator.snippet(text);
-            if !snippet.highlighted().is_empty() {
+            let text_html = highlighter.html(text);
+            if !text_html.is_empty() {
                 out.push(AttachmentHit {
                     attachment_id: id,
-                    text_html: snippet.to_html(),
+                    text_html,
                 });
             }
         }
