@@ -852,6 +852,25 @@ async fn run(size: usize, binary: &Path) -> Figures {
         }
         std::process::exit(0);
     }
+    // `BENCH_SERVER_PROFILE=N`: only the end-to-end queries, N times over, for a profiler to
+    // watch the server.
+    if let Some(times) = std::env::var("BENCH_SERVER_PROFILE")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        drop(index);
+        services.db.clone().close().await.unwrap();
+        drop(services);
+        let server = start_server(binary, dir.path());
+        eprintln!("[{size}] end to end, server {}", server.child.id());
+        let url = format!("http://{}/graphql", server.addr);
+        let client = reqwest::Client::new();
+        for _ in 0..times {
+            let (p50, p99) = end_to_end_latency(&client, &url).await;
+            eprintln!("  end to end: p50 {p50:.2} ms, p99 {p99:.2} ms");
+        }
+        std::process::exit(0);
+    }
     let in_process = tokio::task::block_in_place(|| in_process_latency(&index, true));
     let top10 = tokio::task::block_in_place(|| in_process_latency(&index, false));
     if std::env::var_os("BENCH_QUICK").is_some() {
