@@ -34,6 +34,42 @@ pub(crate) struct Highlighter {
     max_len: usize,
 }
 
+/// The highlighters of a search's hits, one per field, made as the hits first need them.
+pub(crate) struct Highlighters<'a> {
+    searcher: &'a Searcher,
+    query: &'a dyn Query,
+    by_field: HashMap<Field, Highlighter>,
+}
+
+impl<'a> Highlighters<'a> {
+    pub fn new(searcher: &'a Searcher, query: &'a dyn Query) -> Self {
+        Highlighters {
+            searcher,
+            query,
+            by_field: HashMap::new(),
+        }
+    }
+
+    /// The highlighter of a field in a language; its passages are at most `max_len` long.
+    pub fn of(
+        &mut self,
+        field: Field,
+        lang: Lang,
+        max_len: usize,
+    ) -> tantivy::Result<&mut Highlighter> {
+        Ok(match self.by_field.entry(field) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(Highlighter::new(
+                self.searcher,
+                self.query,
+                field,
+                lang,
+                max_len,
+            )?),
+        })
+    }
+}
+
 /// A stretch of the text and the words matched in it.
 struct Fragment {
     score: Score,

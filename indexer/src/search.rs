@@ -17,7 +17,7 @@ use crate::analysis::{self, tokens};
 use crate::document::{LATEST, ToolDocument, facet, reader_set_key};
 use crate::facet_count::{self, DIMENSIONS, FacetTables};
 use crate::filter::{CachedFilter, FilterCache};
-use crate::highlight::Highlighter;
+use crate::highlight::Highlighters;
 use crate::impacts::ImpactCache;
 use crate::matches::Matching;
 use crate::query::{ParsedQuery, QueryBuilder, TextQuery, parse};
@@ -846,21 +846,15 @@ impl ToolIndex {
         matched_words: bool,
     ) -> Result<Vec<Hit>> {
         let f = &self.fields;
-        let mut highlighters: HashMap<Field, Highlighter> = HashMap::new();
+        let mut highlighters = Highlighters::new(searcher, query);
         let mut snippet = |field: Field, lang: Lang, doc: &TantivyDocument, max: usize| {
             // A browse matched no words, or no snippet was asked for: nothing to highlight.
             if !matched_words {
                 return Ok::<_, IndexError>(String::new());
             }
-            let highlighter = match highlighters.entry(field) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(Highlighter::new(searcher, query, field, lang, max)?)
-                }
-            };
-            Ok(highlighter.doc_html(doc, field))
+            Ok(highlighters.of(field, lang, max)?.doc_html(doc, field))
         };
-        let mut attachment_highlighters: HashMap<Field, Highlighter> = HashMap::new();
+        let mut attachment_highlighters = Highlighters::new(searcher, query);
         let mut hits = Vec::with_capacity(found.len());
         for (score, address) in found {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -893,7 +887,7 @@ impl ToolIndex {
                 text_html = escape(&truncate(&text_of(lf.summary).unwrap_or_default(), 200));
             }
             let attachments = if matched_words {
-                self.attachment_hits(searcher, query, &doc, &mut attachment_highlighters)?
+                self.attachment_hits(&doc, &mut attachment_highlighters)?
             } else {
                 Vec::new()
             };
@@ -913,10 +907,8 @@ impl ToolIndex {
     /// as its language's field, and kept when some word is.
     fn attachment_hits(
         &self,
-        searcher: &Searcher,
-        query: &dyn Query,
         doc: &TantivyDocument,
-        highlighters: &mut HashMap<Field, Highlighter>,
+        highlighters: &mut Highlighters,
     ) -> Result<Vec<AttachmentHit>> {
         let f = &self.fields;
         let ids = doc.get_all(f.attachment_ids).filter_map(|v| v.as_u64());
@@ -926,13 +918,7 @@ impl ToolIndex {
         for ((id, lang), text) in ids.zip(langs).zip(texts) {
             let lang = Lang::from_code(lang).unwrap_or(Lang::Fr);
             let field = f.lang(lang).attachments;
-            let highlighter = match highlighters.entry(field) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(Highlighter::new(searcher, query, field, lang, 200)?)
-                }
-            };
-            let text_html = highlighter.html(text);
+            let text_html = highlighters.of(field, lang, 200)?.html(text);
             if !text_html.is_empty() {
                 out.push(AttachmentHit {
                     attachment_id: id,
