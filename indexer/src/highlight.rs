@@ -128,18 +128,10 @@ impl Highlighter {
 
     /// The field's text in a stored document (its values joined by a space), highlighted.
     pub fn doc_html(&mut self, doc: &TantivyDocument, field: Field) -> String {
-        let mut values = doc.get_all(field).filter_map(|v| v.as_str());
-        let first = values.next().unwrap_or_default();
-        match values.next() {
-            None => self.html(first.trim()),
-            Some(second) => {
-                let mut joined = format!("{first} {second}");
-                for more in values {
-                    joined.push(' ');
-                    joined.push_str(more);
-                }
-                self.html(joined.trim())
-            }
+        let values: Vec<&str> = doc.get_all(field).filter_map(|v| v.as_str()).collect();
+        match values.as_slice() {
+            [one] => self.html(one.trim()),
+            all => self.html(all.join(" ").trim()),
         }
     }
 
@@ -217,7 +209,8 @@ fn to_html(passage: &str, offset: usize, matched: &[Range<usize>]) -> String {
     html
 }
 
-fn escape_into(html: &mut String, text: &str) {
+/// HTML-escapes `text` onto `html`, as tantivy's snippets do.
+pub(crate) fn escape_into(html: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '"' => html.push_str("&quot;"),

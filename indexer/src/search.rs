@@ -17,7 +17,7 @@ use crate::analysis::{self, tokens};
 use crate::document::{LATEST, ToolDocument, facet, reader_set_key};
 use crate::facet_count::{self, DIMENSIONS, FacetTables};
 use crate::filter::{CachedFilter, FilterCache};
-use crate::highlight::Highlighters;
+use crate::highlight::{Highlighters, escape_into};
 use crate::impacts::ImpactCache;
 use crate::matches::Matching;
 use crate::query::{ParsedQuery, QueryBuilder, TextQuery, parse};
@@ -1096,11 +1096,11 @@ fn collect<C: Collector>(
         .map_err(stopped_or)
 }
 
+/// Text shown without highlights, escaped as the highlighted passages are.
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut html = String::with_capacity(s.len());
+    escape_into(&mut html, s);
+    html
 }
 
 fn truncate(s: &str, max: usize) -> String {
