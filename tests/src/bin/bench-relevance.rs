@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use commons_tests::relevance::{self, Report, Tool};
+use commons_tests::relevance::{self, JudgedSet, Report};
 use sea_orm::sqlx::{self, Row};
 
 /// A query in FTS5's syntax: each word quoted (so `burn-out` is the phrase `burn out`) and
@@ -47,7 +47,7 @@ fn fts5_query(q: &str) -> String {
     out
 }
 
-async fn fts5(tools: &[Tool], tokenizer: &str) -> Report {
+async fn fts5(set: &JudgedSet, tokenizer: &str) -> Report {
     let pool = sqlx::sqlite::SqlitePoolOptions::new()
         .max_connections(1)
         .connect("sqlite::memory:")
@@ -60,7 +60,7 @@ async fn fts5(tools: &[Tool], tokenizer: &str) -> Report {
         .execute(&pool)
         .await
         .unwrap();
-    for t in tools {
+    for t in &set.tools {
         sqlx::query("INSERT INTO docs (rowid, title, summary, body) VALUES (?, ?, ?, ?)")
             .bind(t.id as i64)
             .bind(&t.title)
@@ -70,31 +70,32 @@ async fn fts5(tools: &[Tool], tokenizer: &str) -> Report {
             .await
             .unwrap();
     }
-    let mut ranked: BTreeMap<&'static str, Vec<u64>> = BTreeMap::new();
-    for j in relevance::queries() {
+    let mut ranked: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    for case in &set.cases {
         let rows = sqlx::query(
             "SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, 3.0, 2.0, 1.0) LIMIT 10",
         )
-        .bind(fts5_query(j.query))
+        .bind(fts5_query(&case.query))
         .fetch_all(&pool)
         .await
         // A query FTS5 cannot parse finds nothing, as it would for its user.
         .unwrap_or_default();
         ranked.insert(
-            j.query,
+            &case.query,
             rows.iter().map(|r| r.get::<i64, _>(0) as u64).collect(),
         );
     }
-    relevance::evaluate(|q| ranked.get(q).cloned().unwrap_or_default())
+    relevance::evaluate(set, |q| ranked.get(q).cloned().unwrap_or_default())
 }
 
-fn table(systems: &[(&str, Report)]) -> String {
+fn table(set: &JudgedSet, systems: &[(&str, Report)]) -> String {
     let mut out = String::new();
     let first = &systems[0].1;
     out.push_str(&format!(
-        "Relevance on the judged set ({} tools in four languages, {} queries): \
+        "Relevance on {} ({} tools in four languages, {} queries): \
          `cargo run --release -p commons-tests --bin bench-relevance`.\n\n",
-        relevance::tools().len(),
+        set.name,
+        set.tools.len(),
         first.queries
     ));
     out.push_str("| system | recall@10 | recall@3 | MRR |\n| --- | ---: | ---: | ---: |\n");
@@ -125,23 +126,26 @@ fn table(systems: &[(&str, Report)]) -> String {
 }
 
 fn main() {
-    let tools = relevance::tools();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let systems = vec![
-        ("Commons", relevance::evaluate_commons(&tools)),
-        (
-            "FTS5 porter",
-            runtime.block_on(fts5(&tools, "porter unicode61 remove_diacritics 2")),
-        ),
-        (
-            "FTS5 unicode61",
-            runtime.block_on(fts5(&tools, "unicode61 remove_diacritics 2")),
-        ),
-    ];
-    let text = table(&systems);
+    let mut text = String::new();
+    for set in [relevance::first_set(), relevance::outside::set()] {
+        let systems = vec![
+            ("Commons", relevance::evaluate_commons(&set)),
+            (
+                "FTS5 porter",
+                runtime.block_on(fts5(&set, "porter unicode61 remove_diacritics 2")),
+            ),
+            (
+                "FTS5 unicode61",
+                runtime.block_on(fts5(&set, "unicode61 remove_diacritics 2")),
+            ),
+        ];
+        text.push_str(&table(&set, &systems));
+        text.push('\n');
+    }
     println!("{text}");
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../benchmarks/search.md");
     commons_tests::write_report_section(&path, "Search benchmark", "relevance", &text);

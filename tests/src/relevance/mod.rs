@@ -10,9 +10,13 @@
 //! a format, languages — so its relevant tools follow from the set, not from a list typed by
 //! hand that could drift from it.
 //!
+//! A second set, [`outside`], was written by an evaluator who saw neither this set nor the
+//! engine's tables: real-sounding tools and the queries people type, judged tool by tool.
+//!
 //! Used by the test that asserts the floors (`tests/relevance_set.rs`) and by the bench that
 //! compares Commons with SQLite FTS5 (`bench-relevance`).
 
+pub mod outside;
 pub mod topics;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -353,6 +357,38 @@ pub struct About {
     pub except: Option<(Format, Lang)>,
 }
 
+/// A judged set: its tools, and each query with the tools it should find.
+pub struct JudgedSet {
+    pub name: &'static str,
+    pub tools: Vec<Tool>,
+    pub cases: Vec<Case>,
+}
+
+/// One judged query: its trait, what is typed, the ids of the tools it is about.
+pub struct Case {
+    pub traits: String,
+    pub query: String,
+    pub relevant: BTreeSet<u64>,
+}
+
+/// The set built here from its subjects and formats.
+pub fn first_set() -> JudgedSet {
+    let tools = tools();
+    let cases = queries()
+        .into_iter()
+        .map(|j| Case {
+            traits: j.traits.to_owned(),
+            query: j.query.to_owned(),
+            relevant: relevant(&tools, &j.about),
+        })
+        .collect();
+    JudgedSet {
+        name: "the in-repo set",
+        tools,
+        cases,
+    }
+}
+
 pub struct Judged {
     pub traits: &'static str,
     pub query: &'static str,
@@ -676,9 +712,9 @@ pub fn score(ranked: &[u64], relevant: &BTreeSet<u64>) -> Scores {
 pub struct Report {
     pub overall: Scores,
     pub queries: usize,
-    pub by_trait: BTreeMap<&'static str, (Scores, usize)>,
+    pub by_trait: BTreeMap<String, (Scores, usize)>,
     /// Queries whose relevant tools were not all in the top 10, with what came first.
-    pub misses: Vec<(&'static str, Scores, Vec<u64>)>,
+    pub misses: Vec<(String, Scores, Vec<u64>)>,
 }
 
 fn add(total: &mut Scores, s: Scores) {
@@ -696,50 +732,48 @@ fn mean(total: Scores, n: usize) -> Scores {
     }
 }
 
-/// Runs every judged query through `search` (ranked tool ids, best first) and scores it.
-pub fn evaluate(mut search: impl FnMut(&str) -> Vec<u64>) -> Report {
-    let tools = tools();
+/// Runs every judged query of a set through `search` (ranked tool ids, best first) and scores
+/// it.
+pub fn evaluate(set: &JudgedSet, mut search: impl FnMut(&str) -> Vec<u64>) -> Report {
     let mut report = Report::default();
     let mut total = Scores::default();
-    let judged = queries();
-    for j in &judged {
-        let relevant = relevant(&tools, &j.about);
-        let ranked = search(j.query);
-        let s = score(&ranked, &relevant);
+    for case in &set.cases {
+        let ranked = search(&case.query);
+        let s = score(&ranked, &case.relevant);
         add(&mut total, s);
-        let slot = report.by_trait.entry(j.traits).or_default();
+        let slot = report.by_trait.entry(case.traits.clone()).or_default();
         add(&mut slot.0, s);
         slot.1 += 1;
         if s.recall_10 < 1.0 || s.reciprocal_rank < 1.0 {
             report
                 .misses
-                .push((j.query, s, ranked.into_iter().take(5).collect()));
+                .push((case.query.clone(), s, ranked.into_iter().take(5).collect()));
         }
     }
-    report.queries = judged.len();
-    report.overall = mean(total, judged.len());
+    report.queries = set.cases.len();
+    report.overall = mean(total, set.cases.len());
     for (scores, n) in report.by_trait.values_mut() {
         *scores = mean(*scores, *n);
     }
     report
 }
 
-/// Searches the judged set with Commons as `searchTools` does (an anonymous caller, the shipped
+/// Searches a judged set with Commons as `searchTools` does (an anonymous caller, the shipped
 /// concept table, the top 10) on an index built here, and scores it.
-pub fn evaluate_commons(tools: &[Tool]) -> Report {
+pub fn evaluate_commons(set: &JudgedSet) -> Report {
     let dir = tempfile::tempdir().unwrap();
     let index = commons_indexer::IndexHome::new(dir.path())
         .open()
         .unwrap()
         .index;
-    for d in documents(tools) {
+    for d in documents(&set.tools) {
         index.replace(d.tool_id, std::slice::from_ref(&d)).unwrap();
     }
     index.commit(1).unwrap();
     let thesaurus = std::sync::Arc::new(commons_indexer::Thesaurus::new(
         commons_indexer::Thesaurus::shipped(),
     ));
-    evaluate(|q| {
+    evaluate(set, |q| {
         let request = commons_indexer::SearchRequest {
             query: q.into(),
             limit: 10,
