@@ -7,12 +7,14 @@
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, StopWordFilter, TextAnalyzer, TokenizerManager,
+    Stemmer, StopWordFilter, TextAnalyzer, TokenizerManager, WhitespaceTokenizer,
 };
 
 use crate::Lang;
 
 pub const FALLBACK: &str = "commons_fallback";
+/// The lexicon fields hold tokens made by [`crate::lexicon`], written space-separated.
+pub const LEXICON: &str = "commons_lexicon";
 
 pub fn analyser_name(lang: Lang) -> &'static str {
     match lang {
@@ -79,11 +81,23 @@ pub fn fallback_analyser() -> TextAnalyzer {
         .build()
 }
 
+/// A text lower-cased and without accents, its words run together.
+pub(crate) fn fold(text: &str) -> String {
+    tokens(&mut fallback_analyser(), text)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
+}
+
 pub fn register(manager: &TokenizerManager) {
     for lang in Lang::ALL {
         manager.register(analyser_name(lang), language_analyser(lang));
     }
     manager.register(FALLBACK, fallback_analyser());
+    manager.register(
+        LEXICON,
+        TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
+    );
 }
 
 /// The words of a typed text, lower-cased, accents kept: the pieces a query is made of.

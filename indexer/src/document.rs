@@ -161,6 +161,16 @@ impl ToolDocument {
                 }
             }
         }
+        crate::lexicon::ANALYSERS.with_borrow_mut(|a| {
+            let (mut title, mut text) = (String::new(), String::new());
+            for t in &self.texts {
+                a.tokens_of(t.lang, &t.title, &mut title);
+                a.tokens_of(t.lang, &t.summary, &mut text);
+                a.tokens_of(t.lang, &t.body, &mut text);
+            }
+            d.add_text(f.lexicon_title, &title);
+            d.add_text(f.lexicon_text, &text);
+        });
         for tag in &self.tags {
             d.add_text(f.tags, tag);
             d.add_text(f.text_folded, tag);

@@ -14,6 +14,7 @@ mod filter;
 mod highlight;
 mod home;
 mod impacts;
+mod lexicon;
 mod matches;
 mod query;
 mod ranking;

@@ -22,6 +22,7 @@ use crate::Lang;
 use crate::analysis::{self, StopWords, tokens};
 use crate::document::facet;
 use crate::filter::{CachedFilter, FilterCache};
+use crate::lexicon::{self, ANALYSERS};
 use crate::ranking::{Bound, Clause, Ranking};
 use crate::schema::Fields;
 use crate::thesaurus::{MAX_TERM_WORDS, Thesaurus, key};
@@ -48,6 +49,10 @@ const COMPOUND: f32 = 0.7;
 const EXPANDED: f32 = 0.45;
 const PART: f32 = 0.6;
 const TYPO: f32 = 0.3;
+/// A word found through what dictionaries know of it (`crate::lexicon`): inside a compound,
+/// by its root or its parts, and — below the moderators' concepts — by a translation.
+const DERIVED: f32 = 0.7;
+const TRANSLATED: f32 = 0.4;
 /// A word is looked for in at most this many compounds that hold it.
 const MAX_COMPOUNDS: usize = 12;
 /// Words of the query close together in a title or text.
@@ -172,9 +177,9 @@ pub fn parse_bounded(input: &str, limits: QueryLimits) -> Result<ParsedQuery, Qu
     Ok(parsed)
 }
 
-/// Says whether the index holds a term (any document, for candidates only: what a candidate
-/// matches is filtered by the caller's scope like everything else).
-pub type KnownTerm<'a> = Box<dyn Fn(&Term) -> bool + 'a>;
+/// How many documents hold a term (any document, for candidates and statistics only: what a
+/// candidate matches is filtered by the caller's scope like everything else).
+pub type DocFreq<'a> = Box<dyn Fn(&Term) -> u64 + 'a>;
 /// Says whether a query matches a document the caller may read, under the search's filters.
 pub type Readable<'a> = Box<dyn Fn(&dyn Query) -> bool + 'a>;
 /// The longer words of a field that start with a prefix, most frequent first, at most `n`.
@@ -184,6 +189,8 @@ pub type Completions<'a> = Box<dyn Fn(Field, &str, usize) -> Vec<String> + 'a>;
 pub struct WordQuery {
     pub typed: String,
     pub query: Box<dyn Query>,
+    /// What holding it lifts a tool by.
+    pub lift: f32,
 }
 
 /// The text part of a search.
@@ -201,6 +208,15 @@ pub struct TextQuery {
     pub with_typos: bool,
 }
 
+impl TextQuery {
+    /// The least score of a tool holding every word: the lifts of all words, less a margin
+    /// smaller than any word's lift and larger than what a tier's own scores add.
+    pub fn all_words_held(&self) -> f32 {
+        let lifts: f32 = self.words.iter().map(|w| w.lift).sum();
+        lifts - crate::tier::TIER * crate::tier::MIN_LIFT / 2.0
+    }
+}
+
 /// A word as typed, taken apart into its folded pieces (`burn-out` → `burn`, `out`).
 struct Unit {
     typed: String,
@@ -216,7 +232,9 @@ pub struct QueryBuilder<'a> {
     fallback: TextAnalyzer,
     lower: TextAnalyzer,
     stop_words: StopWords,
-    known: KnownTerm<'a>,
+    doc_freq: DocFreq<'a>,
+    /// How many documents the index holds, for what a word is worth.
+    documents: u64,
     readable: Readable<'a>,
     completions: Completions<'a>,
     /// Languages in which some attachment holds text.
@@ -303,7 +321,8 @@ impl<'a> QueryBuilder<'a> {
     pub fn new(
         fields: &'a Fields,
         analysers: Vec<(Lang, TextAnalyzer)>,
-        known: KnownTerm<'a>,
+        doc_freq: DocFreq<'a>,
+        documents: u64,
         readable: Readable<'a>,
         completions: Completions<'a>,
         filters: std::sync::Arc<FilterCache>,
@@ -314,7 +333,8 @@ impl<'a> QueryBuilder<'a> {
             fallback: analysis::fallback_analyser(),
             lower: analysis::lower_analyser(),
             stop_words: StopWords::default(),
-            known,
+            doc_freq,
+            documents,
             readable,
             completions,
             attachment_langs: Lang::ALL.to_vec(),
@@ -348,7 +368,7 @@ impl<'a> QueryBuilder<'a> {
                     && toks.iter().all(|(_, t)| {
                         [lf.title, lf.summary, lf.body]
                             .into_iter()
-                            .any(|field| (self.known)(&Term::from_field_text(field, t)))
+                            .any(|field| (self.doc_freq)(&Term::from_field_text(field, t)) > 0)
                     });
                 if held {
                     n += 1;
@@ -376,9 +396,27 @@ impl<'a> QueryBuilder<'a> {
         self
     }
 
+    fn known(&self, term: &Term) -> bool {
+        (self.doc_freq)(term) > 0
+    }
+
+    /// What holding a word lifts a tool by: its worth as the idf of its alternatives' terms
+    /// (the most documents one of them is held by).
+    fn lift(&self, alternatives: &[Clause]) -> f32 {
+        let held_by = alternatives
+            .iter()
+            .filter_map(|c| match &c.bound {
+                Bound::Bm25 { terms, .. } if terms.len() == 1 => Some((self.doc_freq)(&terms[0])),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        crate::tier::lift(held_by, self.documents)
+    }
+
     fn known_folded(&self, word: &str) -> bool {
-        (self.known)(&Term::from_field_text(self.fields.text_folded, word))
-            || (self.known)(&Term::from_field_text(self.fields.title_folded, word))
+        self.known(&Term::from_field_text(self.fields.text_folded, word))
+            || self.known(&Term::from_field_text(self.fields.title_folded, word))
     }
 
     fn unit(&mut self, typed: &str) -> Option<Unit> {
@@ -441,7 +479,7 @@ impl<'a> QueryBuilder<'a> {
                 && self.attachment_langs.contains(lang)
                 && toks
                     .iter()
-                    .all(|(_, t)| (self.known)(&Term::from_field_text(lf.attachments, t)));
+                    .all(|(_, t)| (self.doc_freq)(&Term::from_field_text(lf.attachments, t)) > 0);
             if in_attachments && let Some(q) = tokens_query(lf.attachments, &toks, 0) {
                 out.push(boosted(q, ATTACHMENTS * STEMMED));
             }
@@ -546,6 +584,85 @@ impl<'a> QueryBuilder<'a> {
             out.push(boosted(term(f.text_folded, &compound), TEXT * PART));
         }
         out
+    }
+
+    /// What the dictionaries add to a folded word, each a term of the lexicon fields made when
+    /// the tools were indexed: the word inside a compound or as the root of a derived form, its
+    /// own root, its parts anywhere in a text (`werkstress` → `stress op het werk`), and tools
+    /// whose words translate to it. Only terms the index holds are asked.
+    fn lexical(&mut self, word: &str) -> Vec<Clause> {
+        let f = self.fields;
+        let mut out = Vec::new();
+        let mut asked = std::collections::HashSet::new();
+        let mut lexicon_term = |out: &mut Vec<Clause>, token: String, weight: f32| {
+            if !asked.insert(token.clone()) {
+                return;
+            }
+            for (field, boost) in [(f.lexicon_title, TITLE), (f.lexicon_text, TEXT)] {
+                if self.known(&Term::from_field_text(field, &token)) {
+                    out.push(boosted(term(field, &token), boost * weight));
+                }
+            }
+        };
+        for lang in Lang::ALL {
+            let d = ANALYSERS.with_borrow_mut(|a| a.derived_stems(lang, word));
+            let Some(stem) = &d.own else { continue };
+            lexicon_term(&mut out, lexicon::own(lang, stem), DERIVED);
+            let lf = f.lang(lang);
+            if let Some(root) = &d.root {
+                for (field, boost) in [(lf.title, TITLE), (lf.summary, SUMMARY), (lf.body, BODY)] {
+                    if self.known(&Term::from_field_text(field, root)) {
+                        out.push(boosted(term(field, root), boost * DERIVED));
+                    }
+                }
+                lexicon_term(&mut out, lexicon::own(lang, root), DERIVED);
+            }
+            for s in std::iter::once(stem).chain(&d.root) {
+                lexicon_term(&mut out, lexicon::translated(lang, s), TRANSLATED);
+            }
+            if d.parts.len() > 1 {
+                for field in [lf.summary, lf.body] {
+                    let held = d
+                        .parts
+                        .iter()
+                        .map(|p| Term::from_field_text(field, p))
+                        .collect();
+                    out.extend(self.all_of(held, BODY * DERIVED));
+                }
+                let translated = d
+                    .parts
+                    .iter()
+                    .map(|p| Term::from_field_text(f.lexicon_text, &lexicon::translated(lang, p)))
+                    .collect();
+                out.extend(self.all_of(translated, TEXT * TRANSLATED));
+            }
+        }
+        out
+    }
+
+    /// Tools holding every term of one field; `None` when the index lacks one.
+    fn all_of(&self, terms: Vec<Term>, boost: f32) -> Option<Clause> {
+        if terms.iter().any(|t| !self.known(t)) {
+            return None;
+        }
+        let n = terms.len();
+        let clauses = terms
+            .iter()
+            .map(|t| -> (Occur, Box<dyn Query>) {
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)),
+                )
+            })
+            .collect();
+        // Scored as the sum of its terms, divided by their number like a phrase.
+        Some(boosted(
+            Clause {
+                query: Box::new(BooleanQuery::new(clauses)),
+                bound: Bound::Bm25 { terms, boost: 1.0 },
+            },
+            boost / n as f32,
+        ))
     }
 
     fn typos(&self, word: &str) -> Vec<Clause> {
@@ -737,11 +854,18 @@ impl<'a> QueryBuilder<'a> {
                 with_typos |= !typos.is_empty();
                 alts.extend(typos);
             }
+            // What dictionaries know of the word, once its typos are decided on: a root or a
+            // translation found for a misspelt word is no reason not to correct it.
+            if u.pieces.len() == 1 {
+                alts.extend(self.lexical(&u.pieces[0]));
+            }
             if let Some(q) = any_of(&alts) {
-                tiers.push((Occur::Should, Box::new(TierQuery::new(q.box_clone()))));
+                let lift = self.lift(&alts);
+                tiers.push((Occur::Should, Box::new(TierQuery::new(q.box_clone(), lift))));
                 words.push(WordQuery {
                     typed: u.typed.clone(),
                     query: q,
+                    lift,
                 });
                 ranked_words.push(alts);
             }
@@ -789,6 +913,7 @@ impl<'a> QueryBuilder<'a> {
         clauses.extend(extras.iter().map(|c| (Occur::Should, c.query.box_clone())));
         clauses.extend(excluded.iter().map(|q| (Occur::MustNot, q.box_clone())));
         let ranking = (required.is_empty() && !ranked_words.is_empty()).then(|| Ranking {
+            lifts: words.iter().map(|w| w.lift).collect(),
             words: ranked_words,
             extras,
             tie_breaker: TIE_BREAKER,

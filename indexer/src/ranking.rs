@@ -25,7 +25,6 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Ter
 use std::sync::Arc;
 
 use crate::impacts::ImpactCache;
-use crate::tier::TIER;
 
 /// The most a clause can add to a score.
 #[derive(Clone, Debug)]
@@ -95,6 +94,8 @@ impl fmt::Debug for Clause {
 #[derive(Clone, Debug)]
 pub struct Ranking {
     pub words: Vec<Vec<Clause>>,
+    /// What holding each word lifts a tool by ([`crate::tier::lift`]).
+    pub lifts: Vec<Score>,
     pub extras: Vec<Clause>,
     pub tie_breaker: Score,
 }
@@ -199,7 +200,7 @@ impl RankedQuery {
             extras,
             impacts: self.impacts.clone(),
             gate: self.gate.weight(unscored)?,
-            words: self.ranking.words.len(),
+            lifts: self.ranking.lifts.clone(),
             tie_breaker: self.ranking.tie_breaker,
         })
     }
@@ -224,7 +225,7 @@ struct RankedWeight {
     extras: Vec<ExtraWeight>,
     impacts: Arc<ImpactCache>,
     gate: Box<dyn Weight>,
-    words: usize,
+    lifts: Vec<Score>,
     tie_breaker: Score,
 }
 
@@ -268,8 +269,7 @@ impl RankedWeight {
             leaves,
             extras,
             self.gate.scorer(reader, 1.0)?,
-            self.words,
-            TIER * boost,
+            self.lifts.iter().map(|l| l * boost).collect(),
             self.tie_breaker,
             threshold,
         );
@@ -341,7 +341,8 @@ struct RankedScorer {
     docs: Vec<DocId>,
     extras: Vec<Extra>,
     gate: Box<dyn Scorer>,
-    tier: Score,
+    /// Each word's lift.
+    lifts: Vec<Score>,
     tie_breaker: Score,
     /// `below[i]`: the most the alternatives before `i` can give a tool.
     below: Vec<Score>,
@@ -362,11 +363,11 @@ impl RankedScorer {
         leaves: Vec<Leaf>,
         extras: Vec<Extra>,
         gate: Box<dyn Scorer>,
-        words: usize,
-        tier: Score,
+        lifts: Vec<Score>,
         tie_breaker: Score,
         threshold: Score,
     ) -> Self {
+        let words = lifts.len();
         let extras_bound = extras.iter().map(|e| e.bound).sum();
         let docs = leaves.iter().map(|l| l.scorer.doc()).collect();
         let mut scorer = Self {
@@ -375,7 +376,7 @@ impl RankedScorer {
             docs,
             extras,
             gate,
-            tier,
+            lifts,
             tie_breaker,
             extras_bound,
             essential: 0,
@@ -389,9 +390,9 @@ impl RankedScorer {
         scorer
     }
 
-    fn word_score(&self, w: &WordState) -> Score {
+    fn word_score(&self, word: usize, w: &WordState) -> Score {
         if w.held {
-            self.tier + w.max + self.tie_breaker * (w.sum - w.max)
+            self.lifts.get(word).copied().unwrap_or(0.0) + w.max + self.tie_breaker * (w.sum - w.max)
         } else {
             0.0
         }
@@ -403,7 +404,11 @@ impl RankedScorer {
         let mut states = vec![WordState::default(); self.words.len()];
         self.below = Vec::with_capacity(n + 1);
         for i in 0..=n {
-            let words: Score = states.iter().map(|w| self.word_score(w)).sum();
+            let words: Score = states
+                .iter()
+                .enumerate()
+                .map(|(i, w)| self.word_score(i, w))
+                .sum();
             self.below.push(words);
             if let Some(leaf) = self.leaves.get(i)
                 && let Some(w) = states.get_mut(leaf.word)
@@ -416,7 +421,11 @@ impl RankedScorer {
     }
 
     fn total(&self) -> Score {
-        self.words.iter().map(|w| self.word_score(w)).sum()
+        self.words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| self.word_score(i, w))
+            .sum()
     }
 
     fn add(&mut self, word: usize, score: Score) {
@@ -573,6 +582,7 @@ mod tests {
     use tantivy::{Index, TantivyDocument, doc};
 
     use super::*;
+    use crate::tier::TIER;
 
     const TIE: Score = 0.1;
 
@@ -597,6 +607,7 @@ mod tests {
                 clause(title, "stress", title_boost),
                 clause(body, "stress", body_boost),
             ]],
+            lifts: vec![TIER],
             extras: vec![],
             tie_breaker: TIE,
         }
@@ -654,15 +665,16 @@ mod tests {
         // a tier for the word.
         let plain = BooleanQuery::new(vec![(
             tantivy::query::Occur::Must,
-            Box::new(crate::tier::TierQuery::new(Box::new(
-                DisjunctionMaxQuery::with_tie_breaker(
+            Box::new(crate::tier::TierQuery::new(
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(
                     ranking.words[0]
                         .iter()
                         .map(|c| c.query.box_clone())
                         .collect(),
                     TIE,
-                ),
-            ))) as Box<dyn Query>,
+                )),
+                TIER,
+            )) as Box<dyn Query>,
         )]);
         let all = searcher.search(&plain, &top).unwrap();
         assert_eq!(pruned.len(), 10);

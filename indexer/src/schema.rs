@@ -4,10 +4,10 @@ use tantivy::schema::{
 };
 
 use crate::Lang;
-use crate::analysis::{FALLBACK, analyser_name};
+use crate::analysis::{FALLBACK, LEXICON, analyser_name};
 
 /// Bumped whenever the schema or the analysers change: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 #[derive(Clone, Copy)]
 pub struct LangFields {
@@ -39,6 +39,10 @@ pub struct Fields {
     /// compound by a prefix walk (`beheersing` in `stressbeheersing`).
     pub text_reversed: Field,
     pub tags: Field,
+    /// What dictionaries say of the words of the titles, and of the summaries and bodies:
+    /// the stems of their roots, parts and translations ([`crate::lexicon`]).
+    pub lexicon_title: Field,
+    pub lexicon_text: Field,
     /// Each attachment's id, language and text, stored side by side so that a hit can say
     /// which attachment matched.
     pub attachment_ids: Field,
@@ -110,6 +114,14 @@ pub fn build() -> (Schema, Fields) {
         ),
     );
     let tags = b.add_text_field("tags", text(FALLBACK, true));
+    // Frequencies without positions: a lexicon token is asked alone, never in a phrase.
+    let lexicon = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(LEXICON)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let lexicon_title = b.add_text_field("lexicon_title", lexicon.clone());
+    let lexicon_text = b.add_text_field("lexicon_text", lexicon);
     let attachment_ids = b.add_u64_field("attachment_ids", NumericOptions::default().set_stored());
     let attachment_langs = b.add_text_field("attachment_langs", STORED);
     let attachment_texts = b.add_text_field("attachment_texts", STORED);
@@ -131,6 +143,8 @@ pub fn build() -> (Schema, Fields) {
         text_folded,
         text_reversed,
         tags,
+        lexicon_title,
+        lexicon_text,
         attachment_ids,
         attachment_langs,
         attachment_texts,

@@ -24,7 +24,6 @@ use crate::query::{ParsedQuery, QueryBuilder, TextQuery, parse};
 use crate::ranking::RankedQuery;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 use crate::thesaurus::Thesaurus;
-use crate::tier::words_held;
 use crate::{IndexError, Lang, Result};
 
 /// Who is searching, as the service's visibility policy describes them.
@@ -568,7 +567,7 @@ impl ToolIndex {
                     .tokenizer_for_field(self.fields.lang(lang).title)?,
             ));
         }
-        let known = move |term: &Term| searcher.doc_freq(term).is_ok_and(|n| n > 0);
+        let doc_freq = move |term: &Term| searcher.doc_freq(term).unwrap_or(0);
         // Whether something the caller may read, under the search's filters, matches.
         let readable =
             move |q: &dyn Query| any_match(searcher, &self.compose(&Some(q.box_clone()), &[], req));
@@ -595,7 +594,8 @@ impl ToolIndex {
         Ok(QueryBuilder::new(
             &self.fields,
             analysers,
-            Box::new(known),
+            Box::new(doc_freq),
+            searcher.num_docs(),
             Box::new(readable),
             Box::new(completions),
             self.filters.clone(),
@@ -767,7 +767,7 @@ impl ToolIndex {
                     && req.offset == 0
                     && hits
                         .first()
-                        .is_some_and(|(s, _)| words_held(*s) >= t.words.len()) =>
+                        .is_some_and(|(s, _)| *s >= t.all_words_held()) =>
             {
                 Vec::new()
             }

@@ -1,29 +1,38 @@
-//! A query that lifts every document it matches by a fixed amount: one per word of the search.
-//! Summed over the words, the lifts rank documents by how many words they hold before anything
-//! else (all words, then all but one, …), while the wrapped query's own score orders the
-//! documents within a tier. This is the "words" rule of Meilisearch, or Elasticsearch's
-//! `minimum_should_match` ranked instead of cut off.
+//! A query that lifts every document it matches by its word's worth: one lift per word of the
+//! search. Summed over the words, the lifts rank documents by what the words they hold are worth
+//! before anything else — all words above any fewer, and a rare, specific word above common
+//! ones (its worth is its idf, as BM25 weighs it) — while the wrapped query's own score orders
+//! the documents within a tier. Meilisearch's "words" rule, weighted as partial matches should
+//! be.
 
 use std::fmt;
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{COLLECT_BLOCK_BUFFER_LEN, DocId, DocSet, Score, SegmentReader, TantivyError, Term};
 
-/// Every word a document holds adds this much; a tier's own scores stay far below it.
+/// The most a word a document holds adds; a tier's own scores stay far below it.
 pub const TIER: Score = 10_000.0;
+/// The least share of [`TIER`] a word adds, however common: every word counts a little.
+pub const MIN_LIFT: Score = 0.2;
 
-/// How many words a score says a document holds.
-pub fn words_held(score: Score) -> usize {
-    (score / TIER).floor().max(0.0) as usize
+/// What a word is worth: [`MIN_LIFT`] of a tier for a word every document holds, a whole tier
+/// for a word one document holds, by the word's idf between (`held_by` of `documents`).
+pub fn lift(held_by: u64, documents: u64) -> Score {
+    let n = documents.max(1) as f64;
+    let df = (held_by as f64).min(n);
+    let idf = |df: f64| (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+    let worth = (idf(df) / idf(1.0)).clamp(0.0, 1.0) as Score;
+    TIER * (MIN_LIFT + (1.0 - MIN_LIFT) * worth)
 }
 
 pub struct TierQuery {
     query: Box<dyn Query>,
+    lift: Score,
 }
 
 impl TierQuery {
-    pub fn new(query: Box<dyn Query>) -> Self {
-        Self { query }
+    pub fn new(query: Box<dyn Query>, lift: Score) -> Self {
+        Self { query, lift }
     }
 }
 
@@ -31,13 +40,14 @@ impl Clone for TierQuery {
     fn clone(&self) -> Self {
         Self {
             query: self.query.box_clone(),
+            lift: self.lift,
         }
     }
 }
 
 impl fmt::Debug for TierQuery {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "Tier({:?})", self.query)
+        write!(f, "Tier({:?} lifted {})", self.query, self.lift)
     }
 }
 
@@ -45,7 +55,10 @@ impl Query for TierQuery {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         let inner = self.query.weight(enable_scoring)?;
         Ok(if enable_scoring.is_scoring_enabled() {
-            Box::new(TierWeight { inner })
+            Box::new(TierWeight {
+                inner,
+                lift: self.lift,
+            })
         } else {
             inner
         })
@@ -58,12 +71,14 @@ impl Query for TierQuery {
 
 struct TierWeight {
     inner: Box<dyn Weight>,
+    lift: Score,
 }
 
 impl Weight for TierWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         Ok(Box::new(TierScorer {
             inner: self.inner.scorer(reader, boost)?,
+            lift: self.lift * boost,
         }))
     }
 
@@ -86,6 +101,7 @@ impl Weight for TierWeight {
 
 struct TierScorer {
     inner: Box<dyn Scorer>,
+    lift: Score,
 }
 
 impl DocSet for TierScorer {
@@ -112,6 +128,6 @@ impl DocSet for TierScorer {
 
 impl Scorer for TierScorer {
     fn score(&mut self) -> Score {
-        TIER + self.inner.score()
+        self.lift + self.inner.score()
     }
 }

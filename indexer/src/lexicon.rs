@@ -1,0 +1,460 @@
+//! What dictionaries know of the four languages, applied when a tool is indexed rather than
+//! each time someone searches: the parts of a Dutch or German compound, the word a derived form
+//! comes from, and each word's translations into the other languages.
+//!
+//! Every word of a tool's texts adds, to a field of its own ([`crate::schema::Fields`]
+//! `lexicon_title` and `lexicon_text`), tokens a query can ask for as one term each:
+//! - `nl:stem` — the word's own stem, its root's stem (`lusteloosheid` → `lusteloos`) and its
+//!   parts' stems (`werkstress` → `werk`, `stress`), so that a word is found inside a compound
+//!   and a derived form finds its root, in the word's language;
+//! - `fr>stem` — the stem of a translation (`eenzaamheid` → `solitude`), so that a French
+//!   query finds a Dutch tool by the one French word a dictionary gives for its word.
+//!
+//! The translations are FreeDict's bilingual dictionaries (`lexicon/SOURCES.md`), taken apart
+//! by `lexicon/extract.py` into `lexicon/translations.tsv` and stemmed here into
+//! `lexicon/links.tsv` and `lexicon/words.tsv`; a test fails when those two drift from the
+//! analysers. The compiled tables are sorted lines searched in place: nothing is parsed or
+//! stemmed when a server starts.
+
+use std::sync::LazyLock;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::Lang;
+use crate::analysis::{self, tokens};
+
+const LINKS: &str = include_str!("../lexicon/links.tsv");
+const WORDS: &str = include_str!("../lexicon/words.tsv");
+
+/// A compound is cut only into parts of at least this many letters, and only when it is at
+/// least twice that long: shorter parts are mostly prefixes (`ver`, `be`, `on`).
+const PART_MIN_LETTERS: usize = 4;
+/// Longer words are not cut (each cut costs two lookups).
+const MAX_COMPOUND_LETTERS: usize = 40;
+/// At most this many translations of one stem into one language: the dictionaries' first.
+const MAX_TRANSLATIONS: usize = 4;
+
+/// Linking letters between the parts of compounds (arbeid·s·ongeval, Arbeit·s·amt,
+/// Schlaf·en·s·zeit): tried longest first.
+fn links(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Nl => &["en", "s", "e"],
+        Lang::De => &["es", "en", "er", "s", "n", "e"],
+        Lang::Fr | Lang::En => &[],
+    }
+}
+
+/// Derivational endings whose removal leaves the word a form comes from: a noun of quality
+/// or action to its adjective or verb (lusteloos·heid, Erschöpf·ung, épuise·ment), a
+/// participle to its verb (erschöpf·t). Snowball stemmers remove inflection, not these.
+fn derivations(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Nl => &["heid", "ing", "igheid", "lijkheid", "te"],
+        Lang::De => &["ung", "heit", "keit", "igkeit", "lichkeit", "t", "et"],
+        Lang::Fr => &["ement", "ment", "ation", "ité", "ée", "é", "és", "ées"],
+        Lang::En => &["ness", "ment", "ation", "ity", "ed"],
+    }
+}
+
+fn verb_endings(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Nl | Lang::De => &["en", "n"],
+        Lang::Fr => &["er", "ir", "re"],
+        Lang::En => &["e"],
+    }
+}
+
+/// The compiled tables, as sorted lines of the embedded text.
+struct Tables {
+    /// `lang:stem<TAB>lang:stem lang:stem …`: a stem and the stems of its translations.
+    links: Vec<&'static str>,
+    /// `lang:word`: the folded words a compound may be cut into and a root may be.
+    words: Vec<&'static str>,
+}
+
+static TABLES: LazyLock<Tables> = LazyLock::new(|| Tables {
+    links: sorted_lines(LINKS),
+    words: sorted_lines(WORDS),
+});
+
+fn sorted_lines(text: &'static str) -> Vec<&'static str> {
+    // The files are written sorted; sorting again costs nothing then and keeps lookups right
+    // if a hand edit broke the order.
+    let mut lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    lines.sort_unstable();
+    lines
+}
+
+fn is_word(lang: Lang, word: &str) -> bool {
+    let key = format!("{}:{word}", lang.code());
+    TABLES
+        .words
+        .binary_search_by(|l| (*l).cmp(key.as_str()))
+        .is_ok()
+}
+
+/// A word of the dictionaries, or a form derived from one (`uberlastung` from `uberlast`).
+fn is_known(lang: Lang, word: &str) -> bool {
+    is_word(lang, word) || root(lang, word).is_some()
+}
+
+/// The stems of a stem's translations, as `lang:stem`.
+fn translations(lang: Lang, stem: &str) -> impl Iterator<Item = &'static str> {
+    let key = format!("{}:{stem}", lang.code());
+    let found = TABLES
+        .links
+        .binary_search_by(|l| l.split('\t').next().unwrap_or(l).cmp(key.as_str()))
+        .ok()
+        .and_then(|i| TABLES.links.get(i))
+        .and_then(|l| l.split_once('\t'))
+        .map(|(_, v)| v)
+        .unwrap_or("");
+    found.split(' ').filter(|t| !t.is_empty())
+}
+
+/// The folded word a derived form comes from, when taking off its derivational ending leaves
+/// a word the dictionaries know.
+pub(crate) fn root(lang: Lang, folded: &str) -> Option<String> {
+    derivations(lang).iter().find_map(|ending| {
+        let ending = analysis::fold(ending);
+        let base = folded.strip_suffix(ending.as_str())?;
+        // The root is a word, or the stem of a verb (erschöpf·en, uitput·ten, épuis·er).
+        let known = is_word(lang, base)
+            || verb_endings(lang)
+                .iter()
+                .any(|v| is_word(lang, &format!("{base}{v}")));
+        (base.chars().count() >= PART_MIN_LETTERS && known).then(|| base.to_owned())
+    })
+}
+
+/// The parts of a Dutch or German compound, each a word the dictionaries know, cut where both
+/// sides are longest (`werkstress` → `werk`, `stress`; `arbeitsuberlastung` → `arbeit`,
+/// `uberlastung`); a third part when the tail is itself a compound.
+pub(crate) fn parts(lang: Lang, folded: &str) -> Vec<String> {
+    let links = links(lang);
+    let letters = folded.chars().count();
+    if links.is_empty() || !(2 * PART_MIN_LETTERS..=MAX_COMPOUND_LETTERS).contains(&letters) {
+        return Vec::new();
+    }
+    let mut best: Option<(usize, String, String)> = None;
+    for (cut, _) in folded.char_indices().skip(PART_MIN_LETTERS) {
+        let (head, rest) = folded.split_at(cut);
+        if !is_word(lang, head) {
+            continue;
+        }
+        for link in std::iter::once("").chain(links.iter().copied()) {
+            let Some(tail) = rest.strip_prefix(link) else {
+                continue;
+            };
+            let shorter = head.chars().count().min(tail.chars().count());
+            if tail.chars().count() < PART_MIN_LETTERS || best.as_ref().is_some_and(|b| b.0 >= shorter)
+            {
+                continue;
+            }
+            if is_known(lang, tail) || !parts(lang, tail).is_empty() {
+                best = Some((shorter, head.to_owned(), tail.to_owned()));
+            }
+        }
+    }
+    match best {
+        None => Vec::new(),
+        Some((_, head, tail)) if is_known(lang, &tail) => vec![head, tail],
+        Some((_, head, tail)) => std::iter::once(head).chain(parts(lang, &tail)).collect(),
+    }
+}
+
+/// The analysers a tool's words go through, made once per thread.
+pub(crate) struct Analysers {
+    unstemmed: Vec<(Lang, TextAnalyzer)>,
+    stemmers: Vec<(Lang, TextAnalyzer)>,
+}
+
+impl Default for Analysers {
+    fn default() -> Self {
+        Self {
+            unstemmed: Lang::ALL
+                .into_iter()
+                .map(|l| (l, analysis::unstemmed_analyser(l)))
+                .collect(),
+            stemmers: Lang::ALL
+                .into_iter()
+                .map(|l| (l, analysis::stemmer(l)))
+                .collect(),
+        }
+    }
+}
+
+impl Analysers {
+    pub(crate) fn stem(&mut self, lang: Lang, folded: &str) -> Option<String> {
+        let (_, stemmer) = self.stemmers.iter_mut().find(|(l, _)| *l == lang)?;
+        tokens(stemmer, folded).into_iter().next().map(|(_, t)| t)
+    }
+
+    /// The words of a text in a language: lower-cased, folded, stop words left out.
+    pub(crate) fn words(&mut self, lang: Lang, text: &str) -> Vec<String> {
+        self.unstemmed
+            .iter_mut()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, a)| tokens(a, text).into_iter().map(|(_, t)| t).collect())
+            .unwrap_or_default()
+    }
+
+    /// The stems a folded word leads to in its language besides its own: its root's and its
+    /// parts'.
+    pub(crate) fn derived_stems(&mut self, lang: Lang, folded: &str) -> Derived {
+        let own = self.stem(lang, folded);
+        let root = root(lang, folded)
+            .and_then(|r| self.stem(lang, &r))
+            .filter(|r| Some(r) != own.as_ref());
+        let parts = parts(lang, folded)
+            .iter()
+            .filter_map(|p| self.stem(lang, p))
+            .collect();
+        Derived { own, root, parts }
+    }
+
+    /// The tokens a text of a tool adds to its lexicon field, space-separated: the stems its
+    /// words lead to besides their own, and the stems of their translations. (A word's own
+    /// stem is in the language's fields already.)
+    pub(crate) fn tokens_of(&mut self, lang: Lang, text: &str, out: &mut String) {
+        for word in self.words(lang, text) {
+            let derived = self.derived_stems(lang, &word);
+            for stem in derived.all() {
+                if Some(stem) != derived.own.as_ref() {
+                    push(out, own(lang, stem));
+                }
+                let mut per_lang = [0; 4];
+                for t in translations(lang, stem) {
+                    if let Some((to, s)) = t.split_once(':')
+                        && let Some(to) = Lang::from_code(to)
+                        && let Some(n) = per_lang.get_mut(to as usize)
+                        && *n < MAX_TRANSLATIONS
+                    {
+                        *n += 1;
+                        push(out, translated(to, s));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A word's stem, its root's and its parts'.
+pub(crate) struct Derived {
+    pub own: Option<String>,
+    pub root: Option<String>,
+    pub parts: Vec<String>,
+}
+
+impl Derived {
+    pub(crate) fn all(&self) -> impl Iterator<Item = &String> {
+        self.own.iter().chain(&self.root).chain(&self.parts)
+    }
+}
+
+fn push(out: &mut String, token: String) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(&token);
+}
+
+/// The token of a stem in its own language.
+pub(crate) fn own(lang: Lang, stem: &str) -> String {
+    format!("{}:{stem}", lang.code())
+}
+
+/// The token a tool holds when one of its words translates to this stem of `lang`.
+pub(crate) fn translated(lang: Lang, stem: &str) -> String {
+    format!("{}>{stem}", lang.code())
+}
+
+thread_local! {
+    pub(crate) static ANALYSERS: std::cell::RefCell<Analysers> =
+        std::cell::RefCell::new(Analysers::default());
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+
+    const TRANSLATIONS: &str = include_str!("../lexicon/translations.tsv");
+    const WORDLIST: &str = include_str!("../lexicon/wordlist.tsv");
+
+    fn lang(code: &str) -> Lang {
+        Lang::from_code(code).unwrap()
+    }
+
+    /// The compiled tables from `translations.tsv`, through today's analysers.
+    fn compile() -> (String, String) {
+        let mut a = Analysers::default();
+        let one = |a: &mut Analysers, lang: Lang, word: &str| -> Option<(String, String)> {
+            let words = a.words(lang, word);
+            let [w] = words.as_slice() else { return None };
+            Some((w.clone(), a.stem(lang, w)?))
+        };
+        // Each stem's translations in the order the dictionaries give them (the common senses
+        // first), then those whose translation it is, then those found through both other
+        // languages: a tool holds the first few of each language.
+        let mut forward: Vec<(String, String)> = Vec::new();
+        let mut words: BTreeSet<String> = BTreeSet::new();
+        for line in TRANSLATIONS.lines() {
+            let mut cols = line.split('\t');
+            let (Some(from), Some(word), Some(to), Some(list)) =
+                (cols.next(), cols.next(), cols.next(), cols.next())
+            else {
+                continue;
+            };
+            let (from, to) = (lang(from), lang(to));
+            let Some((w, stem)) = one(&mut a, from, word) else {
+                continue;
+            };
+            if w.chars().count() >= PART_MIN_LETTERS {
+                words.insert(own(from, &w));
+            }
+            for t in list.split(' ') {
+                let Some((tw, tstem)) = one(&mut a, to, t) else {
+                    continue;
+                };
+                if tw.chars().count() >= PART_MIN_LETTERS {
+                    words.insert(own(to, &tw));
+                }
+                forward.push((own(from, &stem), own(to, &tstem)));
+            }
+        }
+        let mut links: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let link = |links: &mut BTreeMap<String, Vec<String>>, k: &str, t: &str| {
+            let slot = links.entry(k.to_owned()).or_default();
+            if !slot.iter().any(|x| x == t) {
+                slot.push(t.to_owned());
+            }
+        };
+        for (k, t) in &forward {
+            link(&mut links, k, t);
+        }
+        for (k, t) in &forward {
+            link(&mut links, t, k);
+        }
+        for line in WORDLIST.lines() {
+            if let Some((code, word)) = line.split_once('\t')
+                && let Some((w, _)) = one(&mut a, lang(code), word)
+                && w.chars().count() >= PART_MIN_LETTERS
+            {
+                words.insert(own(lang(code), &w));
+            }
+        }
+        // Where a dictionary gives a word no translation into a language, the translations
+        // that both other languages lead to (fr:travail → de:arbeit, en:work → nl:werk).
+        let lang_of = |token: &str| token.split(':').next().unwrap_or("").to_owned();
+        let mut pivoted: Vec<(String, String)> = Vec::new();
+        for (key, direct) in &links {
+            let from = lang_of(key);
+            for target in Lang::ALL.map(|l| l.code()) {
+                if target == from || direct.iter().any(|t| lang_of(t) == target) {
+                    continue;
+                }
+                let mut reached: Vec<(&String, BTreeSet<String>)> = Vec::new();
+                for pivot in direct {
+                    for t in links.get(pivot).into_iter().flatten() {
+                        if lang_of(t) == target {
+                            match reached.iter_mut().find(|(r, _)| *r == t) {
+                                Some((_, pivots)) => {
+                                    pivots.insert(lang_of(pivot));
+                                }
+                                None => reached.push((t, BTreeSet::from([lang_of(pivot)]))),
+                            }
+                        }
+                    }
+                }
+                pivoted.extend(
+                    reached
+                        .into_iter()
+                        .filter(|(_, pivots)| pivots.len() >= 2)
+                        .map(|(t, _)| (key.clone(), t.clone())),
+                );
+            }
+        }
+        for (key, t) in pivoted {
+            link(&mut links, &key, &t);
+            link(&mut links, &t, &key);
+        }
+        let mut l = String::from(
+            "# The stems of each word's translations, compiled from translations.tsv by the\n\
+             # indexer's test `the_compiled_lexicon_is_current` (COMMONS_WRITE_LEXICON=1 rewrites it).\n",
+        );
+        for (k, v) in &links {
+            l.push_str(k);
+            l.push('\t');
+            l.push_str(&v.join(" "));
+            l.push('\n');
+        }
+        let mut w = String::from(
+            "# The folded words a compound is cut into and a derived form's root may be, compiled from\n\
+             # translations.tsv by the indexer's test `the_compiled_lexicon_is_current`.\n",
+        );
+        for word in &words {
+            w.push_str(word);
+            w.push('\n');
+        }
+        (l, w)
+    }
+
+    #[test]
+    fn the_compiled_lexicon_is_current() {
+        let (links, words) = compile();
+        if std::env::var_os("COMMONS_WRITE_LEXICON").is_some() {
+            let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/lexicon");
+            std::fs::write(format!("{dir}/links.tsv"), &links).unwrap();
+            std::fs::write(format!("{dir}/words.tsv"), &words).unwrap();
+            return;
+        }
+        assert!(
+            links == LINKS && words == WORDS,
+            "lexicon/links.tsv or words.tsv differ from what translations.tsv and today's \
+             analysers give: rewrite them with COMMONS_WRITE_LEXICON=1 cargo test -p \
+             commons-indexer the_compiled_lexicon_is_current (and bump SCHEMA_VERSION)"
+        );
+    }
+
+    #[test]
+    fn compounds_are_cut_into_words_the_dictionaries_know() {
+        let mut a = Analysers::default();
+        let mut stems = |lang: Lang, words: &[&str]| -> Vec<String> {
+            words.iter().map(|w| a.stem(lang, w).unwrap()).collect()
+        };
+        let (werk_stress, arbeit_uberlast) = (
+            stems(Lang::Nl, &["werk", "stress"]),
+            stems(Lang::De, &["arbeit", "uberlastung"]),
+        );
+        let mut a = Analysers::default();
+        assert_eq!(a.derived_stems(Lang::Nl, "werkstress").parts, werk_stress);
+        assert_eq!(
+            a.derived_stems(Lang::De, "arbeitsuberlastung").parts,
+            arbeit_uberlast
+        );
+        assert!(parts(Lang::Fr, "surendettement").is_empty());
+        assert!(parts(Lang::Nl, "werk").is_empty());
+    }
+
+    #[test]
+    fn a_derived_form_leads_to_its_root() {
+        assert_eq!(root(Lang::Nl, "lusteloosheid").as_deref(), Some("lusteloos"));
+        assert_eq!(root(Lang::De, "erschopfung").as_deref(), Some("erschopf"));
+    }
+
+    #[test]
+    fn a_word_is_linked_to_its_translations_both_ways() {
+        let mut a = Analysers::default();
+        let fr = a.stem(Lang::Fr, "solitude").unwrap();
+        let nl = a.stem(Lang::Nl, "eenzaamheid").unwrap();
+        assert!(translations(Lang::Nl, &nl).any(|t| t == own(Lang::Fr, &fr)));
+        assert!(translations(Lang::Fr, &fr).any(|t| t == own(Lang::Nl, &nl)));
+    }
+}
