@@ -208,6 +208,49 @@ const ENGLISH_FUNCTION_WORDS: &[&str] = &[
     "s",
 ];
 
+/// Words of questions and requests beyond the Snowball lists of French, Dutch and German: the
+/// interrogatives, the modal and light verbs a question is built with ("comment faire si …",
+/// "wie helpt mij als …", "wer hilft mir, wenn …"), which never say what a tool is about.
+const QUESTION_WORDS: &[(Lang, &[&str])] = &[
+    (
+        Lang::Fr,
+        &[
+            "comment", "quand", "pourquoi", "quoi", "quel", "quelle", "quels", "quelles",
+            "lequel", "laquelle", "où", "si", "faire", "fais", "fait", "peut", "peux", "puis",
+            "pouvez", "peut-on", "veux", "veut", "voudrais", "dois", "doit", "faut", "est-ce",
+            "qui", "que", "quelqu'un", "chose", "plus", "trop", "très", "tout", "tous",
+            "toute", "toutes", "rien", "aussi", "encore", "déjà", "vraiment", "arrive",
+            "arriver", "trouver", "existe", "comme", "quoi",
+        ],
+    ),
+    (
+        Lang::Nl,
+        &[
+            "hoe", "wat", "wie", "waar", "wanneer", "waarom", "welk", "welke", "kan", "kun",
+            "kunt", "kunnen", "moet", "moeten", "wil", "wilt", "willen", "mag", "zou", "zouden",
+            "iemand", "iets", "terecht", "vind", "vinden", "gaat", "gaan", "ga", "doe", "doen",
+            "krijg", "krijgen", "heel", "erg", "veel", "meer", "nog", "echt", "even", "zo",
+        ],
+    ),
+    (
+        Lang::De,
+        &[
+            "wie", "wo", "wer", "wann", "warum", "welche", "welcher", "welches", "kann",
+            "kannst", "können", "muss", "musst", "müssen", "soll", "sollte", "will", "möchte",
+            "jemand", "etwas", "gibt", "geht", "gehen", "mache", "machen", "bekomme",
+            "bekommen", "finde", "finden", "sehr", "viel", "mehr", "noch", "immer", "wirklich",
+        ],
+    ),
+    (
+        Lang::En,
+        &[
+            "get", "got", "back", "make", "find", "need", "want", "help", "someone", "something",
+            "anyone", "anything", "really", "still", "always", "much", "many", "lot", "things",
+            "thing", "way", "able", "going", "go",
+        ],
+    ),
+];
+
 /// Function words: a word that is a stop word in any of the four languages.
 #[derive(Clone)]
 pub struct StopWords {
@@ -248,6 +291,12 @@ impl StopWords {
     /// Whether a lower-cased word is a stop word of this language.
     pub fn of(&mut self, lang: Lang, word: &str) -> bool {
         if lang == Lang::En && ENGLISH_FUNCTION_WORDS.contains(&word) {
+            return true;
+        }
+        if QUESTION_WORDS
+            .iter()
+            .any(|(l, words)| *l == lang && words.contains(&word))
+        {
             return true;
         }
         self.filters

@@ -52,7 +52,9 @@ const TYPO: f32 = 0.3;
 /// A word found through what dictionaries know of it (`crate::lexicon`): inside a compound,
 /// by its root or its parts, and — below the moderators' concepts — by a translation.
 const DERIVED: f32 = 0.7;
-const TRANSLATED: f32 = 0.4;
+const TRANSLATED: f32 = 0.25;
+/// The share of a word's lift a tool holding it only through a translation gets.
+const TRANSLATION_SHARE: f32 = 0.5;
 /// A word is looked for in at most this many compounds that hold it.
 const MAX_COMPOUNDS: usize = 12;
 /// Words of the query close together in a title or text.
@@ -252,6 +254,15 @@ fn boosted(c: Clause, boost: f32) -> Clause {
     Clause {
         query: Box::new(BoostQuery::new(c.query, boost)),
         bound: c.bound.times(boost),
+        share: c.share,
+    }
+}
+
+/// A clause that finds a word only through a dictionary's translation.
+fn translation(c: Clause) -> Clause {
+    Clause {
+        share: TRANSLATION_SHARE,
+        ..c
     }
 }
 
@@ -263,6 +274,7 @@ fn term(field: Field, text: &str) -> Clause {
             terms: vec![term],
             boost: 1.0,
         },
+        share: 1.0,
     }
 }
 
@@ -288,6 +300,7 @@ fn tokens_query(field: Field, toks: &[(usize, String)], slop: u32) -> Option<Cla
                 Clause {
                     query: Box::new(phrase),
                     bound,
+                    share: 1.0,
                 },
                 1.0 / many.len() as f32,
             ))
@@ -600,7 +613,12 @@ impl<'a> QueryBuilder<'a> {
             }
             for (field, boost) in [(f.lexicon_title, TITLE), (f.lexicon_text, TEXT)] {
                 if self.known(&Term::from_field_text(field, &token)) {
-                    out.push(boosted(term(field, &token), boost * weight));
+                    let clause = boosted(term(field, &token), boost * weight);
+                    out.push(if weight == TRANSLATED {
+                        translation(clause)
+                    } else {
+                        clause
+                    });
                 }
             }
         };
@@ -634,7 +652,7 @@ impl<'a> QueryBuilder<'a> {
                     .iter()
                     .map(|p| Term::from_field_text(f.lexicon_text, &lexicon::translated(lang, p)))
                     .collect();
-                out.extend(self.all_of(translated, TEXT * TRANSLATED));
+                out.extend(self.all_of(translated, TEXT * TRANSLATED).map(translation));
             }
         }
         out
@@ -660,6 +678,7 @@ impl<'a> QueryBuilder<'a> {
             Clause {
                 query: Box::new(BooleanQuery::new(clauses)),
                 bound: Bound::Bm25 { terms, boost: 1.0 },
+                share: 1.0,
             },
             boost / n as f32,
         ))
@@ -681,6 +700,7 @@ impl<'a> QueryBuilder<'a> {
                     Clause {
                         query: Box::new(q),
                         bound: Bound::Fixed(1.0),
+                        share: 1.0,
                     },
                     boost,
                 )
@@ -861,7 +881,14 @@ impl<'a> QueryBuilder<'a> {
             }
             if let Some(q) = any_of(&alts) {
                 let lift = self.lift(&alts);
-                tiers.push((Occur::Should, Box::new(TierQuery::new(q.box_clone(), lift))));
+                let partial: Vec<Clause> = alts.iter().filter(|c| c.share < 1.0).cloned().collect();
+                let tier = if partial.is_empty() {
+                    TierQuery::new(q.box_clone(), lift)
+                } else {
+                    let full: Vec<Clause> = alts.iter().filter(|c| c.share >= 1.0).cloned().collect();
+                    TierQuery::new(q.box_clone(), lift).with_full_lift_only(any_of(&full), TRANSLATION_SHARE)
+                };
+                tiers.push((Occur::Should, Box::new(tier)));
                 words.push(WordQuery {
                     typed: u.typed.clone(),
                     query: q,
@@ -902,6 +929,7 @@ impl<'a> QueryBuilder<'a> {
             extras.push(Clause {
                 query: Box::new(boost),
                 bound: Bound::Fixed(SAME_LANGUAGE),
+                share: 1.0,
             });
         }
         let excluded = self.exclusions(parsed);

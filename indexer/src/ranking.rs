@@ -72,6 +72,10 @@ impl Bound {
 pub struct Clause {
     pub query: Box<dyn Query>,
     pub bound: Bound,
+    /// The share of its word's lift a tool gets when this is the only way it holds the word:
+    /// 1, or less for a translation, so that a tool in another language holding the query's
+    /// incidental words through a dictionary does not rise above one holding them as typed.
+    pub share: Score,
 }
 
 impl Clone for Clause {
@@ -79,6 +83,7 @@ impl Clone for Clause {
         Self {
             query: self.query.box_clone(),
             bound: self.bound.clone(),
+            share: self.share,
         }
     }
 }
@@ -181,6 +186,7 @@ impl RankedQuery {
                     bound,
                     term,
                     word,
+                    share: clause.share,
                 });
             }
         }
@@ -213,6 +219,7 @@ struct LeafWeight {
     /// Its term and weight when it scores one term by BM25.
     term: Option<(Term, Bm25Weight)>,
     word: usize,
+    share: Score,
 }
 
 struct ExtraWeight {
@@ -251,6 +258,7 @@ impl RankedWeight {
                     scorer,
                     bound: bound * boost,
                     word: l.word,
+                    share: l.share,
                 });
             }
         }
@@ -319,6 +327,7 @@ struct Leaf {
     scorer: Box<dyn Scorer>,
     bound: Score,
     word: usize,
+    share: Score,
 }
 
 struct Extra {
@@ -331,6 +340,8 @@ struct WordState {
     max: Score,
     sum: Score,
     held: bool,
+    /// The largest share of the lift among the alternatives that hold it.
+    share: Score,
 }
 
 struct RankedScorer {
@@ -392,7 +403,9 @@ impl RankedScorer {
 
     fn word_score(&self, word: usize, w: &WordState) -> Score {
         if w.held {
-            self.lifts.get(word).copied().unwrap_or(0.0) + w.max + self.tie_breaker * (w.sum - w.max)
+            self.lifts.get(word).copied().unwrap_or(0.0) * w.share
+                + w.max
+                + self.tie_breaker * (w.sum - w.max)
         } else {
             0.0
         }
@@ -416,6 +429,7 @@ impl RankedScorer {
                 w.held = true;
                 w.max = w.max.max(leaf.bound);
                 w.sum += leaf.bound;
+                w.share = w.share.max(leaf.share);
             }
         }
     }
@@ -428,11 +442,13 @@ impl RankedScorer {
             .sum()
     }
 
-    fn add(&mut self, word: usize, score: Score) {
+    fn add(&mut self, leaf: usize, score: Score) {
+        let (word, share) = (self.leaves[leaf].word, self.leaves[leaf].share);
         if let Some(w) = self.words.get_mut(word) {
             w.held = true;
             w.max = w.max.max(score);
             w.sum += score;
+            w.share = w.share.max(share);
         }
     }
 
@@ -506,7 +522,7 @@ impl RankedScorer {
         for i in self.essential..self.leaves.len() {
             if self.docs[i] == doc {
                 let score = self.leaves[i].scorer.score();
-                self.add(self.leaves[i].word, score);
+                self.add(i, score);
             }
         }
         // The others, most promising first, while the tool can still pass.
@@ -516,7 +532,7 @@ impl RankedScorer {
             }
             if self.seek_leaf(i, doc) == doc {
                 let score = self.leaves[i].scorer.score();
-                self.add(self.leaves[i].word, score);
+                self.add(i, score);
             }
         }
         let mut total = self.total();
@@ -597,6 +613,7 @@ mod tests {
                 terms: vec![term],
                 boost,
             },
+            share: 1.0,
         }
     }
 

@@ -28,11 +28,24 @@ pub fn lift(held_by: u64, documents: u64) -> Score {
 pub struct TierQuery {
     query: Box<dyn Query>,
     lift: Score,
+    /// When only some alternatives earn the whole lift (see `ranking::Clause::share`): they,
+    /// and the share a document matching only the others gets.
+    full: Option<(Option<Box<dyn Query>>, Score)>,
 }
 
 impl TierQuery {
     pub fn new(query: Box<dyn Query>, lift: Score) -> Self {
-        Self { query, lift }
+        Self {
+            query,
+            lift,
+            full: None,
+        }
+    }
+
+    /// Only documents `full` matches get the whole lift; the others get `share` of it.
+    pub fn with_full_lift_only(mut self, full: Option<Box<dyn Query>>, share: Score) -> Self {
+        self.full = Some((full, share));
+        self
     }
 }
 
@@ -41,6 +54,10 @@ impl Clone for TierQuery {
         Self {
             query: self.query.box_clone(),
             lift: self.lift,
+            full: self
+                .full
+                .as_ref()
+                .map(|(q, share)| (q.as_ref().map(|q| q.box_clone()), *share)),
         }
     }
 }
@@ -55,9 +72,22 @@ impl Query for TierQuery {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         let inner = self.query.weight(enable_scoring)?;
         Ok(if enable_scoring.is_scoring_enabled() {
+            // Whether a document matches the full-lift alternatives needs no scores.
+            let unscored = match enable_scoring.searcher() {
+                Some(searcher) => EnableScoring::disabled_from_searcher(searcher),
+                None => EnableScoring::disabled_from_schema(enable_scoring.schema()),
+            };
+            let full = match &self.full {
+                None => None,
+                Some((q, share)) => Some((
+                    q.as_ref().map(|q| q.weight(unscored)).transpose()?,
+                    *share,
+                )),
+            };
             Box::new(TierWeight {
                 inner,
                 lift: self.lift,
+                full,
             })
         } else {
             inner
@@ -72,13 +102,22 @@ impl Query for TierQuery {
 struct TierWeight {
     inner: Box<dyn Weight>,
     lift: Score,
+    full: Option<(Option<Box<dyn Weight>>, Score)>,
 }
 
 impl Weight for TierWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let full = match &self.full {
+            None => None,
+            Some((w, share)) => Some((
+                w.as_ref().map(|w| w.scorer(reader, 1.0)).transpose()?,
+                *share,
+            )),
+        };
         Ok(Box::new(TierScorer {
             inner: self.inner.scorer(reader, boost)?,
             lift: self.lift * boost,
+            full,
         }))
     }
 
@@ -102,6 +141,7 @@ impl Weight for TierWeight {
 struct TierScorer {
     inner: Box<dyn Scorer>,
     lift: Score,
+    full: Option<(Option<Box<dyn Scorer>>, Score)>,
 }
 
 impl DocSet for TierScorer {
@@ -128,6 +168,17 @@ impl DocSet for TierScorer {
 
 impl Scorer for TierScorer {
     fn score(&mut self) -> Score {
-        self.lift + self.inner.score()
+        let doc = self.inner.doc();
+        let share = match &mut self.full {
+            None => 1.0,
+            Some((Some(full), share)) => {
+                if full.doc() < doc {
+                    full.seek(doc);
+                }
+                if full.doc() == doc { 1.0 } else { *share }
+            }
+            Some((None, share)) => *share,
+        };
+        self.lift * share + self.inner.score()
     }
 }
