@@ -96,9 +96,24 @@ fn is_word(lang: Lang, word: &str) -> bool {
         .is_ok()
 }
 
-/// A word of the dictionaries, or a form derived from one (`uberlastung` from `uberlast`).
+/// Plural endings: the word lists hold the singular (klant·en, Problem·e).
+fn plurals(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Nl => &["en", "s", "n"],
+        Lang::De => &["en", "e", "n", "er", "s"],
+        Lang::Fr | Lang::En => &["s"],
+    }
+}
+
+/// A word of the dictionaries, its plural, or a form derived from one (`uberlastung` from
+/// `uberlast`).
 fn is_known(lang: Lang, word: &str) -> bool {
-    is_word(lang, word) || root(lang, word).is_some()
+    is_word(lang, word)
+        || plurals(lang).iter().any(|p| {
+            word.strip_suffix(p)
+                .is_some_and(|w| w.chars().count() >= PART_MIN_LETTERS && is_word(lang, w))
+        })
+        || root(lang, word).is_some()
 }
 
 /// The stems of a stem's translations, as `lang:stem`.

@@ -53,6 +53,11 @@ const TYPO: f32 = 0.3;
 /// by its root or its parts, and — below the moderators' concepts — by a translation.
 const DERIVED: f32 = 0.7;
 const TRANSLATED: f32 = 0.25;
+/// One part of a compound the query holds, found alone (`klantconflicten` → `klant`). The last
+/// part names the kind of thing (-begeleiding, -beratung, -problemen), the first ones what it is
+/// about, which is what a person looks for.
+const ONE_PART: f32 = 0.35;
+const LAST_PART: f32 = 0.12;
 /// The share of a word's lift a tool holding it only through a translation gets.
 const TRANSLATION_SHARE: f32 = 0.5;
 /// A word is looked for in at most this many compounds that hold it.
@@ -614,7 +619,7 @@ impl<'a> QueryBuilder<'a> {
             for (field, boost) in [(f.lexicon_title, TITLE), (f.lexicon_text, TEXT)] {
                 if self.known(&Term::from_field_text(field, &token)) {
                     let clause = boosted(term(field, &token), boost * weight);
-                    out.push(if weight == TRANSLATED {
+                    out.push(if weight <= TRANSLATED {
                         translation(clause)
                     } else {
                         clause
@@ -653,6 +658,16 @@ impl<'a> QueryBuilder<'a> {
                     .map(|p| Term::from_field_text(f.lexicon_text, &lexicon::translated(lang, p)))
                     .collect();
                 out.extend(self.all_of(translated, TEXT * TRANSLATED).map(translation));
+                // Each part alone, below the whole: a tool about `klanten` for `klantconflicten`.
+                for (i, part) in d.parts.iter().enumerate() {
+                    let alone = if i + 1 == d.parts.len() { LAST_PART } else { ONE_PART };
+                    for (field, boost) in [(lf.title, TITLE), (lf.summary, SUMMARY), (lf.body, BODY)] {
+                        if self.known(&Term::from_field_text(field, part)) {
+                            out.push(boosted(term(field, part), boost * alone));
+                        }
+                    }
+                    lexicon_term(&mut out, lexicon::translated(lang, part), TRANSLATED * alone);
+                }
             }
         }
         out
