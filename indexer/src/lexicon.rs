@@ -165,7 +165,8 @@ pub(crate) fn parts(lang: Lang, folded: &str) -> Vec<String> {
                 continue;
             };
             let shorter = head.chars().count().min(tail.chars().count());
-            if tail.chars().count() < PART_MIN_LETTERS || best.as_ref().is_some_and(|b| b.0 >= shorter)
+            if tail.chars().count() < PART_MIN_LETTERS
+                || best.as_ref().is_some_and(|b| b.0 >= shorter)
             {
                 continue;
             }
@@ -460,7 +461,10 @@ mod tests {
 
     #[test]
     fn a_derived_form_leads_to_its_root() {
-        assert_eq!(root(Lang::Nl, "lusteloosheid").as_deref(), Some("lusteloos"));
+        assert_eq!(
+            root(Lang::Nl, "lusteloosheid").as_deref(),
+            Some("lusteloos")
+        );
         assert_eq!(root(Lang::De, "erschopfung").as_deref(), Some("erschopf"));
     }
 

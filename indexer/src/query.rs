@@ -660,13 +660,23 @@ impl<'a> QueryBuilder<'a> {
                 out.extend(self.all_of(translated, TEXT * TRANSLATED).map(translation));
                 // Each part alone, below the whole: a tool about `klanten` for `klantconflicten`.
                 for (i, part) in d.parts.iter().enumerate() {
-                    let alone = if i + 1 == d.parts.len() { LAST_PART } else { ONE_PART };
-                    for (field, boost) in [(lf.title, TITLE), (lf.summary, SUMMARY), (lf.body, BODY)] {
+                    let alone = if i + 1 == d.parts.len() {
+                        LAST_PART
+                    } else {
+                        ONE_PART
+                    };
+                    for (field, boost) in
+                        [(lf.title, TITLE), (lf.summary, SUMMARY), (lf.body, BODY)]
+                    {
                         if self.known(&Term::from_field_text(field, part)) {
                             out.push(boosted(term(field, part), boost * alone));
                         }
                     }
-                    lexicon_term(&mut out, lexicon::translated(lang, part), TRANSLATED * alone);
+                    lexicon_term(
+                        &mut out,
+                        lexicon::translated(lang, part),
+                        TRANSLATED * alone,
+                    );
                 }
             }
         }
@@ -900,8 +910,10 @@ impl<'a> QueryBuilder<'a> {
                 let tier = if partial.is_empty() {
                     TierQuery::new(q.box_clone(), lift)
                 } else {
-                    let full: Vec<Clause> = alts.iter().filter(|c| c.share >= 1.0).cloned().collect();
-                    TierQuery::new(q.box_clone(), lift).with_full_lift_only(any_of(&full), TRANSLATION_SHARE)
+                    let full: Vec<Clause> =
+                        alts.iter().filter(|c| c.share >= 1.0).cloned().collect();
+                    TierQuery::new(q.box_clone(), lift)
+                        .with_full_lift_only(any_of(&full), TRANSLATION_SHARE)
                 };
                 tiers.push((Occur::Should, Box::new(tier)));
                 words.push(WordQuery {

@@ -765,9 +765,7 @@ impl ToolIndex {
             Some(t)
                 if req.sort == Sort::Relevance
                     && req.offset == 0
-                    && hits
-                        .first()
-                        .is_some_and(|(s, _)| *s >= t.all_words_held()) =>
+                    && hits.first().is_some_and(|(s, _)| *s >= t.all_words_held()) =>
             {
                 Vec::new()
             }

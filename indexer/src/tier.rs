@@ -79,10 +79,9 @@ impl Query for TierQuery {
             };
             let full = match &self.full {
                 None => None,
-                Some((q, share)) => Some((
-                    q.as_ref().map(|q| q.weight(unscored)).transpose()?,
-                    *share,
-                )),
+                Some((q, share)) => {
+                    Some((q.as_ref().map(|q| q.weight(unscored)).transpose()?, *share))
+                }
             };
             Box::new(TierWeight {
                 inner,

@@ -119,25 +119,43 @@ fn ids(index: &ToolIndex, query: &str) -> Vec<u64> {
         .collect()
 }
 
+/// The tool in the query's language first: tools in other languages may follow, found through
+/// their words' translations.
+fn first(index: &ToolIndex, q: &str) -> Option<u64> {
+    ids(index, q).first().copied()
+}
+
 #[test]
 fn accents_are_optional_in_every_language() {
     let (_d, index) = index_of(&corpus());
-    assert_eq!(ids(&index, "epuisement"), [1]);
-    assert_eq!(ids(&index, "EPUISEMENT"), [1]);
-    assert_eq!(ids(&index, "stressbewaltigung"), [5]);
-    assert_eq!(ids(&index, "mudigkeit"), [5]);
-    assert_eq!(ids(&index, "uberlastung"), [5]);
+    assert_eq!(first(&index, "epuisement"), Some(1));
+    assert_eq!(first(&index, "EPUISEMENT"), Some(1));
+    assert_eq!(first(&index, "stressbewaltigung"), Some(5));
+    assert_eq!(first(&index, "mudigkeit"), Some(5));
+    assert_eq!(first(&index, "uberlastung"), Some(5));
 }
 
 #[test]
 fn plurals_and_conjugations_meet_their_stem() {
     let (_d, index) = index_of(&corpus());
-    assert_eq!(ids(&index, "indépendant"), [1], "fr singular finds plural");
-    assert_eq!(ids(&index, "épuisé"), [1], "fr participle");
-    assert_eq!(ids(&index, "ondernemer"), [3], "nl singular finds plural");
-    assert_eq!(ids(&index, "gruppe"), [6], "de singular finds plural");
-    assert_eq!(ids(&index, "entrepreneur"), [8], "en singular finds plural");
-    assert_eq!(ids(&index, "recognised"), [7], "en conjugation");
+    assert_eq!(
+        first(&index, "indépendant"),
+        Some(1),
+        "fr singular finds plural"
+    );
+    assert_eq!(first(&index, "épuisé"), Some(1), "fr participle");
+    assert_eq!(
+        first(&index, "ondernemer"),
+        Some(3),
+        "nl singular finds plural"
+    );
+    assert_eq!(first(&index, "gruppe"), Some(6), "de singular finds plural");
+    assert_eq!(
+        first(&index, "entrepreneur"),
+        Some(8),
+        "en singular finds plural"
+    );
+    assert_eq!(first(&index, "recognised"), Some(7), "en conjugation");
 }
 
 #[test]

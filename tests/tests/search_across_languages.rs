@@ -1,0 +1,218 @@
+//! Search beyond the words the engine was taught: what dictionaries know of a word is indexed
+//! with each tool, so a search finds a compound by its parts, a derived form by its root, a tool
+//! in another language by a translation and an institution by its name in another language; a
+//! rare word outweighs common ones, and the words of a question do not decide. Every word
+//! below is in no concept table.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use commons_tests::tools::published_tool_in;
+use commons_tests::{TestApp, spawn_app};
+use serde_json::{Value, json};
+
+const SEARCH: &str = "query($q: String) {
+  searchTools(query: $q, first: 20) {
+    totalCount unmatchedWords
+    edges { node { tool { title } } }
+  }
+}";
+
+async fn search(app: &TestApp, q: &str) -> Value {
+    let body = app.graphql(SEARCH, json!({ "q": q })).await;
+    assert!(body.get("errors").is_none(), "{q}: {body}");
+    body["data"]["searchTools"].clone()
+}
+
+/// Titles in the order found, for an anonymous caller searching all languages.
+async fn titles(app: &TestApp, q: &str) -> Vec<String> {
+    search(app, q).await["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["tool"]["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn app_with(tools: &[(&str, &str, &str)]) -> TestApp {
+    let app = spawn_app().await.with_organisations().await;
+    for (lang, title, body) in tools {
+        let text = json!([{ "lang": lang, "title": title, "summary": "…", "body": body }]);
+        published_tool_in(&app, "acerta", text).await;
+    }
+    app.wait_for_index().await;
+    app
+}
+
+#[tokio::test]
+async fn a_tool_in_another_language_is_found_through_a_dictionary() {
+    let app = app_with(&[
+        (
+            "NL",
+            "Slapen als bakker",
+            "Nachtwerk in de bakkerij en een gezond ritme.",
+        ),
+        (
+            "DE",
+            "Verzweiflung im Betrieb",
+            "Ein Gespräch, wenn nichts mehr geht.",
+        ),
+        (
+            "FR",
+            "Tenir sa comptabilité",
+            "Un logiciel pour les commerçants.",
+        ),
+    ])
+    .await;
+    assert_eq!(titles(&app, "boulanger").await, ["Slapen als bakker"]);
+    assert_eq!(titles(&app, "désespoir").await, ["Verzweiflung im Betrieb"]);
+    assert_eq!(titles(&app, "wanhoop").await, ["Verzweiflung im Betrieb"]);
+    // Found by a translation, the word matched: it is not reported as unmatched.
+    assert_eq!(search(&app, "boulanger").await["unmatchedWords"], json!([]));
+}
+
+#[tokio::test]
+async fn a_tool_holding_the_word_as_typed_comes_before_one_holding_a_translation() {
+    let app = app_with(&[
+        ("NL", "Slapen als bakker", "Nachtwerk en een gezond ritme."),
+        (
+            "FR",
+            "Le sommeil du boulanger",
+            "Travail de nuit et rythme sain.",
+        ),
+    ])
+    .await;
+    assert_eq!(
+        titles(&app, "boulanger").await,
+        ["Le sommeil du boulanger", "Slapen als bakker"]
+    );
+    assert_eq!(
+        titles(&app, "bakker").await,
+        ["Slapen als bakker", "Le sommeil du boulanger"]
+    );
+}
+
+#[tokio::test]
+async fn a_compound_finds_its_parts_and_the_parts_find_the_compound() {
+    let app = app_with(&[
+        (
+            "NL",
+            "Agressie van klanten",
+            "Wat je doet als een klant dreigt.",
+        ),
+        (
+            "DE",
+            "Schlafmangel bei Bäckern",
+            "Nachtarbeit und ihre Folgen.",
+        ),
+        ("NL", "Klantenbeheer in de kassa", "Een programma."),
+    ])
+    .await;
+    assert_eq!(
+        titles(&app, "klantenagressie").await[0],
+        "Agressie van klanten"
+    );
+    assert_eq!(
+        titles(&app, "Mangel an Schlaf").await,
+        ["Schlafmangel bei Bäckern"]
+    );
+}
+
+#[tokio::test]
+async fn a_derived_form_finds_its_root_and_the_root_the_derived_form() {
+    let app = app_with(&[
+        (
+            "NL",
+            "Lusteloosheid bij ondernemers",
+            "Herken de signalen op tijd.",
+        ),
+        (
+            "DE",
+            "Überforderung im Alltag",
+            "Wenn die Arbeit zu viel wird.",
+        ),
+    ])
+    .await;
+    assert_eq!(
+        titles(&app, "lusteloos").await,
+        ["Lusteloosheid bij ondernemers"]
+    );
+    assert_eq!(
+        titles(&app, "überfordert").await,
+        ["Überforderung im Alltag"]
+    );
+}
+
+#[tokio::test]
+async fn an_institution_is_found_by_its_name_in_another_language() {
+    let app = app_with(&[
+        (
+            "FR",
+            "Le CPAS vous aide avec vos dettes",
+            "Une médiation de dettes pour les indépendants.",
+        ),
+        ("NL", "Schulden bij leveranciers", "Een gids."),
+    ])
+    .await;
+    assert_eq!(
+        titles(&app, "OCMW").await,
+        ["Le CPAS vous aide avec vos dettes"]
+    );
+    assert_eq!(
+        titles(&app, "ocmw schulden").await[0],
+        "Le CPAS vous aide avec vos dettes"
+    );
+}
+
+#[tokio::test]
+async fn a_rare_word_outweighs_two_common_ones() {
+    let mut tools = vec![(
+        "FR",
+        "Le sommeil du boulanger",
+        "Un guide pour le travail de nuit.",
+    )];
+    let common = [
+        "Atelier stress et respiration",
+        "Atelier stress pour commerçants",
+        "Atelier stress en ligne",
+        "Atelier stress et sommeil",
+        "Atelier stress du lundi",
+    ];
+    for title in common {
+        tools.push(("FR", title, "Un atelier sur le stress."));
+    }
+    let app = app_with(&tools).await;
+    assert_eq!(
+        titles(&app, "atelier stress boulanger").await[0],
+        "Le sommeil du boulanger"
+    );
+}
+
+#[tokio::test]
+async fn the_words_of_a_question_do_not_decide() {
+    let app = app_with(&[
+        (
+            "FR",
+            "Parler de la honte",
+            "Un groupe pour en parler sans jugement.",
+        ),
+        (
+            "FR",
+            "Que faire quand un client ne paie pas ?",
+            "Comment faire, à qui s'adresser, quand agir.",
+        ),
+        (
+            "NL",
+            "Wat te doen als je zaak stilvalt?",
+            "Hoe je verder kan, wie je helpt, wanneer je moet handelen.",
+        ),
+        ("NL", "Over schaamte praten", "Een gespreksgroep."),
+    ])
+    .await;
+    assert_eq!(
+        titles(&app, "comment faire quand on a honte").await,
+        ["Parler de la honte"]
+    );
+    assert_eq!(
+        titles(&app, "wat moet ik doen als ik schaamte voel").await[0],
+        "Over schaamte praten"
+    );
+}
