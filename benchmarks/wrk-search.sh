@@ -11,35 +11,7 @@ BIN="${CARGO_TARGET_DIR:-target}/release/commons"
 DATA="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$DATA"' EXIT
 
-LUA="$DATA/search.lua"
-cat > "$LUA" <<'LUA'
-local queries = { "stress", "gérer le stress", "burnout", "zelfscan", "troubles du sommeil",
-  "Stressbewältigung", "peer group entrepreneurs", "faillite", "uitputting",
-  "épuisement professionnel", "" }
-local shape = os.getenv("SHAPE") or "full"
-local selection
-if shape == "bare" then
-  selection = "totalCount edges { node { tool { id } } }"
-elseif shape == "facets" then
-  selection = "totalCount edges { node { tool { id title } } } facets { kinds { value count } categories { value count } languages { value count } owners { value count } }"
-else
-  selection = "totalCount edges { node { score tool { id title } highlights { title text } } } facets { kinds { value count } categories { value count } languages { value count } owners { value count } }"
-end
-local n = 0
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-local token = os.getenv("TOKEN")
-if token and token ~= "" then
-  wrk.headers["Authorization"] = "Bearer " .. token
-end
-request = function()
-  n = n + 1
-  local q = queries[(n % #queries) + 1]
-  local body = '{"query":"query($q: String) { searchTools(query: $q, first: 10) { ' .. selection ..
-    ' } }","variables":{"q":"' .. q .. '"}}'
-  return wrk.format(nil, nil, nil, body)
-end
-LUA
+LUA="benchmarks/wrk-search.lua"
 
 COMMONS_DATA_DIR="$DATA" RUST_LOG=warn "$BIN" demo >/dev/null 2>&1
 TOKEN_STAFF=$(COMMONS_DATA_DIR="$DATA" "$BIN" token --org acerta --role STAFF)

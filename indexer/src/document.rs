@@ -2,7 +2,6 @@ use tantivy::TantivyDocument;
 use tantivy::schema::Facet;
 
 use crate::Lang;
-use crate::analysis::{fallback_analyser, tokens};
 use crate::schema::Fields;
 
 /// Which revision of a tool a document holds.
@@ -175,17 +174,6 @@ impl ToolDocument {
             d.add_text(f.tags, tag);
             d.add_text(f.text_folded, tag);
         }
-        let mut folded = fallback_analyser();
-        let mut reversed = String::new();
-        for t in &self.texts {
-            for text in [&t.title, &t.summary, &t.body] {
-                for (_, word) in tokens(&mut folded, text) {
-                    reversed.extend(word.chars().rev());
-                    reversed.push(' ');
-                }
-            }
-        }
-        d.add_text(f.text_reversed, &reversed);
         for a in &self.attachments {
             d.add_text(f.lang(a.lang).attachments, &a.text);
             d.add_u64(f.attachment_ids, a.attachment_id);

@@ -16,6 +16,7 @@ mod home;
 mod impacts;
 mod lexicon;
 mod matches;
+mod plans;
 mod query;
 mod ranking;
 mod schema;

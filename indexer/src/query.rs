@@ -3,12 +3,15 @@
 //! A query is taken apart into words, `"quoted phrases"` (required) and `-excluded` words or
 //! phrases. Each word is matched in every language by its alternatives, the best of which counts:
 //! as typed (title, then summary, then body, then attachments), by its stem, as a compound
-//! (`burnout` ↔ `burn-out` ↔ `burn out`, `stressbeheersing` ↔ `stress beheersing`, a word inside
-//! a compound), through the concept table in other languages, and — only when nothing the
-//! caller may read holds it — with a typo or two. Every word a tool holds lifts it a tier
-//! ([`TierQuery`]), so tools holding all words rank above tools missing one; function words (a
-//! stop word in any language) never count toward a tier, so they never empty a result. Words
-//! close together rank above words far apart.
+//! (`burnout` ↔ `burn-out` ↔ `burn out`, `stressbeheersing` ↔ `stress beheersing`), through the
+//! concept table in other languages, through what dictionaries said of each tool's words when it
+//! was indexed (a word inside a compound, a root, a translation: [`crate::lexicon`]), and — only
+//! when nothing the caller may read holds it — with a typo or two. Every word a tool holds lifts
+//! it by the word's worth ([`TierQuery`]), so tools holding all words rank above tools missing
+//! one and a rare word above common ones; function words (a stop word in any language, the
+//! words questions are made of) never count toward a tier, so they never empty a result. Words
+//! close together rank above words far apart. A word's own alternatives are planned once per
+//! index state ([`crate::plans`]).
 
 use tantivy::Term;
 use tantivy::query::{
@@ -23,6 +26,7 @@ use crate::analysis::{self, StopWords, tokens};
 use crate::document::facet;
 use crate::filter::{CachedFilter, FilterCache};
 use crate::lexicon::{self, ANALYSERS};
+use crate::plans::{PlanCache, WordPlan};
 use crate::ranking::{Bound, Clause, Ranking};
 use crate::schema::Fields;
 use crate::thesaurus::{MAX_TERM_WORDS, Thesaurus, key};
@@ -47,7 +51,6 @@ const STEMMED: f32 = 0.8;
 const JOINED: f32 = 0.9;
 const COMPOUND: f32 = 0.7;
 const EXPANDED: f32 = 0.45;
-const PART: f32 = 0.6;
 const TYPO: f32 = 0.3;
 /// A word found through what dictionaries know of it (`crate::lexicon`): inside a compound,
 /// by its root or its parts, and — below the moderators' concepts — by a translation.
@@ -60,8 +63,6 @@ const ONE_PART: f32 = 0.35;
 const LAST_PART: f32 = 0.12;
 /// The share of a word's lift a tool holding it only through a translation gets.
 const TRANSLATION_SHARE: f32 = 0.5;
-/// A word is looked for in at most this many compounds that hold it.
-const MAX_COMPOUNDS: usize = 12;
 /// Words of the query close together in a title or text.
 const PROXIMITY: f32 = 1.0;
 const PROXIMITY_SLOP: u32 = 3;
@@ -69,8 +70,8 @@ const PROXIMITY_SLOP: u32 = 3;
 const SAME_LANGUAGE: f32 = 0.5;
 /// The best alternative counts; the others add this share.
 const TIE_BREAKER: f32 = 0.1;
-/// A word is looked for inside compounds from this many letters, and a compound must be at least
-/// this many letters longer than the part.
+/// An excluded word's stems are excluded from this many letters; a compound is split into parts
+/// of at least `COMPOUND_REST` letters.
 const PART_MIN_LETTERS: usize = 4;
 const COMPOUND_REST: usize = 3;
 /// Linking letters between the parts of Dutch and German compounds (arbeid·s·ongeval).
@@ -189,8 +190,6 @@ pub fn parse_bounded(input: &str, limits: QueryLimits) -> Result<ParsedQuery, Qu
 pub type DocFreq<'a> = Box<dyn Fn(&Term) -> u64 + 'a>;
 /// Says whether a query matches a document the caller may read, under the search's filters.
 pub type Readable<'a> = Box<dyn Fn(&dyn Query) -> bool + 'a>;
-/// The longer words of a field that start with a prefix, most frequent first, at most `n`.
-pub type Completions<'a> = Box<dyn Fn(Field, &str, usize) -> Vec<String> + 'a>;
 
 /// One word of the query that counts: what was typed, and the query that finds it.
 pub struct WordQuery {
@@ -243,7 +242,6 @@ pub struct QueryBuilder<'a> {
     /// How many documents the index holds, for what a word is worth.
     documents: u64,
     readable: Readable<'a>,
-    completions: Completions<'a>,
     /// Languages in which some attachment holds text.
     attachment_langs: Vec<Lang>,
     thesaurus: Option<&'a Thesaurus>,
@@ -253,6 +251,8 @@ pub struct QueryBuilder<'a> {
     preferred: Option<Lang>,
     /// Where the documents of each language are kept as bitsets.
     filters: std::sync::Arc<FilterCache>,
+    /// Words planned earlier on the same index state, and that state.
+    plans: Option<(&'a PlanCache, u64)>,
 }
 
 fn boosted(c: Clause, boost: f32) -> Clause {
@@ -342,7 +342,6 @@ impl<'a> QueryBuilder<'a> {
         doc_freq: DocFreq<'a>,
         documents: u64,
         readable: Readable<'a>,
-        completions: Completions<'a>,
         filters: std::sync::Arc<FilterCache>,
     ) -> Self {
         Self {
@@ -354,13 +353,44 @@ impl<'a> QueryBuilder<'a> {
             doc_freq,
             documents,
             readable,
-            completions,
             attachment_langs: Lang::ALL.to_vec(),
             thesaurus: None,
             expand_into: Lang::ALL.to_vec(),
             preferred: None,
             filters,
+            plans: None,
         }
+    }
+
+    /// Keeps each word's own alternatives in `cache`, for the index state `state`.
+    pub fn with_plans(mut self, cache: &'a PlanCache, state: u64) -> Self {
+        self.plans = Some((cache, state));
+        self
+    }
+
+    /// A word's own alternatives: planned here, or earlier on the same index state.
+    fn word_plan(&mut self, u: &Unit) -> std::sync::Arc<WordPlan> {
+        let key = format!("{}\u{0}{}", u.function, u.typed);
+        if let Some((cache, state)) = self.plans
+            && let Some(plan) = cache.get(state, &key)
+        {
+            return plan;
+        }
+        let mut base = if u.pieces.len() > 1 {
+            self.hyphenated(&u.pieces)
+        } else {
+            self.literal(&u.typed, &u.pieces)
+        };
+        let mut lexical = Vec::new();
+        if u.pieces.len() == 1 && !u.function {
+            base.extend(self.split(&u.pieces[0]));
+            lexical = self.lexical(&u.pieces[0]);
+        }
+        let plan = std::sync::Arc::new(WordPlan { base, lexical });
+        if let Some((cache, state)) = self.plans {
+            cache.put(state, key, plan.clone());
+        }
+        plan
     }
 
     /// Prefers tools in this language when the query's own language cannot be told.
@@ -577,33 +607,6 @@ impl<'a> QueryBuilder<'a> {
         out
     }
 
-    /// A word found inside longer compounds: at their start, or at their end through the
-    /// reversed words. Each compound is its own term, scored like any word.
-    fn parts(&self, word: &str) -> Vec<Clause> {
-        let f = self.fields;
-        if word.chars().count() < PART_MIN_LETTERS {
-            return Vec::new();
-        }
-        let mut compounds = std::collections::BTreeSet::new();
-        for field in [f.title_folded, f.text_folded] {
-            compounds.extend((self.completions)(field, word, MAX_COMPOUNDS));
-        }
-        let reversed: String = word.chars().rev().collect();
-        for r in (self.completions)(f.text_reversed, &reversed, MAX_COMPOUNDS) {
-            compounds.insert(r.chars().rev().collect());
-        }
-        let mut out = Vec::new();
-        for compound in compounds
-            .into_iter()
-            .filter(|c| c.chars().count() >= word.chars().count() + COMPOUND_REST)
-            .take(MAX_COMPOUNDS)
-        {
-            out.push(boosted(term(f.title_folded, &compound), TITLE * PART));
-            out.push(boosted(term(f.text_folded, &compound), TEXT * PART));
-        }
-        out
-    }
-
     /// What the dictionaries add to a folded word, each a term of the lexicon fields made when
     /// the tools were indexed: the word inside a compound or as the root of a derived form, its
     /// own root, its parts anywhere in a text (`werkstress` → `stress op het werk`), and tools
@@ -716,21 +719,22 @@ impl<'a> QueryBuilder<'a> {
             _ => 2,
         };
         let f = self.fields;
-        [(f.title_folded, TITLE * TYPO), (f.text_folded, TEXT * TYPO)]
-            .into_iter()
-            .map(|(field, boost)| {
-                let q = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
-                // A typo match scores a constant.
-                boosted(
-                    Clause {
-                        query: Box::new(q),
-                        bound: Bound::Fixed(1.0),
-                        share: 1.0,
-                    },
-                    boost,
-                )
-            })
-            .collect()
+        // A typo match scores a constant.
+        let fuzzy = |field: Field, text: &str, boost: f32| {
+            let q = FuzzyTermQuery::new(Term::from_field_text(field, text), distance, true);
+            boosted(
+                Clause {
+                    query: Box::new(q),
+                    bound: Bound::Fixed(1.0),
+                    share: 1.0,
+                },
+                boost,
+            )
+        };
+        vec![
+            fuzzy(f.title_folded, word, TITLE * TYPO),
+            fuzzy(f.text_folded, word, TEXT * TYPO),
+        ]
     }
 
     /// The concepts a run of words names, as queries for every term of them in the languages
@@ -834,17 +838,11 @@ impl<'a> QueryBuilder<'a> {
             }
         }
         let mut alternatives: Vec<Vec<Clause>> = Vec::with_capacity(units.len());
+        let mut lexical: Vec<Vec<Clause>> = Vec::with_capacity(units.len());
         for u in &units {
-            let mut alts = if u.pieces.len() > 1 {
-                self.hyphenated(&u.pieces)
-            } else {
-                self.literal(&u.typed, &u.pieces)
-            };
-            if u.pieces.len() == 1 && !u.function {
-                alts.extend(self.split(&u.pieces[0]));
-                alts.extend(self.parts(&u.pieces[0]));
-            }
-            alternatives.push(alts);
+            let plan = self.word_plan(u);
+            alternatives.push(plan.base.clone());
+            lexical.push(plan.lexical.clone());
         }
         // Two words typed apart that the index holds as one (`burn out`, `stress beheersing`).
         for i in 1..units.len() {
@@ -884,7 +882,7 @@ impl<'a> QueryBuilder<'a> {
         let mut words = Vec::new();
         let mut ranked_words = Vec::new();
         let mut with_typos = false;
-        for (u, mut alts) in units.iter().zip(alternatives) {
+        for ((u, mut alts), lexical) in units.iter().zip(alternatives).zip(lexical) {
             if u.function {
                 // A function word never decides whether a tool is found.
                 continue;
@@ -901,9 +899,7 @@ impl<'a> QueryBuilder<'a> {
             }
             // What dictionaries know of the word, once its typos are decided on: a root or a
             // translation found for a misspelt word is no reason not to correct it.
-            if u.pieces.len() == 1 {
-                alts.extend(self.lexical(&u.pieces[0]));
-            }
+            alts.extend(lexical);
             if let Some(q) = any_of(&alts) {
                 let lift = self.lift(&alts);
                 let partial: Vec<Clause> = alts.iter().filter(|c| c.share < 1.0).cloned().collect();

@@ -35,9 +35,6 @@ pub struct Fields {
     pub langs: [(Lang, LangFields); 4],
     pub title_folded: Field,
     pub text_folded: Field,
-    /// Every folded word of the texts spelt backwards, so that a word is found at the end of a
-    /// compound by a prefix walk (`beheersing` in `stressbeheersing`).
-    pub text_reversed: Field,
     pub tags: Field,
     /// What dictionaries say of the words of the titles, and of the summaries and bodies:
     /// the stems of their roots, parts and translations ([`crate::lexicon`]).
@@ -105,14 +102,6 @@ pub fn build() -> (Schema, Fields) {
     });
     let title_folded = b.add_text_field("title_folded", text(FALLBACK, false));
     let text_folded = b.add_text_field("text_folded", text(FALLBACK, false));
-    let text_reversed = b.add_text_field(
-        "text_reversed",
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(FALLBACK)
-                .set_index_option(IndexRecordOption::Basic),
-        ),
-    );
     let tags = b.add_text_field("tags", text(FALLBACK, true));
     // Frequencies without positions: a lexicon token is asked alone, never in a phrase.
     let lexicon = TextOptions::default().set_indexing_options(
@@ -141,7 +130,6 @@ pub fn build() -> (Schema, Fields) {
         langs,
         title_folded,
         text_folded,
-        text_reversed,
         tags,
         lexicon_title,
         lexicon_text,

@@ -20,6 +20,7 @@ use crate::filter::{CachedFilter, FilterCache};
 use crate::highlight::{Highlighters, escape_into};
 use crate::impacts::ImpactCache;
 use crate::matches::Matching;
+use crate::plans::PlanCache;
 use crate::query::{ParsedQuery, QueryBuilder, TextQuery, parse};
 use crate::ranking::RankedQuery;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
@@ -212,6 +213,8 @@ pub struct ToolIndex {
     facet_tables: FacetTables,
     /// What each term searched can score, segment by segment.
     impacts: Arc<ImpactCache>,
+    /// Each word's own alternatives, for the index state they were planned on.
+    plans: Arc<PlanCache>,
 }
 
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
@@ -255,6 +258,7 @@ impl ToolIndex {
             filters: Arc::default(),
             facet_tables: FacetTables::default(),
             impacts: Arc::default(),
+            plans: Arc::default(),
         };
         let committed = opened.payload()?.map(|p| p.cursor);
         opened.set_searchable(committed);
@@ -589,20 +593,18 @@ impl ToolIndex {
         } else {
             req.filter.languages.clone()
         };
-        let completions =
-            move |field: Field, prefix: &str, n: usize| completions(searcher, field, prefix, n);
         Ok(QueryBuilder::new(
             &self.fields,
             analysers,
             Box::new(doc_freq),
             searcher.num_docs(),
             Box::new(readable),
-            Box::new(completions),
             self.filters.clone(),
         )
         .with_attachments(with_attachments)
         .with_thesaurus(req.thesaurus.as_deref(), expand_into)
-        .with_preferred(req.lang))
+        .with_preferred(req.lang)
+        .with_plans(&self.plans, searcher.generation().generation_id()))
     }
 
     /// The whole query: the words (every tool when there are none) behind the gate.
@@ -1014,37 +1016,6 @@ fn newest_among_equals(
         .collect();
     keyed.sort_by_key(|k| std::cmp::Reverse(k.0));
     keyed.into_iter().map(|(_, s, a)| (s, a)).collect()
-}
-
-/// Terms of a field that start with `prefix` and are longer, most frequent first, at most `n`.
-/// Each segment's dictionary is walked from the prefix on, a bounded number of steps.
-fn completions(searcher: &Searcher, field: Field, prefix: &str, n: usize) -> Vec<String> {
-    const MAX_STEPS: usize = 256;
-    let mut found: HashMap<String, u32> = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else {
-            continue;
-        };
-        let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).into_stream() else {
-            continue;
-        };
-        let mut steps = 0;
-        while stream.advance() && steps < MAX_STEPS {
-            steps += 1;
-            let key = stream.key();
-            if !key.starts_with(prefix.as_bytes()) {
-                break;
-            }
-            if key.len() > prefix.len()
-                && let Ok(word) = std::str::from_utf8(key)
-            {
-                *found.entry(word.to_owned()).or_default() += stream.value().doc_freq;
-            }
-        }
-    }
-    let mut words: Vec<(String, u32)> = found.into_iter().collect();
-    words.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    words.into_iter().take(n).map(|(w, _)| w).collect()
 }
 
 /// Whether a query matches any live document: stops at the first.
