@@ -82,6 +82,7 @@ pub fn fallback_analyser() -> TextAnalyzer {
 }
 
 /// A text lower-cased and without accents, its words run together.
+#[cfg(test)]
 pub(crate) fn fold(text: &str) -> String {
     tokens(&mut fallback_analyser(), text)
         .into_iter()

@@ -46,12 +46,13 @@ fn links(lang: Lang) -> &'static [&'static str] {
 
 /// Derivational endings whose removal leaves the word a form comes from: a noun of quality
 /// or action to its adjective or verb (lusteloos·heid, Erschöpf·ung, épuise·ment), a
-/// participle to its verb (erschöpf·t). Snowball stemmers remove inflection, not these.
+/// participle to its verb (erschöpf·t). Snowball stemmers remove inflection, not these. Written
+/// folded (`ite` for `ité`), as the words they are taken from.
 fn derivations(lang: Lang) -> &'static [&'static str] {
     match lang {
         Lang::Nl => &["heid", "ing", "igheid", "lijkheid", "te"],
         Lang::De => &["ung", "heit", "keit", "igkeit", "lichkeit", "t", "et"],
-        Lang::Fr => &["ement", "ment", "ation", "ité", "ée", "é", "és", "ées"],
+        Lang::Fr => &["ement", "ment", "ation", "ite", "ee", "e", "es", "ees"],
         Lang::En => &["ness", "ment", "ation", "ity", "ed"],
     }
 }
@@ -134,8 +135,7 @@ fn translations(lang: Lang, stem: &str) -> impl Iterator<Item = &'static str> {
 /// a word the dictionaries know.
 pub(crate) fn root(lang: Lang, folded: &str) -> Option<String> {
     derivations(lang).iter().find_map(|ending| {
-        let ending = analysis::fold(ending);
-        let base = folded.strip_suffix(ending.as_str())?;
+        let base = folded.strip_suffix(ending)?;
         // The root is a word, or the stem of a verb (erschöpf·en, uitput·ten, épuis·er).
         let known = is_word(lang, base)
             || verb_endings(lang)
@@ -457,6 +457,15 @@ mod tests {
         );
         assert!(parts(Lang::Fr, "surendettement").is_empty());
         assert!(parts(Lang::Nl, "werk").is_empty());
+    }
+
+    #[test]
+    fn the_endings_are_written_folded() {
+        for lang in Lang::ALL {
+            for ending in derivations(lang).iter().chain(plurals(lang)).chain(links(lang)) {
+                assert_eq!(analysis::fold(ending), *ending, "{lang:?}");
+            }
+        }
     }
 
     #[test]

@@ -13,8 +13,9 @@ use std::sync::{Arc, Mutex};
 
 use crate::ranking::Clause;
 
-/// At most this many words are kept; past it the cache starts over.
-const MAX_WORDS: usize = 20_000;
+/// At most this many words are kept; past it the cache starts over. A word's plan is a few
+/// dozen clauses (some kilobytes), so the cache stays within a few megabytes whatever is typed.
+const MAX_WORDS: usize = 2_048;
 
 /// What a word asks of the index by itself.
 pub(crate) struct WordPlan {

@@ -615,17 +615,16 @@ impl<'a> QueryBuilder<'a> {
         let f = self.fields;
         let mut out = Vec::new();
         let mut asked = std::collections::HashSet::new();
-        let mut lexicon_term = |out: &mut Vec<Clause>, token: String, weight: f32| {
+        // A token of the lexicon fields, in titles and in texts; `share` of the word's lift.
+        let mut lexicon_term = |out: &mut Vec<Clause>, token: String, weight: f32, share: f32| {
             if !asked.insert(token.clone()) {
                 return;
             }
             for (field, boost) in [(f.lexicon_title, TITLE), (f.lexicon_text, TEXT)] {
                 if self.known(&Term::from_field_text(field, &token)) {
-                    let clause = boosted(term(field, &token), boost * weight);
-                    out.push(if weight <= TRANSLATED {
-                        translation(clause)
-                    } else {
-                        clause
+                    out.push(Clause {
+                        share,
+                        ..boosted(term(field, &token), boost * weight)
                     });
                 }
             }
@@ -633,7 +632,7 @@ impl<'a> QueryBuilder<'a> {
         for lang in Lang::ALL {
             let d = ANALYSERS.with_borrow_mut(|a| a.derived_stems(lang, word));
             let Some(stem) = &d.own else { continue };
-            lexicon_term(&mut out, lexicon::own(lang, stem), DERIVED);
+            lexicon_term(&mut out, lexicon::own(lang, stem), DERIVED, 1.0);
             let lf = f.lang(lang);
             if let Some(root) = &d.root {
                 for (field, boost) in [(lf.title, TITLE), (lf.summary, SUMMARY), (lf.body, BODY)] {
@@ -641,10 +640,11 @@ impl<'a> QueryBuilder<'a> {
                         out.push(boosted(term(field, root), boost * DERIVED));
                     }
                 }
-                lexicon_term(&mut out, lexicon::own(lang, root), DERIVED);
+                lexicon_term(&mut out, lexicon::own(lang, root), DERIVED, 1.0);
             }
             for s in std::iter::once(stem).chain(&d.root) {
-                lexicon_term(&mut out, lexicon::translated(lang, s), TRANSLATED);
+                let token = lexicon::translated(lang, s);
+                lexicon_term(&mut out, token, TRANSLATED, TRANSLATION_SHARE);
             }
             if d.parts.len() > 1 {
                 for field in [lf.summary, lf.body] {
@@ -679,6 +679,7 @@ impl<'a> QueryBuilder<'a> {
                         &mut out,
                         lexicon::translated(lang, part),
                         TRANSLATED * alone,
+                        TRANSLATION_SHARE,
                     );
                 }
             }
