@@ -16,6 +16,7 @@
 //! analysers. The compiled tables are sorted lines searched in place: nothing is parsed or
 //! stemmed when a server starts.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use tantivy::tokenizer::TextAnalyzer;
@@ -186,7 +187,13 @@ pub(crate) fn parts(lang: Lang, folded: &str) -> Vec<String> {
 pub(crate) struct Analysers {
     unstemmed: Vec<(Lang, TextAnalyzer)>,
     stemmers: Vec<(Lang, TextAnalyzer)>,
+    /// The lexicon tokens of words met before: a catalogue's words repeat from tool to tool,
+    /// and cutting a word and looking up its root and translations costs far more than this.
+    known_words: HashMap<(Lang, String), Box<str>>,
 }
+
+/// At most this many words' tokens are kept per indexing thread; past it they start over.
+const MAX_KNOWN_WORDS: usize = 65_536;
 
 impl Default for Analysers {
     fn default() -> Self {
@@ -199,6 +206,7 @@ impl Default for Analysers {
                 .into_iter()
                 .map(|l| (l, analysis::stemmer(l)))
                 .collect(),
+            known_words: HashMap::new(),
         }
     }
 }
@@ -237,24 +245,48 @@ impl Analysers {
     /// stem is in the language's fields already.)
     pub(crate) fn tokens_of(&mut self, lang: Lang, text: &str, out: &mut String) {
         for word in self.words(lang, text) {
-            let derived = self.derived_stems(lang, &word);
-            for stem in derived.all() {
-                if Some(stem) != derived.own.as_ref() {
-                    push(out, own(lang, stem));
-                }
-                let mut per_lang = [0; 4];
-                for t in translations(lang, stem) {
-                    if let Some((to, s)) = t.split_once(':')
-                        && let Some(to) = Lang::from_code(to)
-                        && let Some(n) = per_lang.get_mut(to as usize)
-                        && *n < MAX_TRANSLATIONS
-                    {
-                        *n += 1;
-                        push(out, translated(to, s));
+            let key = (lang, word);
+            let tokens = match self.known_words.get(&key) {
+                Some(tokens) => tokens.clone(),
+                None => {
+                    let tokens: Box<str> = self.word_tokens(lang, &key.1).into();
+                    if self.known_words.len() >= MAX_KNOWN_WORDS {
+                        self.known_words.clear();
                     }
+                    self.known_words.insert(key, tokens.clone());
+                    tokens
+                }
+            };
+            if !tokens.is_empty() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&tokens);
+            }
+        }
+    }
+
+    /// The lexicon tokens of one folded word, space-separated.
+    fn word_tokens(&mut self, lang: Lang, word: &str) -> String {
+        let mut out = String::new();
+        let derived = self.derived_stems(lang, word);
+        for stem in derived.all() {
+            if Some(stem) != derived.own.as_ref() {
+                push(&mut out, own(lang, stem));
+            }
+            let mut per_lang = [0; 4];
+            for t in translations(lang, stem) {
+                if let Some((to, s)) = t.split_once(':')
+                    && let Some(to) = Lang::from_code(to)
+                    && let Some(n) = per_lang.get_mut(to as usize)
+                    && *n < MAX_TRANSLATIONS
+                {
+                    *n += 1;
+                    push(&mut out, translated(to, s));
                 }
             }
         }
+        out
     }
 }
 
@@ -462,7 +494,11 @@ mod tests {
     #[test]
     fn the_endings_are_written_folded() {
         for lang in Lang::ALL {
-            for ending in derivations(lang).iter().chain(plurals(lang)).chain(links(lang)) {
+            for ending in derivations(lang)
+                .iter()
+                .chain(plurals(lang))
+                .chain(links(lang))
+            {
                 assert_eq!(analysis::fold(ending), *ending, "{lang:?}");
             }
         }
