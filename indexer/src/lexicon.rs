@@ -148,14 +148,38 @@ pub(crate) fn root(lang: Lang, folded: &str) -> Option<String> {
 
 /// The parts of a Dutch or German compound, each a word the dictionaries know, cut where both
 /// sides are longest (`werkstress` → `werk`, `stress`; `arbeitsuberlastung` → `arbeit`,
-/// `uberlastung`); a third part when the tail is itself a compound.
+/// `uberlastung`); a third part when no two-part cut holds and the tail after the longest
+/// head is itself a two-part compound. Bounded: two passes over the word's cuts, never a
+/// search of every way to cut it (which a long word of short words would make explode).
 pub(crate) fn parts(lang: Lang, folded: &str) -> Vec<String> {
+    if let Some((head, tail)) = two_parts(lang, folded) {
+        return vec![head, tail];
+    }
+    let links = links(lang);
+    let heads = folded
+        .char_indices()
+        .skip(PART_MIN_LETTERS)
+        .map(|(cut, _)| cut);
+    let Some(cut) = heads.filter(|cut| is_word(lang, &folded[..*cut])).last() else {
+        return Vec::new();
+    };
+    let (head, rest) = folded.split_at(cut);
+    std::iter::once("")
+        .chain(links.iter().copied())
+        .filter_map(|link| rest.strip_prefix(link))
+        .find_map(|tail| two_parts(lang, tail))
+        .map(|(middle, tail)| vec![head.to_owned(), middle, tail])
+        .unwrap_or_default()
+}
+
+/// The two-part cut of a compound where both sides are longest.
+fn two_parts(lang: Lang, folded: &str) -> Option<(String, String)> {
     let links = links(lang);
     let letters = folded.chars().count();
     if links.is_empty() || !(2 * PART_MIN_LETTERS..=MAX_COMPOUND_LETTERS).contains(&letters) {
-        return Vec::new();
+        return None;
     }
-    let mut best: Option<(usize, String, String)> = None;
+    let mut best: Option<(usize, &str, &str)> = None;
     for (cut, _) in folded.char_indices().skip(PART_MIN_LETTERS) {
         let (head, rest) = folded.split_at(cut);
         if !is_word(lang, head) {
@@ -166,21 +190,15 @@ pub(crate) fn parts(lang: Lang, folded: &str) -> Vec<String> {
                 continue;
             };
             let shorter = head.chars().count().min(tail.chars().count());
-            if tail.chars().count() < PART_MIN_LETTERS
-                || best.as_ref().is_some_and(|b| b.0 >= shorter)
-            {
+            if tail.chars().count() < PART_MIN_LETTERS || best.is_some_and(|b| b.0 >= shorter) {
                 continue;
             }
-            if is_known(lang, tail) || !parts(lang, tail).is_empty() {
-                best = Some((shorter, head.to_owned(), tail.to_owned()));
+            if is_known(lang, tail) {
+                best = Some((shorter, head, tail));
             }
         }
     }
-    match best {
-        None => Vec::new(),
-        Some((_, head, tail)) if is_known(lang, &tail) => vec![head, tail],
-        Some((_, head, tail)) => std::iter::once(head).chain(parts(lang, &tail)).collect(),
-    }
+    best.map(|(_, head, tail)| (head.to_owned(), tail.to_owned()))
 }
 
 /// The analysers a tool's words go through, made once per thread.
@@ -489,6 +507,8 @@ mod tests {
         );
         assert!(parts(Lang::Fr, "surendettement").is_empty());
         assert!(parts(Lang::Nl, "werk").is_empty());
+        // A long run of short words is cut in two passes, not searched every way.
+        assert!(parts(Lang::Nl, &"werk".repeat(10)).len() <= 3);
     }
 
     #[test]
