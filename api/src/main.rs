@@ -12,6 +12,10 @@ use commons_api::{App, demo, graphql, store, telemetry};
 use secrecy::ExposeSecret;
 use tokio_util::sync::CancellationToken;
 
+/// A server allocates in many threads at once (see the workspace's Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "commons",

@@ -23,6 +23,7 @@ mod schema;
 mod search;
 mod thesaurus;
 mod tier;
+mod typos;
 
 pub use document::{AttachmentText, LangText, ToolDocument, Variant};
 pub use home::{IndexHome, Opened};

@@ -10,7 +10,7 @@
 //! the other facets' filters ([`crate::facet_count`]).
 
 use tantivy::query::{EnableScoring, Query, Weight};
-use tantivy::{DocId, Searcher, SegmentReader};
+use tantivy::{DocId, Executor, Searcher, SegmentReader};
 
 use crate::Result;
 use crate::filter::CachedFilter;
@@ -30,7 +30,12 @@ pub(crate) struct Matching {
 impl Matching {
     /// In each segment, in the searcher's order, the documents that match: one bit each, 64 to
     /// a word.
-    pub(crate) fn sets(&self, searcher: &Searcher, stop: &Stop) -> Result<Vec<Vec<u64>>> {
+    pub(crate) fn sets(
+        &self,
+        searcher: &Searcher,
+        executor: &Executor,
+        stop: &Stop,
+    ) -> Result<Vec<Vec<u64>>> {
         let unscored = EnableScoring::disabled_from_searcher(searcher);
         let any_of = match &self.any_of {
             Some(queries) => Some(
@@ -47,9 +52,7 @@ impl Matching {
             .map(|q| q.weight(unscored))
             .collect::<tantivy::Result<Vec<_>>>()?;
         let weights = Weights { any_of, excluded };
-        searcher
-            .index()
-            .search_executor()
+        executor
             .map(
                 |reader: &SegmentReader| self.segment(&weights, reader, stop),
                 searcher.segment_readers().iter(),

@@ -1,4 +1,4 @@
-//! A word's own alternatives, planned once for each state of the index.
+//! What a search works out from the index alone, kept for each state of the index.
 //!
 //! Planning a word reads the term dictionaries many times: its stems in four languages, every
 //! way of cutting it into two words the index holds, the compounds that start or end with it, its
@@ -7,6 +7,11 @@
 //! holds; a search then clones what it needs. What depends on the caller (typos, which only a
 //! word nothing the caller may read holds gets) and on the word's neighbours (words written
 //! apart, concepts of several words, proximity) is planned each time.
+//!
+//! Whether something the caller may read holds a word is kept the same way, under a key that
+//! names everything the answer depends on (the query, the caller's scope, the filters, the
+//! concept table): a popular query asked again costs no walk of the postings to decide on typos
+//! or on the words to report as unmatched.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -15,7 +20,11 @@ use crate::ranking::Clause;
 
 /// At most this many words are kept; past it the cache starts over. A word's plan is a few
 /// dozen clauses (some kilobytes), so the cache stays within a few megabytes whatever is typed.
-const MAX_WORDS: usize = 2_048;
+pub(crate) const MAX_WORDS: usize = 2_048;
+
+/// At most this many answers of "does a readable tool match" are kept (a key is the query, the
+/// scope and the filters: well under a kilobyte each, since all three are bounded).
+pub(crate) const MAX_MATCHES: usize = 8_192;
 
 /// What a word asks of the index by itself.
 pub(crate) struct WordPlan {
@@ -25,34 +34,71 @@ pub(crate) struct WordPlan {
     pub lexical: Vec<Clause>,
 }
 
-#[derive(Default)]
-pub struct PlanCache {
-    entries: Mutex<Entries>,
+/// Values worked out for one state of the index (searcher generation): a value asked for
+/// another state is not there, and the first value put for a new state clears the others.
+pub struct StateCache<V> {
+    capacity: usize,
+    entries: Mutex<Entries<V>>,
 }
 
-#[derive(Default)]
-struct Entries {
-    /// The index state (searcher generation) the plans were made for.
+struct Entries<V> {
     state: u64,
-    plans: HashMap<String, Arc<WordPlan>>,
+    values: HashMap<String, V>,
 }
 
-impl PlanCache {
-    pub(crate) fn get(&self, state: u64, key: &str) -> Option<Arc<WordPlan>> {
+impl<V: Clone> StateCache<V> {
+    pub(crate) fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            entries: Mutex::new(Entries {
+                state: 0,
+                values: HashMap::new(),
+            }),
+        }
+    }
+
+    pub(crate) fn get(&self, state: u64, key: &str) -> Option<V> {
         let entries = self.entries.lock().ok()?;
         if entries.state != state {
             return None;
         }
-        entries.plans.get(key).cloned()
+        entries.values.get(key).cloned()
     }
 
-    pub(crate) fn put(&self, state: u64, key: String, plan: Arc<WordPlan>) {
+    pub(crate) fn put(&self, state: u64, key: String, value: V) {
         if let Ok(mut entries) = self.entries.lock() {
-            if entries.state != state || entries.plans.len() >= MAX_WORDS {
-                entries.plans.clear();
+            if entries.state != state || entries.values.len() >= self.capacity {
+                entries.values.clear();
                 entries.state = state;
             }
-            entries.plans.insert(key, plan);
+            entries.values.insert(key, value);
         }
+    }
+}
+
+/// Each word's own alternatives.
+pub type PlanCache = StateCache<Arc<WordPlan>>;
+
+/// Whether something a caller may read matches a word's query.
+pub type MatchCache = StateCache<bool>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_holds_for_its_state_only_and_the_cache_stays_bounded() {
+        let cache: StateCache<bool> = StateCache::new(2);
+        cache.put(7, "a".into(), true);
+        assert_eq!(cache.get(7, "a"), Some(true));
+        assert_eq!(cache.get(8, "a"), None, "another state of the index");
+        cache.put(7, "b".into(), false);
+        cache.put(7, "c".into(), true);
+        // Full at two: the third started over.
+        assert_eq!(cache.get(7, "a"), None);
+        assert_eq!(cache.get(7, "c"), Some(true));
+        cache.put(8, "d".into(), true);
+        assert_eq!(cache.get(7, "c"), None, "a new state clears the old");
+        assert_eq!(cache.get(8, "d"), Some(true));
     }
 }

@@ -15,8 +15,7 @@
 
 use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    TermQuery,
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -31,6 +30,7 @@ use crate::ranking::{Bound, Clause, Ranking};
 use crate::schema::Fields;
 use crate::thesaurus::{MAX_TERM_WORDS, Thesaurus, key};
 use crate::tier::TierQuery;
+use crate::typos;
 
 /// Where a word is found: the title counts most, then the summary, the body, attachments.
 const TITLE: f32 = 3.0;
@@ -188,8 +188,12 @@ pub fn parse_bounded(input: &str, limits: QueryLimits) -> Result<ParsedQuery, Qu
 /// How many documents hold a term (any document, for candidates and statistics only: what a
 /// candidate matches is filtered by the caller's scope like everything else).
 pub type DocFreq<'a> = Box<dyn Fn(&Term) -> u64 + 'a>;
-/// Says whether a query matches a document the caller may read, under the search's filters.
-pub type Readable<'a> = Box<dyn Fn(&dyn Query) -> bool + 'a>;
+/// Says whether a query matches a document the caller may read, under the search's filters;
+/// told the position of the word it asks for among the query's words, which with the query
+/// names the question (for the caller to keep the answer).
+pub type Readable<'a> = Box<dyn Fn(usize, &dyn Query) -> bool + 'a>;
+/// The terms of a field within a number of edits of a word (see [`crate::typos`]).
+pub type Neighbours<'a> = Box<dyn Fn(Field, &str, u8) -> std::sync::Arc<Vec<Term>> + 'a>;
 
 /// One word of the query that counts: what was typed, and the query that finds it.
 pub struct WordQuery {
@@ -242,6 +246,7 @@ pub struct QueryBuilder<'a> {
     /// How many documents the index holds, for what a word is worth.
     documents: u64,
     readable: Readable<'a>,
+    neighbours: Neighbours<'a>,
     /// Languages in which some attachment holds text.
     attachment_langs: Vec<Lang>,
     thesaurus: Option<&'a Thesaurus>,
@@ -342,6 +347,7 @@ impl<'a> QueryBuilder<'a> {
         doc_freq: DocFreq<'a>,
         documents: u64,
         readable: Readable<'a>,
+        neighbours: Neighbours<'a>,
         filters: std::sync::Arc<FilterCache>,
     ) -> Self {
         Self {
@@ -353,6 +359,7 @@ impl<'a> QueryBuilder<'a> {
             doc_freq,
             documents,
             readable,
+            neighbours,
             attachment_langs: Lang::ALL.to_vec(),
             thesaurus: None,
             expand_into: Lang::ALL.to_vec(),
@@ -721,21 +728,20 @@ impl<'a> QueryBuilder<'a> {
         };
         let f = self.fields;
         // A typo match scores a constant.
-        let fuzzy = |field: Field, text: &str, boost: f32| {
-            let q = FuzzyTermQuery::new(Term::from_field_text(field, text), distance, true);
-            boosted(
-                Clause {
-                    query: Box::new(q),
-                    bound: Bound::Fixed(1.0),
-                    share: 1.0,
-                },
-                boost,
-            )
-        };
-        vec![
-            fuzzy(f.title_folded, word, TITLE * TYPO),
-            fuzzy(f.text_folded, word, TEXT * TYPO),
-        ]
+        [(f.title_folded, TITLE * TYPO), (f.text_folded, TEXT * TYPO)]
+            .into_iter()
+            .filter_map(|(field, boost)| {
+                let query = typos::any_term(&(self.neighbours)(field, word, distance))?;
+                Some(boosted(
+                    Clause {
+                        query,
+                        bound: Bound::Fixed(1.0),
+                        share: 1.0,
+                    },
+                    boost,
+                ))
+            })
+            .collect()
     }
 
     /// The concepts a run of words names, as queries for every term of them in the languages
@@ -883,7 +889,9 @@ impl<'a> QueryBuilder<'a> {
         let mut words = Vec::new();
         let mut ranked_words = Vec::new();
         let mut with_typos = false;
-        for ((u, mut alts), lexical) in units.iter().zip(alternatives).zip(lexical) {
+        for (position, ((u, mut alts), lexical)) in
+            units.iter().zip(alternatives).zip(lexical).enumerate()
+        {
             if u.function {
                 // A function word never decides whether a tool is found.
                 continue;
@@ -892,7 +900,7 @@ impl<'a> QueryBuilder<'a> {
             // others' drafts hold changes nothing.
             if u.pieces.len() == 1
                 && let Some(literal) = any_of(&alts)
-                && !(self.readable)(literal.as_ref())
+                && !(self.readable)(position, literal.as_ref())
             {
                 let typos = self.typos(&u.pieces[0]);
                 with_typos |= !typos.is_empty();

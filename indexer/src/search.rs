@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -9,8 +9,8 @@ use tantivy::index::SegmentId;
 use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, Occur, Query, RegexQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
-    DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, Searcher,
-    SegmentOrdinal, SegmentReader, TERMINATED, TantivyDocument, TantivyError, Term,
+    DocAddress, DocSet, Executor, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score,
+    Searcher, SegmentOrdinal, SegmentReader, TERMINATED, TantivyDocument, TantivyError, Term,
 };
 
 use crate::analysis::{self, tokens};
@@ -20,11 +20,12 @@ use crate::filter::{CachedFilter, FilterCache};
 use crate::highlight::{Highlighters, escape_into};
 use crate::impacts::ImpactCache;
 use crate::matches::Matching;
-use crate::plans::PlanCache;
+use crate::plans::{MAX_MATCHES, MAX_WORDS, MatchCache, PlanCache};
 use crate::query::{ParsedQuery, QueryBuilder, TextQuery, parse};
 use crate::ranking::RankedQuery;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 use crate::thesaurus::Thesaurus;
+use crate::typos::{self, NeighbourCache};
 use crate::{IndexError, Lang, Result};
 
 /// Who is searching, as the service's visibility policy describes them.
@@ -215,6 +216,14 @@ pub struct ToolIndex {
     impacts: Arc<ImpactCache>,
     /// Each word's own alternatives, for the index state they were planned on.
     plans: Arc<PlanCache>,
+    /// Whether something a caller may read matches a word of a query, per index state.
+    matches: Arc<MatchCache>,
+    /// The terms within a few edits of a misspelt word, per index state.
+    neighbours: Arc<NeighbourCache>,
+    /// Segments searched in parallel, one thread per core, when the machine has cores to spare.
+    parallel: Executor,
+    /// Searches running now: past one, each searches its segments on its own thread.
+    running: Arc<AtomicUsize>,
 }
 
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
@@ -239,10 +248,14 @@ fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 }
 
 impl ToolIndex {
-    fn with_index(mut index: Index, fields: Fields, dir: &Path) -> Result<Self> {
+    fn with_index(index: Index, fields: Fields, dir: &Path) -> Result<Self> {
         analysis::register(index.tokenizers());
-        // Segments are searched in parallel, one thread per core.
-        index.set_default_multithread_executor()?;
+        // Segments are searched in parallel, one thread per core, by a search that runs alone
+        // (see `executor`).
+        let parallel = Executor::multi_thread(
+            std::thread::available_parallelism().map_or(1, usize::from),
+            "tantivy-search-",
+        )?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -258,7 +271,11 @@ impl ToolIndex {
             filters: Arc::default(),
             facet_tables: FacetTables::default(),
             impacts: Arc::default(),
-            plans: Arc::default(),
+            plans: Arc::new(PlanCache::new(MAX_WORDS)),
+            matches: Arc::new(MatchCache::new(MAX_MATCHES)),
+            neighbours: Arc::new(NeighbourCache::new(typos::MAX_WORDS)),
+            parallel,
+            running: Arc::default(),
         };
         let committed = opened.payload()?.map(|p| p.cursor);
         opened.set_searchable(committed);
@@ -572,9 +589,18 @@ impl ToolIndex {
             ));
         }
         let doc_freq = move |term: &Term| searcher.doc_freq(term).unwrap_or(0);
-        // Whether something the caller may read, under the search's filters, matches.
-        let readable =
-            move |q: &dyn Query| any_match(searcher, &self.compose(&Some(q.box_clone()), &[], req));
+        // Whether something the caller may read, under the search's filters, matches: asked
+        // once per index state for a word of a query, a scope and filters.
+        let question = self.question(req);
+        let state = searcher.generation().generation_id();
+        let readable = move |position: usize, q: &dyn Query| {
+            let key = format!("typed {position}\u{0}{question}");
+            self.matches.get(state, &key).unwrap_or_else(|| {
+                let found = any_match(searcher, &self.compose(&Some(q.box_clone()), &[], req));
+                self.matches.put(state, key, found);
+                found
+            })
+        };
         // Languages in which some attachment holds text at all: the others need no lookup.
         let with_attachments: Vec<Lang> = Lang::ALL
             .into_iter()
@@ -599,12 +625,28 @@ impl ToolIndex {
             Box::new(doc_freq),
             searcher.num_docs(),
             Box::new(readable),
+            Box::new(|field, word: &str, distance| {
+                typos::neighbours(&self.neighbours, searcher, field, word, distance)
+            }),
             self.filters.clone(),
         )
         .with_attachments(with_attachments)
         .with_thesaurus(req.thesaurus.as_deref(), expand_into)
         .with_preferred(req.lang)
         .with_plans(&self.plans, searcher.generation().generation_id()))
+    }
+
+    /// Everything besides the index state that decides whether a word of this search matches
+    /// something its caller may read: the query, the caller's scope, the filters and the
+    /// concept table (a key of the match cache, bounded as the query and the filters are).
+    fn question(&self, req: &SearchRequest) -> String {
+        format!(
+            "{}\u{0}{:?}\u{0}{:?}\u{0}{}",
+            req.query,
+            req.scope,
+            req.filter,
+            req.thesaurus.as_ref().map_or(0, |t| t.version())
+        )
     }
 
     /// The whole query: the words (every tool when there are none) behind the gate.
@@ -702,6 +744,13 @@ impl ToolIndex {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         req.stop.check()?;
         let searcher = self.reader.searcher();
+        let alone = Running::enter(&self.running);
+        let sequential = Executor::single_thread();
+        let executor = if alone.alone() && searcher.segment_readers().len() > 1 {
+            &self.parallel
+        } else {
+            &sequential
+        };
         let (mut text, planned) = self.plan(&searcher, req)?;
         req.stop.check()?;
         let limit = req.limit.max(1);
@@ -712,7 +761,7 @@ impl ToolIndex {
         let hits = match req.sort {
             // A browse has no relevance: the newest come first.
             Sort::Relevance if text.is_none() => {
-                self.by_field::<i64>(&searcher, &planned, req, "updated_at")?
+                self.by_field::<i64>(&searcher, executor, &planned, req, "updated_at")?
             }
             Sort::Relevance => {
                 // The best by score and a few more, then ties broken by freshness: reading the
@@ -737,15 +786,16 @@ impl ToolIndex {
                     .filter(one_word)
                     .and_then(|t| self.ranked(t, req));
                 let top = match ranked {
-                    Some(ranked) => collect(&searcher, &ranked, top, stop)?,
+                    Some(ranked) => collect(&searcher, executor, &ranked, top, stop)?,
                     // Scoring every match counts them on the way; the facets need them all,
                     // facet filters aside, and are counted apart.
                     None if !req.facets => {
-                        let (top, total) = collect(&searcher, &planned.query, (top, Count), stop)?;
+                        let (top, total) =
+                            collect(&searcher, executor, &planned.query, (top, Count), stop)?;
                         counted = Some((total, Facets::default()));
                         top
                     }
-                    None => collect(&searcher, &planned.query, top, stop)?,
+                    None => collect(&searcher, executor, &planned.query, top, stop)?,
                 };
                 newest_among_equals(&searcher, top)
                     .into_iter()
@@ -753,12 +803,16 @@ impl ToolIndex {
                     .take(limit)
                     .collect()
             }
-            Sort::Newest => self.by_field::<i64>(&searcher, &planned, req, "updated_at")?,
-            Sort::MostAdopted => self.by_field::<u64>(&searcher, &planned, req, "adoptions")?,
+            Sort::Newest => {
+                self.by_field::<i64>(&searcher, executor, &planned, req, "updated_at")?
+            }
+            Sort::MostAdopted => {
+                self.by_field::<u64>(&searcher, executor, &planned, req, "adoptions")?
+            }
         };
         let (total, facets) = match counted {
             Some(counted) => counted,
-            None => self.count(&searcher, &planned.matching, req)?,
+            None => self.count(&searcher, executor, &planned.matching, req)?,
         };
         req.stop.check()?;
         let unmatched = match &text {
@@ -772,12 +826,20 @@ impl ToolIndex {
                 Vec::new()
             }
             Some(t) => {
+                let question = self.question(req);
+                let state = searcher.generation().generation_id();
                 let mut unmatched = Vec::new();
-                for w in &t.words {
-                    if !any_match(
-                        &searcher,
-                        &self.compose(&Some(w.query.box_clone()), &[], req),
-                    ) {
+                for (position, w) in t.words.iter().enumerate() {
+                    let key = format!("widened {position}\u{0}{question}");
+                    let found = self.matches.get(state, &key).unwrap_or_else(|| {
+                        let found = any_match(
+                            &searcher,
+                            &self.compose(&Some(w.query.box_clone()), &[], req),
+                        );
+                        self.matches.put(state, key, found);
+                        found
+                    });
+                    if !found {
                         unmatched.push(w.typed.clone());
                     }
                 }
@@ -807,10 +869,11 @@ impl ToolIndex {
     fn count(
         &self,
         searcher: &Searcher,
+        executor: &Executor,
         matching: &Matching,
         req: &SearchRequest,
     ) -> Result<(usize, Facets)> {
-        let matched = matching.sets(searcher, &req.stop)?;
+        let matched = matching.sets(searcher, executor, &req.stop)?;
         let tables = req
             .facets
             .then_some((&self.facet_tables, self.fields.facets));
@@ -826,6 +889,7 @@ impl ToolIndex {
     fn by_field<T: tantivy::fastfield::FastValue>(
         &self,
         searcher: &Searcher,
+        executor: &Executor,
         planned: &Planned,
         req: &SearchRequest,
         field: &str,
@@ -833,7 +897,7 @@ impl ToolIndex {
         let top = TopDocs::with_limit(req.limit.max(1))
             .and_offset(req.offset)
             .order_by_fast_field::<T>(field, Order::Desc);
-        let docs = collect(searcher, &planned.query, top, &req.stop)?;
+        let docs = collect(searcher, executor, &planned.query, top, &req.stop)?;
         Ok(docs.into_iter().map(|(_, d)| (0.0, d)).collect())
     }
 
@@ -1050,19 +1114,50 @@ struct Planned {
 /// Runs a collector, stopping between segments when told to.
 fn collect<C: Collector>(
     searcher: &Searcher,
+    executor: &Executor,
     query: &dyn Query,
     collector: C,
     stop: &Stop,
 ) -> Result<C::Fruit> {
+    let scoring = if collector.requires_scoring() {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    };
+    let collector = Stoppable {
+        inner: collector,
+        stop,
+    };
     searcher
-        .search(
-            query,
-            &Stoppable {
-                inner: collector,
-                stop,
-            },
-        )
+        .search_with_executor(query, &collector, executor, scoring)
         .map_err(stopped_or)
+}
+
+/// Counts the searches running on an index while one is held: handing a search's segments to
+/// other threads pays only while cores are idle, and past one search running they are not
+/// (perf of a server under `benchmarks/wrk-search.lua` on two cores put the pool's hand-offs
+/// and spinning at about a seventh of its time, for one segment as for several).
+struct Running<'a> {
+    count: &'a AtomicUsize,
+    before: usize,
+}
+
+impl<'a> Running<'a> {
+    fn enter(count: &'a AtomicUsize) -> Self {
+        let before = count.fetch_add(1, Ordering::AcqRel);
+        Self { count, before }
+    }
+
+    /// Whether no other search was running when this one started.
+    fn alone(&self) -> bool {
+        self.before == 0
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// Text shown without highlights, escaped as the highlighted passages are.

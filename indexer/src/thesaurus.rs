@@ -28,7 +28,13 @@ pub struct Thesaurus {
     concepts: Vec<Concept>,
     /// (language whose analyser made the key, or `None` for the folded key) → concepts.
     keys: HashMap<(Option<Lang>, String), Vec<usize>>,
+    /// Tells this table from every other one made by the process: what a search worked out
+    /// under one table is not kept for another.
+    version: u64,
 }
+
+/// The version of the next table made.
+static VERSIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// The words of a text once analysed, run together: the form a term and a query are compared in.
 pub(crate) fn key(analyser: &mut TextAnalyzer, text: &str) -> String {
@@ -63,7 +69,16 @@ impl Thesaurus {
                 }
             }
         }
-        Self { concepts, keys }
+        Self {
+            concepts,
+            keys,
+            version: VERSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        }
+    }
+
+    /// Different for every table made by the process.
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     /// The table a new installation starts with (`concepts.txt` beside this file).

@@ -346,6 +346,13 @@ async fn typos_reveal_nothing_of_tools_the_caller_may_not_read() {
     // The owner finds its draft by the word as typed.
     let owner = found(&app, Some(&staff), "kiwifruut", json!(null)).await;
     assert_eq!(titles_of(&owner), ["Kiwifruut notes"]);
+    // What was worked out for one caller is kept for that caller's scope only: asked again on
+    // the same index state, each still gets their own answer.
+    let anonymous_again = found(&app, None, "kiwifruut", json!(null)).await;
+    assert_eq!(titles_of(&anonymous_again), ["Kiwifruit workshop"]);
+    let owner_notes = found(&app, Some(&staff), "notes", json!(null)).await;
+    assert_eq!(owner_notes["unmatchedWords"], json!([]));
+    assert_eq!(titles_of(&owner_notes), ["Kiwifruut notes"]);
 }
 
 async fn searches_run(app: &TestApp) -> u64 {
