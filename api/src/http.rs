@@ -6,7 +6,6 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Response as GqlResponse, ServerError};
 use axum::Router;
 use axum::body::{Body, to_bytes};
@@ -342,31 +341,7 @@ async fn download_file(
 /// True when the operation that would run is a mutation. A document that does not parse is
 /// left for GraphQL to report.
 fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
-    mutation_cost(query, operation_name) > 0
-}
-
-/// The root fields of the mutation that would run (at least 1 for a mutation), 0 for a query
-/// or a document that does not parse (GraphQL reports that).
-fn mutation_cost(query: &str, operation_name: Option<&str>) -> u64 {
-    let Ok(document) = async_graphql::parser::parse_query(query) else {
-        return 0;
-    };
-    let fields = |op: &async_graphql::parser::types::OperationDefinition| {
-        if op.ty == OperationType::Mutation {
-            (op.selection_set.node.items.len() as u64).max(1)
-        } else {
-            0
-        }
-    };
-    match &document.operations {
-        DocumentOperations::Single(op) => fields(&op.node),
-        DocumentOperations::Multiple(ops) => ops
-            .iter()
-            .filter(|(name, _)| operation_name.is_none_or(|n| n == name.as_str()))
-            .map(|(_, op)| fields(&op.node))
-            .max()
-            .unwrap_or(0),
-    }
+    crate::graphql::mutation_cost(query, operation_name) > 0
 }
 
 fn failure_with_status(
@@ -394,24 +369,6 @@ async fn execute(
         None => Caller::Address(peer.ip()),
     };
     let now = Instant::now();
-    // Mutations (each root field, each uploaded file) draw on their own, smaller budget,
-    // charged before anything runs.
-    let mutations: u64 = batch
-        .iter()
-        .map(|r| mutation_cost(&r.query, r.operation_name.as_deref()) + r.uploads.len() as u64)
-        .sum();
-    if mutations > 0 {
-        let verdict = limiter.charge(&caller, Budget::Mutations, mutations, now);
-        if !verdict.allowed {
-            return rate_limited(
-                verdict,
-                format!(
-                    "this request makes {mutations} changes and {} of your {} per minute are left",
-                    verdict.remaining, verdict.limit
-                ),
-            );
-        }
-    }
     // A caller with nothing left is refused before its query is even parsed.
     let left = limiter.charge(&caller, Budget::Queries, 0, now);
     if left.remaining == 0 {

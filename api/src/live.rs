@@ -88,12 +88,14 @@ async fn run(socket: WebSocket, protocol: WebSocketProtocols, state: AppState) {
         });
     let services = state.services.clone();
     let verifier = state.verifier.clone();
+    let limiter = state.limiter.clone();
     let schema: AppSchema = state.schema.clone();
     let outgoing = GraphQLWebSocket::new(schema, incoming, protocol)
         .keepalive_timeout(limits.idle)
         .on_connection_init(move |payload| {
             let (services, verifier) = (services.clone(), verifier.clone());
-            async move { init(&services, &verifier, payload, limits.subscriptions).await }
+            let limiter = limiter.clone();
+            async move { init(&services, &verifier, limiter, payload, limits.subscriptions).await }
         })
         .map(|m| match m {
             WsMessage::Text(t) => Message::Text(t.into()),
@@ -133,10 +135,16 @@ fn ping(protocol: WebSocketProtocols) -> Option<Message> {
     }
 }
 
-/// The library closes a refused `connection_init` with 1002; the reason says which of ours it was.
+/// What the library closes an operation sent before `connection_init` with (1011).
+const NOT_INITIALISED: &str = "The handshake is not completed.";
+
+/// The library closes a refused `connection_init` with 1002; the reason says which of ours it
+/// was. An operation sent before the connection is acknowledged is 4401 in graphql-transport-ws.
 fn close(code: u16, reason: &str) -> Message {
     let (code, reason) = if let Some(r) = reason.strip_prefix(NO_TOKEN) {
         (4401, r)
+    } else if reason == NOT_INITIALISED {
+        (4401, "Unauthorized: send connection_init first")
     } else if let Some(r) = reason.strip_prefix(BAD_TOKEN) {
         (4403, r)
     } else {
@@ -152,6 +160,7 @@ fn close(code: u16, reason: &str) -> Message {
 async fn init(
     services: &service::Context,
     verifier: &crate::auth::Verifier,
+    limiter: Option<Arc<crate::rate_limit::RateLimiter>>,
     payload: serde_json::Value,
     subscriptions: usize,
 ) -> async_graphql::Result<async_graphql::Data> {
@@ -177,8 +186,18 @@ async fn init(
     let actor = service::identity::resolve_actor(services, &identity)
         .await
         .map_err(|e| async_graphql::Error::new(format!("{BAD_TOKEN} {e}")))?;
+    let caller = crate::rate_limit::Caller::Subject(format!("user:{}", actor.user_id));
     let mut data = crate::graphql::connection_data(services, Some(actor));
     data.insert(SubscriptionSlots(Arc::new(Semaphore::new(subscriptions))));
+    // Every operation sent over the connection passes the budget gate of `/graphql`: the
+    // same caller, the same budgets.
+    if let Some(limiter) = limiter {
+        data.insert(Arc::new(crate::graphql::RequestBudget {
+            limiter,
+            caller,
+            refused: std::sync::Mutex::new(None),
+        }));
+    }
     Ok(data)
 }
 

@@ -6,6 +6,7 @@
 pub mod browser;
 pub mod collaborations;
 pub mod files;
+pub mod live;
 pub mod oidc;
 pub mod relevance;
 pub mod storage;

@@ -5,12 +5,12 @@
 
 use std::time::Duration;
 
+use commons_tests::live::{connect, next_message};
 use commons_tests::tools::{DECIDE, SUBMIT, ok, outcome, published_tool, tool_in_review};
 use commons_tests::{TestApp, error_code, spawn_app, spawn_app_with, user_error_codes};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const ADOPT: &str = "mutation($input: AdoptToolInput!) { adoptTool(input: $input) {
   adoption { mode note since endedAt organisation { slug } derivedTool { id } } userErrors { field code message } } }";
@@ -792,58 +792,21 @@ async fn a_caisse_is_reminded_of_a_reply_due_within_three_days_once() {
     );
 }
 
-async fn connect(
-    app: &TestApp,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let url = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
-    let mut request = url.into_client_request().unwrap();
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    let (socket, response) = tokio_tungstenite::connect_async(request).await.unwrap();
-    assert_eq!(
-        response.headers()["sec-websocket-protocol"],
-        "graphql-transport-ws"
-    );
-    socket
-}
-
-/// The next text message that is not a keep-alive ping, or the close frame's code.
-async fn next_message(
-    socket: &mut tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
-) -> Result<Value, u16> {
-    loop {
-        let message = tokio::time::timeout(Duration::from_secs(30), socket.next())
-            .await
-            .expect("the server answers within 30 s")
-            .expect("the connection stays open")
-            .unwrap();
-        match message {
-            Message::Text(t) => {
-                let v: Value = serde_json::from_str(&t).unwrap();
-                if v["type"] == "ping" {
-                    socket
-                        .send(Message::Text(r#"{"type":"pong"}"#.into()))
-                        .await
-                        .unwrap();
-                    continue;
-                }
-                return Ok(v);
-            }
-            Message::Close(frame) => return Err(frame.map_or(0, |f| u16::from(f.code))),
-            _ => continue,
-        }
-    }
-}
-
 #[tokio::test]
 async fn a_subscription_receives_a_notification_over_a_real_websocket() {
     let app = spawn_app().await.with_organisations().await;
     known(&app, &[("acerta", "ORG_ADMIN")]).await;
     let scan = published_tool(&app, "acerta", "Self-scan stress", "PUBLIC").await;
+
+    // An operation before the connection is acknowledged: 4401, as graphql-transport-ws has it.
+    let mut socket = connect(&app).await;
+    socket
+        .send(Message::Text(
+            r#"{"id":"1","type":"subscribe","payload":{"query":"{ __typename }"}}"#.into(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(next_message(&mut socket).await, Err(4401));
 
     // Without a token, or with a bad one, the connection is closed with 4401 / 4403.
     let mut socket = connect(&app).await;

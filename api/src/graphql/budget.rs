@@ -1,12 +1,20 @@
-//! Charges each operation's query cost to its caller's budget once validation has measured
-//! it (the complexity `limits.query_complexity` bounds): a caller over budget gets
-//! `RATE_LIMITED`, and nothing of the operation runs.
+//! The budget gate every door of the API passes through: `/graphql` over HTTP, the pages (which
+//! send their operations to the same schema) and `/graphql/ws`. Each operation's changes (the
+//! root fields of a mutation, each uploaded file) are charged to its caller's mutation budget
+//! before it is parsed for running, and its query cost once validation has measured it (the
+//! complexity `limits.query_complexity` bounds). A caller over either budget gets
+//! `RATE_LIMITED`, and nothing of the operation runs. Depth and complexity limits are the
+//! schema's own, so they hold at every door alike.
 
+use std::any::TypeId;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
-use async_graphql::{ErrorExtensions, ServerError, ValidationResult};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextValidation,
+};
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{ErrorExtensions, Request, ServerError, ServerResult, ValidationResult};
 
 use super::ErrorCode;
 use crate::rate_limit::{Budget, Caller, RateLimiter, Verdict};
@@ -29,6 +37,44 @@ impl ExtensionFactory for QueryCost {
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for QueryCost {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        // An HTTP request or a page carries its budget in the operation's data; a live
+        // connection in the connection's.
+        let budget = request
+            .data
+            .get(&TypeId::of::<Arc<RequestBudget>>())
+            .and_then(|d| d.downcast_ref::<Arc<RequestBudget>>())
+            .or_else(|| ctx.data_opt::<Arc<RequestBudget>>())
+            .cloned();
+        if let Some(budget) = budget {
+            let changes = mutation_cost(&request.query, request.operation_name.as_deref())
+                + request.uploads.len() as u64;
+            if changes > 0 {
+                let verdict = budget.limiter.charge(
+                    &budget.caller,
+                    Budget::Mutations,
+                    changes,
+                    Instant::now(),
+                );
+                if !verdict.allowed {
+                    return Err(budget.refuse(
+                        verdict,
+                        format!(
+                            "this operation makes {changes} changes and {} of your {} per minute are left",
+                            verdict.remaining, verdict.limit
+                        ),
+                    ));
+                }
+            }
+        }
+        next.run(ctx, request).await
+    }
+
     async fn validation(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -45,15 +91,50 @@ impl Extension for QueryCost {
         if verdict.allowed {
             return Ok(result);
         }
-        if let Ok(mut refused) = budget.refused.lock() {
+        Err(vec![budget.refuse(
+            verdict,
+            format!(
+                "this operation costs {cost} and {} of your {} per minute are left",
+                verdict.remaining, verdict.limit
+            ),
+        )])
+    }
+}
+
+impl RequestBudget {
+    /// Records a refused charge (the HTTP door answers 429 with `Retry-After`, a page says so)
+    /// and the error the operation answers with.
+    fn refuse(&self, verdict: Verdict, what: String) -> ServerError {
+        if let Ok(mut refused) = self.refused.lock() {
             *refused = Some(verdict);
         }
-        let wait = verdict.retry_after.map_or(1, |d| d.as_secs());
-        let error = async_graphql::Error::new(format!(
-            "this operation costs {cost} and {} of your {} per minute are left; retry in {wait} s",
-            verdict.remaining, verdict.limit
-        ))
-        .extend_with(|_, e| e.set("code", ErrorCode::RateLimited.as_str()));
-        Err(vec![error.into_server_error(async_graphql::Pos::default())])
+        let wait = verdict.retry_after.map_or(1, |d| d.as_secs().max(1));
+        async_graphql::Error::new(format!("{what}; retry in {wait} s"))
+            .extend_with(|_, e| e.set("code", ErrorCode::RateLimited.as_str()))
+            .into_server_error(async_graphql::Pos::default())
+    }
+}
+
+/// The root fields of the mutation that would run (at least 1 for a mutation), 0 for a query,
+/// a subscription or a document that does not parse (GraphQL reports that).
+pub(crate) fn mutation_cost(query: &str, operation_name: Option<&str>) -> u64 {
+    let Ok(document) = async_graphql::parser::parse_query(query) else {
+        return 0;
+    };
+    let fields = |op: &async_graphql::parser::types::OperationDefinition| {
+        if op.ty == OperationType::Mutation {
+            (op.selection_set.node.items.len() as u64).max(1)
+        } else {
+            0
+        }
+    };
+    match &document.operations {
+        DocumentOperations::Single(op) => fields(&op.node),
+        DocumentOperations::Multiple(ops) => ops
+            .iter()
+            .filter(|(name, _)| operation_name.is_none_or(|n| n == name.as_str()))
+            .map(|(_, op)| fields(&op.node))
+            .max()
+            .unwrap_or(0),
     }
 }

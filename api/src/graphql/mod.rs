@@ -29,6 +29,7 @@ use crate::domain::identity::Actor;
 use crate::service;
 
 pub use budget::RequestBudget;
+pub(crate) use budget::mutation_cost;
 pub use error::ErrorCode;
 
 #[derive(MergedObject, Default)]

@@ -1,0 +1,146 @@
+//! One gate for every door: a change costs the same mutation budget whether it comes to
+//! `/graphql`, through a page's form or over `/graphql/ws`, and the caller's budget is one
+//! across the doors. Each door is sent one change more than the budget allows.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use commons_tests::live::{connect_as, operation};
+use commons_tests::tools::{CREATE, content};
+use commons_tests::web::{client, sign_in};
+use commons_tests::{TestApp, error_code, spawn_app_with};
+use reqwest::header::{ACCEPT_LANGUAGE, COOKIE};
+use serde_json::{Value, json};
+
+const BUDGET: u64 = 3;
+
+async fn app() -> TestApp {
+    spawn_app_with(|c| c.rate_limit.mutations_per_minute = BUDGET)
+        .await
+        .with_organisations()
+        .await
+}
+
+async fn tool_count(app: &TestApp) -> i64 {
+    // Another organisation's staff: its own budgets are untouched by the caller's.
+    let token = app.login_as("acerta", "ORG_ADMIN");
+    let body = app
+        .graphql_as(
+            &token,
+            "{ viewer { organisation { tools { totalCount } } } }",
+            json!({}),
+        )
+        .await;
+    body["data"]["viewer"]["organisation"]["tools"]["totalCount"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{body}"))
+}
+
+fn create(title: &str) -> Value {
+    json!({ "input": { "content": content(title, "NETWORK") } })
+}
+
+#[tokio::test]
+async fn a_page_form_draws_on_the_mutation_budget() {
+    let app = app().await;
+    let session = sign_in(&app, "acerta", "STAFF").await;
+    let before = tool_count(&app).await;
+    let post = |title: String| {
+        let csrf = session.csrf.clone();
+        let cookie = session.cookie.clone();
+        let address = app.address.clone();
+        async move {
+            client()
+                .post(format!("{address}/tools/new"))
+                .header(ACCEPT_LANGUAGE, "en")
+                .header(COOKIE, cookie)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("kind", "WORKSHOP_FORMAT"),
+                    ("category", "AWARENESS_PROMOTION"),
+                    ("visibility", "NETWORK"),
+                    ("licence", "CC-BY-4.0"),
+                    ("title_fr", title.as_str()),
+                    ("summary_fr", "Deux heures pour les indépendants."),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for i in 0..BUDGET {
+        let made = post(format!("Atelier {i}")).await;
+        assert_eq!(made.status(), 303, "change {i} is within the budget");
+    }
+    let refused = post("Atelier de trop".into()).await;
+    assert_eq!(refused.status(), 429);
+    assert_eq!(tool_count(&app).await, before + BUDGET as i64);
+}
+
+#[tokio::test]
+async fn an_operation_over_the_live_connection_draws_on_the_mutation_budget() {
+    let app = app().await;
+    let token = app.login_as("acerta", "STAFF");
+    let before = tool_count(&app).await;
+    let mut socket = connect_as(&app, &token).await;
+    for i in 0..BUDGET {
+        let made = operation(
+            &mut socket,
+            &format!("{i}"),
+            CREATE,
+            create(&format!("Outil {i}")),
+        )
+        .await;
+        assert_eq!(made["type"], "next", "{made}");
+        assert!(
+            made["payload"]["data"]["createTool"]["tool"]["id"].is_string(),
+            "change {i} is within the budget: {made}"
+        );
+    }
+    let refused = operation(&mut socket, "over", CREATE, create("Outil de trop")).await;
+    assert_eq!(
+        error_code(&refused["payload"]),
+        Some("RATE_LIMITED"),
+        "{refused}"
+    );
+    assert_eq!(tool_count(&app).await, before + BUDGET as i64);
+}
+
+#[tokio::test]
+async fn the_budget_is_one_across_the_doors() {
+    let app = app().await;
+    let token = app.login_as("acerta", "STAFF");
+    // One change over HTTP and two over the live connection spend the budget; the next change
+    // is refused at both doors.
+    let over_http = app
+        .post_graphql(
+            Some(&token),
+            &json!({ "query": CREATE, "variables": create("Par HTTP") }),
+        )
+        .await;
+    assert_eq!(over_http.status(), 200);
+    let mut socket = connect_as(&app, &token).await;
+    let live = operation(&mut socket, "1", CREATE, create("En direct")).await;
+    assert!(live["payload"]["errors"].is_null(), "{live}");
+    let live = operation(&mut socket, "2", CREATE, create("En direct encore")).await;
+    assert!(live["payload"]["errors"].is_null(), "{live}");
+    let refused = app
+        .post_graphql(
+            Some(&token),
+            &json!({ "query": CREATE, "variables": create("De trop") }),
+        )
+        .await;
+    assert_eq!(refused.status(), 429);
+    let refused = operation(&mut socket, "3", CREATE, create("De trop")).await;
+    assert_eq!(error_code(&refused["payload"]), Some("RATE_LIMITED"));
+    // Reading is still allowed at every door.
+    let read = operation(
+        &mut socket,
+        "4",
+        "{ viewer { organisation { name } } }",
+        json!({}),
+    )
+    .await;
+    assert!(
+        read["payload"]["data"]["viewer"]["organisation"]["name"].is_string(),
+        "{read}"
+    );
+}
