@@ -120,6 +120,11 @@ impl App {
             }),
             ready_max_lag: config.index.ready_max_lag,
             web: crate::web::Web::from_config(&config)?,
+            trusted_proxies: crate::forwarded::TrustedProxies::parse(&config.trusted_proxies)
+                .map_err(|problem| crate::config::ConfigError::Invalid {
+                    key: "trusted_proxies",
+                    problem,
+                })?,
             live: crate::live::LiveLimits {
                 connections: Arc::new(tokio::sync::Semaphore::new(
                     config.notifications.websocket_connections,

@@ -26,6 +26,9 @@ pub struct Config {
     pub database_max_connections: u32,
     /// The address printed for people to open (GraphiQL), when it differs from `listen`.
     pub public_url: Option<String>,
+    /// Proxies (addresses or networks: `10.0.0.7`, `10.0.0.0/8`) whose `Forwarded` and
+    /// `X-Forwarded-For` headers name the client; nobody's by default (see `forwarded.rs`).
+    pub trusted_proxies: Vec<String>,
     pub log_format: LogFormat,
     pub auth: AuthConfig,
     pub limits: Limits,
@@ -51,6 +54,7 @@ impl Default for Config {
             database_url: None,
             database_max_connections: 8,
             public_url: None,
+            trusted_proxies: Vec::new(),
             log_format: LogFormat::Text,
             auth: AuthConfig::default(),
             limits: Limits::default(),
@@ -481,6 +485,12 @@ impl Config {
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {
+        crate::forwarded::TrustedProxies::parse(&self.trusted_proxies).map_err(|problem| {
+            ConfigError::Invalid {
+                key: "trusted_proxies",
+                problem,
+            }
+        })?;
         let positive = [
             ("limits.query_depth", self.limits.query_depth),
             (
@@ -665,6 +675,26 @@ mod tests {
             assert_eq!(
                 c.database_url().expose_secret(),
                 "sqlite://./data/commons.db?mode=rwc"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks_and_nobody_by_default() {
+        Jail::expect_with(|jail| {
+            assert!(Config::load(None).unwrap().trusted_proxies.is_empty());
+            jail.set_env(
+                "COMMONS_TRUSTED_PROXIES",
+                r#"["10.0.0.7", "172.16.0.0/12"]"#,
+            );
+            let c = Config::load(None).unwrap();
+            assert_eq!(c.trusted_proxies, ["10.0.0.7", "172.16.0.0/12"]);
+            jail.set_env("COMMONS_TRUSTED_PROXIES", r#"["proxy.internal"]"#);
+            let refused = Config::load(None).unwrap_err().to_string();
+            assert!(
+                refused.contains("trusted_proxies") && refused.contains("proxy.internal"),
+                "{refused}"
             );
             Ok(())
         });

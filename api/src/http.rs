@@ -42,6 +42,8 @@ pub struct AppState {
     pub ready_max_lag: u64,
     /// The web pages' words, assets and session settings.
     pub web: Arc<crate::web::Web>,
+    /// Whose forwarding headers name the client.
+    pub trusted_proxies: crate::forwarded::TrustedProxies,
 }
 
 /// Which optional routes a server offers.
@@ -83,6 +85,11 @@ pub fn router(state: AppState, offered: Offered) -> Router {
         )
         .route("/reports/{year}/{file}", get(yearly_report))
         .layer(middleware::from_fn(log_requests))
+        // Outermost: every handler and the log see the client, not the proxy in front.
+        .layer(middleware::from_fn({
+            let trusted = state.trusted_proxies.clone();
+            move |request, next| crate::forwarded::resolve_client(trusted.clone(), request, next)
+        }))
         .with_state(state)
 }
 
@@ -747,6 +754,11 @@ pub fn metrics_router(state: AppState) -> Router {
     Router::new()
         .route("/metrics", get(metrics))
         .layer(middleware::from_fn(log_requests))
+        // Outermost: every handler and the log see the client, not the proxy in front.
+        .layer(middleware::from_fn({
+            let trusted = state.trusted_proxies.clone();
+            move |request, next| crate::forwarded::resolve_client(trusted.clone(), request, next)
+        }))
         .with_state(state)
 }
 

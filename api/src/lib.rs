@@ -11,6 +11,7 @@ pub mod download;
 pub mod export;
 pub mod extraction;
 pub mod files;
+pub mod forwarded;
 pub mod graphiql;
 pub mod graphql;
 pub mod http;

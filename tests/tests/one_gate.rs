@@ -144,3 +144,60 @@ async fn the_budget_is_one_across_the_doors() {
         "{read}"
     );
 }
+
+/// The query budget left to an anonymous visitor after one query sent with `forwarded_for`.
+async fn remaining_after_one_query(app: &TestApp, forwarded_for: &str) -> u64 {
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({ "query": "{ organisations(first: 10) { edges { node { slug } } } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.headers()["x-ratelimit-remaining"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_visitor_has_a_budget_of_their_own() {
+    // The tests' server is reached from 127.0.0.1, which stands for the proxy.
+    let app = spawn_app_with(|c| {
+        c.trusted_proxies = vec!["127.0.0.0/8".into()];
+        c.rate_limit.query_cost_per_minute = 1_000;
+    })
+    .await
+    .with_organisations()
+    .await;
+    let first = remaining_after_one_query(&app, "203.0.113.9").await;
+    let again = remaining_after_one_query(&app, "203.0.113.9").await;
+    assert!(
+        again < first,
+        "one visitor's queries add up: {first} then {again}"
+    );
+    let other = remaining_after_one_query(&app, "198.51.100.4").await;
+    assert_eq!(other, first, "another visitor starts with a whole budget");
+    // A visitor who writes the header itself gets no other budget: the proxy appends the
+    // address it saw, and that is the one believed.
+    let spoofed = remaining_after_one_query(&app, "192.0.2.77, 203.0.113.9").await;
+    assert!(spoofed < again, "{spoofed} after {again}");
+}
+
+#[tokio::test]
+async fn a_forwarding_header_from_an_untrusted_address_is_ignored() {
+    // No proxy is trusted by default: the header names nobody.
+    let app = spawn_app_with(|c| c.rate_limit.query_cost_per_minute = 1_000)
+        .await
+        .with_organisations()
+        .await;
+    let first = remaining_after_one_query(&app, "203.0.113.9").await;
+    let other = remaining_after_one_query(&app, "198.51.100.4").await;
+    assert!(
+        other < first,
+        "both are the one caller at 127.0.0.1: {first} then {other}"
+    );
+}
