@@ -609,6 +609,25 @@ impl Config {
     }
 
     /// The database URL in force: the configured one, or the SQLite file in the data directory.
+    /// Refuses to serve on PostgreSQL, the scale-out database, with a signing secret generated
+    /// into this replica's data directory: each replica would make its own, and a token one
+    /// signed would be refused by the others. Replicas share `auth.hs256_secret` or verify with
+    /// the identity provider's public keys.
+    pub fn check_replica_keys(&self) -> Result<(), ConfigError> {
+        let url = self.database_url();
+        let postgres = url.expose_secret().starts_with("postgres");
+        if postgres && !self.auth.uses_public_keys() && self.auth.hs256_secret.is_none() {
+            return Err(ConfigError::Invalid {
+                key: "auth.hs256_secret",
+                problem: "on PostgreSQL every replica must accept the others' tokens: set \
+                          auth.hs256_secret (COMMONS_AUTH__HS256_SECRET), the same on every \
+                          replica, or verify with auth.jwks_file / auth.public_keys"
+                    .into(),
+            });
+        }
+        Ok(())
+    }
+
     pub fn database_url(&self) -> SecretString {
         match &self.database_url {
             Some(url) => url.clone(),
@@ -676,6 +695,27 @@ mod tests {
                 c.database_url().expose_secret(),
                 "sqlite://./data/commons.db?mode=rwc"
             );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_replica_on_postgresql_needs_a_shared_secret_or_public_keys() {
+        Jail::expect_with(|jail| {
+            // The embedded default generates its own secret.
+            assert!(Config::load(None).unwrap().check_replica_keys().is_ok());
+            jail.set_env(
+                "COMMONS_DATABASE_URL",
+                "postgres://commons@db.internal/commons",
+            );
+            let refused = Config::load(None)
+                .unwrap()
+                .check_replica_keys()
+                .unwrap_err()
+                .to_string();
+            assert!(refused.contains("COMMONS_AUTH__HS256_SECRET"), "{refused}");
+            jail.set_env("COMMONS_AUTH__HS256_SECRET", "x".repeat(40));
+            assert!(Config::load(None).unwrap().check_replica_keys().is_ok());
             Ok(())
         });
     }

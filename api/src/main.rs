@@ -114,7 +114,10 @@ fn start() -> anyhow::Result<()> {
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
-        Command::Serve { demo } => serve(config, demo).await,
+        Command::Serve { demo } => {
+            config.check_replica_keys()?;
+            serve(config, demo).await
+        }
         Command::Migrate => {
             std::fs::create_dir_all(&config.data_dir)?;
             let db = store::db::connect(config.database_url().expose_secret(), 1).await?;

@@ -77,6 +77,26 @@ fn token_refuses_an_unknown_role() {
 }
 
 #[test]
+fn a_replica_on_postgresql_without_a_shared_key_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    // Refused before the database is even asked: no server needs to be there.
+    let out = run(commons(dir.path())
+        .arg("serve")
+        .env(
+            "COMMONS_DATABASE_URL",
+            "postgres://commons@127.0.0.1:1/commons",
+        )
+        .env("COMMONS_LISTEN", "127.0.0.1:0"));
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("COMMONS_AUTH__HS256_SECRET"), "{stderr}");
+    assert!(
+        !dir.path().join("jwt-secret").exists(),
+        "no secret of its own was made"
+    );
+}
+
+#[test]
 fn a_bad_configuration_value_is_named_at_start() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(commons(dir.path())
@@ -108,6 +128,10 @@ fn demo_data_loads_once_however_often_it_is_asked() {
     assert!(String::from_utf8_lossy(&first.stderr).contains(
         "12 organisations registered, 0 already there; 13 tools, 4 collaboration proposals and 23 service offerings added"
     ));
+    assert!(
+        !first.stderr.contains(&0x1b),
+        "no colour codes in a log that goes to no terminal"
+    );
     let second = run(commons(dir.path()).arg("demo"));
     assert!(String::from_utf8_lossy(&second.stderr).contains(
         "0 organisations registered, 12 already there; 0 tools, 0 collaboration proposals and 0 service offerings added"

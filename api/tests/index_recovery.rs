@@ -31,8 +31,8 @@ async fn caught_up(server: &Server) {
     panic!("the index did not catch up");
 }
 
-fn token(dir: &std::path::Path, org: &str, role: &str) -> String {
-    let out = commons(dir)
+fn token(dir: &std::path::Path, db: &Database, org: &str, role: &str) -> String {
+    let out = with_db(dir, db)
         .args(["token", "--org", org, "--role", role])
         .output()
         .unwrap();
@@ -82,7 +82,7 @@ async fn rename_acerta(server: &Server, admin: &str, name: &str) {
 #[tokio::test]
 async fn a_server_killed_before_its_index_commit_replays_the_change_on_restart() {
     let (dir, db) = with_demo_data();
-    let admin = token(dir.path(), "inasti", "PLATFORM_ADMIN");
+    let admin = token(dir.path(), &db, "inasti", "PLATFORM_ADMIN");
 
     // The index commits at most once an hour: the change is in the database, not the index.
     let mut slow = with_db(dir.path(), &db);
@@ -162,7 +162,7 @@ async fn reindex_swaps_a_new_index_under_a_running_server() {
     assert_ne!(before, after, "a new generation is active");
 
     // The server follows the new generation, including changes made after the swap.
-    let admin = token(dir.path(), "inasti", "PLATFORM_ADMIN");
+    let admin = token(dir.path(), &db, "inasti", "PLATFORM_ADMIN");
     tokio::time::sleep(Duration::from_millis(700)).await;
     rename_acerta(&server, &admin, "Acerta Pomegranate").await;
     for _ in 0..250 {

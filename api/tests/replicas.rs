@@ -57,7 +57,8 @@ impl Deployment {
     }
 
     fn token(&self, org: &str, role: &str) -> String {
-        let out = commons(self.dir.path())
+        let out = self
+            .command()
             .args(["token", "--org", org, "--role", role])
             .output()
             .unwrap();

@@ -154,3 +154,20 @@ pub fn into_payload<T>(
         Err(other) => Err(other.extend()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_fault_names_its_cause_in_the_logs_and_never_to_the_client() {
+        let fault = ServiceError::Database(sea_orm::DbErr::Custom(
+            "connection refused by 10.0.0.5:5432".into(),
+        ));
+        // What a background duty logs says why.
+        assert!(fault.to_string().contains("connection refused"), "{fault}");
+        // What a client reads does not.
+        assert_eq!(client_message(&fault), "internal error");
+        assert_eq!(ErrorCode::of(&fault), ErrorCode::Internal);
+    }
+}

@@ -30,7 +30,7 @@ use crate::service;
 
 pub use budget::RequestBudget;
 pub(crate) use budget::mutation_cost;
-pub use error::ErrorCode;
+pub use error::{ErrorCode, client_message};
 
 #[derive(MergedObject, Default)]
 pub struct Query(

@@ -111,7 +111,9 @@ pub enum ServiceError {
     /// The request itself is malformed (a bad cursor, a page too large).
     #[error("{0}")]
     BadInput(String),
-    #[error("database error")]
+    /// Its message names the cause, for the logs of background duties; a client is only ever
+    /// told "internal error" (`graphql::client_message`).
+    #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error("search index error: {0}")]
     Index(String),

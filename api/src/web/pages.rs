@@ -1046,7 +1046,7 @@ pub async fn sign_in_callback(
             ));
             see_other("/", &cookies)
         }
-        Err(e) => refused(&e.to_string()),
+        Err(e) => refused(&crate::graphql::client_message(&e)),
     }
 }
 
@@ -1107,7 +1107,7 @@ pub async fn sign_in(
         }
         Err(e) => {
             tracing::info!(error = %e, "a web sign-in was refused");
-            sign_in_page(&state, &visit, Some(e.to_string())).await
+            sign_in_page(&state, &visit, Some(crate::graphql::client_message(&e))).await
         }
     }
 }

@@ -19,6 +19,9 @@ pub fn commons(data_dir: &Path) -> Command {
     cmd
 }
 
+/// The signing secret the replicas of a test on PostgreSQL share.
+pub const SHARED_SECRET: &str = "the-replicas-of-a-test-share-this-secret";
+
 /// The database of one test: the SQLite default, or a new PostgreSQL database dropped at the end.
 pub struct Database {
     pub url: Option<String>,
@@ -42,9 +45,12 @@ impl Database {
         }
     }
 
+    /// Points `cmd` at this database; on PostgreSQL with the signing secret every replica
+    /// shares, as `commons serve` requires there.
     pub fn apply(&self, cmd: &mut Command) {
         if let Some(url) = &self.url {
-            cmd.env("COMMONS_DATABASE_URL", url);
+            cmd.env("COMMONS_DATABASE_URL", url)
+                .env("COMMONS_AUTH__HS256_SECRET", SHARED_SECRET);
         }
     }
 }

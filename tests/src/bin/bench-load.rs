@@ -115,6 +115,11 @@ impl Deployment {
             psql(&format!("CREATE DATABASE \"{name}\""));
             let url = ADMIN_URL.replace("/test", &format!("/{name}"));
             env.push(("COMMONS_DATABASE_URL".to_owned(), url));
+            // Replicas on PostgreSQL share their signing secret (`commons serve` requires it).
+            env.push((
+                "COMMONS_AUTH__HS256_SECRET".to_owned(),
+                "the-replicas-of-the-load-bench-share-this".to_owned(),
+            ));
             name
         });
         Self { dir, env, database }
