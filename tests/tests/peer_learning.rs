@@ -752,6 +752,28 @@ async fn each_cause_notifies_the_people_it_concerns_and_nobody_else() {
         notifications(&app, ("xerius", "STAFF")).await.is_empty(),
         "a withdrawn tool is not theirs to read"
     );
+    // Nor does any count tell that something about it exists, and "all read" marks nothing.
+    let counts = run(
+        &app,
+        Some(("xerius", "STAFF")),
+        "{ viewer { unreadNotificationCount all: notifications { totalCount }
+           unread: notifications(unreadOnly: true) { totalCount } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        counts["data"]["viewer"],
+        json!({ "unreadNotificationCount": 0, "all": { "totalCount": 0 }, "unread": { "totalCount": 0 } }),
+        "{counts}"
+    );
+    let body = run(
+        &app,
+        Some(("xerius", "STAFF")),
+        mark,
+        json!({ "input": { "all": true } }),
+    )
+    .await;
+    assert_eq!(body["data"]["markNotificationsRead"]["marked"], 0, "{body}");
 }
 
 #[tokio::test]

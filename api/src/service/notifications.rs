@@ -147,29 +147,27 @@ pub async fn list(
 ) -> ServiceResult<Page<Notification>> {
     let actor = signed_in(actor)?;
     let after = page.after_as::<i64>()?;
+    // The list, its count and the unread count follow one rule (`readable`, in SQL): a
+    // notification about a tool the reader can no longer see is in none of them.
+    let scope = ToolScope::of(Some(actor));
     let rows = store::notifications::of_user(
         &ctx.db,
         actor.user_id,
+        &scope,
         unread_only,
         after,
         page.first as u64 + 1,
     )
     .await?;
-    let total = store::notifications::count_of_user(&ctx.db, actor.user_id, unread_only).await?;
-    let mut page = Page::from_overfetch(rows, page.first, total);
-    let mut shown = Vec::with_capacity(page.items.len());
-    for n in page.items {
-        if readable(ctx, actor, &n).await? {
-            shown.push(n);
-        }
-    }
-    page.items = shown;
-    Ok(page)
+    let total =
+        store::notifications::count_of_user(&ctx.db, actor.user_id, &scope, unread_only).await?;
+    Ok(Page::from_overfetch(rows, page.first, total))
 }
 
 pub async fn unread_count(ctx: &Context, actor: Option<&Actor>) -> ServiceResult<u64> {
     let actor = signed_in(actor)?;
-    Ok(store::notifications::count_of_user(&ctx.db, actor.user_id, true).await?)
+    let scope = ToolScope::of(Some(actor));
+    Ok(store::notifications::count_of_user(&ctx.db, actor.user_id, &scope, true).await?)
 }
 
 /// Marks the caller's notifications read: these (at most 100), or all.
@@ -188,7 +186,11 @@ pub async fn mark_read(
         .into());
     }
     let now = ctx.now();
-    Ok(store::notifications::mark_read(&ctx.db, actor.user_id, ids.as_deref(), now).await?)
+    let scope = ToolScope::of(Some(actor));
+    Ok(
+        store::notifications::mark_read(&ctx.db, actor.user_id, &scope, ids.as_deref(), now)
+            .await?,
+    )
 }
 
 /// Reminds each caisse whose answer to an open proposal is still missing once its reply-by

@@ -2,15 +2,17 @@
 //! every replica learns of them and delivers them live), read and marked read by their person.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 use super::codec::parse;
 use super::entity::notification as row;
+use super::entity::tool;
 use crate::domain::notification::{Notice, Notification};
+use crate::domain::policy::ToolScope;
 
 pub const SUBJECT: &str = "notification";
 
@@ -69,15 +71,32 @@ pub async fn find_many(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Not
     Ok(out)
 }
 
-/// A person's notifications, newest first, before the id `before`.
+/// The notifications a person may read: those about no tool, or about a tool the person's scope
+/// still shows (not one withdrawn since, or archived). Lists, counts and "mark all read" all
+/// ask this, so that no count says more than the list shows.
+fn readable(user_id: i64, scope: &ToolScope) -> Condition {
+    let visible_tools = Query::select()
+        .column(tool::Column::Id)
+        .from(tool::Entity)
+        .cond_where(super::tools::visible(scope))
+        .to_owned();
+    Condition::all().add(row::Column::UserId.eq(user_id)).add(
+        Condition::any()
+            .add(row::Column::ToolId.is_null())
+            .add(row::Column::ToolId.in_subquery(visible_tools)),
+    )
+}
+
+/// A person's notifications they may read, newest first, before the id `before`.
 pub async fn of_user(
     db: &impl ConnectionTrait,
     user_id: i64,
+    scope: &ToolScope,
     unread_only: bool,
     before: Option<i64>,
     limit: u64,
 ) -> Result<Vec<Notification>, DbErr> {
-    let mut q = row::Entity::find().filter(row::Column::UserId.eq(user_id));
+    let mut q = row::Entity::find().filter(readable(user_id, scope));
     if unread_only {
         q = q.filter(row::Column::ReadAt.is_null());
     }
@@ -91,25 +110,28 @@ pub async fn of_user(
 pub async fn count_of_user(
     db: &impl ConnectionTrait,
     user_id: i64,
+    scope: &ToolScope,
     unread_only: bool,
 ) -> Result<u64, DbErr> {
-    let mut q = row::Entity::find().filter(row::Column::UserId.eq(user_id));
+    let mut q = row::Entity::find().filter(readable(user_id, scope));
     if unread_only {
         q = q.filter(row::Column::ReadAt.is_null());
     }
     q.count(db).await
 }
 
-/// Marks the person's notifications read: these, or all. Returns how many changed.
+/// Marks the person's notifications they may read as read: these, or all. Returns how many
+/// changed.
 pub async fn mark_read(
     db: &impl ConnectionTrait,
     user_id: i64,
+    scope: &ToolScope,
     ids: Option<&[i64]>,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
     let mut q = row::Entity::update_many()
         .col_expr(row::Column::ReadAt, Expr::value(now))
-        .filter(row::Column::UserId.eq(user_id))
+        .filter(readable(user_id, scope))
         .filter(row::Column::ReadAt.is_null());
     if let Some(ids) = ids {
         q = q.filter(row::Column::Id.is_in(ids.to_vec()));
