@@ -413,6 +413,24 @@ async fn reviews_are_one_per_organisation_and_a_hidden_one_leaves_the_average() 
         .map(|e| e["node"]["action"].as_str().unwrap())
         .collect();
     assert!(actions.contains(&"HIDE_REVIEW"), "{log}");
+
+    // Reviewing again does not undo the moderation: the new text stays hidden, with the reason,
+    // and out of the average and of others' sight.
+    let body = run(
+        &app,
+        Some(("unizo", "STAFF")),
+        REVIEW,
+        json!({ "input": { "toolId": scan, "rating": 1, "comment": "Toujours aussi nul", "lang": "FR" } }),
+    )
+    .await;
+    assert_eq!(outcome(&body, "reviewTool"), "OK", "{body}");
+    assert_eq!(
+        body["data"]["reviewTool"]["review"]["hidden"], true,
+        "{body}"
+    );
+    let t = tool(&app, ("liantis", "STAFF"), &scan).await;
+    assert_eq!(t["rating"]["count"], 2, "{t}");
+    assert_eq!(t["reviews"]["totalCount"], 2, "{t}");
 }
 
 #[tokio::test]

@@ -629,7 +629,8 @@ impl PeerLearningMutation {
     }
 
     /// Reviews another organisation's published tool; one review per organisation, which a
-    /// second call replaces. Staff and admins.
+    /// second call replaces. A review that replaces one a moderator hid stays hidden, with the
+    /// moderator's reason. Staff and admins.
     async fn review_tool(
         &self,
         ctx: &Context<'_>,

@@ -33,8 +33,6 @@ fn from_model(m: row::Model) -> Result<Review, DbErr> {
     })
 }
 
-/// Writes the organisation's review of the tool, replacing its earlier one (which is shown
-/// again if it was hidden: the new text is a new text).
 /// A review as its organisation writes it.
 pub struct Written<'a> {
     pub tool_id: i64,
@@ -44,6 +42,9 @@ pub struct Written<'a> {
     pub lang: Lang,
 }
 
+/// Writes the organisation's review of the tool, replacing its earlier one. A moderator's
+/// hiding stays with the review: the organisation's next text is hidden too, with the same
+/// reason, so that reposting cannot undo a moderation.
 pub async fn upsert(
     db: &impl ConnectionTrait,
     w: Written<'_>,
@@ -79,9 +80,6 @@ pub async fn upsert(
                 row::Column::Lang,
                 row::Column::UpdatedAt,
                 row::Column::UpdatedBy,
-                row::Column::HiddenAt,
-                row::Column::HiddenBy,
-                row::Column::HiddenReason,
             ])
             .to_owned(),
     )
