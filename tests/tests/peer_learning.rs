@@ -1125,3 +1125,36 @@ async fn the_rest_of_the_matrix_holds() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn an_adoption_is_shown_only_to_those_who_may_read_its_tool() {
+    let app = spawn_app().await.with_organisations().await;
+    let network = published_tool(&app, "acerta", "Guide réservé au réseau", "NETWORK").await;
+    let body = run(
+        &app,
+        Some(("ucm", "STAFF")),
+        ADOPT,
+        json!({ "input": { "toolId": network, "mode": "AS_IS", "note": "Notre guide réseau sur l'épuisement" } }),
+    )
+    .await;
+    assert_eq!(outcome(&body, "adoptTool"), "OK", "{body}");
+    let adopted = "{ organisation(slug: \"ucm\") { adoptedTools { totalCount edges { node { note tool { id } } } } } }";
+    // Anonymous: the tool is the network's, so its adoption (and its note) is neither listed
+    // nor counted.
+    let anonymous = run(&app, None, adopted, json!({})).await;
+    assert_eq!(
+        anonymous["data"]["organisation"]["adoptedTools"],
+        json!({ "totalCount": 0, "edges": [] }),
+        "{anonymous}"
+    );
+    // A member of the network reads the tool, and so its adoption.
+    let member = run(&app, Some(("liantis", "STAFF")), adopted, json!({})).await;
+    assert_eq!(
+        member["data"]["organisation"]["adoptedTools"]["totalCount"], 1,
+        "{member}"
+    );
+    assert_eq!(
+        member["data"]["organisation"]["adoptedTools"]["edges"][0]["node"]["tool"]["id"],
+        json!(network)
+    );
+}

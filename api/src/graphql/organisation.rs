@@ -143,7 +143,7 @@ impl Organisation {
         after: Option<String>,
         #[graphql(default = false)] include_ended: bool,
     ) -> Result<ListConnection<super::peer_learning::Adoption>> {
-        let (s, org) = (services(ctx), self.0.id);
+        let (s, viewer, org) = (services(ctx), actor(ctx), self.0.id);
         super::connection::list_page(
             ctx,
             super::peer_learning::ADOPTIONS,
@@ -152,6 +152,7 @@ impl Organisation {
             |page| async move {
                 crate::service::adoptions::list(
                     s,
+                    viewer,
                     crate::domain::adoption::AdoptionsOf::Organisation(org),
                     include_ended,
                     &page,

@@ -166,7 +166,7 @@ impl Tool {
         after: Option<String>,
         #[graphql(default = false)] include_ended: bool,
     ) -> Result<ListConnection<peer::Adoption>> {
-        let (s, tool) = (services(ctx), self.0.tool.id);
+        let (s, viewer, tool) = (services(ctx), actor(ctx), self.0.tool.id);
         list_page(
             ctx,
             peer::ADOPTIONS,
@@ -175,6 +175,7 @@ impl Tool {
             |page| async move {
                 crate::service::adoptions::list(
                     s,
+                    viewer,
                     crate::domain::adoption::AdoptionsOf::Tool(tool),
                     include_ended,
                     &page,
@@ -191,7 +192,7 @@ impl Tool {
     #[graphql(complexity = "super::connection::COUNT_WORK")]
     async fn adoption_count(&self, ctx: &Context<'_>) -> Result<i64> {
         Ok(
-            crate::service::adoptions::count_of_tool(services(ctx), self.0.tool.id)
+            crate::service::adoptions::count_of_tool(services(ctx), actor(ctx), self.0.tool.id)
                 .await
                 .gql()? as i64,
         )

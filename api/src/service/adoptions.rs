@@ -178,23 +178,38 @@ pub async fn withdraw(
         .ok_or(ServiceError::NotFound)
 }
 
-/// A tool's adoptions (the tool is one the caller may see) or an organisation's, newest first.
+/// A tool's adoptions or an organisation's, newest first: only adoptions of tools the caller
+/// may see, in the list and in its count alike.
 pub async fn list(
     ctx: &Context,
+    actor: Option<&Actor>,
     of: AdoptionsOf,
     include_ended: bool,
     page: &PageRequest,
 ) -> ServiceResult<Page<Adoption>> {
     let after = page.after_as::<i64>()?;
-    let rows =
-        store::adoptions::page(&ctx.db, of, include_ended, after, page.first as u64 + 1).await?;
-    let total = store::adoptions::count(&ctx.db, of, include_ended).await?;
+    let scope = ToolScope::of(actor);
+    let rows = store::adoptions::page(
+        &ctx.db,
+        of,
+        &scope,
+        include_ended,
+        after,
+        page.first as u64 + 1,
+    )
+    .await?;
+    let total = store::adoptions::count(&ctx.db, of, &scope, include_ended).await?;
     Ok(Page::from_overfetch(rows, page.first, total))
 }
 
-/// How many organisations use the tool now.
-pub async fn count_of_tool(ctx: &Context, tool_id: i64) -> ServiceResult<u64> {
-    Ok(store::adoptions::count(&ctx.db, AdoptionsOf::Tool(tool_id), false).await?)
+/// How many organisations use the tool now (a tool the caller may see).
+pub async fn count_of_tool(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    tool_id: i64,
+) -> ServiceResult<u64> {
+    let scope = ToolScope::of(actor);
+    Ok(store::adoptions::count(&ctx.db, AdoptionsOf::Tool(tool_id), &scope, false).await?)
 }
 
 /// The adoption a derived tool came from, if it is one and the caller may see the original.

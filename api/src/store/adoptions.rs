@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder,
@@ -12,7 +12,9 @@ use sea_orm::{
 
 use super::codec::parse;
 use super::entity::adoption as row;
+use super::entity::tool;
 use crate::domain::adoption::{Adoption, AdoptionMode, AdoptionsOf};
+use crate::domain::policy::ToolScope;
 
 fn from_model(m: row::Model) -> Result<Adoption, DbErr> {
     Ok(Adoption {
@@ -126,11 +128,21 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<Adoption>
         .transpose()
 }
 
-fn listed(of: AdoptionsOf, include_ended: bool) -> sea_orm::Select<row::Entity> {
-    let q = row::Entity::find().filter(match of {
-        AdoptionsOf::Tool(tool) => row::Column::ToolId.eq(tool),
-        AdoptionsOf::Organisation(org) => row::Column::OrganisationId.eq(org),
-    });
+/// Adoptions of the tools `scope` may see, of one tool or by one organisation: an adoption
+/// names its tool and its note may describe it, so one of a tool the reader may not see is
+/// neither listed nor counted.
+fn listed(of: AdoptionsOf, scope: &ToolScope, include_ended: bool) -> sea_orm::Select<row::Entity> {
+    let visible_tools = Query::select()
+        .column(tool::Column::Id)
+        .from(tool::Entity)
+        .cond_where(super::tools::visible(scope))
+        .to_owned();
+    let q = row::Entity::find()
+        .filter(match of {
+            AdoptionsOf::Tool(tool) => row::Column::ToolId.eq(tool),
+            AdoptionsOf::Organisation(org) => row::Column::OrganisationId.eq(org),
+        })
+        .filter(row::Column::ToolId.in_subquery(visible_tools));
     if include_ended {
         q
     } else {
@@ -143,11 +155,12 @@ fn listed(of: AdoptionsOf, include_ended: bool) -> sea_orm::Select<row::Entity> 
 pub async fn page(
     db: &impl ConnectionTrait,
     of: AdoptionsOf,
+    scope: &ToolScope,
     include_ended: bool,
     before: Option<i64>,
     limit: u64,
 ) -> Result<Vec<Adoption>, DbErr> {
-    let q = listed(of, include_ended);
+    let q = listed(of, scope, include_ended);
     super::newest_first(db, q, row::Column::Id, before, limit)
         .await?
         .into_iter()
@@ -158,9 +171,10 @@ pub async fn page(
 pub async fn count(
     db: &impl ConnectionTrait,
     of: AdoptionsOf,
+    scope: &ToolScope,
     include_ended: bool,
 ) -> Result<u64, DbErr> {
-    listed(of, include_ended).count(db).await
+    listed(of, scope, include_ended).count(db).await
 }
 
 /// Live adoptions per tool, for the search index.
