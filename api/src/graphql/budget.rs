@@ -13,7 +13,7 @@ use std::time::Instant;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextValidation,
 };
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{ErrorExtensions, Request, ServerError, ServerResult, ValidationResult};
 
 use super::ErrorCode;
@@ -40,7 +40,7 @@ impl Extension for QueryCost {
     async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,
-        request: Request,
+        mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
         // An HTTP request or a page carries its budget in the operation's data; a live
@@ -52,8 +52,12 @@ impl Extension for QueryCost {
             .or_else(|| ctx.data_opt::<Arc<RequestBudget>>())
             .cloned();
         if let Some(budget) = budget {
-            let changes = mutation_cost(&request.query, request.operation_name.as_deref())
-                + request.uploads.len() as u64;
+            // Parsed once: the schema runs the document kept in the request. One that does not
+            // parse changes nothing, and the schema reports why.
+            let operation_name = request.operation_name.clone();
+            let changes = request.parsed_query().map_or(0, |document| {
+                changes_in(document, operation_name.as_deref())
+            }) + request.uploads.len() as u64;
             if changes > 0 {
                 let verdict = budget.limiter.charge(
                     &budget.caller,
@@ -118,9 +122,12 @@ impl RequestBudget {
 /// The root fields of the mutation that would run (at least 1 for a mutation), 0 for a query,
 /// a subscription or a document that does not parse (GraphQL reports that).
 pub(crate) fn mutation_cost(query: &str, operation_name: Option<&str>) -> u64 {
-    let Ok(document) = async_graphql::parser::parse_query(query) else {
-        return 0;
-    };
+    async_graphql::parser::parse_query(query)
+        .map_or(0, |document| changes_in(&document, operation_name))
+}
+
+/// The root fields of the document's mutation that would run, 0 for a query or a subscription.
+fn changes_in(document: &ExecutableDocument, operation_name: Option<&str>) -> u64 {
     let fields = |op: &async_graphql::parser::types::OperationDefinition| {
         if op.ty == OperationType::Mutation {
             (op.selection_set.node.items.len() as u64).max(1)
