@@ -29,6 +29,7 @@ pub async fn open_services(config: &Config) -> anyhow::Result<service::Context> 
     let db = store::db::connect(
         config.database_url().expose_secret(),
         config.database_max_connections,
+        Duration::from_millis(config.database_acquire_timeout_ms),
     )
     .await
     .context("cannot connect to the database")?;

@@ -24,6 +24,9 @@ pub struct Config {
     pub database_url: Option<SecretString>,
     /// Connections in the pool. SQLite serialises writers anyway, but readers run in parallel.
     pub database_max_connections: u32,
+    /// How long a request waits for a database connection (opening one included) before it
+    /// answers 503 `UNAVAILABLE`: a lost database must look like an outage to a proxy, soon.
+    pub database_acquire_timeout_ms: u64,
     /// The address printed for people to open (GraphiQL), when it differs from `listen`.
     pub public_url: Option<String>,
     /// Proxies (addresses or networks: `10.0.0.7`, `10.0.0.0/8`) whose `Forwarded` and
@@ -53,6 +56,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./data"),
             database_url: None,
             database_max_connections: 8,
+            database_acquire_timeout_ms: 5_000,
             public_url: None,
             trusted_proxies: Vec::new(),
             log_format: LogFormat::Text,
@@ -221,6 +225,9 @@ pub struct Limits {
     /// Operations in one batched request; 0 turns batching off.
     pub batch_size: usize,
     pub request_timeout_ms: u64,
+    /// `/readyz` answers within this long, unavailable if the database or the index has not
+    /// answered by then (a silent database would otherwise hold the probe).
+    pub ready_probe_timeout_ms: u64,
     /// A request's head (request line and headers) must arrive within this long.
     pub header_read_timeout_ms: u64,
     /// A request's body must arrive within this long of its head.
@@ -249,6 +256,7 @@ impl Default for Limits {
             page_size: 100,
             batch_size: 10,
             request_timeout_ms: 10_000,
+            ready_probe_timeout_ms: 1_000,
             header_read_timeout_ms: 10_000,
             body_read_timeout_ms: 120_000,
             search_query_chars: 512,
@@ -548,6 +556,14 @@ impl Config {
             (
                 "database_max_connections",
                 self.database_max_connections as usize,
+            ),
+            (
+                "database_acquire_timeout_ms",
+                self.database_acquire_timeout_ms as usize,
+            ),
+            (
+                "limits.ready_probe_timeout_ms",
+                self.limits.ready_probe_timeout_ms as usize,
             ),
         ];
         for (key, value) in positive {

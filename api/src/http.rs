@@ -452,8 +452,20 @@ async fn run(
     match tokio::time::timeout(timeout, run).await {
         // A search stopped at the request's own deadline may answer a moment before the
         // timer above fires; either way the request ran out of its time and says so alike.
-        Ok(Ok(response)) if ran_out_of_time(&response) => over_time(),
-        Ok(Ok(response)) => answer(with_codes(response), media),
+        Ok(Ok(response)) if has_code(&response, ErrorCode::Timeout) => over_time(),
+        Ok(Ok(response)) => {
+            // A request that could not reach the database is an outage, not an answer: 503,
+            // so that a load balancer takes this replica out, whatever GraphQL made of it.
+            let lost_database = has_code(&response, ErrorCode::Unavailable);
+            let mut answered = answer(with_codes(response), media);
+            if lost_database {
+                *answered.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+                answered
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, HeaderValue::from(1));
+            }
+            answered
+        }
         Ok(Err(_panic)) => {
             tracing::error!("a resolver panicked");
             failure(ErrorCode::Internal, "internal error")
@@ -529,16 +541,17 @@ async fn graphql_media(request: Request, next: Next) -> Response {
     response
 }
 
-fn ran_out_of_time(response: &BatchResponse) -> bool {
-    let timed_out = |r: &GqlResponse| {
+/// Does any error of the response carry this code?
+fn has_code(response: &BatchResponse, code: ErrorCode) -> bool {
+    let carries = |r: &GqlResponse| {
         r.errors.iter().any(|e| {
             e.extensions.as_ref().and_then(|x| x.get("code"))
-                == Some(&async_graphql::Value::from(ErrorCode::Timeout.as_str()))
+                == Some(&async_graphql::Value::from(code.as_str()))
         })
     };
     match response {
-        BatchResponse::Single(r) => timed_out(r),
-        BatchResponse::Batch(rs) => rs.iter().any(timed_out),
+        BatchResponse::Single(r) => carries(r),
+        BatchResponse::Batch(rs) => rs.iter().any(carries),
     }
 }
 
@@ -571,6 +584,27 @@ async fn healthz() -> impl IntoResponse {
 /// Ready when the database answers with every migration applied and the index can be read.
 /// The caller (anyone) learns what is wrong in plain words; the detail goes to the log.
 async fn readyz(State(state): State<AppState>) -> Response {
+    let probe = Duration::from_millis(state.limits.ready_probe_timeout_ms);
+    match tokio::time::timeout(probe, readiness(&state)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(
+                probe_ms = state.limits.ready_probe_timeout_ms,
+                "not ready: the database or the index did not answer in time"
+            );
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({
+                    "status": "unavailable",
+                    "problem": "the database did not answer in time",
+                })),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn readiness(state: &AppState) -> Response {
     let problem = match store::db::check_ready(&state.services.db).await {
         Err(not_ready) => {
             tracing::warn!(detail = %not_ready.detail, "not ready");

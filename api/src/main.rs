@@ -120,7 +120,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Migrate => {
             std::fs::create_dir_all(&config.data_dir)?;
-            let db = store::db::connect(config.database_url().expose_secret(), 1).await?;
+            let db = store::db::connect(
+                config.database_url().expose_secret(),
+                1,
+                std::time::Duration::from_millis(config.database_acquire_timeout_ms),
+            )
+            .await?;
             store::db::migrate(&db).await?;
             eprintln!("migrations are current");
             Ok(())

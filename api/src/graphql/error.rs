@@ -54,6 +54,7 @@ impl ErrorCode {
 
     pub fn of(e: &ServiceError) -> Self {
         match e {
+            e if e.database_unreachable() => ErrorCode::Unavailable,
             ServiceError::Unauthenticated(_) => ErrorCode::Unauthenticated,
             ServiceError::Forbidden => ErrorCode::Forbidden,
             ServiceError::NotFound => ErrorCode::NotFound,
@@ -72,6 +73,10 @@ impl ErrorCode {
 /// a plain one for faults, whose cause is logged.
 pub fn client_message(e: &ServiceError) -> String {
     match e {
+        ServiceError::Database(cause) if e.database_unreachable() => {
+            tracing::warn!(error = %cause, "the database cannot be reached");
+            "the database cannot be reached just now; try again later".to_owned()
+        }
         ServiceError::Database(cause) => {
             tracing::error!(error = %cause, "database error");
             "internal error".to_owned()

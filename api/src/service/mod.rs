@@ -127,6 +127,13 @@ pub enum ServiceError {
     Timeout(String),
 }
 
+impl ServiceError {
+    /// The database could not be reached: an outage, not a fault of this request.
+    pub fn database_unreachable(&self) -> bool {
+        matches!(self, ServiceError::Database(e) if crate::store::db::unreachable(e))
+    }
+}
+
 impl From<crate::files::FilesError> for ServiceError {
     fn from(e: crate::files::FilesError) -> Self {
         match e {

@@ -13,13 +13,19 @@ pub type Database = DatabaseConnection;
 /// How long a writer waits for SQLite's write lock before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-pub async fn connect(url: &str, max_connections: u32) -> Result<Database, DbErr> {
+/// Opens the pool. A request waits at most `acquire_timeout` for a connection (which covers
+/// opening one): past it the database counts as unreachable ([`unreachable`]).
+pub async fn connect(
+    url: &str,
+    max_connections: u32,
+    acquire_timeout: Duration,
+) -> Result<Database, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections)
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        .connect_timeout(acquire_timeout)
+        .acquire_timeout(acquire_timeout)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
             // WAL lets readers run beside the one writer; synchronous=FULL makes every
@@ -31,6 +37,33 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Database, DbErr>
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
         });
     sea_orm::Database::connect(options).await
+}
+
+/// Did this fail because the database could not be reached (refused, reset, silent past the
+/// pool's timeout, shutting down), rather than because of what was asked of it? Such a
+/// failure is the operator's, and a load balancer must see it (503 `UNAVAILABLE`).
+pub fn unreachable(e: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    let sqlx = match e {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e))
+        | DbErr::Exec(sea_orm::RuntimeErr::SqlxError(e))
+        | DbErr::Query(sea_orm::RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    match sqlx.as_ref() {
+        Sqlx::Io(_)
+        | Sqlx::Tls(_)
+        | Sqlx::PoolTimedOut
+        | Sqlx::PoolClosed
+        | Sqlx::WorkerCrashed => true,
+        // PostgreSQL's connection exceptions (class 08) and its shutting down or starting up
+        // (57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now).
+        Sqlx::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+        _ => false,
+    }
 }
 
 /// Begins a transaction that will write. On SQLite it takes the write lock at once

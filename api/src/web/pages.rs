@@ -235,6 +235,8 @@ pub(super) enum Failure {
     Conflict,
     RateLimited,
     TimedOut,
+    /// The database could not be reached: an outage, 503 for the proxy's sake.
+    Unavailable,
     Internal,
 }
 
@@ -294,6 +296,7 @@ pub(super) async fn execute<T: DeserializeOwned>(
             "CONFLICT" => Failure::Conflict,
             "RATE_LIMITED" => Failure::RateLimited,
             "TIMEOUT" => Failure::TimedOut,
+            "UNAVAILABLE" => Failure::Unavailable,
             "BAD_USER_INPUT" | "" => Failure::Input(error.message.clone()),
             _ => {
                 tracing::warn!(code, message = %error.message, "a page's query failed");
@@ -379,6 +382,14 @@ pub(super) fn failure_page(
             StatusCode::GATEWAY_TIMEOUT,
             "error_title",
             "error_text",
+            path,
+        ),
+        Failure::Unavailable => message(
+            state,
+            visit,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable_title",
+            "unavailable_text",
             path,
         ),
         Failure::Input(_) | Failure::Internal => message(
