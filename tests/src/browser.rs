@@ -32,28 +32,11 @@ pub fn screenshot_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots")
 }
 
-fn browser_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser")
-}
-
 /// axe-core's source, installed from the lock file when a fresh checkout lacks it.
 async fn axe_source() -> String {
-    let dir = browser_dir();
-    let file = dir.join("node_modules/axe-core/axe.min.js");
-    if !file.exists() {
-        let installed = tokio::process::Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir)
-            .output()
-            .await
-            .expect("npm runs (Node 20 and npm are needed for the browser tests)");
-        assert!(
-            installed.status.success(),
-            "npm ci failed: {}",
-            String::from_utf8_lossy(&installed.stderr)
-        );
-    }
-    std::fs::read_to_string(&file).expect("axe-core is installed")
+    let dir = crate::node::tool("browser", "axe-core").await;
+    std::fs::read_to_string(dir.join("node_modules/axe-core/axe.min.js"))
+        .expect("axe-core is installed")
 }
 
 impl Browser {

@@ -3,7 +3,6 @@
 //! for Commons. Its development login page takes any account id; `acerta:STAFF` signs in as
 //! staff of Acerta.
 
-use std::path::PathBuf;
 use std::process::Stdio;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -17,10 +16,6 @@ pub struct OidcProvider {
     child: Child,
 }
 
-fn provider_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("oidc-provider")
-}
-
 /// A port nobody listens on now.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -32,20 +27,7 @@ pub fn free_port() -> u16 {
 impl OidcProvider {
     /// Starts the provider on `port`, sending people back to `redirect_uri`.
     pub async fn start(port: u16, redirect_uri: &str) -> OidcProvider {
-        let dir = provider_dir();
-        if !dir.join("node_modules/oidc-provider").exists() {
-            let installed = Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund"])
-                .current_dir(&dir)
-                .output()
-                .await
-                .expect("npm runs (Node 20 and npm are needed for the sign-in tests)");
-            assert!(
-                installed.status.success(),
-                "npm ci failed: {}",
-                String::from_utf8_lossy(&installed.stderr)
-            );
-        }
+        let dir = crate::node::tool("oidc-provider", "oidc-provider").await;
         let mut child = Command::new("node")
             .arg("provider.mjs")
             .current_dir(&dir)

@@ -894,6 +894,73 @@ fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
+/// What an auditor's standard tool makes of a JSON document: the SHA-256 of its RFC 8785
+/// canonical form (by `canonicalize`, pinned in `tests/jcs/`), and that form.
+async fn jcs_digest(json: &str) -> (String, String) {
+    use tokio::io::AsyncWriteExt;
+    let dir = commons_tests::node::tool("jcs", "canonicalize").await;
+    let mut child = tokio::process::Command::new("node")
+        .arg("digest.mjs")
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(json.as_bytes()).await.unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().await.unwrap();
+    assert!(out.status.success());
+    let out = String::from_utf8(out.stdout).unwrap();
+    let (digest, canonical) = out.trim_end().split_once('\n').unwrap();
+    (digest.to_owned(), canonical.to_owned())
+}
+
+/// A report submitted before v2, as the v1 serialiser wrote it: keys in the struct's order.
+const V1_SNAPSHOT: &str = r#"{"format":"commons/activity-report/v1","caisseId":1,"caisseSlug":"acerta","year":2025,"compliant":false,"categoriesOffered":["AWARENESS_PROMOTION"],"mandatoryMissing":["ORIENTATION_SUPPORT"],"hasOptional":false,"perCategory":[],"offerings":[],"peopleReached":300,"toolsPublished":[],"toolsUpdated":[],"proposalsReceived":0,"proposalsAccepted":0,"jointServicesResponsible":0,"jointServicesParticipating":0,"adoptionsGiven":0,"adoptionsReceived":0,"reviewsGiven":0,"reviewsReceived":0}"#;
+
+#[tokio::test]
+async fn a_report_submitted_as_v1_still_verifies_against_its_stored_bytes() {
+    use sea_orm::ConnectionTrait;
+    let app = app_in_2026().await;
+    record(
+        &app,
+        "acerta",
+        offering(
+            2025,
+            &["AWARENESS_PROMOTION"],
+            "2025-01-01",
+            "2025-12-31",
+            300,
+        ),
+    )
+    .await;
+    let submit = json!({ "input": { "year": 2025, "narrative": "v1" } });
+    let body = run(&app, Some(("acerta", "ORG_ADMIN")), SUBMIT, submit).await;
+    assert_eq!(outcome(&body, "submitActivityReport"), "OK", "{body}");
+    // The row as a server before v2 stored it.
+    let v1_digest = sha256_hex(V1_SNAPSHOT);
+    app.services
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE activity_reports SET snapshot = '{V1_SNAPSHOT}', snapshot_sha256 = '{v1_digest}' \
+             WHERE year = 2025 AND caisse_id = (SELECT id FROM organisations WHERE slug = 'acerta')"
+        ))
+        .await
+        .unwrap();
+    let read = report(&app, ("inasti", "AUDITOR"), "acerta", 2025).await;
+    let r = &read["data"]["activityReport"];
+    assert_eq!(r["snapshot"], V1_SNAPSHOT, "kept byte for byte: {read}");
+    assert_eq!(r["snapshotSha256"], v1_digest.as_str());
+    assert_eq!(r["figures"]["peopleReached"], 300);
+    assert_eq!(
+        r["figures"]["mandatoryMissing"],
+        json!(["ORIENTATION_SUPPORT"])
+    );
+    // Its digest is over its bytes, not over a canonical form it never had.
+    assert_ne!(jcs_digest(V1_SNAPSHOT).await.0, v1_digest);
+}
+
 #[tokio::test]
 async fn a_submitted_report_is_frozen_and_reviewed_step_by_step() {
     let app = app_in_2026().await;
@@ -939,10 +1006,16 @@ async fn a_submitted_report_is_frozen_and_reviewed_step_by_step() {
     let submitted = body["data"]["submitActivityReport"]["report"].clone();
     let (id, digest) = (submitted["id"].clone(), submitted["snapshotSha256"].clone());
     assert_eq!(submitted["status"], "SUBMITTED");
-    assert_eq!(
-        sha256_hex(submitted["snapshot"].as_str().unwrap()),
-        digest.as_str().unwrap()
-    );
+    let snapshot = submitted["snapshot"].as_str().unwrap();
+    assert_eq!(sha256_hex(snapshot), digest.as_str().unwrap());
+    // An auditor with a standard RFC 8785 tool, given the figures in any key order, gets the
+    // same bytes and the same digest.
+    let reordered: Value = serde_json::from_str(snapshot).unwrap();
+    let (auditor_digest, canonical) =
+        jcs_digest(&serde_json::to_string_pretty(&reordered).unwrap()).await;
+    assert_eq!(canonical, snapshot);
+    assert_eq!(auditor_digest, digest.as_str().unwrap());
+    assert_eq!(reordered["format"], "commons/activity-report/v2");
     assert_eq!(submitted["figures"]["peopleReached"], 300);
 
     // Later changes to the register do not alter the submitted report.

@@ -1,8 +1,9 @@
 //! A caisse's activity report on a year: the figures Commons holds (its register, the joint
 //! services it was responsible for, its tools, its collaborations, compliance), a narrative, and
-//! INASTI's review. Submitting freezes the figures as canonical JSON with their SHA-256, so a
-//! later change to the register never alters what was submitted, and anyone holding the
-//! snapshot can check it against the digest.
+//! INASTI's review. Submitting freezes the figures as canonical JSON (RFC 8785, the JSON
+//! Canonicalization Scheme) with their SHA-256, so a later change to the register never alters
+//! what was submitted, and anyone holding the figures can recompute the digest with any JCS
+//! implementation.
 
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,10 @@ use super::service_offering::{Compliance, YearOffering};
 use super::validation::{self, FieldError, FieldErrorCode};
 
 /// The format of the snapshot, named inside it so that a later format can be told apart.
-pub const FORMAT: &str = "commons/activity-report/v1";
+/// v2 is RFC 8785 (JCS): keys sorted, no spaces, JCS's escapes and numbers. v1 snapshots,
+/// serialised in the struct's field order, are kept as they were stored: their digest is over
+/// those bytes, and checking one needs only the bytes, never a re-serialisation.
+pub const FORMAT: &str = "commons/activity-report/v2";
 pub const NARRATIVE_MAX_CHARS: usize = 20_000;
 pub const COMMENT_MAX_CHARS: usize = 5_000;
 
@@ -49,7 +53,7 @@ pub struct CategoryCount {
     pub offerings: u64,
 }
 
-/// The figures of a report; field order is the canonical order of the snapshot.
+/// The figures of a report. The snapshot's key order is JCS's, not this field order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportFigures {
@@ -180,10 +184,15 @@ pub fn figures(facts: &YearFacts<'_>) -> ReportFigures {
     }
 }
 
-/// The snapshot as stored and its SHA-256 in hex: the digest is over exactly these bytes.
+/// The snapshot as stored, in RFC 8785 canonical form, and its SHA-256 in hex: the digest is
+/// over exactly these bytes, which any JCS implementation gives again from the figures.
 pub fn snapshot(figures: &ReportFigures) -> (String, String) {
-    // Serialising a struct of strings, numbers and lists cannot fail.
-    let json = serde_json::to_string(figures).unwrap_or_default();
+    let mut json = Vec::new();
+    let mut canonical =
+        serde_json::Serializer::with_formatter(&mut json, canon_json::CanonicalFormatter::new());
+    // Serialising a struct of strings, integers, booleans and lists cannot fail.
+    let _ = figures.serialize(&mut canonical);
+    let json = String::from_utf8(json).unwrap_or_default();
     let digest = Sha256::digest(json.as_bytes());
     let hex = digest.iter().fold(String::with_capacity(64), |mut s, b| {
         use std::fmt::Write as _;
@@ -325,7 +334,16 @@ mod tests {
             vec!["AWARENESS_PROMOTION", "ORIENTATION_SUPPORT"]
         );
         let (json, digest) = snapshot(&f);
-        assert!(json.starts_with("{\"format\":\"commons/activity-report/v1\""));
+        // JCS: keys in order, so `adoptionsGiven` opens and `year` closes.
+        assert!(
+            json.starts_with("{\"adoptionsGiven\":1,\"adoptionsReceived\":2,"),
+            "{json}"
+        );
+        assert!(json.contains("\"format\":\"commons/activity-report/v2\""));
+        assert!(
+            json.ends_with("\"toolsUpdated\":[1],\"year\":2025}"),
+            "{json}"
+        );
         assert_eq!(digest.len(), 64);
         assert_eq!(
             snapshot(&f).1,

@@ -589,7 +589,8 @@ impl ActivityReport {
         ActivityReportFigures(self.0.figures.clone())
     }
 
-    /// The figures as canonical JSON: frozen at submission, live for a draft.
+    /// The figures as RFC 8785 canonical JSON (format `commons/activity-report/v2`): frozen at
+    /// submission, live for a draft. A report submitted as v1 keeps the bytes it was stored as.
     async fn snapshot(&self) -> &str {
         &self.0.snapshot
     }
