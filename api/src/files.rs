@@ -118,12 +118,15 @@ fn store_options(config: &StorageConfig) -> Vec<(String, String)> {
     options
 }
 
+/// The folder of the data directory that holds the files when no object store is named.
+pub const LOCAL_FOLDER: &str = "objects";
+
 impl Files {
     pub fn open(config: &StorageConfig, data_dir: &FsPath) -> FilesResult<Self> {
         let timeout = Duration::from_millis(config.timeout_ms);
         match &config.url {
             None => {
-                let root = data_dir.join("objects");
+                let root = data_dir.join(LOCAL_FOLDER);
                 std::fs::create_dir_all(&root)?;
                 let store = object_store::local::LocalFileSystem::new_with_prefix(&root)?;
                 Ok(Self {

@@ -66,6 +66,17 @@ enum Command {
     /// Rebuild the search index from the database into a new generation and swap it in; a
     /// running server picks it up and keeps serving searches meanwhile.
     Reindex,
+    /// Back up the embedded default (SQLite database, stored files, generated secret) into a
+    /// new folder, while the service runs.
+    Backup {
+        /// The folder to write; it must not exist yet, or be empty.
+        path: PathBuf,
+    },
+    /// Restore a backup into an empty data folder and rebuild the search index.
+    Restore {
+        /// The folder `commons backup` wrote.
+        path: PathBuf,
+    },
     /// Print the GraphQL schema (SDL).
     Schema,
     /// Read a PDF on standard input and print its text, within the given limits. The server
@@ -170,6 +181,29 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 "search index rebuilt: {tools} tools in {:.1} s, {} documents",
                 started.elapsed().as_secs_f64(),
                 index.current().num_docs()
+            );
+            Ok(())
+        }
+        Command::Backup { path } => {
+            let m = commons_api::backup::backup(&config, &path).await?;
+            let files = m.objects.as_ref().map_or_else(
+                || "files: in the object store, not copied (use its versioning)".to_owned(),
+                |o| format!("{} files, {} bytes", o.files, o.bytes),
+            );
+            eprintln!(
+                "backed up into {}: database {} bytes (sha256 {}), {files}",
+                path.display(),
+                m.database_bytes,
+                m.database_sha256
+            );
+            Ok(())
+        }
+        Command::Restore { path } => {
+            let m = commons_api::backup::restore(&config, &path).await?;
+            eprintln!(
+                "restored the backup of {} into {}; the search index is rebuilt",
+                m.created_at.to_rfc3339(),
+                config.data_dir.display()
             );
             Ok(())
         }

@@ -1,13 +1,21 @@
-//! What an operator meets: a database that goes away and comes back. A request that cannot
-//! reach the database is an outage a load balancer must see (503 `UNAVAILABLE`, not 200 with
-//! `INTERNAL`), and `/readyz` answers within its probe time even when the database is silent.
+//! What an operator meets: a database that goes away and comes back, and a backup to restore.
+//! A request that cannot reach the database is an outage a load balancer must see (503
+//! `UNAVAILABLE`, not 200 with `INTERNAL`), and `/readyz` answers within its probe time even
+//! when the database is silent. `commons backup` copies a running embedded service, and
+//! `commons restore` brings back every write and file it had acknowledged.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use commons_tests::relay::{Link, Relay};
-use commons_tests::{DATABASE_URL_VAR, TestApp, error_code, spawn_app_with};
+use commons_tests::tools::{draft_tool, published_tool};
+use commons_tests::{
+    DATABASE_URL_VAR, TestApp, commons_binary, error_code, spawn_app, spawn_app_with,
+};
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
@@ -124,5 +132,167 @@ async fn a_lost_database_answers_503_unavailable_and_readyz_answers_in_its_probe
     assert!(
         recovered.is_some(),
         "the replica recovers once the database is back"
+    );
+}
+
+/// Runs `commons <args>` on the data folder `data`, as an operator would.
+async fn commons(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    tokio::process::Command::new(commons_binary())
+        .args(args)
+        .env("COMMONS_DATA_DIR", data)
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .expect("the commons binary runs")
+}
+
+const OWN_TOOLS: &str =
+    "{ viewer { organisation { tools(first: 100) { edges { node { id title } } } } } }";
+
+#[tokio::test]
+async fn a_backup_taken_under_writes_restores_every_acknowledged_write_and_file() {
+    let backup = tempfile::tempdir().unwrap();
+    let target = backup.path().join("backup");
+    if let Ok(url) = std::env::var(DATABASE_URL_VAR).map(|u| u.trim().to_owned())
+        && !url.is_empty()
+    {
+        // PostgreSQL has its own tools, which the refusal names.
+        let out = tokio::process::Command::new(commons_binary())
+            .args(["backup", target.to_str().unwrap()])
+            .env("COMMONS_DATA_DIR", backup.path())
+            .env("COMMONS_DATABASE_URL", url)
+            .output()
+            .await
+            .unwrap();
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+        return;
+    }
+    let app = spawn_app().await.with_organisations().await;
+    let staff = app.login_as("acerta", "STAFF");
+    let published = published_tool(&app, "acerta", "Le carnet de respiration", "PUBLIC").await;
+    let draft = draft_tool(&app, "acerta", "Le plan d'action", "ORGANISATION").await;
+    let file = "Respirer, dormir, parler.\n".repeat(50);
+    let uploaded: Value = app
+        .upload(
+            Some(&staff),
+            &draft,
+            "plan.txt",
+            file.clone().into_bytes(),
+            "Document",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        uploaded["data"]["addAttachment"]["userErrors"],
+        json!([]),
+        "{uploaded}"
+    );
+
+    // A writer goes on creating tools while the backup runs.
+    let acknowledged = Mutex::new(Vec::<String>::new());
+    let stop = AtomicBool::new(false);
+    let writer = async {
+        let mut n = 0;
+        while !stop.load(Ordering::SeqCst) {
+            n += 1;
+            let title = format!("Outil écrit pendant la sauvegarde {n}");
+            draft_tool(&app, "acerta", &title, "ORGANISATION").await;
+            acknowledged.lock().unwrap().push(title);
+        }
+    };
+    let taking = async {
+        while acknowledged.lock().unwrap().len() < 3 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let before = acknowledged.lock().unwrap().len();
+        let out = commons(app.data_dir.path(), &["backup", target.to_str().unwrap()]).await;
+        stop.store(true, Ordering::SeqCst);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        before
+    };
+    let ((), acknowledged_before) = tokio::join!(writer, taking);
+    let written = acknowledged.into_inner().unwrap();
+    assert!(
+        written.len() > acknowledged_before,
+        "the writer wrote during the backup"
+    );
+
+    // A backup folder is never overwritten.
+    let again = commons(app.data_dir.path(), &["backup", target.to_str().unwrap()]).await;
+    assert!(!again.status.success());
+    drop(app);
+
+    let restored = tempfile::tempdir().unwrap();
+    let out = commons(restored.path(), &["restore", target.to_str().unwrap()]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Restoring twice into the same folder is refused: it is no longer empty.
+    let twice = commons(restored.path(), &["restore", target.to_str().unwrap()]).await;
+    assert!(!twice.status.success());
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("empty data folder"));
+
+    let folder = restored.path().to_owned();
+    let app = spawn_app_with(move |c| c.data_dir = folder).await;
+    let body = app.graphql_as(&staff, OWN_TOOLS, json!({})).await;
+    let titles: Vec<String> = body["data"]["viewer"]["organisation"]["tools"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|e| e["node"]["title"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        titles.contains(&"Le carnet de respiration".to_owned()),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"Le plan d'action".to_owned()),
+        "{titles:?}"
+    );
+    // Every write acknowledged before the backup began is there; of those during it, the ones
+    // there are the first ones, as a consistent snapshot has them.
+    let during: Vec<&String> = written.iter().filter(|t| titles.contains(t)).collect();
+    assert!(
+        during.len() >= acknowledged_before,
+        "{during:?} of {written:?}"
+    );
+    assert_eq!(
+        during,
+        written.iter().take(during.len()).collect::<Vec<_>>()
+    );
+    // The file comes back byte for byte.
+    let attachments = app
+        .graphql_as(
+            &staff,
+            "query($id: ID!) { node(id: $id) { ... on Tool { attachments { url } } } }",
+            json!({ "id": draft }),
+        )
+        .await;
+    let url = attachments["data"]["node"]["attachments"][0]["url"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{attachments}"))
+        .to_owned();
+    let download = app.get_with(Some(&staff), &url, &[]).await;
+    assert_eq!(download.status(), 200);
+    assert_eq!(download.text().await.unwrap(), file);
+    // The index was rebuilt: the published tool is found.
+    let found = app
+        .graphql(
+            "{ searchTools(query: \"carnet respiration\") { edges { node { tool { id } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        found["data"]["searchTools"]["edges"][0]["node"]["tool"]["id"], published,
+        "{found}"
     );
 }
