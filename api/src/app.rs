@@ -130,6 +130,7 @@ impl App {
                 connections: Arc::new(tokio::sync::Semaphore::new(
                     config.notifications.websocket_connections,
                 )),
+                max_connections: config.notifications.websocket_connections,
                 ping: Duration::from_millis(config.notifications.websocket_ping_ms.max(100)),
                 idle: Duration::from_millis(config.notifications.websocket_idle_ms.max(1_000)),
                 subscriptions: config.notifications.websocket_subscriptions,

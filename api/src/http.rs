@@ -862,7 +862,11 @@ async fn metrics(State(state): State<AppState>) -> Response {
          commons_searches_total {searches}\n\
          # HELP commons_searches_stopped_total Searches stopped past their time or when the caller left.\n\
          # TYPE commons_searches_stopped_total counter\n\
-         commons_searches_stopped_total {stopped}\n"
+         commons_searches_stopped_total {stopped}\n\
+         # HELP commons_live_connections Live connections open (/graphql/ws and /notifications/live).\n\
+         # TYPE commons_live_connections gauge\n\
+         commons_live_connections {live}\n",
+        live = state.live.open(),
     );
     let mut body = body;
     body.push_str(&duty_metrics(&state.services.duties));

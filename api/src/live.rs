@@ -25,9 +25,19 @@ use crate::service;
 #[derive(Clone)]
 pub struct LiveLimits {
     pub connections: Arc<Semaphore>,
+    /// The connections' bound (`notifications.websocket_connections`), for the metrics.
+    pub max_connections: usize,
     pub ping: Duration,
     pub idle: Duration,
     pub subscriptions: usize,
+}
+
+impl LiveLimits {
+    /// Live connections (`/graphql/ws` and `/notifications/live`) open now.
+    pub fn open(&self) -> usize {
+        self.max_connections
+            .saturating_sub(self.connections.available_permits())
+    }
 }
 
 const NO_TOKEN: &str = "4401:";

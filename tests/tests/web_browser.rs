@@ -226,6 +226,64 @@ async fn caisse_staff_sign_in_and_out_and_the_page_fits_a_phone() {
     browser.close().await;
 }
 
+/// Chromium as people run it, back/forward cache on: every signed-in page listens to its live
+/// stream, and a page kept in the cache must not keep its connection, or after six pages (the
+/// six connections per site of HTTP/1.1) the seventh never loads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_in_browsing_goes_on_past_six_pages_and_back() {
+    let app = spawn_app().await.with_demo().await;
+    let browser = Browser::start("bfcache", 1280, 900).await;
+    sign_in(&browser, &app.address, "acerta", "STAFF").await;
+    let header = [
+        "/collaborations",
+        "/notifications",
+        "/organisations/acerta",
+        "/",
+        "/tools/new",
+    ];
+    for (n, href) in header.iter().cycle().take(12).enumerate() {
+        let link = browser.find(&format!("nav a[href='{href}']")).await;
+        browser.click_to_new_page(link).await;
+        let at = browser.script("return location.pathname").await;
+        assert_eq!(at, serde_json::json!(href), "page {}", n + 1);
+    }
+    // The pages the cache keeps hold no stream: the server has one open, this page's.
+    assert!(
+        live_connections_settle_at_most(&app, 1).await,
+        "streams of hidden pages stay open"
+    );
+    // Back through pages the cache kept, then on again: each shown page listens again, and
+    // the next page still loads.
+    for _ in 0..3 {
+        browser.client.back().await.unwrap();
+        browser.find("a[data-unread][data-live=open]").await;
+    }
+    for href in ["/collaborations", "/notifications"] {
+        let link = browser.find(&format!("nav a[href='{href}']")).await;
+        browser.click_to_new_page(link).await;
+    }
+    // The page shown listens to its stream again.
+    browser.find("a[data-unread][data-live=open]").await;
+    browser.close().await;
+}
+
+/// Whether the server's open live connections fall to `most` within 10 s.
+async fn live_connections_settle_at_most(app: &commons_tests::TestApp, most: u64) -> bool {
+    for _ in 0..100 {
+        let metrics = app.get("/metrics").await.text().await.unwrap();
+        let open: u64 = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("commons_live_connections "))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("the gauge commons_live_connections");
+        if open <= most {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
 async fn sign_in(browser: &Browser, address: &str, organisation: &str, role: &str) {
     browser.goto(&format!("{address}/sign-in?lang=en")).await;
     browser

@@ -74,11 +74,33 @@
     } catch (_) { /* the count waits for the next page */ }
   };
   if (window.EventSource) {
-    const live = new EventSource("/notifications/live");
-    live.addEventListener("notification", refresh);
+    let live = null;
     // Back after a lost connection: what came meanwhile is counted.
     let opened = false;
-    live.addEventListener("open", () => { if (opened) refresh(); opened = true; });
+    // The stream's state is on the link (`data-live`), for the browser tests to see.
+    const listen = () => {
+      live = new EventSource("/notifications/live");
+      link.dataset.live = "connecting";
+      live.addEventListener("notification", refresh);
+      live.addEventListener("open", () => {
+        link.dataset.live = "open";
+        if (opened) refresh();
+        opened = true;
+      });
+    };
+    listen();
+    // A page kept in the back/forward cache would keep its stream open, and over HTTP/1.1 a
+    // browser opens six connections per site: after six pages the seventh would never load.
+    // The stream closes when the page is hidden and opens again (counting what came
+    // meanwhile) when the page is shown again.
+    window.addEventListener("pagehide", () => {
+      if (live) live.close();
+      live = null;
+      link.dataset.live = "closed";
+    });
+    window.addEventListener("pageshow", (event) => {
+      if (event.persisted && !live) listen();
+    });
   } else {
     setInterval(() => { if (!document.hidden) refresh(); }, 30000);
   }
