@@ -9,6 +9,7 @@ pub mod files;
 pub mod live;
 pub mod node;
 pub mod oidc;
+pub mod proxy;
 pub mod relay;
 pub mod relevance;
 pub mod storage;
@@ -213,6 +214,11 @@ impl TestApp {
             .graphql("{ organisation(slug: \"inasti\") { slug } }", json!({}))
             .await;
         assert_eq!(body["data"]["organisation"]["slug"], "inasti", "{body}");
+    }
+
+    /// The PostgreSQL database this server runs on; `None` on SQLite (the file in `data_dir`).
+    pub fn database_url(&self) -> Option<&str> {
+        self.postgres.as_ref().map(|pg| pg.url.as_str())
     }
 
     /// The global ID of an organisation, by slug.

@@ -11,6 +11,7 @@ use std::time::Duration;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use commons_tests::proxy;
 use commons_tests::relay::{Link, Relay};
 use commons_tests::tools::{draft_tool, published_tool};
 use commons_tests::{
@@ -294,5 +295,65 @@ async fn a_backup_taken_under_writes_restores_every_acknowledged_write_and_file(
     assert_eq!(
         found["data"]["searchTools"]["edges"][0]["node"]["tool"]["id"], published,
         "{found}"
+    );
+}
+
+/// Two replicas behind the shipped `deploy/haproxy.cfg`, the way the load bench runs them, and a
+/// third whose name does not resolve (a replica down in compose): the proxy starts all the
+/// same, and when a replica is killed, requests routed to it go to the live one at once
+/// (`option redispatch`) instead of failing after retries on the dead one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_killed_behind_the_shipped_proxy_costs_no_request() {
+    let app = spawn_app().await.with_organisations().await;
+    let (replica, replica_url) = proxy::second_replica(&app, "b");
+    let dir = tempfile::tempdir().unwrap();
+    let backends = [
+        app.address.clone(),
+        replica_url,
+        "commons-c.invalid:8080".to_owned(),
+    ];
+    let haproxy = proxy::start(dir.path(), &backends, true);
+    let client = reqwest::Client::new();
+    let ask = |n: usize| {
+        let client = client.clone();
+        let url = haproxy.url.clone();
+        async move {
+            // Queries by GET and by POST, as pages and clients send them.
+            let request = if n.is_multiple_of(2) {
+                client
+                    .get(format!("{url}/graphql"))
+                    .query(&[("query", ORGANISATIONS)])
+            } else {
+                client
+                    .post(format!("{url}/graphql"))
+                    .json(&json!({ "query": ORGANISATIONS }))
+            };
+            let response = request
+                .timeout(Duration::from_secs(30))
+                .send()
+                .await
+                .expect("the proxy answers");
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap_or_default();
+            (status, body["data"]["organisations"]["totalCount"].as_i64())
+        }
+    };
+    // Both replicas serve through the proxy.
+    for n in 0..4 {
+        let (status, count) = ask(n).await;
+        assert_eq!(status, 200);
+        assert!(count > Some(0));
+    }
+    drop(replica);
+    let mut failed = Vec::new();
+    for n in 0..40 {
+        let (status, count) = ask(n).await;
+        if status != 200 || count.is_none() {
+            failed.push((n, status));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "requests lost to the killed replica: {failed:?}"
     );
 }

@@ -16,21 +16,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use commons_tests::proxy::{self, Process};
 use commons_tests::storage::{s3_settings, start_s3};
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
 const ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
-
-/// A child process killed with the benchmark.
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// Reads a child's standard error until a line satisfies `found`, then keeps echoing its
 /// warnings; what `found` returned.
@@ -179,49 +170,6 @@ fn psql(sql: &str) {
         .unwrap()
         .success();
     assert!(ok, "{sql}");
-}
-
-/// HAProxy from Debian in front of the replicas, on a port of its own.
-fn haproxy(dir: &Path, backends: &[String]) -> (Process, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let servers: String = backends
-        .iter()
-        .enumerate()
-        .map(|(i, url)| {
-            format!(
-                "    server r{i} {} check\n",
-                url.trim_start_matches("http://")
-            )
-        })
-        .collect();
-    let config = format!(
-        "global\n    maxconn 4096\ndefaults\n    mode http\n    timeout connect 5s\n    timeout client 60s\n    timeout server 60s\n\
-         frontend commons\n    bind 127.0.0.1:{port}\n    default_backend replicas\n\
-         backend replicas\n    balance roundrobin\n    option httpchk GET /readyz\n    default-server inter 2s\n{servers}"
-    );
-    let path = dir.join("haproxy.cfg");
-    std::fs::write(&path, config).unwrap();
-    let child = Process(
-        Command::new("haproxy")
-            .args(["-db", "-f"])
-            .arg(&path)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("haproxy (apt-get install haproxy)"),
-    );
-    let url = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return (child, url);
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("haproxy did not start");
 }
 
 const SEARCH: &str = "query($q: String) { searchTools(query: $q, first: 10) {
@@ -636,13 +584,13 @@ async fn run(
         processes.push(process);
         replicas.push(url);
     }
-    let entry = if replicas.len() > 1 {
-        let (proxy, url) = haproxy(deployment.dir.path(), &replicas);
-        processes.push(proxy);
-        url
-    } else {
-        replicas[0].clone()
-    };
+    // The shipped deploy/haproxy.cfg, without its request rate per client address: every
+    // client of the bench comes from one address.
+    let haproxy =
+        (replicas.len() > 1).then(|| proxy::start(deployment.dir.path(), &replicas, false));
+    let entry = haproxy
+        .as_ref()
+        .map_or_else(|| replicas[0].clone(), |h| h.url.clone());
     let tokens = Arc::new(Tokens {
         staff: CAISSES
             .iter()
