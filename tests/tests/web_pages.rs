@@ -3,8 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use commons_tests::spawn_app;
-use commons_tests::web::{client, cookie_pair, csrf_of, set_cookies};
+use commons_tests::web::{client, cookie_pair, csrf_of, set_cookies, sign_in};
 use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE, CACHE_CONTROL, COOKIE, LOCATION};
+use serde_json::json;
 
 #[tokio::test]
 async fn the_search_page_speaks_the_browsers_language_and_finds_what_the_api_finds() {
@@ -421,4 +422,98 @@ async fn a_return_from_the_identity_provider_that_is_not_this_browsers_sign_in_i
         .unwrap();
     assert!(cookie_pair(&post, "commons_session").is_none());
     assert_ne!(post.status(), 303);
+}
+
+#[tokio::test]
+async fn french_pages_say_things_in_words_not_in_codes() {
+    let app = spawn_app().await.with_demo().await;
+    let http = client();
+    let get_fr = |path: String, cookie: String| {
+        let http = http.clone();
+        let address = app.address.clone();
+        async move {
+            let response = http
+                .get(format!("{address}{path}"))
+                .header(ACCEPT_LANGUAGE, "fr")
+                .header(COOKIE, cookie)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            response.text().await.unwrap()
+        }
+    };
+    // A sign-in form without its token, or no form at all: the expired form, in French, not
+    // the framework's words.
+    for request in [
+        http.post(format!("{}/sign-in", app.address))
+            .form(&[("organisation", "acerta"), ("role", "STAFF")]),
+        http.post(format!("{}/sign-in", app.address))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body("{}"),
+    ] {
+        let refused = request.header(ACCEPT_LANGUAGE, "fr").send().await.unwrap();
+        assert_eq!(refused.status(), 403);
+        let page = refused.text().await.unwrap();
+        assert!(page.contains("<html lang=\"fr\""), "{page}");
+        assert!(!page.to_lowercase().contains("deserialize"));
+    }
+    // The licence is hinted at, and taken, in words.
+    let staff = sign_in(&app, "acerta", "STAFF").await;
+    let form = get_fr("/tools/new".into(), staff.cookie.clone()).await;
+    assert!(
+        !form.contains("ON_REQUEST") && form.contains("sur demande"),
+        "{form}"
+    );
+    // A demo tool's guide: what kind of file, in words, and its size as French writes it.
+    let listed = app
+        .graphql(
+            "{ tools(first: 50) { nodes { id attachments { mediaType } } } }",
+            json!({}),
+        )
+        .await;
+    let tool = listed["data"]["tools"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["attachments"].as_array().is_some_and(|a| !a.is_empty()))
+        .expect("a demo tool with a file")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = get_fr(format!("/tools/{tool}"), String::new()).await;
+    assert!(
+        !page.contains("; charset") && !page.contains("text/markdown"),
+        "{page}"
+    );
+    assert!(
+        page.contains("texte ·") || page.contains("document PDF ·"),
+        "{page}"
+    );
+    // A joint service born of a proposal: its record's first reason, in French.
+    let token = app.login_as("ucm", "ORG_ADMIN");
+    let services = app
+        .graphql_as(
+            &token,
+            "{ jointServices(first: 10) { nodes { id responsibilityRecord(first: 1) { nodes { reason } } } } }",
+            json!({}),
+        )
+        .await;
+    let service = services["data"]["jointServices"]["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{services}"))
+        .iter()
+        .find(|s| {
+            s["responsibilityRecord"]["nodes"][0]["reason"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("accepted collaboration proposal"))
+        })
+        .expect("a demo service born of a proposal")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ucm = sign_in(&app, "ucm", "STAFF").await;
+    let page = get_fr(format!("/collaborations/services/{service}"), ucm.cookie).await;
+    assert!(page.contains("Proposition de collaboration"), "{page}");
+    assert!(!page.contains("accepted collaboration proposal"));
 }

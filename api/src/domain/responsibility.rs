@@ -172,6 +172,24 @@ pub fn responsible_at(entries: &[Entry], at: DateTime<Utc>) -> Option<i64> {
         .map(|e| e.facts.caisse_id)
 }
 
+/// The reason recorded for the first entry of a service born of an accepted proposal. It is
+/// hashed into the record as written, so its words never change; pages say it in the reader's
+/// language ([`accepted_proposal`]).
+pub fn proposal_accepted_reason(proposal_id: i64) -> String {
+    format!("{PROPOSAL_ACCEPTED} {proposal_id}")
+}
+
+const PROPOSAL_ACCEPTED: &str = "accepted collaboration proposal";
+
+/// The proposal a recorded reason names, when it is the one [`proposal_accepted_reason`] wrote.
+pub fn accepted_proposal(reason: &str) -> Option<i64> {
+    reason
+        .strip_prefix(PROPOSAL_ACCEPTED)?
+        .strip_prefix(' ')?
+        .parse()
+        .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{Duration, TimeZone};
@@ -436,5 +454,12 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_accepted_proposal_is_read_back_from_its_reason() {
+        assert_eq!(accepted_proposal(&proposal_accepted_reason(12)), Some(12));
+        assert_eq!(accepted_proposal("accepted collaboration proposal x"), None);
+        assert_eq!(accepted_proposal("a transfer agreed at the board"), None);
     }
 }

@@ -321,7 +321,7 @@ async fn open_joint_service(
             recorded_by: actor.user_id,
             recorded_by_organisation_id: actor.organisation_id,
             recorded_at: now,
-            reason: format!("accepted collaboration proposal {}", proposal.id),
+            reason: responsibility::proposal_accepted_reason(proposal.id),
             previous_hash,
         },
     )

@@ -88,6 +88,21 @@ struct ToolFormValues {
     texts: Vec<(String, String, String, String)>,
 }
 
+/// The API's word for a licence granted on request.
+const ON_REQUEST: &str = "ON_REQUEST";
+
+/// "On request" in any of the four languages (as the form's hint says it) is the API's
+/// `ON_REQUEST`; anything else goes as typed, an SPDX identifier.
+fn licence_from_words(typed: &str) -> String {
+    let words = typed.trim().to_lowercase();
+    let on_request = ["on request", "sur demande", "op aanvraag", "auf anfrage"];
+    if on_request.contains(&words.as_str()) || typed.trim() == ON_REQUEST {
+        ON_REQUEST.to_owned()
+    } else {
+        typed.trim().to_owned()
+    }
+}
+
 impl ToolFormValues {
     fn from_fields(f: &Fields) -> Self {
         Self {
@@ -170,7 +185,7 @@ impl ToolFormValues {
         content["kind"] = json!(self.kind);
         content["categories"] = json!(self.categories);
         content["visibility"] = json!(self.visibility);
-        content["licence"] = json!(self.licence);
+        content["licence"] = json!(licence_from_words(&self.licence));
         content["tags"] = json!(
             self.tags
                 .split(',')
@@ -408,6 +423,13 @@ fn form_page(
         ),
         licence: if values.licence.is_empty() && base_revision.is_none() {
             "CC-BY-4.0".into()
+        } else if values.licence == ON_REQUEST {
+            // Shown in words, as the hint names it, and read back from them.
+            state
+                .web
+                .translations
+                .get(lang, "licence_on_request")
+                .to_owned()
         } else {
             values.licence.clone()
         },
@@ -984,5 +1006,23 @@ pub async fn attach_file(
             tool_page(&state, &visit, &id, problems, status).await
         }
         Err(other) => failure_page(&state, &visit, other, &path),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::domain::lang::Lang;
+
+    #[test]
+    fn on_request_in_each_language_is_the_apis_on_request() {
+        let t = crate::web::i18n::Translations::load().unwrap();
+        for lang in Lang::ALL {
+            let words = t.get(lang, "licence_on_request");
+            assert_eq!(licence_from_words(words), ON_REQUEST, "{lang:?}: {words}");
+            assert_eq!(licence_from_words(&words.to_uppercase()), ON_REQUEST);
+        }
+        assert_eq!(licence_from_words(" CC-BY-4.0 "), "CC-BY-4.0");
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use askama::Template;
 use async_graphql::{BatchRequest, BatchResponse, Variables};
 use axum::Form;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -1061,19 +1062,29 @@ pub async fn sign_in_callback(
     }
 }
 
-#[derive(Deserialize)]
+/// A field left out reads as empty: a form without its token is an expired form, said in
+/// the visitor's language, not the framework's 422.
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub struct SignInForm {
     organisation: String,
     role: String,
     csrf: String,
 }
 
+/// A body that is no form at all (another media type, bytes that do not decode) is taken as
+/// an empty form, refused for its missing token like any stale one.
+fn form_or_empty<T: Default>(form: Result<Form<T>, FormRejection>) -> T {
+    form.map(|Form(f)| f).unwrap_or_default()
+}
+
 pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(form): Form<SignInForm>,
+    form: Result<Form<SignInForm>, FormRejection>,
 ) -> Response {
+    let form = form_or_empty(form);
     let visit = visit::visit(&state, &headers, peer, None).await;
     let t = &state.web.translations;
     if !state.web.dev_sign_in {
@@ -1123,7 +1134,8 @@ pub async fn sign_in(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub struct CsrfForm {
     csrf: String,
 }
@@ -1132,8 +1144,9 @@ pub async fn sign_out(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(form): Form<CsrfForm>,
+    form: Result<Form<CsrfForm>, FormRejection>,
 ) -> Response {
+    let form = form_or_empty(form);
     let visit = visit::visit(&state, &headers, peer, None).await;
     let Some((secret, session)) = &visit.session else {
         return see_other("/", &visit.set_cookies);

@@ -347,11 +347,51 @@ pub(super) fn day(timestamp: &str) -> String {
     timestamp.chars().take(10).collect()
 }
 
-fn size(bytes: i64) -> String {
+/// What a file is, in words: the translation key of its kind, from its media type.
+fn file_kind(media_type: &str) -> &'static str {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        "application/pdf" => "file_kind_pdf",
+        "text/markdown" | "text/plain" => "file_kind_text",
+        "image/png" | "image/jpeg" | "image/webp" => "file_kind_image",
+        "application/zip" => "file_kind_archive",
+        "application/msword"
+        | "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        | "application/vnd.oasis.opendocument.text" => "file_kind_document",
+        "application/vnd.ms-excel"
+        | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        | "application/vnd.oasis.opendocument.spreadsheet" => "file_kind_spreadsheet",
+        "application/vnd.ms-powerpoint"
+        | "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+        | "application/vnd.oasis.opendocument.presentation" => "file_kind_presentation",
+        _ => "file_kind_other",
+    }
+}
+
+/// A file's size as people write it in the page's language: `1,2 Mo` in French, `1,2 MB` in
+/// Dutch and German, `1.2 MB` in English.
+fn size(bytes: i64, lang: Lang) -> String {
+    let (unit, kilo, mega) = match lang {
+        Lang::Fr => ("o", "Ko", "Mo"),
+        _ => ("B", "kB", "MB"),
+    };
     match bytes {
-        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / 1024.0 / 1024.0),
-        b if b >= 1024 => format!("{} kB", b / 1024),
-        b => format!("{b} B"),
+        b if b >= 1024 * 1024 => {
+            let n = format!("{:.1}", b as f64 / 1024.0 / 1024.0);
+            let n = if lang == Lang::En {
+                n
+            } else {
+                n.replace('.', ",")
+            };
+            format!("{n} {mega}")
+        }
+        b if b >= 1024 => format!("{} {kilo}", b / 1024),
+        b => format!("{b} {unit}"),
     }
 }
 
@@ -653,8 +693,8 @@ pub(super) async fn tool_page(
                 details: format!(
                     "{} · {} · {} · {}",
                     a.file_name,
-                    a.media_type,
-                    size(a.size_bytes),
+                    t.get(lang, file_kind(&a.media_type)),
+                    size(a.size_bytes, lang),
                     lang_name(&a.lang)
                 ),
             })
@@ -711,4 +751,21 @@ pub(super) async fn tool_page(
         title: current.title,
     };
     html(status, &page, &visit.set_cookies)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_named_in_words_and_its_size_as_the_language_writes_it() {
+        assert_eq!(file_kind("text/markdown; charset=utf-8"), "file_kind_text");
+        assert_eq!(file_kind("APPLICATION/PDF"), "file_kind_pdf");
+        assert_eq!(file_kind("application/x-unknown"), "file_kind_other");
+        assert_eq!(size(222, Lang::Fr), "222 o");
+        assert_eq!(size(3 * 1024 + 5, Lang::Nl), "3 kB");
+        assert_eq!(size(1_258_291, Lang::Fr), "1,2 Mo");
+        assert_eq!(size(1_258_291, Lang::De), "1,2 MB");
+        assert_eq!(size(1_258_291, Lang::En), "1.2 MB");
+    }
 }

@@ -390,7 +390,14 @@ async fn service_page(
                 from: day(&e.effective_from),
                 recorded: day(&e.recorded_at),
                 by: e.recorded_by_organisation.name,
-                reason: e.reason,
+                // The words the service recorded for a proposal, in the reader's language.
+                reason: match crate::domain::responsibility::accepted_proposal(&e.reason) {
+                    Some(n) => fill(
+                        t.get(lang, "record_reason_proposal_accepted"),
+                        &[("n", &n.to_string())],
+                    ),
+                    None => e.reason,
+                },
                 short_hash: e.hash.chars().take(12).collect(),
                 hash: e.hash,
             })
