@@ -700,3 +700,116 @@ async fn a_caisse_answers_a_proposal_and_runs_the_joint_service_it_creates() {
     );
     browser.close().await;
 }
+
+/// A page's key for the crawl: its path with ids (long or numeric segments) as `{id}`.
+fn page_kind(path: &str) -> String {
+    path.split('?')
+        .next()
+        .unwrap_or_default()
+        .split('/')
+        .map(|part| {
+            if part.len() > 12 || (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit())) {
+                "{id}"
+            } else {
+                part
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Every page a visitor reaches by following links from the home page, two of each kind at
+/// most: those wider than the window, as `path: width`.
+async fn pages_wider_than_the_window(browser: &Browser, address: &str) -> (usize, Vec<String>) {
+    use std::collections::{HashMap, HashSet, VecDeque};
+    let not_pages = [
+        "/lang/",
+        "/files/",
+        "/exports/",
+        "/reports/",
+        "/graphiql",
+        "/assets/",
+        "/go/",
+        "/sign-",
+    ];
+    let mut queue = VecDeque::from(["/".to_owned()]);
+    let mut queued = HashSet::from(["/".to_owned()]);
+    let mut kinds: HashMap<String, usize> = HashMap::new();
+    let mut visited = 0;
+    let mut wide = Vec::new();
+    while let Some(path) = queue.pop_front() {
+        browser.goto(&format!("{address}{path}")).await;
+        visited += 1;
+        let sizes = browser
+            .script("return [document.documentElement.scrollWidth, window.innerWidth]")
+            .await;
+        if sizes[0].as_u64() > sizes[1].as_u64() {
+            // What sticks out: the innermost elements past the window's right edge.
+            let culprits = browser
+                .script(
+                    "const w = window.innerWidth;
+                     return [...document.querySelectorAll('body *')]
+                       .filter(e => e.getBoundingClientRect().right > w + 1)
+                       .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > w + 1))
+                       .slice(0, 4)
+                       .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ' + Math.round(e.getBoundingClientRect().right) + ' px');",
+                )
+                .await;
+            wide.push(format!("{path}: {} px, {culprits}", sizes[0]));
+        }
+        let links = browser
+            .script(
+                "return [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))",
+            )
+            .await;
+        for href in links
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|h| h.as_str())
+        {
+            let href = href.split('#').next().unwrap_or_default().to_owned();
+            if !href.starts_with('/')
+                || href.starts_with("//")
+                || not_pages.iter().any(|p| href.starts_with(p))
+            {
+                continue;
+            }
+            let seen = kinds.entry(page_kind(&href)).or_default();
+            if *seen < 2 && queued.insert(href.clone()) {
+                *seen += 1;
+                queue.push_back(href);
+            }
+        }
+    }
+    (visited, wide)
+}
+
+/// On a 320 px phone no page scrolls sideways: wide tables scroll inside themselves, long
+/// words (a digest, a date) wrap. Every page reachable by links, for a caisse's admin (its
+/// yearly account and report), a moderator, and a caisse's staff running joint services.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_page_scrolls_sideways_on_a_320_px_phone() {
+    let app = spawn_app().await.with_demo().await;
+    let browser = Browser::start("phone-320", 320, 700).await;
+    let mut all = 0;
+    let mut wide = Vec::new();
+    for (organisation, role) in [
+        ("acerta", "ORG_ADMIN"),
+        ("inasti", "MODERATOR"),
+        ("ucm", "STAFF"),
+    ] {
+        sign_in(&browser, &app.address, organisation, role).await;
+        let (visited, too_wide) = pages_wider_than_the_window(&browser, &app.address).await;
+        all += visited;
+        wide.extend(
+            too_wide
+                .into_iter()
+                .map(|w| format!("{organisation} {role} {w}")),
+        );
+        sign_out(&browser).await;
+    }
+    assert!(all > 40, "{all} pages visited");
+    assert!(wide.is_empty(), "pages wider than 320 px: {wide:#?}");
+    browser.close().await;
+}
