@@ -517,3 +517,109 @@ async fn french_pages_say_things_in_words_not_in_codes() {
     assert!(page.contains("Proposition de collaboration"), "{page}");
     assert!(!page.contains("accepted collaboration proposal"));
 }
+
+#[tokio::test]
+async fn a_page_offers_an_action_only_to_those_the_api_lets_do_it_and_a_stale_form_keeps_what_was_typed()
+ {
+    let app = spawn_app().await.with_demo().await;
+    let http = client();
+    let get = |path: String, cookie: String| {
+        let http = http.clone();
+        let address = app.address.clone();
+        async move {
+            let response = http
+                .get(format!("{address}{path}"))
+                .header(ACCEPT_LANGUAGE, "en")
+                .header(COOKIE, cookie)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            (status, response.text().await.unwrap())
+        }
+    };
+    let acerta_tool = {
+        let token = app.login_as("acerta", "STAFF");
+        let body = app
+            .graphql_as(
+                &token,
+                "{ viewer { organisation { tools(first: 1) { nodes { id } } } } }",
+                json!({}),
+            )
+            .await;
+        body["data"]["viewer"]["organisation"]["tools"]["nodes"][0]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{body}"))
+            .to_owned()
+    };
+    // INASTI's auditor and platform admin share no tool: no link, no form.
+    for role in ["AUDITOR", "PLATFORM_ADMIN"] {
+        let session = sign_in(&app, "inasti", role).await;
+        let (_, home) = get("/".into(), session.cookie.clone()).await;
+        assert!(!home.contains("href=\"/tools/new\""), "{role}");
+        let (status, _) = get("/tools/new".into(), session.cookie.clone()).await;
+        assert_eq!(status, 403, "{role}");
+    }
+    // INASTI's moderator reads a caisse's tool but does not edit it, and proposes nothing.
+    let moderator = sign_in(&app, "inasti", "MODERATOR").await;
+    let (_, page) = get(format!("/tools/{acerta_tool}"), moderator.cookie.clone()).await;
+    assert!(!page.contains("/edit\""), "no edit link for a moderator");
+    let (status, _) = get(
+        format!("/tools/{acerta_tool}/edit"),
+        moderator.cookie.clone(),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (_, list) = get("/collaborations".into(), moderator.cookie.clone()).await;
+    assert!(!list.contains("href=\"/collaborations/new\""));
+    let (status, _) = get("/collaborations/new".into(), moderator.cookie.clone()).await;
+    assert_eq!(status, 403);
+    // A caisse's staff are offered each.
+    let staff = sign_in(&app, "acerta", "STAFF").await;
+    let (_, home) = get("/".into(), staff.cookie.clone()).await;
+    assert!(home.contains("href=\"/tools/new\""));
+    let (_, list) = get("/collaborations".into(), staff.cookie.clone()).await;
+    assert!(list.contains("href=\"/collaborations/new\""));
+    let (status, _) = get(format!("/tools/{acerta_tool}/edit"), staff.cookie.clone()).await;
+    assert_eq!(status, 200);
+
+    // A form sent with a stale token is shown again with what was typed, and nothing is saved.
+    let typed = "Un atelier décrit avec soin pendant une heure";
+    for (path, fields) in [
+        (
+            "/tools/new",
+            vec![
+                ("csrf", "stale"),
+                ("title_fr", typed),
+                ("kind", "WORKSHOP_FORMAT"),
+            ],
+        ),
+        (
+            "/collaborations/new",
+            vec![("csrf", "stale"), ("title", typed), ("lang", "FR")],
+        ),
+    ] {
+        let response = http
+            .post(format!("{}{path}", app.address))
+            .header(ACCEPT_LANGUAGE, "en")
+            .header(COOKIE, &staff.cookie)
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{path}");
+        let page = response.text().await.unwrap();
+        assert!(page.contains(typed), "{path} keeps what was typed");
+        assert!(page.contains("nothing was saved"), "{path}");
+        assert!(page.contains(&staff.csrf), "{path} carries a fresh token");
+    }
+    let token = app.login_as("acerta", "STAFF");
+    let search = app
+        .graphql_as(
+            &token,
+            "{ viewer { organisation { tools(first: 100) { nodes { title } } } } }",
+            json!({}),
+        )
+        .await;
+    assert!(!search.to_string().contains(typed), "nothing saved");
+}

@@ -37,10 +37,32 @@ impl Tool {
     }
 }
 
+/// What you may do with a tool.
+#[derive(SimpleObject)]
+pub struct ToolCapabilities {
+    /// Edit it, submit it for review, attach files: its organisation's staff.
+    pub edit: bool,
+    /// Say your organisation uses it.
+    pub adopt: bool,
+    /// Review it.
+    pub review: bool,
+}
+
 #[Object]
 impl Tool {
     pub async fn id(&self) -> ID {
         id::encode(NodeType::Tool, self.0.tool.id)
+    }
+
+    /// What you may do with this tool, as the API would allow it: offer an action only when
+    /// it is true.
+    async fn viewer_can(&self, ctx: &Context<'_>) -> ToolCapabilities {
+        let can = crate::service::capabilities::on_tool(actor(ctx), self.0.tool.owner_id);
+        ToolCapabilities {
+            edit: can.edit,
+            adopt: can.adopt,
+            review: can.review,
+        }
     }
 
     /// The caisse or partner organisation that shares the tool.

@@ -1,4 +1,4 @@
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::connection::ListConnection;
@@ -49,6 +49,19 @@ impl User {
     }
 }
 
+/// What the signed-in caller may begin.
+#[derive(SimpleObject)]
+pub struct ViewerCapabilities {
+    /// Share a tool with the network (`createTool`).
+    pub share_tool: bool,
+    /// Propose a collaboration to caisses (`proposeCollaboration`).
+    pub propose_collaboration: bool,
+    /// Start a joint service as its responsible caisse (`startJointService`).
+    pub start_joint_service: bool,
+    /// Read the moderation queue and decide on tools.
+    pub moderate: bool,
+}
+
 /// The signed-in caller.
 pub struct Viewer(Actor);
 
@@ -72,6 +85,17 @@ impl Viewer {
 
     async fn roles(&self) -> Vec<Role> {
         self.0.roles.iter().copied().map(Role::from).collect()
+    }
+
+    /// What you may begin, as the API would allow it: offer an action only when it is true.
+    async fn can(&self) -> ViewerCapabilities {
+        let can = service::capabilities::of_viewer(&self.0);
+        ViewerCapabilities {
+            share_tool: can.share_tool,
+            propose_collaboration: can.propose_collaboration,
+            start_joint_service: can.start_joint_service,
+            moderate: can.moderate,
+        }
     }
 
     /// What you follow, oldest first.

@@ -6,6 +6,7 @@ pub mod adoptions;
 pub mod affiliate_counts;
 pub mod attachments;
 pub mod audit_log;
+pub mod capabilities;
 pub mod clock;
 pub mod collaborations;
 pub mod collections;

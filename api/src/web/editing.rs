@@ -22,6 +22,7 @@ use super::forms::{Fields, UserErrorData, error_text, posted};
 use super::i18n::fill;
 use super::pages::{
     Chrome, Failure, checked, chrome, execute, failure_page, graphql, html, percent, see_other,
+    stale_form,
 };
 use super::tool_page::{self, Choice, Problems, decide_form, language_choices, tool_page};
 use super::visit::{self, Visit};
@@ -208,7 +209,8 @@ impl ToolFormValues {
 }
 
 /// The fields of the latest revision that `ToolContentInput` takes back.
-const LATEST: &str = "query($id: ID!) { node(id: $id) { ... on Tool { id latest {
+const LATEST: &str =
+    "query($id: ID!) { node(id: $id) { ... on Tool { id viewerCan { edit } latest {
   number status kind categories audiences deliveryFormats deliveryModes scopes sectors tags contact
   duration licence visibility cost { amountEur }
   quality { accessibility cooperationPartners demandDriven evaluationResults
@@ -221,8 +223,15 @@ struct LatestData {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct LatestNode {
+    viewer_can: EditCan,
     latest: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct EditCan {
+    edit: bool,
 }
 
 /// The latest revision as `ToolContentInput` minus what the form edits, and its number.
@@ -231,8 +240,19 @@ async fn latest(state: &AppState, visit: &Visit, id: &str) -> Result<(Value, i64
         Err(Failure::Input(_)) => return Err(Failure::NotFound),
         other => other?,
     };
-    let Some(mut latest) = data.node.and_then(|n| n.latest) else {
-        // Not the owner's (or a moderator's): nothing to edit here.
+    let Some(node) = data.node else {
+        return Err(Failure::NotFound);
+    };
+    // A moderator reads the latest revision of every tool, but edits only its own
+    // organisation's: no form that the API would refuse on saving.
+    if !node.viewer_can.edit {
+        return Err(if node.latest.is_some() {
+            Failure::Forbidden
+        } else {
+            Failure::NotFound
+        });
+    }
+    let Some(mut latest) = node.latest else {
         return Err(Failure::NotFound);
     };
     let number = latest["number"].as_i64().unwrap_or_default();
@@ -455,6 +475,10 @@ pub async fn new_tool_form(
     if visit.session.is_none() {
         return see_other("/sign-in", &visit.set_cookies);
     }
+    if !visit.can.share_tool {
+        // Not a form to fill in and lose on saving: the API would refuse it.
+        return failure_page(&state, &visit, Failure::Forbidden, "/tools/new");
+    }
     let values = ToolFormValues::default();
     form_page(
         &state,
@@ -536,11 +560,14 @@ pub async fn create_tool(
     let visit = visit::visit(&state, &headers, peer, None).await;
     let fields = Fields::parse(&body);
     let action = "/tools/new";
-    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), action) {
-        return refused;
-    }
+    let Some(stale) = stale_form(&visit, &fields.one("csrf")) else {
+        return see_other("/sign-in", &visit.set_cookies);
+    };
     let values = ToolFormValues::from_fields(&fields);
     let shown = (action, "form_new_title", None);
+    if stale {
+        return kept(&state, &visit, shown, &values);
+    }
     let errors = local_errors(&values);
     if !errors.is_empty() {
         let form = FormState {
@@ -552,6 +579,26 @@ pub async fn create_tool(
     }
     let variables = json!({ "content": values.content(None) });
     saved(&state, &visit, CREATE, variables, &values, shown).await
+}
+
+/// The form sent with a stale token, shown again as typed with a fresh token: nothing saved.
+fn kept(
+    state: &AppState,
+    visit: &Visit,
+    shown: (&str, &'static str, Option<i64>),
+    values: &ToolFormValues,
+) -> Response {
+    let notice = state
+        .web
+        .translations
+        .get(visit.lang, "form_expired_kept")
+        .to_owned();
+    let form = FormState {
+        values,
+        errors: Vec::new(),
+        notice: Some(notice),
+    };
+    form_page(state, visit, StatusCode::FORBIDDEN, shown, form)
 }
 
 /// Runs a create or an update and shows where it went: the tool, or the form with its errors.
@@ -658,12 +705,15 @@ pub async fn update_tool(
     let visit = visit::visit(&state, &headers, peer, None).await;
     let fields = Fields::parse(&body);
     let action = format!("/tools/{}/edit", percent(&id));
-    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), &action) {
-        return refused;
-    }
+    let Some(stale) = stale_form(&visit, &fields.one("csrf")) else {
+        return see_other("/sign-in", &visit.set_cookies);
+    };
     let values = ToolFormValues::from_fields(&fields);
     let base: i64 = fields.one("base_revision").parse().unwrap_or_default();
     let shown = (action.as_str(), "form_edit_title", Some(base));
+    if stale {
+        return kept(&state, &visit, shown, &values);
+    }
     let errors = local_errors(&values);
     if !errors.is_empty() {
         let form = FormState {

@@ -48,6 +48,8 @@ pub(super) struct Chrome<'a> {
     pub signed_in: Option<String>,
     /// The moderation queue in the header, for moderators.
     pub moderator: bool,
+    /// "Share a tool" in the header, for those the API lets create one.
+    pub share_tool: bool,
     /// The signed-in visitor's organisation page.
     pub organisation_href: Option<String>,
     /// A "Sign in" link: the development sign-in or an identity provider.
@@ -123,10 +125,8 @@ pub(super) fn chrome<'a>(
         js: web.assets.url("js"),
         csrf: visit.csrf.clone(),
         signed_in,
-        moderator: visit
-            .session
-            .as_ref()
-            .is_some_and(|(_, s)| s.identity.roles.iter().any(|r| r == "MODERATOR")),
+        moderator: visit.can.moderate,
+        share_tool: visit.can.share_tool,
         organisation_href: visit
             .session
             .as_ref()
@@ -223,6 +223,16 @@ pub(super) fn checked(state: &AppState, visit: &Visit, csrf: &str, path: &str) -
         )),
         None => Some(see_other("/sign-in", &visit.set_cookies)),
     }
+}
+
+/// For a form worth keeping (a tool, a proposal): `Some(false)` when its token is right,
+/// `Some(true)` when a signed-in visitor's token has gone stale (the form is shown again with
+/// what they typed and a fresh token, nothing done), `None` when nobody is signed in.
+pub(super) fn stale_form(visit: &Visit, csrf: &str) -> Option<bool> {
+    visit
+        .session
+        .as_ref()
+        .map(|(_, session)| !same_token(&session.csrf_token, csrf))
 }
 
 /// Why a page could not show what it asked for.

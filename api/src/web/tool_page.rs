@@ -36,8 +36,15 @@ struct ToolData {
 
 #[derive(Deserialize)]
 struct ViewerData {
-    roles: Vec<String>,
     organisation: IdName,
+}
+
+/// `Tool.viewerCan`: what the API lets the visitor do with this tool.
+#[derive(Deserialize)]
+struct ToolCan {
+    edit: bool,
+    adopt: bool,
+    review: bool,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +65,7 @@ struct ToolNode {
     kind: String,
     adoption_count: i64,
     owner: IdName,
+    viewer_can: ToolCan,
     current: RevisionData,
     published: Option<NumberData>,
     revisions: NodesOf<RevisionBrief>,
@@ -160,9 +168,9 @@ struct CompareNode {
 }
 
 const TOOL: &str = "query($id: ID!, $lang: Lang, $revisions: Int, $reviews: Int, $decisions: Int, $adoptions: Int) {
-  viewer { roles organisation { id name(lang: $lang) } }
+  viewer { organisation { id name(lang: $lang) } }
   node(id: $id) { ... on Tool {
-    id kind adoptionCount owner { id name(lang: $lang) }
+    id kind adoptionCount owner { id name(lang: $lang) } viewerCan { edit adopt review }
     current { number status title(lang: $lang) summary(lang: $lang) body(lang: $lang) languages
       categories attachments { title fileName mediaType sizeBytes url lang } }
     published { number }
@@ -538,9 +546,8 @@ pub(super) async fn tool_page(
     let own = viewer
         .as_ref()
         .is_some_and(|v| v.organisation.id == tool.owner.id);
-    let moderator = viewer
-        .as_ref()
-        .is_some_and(|v| v.roles.iter().any(|r| r == "MODERATOR"));
+    let moderator = visit.can.moderate;
+    let can = &tool.viewer_can;
     // The owner and moderators are shown the latest revision: what it changes from the
     // published one, or that it is the first.
     let published = tool.published.map(|p| p.number);
@@ -595,10 +602,10 @@ pub(super) async fn tool_page(
     });
     let working = matches!(current.status.as_str(), "DRAFT" | "CHANGES_REQUESTED");
     let edit_href =
-        (own && current.status != "IN_REVIEW").then(|| format!("/tools/{}/edit", percent(id)));
+        (can.edit && current.status != "IN_REVIEW").then(|| format!("/tools/{}/edit", percent(id)));
     let submit =
-        (own && working).then(|| (format!("/tools/{}/submit", percent(id)), current.number));
-    let attach = (own && working).then(|| {
+        (can.edit && working).then(|| (format!("/tools/{}/submit", percent(id)), current.number));
+    let attach = (can.edit && working).then(|| {
         let form = problems.attach.unwrap_or_else(|| AttachForm {
             languages: language_choices(t, lang, lang.code()),
             ..AttachForm::default()
@@ -623,22 +630,21 @@ pub(super) async fn tool_page(
         }
     });
     // Staff of another organisation use and review a published tool.
-    let peer = viewer.as_ref().is_some_and(|v| {
-        !own && published.is_some() && v.roles.iter().any(|r| r == "STAFF" || r == "ORG_ADMIN")
-    });
+    let published_here = published.is_some();
     let adopted = viewer.as_ref().is_some_and(|v| {
         tool.adoptions
             .nodes
             .iter()
             .any(|a| a.organisation.id == v.organisation.id)
     });
-    let adopt = peer.then(|| {
+    let adopt = (published_here && can.adopt).then(|| {
         problems.adopt.unwrap_or_else(|| TextForm {
             action: format!("/tools/{}/adoption", percent(id)),
             ..TextForm::default()
         })
     });
-    let review = peer.then(|| problems.review.unwrap_or_else(|| review_form(t, lang, id)));
+    let review = (published_here && can.review)
+        .then(|| problems.review.unwrap_or_else(|| review_form(t, lang, id)));
     let page = ToolPage {
         page: chrome(state, visit, current.title.clone(), &path),
         adopters: tool

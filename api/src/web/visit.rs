@@ -30,6 +30,8 @@ pub(super) struct Visit {
     pub organisation: Option<String>,
     /// The signed-in visitor's unread notifications.
     pub unread: i64,
+    /// What the visitor may begin, as the API says (nothing for an anonymous visitor).
+    pub can: ViewerCan,
     /// The token every form of the page carries: the session's, or the sign-in cookie's.
     pub csrf: String,
     /// Cookies the response sets (a new sign-in token, a session that ended).
@@ -132,6 +134,16 @@ struct OrganisationData {
 struct ViewerData {
     organisation: NameData,
     unread_notification_count: i64,
+    can: ViewerCan,
+}
+
+/// `viewer.can`: the pages offer an action only when the API would allow it.
+#[derive(Clone, Copy, Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ViewerCan {
+    pub share_tool: bool,
+    pub propose_collaboration: bool,
+    pub moderate: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -162,6 +174,7 @@ pub(super) async fn visit(
                 actor: Some(actor),
                 organisation: None,
                 unread: 0,
+                can: ViewerCan::default(),
                 set_cookies,
             };
             // The header names the visitor's organisation and counts the unread
@@ -170,13 +183,14 @@ pub(super) async fn visit(
                 state,
                 &visit,
                 "query($lang: Lang) { viewer { unreadNotificationCount
-                   organisation { name(lang: $lang) } } }",
+                   organisation { name(lang: $lang) } can { shareTool proposeCollaboration moderate } } }",
                 serde_json::json!({ "lang": lang.code().to_uppercase() }),
             )
             .await;
             if let Some(viewer) = named.ok().and_then(|d| d.viewer) {
                 visit.organisation = Some(viewer.organisation.name);
                 visit.unread = viewer.unread_notification_count;
+                visit.can = viewer.can;
             }
             visit
         }
@@ -195,6 +209,7 @@ pub(super) async fn visit(
                 actor: None,
                 organisation: None,
                 unread: 0,
+                can: ViewerCan::default(),
                 csrf,
                 set_cookies,
                 caller: Caller::Address(peer.ip()),

@@ -220,6 +220,8 @@ pub(super) struct Tab {
 #[template(path = "collaborations.html")]
 struct ListPage<'a> {
     page: Chrome<'a>,
+    /// "Propose a collaboration", for those the API lets propose one.
+    may_propose: bool,
     tabs: Vec<Tab>,
     proposals_total: String,
     proposals: Vec<ProposalRow>,
@@ -303,6 +305,7 @@ pub async fn list(
     let title = t.get(lang, "collab_title").to_owned();
     let page = ListPage {
         page: chrome(&state, &visit, title, path),
+        may_propose: visit.can.propose_collaboration,
         tabs,
         proposals_total: fill(
             t.get(lang, "collab_proposals_count"),

@@ -20,7 +20,9 @@ use crate::domain::tool::ServiceCategory;
 use crate::http::AppState;
 use crate::web::forms::{Fields, Pick, error_text};
 use crate::web::i18n::Translations;
-use crate::web::pages::{Chrome, Failure, checked, chrome, failure_page, graphql, html, see_other};
+use crate::web::pages::{
+    Chrome, Failure, chrome, failure_page, graphql, html, see_other, stale_form,
+};
 use crate::web::tool_page::{Choice, language_choices};
 use crate::web::visit::{self, Visit};
 
@@ -150,6 +152,10 @@ pub async fn form(
     if visit.session.is_none() {
         return see_other("/sign-in", &visit.set_cookies);
     }
+    if !visit.can.propose_collaboration {
+        // INASTI reads proposals; it does not make them. No form to fill in and lose.
+        return failure_page(&state, &visit, Failure::Forbidden, path);
+    }
     let caisses = match caisses(&state, &visit).await {
         Ok(list) => list,
         Err(other) => return failure_page(&state, &visit, other, path),
@@ -205,9 +211,9 @@ pub async fn create(
     let visit = visit::visit(&state, &headers, peer, None).await;
     let fields = Fields::parse(&body);
     let path = "/collaborations/new";
-    if let Some(refused) = checked(&state, &visit, &fields.one("csrf"), path) {
-        return refused;
-    }
+    let Some(stale) = stale_form(&visit, &fields.one("csrf")) else {
+        return see_other("/sign-in", &visit.set_cookies);
+    };
     let t = &state.web.translations;
     let lang = visit.lang;
     let caisses = match caisses(&state, &visit).await {
@@ -239,6 +245,11 @@ pub async fn create(
         c.selected = targets.contains(&c.value);
     }
     form.reply_by = fields.one("reply_by");
+    if stale {
+        // Shown again as typed, with a fresh token: nothing was sent.
+        let notice = t.get(lang, "form_expired_kept").to_owned();
+        return form_page(&state, &visit, form, Some(notice), StatusCode::FORBIDDEN);
+    }
 
     // What the API cannot be asked without: said here, next to the field.
     let required = t.get(lang, "error_REQUIRED").to_owned();
