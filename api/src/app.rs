@@ -116,6 +116,7 @@ impl App {
                         query_cost_per_minute: config.rate_limit.query_cost_per_minute,
                         mutations_per_minute: config.rate_limit.mutations_per_minute,
                         max_callers: config.rate_limit.max_callers,
+                        file_route_cost: config.rate_limit.file_route_cost,
                     },
                 ))
             }),

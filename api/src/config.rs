@@ -430,6 +430,9 @@ pub struct RateLimitConfig {
     pub mutations_per_minute: u64,
     /// Callers remembered at once; those whose budget is whole again are forgotten first.
     pub max_callers: usize,
+    /// What one request to a file route (`/files/{id}`, `/exports/…`, `/reports/…`) takes
+    /// from the caller's query budget.
+    pub file_route_cost: u64,
 }
 
 impl Default for RateLimitConfig {
@@ -439,6 +442,7 @@ impl Default for RateLimitConfig {
             query_cost_per_minute: 60_000,
             mutations_per_minute: 120,
             max_callers: 100_000,
+            file_route_cost: 100,
         }
     }
 }

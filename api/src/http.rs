@@ -320,14 +320,45 @@ async fn authenticate_or_session(
     }
 }
 
+/// The file routes' door: who calls (bearer token or session), and their query budget charged
+/// `rate_limit.file_route_cost`, the same budget `/graphql`, the pages and `/graphql/ws` draw
+/// on. A caller with too little left is answered 429 `RATE_LIMITED` before any work.
+async fn file_door(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+) -> Result<Option<Actor>, Response> {
+    let actor = authenticate_or_session(state, headers).await?;
+    if let Some(limiter) = &state.limiter {
+        let caller = match &actor {
+            Some(a) => Caller::Subject(format!("user:{}", a.user_id)),
+            None => Caller::Address(peer.ip()),
+        };
+        let verdict = limiter.charge(
+            &caller,
+            Budget::Queries,
+            limiter.file_route_cost(),
+            Instant::now(),
+        );
+        if !verdict.allowed {
+            return Err(rate_limited(
+                verdict,
+                "your query budget is spent".to_owned(),
+            ));
+        }
+    }
+    Ok(actor)
+}
+
 /// An attachment, for whoever may see its tool; 404 for anyone else, so that its existence
 /// is not revealed.
 async fn download_file(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Response {
-    let actor = match authenticate_or_session(&state, &headers).await {
+    let actor = match file_door(&state, &headers, peer).await {
         Ok(a) => a,
         Err(response) => return response,
     };
@@ -650,10 +681,11 @@ async fn readiness(state: &AppState) -> Response {
 /// `caisse=<slug>` for one caisse's services, every service without it.
 async fn export_responsibility_record(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let actor = match authenticate_or_session(&state, &headers).await {
+    let actor = match file_door(&state, &headers, peer).await {
         Ok(a) => a,
         Err(response) => return response,
     };
@@ -732,10 +764,11 @@ async fn export_responsibility_record(
 /// (signed-in callers), with the caller's token.
 async fn yearly_report(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     axum::extract::Path((year, file)): axum::extract::Path<(String, String)>,
 ) -> Response {
-    let actor = match authenticate_or_session(&state, &headers).await {
+    let actor = match file_door(&state, &headers, peer).await {
         Ok(a) => a,
         Err(response) => return response,
     };

@@ -32,6 +32,8 @@ pub struct RateLimits {
     pub query_cost_per_minute: u64,
     pub mutations_per_minute: u64,
     pub max_callers: usize,
+    /// What a file route (a download, an export, a report) takes from the query budget.
+    pub file_route_cost: u64,
 }
 
 /// What a charge found: whether it was allowed, and what is left.
@@ -63,6 +65,10 @@ impl RateLimiter {
             limits,
             buckets: Mutex::new(HashMap::new()),
         }
+    }
+
+    pub fn file_route_cost(&self) -> u64 {
+        self.limits.file_route_cost
     }
 
     fn capacity(&self, budget: Budget) -> f64 {
@@ -159,6 +165,7 @@ mod tests {
             query_cost_per_minute: 600,
             mutations_per_minute: 6,
             max_callers: 3,
+            file_route_cost: 100,
         })
     }
 

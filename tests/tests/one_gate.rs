@@ -201,3 +201,50 @@ async fn a_forwarding_header_from_an_untrusted_address_is_ignored() {
         "both are the one caller at 127.0.0.1: {first} then {other}"
     );
 }
+
+/// The file routes are doors too: a download takes `rate_limit.file_route_cost` from the
+/// caller's query budget, the one `/graphql` reads, and past it is refused before any work.
+#[tokio::test]
+async fn a_download_draws_on_the_query_budget_shared_with_graphql() {
+    let app = commons_tests::spawn_app_with(|c| {
+        c.limits.query_complexity = 1_000;
+        c.rate_limit.query_cost_per_minute = 1_000;
+        c.rate_limit.file_route_cost = 400;
+    })
+    .await
+    .with_demo()
+    .await;
+    // Listed by someone else: the anonymous caller's budget is whole.
+    let listed = app
+        .graphql_as(
+            &app.login_as("ucm", "STAFF"),
+            "{ tools(first: 50) { nodes { attachments { url } } } }",
+            json!({}),
+        )
+        .await;
+    let url = listed["data"]["tools"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|t| t["attachments"][0]["url"].as_str())
+        .unwrap_or_else(|| panic!("a public demo file: {listed}"))
+        .to_owned();
+    for _ in 0..2 {
+        assert_eq!(app.get(&url).await.status(), 200);
+    }
+    let refused = app.get(&url).await;
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(error_code(&body), Some("RATE_LIMITED"));
+    // What the downloads spent, /graphql no longer has.
+    let response = app
+        .post_graphql(None, &json!({ "query": "{ __typename }" }))
+        .await;
+    let remaining: u64 = response.headers()["x-ratelimit-remaining"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(remaining < 400, "{remaining} left of 1000");
+}
