@@ -248,3 +248,22 @@ async fn a_download_draws_on_the_query_budget_shared_with_graphql() {
         .unwrap();
     assert!(remaining < 400, "{remaining} left of 1000");
 }
+
+/// The request deadline holds over `/graphql/ws` as over HTTP: an operation running past
+/// `limits.request_timeout_ms` answers `TIMEOUT`.
+#[tokio::test]
+async fn an_operation_over_the_live_connection_runs_within_the_request_deadline() {
+    let app = commons_tests::spawn_app_with(|c| c.limits.request_timeout_ms = 1)
+        .await
+        .with_demo()
+        .await;
+    let token = app.login_as("acerta", "STAFF");
+    let mut socket = connect_as(&app, &token).await;
+    // Twenty lists read from the database take far longer than a millisecond (searches stop
+    // at the deadline by themselves; these do not).
+    let lists: String = (0..20)
+        .map(|i| format!("o{i}: organisations(first: 50) {{ totalCount nodes {{ slug }} }} t{i}: tools(first: 20) {{ totalCount nodes {{ id }} }} "))
+        .collect();
+    let slow = operation(&mut socket, "slow", &format!("{{ {lists} }}"), json!({})).await;
+    assert_eq!(error_code(&slow["payload"]), Some("TIMEOUT"), "{slow}");
+}

@@ -4,17 +4,21 @@
 //! before it is parsed for running, and its query cost once validation has measured it (the
 //! complexity `limits.query_complexity` bounds). A caller over either budget gets
 //! `RATE_LIMITED`, and nothing of the operation runs. Depth and complexity limits are the
-//! schema's own, so they hold at every door alike.
+//! schema's own, so they hold at every door alike, and so does the request deadline
+//! ([`Deadline`]): a query or mutation running past `limits.request_timeout_ms` is stopped
+//! with `TIMEOUT`, over `/graphql/ws` as over HTTP (a subscription is a stream, not bounded).
 
 use std::any::TypeId;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextValidation,
 };
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
-use async_graphql::{ErrorExtensions, Request, ServerError, ServerResult, ValidationResult};
+use async_graphql::{
+    ErrorExtensions, Request, Response, ServerError, ServerResult, ValidationResult,
+};
 
 use super::ErrorCode;
 use crate::rate_limit::{Budget, Caller, RateLimiter, Verdict};
@@ -102,6 +106,38 @@ impl Extension for QueryCost {
                 verdict.remaining, verdict.limit
             ),
         )])
+    }
+}
+
+/// The request deadline, kept by the schema itself: an operation that runs longer is dropped
+/// (its transaction, if any, rolled back) and answers `TIMEOUT`.
+pub struct Deadline(pub Duration);
+
+impl ExtensionFactory for Deadline {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Deadline(self.0))
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for Deadline {
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        match tokio::time::timeout(self.0, next.run(ctx, operation_name)).await {
+            Ok(response) => response,
+            Err(_) => Response::from_errors(vec![
+                async_graphql::Error::new(format!(
+                    "the request took longer than {} ms",
+                    self.0.as_millis()
+                ))
+                .extend_with(|_, e| e.set("code", ErrorCode::Timeout.as_str()))
+                .into_server_error(async_graphql::Pos::default()),
+            ]),
+        }
     }
 }
 

@@ -82,6 +82,9 @@ fn builder(
     })
     .limit_complexity(limits.query_complexity)
     .extension(budget::QueryCost)
+    .extension(budget::Deadline(std::time::Duration::from_millis(
+        limits.request_timeout_ms,
+    )))
 }
 
 /// The executable schema; `introspection: false` (production, by choice) answers `__schema`
