@@ -357,3 +357,65 @@ async fn a_replica_killed_behind_the_shipped_proxy_costs_no_request() {
         "requests lost to the killed replica: {failed:?}"
     );
 }
+
+/// Behind the shipped proxy, whose address the replica trusts, each visitor is a caller of
+/// their own (the proxy's `X-Forwarded-For`), and the proxy's own request rate per client
+/// address stops a flood before any replica works for it. Visitors come from two loopback
+/// addresses of their own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_the_shipped_proxy_each_visitor_is_a_caller_of_their_own() {
+    let app = spawn_app_with(|c| {
+        c.trusted_proxies = vec!["127.0.0.1".to_owned()];
+        c.rate_limit.query_cost_per_minute = 10_000;
+    })
+    .await
+    .with_organisations()
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let haproxy = proxy::start(dir.path(), std::slice::from_ref(&app.address), true);
+    let visitor = |last: u8| {
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 0, last]))
+            .build()
+            .unwrap()
+    };
+    let (x, y) = (visitor(2), visitor(3));
+    let ask = |client: &reqwest::Client, query: &str| {
+        client
+            .post(format!("{}/graphql", haproxy.url))
+            .json(&json!({ "query": query }))
+            .send()
+    };
+    let remaining = |response: &reqwest::Response| -> u64 {
+        response.headers()["x-ratelimit-remaining"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    // X spends on lists; Y's budget is untouched by it.
+    let mut left = 0;
+    for _ in 0..10 {
+        let response = ask(&x, "{ organisations(first: 100) { nodes { slug } } }")
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        left = remaining(&response);
+    }
+    assert!(left < 9_500, "X spent its own budget: {left} left");
+    let response = ask(&y, "{ __typename }").await.unwrap();
+    assert!(remaining(&response) > 9_900, "Y has a budget of its own");
+    // A flood from X is stopped at the proxy (200 requests per 10 s), while Y goes on.
+    let mut stopped = None;
+    for n in 0..260 {
+        if ask(&x, "{ __typename }").await.unwrap().status() == 429 {
+            stopped = Some(n);
+            break;
+        }
+    }
+    assert!(
+        stopped.is_some(),
+        "the proxy stops a flood from one address"
+    );
+    assert_eq!(ask(&y, "{ __typename }").await.unwrap().status(), 200);
+}
