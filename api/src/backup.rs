@@ -59,25 +59,46 @@ pub async fn backup(config: &Config, target: &Path) -> anyhow::Result<Manifest> 
             target.display()
         );
     }
+    // Read only, and only a database that is there: pointed at the wrong folder, a backup
+    // must fail, not copy an empty database it created.
+    let source = sqlite_file(config)?;
+    if !source.is_file() {
+        bail!(
+            "no database at {}: is the data folder right?",
+            source.display()
+        );
+    }
     fs::create_dir_all(target).with_context(|| format!("cannot create {}", target.display()))?;
     let target = target.canonicalize()?;
     let database = target.join(DATABASE_FILE);
     let db = store::db::connect(
-        config.database_url().expose_secret(),
+        &format!("sqlite://{}?mode=ro", source.display()),
         1,
         Duration::from_millis(config.database_acquire_timeout_ms),
     )
     .await
     .context("cannot open the database")?;
+    use sea_orm::ConnectionTrait as _;
+    let migrated = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'seaql_migrations'",
+        ))
+        .await
+        .context("cannot read the database")?;
+    if migrated.is_none() {
+        bail!("{} is not a Commons database", source.display());
+    }
     let quoted = database
         .to_str()
         .context("the backup folder's path is not UTF-8")?
         .replace('\'', "''");
-    use sea_orm::ConnectionTrait as _;
     db.execute_unprepared(&format!("VACUUM INTO '{quoted}'"))
         .await
         .context("cannot copy the database")?;
     db.close().await.ok();
+    // SQLite does not sync what VACUUM INTO writes.
+    fs::File::open(&database)?.sync_all()?;
     let (database_bytes, database_sha256) = digest_of(&database)?;
     let objects = match &config.storage.url {
         Some(_) => None,
@@ -100,10 +121,13 @@ pub async fn backup(config: &Config, target: &Path) -> anyhow::Result<Manifest> 
         objects,
         secret,
     };
+    // Everything above is on disk, names included, before the manifest says it is whole.
+    sync_folder(&target)?;
     write_synced(
         &target.join(MANIFEST),
         serde_json::to_string_pretty(&manifest)?.as_bytes(),
     )?;
+    sync_folder(&target)?;
     Ok(manifest)
 }
 
@@ -126,47 +150,54 @@ pub async fn restore(config: &Config, source: &Path) -> anyhow::Result<Manifest>
         );
     }
     let database = sqlite_file(config)?;
-    if database.exists() {
-        bail!(
-            "{} exists: restore into an empty data folder (move the old one aside first)",
-            database.display()
-        );
-    }
+    // A database left behind, or its write-ahead log (which SQLite would replay onto the
+    // restored file), or files, or a secret: not an empty data folder.
+    let mut leftovers: Vec<PathBuf> = ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .map(|suffix| PathBuf::from(format!("{}{suffix}", database.display())))
+        .filter(|p| p.exists())
+        .collect();
     let objects_dir = config.data_dir.join(OBJECTS_DIR);
     if objects_dir.exists() && fs::read_dir(&objects_dir)?.next().is_some() {
+        leftovers.push(objects_dir.clone());
+    }
+    let secret_file = config.data_dir.join(crate::auth::SECRET_FILE);
+    if manifest.secret && secret_file.exists() {
+        leftovers.push(secret_file.clone());
+    }
+    if !leftovers.is_empty() {
+        let named: Vec<String> = leftovers.iter().map(|p| p.display().to_string()).collect();
         bail!(
-            "{} holds files: restore into an empty data folder",
-            objects_dir.display()
+            "restore into an empty data folder; this one holds {} (move them aside first)",
+            named.join(", ")
         );
     }
     fs::create_dir_all(&config.data_dir)?;
     if let Some(parent) = database.parent() {
         fs::create_dir_all(parent)?;
     }
-    // Into place under another name first: a restore cut off leaves no database that looks
-    // whole.
+    // Into place under other names first, checked, then renamed: a restore cut off or refused
+    // leaves nothing that looks like a data folder, and can simply be run again.
     let partial = database.with_extension("db-restoring");
-    fs::copy(source.join(DATABASE_FILE), &partial)?;
-    fs::File::open(&partial)?.sync_all()?;
-    if manifest.objects.is_some() {
-        let copied = copy_objects(&source.join(OBJECTS_DIR), &objects_dir, false)?;
-        let expected = manifest
-            .objects
-            .as_ref()
-            .map(|o| o.files)
-            .unwrap_or_default();
-        if copied.files != expected {
-            bail!(
-                "the backup holds {} files, its manifest {expected}",
-                copied.files
-            );
-        }
+    let partial_objects = config.data_dir.join(format!("{OBJECTS_DIR}-restoring"));
+    let _ = fs::remove_file(&partial);
+    let _ = fs::remove_dir_all(&partial_objects);
+    if let Err(e) = place(&manifest, source, &partial, &partial_objects) {
+        let _ = fs::remove_file(&partial);
+        let _ = fs::remove_dir_all(&partial_objects);
+        return Err(e);
     }
-    let secret_file = config.data_dir.join(crate::auth::SECRET_FILE);
-    if manifest.secret && !secret_file.exists() {
+    if manifest.secret {
         copy_private(&source.join(crate::auth::SECRET_FILE), &secret_file)?;
     }
+    if partial_objects.exists() {
+        if objects_dir.exists() {
+            fs::remove_dir(&objects_dir)?;
+        }
+        fs::rename(&partial_objects, &objects_dir)?;
+    }
     fs::rename(&partial, &database)?;
+    sync_folder(&config.data_dir)?;
     // A fresh index: opening an empty one builds it from the database (and migrates a
     // database backed up by an older version on the way).
     let index_dir = config.index_dir();
@@ -175,6 +206,35 @@ pub async fn restore(config: &Config, source: &Path) -> anyhow::Result<Manifest>
     }
     crate::app::open_services(config).await?;
     Ok(manifest)
+}
+
+/// The backup's database and files copied to their temporary places, each file checked
+/// against its SHA-256 name and the whole against the manifest.
+fn place(
+    manifest: &Manifest,
+    source: &Path,
+    database: &Path,
+    objects: &Path,
+) -> anyhow::Result<()> {
+    fs::copy(source.join(DATABASE_FILE), database)?;
+    fs::File::open(database)?.sync_all()?;
+    let (bytes, sha256) = digest_of(database)?;
+    if (bytes, sha256.as_str()) != (manifest.database_bytes, manifest.database_sha256.as_str()) {
+        bail!("the database changed while it was copied");
+    }
+    if let Some(expected) = &manifest.objects {
+        let copied = copy_objects(&source.join(OBJECTS_DIR), objects, true)?;
+        if (copied.files, copied.bytes) != (expected.files, expected.bytes) {
+            bail!(
+                "the backup holds {} files ({} bytes), its manifest {} ({} bytes)",
+                copied.files,
+                copied.bytes,
+                expected.files,
+                expected.bytes
+            );
+        }
+    }
+    Ok(())
 }
 
 fn embedded_only(config: &Config, what: &str) -> anyhow::Result<()> {
@@ -267,6 +327,12 @@ fn copy_private(from: &Path, to: &Path) -> anyhow::Result<()> {
         .open(to)?;
     file.write_all(&content)?;
     file.sync_all()?;
+    Ok(())
+}
+
+/// Makes a folder's entries (new and renamed files) durable.
+fn sync_folder(path: &Path) -> anyhow::Result<()> {
+    fs::File::open(path)?.sync_all()?;
     Ok(())
 }
 

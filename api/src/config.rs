@@ -585,12 +585,24 @@ impl Config {
                     problem: "must be at least limits.query_complexity, or the costliest query allowed could never run".into(),
                 });
             }
+            if self.rate_limit.file_route_cost > self.rate_limit.query_cost_per_minute {
+                return Err(ConfigError::Invalid {
+                    key: "rate_limit.file_route_cost",
+                    problem: "must be at most rate_limit.query_cost_per_minute, or no file could ever be fetched".into(),
+                });
+            }
             if self.rate_limit.mutations_per_minute == 0 || self.rate_limit.max_callers == 0 {
                 return Err(ConfigError::Invalid {
                     key: "rate_limit",
                     problem: "mutations_per_minute and max_callers must be at least 1".into(),
                 });
             }
+        }
+        if self.database_acquire_timeout_ms >= self.limits.request_timeout_ms {
+            return Err(ConfigError::Invalid {
+                key: "database_acquire_timeout_ms",
+                problem: "must be below limits.request_timeout_ms, or a lost database would answer TIMEOUT instead of UNAVAILABLE".into(),
+            });
         }
         if self.auth.issuer.trim().is_empty() {
             return Err(ConfigError::Invalid {

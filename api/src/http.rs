@@ -96,7 +96,13 @@ pub fn router(state: AppState, offered: Offered) -> Router {
 /// A request that failed before GraphQL could execute it, in the GraphQL error shape.
 pub(crate) fn failure(code: ErrorCode, message: impl Into<String>) -> Response {
     let body = json!({ "errors": [{ "message": message.into(), "extensions": { "code": code.as_str() } }] });
-    (code.http_status(), Json(body)).into_response()
+    let mut response = (code.http_status(), Json(body)).into_response();
+    if code == ErrorCode::Unavailable {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, HeaderValue::from(1));
+    }
+    response
 }
 
 fn service_failure(e: &ServiceError) -> Response {
@@ -330,10 +336,7 @@ async fn file_door(
 ) -> Result<Option<Actor>, Response> {
     let actor = authenticate_or_session(state, headers).await?;
     if let Some(limiter) = &state.limiter {
-        let caller = match &actor {
-            Some(a) => Caller::Subject(format!("user:{}", a.user_id)),
-            None => Caller::Address(peer.ip()),
-        };
+        let caller = Caller::of(actor.as_ref(), peer.ip());
         let verdict = limiter.charge(
             &caller,
             Budget::Queries,
@@ -402,10 +405,7 @@ async fn execute(
     let Some(limiter) = state.limiter.clone() else {
         return run(state, batch, actor, None, media).await;
     };
-    let caller = match &actor {
-        Some(a) => Caller::Subject(format!("user:{}", a.user_id)),
-        None => Caller::Address(peer.ip()),
-    };
+    let caller = Caller::of(actor.as_ref(), peer.ip());
     let now = Instant::now();
     // A caller with nothing left is refused before its query is even parsed.
     let left = limiter.charge(&caller, Budget::Queries, 0, now);
@@ -468,6 +468,11 @@ async fn run(
     budget: Option<Arc<crate::graphql::RequestBudget>>,
     media: Media,
 ) -> Response {
+    // A response to a mutation is never called an outage: part of it may have been done, and
+    // a proxy that resends a 503 must not do it twice.
+    let changes = batch
+        .iter()
+        .any(|r| is_mutation(&r.query, r.operation_name.as_deref()));
     let batch = crate::graphql::prepare(batch, &state.services, actor, budget);
     let timeout = Duration::from_millis(state.limits.request_timeout_ms);
     let run = AssertUnwindSafe(state.schema.execute_batch(batch)).catch_unwind();
@@ -487,7 +492,7 @@ async fn run(
         Ok(Ok(response)) => {
             // A request that could not reach the database is an outage, not an answer: 503,
             // so that a load balancer takes this replica out, whatever GraphQL made of it.
-            let lost_database = has_code(&response, ErrorCode::Unavailable);
+            let lost_database = !changes && has_code(&response, ErrorCode::Unavailable);
             let mut answered = answer(with_codes(response), media);
             if lost_database {
                 *answered.status_mut() = StatusCode::SERVICE_UNAVAILABLE;

@@ -18,6 +18,17 @@ pub enum Caller {
     Address(IpAddr),
 }
 
+impl Caller {
+    /// Whose budget a request spends: the signed-in person's wherever they call from, or the
+    /// address of an anonymous caller.
+    pub fn of(actor: Option<&crate::domain::identity::Actor>, address: IpAddr) -> Caller {
+        match actor {
+            Some(a) => Caller::Subject(format!("user:{}", a.user_id)),
+            None => Caller::Address(address),
+        }
+    }
+}
+
 /// Which budget a charge draws on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Budget {

@@ -599,19 +599,29 @@ async fn a_page_offers_an_action_only_to_those_the_api_lets_do_it_and_a_stale_fo
             vec![("csrf", "stale"), ("title", typed), ("lang", "FR")],
         ),
     ] {
-        let response = http
-            .post(format!("{}{path}", app.address))
-            .header(ACCEPT_LANGUAGE, "en")
-            .header(COOKIE, &staff.cookie)
-            .form(&fields)
-            .send()
-            .await
-            .unwrap();
+        let post = |same_origin: bool| {
+            let mut request = http
+                .post(format!("{}{path}", app.address))
+                .header(ACCEPT_LANGUAGE, "en")
+                .header(COOKIE, &staff.cookie)
+                .form(&fields);
+            if same_origin {
+                // What a browser says of a form sent from one of this site's own pages.
+                request = request.header("sec-fetch-site", "same-origin");
+            }
+            request.send()
+        };
+        let response = post(true).await.unwrap();
         assert_eq!(response.status(), 403, "{path}");
         let page = response.text().await.unwrap();
         assert!(page.contains(typed), "{path} keeps what was typed");
         assert!(page.contains("nothing was saved"), "{path}");
         assert!(page.contains(&staff.csrf), "{path} carries a fresh token");
+        // Sent from anywhere else, what it sent is never shown back as a form to send.
+        let response = post(false).await.unwrap();
+        assert_eq!(response.status(), 403, "{path}");
+        let page = response.text().await.unwrap();
+        assert!(!page.contains(typed), "{path}");
     }
     let token = app.login_as("acerta", "STAFF");
     let search = app
@@ -621,5 +631,17 @@ async fn a_page_offers_an_action_only_to_those_the_api_lets_do_it_and_a_stale_fo
             json!({}),
         )
         .await;
-    assert!(!search.to_string().contains(typed), "nothing saved");
+    assert!(!search.to_string().contains(typed), "no tool saved");
+    let proposals = app
+        .graphql_as(
+            &token,
+            "{ collaborationProposals(first: 100) { nodes { id title } } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        proposals["data"]["collaborationProposals"]["nodes"].is_array(),
+        "{proposals}"
+    );
+    assert!(!proposals.to_string().contains(typed), "no proposal saved");
 }

@@ -560,8 +560,9 @@ pub async fn create_tool(
     let visit = visit::visit(&state, &headers, peer, None).await;
     let fields = Fields::parse(&body);
     let action = "/tools/new";
-    let Some(stale) = stale_form(&visit, &fields.one("csrf")) else {
-        return see_other("/sign-in", &visit.set_cookies);
+    let stale = match stale_form(&state, &visit, &headers, &fields.one("csrf"), action) {
+        Ok(stale) => stale,
+        Err(refused) => return *refused,
     };
     let values = ToolFormValues::from_fields(&fields);
     let shown = (action, "form_new_title", None);
@@ -705,8 +706,9 @@ pub async fn update_tool(
     let visit = visit::visit(&state, &headers, peer, None).await;
     let fields = Fields::parse(&body);
     let action = format!("/tools/{}/edit", percent(&id));
-    let Some(stale) = stale_form(&visit, &fields.one("csrf")) else {
-        return see_other("/sign-in", &visit.set_cookies);
+    let stale = match stale_form(&state, &visit, &headers, &fields.one("csrf"), &action) {
+        Ok(stale) => stale,
+        Err(refused) => return *refused,
     };
     let values = ToolFormValues::from_fields(&fields);
     let base: i64 = fields.one("base_revision").parse().unwrap_or_default();

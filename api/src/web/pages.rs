@@ -225,14 +225,32 @@ pub(super) fn checked(state: &AppState, visit: &Visit, csrf: &str, path: &str) -
     }
 }
 
-/// For a form worth keeping (a tool, a proposal): `Some(false)` when its token is right,
-/// `Some(true)` when a signed-in visitor's token has gone stale (the form is shown again with
-/// what they typed and a fresh token, nothing done), `None` when nobody is signed in.
-pub(super) fn stale_form(visit: &Visit, csrf: &str) -> Option<bool> {
-    visit
-        .session
-        .as_ref()
-        .map(|(_, session)| !same_token(&session.csrf_token, csrf))
+/// For a form worth keeping (a tool, a proposal): `Ok(false)` when its token is right,
+/// `Ok(true)` when a signed-in visitor's token has gone stale on one of this site's own pages
+/// (the form is shown again with what they typed and a fresh token, nothing done). Anything
+/// else is refused as `checked` refuses it: the sign-in page, or the expired-form page. A
+/// stale form from elsewhere (a sibling site, which `SameSite=Lax` still sends the cookie
+/// from) is never filled in again with what it sent.
+pub(super) fn stale_form(
+    state: &AppState,
+    visit: &Visit,
+    headers: &HeaderMap,
+    csrf: &str,
+    path: &str,
+) -> Result<bool, Box<Response>> {
+    if let Some((_, session)) = &visit.session
+        && same_token(&session.csrf_token, csrf)
+    {
+        return Ok(false);
+    }
+    let same_origin = headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"same-origin");
+    match checked(state, visit, csrf, path) {
+        Some(_) if visit.session.is_some() && same_origin => Ok(true),
+        Some(refused) => Err(Box::new(refused)),
+        None => Ok(false),
+    }
 }
 
 /// Why a page could not show what it asked for.
@@ -345,7 +363,13 @@ pub(super) fn message(
         heading,
         text: t.get(visit.lang, text_key).to_owned(),
     };
-    html(status, &page, &visit.set_cookies)
+    let mut response = html(status, &page, &visit.set_cookies);
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, HeaderValue::from(1));
+    }
+    response
 }
 
 pub(super) fn failure_page(

@@ -13,7 +13,7 @@ use crate::domain::identity::Actor;
 use crate::domain::lang::Lang;
 use crate::http::AppState;
 use crate::rate_limit::Caller;
-use crate::service::{self, web_sessions::Session};
+use crate::service::{self, ServiceError, web_sessions::Session};
 
 pub(super) const SESSION_COOKIE: &str = "commons_session";
 pub(super) const LANG_COOKIE: &str = "commons_lang";
@@ -106,15 +106,30 @@ pub(super) fn language(headers: &HeaderMap, asked: Option<&str>) -> Lang {
 /// The session a request's cookie opens and its caller, when both still hold: a session
 /// whose organisation or role no longer exists signs nobody in.
 async fn open_session(state: &AppState, headers: &HeaderMap) -> Option<(String, Session, Actor)> {
-    let secret = cookie(headers, SESSION_COOKIE)?;
-    let session = service::web_sessions::find(&state.services, secret)
-        .await
-        .ok()
-        .flatten()?;
-    let actor = service::identity::resolve_actor(&state.services, &session.identity)
-        .await
-        .ok()?;
-    Some((secret.to_owned(), session, actor))
+    open(state, headers).await.ok().flatten()
+}
+
+/// The session, `Ok(None)` when there is none or it no longer holds, and an error when the
+/// database could not say (the cookie is then kept: an outage signs nobody out).
+async fn open(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(String, Session, Actor)>, ServiceError> {
+    let Some(secret) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let found = service::web_sessions::find(&state.services, secret).await;
+    let session = match found {
+        Ok(Some(session)) => session,
+        Ok(None) => return Ok(None),
+        Err(e) if e.database_unreachable() => return Err(e),
+        Err(_) => return Ok(None),
+    };
+    match service::identity::resolve_actor(&state.services, &session.identity).await {
+        Ok(actor) => Ok(Some((secret.to_owned(), session, actor))),
+        Err(e) if e.database_unreachable() => Err(e),
+        Err(_) => Ok(None),
+    }
 }
 
 /// The caller a browser's session cookie names, for the downloads its pages link to.
@@ -160,16 +175,17 @@ pub(super) async fn visit(
     let web: &Arc<Web> = &state.web;
     let lang = language(headers, asked_lang);
     let mut set_cookies = Vec::new();
-    let opened = open_session(state, headers).await;
-    if opened.is_none() && cookie(headers, SESSION_COOKIE).is_some() {
+    let opened = open(state, headers).await;
+    if matches!(opened, Ok(None)) && cookie(headers, SESSION_COOKIE).is_some() {
         set_cookies.push(set_cookie(web, SESSION_COOKIE, "", Some(0)));
     }
+    let opened = opened.ok().flatten();
     match opened {
         Some((secret, session, actor)) => {
             let mut visit = Visit {
                 lang,
                 csrf: session.csrf_token.clone(),
-                caller: Caller::Subject(format!("user:{}", actor.user_id)),
+                caller: Caller::of(Some(&actor), peer.ip()),
                 session: Some((secret, session)),
                 actor: Some(actor),
                 organisation: None,

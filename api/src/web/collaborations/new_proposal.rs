@@ -211,8 +211,9 @@ pub async fn create(
     let visit = visit::visit(&state, &headers, peer, None).await;
     let fields = Fields::parse(&body);
     let path = "/collaborations/new";
-    let Some(stale) = stale_form(&visit, &fields.one("csrf")) else {
-        return see_other("/sign-in", &visit.set_cookies);
+    let stale = match stale_form(&state, &visit, &headers, &fields.one("csrf"), path) {
+        Ok(stale) => stale,
+        Err(refused) => return *refused,
     };
     let t = &state.web.translations;
     let lang = visit.lang;
