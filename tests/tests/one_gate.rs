@@ -267,3 +267,36 @@ async fn an_operation_over_the_live_connection_runs_within_the_request_deadline(
     let slow = operation(&mut socket, "slow", &format!("{{ {lists} }}"), json!({})).await;
     assert_eq!(error_code(&slow["payload"]), Some("TIMEOUT"), "{slow}");
 }
+
+/// A form the visitor may use is not refused for want of an answer: when the page's own
+/// question about the visitor is refused (the budget is spent), the page says that, not
+/// "forbidden".
+#[tokio::test]
+async fn a_spent_budget_is_not_mistaken_for_a_refusal_on_the_pages() {
+    let app = commons_tests::spawn_app_with(|c| {
+        c.limits.query_complexity = 1_000;
+        c.rate_limit.query_cost_per_minute = 1_000;
+    })
+    .await
+    .with_organisations()
+    .await;
+    let session = sign_in(&app, "acerta", "STAFF").await;
+    let get = |path: &'static str| {
+        client()
+            .get(format!("{}{path}", app.address))
+            .header(ACCEPT_LANGUAGE, "en")
+            .header(COOKIE, session.cookie.clone())
+            .send()
+    };
+    // The form's page asks only the visitor's header question: asked until the budget is
+    // spent, it must then say so.
+    let mut first_refusal = None;
+    for _ in 0..2_000 {
+        let status = get("/tools/new").await.unwrap().status().as_u16();
+        if status != 200 {
+            first_refusal = Some(status);
+            break;
+        }
+    }
+    assert_eq!(first_refusal, Some(429));
+}

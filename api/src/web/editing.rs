@@ -477,7 +477,7 @@ pub async fn new_tool_form(
     }
     if !visit.can.share_tool {
         // Not a form to fill in and lose on saving: the API would refuse it.
-        return failure_page(&state, &visit, Failure::Forbidden, "/tools/new");
+        return failure_page(&state, &visit, visit.refusal(), "/tools/new");
     }
     let values = ToolFormValues::default();
     form_page(

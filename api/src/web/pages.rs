@@ -254,6 +254,7 @@ pub(super) fn stale_form(
 }
 
 /// Why a page could not show what it asked for.
+#[derive(Clone, Debug)]
 pub(super) enum Failure {
     /// Bad input the visitor can fix: shown next to the field it concerns.
     Input(String),

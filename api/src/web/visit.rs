@@ -32,11 +32,24 @@ pub(super) struct Visit {
     pub unread: i64,
     /// What the visitor may begin, as the API says (nothing for an anonymous visitor).
     pub can: ViewerCan,
+    /// Why the header's own query failed, if it did: then `can` says nothing, and a page that
+    /// would refuse for it says this instead (busy, timed out, the database lost).
+    pub header_failure: Option<super::pages::Failure>,
     /// The token every form of the page carries: the session's, or the sign-in cookie's.
     pub csrf: String,
     /// Cookies the response sets (a new sign-in token, a session that ended).
     pub set_cookies: Vec<String>,
     pub caller: Caller,
+}
+
+impl Visit {
+    /// Why the visitor may not do what `can` left out: the header's own failure when its query
+    /// failed (so a busy or lost server is not mistaken for a refusal), or "not yours to do".
+    pub(super) fn refusal(&self) -> super::pages::Failure {
+        self.header_failure
+            .clone()
+            .unwrap_or(super::pages::Failure::Forbidden)
+    }
 }
 
 /// The value of cookie `name`, if the request sent it.
@@ -191,6 +204,7 @@ pub(super) async fn visit(
                 organisation: None,
                 unread: 0,
                 can: ViewerCan::default(),
+                header_failure: None,
                 set_cookies,
             };
             // The header names the visitor's organisation and counts the unread
@@ -203,10 +217,15 @@ pub(super) async fn visit(
                 serde_json::json!({ "lang": lang.code().to_uppercase() }),
             )
             .await;
-            if let Some(viewer) = named.ok().and_then(|d| d.viewer) {
-                visit.organisation = Some(viewer.organisation.name);
-                visit.unread = viewer.unread_notification_count;
-                visit.can = viewer.can;
+            match named {
+                Ok(data) => {
+                    if let Some(viewer) = data.viewer {
+                        visit.organisation = Some(viewer.organisation.name);
+                        visit.unread = viewer.unread_notification_count;
+                        visit.can = viewer.can;
+                    }
+                }
+                Err(failure) => visit.header_failure = Some(failure),
             }
             visit
         }
@@ -226,6 +245,7 @@ pub(super) async fn visit(
                 organisation: None,
                 unread: 0,
                 can: ViewerCan::default(),
+                header_failure: None,
                 csrf,
                 set_cookies,
                 caller: Caller::Address(peer.ip()),

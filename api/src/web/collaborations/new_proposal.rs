@@ -154,7 +154,7 @@ pub async fn form(
     }
     if !visit.can.propose_collaboration {
         // INASTI reads proposals; it does not make them. No form to fill in and lose.
-        return failure_page(&state, &visit, Failure::Forbidden, path);
+        return failure_page(&state, &visit, visit.refusal(), path);
     }
     let caisses = match caisses(&state, &visit).await {
         Ok(list) => list,
