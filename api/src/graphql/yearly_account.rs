@@ -546,8 +546,26 @@ impl ActivityReportStep {
 /// A caisse's activity report on a year.
 pub struct ActivityReport(ReportView);
 
+/// What you may do with an activity report, whatever its status now.
+#[derive(SimpleObject)]
+pub struct ReportCapabilities {
+    /// Submit it (again once returned): the caisse's admins.
+    pub submit: bool,
+    /// Accept or return it once submitted: INASTI's moderators.
+    pub review: bool,
+}
+
 #[Object]
 impl ActivityReport {
+    /// What you may do with this report, as the API would allow it.
+    async fn viewer_can(&self, ctx: &Context<'_>) -> ReportCapabilities {
+        let can = crate::service::capabilities::on_report(actor(ctx), &self.0.caisse);
+        ReportCapabilities {
+            submit: can.submit,
+            review: can.review,
+        }
+    }
+
     /// Null until the report is first submitted.
     async fn id(&self) -> Option<ID> {
         self.0

@@ -33,6 +33,28 @@ pub struct ToolCapabilities {
     pub review: bool,
 }
 
+/// What the caller may do with a caisse's activity report of a year, whatever its status:
+/// submit it (its admins) or review it (INASTI's moderators).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReportCapabilities {
+    pub submit: bool,
+    pub review: bool,
+}
+
+pub fn on_report(
+    actor: Option<&Actor>,
+    caisse: &crate::domain::organisation::Organisation,
+) -> ReportCapabilities {
+    let organisation = Resource::Organisation {
+        id: caisse.id,
+        kind: caisse.kind,
+    };
+    ReportCapabilities {
+        submit: can(actor, Action::SubmitActivityReport, organisation),
+        review: can(actor, Action::ReviewActivityReport, Resource::Platform),
+    }
+}
+
 pub fn on_tool(actor: Option<&Actor>, owner_id: i64) -> ToolCapabilities {
     let tool = Resource::Tool { owner_id };
     ToolCapabilities {

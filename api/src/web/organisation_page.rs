@@ -37,23 +37,9 @@ struct ProfileData {
     organisation: Option<OrganisationData>,
 }
 
+/// Someone is signed in: what they may do is asked of each item (`viewerCan`).
 #[derive(Deserialize)]
-struct ViewerInfo {
-    roles: Vec<String>,
-    organisation: ViewerOrganisation,
-}
-
-#[derive(Deserialize)]
-struct ViewerOrganisation {
-    id: String,
-    kind: String,
-}
-
-impl ViewerInfo {
-    fn has(&self, role: &str) -> bool {
-        self.roles.iter().any(|r| r == role)
-    }
-}
+struct ViewerInfo {}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -106,7 +92,7 @@ struct TitleOnly {
 
 const PROFILE: &str =
     "query($slug: String!, $lang: Lang, $year: Int!, $first: Int, $after: String) {
-  viewer { roles organisation { id kind } }
+  viewer { __typename }
   organisation(slug: $slug) { id kind name(lang: $lang) enterpriseNumber website contactEmail
     tools(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor }
       nodes { id kind title(lang: $lang) } }
@@ -156,10 +142,18 @@ struct ReportData {
     activity_report: ReportNode,
 }
 
+/// `ActivityReport.viewerCan`: what the API lets the visitor do with the report.
+#[derive(Deserialize)]
+struct ReportCan {
+    submit: bool,
+    review: bool,
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ReportNode {
     id: Option<String>,
+    viewer_can: ReportCan,
     narrative: Option<String>,
     history: Vec<StepData>,
     status: String,
@@ -207,6 +201,7 @@ struct CategoryCountData {
 
 const REPORT: &str = "query($id: ID!, $year: Int!, $lang: Lang) {
   activityReport(caisseId: $id, year: $year) { id narrative status submittedAt snapshotSha256
+    viewerCan { submit review }
     history { step at comment organisation { name(lang: $lang) } }
     figures { toolsPublished toolsUpdated adoptionsGiven adoptionsReceived reviewsGiven
       reviewsReceived proposalsReceived proposalsAccepted jointServicesResponsible
@@ -432,7 +427,7 @@ pub(super) async fn organisation_page(
             (&path, &org.id),
             year,
             compliance,
-            (data.viewer.as_ref(), view.submit, view.review),
+            (view.submit, view.review),
         )
         .await
         {
@@ -544,11 +539,7 @@ async fn account(
     (path, id): (&str, &str),
     year: i32,
     compliance: ComplianceData,
-    (viewer, submit, review): (
-        Option<&ViewerInfo>,
-        Option<TextForm>,
-        Option<ReviewReportForm>,
-    ),
+    (submit, review): (Option<TextForm>, Option<ReviewReportForm>),
 ) -> Result<Account, Failure> {
     let t = &state.web.translations;
     let lang = visit.lang;
@@ -644,10 +635,9 @@ async fn account(
         t.get(lang, "compliance_not_ok").to_owned()
     };
     let (funding, funding_note) = funding_facts(t, lang, id, year, funding);
-    let own_admin = viewer.is_some_and(|v| v.organisation.id == id && v.has("ORG_ADMIN"));
-    let inasti_moderator =
-        viewer.is_some_and(|v| v.organisation.kind == "INASTI" && v.has("MODERATOR"));
-    let submit = (own_admin && matches!(report.status.as_str(), "DRAFT" | "RETURNED")).then(|| {
+    let submit = (report.viewer_can.submit
+        && matches!(report.status.as_str(), "DRAFT" | "RETURNED"))
+    .then(|| {
         submit.unwrap_or_else(|| TextForm {
             action: format!("{path}/report"),
             text: report.narrative.clone().unwrap_or_default(),
@@ -655,7 +645,7 @@ async fn account(
         })
     });
     let review = match (&report.id, report.status.as_str()) {
-        (Some(report_id), "SUBMITTED") if inasti_moderator => {
+        (Some(report_id), "SUBMITTED") if report.viewer_can.review => {
             Some(review.unwrap_or_else(|| review_report_form(t, lang, path, report_id)))
         }
         _ => None,
