@@ -1,6 +1,6 @@
 //! Helpers for the page tests over HTTP: cookies, the forms' tokens, signing in.
 
-use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, SET_COOKIE};
 use reqwest::redirect::Policy;
 
 use crate::TestApp;
@@ -85,4 +85,17 @@ pub async fn sign_in(app: &TestApp, organisation: &str, role: &str) -> WebSessio
         csrf: csrf_of(&page),
         cookie,
     }
+}
+
+/// A page as a browser with `cookie` asks for it (in `lang` when given): its status and HTML.
+pub async fn page(app: &TestApp, cookie: &str, path: &str, lang: Option<&str>) -> (u16, String) {
+    let mut request = client()
+        .get(format!("{}{path}", app.address))
+        .header(COOKIE, cookie);
+    if let Some(lang) = lang {
+        request = request.header(ACCEPT_LANGUAGE, lang);
+    }
+    let response = request.send().await.expect("the server answers");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("a page"))
 }

@@ -12,14 +12,7 @@ use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 async fn page(app: &TestApp, session: &WebSession, path: &str) -> (u16, String) {
-    let response = client()
-        .get(format!("{}{path}", app.address))
-        .header(COOKIE, &session.cookie)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap())
+    commons_tests::web::page(app, &session.cookie, path, None).await
 }
 
 async fn post(

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use commons_tests::spawn_app;
-use commons_tests::web::{client, cookie_pair, csrf_of, set_cookies, sign_in};
+use commons_tests::web::{client, cookie_pair, csrf_of, page, set_cookies, sign_in};
 use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE, CACHE_CONTROL, COOKIE, LOCATION};
 use serde_json::json;
 
@@ -428,20 +428,11 @@ async fn a_return_from_the_identity_provider_that_is_not_this_browsers_sign_in_i
 async fn french_pages_say_things_in_words_not_in_codes() {
     let app = spawn_app().await.with_demo().await;
     let http = client();
-    let get_fr = |path: String, cookie: String| {
-        let http = http.clone();
-        let address = app.address.clone();
-        async move {
-            let response = http
-                .get(format!("{address}{path}"))
-                .header(ACCEPT_LANGUAGE, "fr")
-                .header(COOKIE, cookie)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 200, "{path}");
-            response.text().await.unwrap()
-        }
+    let server = &app;
+    let get_fr = |path: String, cookie: String| async move {
+        let (status, html) = page(server, &cookie, &path, Some("fr")).await;
+        assert_eq!(status, 200, "{path}");
+        html
     };
     // A sign-in form without its token, or no form at all: the expired form, in French, not
     // the framework's words.
@@ -523,20 +514,9 @@ async fn a_page_offers_an_action_only_to_those_the_api_lets_do_it_and_a_stale_fo
  {
     let app = spawn_app().await.with_demo().await;
     let http = client();
-    let get = |path: String, cookie: String| {
-        let http = http.clone();
-        let address = app.address.clone();
-        async move {
-            let response = http
-                .get(format!("{address}{path}"))
-                .header(ACCEPT_LANGUAGE, "en")
-                .header(COOKIE, cookie)
-                .send()
-                .await
-                .unwrap();
-            let status = response.status().as_u16();
-            (status, response.text().await.unwrap())
-        }
+    let server = &app;
+    let get = |path: String, cookie: String| async move {
+        page(server, &cookie, &path, Some("en")).await
     };
     let acerta_tool = {
         let token = app.login_as("acerta", "STAFF");
