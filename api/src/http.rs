@@ -470,9 +470,14 @@ async fn run(
 ) -> Response {
     // A response to a mutation is never called an outage: part of it may have been done, and
     // a proxy that resends a 503 must not do it twice.
-    let changes = batch
-        .iter()
-        .any(|r| is_mutation(&r.query, r.operation_name.as_deref()));
+    // Parsed here once and kept in the request: the schema and the budget run that document.
+    let mut batch = batch;
+    let changes = batch.iter_mut().any(|r| {
+        let operation_name = r.operation_name.clone();
+        r.parsed_query().is_ok_and(|document| {
+            crate::graphql::changes_in(document, operation_name.as_deref()) > 0
+        })
+    });
     let batch = crate::graphql::prepare(batch, &state.services, actor, budget);
     let timeout = Duration::from_millis(state.limits.request_timeout_ms);
     let run = AssertUnwindSafe(state.schema.execute_batch(batch)).catch_unwind();

@@ -118,6 +118,12 @@ fn is_known(lang: Lang, word: &str) -> bool {
         || root(lang, word).is_some()
 }
 
+/// Whether a dictionary of any of the four languages knows the folded word (or its plural or a
+/// form derived from it): such a word is no typo, even where no tool holds it.
+pub(crate) fn in_some_dictionary(folded: &str) -> bool {
+    Lang::ALL.into_iter().any(|lang| is_known(lang, folded))
+}
+
 /// The stems of a stem's translations, as `lang:stem`.
 fn translations(lang: Lang, stem: &str) -> impl Iterator<Item = &'static str> {
     let key = format!("{}:{stem}", lang.code());

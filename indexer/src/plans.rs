@@ -6,7 +6,8 @@
 //! and on what the index holds, so it is kept until the next commit changes what the index
 //! holds; a search then clones what it needs. What depends on the caller (typos, which only a
 //! word nothing the caller may read holds gets) and on the word's neighbours (words written
-//! apart, concepts of several words, proximity) is planned each time.
+//! apart, concepts of several words, proximity) is planned for the whole query, and that plan is
+//! kept too, under a key naming everything it depends on.
 //!
 //! Whether something the caller may read holds a word is kept the same way, under a key that
 //! names everything the answer depends on (the query, the caller's scope, the filters, the
@@ -25,6 +26,11 @@ pub(crate) const MAX_WORDS: usize = 2_048;
 /// At most this many answers of "does a readable tool match" are kept (a key is the query, the
 /// scope and the filters: well under a kilobyte each, since all three are bounded).
 pub(crate) const MAX_MATCHES: usize = 8_192;
+
+/// At most this many planned queries are kept, each of at most [`MAX_QUERY_CLAUSES`]
+/// alternatives (a few hundred bytes each): some tens of megabytes at worst, whatever is typed.
+pub(crate) const MAX_QUERIES: usize = 256;
+pub(crate) const MAX_QUERY_CLAUSES: usize = 256;
 
 /// What a word asks of the index by itself.
 pub(crate) struct WordPlan {
@@ -78,6 +84,11 @@ impl<V: Clone> StateCache<V> {
 
 /// Each word's own alternatives.
 pub type PlanCache = StateCache<Arc<WordPlan>>;
+
+/// A search's whole text query, planned for a question (the query, the caller's scope, the
+/// filters, the concept table, the caller's language): a popular search asked again is not
+/// planned again, only cloned. `None` is a query that asks for no word.
+pub type QueryCache = StateCache<Arc<Option<crate::query::TextQuery>>>;
 
 /// Whether something a caller may read matches a word's query.
 pub type MatchCache = StateCache<bool>;

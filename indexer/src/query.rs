@@ -52,6 +52,14 @@ const JOINED: f32 = 0.9;
 const COMPOUND: f32 = 0.7;
 const EXPANDED: f32 = 0.45;
 const TYPO: f32 = 0.3;
+/// A misspelt word's likeliest correction, searched as if typed, counts this share of it.
+const CORRECTED: f32 = 0.5;
+/// Shorter words are not corrected (too many words are one edit from them); from this many
+/// letters two edits are allowed.
+const MIN_TYPO_LETTERS: usize = 5;
+const TWO_TYPOS_LETTERS: usize = 9;
+/// At most this many candidate corrections are checked against what the caller may read.
+const MAX_CORRECTIONS_TRIED: usize = 3;
 /// A word found through what dictionaries know of it (`crate::lexicon`): inside a compound,
 /// by its root or its parts, and — below the moderators' concepts — by a translation.
 const DERIVED: f32 = 0.7;
@@ -189,9 +197,9 @@ pub fn parse_bounded(input: &str, limits: QueryLimits) -> Result<ParsedQuery, Qu
 /// candidate matches is filtered by the caller's scope like everything else).
 pub type DocFreq<'a> = Box<dyn Fn(&Term) -> u64 + 'a>;
 /// Says whether a query matches a document the caller may read, under the search's filters;
-/// told the position of the word it asks for among the query's words, which with the query
-/// names the question (for the caller to keep the answer).
-pub type Readable<'a> = Box<dyn Fn(usize, &dyn Query) -> bool + 'a>;
+/// told what it asks of which word of the query (`typed 2`, `corrected 2 burnout`), which with
+/// the query names the question (for the caller to keep the answer).
+pub type Readable<'a> = Box<dyn Fn(&str, &dyn Query) -> bool + 'a>;
 /// The terms of a field within a number of edits of a word (see [`crate::typos`]).
 pub type Neighbours<'a> = Box<dyn Fn(Field, &str, u8) -> std::sync::Arc<Vec<Term>> + 'a>;
 
@@ -218,7 +226,36 @@ pub struct TextQuery {
     pub with_typos: bool,
 }
 
+impl Clone for WordQuery {
+    fn clone(&self) -> Self {
+        Self {
+            typed: self.typed.clone(),
+            query: self.query.box_clone(),
+            lift: self.lift,
+        }
+    }
+}
+
+impl Clone for TextQuery {
+    fn clone(&self) -> Self {
+        Self {
+            query: self.query.box_clone(),
+            words: self.words.clone(),
+            ranking: self.ranking.clone(),
+            excluded: self.excluded.iter().map(|q| q.box_clone()).collect(),
+            with_typos: self.with_typos,
+        }
+    }
+}
+
 impl TextQuery {
+    /// How many alternatives it asks for, a measure of what keeping it costs.
+    pub fn clauses(&self) -> usize {
+        self.ranking.as_ref().map_or(self.words.len(), |r| {
+            r.words.iter().map(Vec::len).sum::<usize>() + r.extras.len()
+        })
+    }
+
     /// The least score of a tool holding every word: the lifts of all words, less a margin
     /// smaller than any word's lift and larger than what a tier's own scores add.
     pub fn all_words_held(&self) -> f32 {
@@ -721,11 +758,11 @@ impl<'a> QueryBuilder<'a> {
     }
 
     fn typos(&self, word: &str) -> Vec<Clause> {
-        let distance = match word.chars().count() {
-            0..=4 => return Vec::new(),
-            5..=8 => 1,
-            _ => 2,
-        };
+        let letters = word.chars().count();
+        if letters < MIN_TYPO_LETTERS {
+            return Vec::new();
+        }
+        let distance = if letters >= TWO_TYPOS_LETTERS { 2 } else { 1 };
         let f = self.fields;
         // A typo match scores a constant.
         [(f.title_folded, TITLE * TYPO), (f.text_folded, TEXT * TYPO)]
@@ -740,6 +777,83 @@ impl<'a> QueryBuilder<'a> {
                     },
                     boost,
                 ))
+            })
+            .collect()
+    }
+
+    /// The word a misspelt one most likely stands for: of the words within one edit (two for a
+    /// long word, when none is within one) that the caller may read, the one most tools hold.
+    fn correction(&self, position: usize, word: &str) -> Option<String> {
+        let letters = word.chars().count();
+        if letters < MIN_TYPO_LETTERS {
+            return None;
+        }
+        let f = self.fields;
+        let distances: &[u8] = if letters >= TWO_TYPOS_LETTERS {
+            &[1, 2]
+        } else {
+            &[1]
+        };
+        for &distance in distances {
+            let mut candidates: Vec<(u64, String)> = Vec::new();
+            for field in [f.title_folded, f.text_folded] {
+                for t in (self.neighbours)(field, word, distance).iter() {
+                    let value = t.value();
+                    let Some(text) = value.as_str() else { continue };
+                    if candidates.iter().any(|(_, c)| c == text) {
+                        continue;
+                    }
+                    let held = (self.doc_freq)(&Term::from_field_text(f.title_folded, text))
+                        + (self.doc_freq)(&Term::from_field_text(f.text_folded, text));
+                    candidates.push((held, text.to_owned()));
+                }
+            }
+            // The most held first; the same index gives the same correction.
+            candidates.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            for (_, candidate) in candidates.into_iter().take(MAX_CORRECTIONS_TRIED) {
+                // A word only others' drafts hold is no correction: what it would find says
+                // what those drafts hold.
+                let held: Box<dyn Query> = Box::new(BooleanQuery::new(
+                    [f.title_folded, f.text_folded]
+                        .into_iter()
+                        .map(|field| -> (Occur, Box<dyn Query>) {
+                            (Occur::Should, term(field, &candidate).query)
+                        })
+                        .collect(),
+                ));
+                if (self.readable)(&format!("corrected {position} {candidate}"), held.as_ref()) {
+                    return Some(candidate);
+                }
+            }
+        }
+        None
+    }
+
+    /// A misspelt word — one no dictionary knows — found as its correction would be, at
+    /// [`CORRECTED`] of its weight: its stems, its parts and roots, its translations and the
+    /// concepts it names, so that `solitdue` finds `eenzaamheid` as `solitude` does.
+    fn corrected(&mut self, position: usize, word: &str) -> Vec<Clause> {
+        // A word a dictionary knows is meant as typed (`femme` is not `ferme`): it keeps its
+        // literal neighbours only, and is widened no further.
+        if lexicon::in_some_dictionary(word) {
+            return Vec::new();
+        }
+        let Some(correction) = self.correction(position, word) else {
+            return Vec::new();
+        };
+        let Some(unit) = self.unit(&correction).filter(|u| !u.function) else {
+            return Vec::new();
+        };
+        let plan = self.word_plan(&unit);
+        let expansions = self.expansions(&correction);
+        plan.base
+            .iter()
+            .chain(&plan.lexical)
+            .cloned()
+            .chain(expansions)
+            .map(|c| Clause {
+                share: c.share,
+                ..boosted(c, CORRECTED)
             })
             .collect()
     }
@@ -900,11 +1014,12 @@ impl<'a> QueryBuilder<'a> {
             // others' drafts hold changes nothing.
             if u.pieces.len() == 1
                 && let Some(literal) = any_of(&alts)
-                && !(self.readable)(position, literal.as_ref())
+                && !(self.readable)(&format!("typed {position}"), literal.as_ref())
             {
                 let typos = self.typos(&u.pieces[0]);
                 with_typos |= !typos.is_empty();
                 alts.extend(typos);
+                alts.extend(self.corrected(position, &u.pieces[0]));
             }
             // What dictionaries know of the word, once its typos are decided on: a root or a
             // translation found for a misspelt word is no reason not to correct it.

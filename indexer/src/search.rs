@@ -20,7 +20,9 @@ use crate::filter::{CachedFilter, FilterCache};
 use crate::highlight::{Highlighters, escape_into};
 use crate::impacts::ImpactCache;
 use crate::matches::Matching;
-use crate::plans::{MAX_MATCHES, MAX_WORDS, MatchCache, PlanCache};
+use crate::plans::{
+    MAX_MATCHES, MAX_QUERIES, MAX_QUERY_CLAUSES, MAX_WORDS, MatchCache, PlanCache, QueryCache,
+};
 use crate::query::{ParsedQuery, QueryBuilder, TextQuery, parse};
 use crate::ranking::RankedQuery;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
@@ -216,6 +218,8 @@ pub struct ToolIndex {
     impacts: Arc<ImpactCache>,
     /// Each word's own alternatives, for the index state they were planned on.
     plans: Arc<PlanCache>,
+    /// Whole text queries planned, per index state.
+    queries: Arc<QueryCache>,
     /// Whether something a caller may read matches a word of a query, per index state.
     matches: Arc<MatchCache>,
     /// The terms within a few edits of a misspelt word, per index state.
@@ -272,6 +276,7 @@ impl ToolIndex {
             facet_tables: FacetTables::default(),
             impacts: Arc::default(),
             plans: Arc::new(PlanCache::new(MAX_WORDS)),
+            queries: Arc::new(QueryCache::new(MAX_QUERIES)),
             matches: Arc::new(MatchCache::new(MAX_MATCHES)),
             neighbours: Arc::new(NeighbourCache::new(typos::MAX_WORDS)),
             parallel,
@@ -593,8 +598,8 @@ impl ToolIndex {
         // once per index state for a word of a query, a scope and filters.
         let question = self.question(req);
         let state = searcher.generation().generation_id();
-        let readable = move |position: usize, q: &dyn Query| {
-            let key = format!("typed {position}\u{0}{question}");
+        let readable = move |asked: &str, q: &dyn Query| {
+            let key = format!("{asked}\u{0}{question}");
             self.matches.get(state, &key).unwrap_or_else(|| {
                 let found = any_match(searcher, &self.compose(&Some(q.box_clone()), &[], req));
                 self.matches.put(state, key, found);
@@ -696,11 +701,26 @@ impl ToolIndex {
         req: &SearchRequest,
     ) -> Result<(Option<TextQuery>, Planned)> {
         let parsed: ParsedQuery = parse(&req.query);
-        let mut qb = self.builder(searcher, req)?;
-        let text: Option<TextQuery> = qb.text_query(&parsed);
+        // Planned once per question and index state: everything the plan depends on is in the
+        // key (the caller's scope and the filters decide typos, the language the preference).
+        let state = searcher.generation().generation_id();
+        let key = format!("{}\u{0}{:?}", self.question(req), req.lang);
+        let text: Option<TextQuery> = match self.queries.get(state, &key) {
+            Some(planned) => (*planned).clone(),
+            None => {
+                let planned = self.builder(searcher, req)?.text_query(&parsed);
+                if planned
+                    .as_ref()
+                    .is_none_or(|t| t.clauses() <= MAX_QUERY_CLAUSES)
+                {
+                    self.queries.put(state, key, Arc::new(planned.clone()));
+                }
+                planned
+            }
+        };
         // A text query holds its exclusions; a browse is narrowed by them alone.
         let exclusions = if text.is_none() {
-            qb.exclusions(&parsed)
+            self.builder(searcher, req)?.exclusions(&parsed)
         } else {
             Vec::new()
         };

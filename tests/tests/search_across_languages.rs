@@ -216,3 +216,37 @@ async fn the_words_of_a_question_do_not_decide() {
         "Over schaamte praten"
     );
 }
+
+#[tokio::test]
+async fn a_misspelt_word_crosses_the_language_border_as_its_correction_would() {
+    let app = app_with(&[
+        (
+            "FR",
+            "Le désespoir au comptoir",
+            "Quand un commerçant perd pied.",
+        ),
+        (
+            "DE",
+            "Verzweiflung im Betrieb",
+            "Ein Gespräch, wenn nichts mehr geht.",
+        ),
+        ("NL", "Slapen als bakker", "Nachtwerk en een gezond ritme."),
+    ])
+    .await;
+    // `désepsoir`: two letters swapped. The French tool holds the word it stands for; the
+    // German one holds its translation, found as `désespoir` finds it, below the literal one.
+    assert_eq!(
+        titles(&app, "désepsoir").await,
+        ["Le désespoir au comptoir", "Verzweiflung im Betrieb"]
+    );
+    // The other way round: a misspelt German word finds the French tool through the German
+    // tool's word.
+    assert_eq!(
+        titles(&app, "Verzweiflnug").await,
+        ["Verzweiflung im Betrieb", "Le désespoir au comptoir"]
+    );
+    // A word nobody's tool comes close to is still named unmatched, and corrected into nothing.
+    let nothing = search(&app, "qwxzvbnm").await;
+    assert_eq!(nothing["totalCount"], 0);
+    assert_eq!(nothing["unmatchedWords"], json!(["qwxzvbnm"]));
+}

@@ -163,7 +163,7 @@ pub(crate) fn mutation_cost(query: &str, operation_name: Option<&str>) -> u64 {
 }
 
 /// The root fields of the document's mutation that would run, 0 for a query or a subscription.
-fn changes_in(document: &ExecutableDocument, operation_name: Option<&str>) -> u64 {
+pub(crate) fn changes_in(document: &ExecutableDocument, operation_name: Option<&str>) -> u64 {
     let fields = |op: &async_graphql::parser::types::OperationDefinition| {
         if op.ty == OperationType::Mutation {
             (op.selection_set.node.items.len() as u64).max(1)

@@ -143,6 +143,16 @@ fn main() {
                 runtime.block_on(fts5(&set, "unicode61 remove_diacritics 2")),
             ),
         ];
+        if std::env::var_os("BENCH_MISSES").is_some() {
+            // For a reader looking for kinds of failure: each query Commons did not answer
+            // perfectly, its scores and the first tools it gave.
+            for (query, s, top) in &systems[0].1.misses {
+                eprintln!(
+                    "{}: {query:?} recall@10 {:.2} rr {:.2} top {top:?}",
+                    set.name, s.recall_10, s.reciprocal_rank
+                );
+            }
+        }
         text.push_str(&table(&set, &systems));
         text.push('\n');
     }
