@@ -21,6 +21,7 @@ mod query;
 mod ranking;
 mod schema;
 mod search;
+mod statistics;
 mod thesaurus;
 mod tier;
 mod typos;

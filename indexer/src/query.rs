@@ -506,6 +506,27 @@ impl<'a> QueryBuilder<'a> {
         crate::tier::lift(held_by, self.documents)
     }
 
+    /// Whether a clause can match at all: every term it requires is held by some document.
+    /// (Each BM25-bounded clause requires all its terms: a term, a phrase, a conjunction.)
+    fn held(&self, clause: &Clause) -> bool {
+        match &clause.bound {
+            Bound::Bm25 { terms, .. } => terms.iter().all(|t| (self.doc_freq)(t) > 0),
+            Bound::Fixed(_) => true,
+        }
+    }
+
+    /// Drops the alternatives no document can match: each would still open a term dictionary
+    /// and build a scorer per segment on every search (and tantivy makes an empty dictionary
+    /// anew each time for a field a segment does not hold). A word none of whose alternatives
+    /// is held keeps one, so that it is still named among the unmatched words.
+    fn drop_unheld(&self, alternatives: &mut Vec<Clause>) {
+        if alternatives.iter().any(|c| self.held(c)) {
+            alternatives.retain(|c| self.held(c));
+        } else {
+            alternatives.truncate(1);
+        }
+    }
+
     fn known_folded(&self, word: &str) -> bool {
         self.known(&Term::from_field_text(self.fields.text_folded, word))
             || self.known(&Term::from_field_text(self.fields.title_folded, word))
@@ -1024,6 +1045,7 @@ impl<'a> QueryBuilder<'a> {
             // What dictionaries know of the word, once its typos are decided on: a root or a
             // translation found for a misspelt word is no reason not to correct it.
             alts.extend(lexical);
+            self.drop_unheld(&mut alts);
             if let Some(q) = any_of(&alts) {
                 let lift = self.lift(&alts);
                 let partial: Vec<Clause> = alts.iter().filter(|c| c.share < 1.0).cloned().collect();
@@ -1058,6 +1080,7 @@ impl<'a> QueryBuilder<'a> {
         }
         let meaningful: Vec<&Unit> = units.iter().filter(|u| !u.function).collect();
         let mut extras = self.proximity(&meaningful);
+        extras.retain(|c| self.held(c));
         // Within a tier, tools in the query's language come first.
         if !words.is_empty()
             && let Some(lang) = self.language_of(&units).or(self.preferred)

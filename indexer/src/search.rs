@@ -6,7 +6,10 @@ use std::time::Instant;
 
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::index::SegmentId;
-use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, Occur, Query, RegexQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, Bm25StatisticsProvider, BooleanQuery, EnableScoring, Occur, Query, RegexQuery,
+    TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
     DocAddress, DocSet, Executor, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score,
@@ -26,6 +29,7 @@ use crate::plans::{
 use crate::query::{ParsedQuery, QueryBuilder, TextQuery, parse};
 use crate::ranking::RankedQuery;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
+use crate::statistics::StatisticsCache;
 use crate::thesaurus::Thesaurus;
 use crate::typos::{self, NeighbourCache};
 use crate::{IndexError, Lang, Result};
@@ -218,6 +222,8 @@ pub struct ToolIndex {
     impacts: Arc<ImpactCache>,
     /// Each word's own alternatives, for the index state they were planned on.
     plans: Arc<PlanCache>,
+    /// BM25's statistics, per index state.
+    statistics: Arc<StatisticsCache>,
     /// Whole text queries planned, per index state.
     queries: Arc<QueryCache>,
     /// Whether something a caller may read matches a word of a query, per index state.
@@ -276,6 +282,7 @@ impl ToolIndex {
             facet_tables: FacetTables::default(),
             impacts: Arc::default(),
             plans: Arc::new(PlanCache::new(MAX_WORDS)),
+            statistics: Arc::default(),
             queries: Arc::new(QueryCache::new(MAX_QUERIES)),
             matches: Arc::new(MatchCache::new(MAX_MATCHES)),
             neighbours: Arc::new(NeighbourCache::new(typos::MAX_WORDS)),
@@ -766,7 +773,10 @@ impl ToolIndex {
         let searcher = self.reader.searcher();
         let alone = Running::enter(&self.running);
         let sequential = Executor::single_thread();
-        let executor = if alone.alone() && searcher.segment_readers().len() > 1 {
+        let executor = if alone.alone()
+            && searcher.segment_readers().len() > 1
+            && searcher.num_docs() >= PARALLEL_MIN_TOOLS
+        {
             &self.parallel
         } else {
             &sequential
@@ -806,16 +816,36 @@ impl ToolIndex {
                     .filter(one_word)
                     .and_then(|t| self.ranked(t, req));
                 let top = match ranked {
-                    Some(ranked) => collect(&searcher, executor, &ranked, top, stop)?,
+                    Some(ranked) => collect(
+                        &searcher,
+                        &self.statistics.of(&searcher),
+                        executor,
+                        &ranked,
+                        top,
+                        stop,
+                    )?,
                     // Scoring every match counts them on the way; the facets need them all,
                     // facet filters aside, and are counted apart.
                     None if !req.facets => {
-                        let (top, total) =
-                            collect(&searcher, executor, &planned.query, (top, Count), stop)?;
+                        let (top, total) = collect(
+                            &searcher,
+                            &self.statistics.of(&searcher),
+                            executor,
+                            &planned.query,
+                            (top, Count),
+                            stop,
+                        )?;
                         counted = Some((total, Facets::default()));
                         top
                     }
-                    None => collect(&searcher, executor, &planned.query, top, stop)?,
+                    None => collect(
+                        &searcher,
+                        &self.statistics.of(&searcher),
+                        executor,
+                        &planned.query,
+                        top,
+                        stop,
+                    )?,
                 };
                 newest_among_equals(&searcher, top)
                     .into_iter()
@@ -917,7 +947,14 @@ impl ToolIndex {
         let top = TopDocs::with_limit(req.limit.max(1))
             .and_offset(req.offset)
             .order_by_fast_field::<T>(field, Order::Desc);
-        let docs = collect(searcher, executor, &planned.query, top, &req.stop)?;
+        let docs = collect(
+            searcher,
+            &self.statistics.of(searcher),
+            executor,
+            &planned.query,
+            top,
+            &req.stop,
+        )?;
         Ok(docs.into_iter().map(|(_, d)| (0.0, d)).collect())
     }
 
@@ -1134,13 +1171,14 @@ struct Planned {
 /// Runs a collector, stopping between segments when told to.
 fn collect<C: Collector>(
     searcher: &Searcher,
+    statistics: &dyn Bm25StatisticsProvider,
     executor: &Executor,
     query: &dyn Query,
     collector: C,
     stop: &Stop,
 ) -> Result<C::Fruit> {
     let scoring = if collector.requires_scoring() {
-        EnableScoring::enabled_from_searcher(searcher)
+        EnableScoring::enabled_from_statistics_provider(statistics, searcher)
     } else {
         EnableScoring::disabled_from_searcher(searcher)
     };
@@ -1152,6 +1190,13 @@ fn collect<C: Collector>(
         .search_with_executor(query, &collector, executor, scoring)
         .map_err(stopped_or)
 }
+
+/// Below this many documents a search's segments are searched on its own thread: each takes
+/// less time than handing it to another (perf of a server on the demo catalogue under
+/// `benchmarks/wrk-search.lua`: a tenth of its time went to the pool's threads waiting for work,
+/// with most searches alone between requests' GraphQL work). At 100 000 tools a segment's work
+/// is a millisecond or more, which the hand-off pays for.
+const PARALLEL_MIN_TOOLS: u64 = 20_000;
 
 /// Counts the searches running on an index while one is held: handing a search's segments to
 /// other threads pays only while cores are idle, and past one search running they are not

@@ -107,17 +107,17 @@ fn recall_and_mrr_on_the_in_repo_set_stay_above_their_floors() {
     );
 }
 
-/// Floors, just under what the outside set measures: recall@10 0.825, recall@3 0.684, MRR
-/// 0.816 (written before the engine learnt from dictionaries, when it measured 0.649 / 0.532
-/// / 0.704).
+/// Floors, just under what the outside set measures: recall@10 0.846, recall@3 0.696, MRR
+/// 0.819 (written before the engine learnt from dictionaries, when it measured 0.649 / 0.532
+/// / 0.704; 0.825 / 0.684 / 0.816 before misspelt words were searched as their corrections).
 #[test]
 fn recall_and_mrr_on_the_outside_set_stay_above_their_floors() {
     stays_above(
         &relevance::outside::set(),
         Floors {
-            recall_10: 0.81,
+            recall_10: 0.83,
             mrr: 0.80,
-            trait_recall_10: 0.60,
+            trait_recall_10: 0.65,
             trait_mrr: 0.65,
         },
     );
