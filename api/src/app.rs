@@ -79,6 +79,7 @@ fn searching(limits: &crate::config::Limits) -> service::search::Searching {
         concurrency,
         Duration::from_millis(limits.request_timeout_ms),
     )
+    .with_max_filter_owners(limits.search_filter_owners)
 }
 
 /// A built service: database migrated, keys loaded, socket bound. `run` serves until the

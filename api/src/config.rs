@@ -236,6 +236,8 @@ pub struct Limits {
     pub search_query_chars: usize,
     pub search_query_words: usize,
     pub search_phrase_words: usize,
+    /// Organisations a search's owner filter may name.
+    pub search_filter_owners: usize,
     /// What `suggestTools` completes, in characters.
     pub search_prefix_chars: usize,
     /// Searches that run on the index at once; 0: one per core.
@@ -262,6 +264,7 @@ impl Default for Limits {
             search_query_chars: 512,
             search_query_words: 32,
             search_phrase_words: 12,
+            search_filter_owners: 100,
             search_prefix_chars: 100,
             search_concurrency: 0,
         }
@@ -528,6 +531,10 @@ impl Config {
             ),
             ("limits.search_query_chars", self.limits.search_query_chars),
             ("limits.search_query_words", self.limits.search_query_words),
+            (
+                "limits.search_filter_owners",
+                self.limits.search_filter_owners,
+            ),
             (
                 "limits.search_phrase_words",
                 self.limits.search_phrase_words,

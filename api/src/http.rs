@@ -262,7 +262,7 @@ async fn graphql_get(
     if !url::form_urlencoded::parse(raw.as_bytes()).any(|(k, _)| k == "query") {
         return failure(ErrorCode::BadUserInput, "the request has no query");
     }
-    let request = match async_graphql::http::parse_query_string(raw) {
+    let mut request = match async_graphql::http::parse_query_string(raw) {
         Ok(r) => r,
         Err(e) => {
             return failure(
@@ -271,7 +271,7 @@ async fn graphql_get(
             );
         }
     };
-    if is_mutation(&request.query, request.operation_name.as_deref()) {
+    if is_mutation(&mut request) {
         return failure_with_status(
             StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::BadUserInput,
@@ -379,10 +379,14 @@ async fn download_file(
     }
 }
 
-/// True when the operation that would run is a mutation. A document that does not parse is
-/// left for GraphQL to report.
-fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
-    crate::graphql::mutation_cost(query, operation_name) > 0
+/// True when the operation that would run is a mutation. The document is parsed once and kept
+/// in the request, which the schema then runs; one that does not parse is left for GraphQL to
+/// report.
+fn is_mutation(request: &mut async_graphql::Request) -> bool {
+    let operation_name = request.operation_name.clone();
+    request
+        .parsed_query()
+        .is_ok_and(|document| crate::graphql::changes_in(document, operation_name.as_deref()) > 0)
 }
 
 fn failure_with_status(
@@ -470,14 +474,12 @@ async fn run(
 ) -> Response {
     // A response to a mutation is never called an outage: part of it may have been done, and
     // a proxy that resends a 503 must not do it twice.
-    // Parsed here once and kept in the request: the schema and the budget run that document.
+    // Every request of the batch parsed here once: the schema and the budget run that document.
     let mut batch = batch;
-    let changes = batch.iter_mut().any(|r| {
-        let operation_name = r.operation_name.clone();
-        r.parsed_query().is_ok_and(|document| {
-            crate::graphql::changes_in(document, operation_name.as_deref()) > 0
-        })
-    });
+    let mut changes = false;
+    for request in batch.iter_mut() {
+        changes |= is_mutation(request);
+    }
     let batch = crate::graphql::prepare(batch, &state.services, actor, budget);
     let timeout = Duration::from_millis(state.limits.request_timeout_ms);
     let run = AssertUnwindSafe(state.schema.execute_batch(batch)).catch_unwind();

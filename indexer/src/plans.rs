@@ -24,12 +24,15 @@ use crate::ranking::Clause;
 pub(crate) const MAX_WORDS: usize = 2_048;
 
 /// At most this many answers of "does a readable tool match" are kept (a key is the query, the
-/// scope and the filters: well under a kilobyte each, since all three are bounded).
+/// scope and the filters: a few kilobytes at most, since all three are bounded — the filters'
+/// values named once each, at most `limits.search_filter_owners` organisations).
 pub(crate) const MAX_MATCHES: usize = 8_192;
 
 /// At most this many planned queries are kept, each of at most [`MAX_QUERY_CLAUSES`]
-/// alternatives (a few hundred bytes each): some tens of megabytes at worst, whatever is typed.
-pub(crate) const MAX_QUERIES: usize = 256;
+/// alternatives (each held about three times — in its word's tier, its word and the ranking —
+/// at a few hundred bytes, a typo's set of up to 64 terms more): some tens of megabytes at
+/// worst, whatever is typed. A query with a quoted phrase is not kept.
+pub(crate) const MAX_QUERIES: usize = 128;
 pub(crate) const MAX_QUERY_CLAUSES: usize = 256;
 
 /// What a word asks of the index by itself.
@@ -73,6 +76,11 @@ impl<V: Clone> StateCache<V> {
 
     pub(crate) fn put(&self, state: u64, key: String, value: V) {
         if let Ok(mut entries) = self.entries.lock() {
+            // A search still running on an older state keeps nothing: the index's states only
+            // grow, and what was kept for the newer one stays.
+            if state < entries.state {
+                return;
+            }
             if entries.state != state || entries.values.len() >= self.capacity {
                 entries.values.clear();
                 entries.state = state;
@@ -89,6 +97,9 @@ pub type PlanCache = StateCache<Arc<WordPlan>>;
 /// filters, the concept table, the caller's language): a popular search asked again is not
 /// planned again, only cloned. `None` is a query that asks for no word.
 pub type QueryCache = StateCache<Arc<Option<crate::query::TextQuery>>>;
+
+/// How many documents a caller may read match a query.
+pub type CountCache = StateCache<u64>;
 
 /// Whether something a caller may read matches a word's query.
 pub type MatchCache = StateCache<bool>;

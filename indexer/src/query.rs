@@ -52,14 +52,16 @@ const JOINED: f32 = 0.9;
 const COMPOUND: f32 = 0.7;
 const EXPANDED: f32 = 0.45;
 const TYPO: f32 = 0.3;
-/// A misspelt word's likeliest correction, searched as if typed, counts this share of it.
+/// A misspelt word's likeliest correction, searched as if typed, scores this share within its
+/// tier; a tool holding the correction still gets the whole word's lift (the correction's
+/// worth), as a tool holding a typo's neighbour does.
 const CORRECTED: f32 = 0.5;
 /// Shorter words are not corrected (too many words are one edit from them); from this many
 /// letters two edits are allowed.
 const MIN_TYPO_LETTERS: usize = 5;
 const TWO_TYPOS_LETTERS: usize = 9;
-/// At most this many candidate corrections are checked against what the caller may read.
-const MAX_CORRECTIONS_TRIED: usize = 3;
+/// At most this many candidate corrections are counted in what the caller may read.
+const MAX_CORRECTIONS_TRIED: usize = 16;
 /// A word found through what dictionaries know of it (`crate::lexicon`): inside a compound,
 /// by its root or its parts, and — below the moderators' concepts — by a translation.
 const DERIVED: f32 = 0.7;
@@ -200,6 +202,9 @@ pub type DocFreq<'a> = Box<dyn Fn(&Term) -> u64 + 'a>;
 /// told what it asks of which word of the query (`typed 2`, `corrected 2 burnout`), which with
 /// the query names the question (for the caller to keep the answer).
 pub type Readable<'a> = Box<dyn Fn(&str, &dyn Query) -> bool + 'a>;
+/// How many documents the caller may read, under the search's filters, a query matches; told
+/// what it asks, as [`Readable`] is.
+pub type ReadableCount<'a> = Box<dyn Fn(&str, &dyn Query) -> u64 + 'a>;
 /// The terms of a field within a number of edits of a word (see [`crate::typos`]).
 pub type Neighbours<'a> = Box<dyn Fn(Field, &str, u8) -> std::sync::Arc<Vec<Term>> + 'a>;
 
@@ -283,6 +288,7 @@ pub struct QueryBuilder<'a> {
     /// How many documents the index holds, for what a word is worth.
     documents: u64,
     readable: Readable<'a>,
+    readable_count: ReadableCount<'a>,
     neighbours: Neighbours<'a>,
     /// Languages in which some attachment holds text.
     attachment_langs: Vec<Lang>,
@@ -396,6 +402,8 @@ impl<'a> QueryBuilder<'a> {
             doc_freq,
             documents,
             readable,
+            // Without a count of what the caller may read, nothing is corrected.
+            readable_count: Box::new(|_, _| 0),
             neighbours,
             attachment_langs: Lang::ALL.to_vec(),
             thesaurus: None,
@@ -475,6 +483,12 @@ impl<'a> QueryBuilder<'a> {
         }
     }
 
+    /// Counts what the caller may read of a candidate correction.
+    pub fn with_readable_count(mut self, count: ReadableCount<'a>) -> Self {
+        self.readable_count = count;
+        self
+    }
+
     /// Only these languages' attachment fields hold any text; the others are not asked.
     pub fn with_attachments(mut self, langs: Vec<Lang>) -> Self {
         self.attachment_langs = langs;
@@ -520,8 +534,10 @@ impl<'a> QueryBuilder<'a> {
     /// anew each time for a field a segment does not hold). A word none of whose alternatives
     /// is held keeps one, so that it is still named among the unmatched words.
     fn drop_unheld(&self, alternatives: &mut Vec<Clause>) {
-        if alternatives.iter().any(|c| self.held(c)) {
-            alternatives.retain(|c| self.held(c));
+        let held: Vec<bool> = alternatives.iter().map(|c| self.held(c)).collect();
+        if held.contains(&true) {
+            let mut held = held.into_iter();
+            alternatives.retain(|_| held.next().unwrap_or(false));
         } else {
             alternatives.truncate(1);
         }
@@ -803,7 +819,10 @@ impl<'a> QueryBuilder<'a> {
     }
 
     /// The word a misspelt one most likely stands for: of the words within one edit (two for a
-    /// long word, when none is within one) that the caller may read, the one most tools hold.
+    /// long word, when none within one will do), the one the most tools the caller may read
+    /// hold — counted under the caller's scope and the search's filters, so that what others'
+    /// drafts hold decides nothing. The candidates are the word's neighbours in the index (the
+    /// most held, [`crate::typos`]), at most [`MAX_CORRECTIONS_TRIED`] of them.
     fn correction(&self, position: usize, word: &str) -> Option<String> {
         let letters = word.chars().count();
         if letters < MIN_TYPO_LETTERS {
@@ -815,43 +834,49 @@ impl<'a> QueryBuilder<'a> {
         } else {
             &[1]
         };
+        let mut tried: Vec<String> = vec![word.to_owned()];
         for &distance in distances {
-            let mut candidates: Vec<(u64, String)> = Vec::new();
+            let mut best: Option<(u64, String)> = None;
             for field in [f.title_folded, f.text_folded] {
                 for t in (self.neighbours)(field, word, distance).iter() {
                     let value = t.value();
                     let Some(text) = value.as_str() else { continue };
-                    if candidates.iter().any(|(_, c)| c == text) {
+                    if tried.len() > MAX_CORRECTIONS_TRIED || tried.iter().any(|w| w == text) {
                         continue;
                     }
-                    let held = (self.doc_freq)(&Term::from_field_text(f.title_folded, text))
-                        + (self.doc_freq)(&Term::from_field_text(f.text_folded, text));
-                    candidates.push((held, text.to_owned()));
+                    tried.push(text.to_owned());
+                    let held: Box<dyn Query> = Box::new(BooleanQuery::new(
+                        [f.title_folded, f.text_folded]
+                            .into_iter()
+                            .map(|field| -> (Occur, Box<dyn Query>) {
+                                (Occur::Should, term(field, text).query)
+                            })
+                            .collect(),
+                    ));
+                    let readable = (self.readable_count)(
+                        &format!("corrected {position} {text}"),
+                        held.as_ref(),
+                    );
+                    // The most held wins; the first in dictionary order among equals, so that
+                    // the same index gives the same correction.
+                    let better = match &best {
+                        None => readable > 0,
+                        Some((n, w)) => readable > *n || (readable == *n && text < w.as_str()),
+                    };
+                    if better {
+                        best = Some((readable, text.to_owned()));
+                    }
                 }
             }
-            // The most held first; the same index gives the same correction.
-            candidates.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-            for (_, candidate) in candidates.into_iter().take(MAX_CORRECTIONS_TRIED) {
-                // A word only others' drafts hold is no correction: what it would find says
-                // what those drafts hold.
-                let held: Box<dyn Query> = Box::new(BooleanQuery::new(
-                    [f.title_folded, f.text_folded]
-                        .into_iter()
-                        .map(|field| -> (Occur, Box<dyn Query>) {
-                            (Occur::Should, term(field, &candidate).query)
-                        })
-                        .collect(),
-                ));
-                if (self.readable)(&format!("corrected {position} {candidate}"), held.as_ref()) {
-                    return Some(candidate);
-                }
+            if let Some((_, correction)) = best {
+                return Some(correction);
             }
         }
         None
     }
 
-    /// A misspelt word — one no dictionary knows — found as its correction would be, at
-    /// [`CORRECTED`] of its weight: its stems, its parts and roots, its translations and the
+    /// A misspelt word — one no dictionary knows — found as its correction would be, scored at
+    /// [`CORRECTED`] within its tier: its stems, its parts and roots, its translations and the
     /// concepts it names, so that `solitdue` finds `eenzaamheid` as `solitude` does.
     fn corrected(&mut self, position: usize, word: &str) -> Vec<Clause> {
         // A word a dictionary knows is meant as typed (`femme` is not `ferme`): it keeps its

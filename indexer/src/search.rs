@@ -24,7 +24,8 @@ use crate::highlight::{Highlighters, escape_into};
 use crate::impacts::ImpactCache;
 use crate::matches::Matching;
 use crate::plans::{
-    MAX_MATCHES, MAX_QUERIES, MAX_QUERY_CLAUSES, MAX_WORDS, MatchCache, PlanCache, QueryCache,
+    CountCache, MAX_MATCHES, MAX_QUERIES, MAX_QUERY_CLAUSES, MAX_WORDS, MatchCache, PlanCache,
+    QueryCache,
 };
 use crate::query::{ParsedQuery, QueryBuilder, TextQuery, parse};
 use crate::ranking::RankedQuery;
@@ -226,6 +227,8 @@ pub struct ToolIndex {
     statistics: Arc<StatisticsCache>,
     /// Whole text queries planned, per index state.
     queries: Arc<QueryCache>,
+    /// How many tools a caller may read hold a candidate correction, per index state.
+    counts: Arc<CountCache>,
     /// Whether something a caller may read matches a word of a query, per index state.
     matches: Arc<MatchCache>,
     /// The terms within a few edits of a misspelt word, per index state.
@@ -285,6 +288,7 @@ impl ToolIndex {
             statistics: Arc::default(),
             queries: Arc::new(QueryCache::new(MAX_QUERIES)),
             matches: Arc::new(MatchCache::new(MAX_MATCHES)),
+            counts: Arc::new(CountCache::new(MAX_MATCHES)),
             neighbours: Arc::new(NeighbourCache::new(typos::MAX_WORDS)),
             parallel,
             running: Arc::default(),
@@ -404,7 +408,8 @@ impl ToolIndex {
 
     /// Merges the segments of a freshly built index into one per core, of about the same size
     /// each: a search pays for every segment (its scorers, its dictionary walks for typos and
-    /// compounds), and segments are searched in parallel, one per core.
+    /// compounds), and on a large index (see `PARALLEL_MIN_DOCUMENTS`) a search running alone
+    /// searches its segments in parallel, one per core.
     pub fn compact(&self) -> Result<()> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         // No merge of the writer's own may take segments from under ours: none starts while
@@ -613,6 +618,16 @@ impl ToolIndex {
                 found
             })
         };
+        let question = self.question(req);
+        let readable_count = move |asked: &str, q: &dyn Query| {
+            let key = format!("{asked}\u{0}{question}");
+            self.counts.get(state, &key).unwrap_or_else(|| {
+                let query = self.compose(&Some(q.box_clone()), &[], req);
+                let n = searcher.search(&query, &Count).map_or(0, |n| n as u64);
+                self.counts.put(state, key, n);
+                n
+            })
+        };
         // Languages in which some attachment holds text at all: the others need no lookup.
         let with_attachments: Vec<Lang> = Lang::ALL
             .into_iter()
@@ -642,6 +657,7 @@ impl ToolIndex {
             }),
             self.filters.clone(),
         )
+        .with_readable_count(Box::new(readable_count))
         .with_attachments(with_attachments)
         .with_thesaurus(req.thesaurus.as_deref(), expand_into)
         .with_preferred(req.lang)
@@ -718,7 +734,7 @@ impl ToolIndex {
                 let planned = self.builder(searcher, req)?.text_query(&parsed);
                 if planned
                     .as_ref()
-                    .is_none_or(|t| t.clauses() <= MAX_QUERY_CLAUSES)
+                    .is_none_or(|t| t.ranking.is_some() && t.clauses() <= MAX_QUERY_CLAUSES)
                 {
                     self.queries.put(state, key, Arc::new(planned.clone()));
                 }
@@ -726,7 +742,7 @@ impl ToolIndex {
             }
         };
         // A text query holds its exclusions; a browse is narrowed by them alone.
-        let exclusions = if text.is_none() {
+        let exclusions = if text.is_none() && !parsed.excluded.is_empty() {
             self.builder(searcher, req)?.exclusions(&parsed)
         } else {
             Vec::new()
@@ -775,7 +791,7 @@ impl ToolIndex {
         let sequential = Executor::single_thread();
         let executor = if alone.alone()
             && searcher.segment_readers().len() > 1
-            && searcher.num_docs() >= PARALLEL_MIN_TOOLS
+            && searcher.num_docs() >= PARALLEL_MIN_DOCUMENTS
         {
             &self.parallel
         } else {
@@ -1191,12 +1207,13 @@ fn collect<C: Collector>(
         .map_err(stopped_or)
 }
 
-/// Below this many documents a search's segments are searched on its own thread: each takes
+/// Below this many documents (a tool is one or two) a search's segments are searched on its
+/// own thread: each takes
 /// less time than handing it to another (perf of a server on the demo catalogue under
 /// `benchmarks/wrk-search.lua`: a tenth of its time went to the pool's threads waiting for work,
 /// with most searches alone between requests' GraphQL work). At 100 000 tools a segment's work
 /// is a millisecond or more, which the hand-off pays for.
-const PARALLEL_MIN_TOOLS: u64 = 20_000;
+const PARALLEL_MIN_DOCUMENTS: u64 = 20_000;
 
 /// Counts the searches running on an index while one is held: handing a search's segments to
 /// other threads pays only while cores are idle, and past one search running they are not

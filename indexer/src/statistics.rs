@@ -42,6 +42,10 @@ impl StatisticsCache {
 
     fn put(&self, state: u64, write: impl FnOnce(&mut Kept)) {
         if let Ok(mut kept) = self.kept.lock() {
+            // An older state's search keeps nothing (states only grow).
+            if state < kept.state {
+                return;
+            }
             if kept.state != state || kept.doc_freq.len() >= MAX_TERMS {
                 *kept = Kept {
                     state,
@@ -123,7 +127,13 @@ mod tests {
         let stats = cache.of(&first);
         assert_eq!(stats.doc_freq(&stress).unwrap(), 1);
         assert_eq!(stats.total_num_tokens(field).unwrap(), 3);
-        // Asked again: the same, from the cache.
+        // Kept for the state: asked again, it is read from the cache.
+        {
+            let kept = cache.kept.lock().unwrap();
+            assert_eq!(kept.state, first.generation().generation_id());
+            assert_eq!(kept.doc_freq.get(&stress), Some(&1));
+            assert_eq!(kept.tokens.get(&field), Some(&3));
+        }
         assert_eq!(stats.doc_freq(&stress).unwrap(), 1);
         let second = add("stress and sleep");
         let stats = cache.of(&second);
@@ -134,7 +144,11 @@ mod tests {
         );
         assert_eq!(stats.total_num_tokens(field).unwrap(), 6);
         assert_eq!(stats.total_num_docs().unwrap(), 2);
-        // The older searcher still gets its own state's figures.
+        // The older searcher still gets its own state's figures, and keeps nothing over the
+        // newer state's.
         assert_eq!(cache.of(&first).doc_freq(&stress).unwrap(), 1);
+        let kept = cache.kept.lock().unwrap();
+        assert_eq!(kept.state, second.generation().generation_id());
+        assert_eq!(kept.doc_freq.get(&stress), Some(&2));
     }
 }

@@ -179,6 +179,7 @@ fn typos_are_forgiven_by_length_and_exact_matches_rank_first() {
         "no edit allowed under 5 letters"
     );
     let workshops = ids(&index, "workshp");
+    assert_eq!(workshops.len(), 3, "{workshops:?}");
     let mut literal = workshops[..2].to_vec();
     literal.sort();
     assert_eq!(literal, [4, 7], "one edit in a 7-letter word");

@@ -355,6 +355,66 @@ async fn typos_reveal_nothing_of_tools_the_caller_may_not_read() {
     assert_eq!(titles_of(&owner_notes), ["Kiwifruut notes"]);
 }
 
+#[tokio::test]
+async fn a_correction_is_chosen_from_what_the_caller_may_read_only() {
+    let app = spawn_app().await.with_organisations().await;
+    published_tool_in(
+        &app,
+        "ucm",
+        text(
+            "FR",
+            "Le désespoir au comptoir",
+            "",
+            "Quand un commerçant perd pied.",
+        ),
+    )
+    .await;
+    published_tool_in(
+        &app,
+        "ucm",
+        text(
+            "DE",
+            "Verzweiflung im Betrieb",
+            "",
+            "Ein Gespräch, wenn nichts mehr geht.",
+        ),
+    )
+    .await;
+    // Two drafts only their organisation reads hold four words one edit from the typo below,
+    // each more often than the public tool holds `désespoir`.
+    let staff = app.login_as("acerta", "STAFF");
+    for title in ["Notes de travail", "Autres notes"] {
+        let mut draft = content(title, "ORGANISATION");
+        draft["translations"][0]["body"] = json!("desepsoira desepsoirb desepsoirc desepsoird");
+        draft["tags"] = json!([]);
+        ok(
+            &app,
+            &staff,
+            CREATE,
+            "createTool",
+            json!({ "content": draft }),
+        )
+        .await;
+    }
+    app.wait_for_index().await;
+
+    // Anonymous: the drafts' words are no correction, however many; the public word is, and
+    // finds the German tool through its translation, as if the drafts did not exist.
+    let anonymous = found(&app, None, "désepsoir", json!(null)).await;
+    assert_eq!(
+        titles_of(&anonymous),
+        ["Le désespoir au comptoir", "Verzweiflung im Betrieb"]
+    );
+    assert_eq!(anonymous["unmatchedWords"], json!([]));
+    // The drafts' organisation reads them: the word they hold most is its correction.
+    let owner = found(&app, Some(&staff), "désepsoir", json!(null)).await;
+    let titles = titles_of(&owner);
+    assert!(
+        titles.contains(&"Notes de travail".to_owned()),
+        "{titles:?}"
+    );
+}
+
 async fn searches_run(app: &TestApp) -> u64 {
     let metrics = app.get("/metrics").await.text().await.unwrap();
     metrics
@@ -381,6 +441,16 @@ async fn searches_beyond_the_limits_are_refused_before_any_index_work() {
             &q[..40.min(q.len())]
         );
     }
+    // An owner filter names at most `limits.search_filter_owners` organisations (100).
+    let organisation = |n: u32| {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("Organisation:{n}"))
+    };
+    let many: Vec<String> = (1..=101).map(organisation).collect();
+    let body = app
+        .graphql(SEARCH, json!({ "q": "stress", "f": { "owners": many } }))
+        .await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
     let suggest = "query($p: String!) { suggestTools(prefix: $p) { title } }";
     let body = app.graphql(suggest, json!({ "p": "s".repeat(101) })).await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
@@ -395,6 +465,15 @@ async fn searches_beyond_the_limits_are_refused_before_any_index_work() {
         .await;
     assert!(body.get("errors").is_none(), "{body}");
     assert_eq!(searches_run(&app).await, before + 1);
+    // One organisation named many times is one organisation.
+    let repeated = vec![organisation(1); 5_000];
+    let body = app
+        .graphql(
+            SEARCH,
+            json!({ "q": "stress", "f": { "owners": repeated } }),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
 }
 
 #[tokio::test]

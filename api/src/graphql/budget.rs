@@ -155,13 +155,6 @@ impl RequestBudget {
     }
 }
 
-/// The root fields of the mutation that would run (at least 1 for a mutation), 0 for a query,
-/// a subscription or a document that does not parse (GraphQL reports that).
-pub(crate) fn mutation_cost(query: &str, operation_name: Option<&str>) -> u64 {
-    async_graphql::parser::parse_query(query)
-        .map_or(0, |document| changes_in(&document, operation_name))
-}
-
 /// The root fields of the document's mutation that would run, 0 for a query or a subscription.
 pub(crate) fn changes_in(document: &ExecutableDocument, operation_name: Option<&str>) -> u64 {
     let fields = |op: &async_graphql::parser::types::OperationDefinition| {

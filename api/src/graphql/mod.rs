@@ -29,7 +29,7 @@ use crate::domain::identity::Actor;
 use crate::service;
 
 pub use budget::RequestBudget;
-pub(crate) use budget::{changes_in, mutation_cost};
+pub(crate) use budget::changes_in;
 pub use error::{ErrorCode, client_message};
 
 #[derive(MergedObject, Default)]

@@ -31,6 +31,8 @@ pub const MAX_SUGGESTIONS: usize = 10;
 pub struct Searching {
     pub limits: QueryLimits,
     pub max_prefix_chars: usize,
+    /// Organisations an owner filter may name.
+    pub max_filter_owners: usize,
     permits: Arc<Semaphore>,
     timeout: Duration,
     /// Searches (and suggestions) run on the index, and those stopped before they finished.
@@ -48,11 +50,17 @@ impl Searching {
         Self {
             limits,
             max_prefix_chars,
+            max_filter_owners: 100,
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             timeout,
             started: AtomicU64::new(0),
             stopped: AtomicU64::new(0),
         }
+    }
+
+    pub fn with_max_filter_owners(mut self, n: usize) -> Self {
+        self.max_filter_owners = n;
+        self
     }
 
     /// Index searches run so far, and how many of them were stopped.
@@ -190,34 +198,59 @@ pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceRe
     }
     // Refused before any index work: the cost of a search grows with what it asks.
     parse_bounded(&q.text, ctx.search.limits).map_err(|e| ServiceError::BadInput(e.to_string()))?;
+    // Each filter names a value once, in one order: the index keeps what it works out for a
+    // search under a key that holds the filters, so the key stays as small as the filter.
+    let mut owners: Vec<u64> = q.filter.owners.iter().map(|o| *o as u64).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    if owners.len() > ctx.search.max_filter_owners {
+        return Err(ServiceError::BadInput(format!(
+            "a search filters by {} organisations at most",
+            ctx.search.max_filter_owners
+        )));
+    }
+    let names = |values: Vec<String>| -> Vec<String> {
+        let mut values = values;
+        values.sort_unstable();
+        values.dedup();
+        values
+    };
     let request = SearchRequest {
         query: q.text,
         filter: SearchFilter {
-            kinds: q
-                .filter
-                .kinds
-                .iter()
-                .map(|k| k.as_str().to_owned())
-                .collect(),
-            categories: q
-                .filter
-                .categories
-                .iter()
-                .map(|c| c.as_str().to_owned())
-                .collect(),
-            languages: q
-                .filter
-                .languages
-                .iter()
-                .map(|l| to_index_lang(*l))
-                .collect(),
-            audiences: q
-                .filter
-                .audiences
-                .iter()
-                .map(|a| a.as_str().to_owned())
-                .collect(),
-            owners: q.filter.owners.iter().map(|o| *o as u64).collect(),
+            kinds: names(
+                q.filter
+                    .kinds
+                    .iter()
+                    .map(|k| k.as_str().to_owned())
+                    .collect(),
+            ),
+            categories: names(
+                q.filter
+                    .categories
+                    .iter()
+                    .map(|c| c.as_str().to_owned())
+                    .collect(),
+            ),
+            languages: {
+                let mut languages: Vec<_> = q
+                    .filter
+                    .languages
+                    .iter()
+                    .map(|l| to_index_lang(*l))
+                    .collect();
+                languages.sort_by_key(|l| l.code());
+                languages.dedup();
+                languages
+            },
+            audiences: names(
+                q.filter
+                    .audiences
+                    .iter()
+                    .map(|a| a.as_str().to_owned())
+                    .collect(),
+            ),
+            owners,
         },
         sort: q.sort,
         lang: q.lang.map(to_index_lang),
