@@ -417,12 +417,9 @@ async fn a_tool_goes_from_one_caisse_through_moderation_to_another() {
             .contains("Facilitator's guide")
     );
     browser.shot("draft-with-file").await;
-    browser
-        .find("form[action$='/submit'] button")
-        .await
-        .click()
-        .await
-        .unwrap();
+    // The draft's page has the same parts: wait for the page the submission answers with.
+    let submit = browser.find("form[action$='/submit'] button").await;
+    browser.click_to_new_page(submit).await;
     browser.find("#history-title").await;
     let meta = browser.find(".tool-head .meta").await.text().await.unwrap();
     assert!(meta.contains("in review"), "{meta}");
