@@ -317,22 +317,30 @@ async fn moderators_edit_the_concept_table_and_searches_use_it_at_once() {
     assert_eq!(row.try_get::<i64>("", "n").unwrap(), 1);
 }
 
+/// A draft only its organisation reads, without tags, created by `token`.
+async fn organisation_draft(app: &TestApp, token: &str, title: &str, body: Option<&str>) {
+    let mut draft = content(title, "ORGANISATION");
+    draft["tags"] = json!([]);
+    if let Some(body) = body {
+        draft["translations"][0]["body"] = json!(body);
+    }
+    ok(
+        app,
+        token,
+        CREATE,
+        "createTool",
+        json!({ "content": draft }),
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn typos_reveal_nothing_of_tools_the_caller_may_not_read() {
     let app = spawn_app().await.with_organisations().await;
     published_tool_in(&app, "ucm", text("EN", "Kiwifruit workshop", "", "")).await;
     // A draft only its organisation reads holds the misspelt word exactly.
     let staff = app.login_as("acerta", "STAFF");
-    let mut draft = content("Kiwifruut notes", "ORGANISATION");
-    draft["tags"] = json!([]);
-    ok(
-        &app,
-        &staff,
-        CREATE,
-        "createTool",
-        json!({ "content": draft }),
-    )
-    .await;
+    organisation_draft(&app, &staff, "Kiwifruut notes", None).await;
     app.wait_for_index().await;
 
     // Anonymous: the word is held by nothing it may read, so the typo finds the public tool,
@@ -384,17 +392,8 @@ async fn a_correction_is_chosen_from_what_the_caller_may_read_only() {
     // each more often than the public tool holds `désespoir`.
     let staff = app.login_as("acerta", "STAFF");
     for title in ["Notes de travail", "Autres notes"] {
-        let mut draft = content(title, "ORGANISATION");
-        draft["translations"][0]["body"] = json!("desepsoira desepsoirb desepsoirc desepsoird");
-        draft["tags"] = json!([]);
-        ok(
-            &app,
-            &staff,
-            CREATE,
-            "createTool",
-            json!({ "content": draft }),
-        )
-        .await;
+        let body = "desepsoira desepsoirb desepsoirc desepsoird";
+        organisation_draft(&app, &staff, title, Some(body)).await;
     }
     app.wait_for_index().await;
 
