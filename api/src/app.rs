@@ -15,7 +15,6 @@ use crate::http::{self, AppState};
 use crate::serve::{ConnectionLimits, serve};
 use crate::service;
 use crate::service::indexing::{FollowerSettings, SearchIndex};
-use crate::store;
 
 /// The use cases over a migrated database and an open search index, without a server: for
 /// `serve`, and for commands such as `demo` and `reindex`.
@@ -26,14 +25,14 @@ pub async fn open_services(config: &Config) -> anyhow::Result<service::Context> 
             config.data_dir.display()
         )
     })?;
-    let db = store::db::connect(
+    let db = commons_store::db::connect(
         config.database_url().expose_secret(),
         config.database_max_connections,
         Duration::from_millis(config.database_acquire_timeout_ms),
     )
     .await
     .context("cannot connect to the database")?;
-    store::db::migrate(&db)
+    commons_store::db::migrate(&db)
         .await
         .context("cannot migrate the database")?;
     let index = SearchIndex::open(config.index_dir(), db.clone(), Arc::new(Notify::new()))

@@ -21,7 +21,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::config::AuthConfig;
-use crate::domain::identity::Identity;
+use commons_domain::identity::Identity;
 
 pub const SECRET_FILE: &str = "jwt-secret";
 

@@ -24,7 +24,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
-use crate::store;
 
 pub const MANIFEST: &str = "manifest.json";
 const FORMAT: &str = "commons/backup/v1";
@@ -71,7 +70,7 @@ pub async fn backup(config: &Config, target: &Path) -> anyhow::Result<Manifest> 
     fs::create_dir_all(target).with_context(|| format!("cannot create {}", target.display()))?;
     let target = target.canonicalize()?;
     let database = target.join(DATABASE_FILE);
-    let db = store::db::connect(
+    let db = commons_store::db::connect(
         &format!("sqlite://{}?mode=ro", source.display()),
         1,
         Duration::from_millis(config.database_acquire_timeout_ms),

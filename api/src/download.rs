@@ -11,8 +11,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 
-use crate::domain::attachment::Attachment;
 use crate::files::Files;
+use commons_domain::attachment::Attachment;
 
 /// What a `Range` header asks of a file of `size` bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

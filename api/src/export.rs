@@ -4,9 +4,9 @@
 
 use serde::Serialize;
 
-use crate::domain::lang::Lang;
-use crate::domain::responsibility::{GENESIS, timestamp};
 use crate::service::joint_services::ExportedEntry;
+use commons_domain::lang::Lang;
+use commons_domain::responsibility::{GENESIS, timestamp};
 
 /// One row of the export.
 #[derive(Serialize)]
@@ -34,7 +34,7 @@ pub struct Row {
 impl From<ExportedEntry> for Row {
     fn from(e: ExportedEntry) -> Self {
         let f = e.entry.facts;
-        let name = |o: &Option<crate::domain::organisation::Organisation>| {
+        let name = |o: &Option<commons_domain::organisation::Organisation>| {
             o.as_ref()
                 .and_then(|o| o.names.get(Some(Lang::Fr)).map(|(_, n)| n.to_owned()))
                 .unwrap_or_default()

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tokio::io::AsyncReadExt;
 
-use crate::domain::attachment::{EXTRACTED_TEXT_MAX_CHARS, bounded_text};
+use commons_domain::attachment::{EXTRACTED_TEXT_MAX_CHARS, bounded_text};
 
 /// How a PDF is read.
 #[derive(Clone, Debug)]

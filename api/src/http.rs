@@ -21,12 +21,11 @@ use tracing::Instrument;
 
 use crate::auth::Verifier;
 use crate::config::Limits;
-use crate::domain::identity::Actor;
 use crate::graphql::AppSchema;
 use crate::graphql::error::{ErrorCode, client_message};
 use crate::rate_limit::{Budget, Caller, RateLimiter, Verdict};
 use crate::service::{self, ServiceError};
-use crate::store;
+use commons_domain::identity::Actor;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -648,7 +647,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 async fn readiness(state: &AppState) -> Response {
-    let problem = match store::db::check_ready(&state.services.db).await {
+    let problem = match commons_store::db::check_ready(&state.services.db).await {
         Err(not_ready) => {
             tracing::warn!(detail = %not_ready.detail, "not ready");
             Some(not_ready.problem)
@@ -755,7 +754,7 @@ async fn export_responsibility_record(
         let doc = crate::export::json(
             rows,
             caisse.as_deref(),
-            &crate::domain::responsibility::timestamp(now),
+            &commons_domain::responsibility::timestamp(now),
         );
         ("application/json", doc.to_string().into_bytes())
     };

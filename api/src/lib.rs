@@ -7,7 +7,6 @@ pub mod auth;
 pub mod backup;
 pub mod config;
 pub mod demo;
-pub mod domain;
 pub mod download;
 pub mod export;
 pub mod extraction;
@@ -22,7 +21,6 @@ pub mod rate_limit;
 pub mod reports;
 pub mod serve;
 pub mod service;
-pub mod store;
 pub mod telemetry;
 pub mod web;
 

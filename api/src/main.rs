@@ -7,8 +7,9 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use commons_api::auth::Minter;
 use commons_api::config::{Config, LogFormat};
-use commons_api::domain::identity::Role;
-use commons_api::{App, demo, graphql, store, telemetry};
+use commons_api::{App, demo, graphql, telemetry};
+use commons_domain::identity::Role;
+
 use secrecy::ExposeSecret;
 use tokio_util::sync::CancellationToken;
 
@@ -131,13 +132,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Migrate => {
             std::fs::create_dir_all(&config.data_dir)?;
-            let db = store::db::connect(
+            let db = commons_store::db::connect(
                 config.database_url().expose_secret(),
                 1,
                 std::time::Duration::from_millis(config.database_acquire_timeout_ms),
             )
             .await?;
-            store::db::migrate(&db).await?;
+            commons_store::db::migrate(&db).await?;
             eprintln!("migrations are current");
             Ok(())
         }

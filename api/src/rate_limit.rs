@@ -21,7 +21,7 @@ pub enum Caller {
 impl Caller {
     /// Whose budget a request spends: the signed-in person's wherever they call from, or the
     /// address of an anonymous caller.
-    pub fn of(actor: Option<&crate::domain::identity::Actor>, address: IpAddr) -> Caller {
+    pub fn of(actor: Option<&commons_domain::identity::Actor>, address: IpAddr) -> Caller {
         match actor {
             Some(a) => Caller::Subject(format!("user:{}", a.user_id)),
             None => Caller::Address(address),

@@ -2,12 +2,12 @@
 //! funding allocation. Each opens with a header row; text cells a spreadsheet would take for
 //! a formula are neutralised (see [`crate::export::inert`]); amounts are exact decimals.
 
-use crate::domain::funding::Allocation;
-use crate::domain::lang::Lang;
-use crate::domain::organisation::Organisation;
-use crate::domain::tool::ServiceCategory;
 use crate::export::inert;
 use crate::service::activity_reports::OverviewRow;
+use commons_domain::funding::Allocation;
+use commons_domain::lang::Lang;
+use commons_domain::organisation::Organisation;
+use commons_domain::tool::ServiceCategory;
 
 fn name(o: &Organisation) -> String {
     inert(

@@ -45,16 +45,14 @@ async fn a_change_that_commits_late_is_still_applied() {
     let first_id = scalar(&app, "SELECT MIN(id) FROM tools").await;
 
     // T1: a write that takes its outbox row first and commits last.
-    let t1 = commons_api::store::begin_write(&app.services.db)
-        .await
-        .unwrap();
+    let t1 = commons_store::begin_write(&app.services.db).await.unwrap();
     t1.execute_unprepared(&format!(
         "UPDATE tool_translations SET title = 'Premier outil retardataire' \
          WHERE revision_id IN (SELECT id FROM tool_revisions WHERE tool_id = {first_id})"
     ))
     .await
     .unwrap();
-    commons_api::store::outbox::append(&t1, "tool", first_id, chrono::Utc::now())
+    commons_store::outbox::append(&t1, "tool", first_id, chrono::Utc::now())
         .await
         .unwrap();
 

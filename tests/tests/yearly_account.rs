@@ -1276,7 +1276,7 @@ fn valid_number() -> String {
     let body: u64 = 4_999_990;
     format!(
         "{body:08}{:02}",
-        commons_api::domain::enterprise_number::EnterpriseNumber::check_digits(body)
+        commons_domain::enterprise_number::EnterpriseNumber::check_digits(body)
     )
 }
 

@@ -5,14 +5,13 @@
 use chrono::{Duration, NaiveDate};
 
 use super::tools::demo_actor;
-use crate::domain::collaboration::{ParticipantRole, ProposalDraft, ServiceStatus};
-use crate::domain::identity::{Actor, Role};
-use crate::domain::lang::Lang;
-use crate::domain::organisation::Organisation;
-use crate::domain::policy::CollaborationScope;
-use crate::domain::tool::ServiceCategory as C;
 use crate::service::{self, ServiceError, collaborations, joint_services};
-use crate::store;
+use commons_domain::collaboration::{ParticipantRole, ProposalDraft, ServiceStatus};
+use commons_domain::identity::{Actor, Role};
+use commons_domain::lang::Lang;
+use commons_domain::organisation::Organisation;
+use commons_domain::policy::CollaborationScope;
+use commons_domain::tool::ServiceCategory as C;
 
 async fn organisation(ctx: &service::Context, slug: &str) -> Result<Organisation, ServiceError> {
     service::organisations::by_slug(ctx, slug)
@@ -52,7 +51,8 @@ pub async fn load(ctx: &service::Context) -> Result<usize, ServiceError> {
         everything: true,
     };
     let existing =
-        store::collaborations::count(&ctx.db, &everything, &Default::default(), ctx.now()).await?;
+        commons_store::collaborations::count(&ctx.db, &everything, &Default::default(), ctx.now())
+            .await?;
     if existing > 0 {
         return Ok(0);
     }
@@ -61,7 +61,7 @@ pub async fn load(ctx: &service::Context) -> Result<usize, ServiceError> {
     // 1. A psychologists' network proposes a listening line to two Walloon caisses; both
     //    accept: UCM first (responsible), Partena joins.
     let pass = person(ctx, "un-pass-dans-limpasse", Role::Staff).await?;
-    let pass_tools = store::tools::ids_of_owner(&ctx.db, pass.organisation_id).await?;
+    let pass_tools = commons_store::tools::ids_of_owner(&ctx.db, pass.organisation_id).await?;
     let line = collaborations::propose(
         ctx,
         Some(&pass),
@@ -118,7 +118,7 @@ pub async fn load(ctx: &service::Context) -> Result<usize, ServiceError> {
     // 2. UNIZO proposes peer-learning networks; Xerius accepts, Acerta declines. A year on,
     //    Liantis takes the coordination over: the record shows the transfer.
     let unizo = person(ctx, "unizo", Role::Staff).await?;
-    let unizo_tools = store::tools::ids_of_owner(&ctx.db, unizo.organisation_id).await?;
+    let unizo_tools = commons_store::tools::ids_of_owner(&ctx.db, unizo.organisation_id).await?;
     let networks = collaborations::propose(
         ctx,
         Some(&unizo),

@@ -12,14 +12,13 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use crate::auth::Minter;
-use crate::domain::enterprise_number::EnterpriseNumber;
-use crate::domain::identity::{Actor, Role};
-use crate::domain::lang::Lang;
-use crate::domain::organisation::OrganisationKind;
 use crate::service::affiliate_counts;
 use crate::service::organisations::{self, Registration};
 use crate::service::{self, ServiceError};
-use crate::store;
+use commons_domain::enterprise_number::EnterpriseNumber;
+use commons_domain::identity::{Actor, Role};
+use commons_domain::lang::Lang;
+use commons_domain::organisation::OrganisationKind;
 
 struct DemoOrganisation {
     slug: &'static str,
@@ -251,7 +250,8 @@ pub async fn load_organisations(ctx: &service::Context) -> Result<Loaded, Servic
                     continue;
                 }
                 let known =
-                    store::organisations::affiliate_counts(&ctx.db, organisation.id).await?;
+                    commons_store::organisations::affiliate_counts(&ctx.db, organisation.id)
+                        .await?;
                 if known.iter().any(|c| c.year == year) {
                     continue;
                 }
@@ -275,10 +275,10 @@ pub async fn load_organisations(ctx: &service::Context) -> Result<Loaded, Servic
 
 /// INASTI's demo loader, a platform admin.
 async fn loader_actor(ctx: &service::Context) -> Result<Actor, ServiceError> {
-    let inasti = store::organisations::find_by_slug(&ctx.db, "inasti")
+    let inasti = commons_store::organisations::find_by_slug(&ctx.db, "inasti")
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let loader = store::users::record(
+    let loader = commons_store::users::record(
         &ctx.db,
         inasti.id,
         "commons-demo",

@@ -3,14 +3,13 @@
 //! nothing is added when a collection exists.
 
 use super::collaborations::person;
-use crate::domain::adoption::{AdoptionMode, is_live};
-use crate::domain::identity::Role;
-use crate::domain::lang::Lang;
 use crate::service::{self, ServiceError, adoptions, collections, reviews};
-use crate::store;
+use commons_domain::adoption::{AdoptionMode, is_live};
+use commons_domain::identity::Role;
+use commons_domain::lang::Lang;
 
 pub async fn load(ctx: &service::Context) -> Result<usize, ServiceError> {
-    if store::collections::count(&ctx.db, false).await? > 0 {
+    if commons_store::collections::count(&ctx.db, false).await? > 0 {
         return Ok(0);
     }
     let mut published = Vec::new();
@@ -27,8 +26,8 @@ pub async fn load(ctx: &service::Context) -> Result<usize, ServiceError> {
         let Some(org) = service::organisations::by_slug(ctx, slug).await? else {
             continue;
         };
-        let ids = store::tools::ids_of_owner(&ctx.db, org.id).await?;
-        for t in store::tools::find_many(&ctx.db, &ids).await? {
+        let ids = commons_store::tools::ids_of_owner(&ctx.db, org.id).await?;
+        for t in commons_store::tools::find_many(&ctx.db, &ids).await? {
             if is_live(&t) {
                 published.push((slug, t.id));
             }

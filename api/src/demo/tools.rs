@@ -4,15 +4,14 @@
 
 use std::collections::BTreeSet;
 
-use crate::domain::identity::{Actor, Role};
-use crate::domain::lang::Lang;
-use crate::domain::organisation::{Organisation, OrganisationKind};
-use crate::domain::tool::{
+use crate::service::{self, ServiceError, tools};
+use commons_domain::identity::{Actor, Role};
+use commons_domain::lang::Lang;
+use commons_domain::organisation::{Organisation, OrganisationKind};
+use commons_domain::tool::{
     Audience as A, Decision, DeliveryFormat as F, DeliveryMode as M, QualityDocumentation,
     Scope as S, ServiceCategory as C, ToolDraft, ToolKind as K, Translation, Visibility as V,
 };
-use crate::service::{self, ServiceError, tools};
-use crate::store;
 
 /// Where a demo tool ends up.
 #[derive(Clone, Copy)]
@@ -482,7 +481,8 @@ pub(super) async fn demo_actor(
         org.slug,
         role.as_str().to_lowercase().replace('_', "-")
     );
-    let user = store::users::record(&ctx.db, org.id, &subject, Some(name), None, ctx.now()).await?;
+    let user = commons_store::users::record(&ctx.db, org.id, &subject, Some(name), None, ctx.now())
+        .await?;
     Ok(Actor {
         user_id: user.id,
         organisation_id: org.id,
@@ -547,7 +547,7 @@ pub async fn load(ctx: &service::Context) -> Result<usize, ServiceError> {
             .await?
             .ok_or(ServiceError::NotFound)?;
         let (_, first_title, ..) = t.texts[0];
-        if store::tools::owner_has_title(&ctx.db, owner.id, first_title).await? {
+        if commons_store::tools::owner_has_title(&ctx.db, owner.id, first_title).await? {
             continue;
         }
         debug_assert!(matches!(

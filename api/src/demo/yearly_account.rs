@@ -6,14 +6,13 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::collaborations::person;
-use crate::domain::identity::Role;
-use crate::domain::lang::Lang;
-use crate::domain::legal_frame::FIRST_YEAR;
-use crate::domain::money::Eur;
-use crate::domain::service_offering::OfferingDraft;
-use crate::domain::tool::{DeliveryMode, Scope, ServiceCategory as C};
 use crate::service::{self, ServiceError, activity_reports, funding, service_offerings};
-use crate::store;
+use commons_domain::identity::Role;
+use commons_domain::lang::Lang;
+use commons_domain::legal_frame::FIRST_YEAR;
+use commons_domain::money::Eur;
+use commons_domain::service_offering::OfferingDraft;
+use commons_domain::tool::{DeliveryMode, Scope, ServiceCategory as C};
 
 /// (caisse, French title, categories, people reached, first and last month).
 type DemoOffering = (&'static str, &'static str, &'static [C], i64, (u32, u32));
@@ -195,11 +194,15 @@ const FIXED_PER_CAISSE_CENTS: i64 = 15_000_000;
 
 pub async fn load(
     ctx: &service::Context,
-    admin: &crate::domain::identity::Actor,
+    admin: &commons_domain::identity::Actor,
 ) -> Result<usize, ServiceError> {
     let this_year = ctx.now().year();
     for (year, envelope) in ENVELOPES_CENTS {
-        if *year > this_year + 1 || store::funding::in_force(&ctx.db, *year).await?.is_some() {
+        if *year > this_year + 1
+            || commons_store::funding::in_force(&ctx.db, *year)
+                .await?
+                .is_some()
+        {
             continue;
         }
         funding::set_parameters(
@@ -221,7 +224,7 @@ pub async fn load(
     let acerta = service::organisations::by_slug(ctx, "acerta")
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if !store::service_offerings::of_year(&ctx.db, Some(acerta.id), year, true)
+    if !commons_store::service_offerings::of_year(&ctx.db, Some(acerta.id), year, true)
         .await?
         .is_empty()
     {

@@ -10,9 +10,9 @@ use super::scalars::Lang;
 use super::tool::Tool;
 use super::viewer::User;
 use super::{actor, services};
-use crate::domain::attachment as model;
 use crate::service::ServiceError;
 use crate::service::attachments as svc;
+use commons_domain::attachment as model;
 
 /// A file attached to a tool: a self-scan's PDF, a facilitator's guide, slides, a package.
 #[derive(Clone)]
@@ -153,7 +153,7 @@ impl AttachmentMutation {
 /// that a page of tools asks the database once.
 pub async fn of_revision(
     ctx: &Context<'_>,
-    revision: &crate::domain::tool::Revision,
+    revision: &commons_domain::tool::Revision,
 ) -> Result<Vec<Attachment>> {
     Ok(ctx
         .data_unchecked::<async_graphql::dataloader::DataLoader<super::loaders::AttachmentLoader>>()

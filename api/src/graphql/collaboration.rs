@@ -17,9 +17,9 @@ use super::scalars::{
 use super::tool::Tool;
 use super::viewer::User;
 use super::{actor, services};
-use crate::domain::collaboration::{self as model, Direction, ProposalDraft};
 use crate::service::collaborations as svc;
 use crate::service::{self, ServiceError};
+use commons_domain::collaboration::{self as model, Direction, ProposalDraft};
 
 const LIST: &str = "collaborationProposals";
 const THREAD: &str = "proposalMessages";

@@ -5,8 +5,8 @@ use async_graphql::{ErrorExtensions, SimpleObject};
 use axum::http::StatusCode;
 
 use crate::auth::AuthError;
-use crate::domain::validation::FieldError;
 use crate::service::ServiceError;
+use commons_domain::validation::FieldError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorCode {

@@ -17,10 +17,10 @@ use super::scalars::{
 use super::tool::Tool;
 use super::viewer::User;
 use super::{actor, services};
-use crate::domain::collaboration as model;
-use crate::domain::responsibility::{self, Verification};
 use crate::service::ServiceError;
 use crate::service::joint_services as svc;
+use commons_domain::collaboration as model;
+use commons_domain::responsibility::{self, Verification};
 
 const LIST: &str = "jointServices";
 const RECORD: &str = "responsibilityRecord";

@@ -4,10 +4,10 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
 
-use crate::domain::identity::Actor;
-use crate::domain::organisation::Organisation;
 use crate::service::tools::VisibleTool;
 use crate::service::{self, ServiceError};
+use commons_domain::identity::Actor;
+use commons_domain::organisation::Organisation;
 
 pub struct OrganisationLoader(pub service::Context);
 
@@ -45,7 +45,7 @@ impl Loader<i64> for ToolLoader {
 pub struct AttachmentLoader(pub service::Context);
 
 impl Loader<i64> for AttachmentLoader {
-    type Value = Vec<crate::domain::attachment::Attachment>;
+    type Value = Vec<commons_domain::attachment::Attachment>;
     type Error = std::sync::Arc<ServiceError>;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {

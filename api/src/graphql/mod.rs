@@ -25,8 +25,8 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{BatchRequest, Context, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 
 use crate::config::Limits;
-use crate::domain::identity::Actor;
 use crate::service;
+use commons_domain::identity::Actor;
 
 pub use budget::RequestBudget;
 pub(crate) use budget::changes_in;

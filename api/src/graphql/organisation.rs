@@ -9,8 +9,8 @@ use super::scalars::{
 };
 use super::tool::{Tool, ToolFilter, list_tools};
 use super::{actor, services};
-use crate::domain::organisation as model;
 use crate::service::organisations::{self as svc, ProfileChanges, Registration};
+use commons_domain::organisation as model;
 
 const LIST: &str = "organisations";
 
@@ -153,7 +153,7 @@ impl Organisation {
                 crate::service::adoptions::list(
                     s,
                     viewer,
-                    crate::domain::adoption::AdoptionsOf::Organisation(org),
+                    commons_domain::adoption::AdoptionsOf::Organisation(org),
                     include_ended,
                     &page,
                 )

@@ -14,12 +14,12 @@ use super::scalars::{
 };
 use super::tool::Tool;
 use super::{actor, services};
-use crate::domain::adoption as adoption_model;
-use crate::domain::collection as collection_model;
-use crate::domain::notification::{self as notification_model, FollowTarget, FollowTargetKind};
-use crate::domain::review as review_model;
-use crate::domain::tool::ServiceCategory as DomainCategory;
 use crate::service::{adoptions, collections, follows, notifications, reviews};
+use commons_domain::adoption as adoption_model;
+use commons_domain::collection as collection_model;
+use commons_domain::notification::{self as notification_model, FollowTarget, FollowTargetKind};
+use commons_domain::review as review_model;
+use commons_domain::tool::ServiceCategory as DomainCategory;
 
 pub(super) const ADOPTIONS: &str = "adoptions";
 pub(super) const REVIEWS: &str = "reviews";

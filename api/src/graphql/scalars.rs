@@ -4,7 +4,7 @@ use async_graphql::{
     Enum, InputObject, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value,
 };
 
-use crate::domain::{collaboration, identity, lang, organisation, tool};
+use commons_domain::{collaboration, identity, lang, organisation, tool};
 
 /// Declares a GraphQL enum that mirrors a domain enum variant for variant, with conversions
 /// both ways; async-graphql names the values in SCREAMING_SNAKE_CASE, as the domain stores them.

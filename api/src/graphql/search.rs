@@ -146,8 +146,8 @@ pub struct SearchConceptTerm {
     pub text: String,
 }
 
-impl From<crate::domain::synonyms::Concept> for SearchConcept {
-    fn from(c: crate::domain::synonyms::Concept) -> Self {
+impl From<commons_domain::synonyms::Concept> for SearchConcept {
+    fn from(c: commons_domain::synonyms::Concept) -> Self {
         Self {
             name: c.name,
             terms: c
@@ -162,7 +162,7 @@ impl From<crate::domain::synonyms::Concept> for SearchConcept {
     }
 }
 
-impl From<SearchConcept> for crate::domain::synonyms::Concept {
+impl From<SearchConcept> for commons_domain::synonyms::Concept {
     fn from(c: SearchConcept) -> Self {
         Self {
             name: c.name,

@@ -16,11 +16,11 @@ use super::scalars::{
 };
 use super::viewer::User;
 use super::{actor, services};
-use crate::domain::tool::{
-    self as model, QualityDocumentation as Quality, ToolDraft, ToolFilter as Filter,
-};
 use crate::service::ServiceError;
 use crate::service::tools::{self as svc, VisibleTool};
+use commons_domain::tool::{
+    self as model, QualityDocumentation as Quality, ToolDraft, ToolFilter as Filter,
+};
 
 const LIST: &str = "tools";
 const QUEUE: &str = "moderationQueue";
@@ -198,7 +198,7 @@ impl Tool {
                 crate::service::adoptions::list(
                     s,
                     viewer,
-                    crate::domain::adoption::AdoptionsOf::Tool(tool),
+                    commons_domain::adoption::AdoptionsOf::Tool(tool),
                     include_ended,
                     &page,
                 )

@@ -20,13 +20,13 @@ use super::scalars::{
 use super::tool::Tool;
 use super::viewer::User;
 use super::{actor, services};
-use crate::domain::activity_report as report_model;
-use crate::domain::money::Eur;
-use crate::domain::service_offering as model;
 use crate::service::activity_reports::{self as reports, OverviewRow, ReportView};
 use crate::service::affiliate_counts::{self as counts, Figures};
 use crate::service::funding as funding_svc;
 use crate::service::service_offerings as svc;
+use commons_domain::activity_report as report_model;
+use commons_domain::money::Eur;
+use commons_domain::service_offering as model;
 
 /// An amount in euros, exact to the cent, written as a decimal string: `"4000000.00"`.
 /// Never a floating-point number, in either direction.
@@ -250,7 +250,7 @@ impl Compliance {
 /// `Organisation.serviceOfferings` and `Organisation.compliance`, resolved here.
 pub async fn organisation_offerings(
     ctx: &Context<'_>,
-    organisation: &crate::domain::organisation::Organisation,
+    organisation: &commons_domain::organisation::Organisation,
     year: i32,
     include_withdrawn: bool,
 ) -> Result<Vec<YearOffering>> {
@@ -273,7 +273,7 @@ pub async fn organisation_offerings(
 
 pub async fn organisation_compliance(
     ctx: &Context<'_>,
-    organisation: &crate::domain::organisation::Organisation,
+    organisation: &commons_domain::organisation::Organisation,
     year: i32,
 ) -> Result<Option<Compliance>> {
     if !svc::may_read(actor(ctx), organisation) {
@@ -398,7 +398,7 @@ pub struct ReportOffering {
 fn categories(names: &[String]) -> Vec<ServiceCategory> {
     names
         .iter()
-        .filter_map(|n| n.parse::<crate::domain::tool::ServiceCategory>().ok())
+        .filter_map(|n| n.parse::<commons_domain::tool::ServiceCategory>().ok())
         .map(Into::into)
         .collect()
 }
@@ -432,7 +432,7 @@ impl ActivityReportFigures {
                 Some(CategoryCount {
                     category: c
                         .category
-                        .parse::<crate::domain::tool::ServiceCategory>()
+                        .parse::<commons_domain::tool::ServiceCategory>()
                         .ok()?
                         .into(),
                     mandatory: c.mandatory,
@@ -763,7 +763,7 @@ pub struct EvaluationWeight {
     pub weight: String,
 }
 
-pub struct FundingParameters(crate::domain::funding::FundingParameters);
+pub struct FundingParameters(commons_domain::funding::FundingParameters);
 
 #[Object]
 impl FundingParameters {
@@ -934,7 +934,7 @@ fn report_payload(
 }
 
 fn counts_payload(
-    result: crate::service::ServiceResult<Vec<crate::domain::organisation::AffiliateCount>>,
+    result: crate::service::ServiceResult<Vec<commons_domain::organisation::AffiliateCount>>,
 ) -> Result<SetAffiliateCountsPayload> {
     let (recorded, user_errors) = into_payload(result)?;
     Ok(SetAffiliateCountsPayload {

@@ -8,18 +8,18 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde_json::json;
 
-use crate::domain::activity_report::{
+use crate::service::{Context, ServiceError, ServiceResult, authorise, service_offerings};
+use commons_domain::activity_report::{
     self as model, ActivityReport, NARRATIVE_MAX_CHARS, ReportEvent, ReportFigures, ReportStatus,
     YearFacts,
 };
-use crate::domain::identity::Actor;
-use crate::domain::money::Eur;
-use crate::domain::organisation::Organisation;
-use crate::domain::policy::{Action, Resource};
-use crate::domain::service_offering::Compliance;
-use crate::domain::validation;
-use crate::service::{Context, ServiceError, ServiceResult, authorise, service_offerings};
-use crate::store::{self, audit, begin_write};
+use commons_domain::identity::Actor;
+use commons_domain::money::Eur;
+use commons_domain::organisation::Organisation;
+use commons_domain::policy::{Action, Resource};
+use commons_domain::service_offering::Compliance;
+use commons_domain::validation;
+use commons_store::{audit, begin_write};
 
 const SUBJECT: &str = "activity_report";
 
@@ -53,10 +53,11 @@ pub async fn live_figures(
     year: i32,
 ) -> ServiceResult<(ReportFigures, Compliance)> {
     let (compliance, offerings) = service_offerings::compliance(ctx, caisse.id, year).await?;
-    let approvals = store::tools::approvals_of_owner(&ctx.db, caisse.id).await?;
+    let approvals = commons_store::tools::approvals_of_owner(&ctx.db, caisse.id).await?;
     let (from, until) = year_bounds(year);
     let (received, accepted) =
-        store::collaborations::received_and_accepted(&ctx.db, caisse.id, from, until).await?;
+        commons_store::collaborations::received_and_accepted(&ctx.db, caisse.id, from, until)
+            .await?;
     let participating = service_offerings::joint_services_of_year(ctx, None, year)
         .await?
         .iter()
@@ -76,8 +77,8 @@ pub async fn live_figures(
         proposals_received: received,
         proposals_accepted: accepted,
         joint_services_participating: participating,
-        adoptions: store::adoptions::begun_in(&ctx.db, caisse.id, from, until).await?,
-        reviews: store::reviews::written_in(&ctx.db, caisse.id, from, until).await?,
+        adoptions: commons_store::adoptions::begun_in(&ctx.db, caisse.id, from, until).await?,
+        reviews: commons_store::reviews::written_in(&ctx.db, caisse.id, from, until).await?,
     });
     Ok((figures, compliance))
 }
@@ -90,12 +91,12 @@ pub async fn get(
 ) -> ServiceResult<ReportView> {
     let caisse = service_offerings::readable_caisse(ctx, actor, caisse_id).await?;
     model::check_year(year, ctx.now().year())?;
-    let report = store::activity_reports::find(&ctx.db, caisse.id, year).await?;
+    let report = commons_store::activity_reports::find(&ctx.db, caisse.id, year).await?;
     let (figures, snapshot, snapshot_sha256, events) = match &report {
         Some(r) => {
             let figures: ReportFigures = serde_json::from_str(&r.snapshot)
                 .map_err(|e| ServiceError::Database(sea_orm::DbErr::Type(e.to_string())))?;
-            let events = store::activity_reports::events(&ctx.db, r.id).await?;
+            let events = commons_store::activity_reports::events(&ctx.db, r.id).await?;
             (
                 figures,
                 r.snapshot.clone(),
@@ -127,7 +128,7 @@ pub async fn submit(
     narrative: &str,
 ) -> ServiceResult<ReportView> {
     let caller = crate::service::signed_in(actor)?;
-    let caisse = store::organisations::find_by_id(&ctx.db, caller.organisation_id)
+    let caisse = commons_store::organisations::find_by_id(&ctx.db, caller.organisation_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     let actor = authorise(
@@ -141,11 +142,11 @@ pub async fn submit(
     let now = ctx.now();
     model::check_year(year, now.year())?;
     let narrative = validation::required_text(&["narrative"], narrative, NARRATIVE_MAX_CHARS)?;
-    let existing = store::activity_reports::find(&ctx.db, caisse.id, year).await?;
+    let existing = commons_store::activity_reports::find(&ctx.db, caisse.id, year).await?;
     model::may_submit(existing.as_ref())?;
     let (figures, _) = live_figures(ctx, &caisse, year).await?;
     let (snapshot, digest) = model::snapshot(&figures);
-    let submission = || store::activity_reports::Submission {
+    let submission = || commons_store::activity_reports::Submission {
         caisse_id: caisse.id,
         year,
         narrative: &narrative,
@@ -156,10 +157,10 @@ pub async fn submit(
     let txn = begin_write(&ctx.db).await?;
     let report_id = match &existing {
         None => {
-            store::activity_reports::insert(&txn, submission(), now)
+            commons_store::activity_reports::insert(&txn, submission(), now)
                 .await
                 .map_err(|e| {
-                    if store::is_unique_violation(&e) {
+                    if commons_store::is_unique_violation(&e) {
                         ServiceError::Conflict(
                             "the report was submitted meanwhile; reload it".into(),
                         )
@@ -170,7 +171,7 @@ pub async fn submit(
                 .id
         }
         Some(returned) => {
-            if !store::activity_reports::resubmit(
+            if !commons_store::activity_reports::resubmit(
                 &txn,
                 returned.id,
                 returned.version,
@@ -186,7 +187,7 @@ pub async fn submit(
             returned.id
         }
     };
-    store::activity_reports::append_event(
+    commons_store::activity_reports::append_event(
         &txn,
         report_id,
         &ReportEvent {
@@ -223,13 +224,13 @@ pub async fn review(
     comment: Option<&str>,
 ) -> ServiceResult<ReportView> {
     let actor = authorise(actor, Action::ReviewActivityReport, Resource::Platform)?;
-    let report = store::activity_reports::find_by_id(&ctx.db, report_id)
+    let report = commons_store::activity_reports::find_by_id(&ctx.db, report_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     let (to, comment) = model::review(&report, accept, comment)?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    if !store::activity_reports::set_status(
+    if !commons_store::activity_reports::set_status(
         &txn,
         report.id,
         report.version,
@@ -243,7 +244,7 @@ pub async fn review(
             "the report changed meanwhile; reload it".into(),
         ));
     }
-    store::activity_reports::append_event(
+    commons_store::activity_reports::append_event(
         &txn,
         report.id,
         &ReportEvent {
@@ -294,11 +295,12 @@ pub async fn overview(
     authorise(actor, Action::ReadActivityOverview, Resource::Platform)?;
     model::check_year(year, ctx.now().year())?;
     let caisses = super::funding::caisses(ctx).await?;
-    let reports: HashMap<i64, ReportStatus> = store::activity_reports::of_year(&ctx.db, year)
-        .await?
-        .into_iter()
-        .map(|r| (r.caisse_id, r.status))
-        .collect();
+    let reports: HashMap<i64, ReportStatus> =
+        commons_store::activity_reports::of_year(&ctx.db, year)
+            .await?
+            .into_iter()
+            .map(|r| (r.caisse_id, r.status))
+            .collect();
     let funding: HashMap<i64, Eur> = match super::funding::compute(ctx, year).await {
         Ok((allocation, _)) => allocation
             .shares

@@ -4,22 +4,24 @@
 
 use serde_json::json;
 
-use crate::domain::adoption::{self as rules, Adoption, AdoptionMode, AdoptionsOf, NOTE_MAX_CHARS};
-use crate::domain::identity::Actor;
-use crate::domain::notification::{Notice, NotificationKind};
-use crate::domain::policy::{Action, Resource, ToolScope};
-use crate::domain::tool::Tool;
-use crate::domain::validation;
 use crate::service::{
     Context, Page, PageRequest, ServiceError, ServiceResult, authorise, notifications, signed_in,
 };
-use crate::store::{self, audit, begin_write};
+use commons_domain::adoption::{
+    self as rules, Adoption, AdoptionMode, AdoptionsOf, NOTE_MAX_CHARS,
+};
+use commons_domain::identity::Actor;
+use commons_domain::notification::{Notice, NotificationKind};
+use commons_domain::policy::{Action, Resource, ToolScope};
+use commons_domain::tool::Tool;
+use commons_domain::validation;
+use commons_store::{audit, begin_write};
 
 const SUBJECT: &str = "adoption";
 
 /// A tool the caller may see, or not found.
 async fn visible_tool(ctx: &Context, actor: &Actor, id: i64) -> ServiceResult<Tool> {
-    store::tools::find(&ctx.db, id)
+    commons_store::tools::find(&ctx.db, id)
         .await?
         .filter(|t| ToolScope::of(Some(actor)).shown(t).is_some())
         .ok_or(ServiceError::NotFound)
@@ -57,15 +59,23 @@ pub async fn adopt(ctx: &Context, actor: Option<&Actor>, terms: Terms) -> Servic
     rules::check(&tool, actor.organisation_id, terms.mode, derived.as_ref())?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    let store_terms = || store::adoptions::Terms {
+    let store_terms = || commons_store::adoptions::Terms {
         mode: terms.mode,
         derived_tool_id: terms.derived_tool_id,
         note: note.as_deref(),
     };
-    let (id, action) = match store::adoptions::live(&txn, tool.id, actor.organisation_id).await? {
+    let (id, action) = match commons_store::adoptions::live(&txn, tool.id, actor.organisation_id)
+        .await?
+    {
         Some(existing) => {
-            if !store::adoptions::update(&txn, existing.id, store_terms(), actor.user_id, now)
-                .await?
+            if !commons_store::adoptions::update(
+                &txn,
+                existing.id,
+                store_terms(),
+                actor.user_id,
+                now,
+            )
+            .await?
             {
                 return Err(ServiceError::Conflict(
                     "the adoption changed meanwhile; try again".into(),
@@ -74,7 +84,7 @@ pub async fn adopt(ctx: &Context, actor: Option<&Actor>, terms: Terms) -> Servic
             (existing.id, "adoption.updated")
         }
         None => {
-            let created = store::adoptions::insert(
+            let created = commons_store::adoptions::insert(
                 &txn,
                 tool.id,
                 actor.organisation_id,
@@ -84,7 +94,7 @@ pub async fn adopt(ctx: &Context, actor: Option<&Actor>, terms: Terms) -> Servic
             )
             .await
             .map_err(|e| {
-                if store::is_unique_violation(&e) {
+                if commons_store::is_unique_violation(&e) {
                     ServiceError::Conflict(
                         "your organisation adopted it meanwhile; try again".into(),
                     )
@@ -111,7 +121,7 @@ pub async fn adopt(ctx: &Context, actor: Option<&Actor>, terms: Terms) -> Servic
     };
     record(&txn, actor, action, id, &tool, now).await?;
     ctx.commit(txn).await?;
-    store::adoptions::find(&ctx.db, id)
+    commons_store::adoptions::find(&ctx.db, id)
         .await?
         .ok_or(ServiceError::NotFound)
 }
@@ -137,7 +147,7 @@ async fn record(
         now,
     )
     .await?;
-    store::outbox::append(txn, "tool", tool.id, now).await?;
+    commons_store::outbox::append(txn, "tool", tool.id, now).await?;
     Ok(())
 }
 
@@ -158,7 +168,8 @@ pub async fn withdraw(
     )?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    let Some(live) = store::adoptions::live(&txn, tool.id, actor.organisation_id).await? else {
+    let Some(live) = commons_store::adoptions::live(&txn, tool.id, actor.organisation_id).await?
+    else {
         return Err(validation::FieldError::new(
             &["toolId"],
             validation::FieldErrorCode::NotFound,
@@ -166,14 +177,14 @@ pub async fn withdraw(
         )
         .into());
     };
-    if !store::adoptions::end(&txn, live.id, actor.user_id, now).await? {
+    if !commons_store::adoptions::end(&txn, live.id, actor.user_id, now).await? {
         return Err(ServiceError::Conflict(
             "the adoption changed meanwhile; reload it".into(),
         ));
     }
     record(&txn, actor, "adoption.withdrawn", live.id, &tool, now).await?;
     ctx.commit(txn).await?;
-    store::adoptions::find(&ctx.db, live.id)
+    commons_store::adoptions::find(&ctx.db, live.id)
         .await?
         .ok_or(ServiceError::NotFound)
 }
@@ -189,7 +200,7 @@ pub async fn list(
 ) -> ServiceResult<Page<Adoption>> {
     let after = page.after_as::<i64>()?;
     let scope = ToolScope::of(actor);
-    let rows = store::adoptions::page(
+    let rows = commons_store::adoptions::page(
         &ctx.db,
         of,
         &scope,
@@ -198,7 +209,7 @@ pub async fn list(
         page.first as u64 + 1,
     )
     .await?;
-    let total = store::adoptions::count(&ctx.db, of, &scope, include_ended).await?;
+    let total = commons_store::adoptions::count(&ctx.db, of, &scope, include_ended).await?;
     Ok(Page::from_overfetch(rows, page.first, total))
 }
 
@@ -209,7 +220,7 @@ pub async fn count_of_tool(
     tool_id: i64,
 ) -> ServiceResult<u64> {
     let scope = ToolScope::of(actor);
-    Ok(store::adoptions::count(&ctx.db, AdoptionsOf::Tool(tool_id), &scope, false).await?)
+    Ok(commons_store::adoptions::count(&ctx.db, AdoptionsOf::Tool(tool_id), &scope, false).await?)
 }
 
 /// The adoption a derived tool came from, if it is one and the caller may see the original.
@@ -218,10 +229,10 @@ pub async fn based_on(
     actor: Option<&Actor>,
     derived_tool_id: i64,
 ) -> ServiceResult<Option<Adoption>> {
-    let Some(adoption) = store::adoptions::based_on(&ctx.db, derived_tool_id).await? else {
+    let Some(adoption) = commons_store::adoptions::based_on(&ctx.db, derived_tool_id).await? else {
         return Ok(None);
     };
-    let original = store::tools::find(&ctx.db, adoption.tool_id).await?;
+    let original = commons_store::tools::find(&ctx.db, adoption.tool_id).await?;
     Ok(original
         .filter(|t| ToolScope::of(actor).shown(t).is_some())
         .map(|_| adoption))

@@ -8,14 +8,14 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::Datelike;
 use serde_json::json;
 
-use crate::domain::identity::Actor;
-use crate::domain::organisation::{
+use crate::service::{Context, ServiceError, ServiceResult, authorise};
+use commons_domain::identity::Actor;
+use commons_domain::organisation::{
     self as org, AffiliateCount, MAX_AFFILIATE_COUNTS_PER_CALL, OrganisationKind,
 };
-use crate::domain::policy::{Action, Resource};
-use crate::domain::validation::{FieldError, FieldErrorCode, Validator};
-use crate::service::{Context, ServiceError, ServiceResult, authorise};
-use crate::store::{self, audit, begin_write};
+use commons_domain::policy::{Action, Resource};
+use commons_domain::validation::{FieldError, FieldErrorCode, Validator};
+use commons_store::{audit, begin_write};
 
 /// An import file holds at most this many bytes.
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024;
@@ -55,11 +55,12 @@ pub async fn set(
         return Err(v.finish().err().unwrap_or_default().into());
     }
     let ids: Vec<i64> = figures.iter().map(|f| f.organisation_id).collect();
-    let known: HashMap<i64, OrganisationKind> = store::organisations::find_by_ids(&ctx.db, &ids)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.kind))
-        .collect();
+    let known: HashMap<i64, OrganisationKind> =
+        commons_store::organisations::find_by_ids(&ctx.db, &ids)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.kind))
+            .collect();
     let mut seen = BTreeSet::new();
     for (i, f) in figures.iter().enumerate() {
         let index = i.to_string();
@@ -123,7 +124,7 @@ pub async fn set(
         .collect();
     let txn = begin_write(&ctx.db).await?;
     for record in &records {
-        store::organisations::upsert_affiliate_count(&txn, record).await?;
+        commons_store::organisations::upsert_affiliate_count(&txn, record).await?;
         audit::record(
             &txn,
             audit::Change {
@@ -171,10 +172,12 @@ pub async fn import(
     for row in rows {
         let found = match row
             .caisse
-            .parse::<crate::domain::enterprise_number::EnterpriseNumber>()
+            .parse::<commons_domain::enterprise_number::EnterpriseNumber>()
         {
-            Ok(number) => store::organisations::find_by_enterprise_number(&ctx.db, &number).await?,
-            Err(_) => store::organisations::find_by_slug(&ctx.db, &row.caisse).await?,
+            Ok(number) => {
+                commons_store::organisations::find_by_enterprise_number(&ctx.db, &number).await?
+            }
+            Err(_) => commons_store::organisations::find_by_slug(&ctx.db, &row.caisse).await?,
         };
         match found {
             Some(o) => figures.push(Figures {

@@ -9,18 +9,18 @@ use chrono::Utc;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::domain::attachment::{
+use crate::service::tools::{self, VisibleTool};
+use crate::service::{Context, ServiceError, ServiceResult, authorise, signed_in};
+use commons_domain::attachment::{
     self as model, Attachment, FileKind, SNIFF_BYTES, Sniffed, bounded_text, decide_type,
     sanitise_file_name,
 };
-use crate::domain::identity::Actor;
-use crate::domain::lang::Lang;
-use crate::domain::policy::{Action, RevisionAccess, Shown, ToolScope};
-use crate::domain::tool::{Revision, RevisionStatus, Tool};
-use crate::domain::validation::{self, FieldError, FieldErrorCode};
-use crate::service::tools::{self, VisibleTool};
-use crate::service::{Context, ServiceError, ServiceResult, authorise, signed_in};
-use crate::store::{self, audit, begin_write};
+use commons_domain::identity::Actor;
+use commons_domain::lang::Lang;
+use commons_domain::policy::{Action, RevisionAccess, Shown, ToolScope};
+use commons_domain::tool::{Revision, RevisionStatus, Tool};
+use commons_domain::validation::{self, FieldError, FieldErrorCode};
+use commons_store::{audit, begin_write};
 
 /// How large a file may be, how many one revision may carry, and how PDFs are read.
 #[derive(Clone, Debug)]
@@ -198,7 +198,9 @@ pub async fn add(
     let limits = &ctx.attachment_limits;
     // A first look spares the upload's inspection when the revision is already full; the
     // count that decides is taken again below, under the lock.
-    if store::attachments::count_on_revision(&ctx.db, revision.id).await? >= limits.per_revision {
+    if commons_store::attachments::count_on_revision(&ctx.db, revision.id).await?
+        >= limits.per_revision
+    {
         return Err(too_many_files(limits.per_revision));
     }
     let file_name = sanitise_file_name(&upload.file_name);
@@ -226,7 +228,9 @@ pub async fn add(
         .map_err(|e| file_error(FieldErrorCode::NotAllowed, e.to_string()))?;
     // Everything that can refuse the file has been checked: only now does it reach the store.
     let sha = &inspected.sha256;
-    if !store::attachments::object_in_use(&ctx.db, sha).await? || !ctx.files.contains(sha).await? {
+    if !commons_store::attachments::object_in_use(&ctx.db, sha).await?
+        || !ctx.files.contains(sha).await?
+    {
         let mut content = tokio::fs::File::from_std(upload.content);
         tokio::io::AsyncSeekExt::seek(&mut content, SeekFrom::Start(0))
             .await
@@ -235,7 +239,7 @@ pub async fn add(
     }
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    let current = store::tools::find_for_update(&txn, tool.id)
+    let current = commons_store::tools::find_for_update(&txn, tool.id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     if current.latest_revision != revision.number || current.latest_status != revision.status {
@@ -243,10 +247,12 @@ pub async fn add(
             "the tool was changed by someone else meanwhile; reload it".into(),
         ));
     }
-    if store::attachments::count_on_revision(&txn, revision.id).await? >= limits.per_revision {
+    if commons_store::attachments::count_on_revision(&txn, revision.id).await?
+        >= limits.per_revision
+    {
         return Err(too_many_files(limits.per_revision));
     }
-    store::attachments::upsert_object(
+    commons_store::attachments::upsert_object(
         &txn,
         sha,
         inspected.size as i64,
@@ -254,9 +260,9 @@ pub async fn add(
         now,
     )
     .await?;
-    let attachment = store::attachments::insert(
+    let attachment = commons_store::attachments::insert(
         &txn,
-        store::attachments::NewAttachment {
+        commons_store::attachments::NewAttachment {
             tool_id: tool.id,
             sha256: sha,
             file_name: &file_name,
@@ -270,7 +276,7 @@ pub async fn add(
         now,
     )
     .await?;
-    store::attachments::link(&txn, revision.id, attachment.id).await?;
+    commons_store::attachments::link(&txn, revision.id, attachment.id).await?;
     audit::record(
         &txn,
         audit::Change {
@@ -305,13 +311,13 @@ pub async fn remove(
     actor: Option<&Actor>,
     attachment_id: i64,
 ) -> ServiceResult<VisibleTool> {
-    let attachment = store::attachments::find(&ctx.db, attachment_id)
+    let attachment = commons_store::attachments::find(&ctx.db, attachment_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     let (actor, tool, revision) = working_revision(ctx, actor, attachment.tool_id).await?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    if !store::attachments::unlink(&txn, revision.id, attachment.id).await? {
+    if !commons_store::attachments::unlink(&txn, revision.id, attachment.id).await? {
         return Err(FieldError::new(
             &["attachmentId"],
             FieldErrorCode::NotFound,
@@ -319,7 +325,7 @@ pub async fn remove(
         )
         .into());
     }
-    store::attachments::drop_if_unlinked(&txn, &attachment, now).await?;
+    commons_store::attachments::drop_if_unlinked(&txn, &attachment, now).await?;
     audit::record(
         &txn,
         audit::Change {
@@ -345,7 +351,7 @@ pub async fn of_revisions(
     ctx: &Context,
     revision_ids: &[i64],
 ) -> ServiceResult<std::collections::HashMap<i64, Vec<Attachment>>> {
-    Ok(store::attachments::of_revisions(&ctx.db, revision_ids).await?)
+    Ok(commons_store::attachments::of_revisions(&ctx.db, revision_ids).await?)
 }
 
 /// An attachment the caller may download: one carried by a revision of the tool they are
@@ -356,24 +362,24 @@ pub async fn downloadable(
     actor: Option<&Actor>,
     attachment_id: i64,
 ) -> ServiceResult<Attachment> {
-    let attachment = store::attachments::find(&ctx.db, attachment_id)
+    let attachment = commons_store::attachments::find(&ctx.db, attachment_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let tool = store::tools::find(&ctx.db, attachment.tool_id)
+    let tool = commons_store::tools::find(&ctx.db, attachment.tool_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     // A file is read with the revisions that carry it, each under its own visibility.
     let access = ToolScope::of(actor)
         .revision_access(&tool)
         .ok_or(ServiceError::NotFound)?;
-    let carried_by = store::attachments::revisions_carrying(&ctx.db, attachment.id).await?;
+    let carried_by = commons_store::attachments::revisions_carrying(&ctx.db, attachment.id).await?;
     let visible = match access {
         RevisionAccess::All => !carried_by.is_empty(),
         RevisionAccess::NotKeptToOrganisation => {
-            store::tools::any_not_kept_to_organisation(&ctx.db, &carried_by).await?
+            commons_store::tools::any_not_kept_to_organisation(&ctx.db, &carried_by).await?
         }
         RevisionAccess::Published(_) => match tool.published_revision {
-            Some(number) => store::tools::revision(&ctx.db, tool.id, number)
+            Some(number) => commons_store::tools::revision(&ctx.db, tool.id, number)
                 .await?
                 .is_some_and(|r| carried_by.contains(&r.id)),
             None => false,
@@ -401,9 +407,9 @@ pub async fn sweep(ctx: &Context, grace: Duration) -> ServiceResult<Swept> {
     let cutoff = Utc::now()
         - chrono::Duration::from_std(grace).unwrap_or_else(|_| chrono::Duration::days(1));
     let mut swept = Swept::default();
-    for sha in store::attachments::sweepable(&ctx.db, cutoff).await? {
+    for sha in commons_store::attachments::sweepable(&ctx.db, cutoff).await? {
         let txn = begin_write(&ctx.db).await?;
-        let forgotten = store::attachments::forget_object(&txn, &sha).await?;
+        let forgotten = commons_store::attachments::forget_object(&txn, &sha).await?;
         txn.commit().await?;
         if forgotten {
             ctx.files.delete(&sha).await?;
@@ -412,7 +418,7 @@ pub async fn sweep(ctx: &Context, grace: Duration) -> ServiceResult<Swept> {
     }
     let listed = ctx.files.list().await?;
     let shas: Vec<String> = listed.iter().map(|o| o.sha256.clone()).collect();
-    let known = store::attachments::known_objects(&ctx.db, &shas).await?;
+    let known = commons_store::attachments::known_objects(&ctx.db, &shas).await?;
     for object in listed {
         if !known.contains(&object.sha256) && object.last_modified < cutoff {
             ctx.files.delete(&object.sha256).await?;

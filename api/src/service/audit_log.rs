@@ -1,11 +1,10 @@
 //! The audit log: the events every write records (who, for which organisation, what, when),
 //! for INASTI's auditors and platform admins.
 
-use crate::domain::identity::Actor;
-use crate::domain::policy::{Action, Resource};
 use crate::service::{Context, Page, PageRequest, ServiceError, ServiceResult, authorise};
-use crate::store;
-pub use crate::store::audit::{Event, EventFilter};
+use commons_domain::identity::Actor;
+use commons_domain::policy::{Action, Resource};
+pub use commons_store::audit::{Event, EventFilter};
 
 /// Kinds of subject one filter may name, and their length: each is a bound parameter of the
 /// query, and SQLite refuses more than a few thousand.
@@ -37,7 +36,8 @@ pub async fn events(
         )));
     }
     let before = page.after_as::<i64>()?;
-    let rows = store::audit::events(&ctx.db, &filter, before, page.first as u64 + 1).await?;
-    let total = store::audit::count_events(&ctx.db, &filter).await?;
+    let rows =
+        commons_store::audit::events(&ctx.db, &filter, before, page.first as u64 + 1).await?;
+    let total = commons_store::audit::count_events(&ctx.db, &filter).await?;
     Ok(Page::from_overfetch(rows, page.first, total))
 }

@@ -2,8 +2,8 @@
 //! action only to those the API would let do it. Nothing here decides anything the policy does
 //! not: each answer is `policy::can` on the resource at hand.
 
-use crate::domain::identity::Actor;
-use crate::domain::policy::{Action, Resource, can};
+use commons_domain::identity::Actor;
+use commons_domain::policy::{Action, Resource, can};
 
 /// What the signed-in caller may begin, whatever the item.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -43,7 +43,7 @@ pub struct ReportCapabilities {
 
 pub fn on_report(
     actor: Option<&Actor>,
-    caisse: &crate::domain::organisation::Organisation,
+    caisse: &commons_domain::organisation::Organisation,
 ) -> ReportCapabilities {
     let organisation = Resource::Organisation {
         id: caisse.id,

@@ -3,22 +3,22 @@
 //! acceptance creates the joint service, with the accepting caisse responsible; later
 //! acceptances join it as co-organisers.
 
-use crate::domain::notification::{Notice, NotificationKind};
+use commons_domain::notification::{Notice, NotificationKind};
 use serde_json::json;
 
-use crate::domain::collaboration::{
-    self as model, JointService, ParticipantRole, Proposal, ProposalDraft, ProposalError,
-    ProposalFilter, ProposalMessage, ProposalParty, ProposalState, ResponseStatus,
-};
-use crate::domain::identity::Actor;
-use crate::domain::organisation::OrganisationKind;
-use crate::domain::policy::{self, Action, CollaborationScope, Resource, ToolScope};
-use crate::domain::responsibility::{self, EntryFacts};
-use crate::domain::validation::{self, FieldError, FieldErrorCode, Validator};
 use crate::service::{
     Context, Page, PageRequest, ServiceError, ServiceResult, authorise, signed_in,
 };
-use crate::store::{self, audit, begin_write};
+use commons_domain::collaboration::{
+    self as model, JointService, ParticipantRole, Proposal, ProposalDraft, ProposalError,
+    ProposalFilter, ProposalMessage, ProposalParty, ProposalState, ResponseStatus,
+};
+use commons_domain::identity::Actor;
+use commons_domain::organisation::OrganisationKind;
+use commons_domain::policy::{self, Action, CollaborationScope, Resource, ToolScope};
+use commons_domain::responsibility::{self, EntryFacts};
+use commons_domain::validation::{self, FieldError, FieldErrorCode, Validator};
+use commons_store::{audit, begin_write};
 
 const SUBJECT: &str = "collaboration_proposal";
 pub const MESSAGE_MAX_CHARS: usize = model::SHORT_TEXT_MAX_CHARS;
@@ -34,7 +34,7 @@ async fn load_visible(
     actor: &Actor,
     id: i64,
 ) -> ServiceResult<(Proposal, ProposalParty)> {
-    let proposal = store::collaborations::find(db, id)
+    let proposal = commons_store::collaborations::find(db, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     let party = proposal.party(Some(actor.organisation_id));
@@ -62,7 +62,7 @@ async fn authorised<'a>(
 }
 
 async fn reload(ctx: &Context, id: i64) -> ServiceResult<Proposal> {
-    store::collaborations::find(&ctx.db, id)
+    commons_store::collaborations::find(&ctx.db, id)
         .await?
         .ok_or(ServiceError::NotFound)
 }
@@ -91,7 +91,7 @@ pub async fn propose(
     let now = ctx.now();
     let (content, targets) = model::validate_proposal(draft, now)?;
     let mut v = Validator::new();
-    let organisations = store::organisations::find_by_ids(&ctx.db, &targets).await?;
+    let organisations = commons_store::organisations::find_by_ids(&ctx.db, &targets).await?;
     for (i, target) in targets.iter().enumerate() {
         let field = ["targetIds", &i.to_string()];
         match organisations.iter().find(|o| o.id == *target) {
@@ -116,7 +116,7 @@ pub async fn propose(
     check_tools(ctx, actor, &content.tool_ids, &mut v).await?;
     v.finish()?;
     let txn = begin_write(&ctx.db).await?;
-    let proposal = store::collaborations::insert(
+    let proposal = commons_store::collaborations::insert(
         &txn,
         actor.organisation_id,
         actor.user_id,
@@ -160,7 +160,7 @@ pub(crate) async fn check_tools(
     tool_ids: &[i64],
     v: &mut Validator,
 ) -> ServiceResult<()> {
-    let tools = store::tools::find_many(&ctx.db, tool_ids).await?;
+    let tools = commons_store::tools::find_many(&ctx.db, tool_ids).await?;
     let scope = ToolScope::of(Some(actor));
     for (i, id) in tool_ids.iter().enumerate() {
         if !tools
@@ -196,7 +196,7 @@ pub async fn respond(
     let txn = begin_write(&ctx.db).await?;
     // Read again under the write lock, the proposal's row locked: the answer is decided on
     // what is current, including the other targets' answers.
-    store::collaborations::lock(&txn, id).await?;
+    commons_store::collaborations::lock(&txn, id).await?;
     let (proposal, _) = load_visible(&txn, actor, id).await?;
     let caisse = actor.organisation_id;
     let next_state = proposal.respond(caisse, now).map_err(proposal_error)?;
@@ -205,7 +205,7 @@ pub async fn respond(
     } else {
         ResponseStatus::Declined
     };
-    let answered = store::collaborations::answer(
+    let answered = commons_store::collaborations::answer(
         &txn,
         id,
         caisse,
@@ -219,7 +219,8 @@ pub async fn respond(
         return Err(proposal_error(ProposalError::AlreadyAnswered));
     }
     if next_state != proposal.state
-        && !store::collaborations::set_state(&txn, id, proposal.state, next_state, None).await?
+        && !commons_store::collaborations::set_state(&txn, id, proposal.state, next_state, None)
+            .await?
     {
         return Err(ServiceError::Conflict(
             "the proposal changed meanwhile; reload it".into(),
@@ -263,7 +264,7 @@ pub async fn respond(
     };
     ctx.commit(txn).await?;
     let joint_service = match service_id {
-        Some(s) => store::joint_services::find(&ctx.db, s).await?,
+        Some(s) => commons_store::joint_services::find(&ctx.db, s).await?,
         None => None,
     };
     Ok(Answered {
@@ -280,9 +281,9 @@ async fn open_joint_service(
     proposal: &Proposal,
     now: chrono::DateTime<chrono::Utc>,
 ) -> ServiceResult<i64> {
-    let service = store::joint_services::insert(
+    let service = commons_store::joint_services::insert(
         txn,
-        store::joint_services::NewService {
+        commons_store::joint_services::NewService {
             proposal_id: Some(proposal.id),
             title: &proposal.content.title,
             description: &proposal.content.description,
@@ -295,13 +296,13 @@ async fn open_joint_service(
     )
     .await
     .map_err(|e| {
-        if store::is_unique_violation(&e) {
+        if commons_store::is_unique_violation(&e) {
             ServiceError::Conflict("another caisse accepted meanwhile; try again".into())
         } else {
             ServiceError::Database(e)
         }
     })?;
-    store::joint_services::add_participant(
+    commons_store::joint_services::add_participant(
         txn,
         service.id,
         proposal.proposer_id,
@@ -311,7 +312,7 @@ async fn open_joint_service(
     )
     .await?;
     let (sequence, previous_hash) = responsibility::next_link(None);
-    store::responsibility::append(
+    commons_store::responsibility::append(
         txn,
         EntryFacts {
             joint_service_id: service.id,
@@ -348,14 +349,14 @@ async fn join(
     service_id: i64,
     now: chrono::DateTime<chrono::Utc>,
 ) -> ServiceResult<i64> {
-    let service = store::joint_services::find(txn, service_id)
+    let service = commons_store::joint_services::find(txn, service_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     // Already in it (responsible after a transfer, or added by hand): nothing to add.
     if service.relation(Some(actor.organisation_id), false) == model::ServiceRelation::Outsider
         && service.status != model::ServiceStatus::Ended
     {
-        store::joint_services::add_participant(
+        commons_store::joint_services::add_participant(
             txn,
             service_id,
             actor.organisation_id,
@@ -393,7 +394,7 @@ pub async fn withdraw(
     let (proposal, _) = load_visible(&txn, actor, id).await?;
     proposal.withdraw(now).map_err(proposal_error)?;
     let reason = reason.unwrap_or_default();
-    if !store::collaborations::set_state(
+    if !commons_store::collaborations::set_state(
         &txn,
         id,
         ProposalState::Open,
@@ -433,9 +434,9 @@ pub async fn post_message(
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
     let (proposal, _) = load_visible(&txn, actor, id).await?;
-    let count = store::collaborations::count_messages(&txn, id).await?;
+    let count = commons_store::collaborations::count_messages(&txn, id).await?;
     proposal.post_message(now, count).map_err(proposal_error)?;
-    let message = store::collaborations::insert_message(
+    let message = commons_store::collaborations::insert_message(
         &txn,
         id,
         actor.user_id,
@@ -487,10 +488,16 @@ pub async fn list(
     let scope = CollaborationScope::of(Some(actor));
     let now = ctx.now();
     let after = page.after_as::<i64>()?;
-    let items =
-        store::collaborations::list(&ctx.db, &scope, filter, now, after, page.first as u64 + 1)
-            .await?;
-    let total = store::collaborations::count(&ctx.db, &scope, filter, now).await?;
+    let items = commons_store::collaborations::list(
+        &ctx.db,
+        &scope,
+        filter,
+        now,
+        after,
+        page.first as u64 + 1,
+    )
+    .await?;
+    let total = commons_store::collaborations::count(&ctx.db, &scope, filter, now).await?;
     Ok(Page::from_overfetch(items, page.first, total))
 }
 
@@ -502,8 +509,9 @@ pub async fn messages(
 ) -> ServiceResult<Page<ProposalMessage>> {
     let after = page.after_as::<i64>()?;
     let items =
-        store::collaborations::messages(&ctx.db, proposal.id, after, page.first as u64 + 1).await?;
-    let total = store::collaborations::count_messages(&ctx.db, proposal.id).await?;
+        commons_store::collaborations::messages(&ctx.db, proposal.id, after, page.first as u64 + 1)
+            .await?;
+    let total = commons_store::collaborations::count_messages(&ctx.db, proposal.id).await?;
     Ok(Page::from_overfetch(items, page.first, total))
 }
 

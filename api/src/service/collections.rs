@@ -3,15 +3,15 @@
 
 use serde_json::json;
 
-use crate::domain::adoption::is_live;
-use crate::domain::collection::{self as rules, Collection};
-use crate::domain::identity::Actor;
-use crate::domain::lang::Lang;
-use crate::domain::notification::{FollowTarget, FollowTargetKind};
-use crate::domain::policy::{Action, Resource, ToolScope};
-use crate::domain::validation::{FieldError, FieldErrorCode, Validator};
 use crate::service::{Context, Page, PageRequest, ServiceError, ServiceResult, authorise};
-use crate::store::{self, audit, begin_write};
+use commons_domain::adoption::is_live;
+use commons_domain::collection::{self as rules, Collection};
+use commons_domain::identity::Actor;
+use commons_domain::lang::Lang;
+use commons_domain::notification::{FollowTarget, FollowTargetKind};
+use commons_domain::policy::{Action, Resource, ToolScope};
+use commons_domain::validation::{FieldError, FieldErrorCode, Validator};
+use commons_store::{audit, begin_write};
 
 const SUBJECT: &str = "collection";
 
@@ -24,7 +24,7 @@ pub struct Draft {
 
 /// Every tool of a collection must be published when it is put there.
 async fn check_published(ctx: &Context, tool_ids: &[i64]) -> ServiceResult<()> {
-    let tools = store::tools::find_many(&ctx.db, tool_ids).await?;
+    let tools = commons_store::tools::find_many(&ctx.db, tool_ids).await?;
     let mut v = Validator::new();
     for (i, id) in tool_ids.iter().enumerate() {
         match tools.iter().find(|t| t.id == *id) {
@@ -59,7 +59,7 @@ pub async fn create(
     check_published(ctx, &content.tool_ids).await?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    let created = store::collections::insert(&txn, &content, actor.user_id, now).await?;
+    let created = commons_store::collections::insert(&txn, &content, actor.user_id, now).await?;
     audit::record(
         &txn,
         audit::Change {
@@ -90,7 +90,7 @@ pub async fn update(
     draft: Draft,
 ) -> ServiceResult<Collection> {
     let actor = authorise(actor, Action::ManageCollections, Resource::Catalogue)?;
-    let current = store::collections::find(&ctx.db, id)
+    let current = commons_store::collections::find(&ctx.db, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     if current.archived_at.is_some() {
@@ -135,7 +135,7 @@ pub async fn update(
     })?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    if !store::collections::update(&txn, id, expected_version, &content, now).await? {
+    if !commons_store::collections::update(&txn, id, expected_version, &content, now).await? {
         return Err(changed_meanwhile(expected_version));
     }
     // Followers of the collection hear of the tools newly in it.
@@ -165,7 +165,7 @@ pub async fn update(
     )
     .await?;
     ctx.commit(txn).await?;
-    store::collections::find(&ctx.db, id)
+    commons_store::collections::find(&ctx.db, id)
         .await?
         .ok_or(ServiceError::NotFound)
 }
@@ -179,8 +179,8 @@ pub async fn archive(
     let actor = authorise(actor, Action::ManageCollections, Resource::Catalogue)?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    if !store::collections::archive(&txn, id, expected_version, now).await? {
-        return match store::collections::find(&txn, id).await? {
+    if !commons_store::collections::archive(&txn, id, expected_version, now).await? {
+        return match commons_store::collections::find(&txn, id).await? {
             None => Err(ServiceError::NotFound),
             Some(c) if c.archived_at.is_some() => Err(FieldError::new(
                 &["collectionId"],
@@ -204,7 +204,7 @@ pub async fn archive(
     )
     .await?;
     ctx.commit(txn).await?;
-    store::collections::find(&ctx.db, id)
+    commons_store::collections::find(&ctx.db, id)
         .await?
         .ok_or(ServiceError::NotFound)
 }
@@ -216,8 +216,8 @@ pub async fn get(
     id: i64,
 ) -> ServiceResult<Option<Collection>> {
     let moderator =
-        crate::domain::policy::can(actor, Action::ManageCollections, Resource::Catalogue);
-    Ok(store::collections::find(&ctx.db, id)
+        commons_domain::policy::can(actor, Action::ManageCollections, Resource::Catalogue);
+    Ok(commons_store::collections::find(&ctx.db, id)
         .await?
         .filter(|c| c.archived_at.is_none() || moderator))
 }
@@ -229,8 +229,9 @@ pub async fn list(
 ) -> ServiceResult<Page<Collection>> {
     let after = page.after_as::<i64>()?;
     let rows =
-        store::collections::list(&ctx.db, featured_only, after, page.first as u64 + 1).await?;
-    let total = store::collections::count(&ctx.db, featured_only).await?;
+        commons_store::collections::list(&ctx.db, featured_only, after, page.first as u64 + 1)
+            .await?;
+    let total = commons_store::collections::count(&ctx.db, featured_only).await?;
     Ok(Page::from_overfetch(rows, page.first, total))
 }
 
@@ -241,7 +242,7 @@ pub async fn visible_tools(
     actor: Option<&Actor>,
     c: &Collection,
 ) -> ServiceResult<Vec<i64>> {
-    let tools = store::tools::find_many(&ctx.db, &c.tool_ids).await?;
+    let tools = commons_store::tools::find_many(&ctx.db, &c.tool_ids).await?;
     let scope = ToolScope::of(actor);
     Ok(c.tool_ids
         .iter()
@@ -256,5 +257,5 @@ pub async fn visible_tools(
 
 /// The live collections holding a tool.
 pub async fn holding(ctx: &Context, tool_id: i64) -> ServiceResult<Vec<Collection>> {
-    Ok(store::collections::holding(&ctx.db, tool_id).await?)
+    Ok(commons_store::collections::holding(&ctx.db, tool_id).await?)
 }

@@ -14,7 +14,6 @@ use tokio_util::sync::CancellationToken;
 
 use crate::service::replicas::{Pruning, wall_now};
 use crate::service::{Context, ServiceResult, attachments, notifications, replicas};
-use crate::store;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Duty {
@@ -109,10 +108,10 @@ async fn take(
     ctx: &Context,
     duty: Duty,
     lease: Duration,
-) -> ServiceResult<Option<store::duties::Lease>> {
+) -> ServiceResult<Option<commons_store::duties::Lease>> {
     let now = wall_now();
     let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
-    Ok(store::duties::take(&ctx.db, duty.name(), &ctx.replica.id, now, until).await?)
+    Ok(commons_store::duties::take(&ctx.db, duty.name(), &ctx.replica.id, now, until).await?)
 }
 
 /// Runs `duty` on this replica whenever it holds the lease and the duty is due, until `stop`;
@@ -158,7 +157,7 @@ pub async fn run(ctx: Context, duty: Duty, settings: DutySettings, stop: Cancell
     if ctx.duties.held(duty) {
         ctx.duties.set_held(duty, false);
         if let Err(e) =
-            store::duties::release(&ctx.db, duty.name(), &ctx.replica.id, wall_now()).await
+            commons_store::duties::release(&ctx.db, duty.name(), &ctx.replica.id, wall_now()).await
         {
             tracing::warn!(duty = duty.name(), error = %e, "cannot give the duty up");
         }
@@ -213,7 +212,7 @@ async fn run_holding(
         }
     }
     if let Err(e) =
-        store::duties::ran(&ctx.db, duty.name(), &ctx.replica.id, started, succeeded).await
+        commons_store::duties::ran(&ctx.db, duty.name(), &ctx.replica.id, started, succeeded).await
     {
         tracing::warn!(duty = duty.name(), error = %e, "cannot note the duty's run");
     }

@@ -1,13 +1,12 @@
 //! Following: a person follows a service category, an organisation, a tool they may see, or a
 //! live collection, and hears of publications there.
 
-use crate::domain::identity::Actor;
-use crate::domain::notification::{Follow, FollowTarget, FollowTargetKind, MAX_FOLLOWS};
-use crate::domain::policy::ToolScope;
-use crate::domain::tool::ServiceCategory;
-use crate::domain::validation::{FieldError, FieldErrorCode};
 use crate::service::{Context, ServiceError, ServiceResult, signed_in};
-use crate::store;
+use commons_domain::identity::Actor;
+use commons_domain::notification::{Follow, FollowTarget, FollowTargetKind, MAX_FOLLOWS};
+use commons_domain::policy::ToolScope;
+use commons_domain::tool::ServiceCategory;
+use commons_domain::validation::{FieldError, FieldErrorCode};
 
 /// A follow target that exists and that the caller may see.
 async fn check_target(ctx: &Context, actor: &Actor, target: FollowTarget) -> ServiceResult<()> {
@@ -15,13 +14,15 @@ async fn check_target(ctx: &Context, actor: &Actor, target: FollowTarget) -> Ser
         FollowTargetKind::Category => {
             usize::try_from(target.id).is_ok_and(|i| i < ServiceCategory::ALL.len())
         }
-        FollowTargetKind::Organisation => store::organisations::find_by_id(&ctx.db, target.id)
-            .await?
-            .is_some(),
-        FollowTargetKind::Tool => store::tools::find(&ctx.db, target.id)
+        FollowTargetKind::Organisation => {
+            commons_store::organisations::find_by_id(&ctx.db, target.id)
+                .await?
+                .is_some()
+        }
+        FollowTargetKind::Tool => commons_store::tools::find(&ctx.db, target.id)
             .await?
             .is_some_and(|t| ToolScope::of(Some(actor)).shown(&t).is_some()),
-        FollowTargetKind::Collection => store::collections::find(&ctx.db, target.id)
+        FollowTargetKind::Collection => commons_store::collections::find(&ctx.db, target.id)
             .await?
             .is_some_and(|c| c.archived_at.is_none()),
     };
@@ -44,7 +45,7 @@ pub async fn follow(
 ) -> ServiceResult<Follow> {
     let actor = signed_in(actor)?;
     check_target(ctx, actor, target).await?;
-    if store::follows::find(&ctx.db, actor.user_id, target)
+    if commons_store::follows::find(&ctx.db, actor.user_id, target)
         .await?
         .is_some()
     {
@@ -55,7 +56,7 @@ pub async fn follow(
         )
         .into());
     }
-    if store::follows::count_of_user(&ctx.db, actor.user_id).await? >= MAX_FOLLOWS {
+    if commons_store::follows::count_of_user(&ctx.db, actor.user_id).await? >= MAX_FOLLOWS {
         return Err(FieldError::new(
             &["target"],
             FieldErrorCode::TooLong,
@@ -64,10 +65,10 @@ pub async fn follow(
         .into());
     }
     let now = ctx.now();
-    store::follows::insert(&ctx.db, actor.user_id, target, now)
+    commons_store::follows::insert(&ctx.db, actor.user_id, target, now)
         .await
         .map_err(|e| {
-            if store::is_unique_violation(&e) {
+            if commons_store::is_unique_violation(&e) {
                 FieldError::new(
                     &["target"],
                     FieldErrorCode::Duplicate,
@@ -86,7 +87,7 @@ pub async fn unfollow(
     target: FollowTarget,
 ) -> ServiceResult<Follow> {
     let actor = signed_in(actor)?;
-    let Some(follow) = store::follows::find(&ctx.db, actor.user_id, target).await? else {
+    let Some(follow) = commons_store::follows::find(&ctx.db, actor.user_id, target).await? else {
         return Err(FieldError::new(
             &["target"],
             FieldErrorCode::NotFound,
@@ -94,11 +95,11 @@ pub async fn unfollow(
         )
         .into());
     };
-    store::follows::delete(&ctx.db, follow.id).await?;
+    commons_store::follows::delete(&ctx.db, follow.id).await?;
     Ok(follow)
 }
 
 pub async fn of_viewer(ctx: &Context, actor: Option<&Actor>) -> ServiceResult<Vec<Follow>> {
     let actor = signed_in(actor)?;
-    Ok(store::follows::of_user(&ctx.db, actor.user_id).await?)
+    Ok(commons_store::follows::of_user(&ctx.db, actor.user_id).await?)
 }

@@ -8,14 +8,14 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::Datelike;
 use serde_json::json;
 
-use crate::domain::funding::{self, Allocation, CaisseBasis, FundingError, FundingParameters};
-use crate::domain::identity::Actor;
-use crate::domain::money::{Eur, Weight};
-use crate::domain::organisation::{Organisation, OrganisationKind};
-use crate::domain::policy::{Action, Resource};
-use crate::domain::validation::{FieldError, FieldErrorCode, Validator};
 use crate::service::{Context, ServiceError, ServiceResult, authorise};
-use crate::store::{self, audit, begin_write};
+use commons_domain::funding::{self, Allocation, CaisseBasis, FundingError, FundingParameters};
+use commons_domain::identity::Actor;
+use commons_domain::money::{Eur, Weight};
+use commons_domain::organisation::{Organisation, OrganisationKind};
+use commons_domain::policy::{Action, Resource};
+use commons_domain::validation::{FieldError, FieldErrorCode, Validator};
+use commons_store::{audit, begin_write};
 
 const SUBJECT: &str = "funding_parameters";
 
@@ -24,7 +24,7 @@ pub async fn caisses(ctx: &Context) -> ServiceResult<Vec<Organisation>> {
     let mut all = Vec::new();
     let mut after: Option<String> = None;
     loop {
-        let page = store::organisations::list(
+        let page = commons_store::organisations::list(
             &ctx.db,
             Some(OrganisationKind::Caisse),
             after.as_deref(),
@@ -96,7 +96,7 @@ pub async fn set_parameters(
     )
     .map_err(ServiceError::Invalid)?;
     let txn = begin_write(&ctx.db).await?;
-    store::funding::save(&txn, &params, actor.user_id, now).await?;
+    commons_store::funding::save(&txn, &params, actor.user_id, now).await?;
     audit::record(
         &txn,
         audit::Change {
@@ -124,7 +124,7 @@ pub async fn parameters(
     year: i32,
 ) -> ServiceResult<Option<FundingParameters>> {
     authorise(actor, Action::ReadFunding, Resource::Platform)?;
-    Ok(store::funding::in_force(&ctx.db, year).await?)
+    Ok(commons_store::funding::in_force(&ctx.db, year).await?)
 }
 
 /// The year's allocation, with the caisses it concerns by id.
@@ -142,7 +142,7 @@ pub(crate) async fn compute(
     ctx: &Context,
     year: i32,
 ) -> ServiceResult<(Allocation, HashMap<i64, Organisation>)> {
-    let Some(params) = store::funding::in_force(&ctx.db, year).await? else {
+    let Some(params) = commons_store::funding::in_force(&ctx.db, year).await? else {
         return Err(FieldError::new(
             &["year"],
             FieldErrorCode::NotFound,
@@ -152,7 +152,7 @@ pub(crate) async fn compute(
     };
     let caisses = caisses(ctx).await?;
     let counts: HashMap<i64, i64> =
-        store::organisations::affiliate_counts_of_year(&ctx.db, year - 1)
+        commons_store::organisations::affiliate_counts_of_year(&ctx.db, year - 1)
             .await?
             .into_iter()
             .map(|c| (c.organisation_id, c.count))

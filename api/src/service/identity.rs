@@ -1,8 +1,7 @@
 use std::collections::BTreeSet;
 
-use crate::domain::identity::{Actor, Identity, Role, User};
 use crate::service::{Context, ServiceError, ServiceResult};
-use crate::store;
+use commons_domain::identity::{Actor, Identity, Role, User};
 
 /// Turns a verified token into an Actor: its organisation must exist, every role must fit the
 /// organisation's kind, and the person is recorded on their first request.
@@ -18,9 +17,10 @@ pub async fn resolve_actor(ctx: &Context, identity: &Identity) -> ServiceResult<
 
 async fn resolve_from_records(ctx: &Context, identity: &Identity) -> ServiceResult<Actor> {
     let unauthenticated = |why: String| ServiceError::Unauthenticated(why);
-    let organisation = store::organisations::find_by_slug(&ctx.db, &identity.organisation_slug)
-        .await?
-        .ok_or_else(|| unauthenticated("the token's organisation is unknown".into()))?;
+    let organisation =
+        commons_store::organisations::find_by_slug(&ctx.db, &identity.organisation_slug)
+            .await?
+            .ok_or_else(|| unauthenticated("the token's organisation is unknown".into()))?;
     if identity.roles.is_empty() {
         return Err(unauthenticated("the token names no role".into()));
     }
@@ -53,10 +53,10 @@ async fn record_user(
     organisation_id: i64,
     identity: &Identity,
 ) -> ServiceResult<User> {
-    let known = store::users::find(&ctx.db, organisation_id, &identity.subject).await?;
+    let known = commons_store::users::find(&ctx.db, organisation_id, &identity.subject).await?;
     match known {
         Some(user) if user.name == identity.name && user.email == identity.email => Ok(user),
-        _ => Ok(store::users::record(
+        _ => Ok(commons_store::users::record(
             &ctx.db,
             organisation_id,
             &identity.subject,
@@ -73,7 +73,7 @@ pub async fn user(ctx: &Context, actor: Option<&Actor>, id: i64) -> ServiceResul
     let Some(actor) = actor else {
         return Ok(None);
     };
-    Ok(store::users::find_by_id(&ctx.db, id)
+    Ok(commons_store::users::find_by_id(&ctx.db, id)
         .await?
         .map(|mut user| {
             if !actor.belongs_to(user.organisation_id) {

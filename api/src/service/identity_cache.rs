@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::domain::identity::{Actor, Identity};
+use commons_domain::identity::{Actor, Identity};
 
 type Key = (String, String, Vec<String>, Option<String>, Option<String>);
 
@@ -92,8 +92,8 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::domain::identity::Role;
-    use crate::domain::organisation::OrganisationKind;
+    use commons_domain::identity::Role;
+    use commons_domain::organisation::OrganisationKind;
 
     fn identity(sub: &str, roles: &[&str]) -> Identity {
         Identity {

@@ -10,10 +10,10 @@ use commons_indexer::{IndexHome, LangText, Thesaurus, ToolDocument, ToolIndex, V
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use crate::domain::lang::Lang;
-use crate::domain::tool::{Lifecycle, Revision, Tool};
 use crate::service::{ServiceError, ServiceResult};
-use crate::store::{self, Database};
+use commons_domain::lang::Lang;
+use commons_domain::tool::{Lifecycle, Revision, Tool};
+use commons_store::Database;
 
 /// How the follower paces itself.
 #[derive(Clone, Debug)]
@@ -132,7 +132,7 @@ impl SearchIndex {
     /// Reads the concept table in force from the database (the shipped one until an edit).
     pub async fn reload_thesaurus(&self) -> ServiceResult<()> {
         let concepts: Vec<commons_indexer::Concept> =
-            match store::search_synonyms::current(&self.db).await? {
+            match commons_store::search_synonyms::current(&self.db).await? {
                 None => Thesaurus::shipped(),
                 Some(concepts) => concepts
                     .into_iter()
@@ -167,9 +167,10 @@ impl SearchIndex {
     pub async fn progress(&self) -> ServiceResult<Progress> {
         let index = self.current();
         let position = blocking(move || index.cursor()).await?.unwrap_or(0);
-        let pruned_through = store::outbox::horizon(&self.db).await?;
+        let pruned_through = commons_store::outbox::horizon(&self.db).await?;
         let pruned_unread = u64::try_from(pruned_through - position).unwrap_or(0);
-        let lag = store::outbox::count_after(&self.db, position.max(pruned_through)).await?
+        let lag = commons_store::outbox::count_after(&self.db, position.max(pruned_through))
+            .await?
             + pruned_unread;
         Ok(Progress {
             position,
@@ -181,7 +182,7 @@ impl SearchIndex {
     /// True when the outbox was pruned past `cursor` (this replica was away longer than the
     /// retention): following it would miss changes, so the index is rebuilt instead.
     async fn missed_pruned_rows(&self, cursor: i64) -> ServiceResult<bool> {
-        let horizon = store::outbox::horizon(&self.db).await?;
+        let horizon = commons_store::outbox::horizon(&self.db).await?;
         if cursor < horizon {
             tracing::warn!(
                 cursor,
@@ -197,13 +198,13 @@ impl SearchIndex {
     async fn fill(&self, index: &Arc<ToolIndex>) -> ServiceResult<u64> {
         let started = Instant::now();
         // Past the pruned rows even when the outbox is empty, so as not to look behind.
-        let cursor = store::outbox::last_id(&self.db)
+        let cursor = commons_store::outbox::last_id(&self.db)
             .await?
-            .max(store::outbox::horizon(&self.db).await?);
+            .max(commons_store::outbox::horizon(&self.db).await?);
         let mut after = 0;
         let mut tools = 0u64;
         loop {
-            let ids = store::tools::ids_after(&self.db, after, 500).await?;
+            let ids = commons_store::tools::ids_after(&self.db, after, 500).await?;
             let Some(&last) = ids.last() else {
                 break;
             };
@@ -336,7 +337,7 @@ impl SearchIndex {
             *staged_since = None;
             return Ok(());
         }
-        let rows = store::outbox::after(&self.db, cursor, 1000).await?;
+        let rows = commons_store::outbox::after(&self.db, cursor, 1000).await?;
         if let Some(last) = rows.last() {
             let mut tools = BTreeSet::new();
             let mut thesaurus_changed = false;
@@ -347,9 +348,8 @@ impl SearchIndex {
                         tools.insert(row.entity_id);
                     }
                     // An organisation's name is in its tools' documents.
-                    "organisation" => {
-                        tools.extend(store::tools::ids_of_owner(&self.db, row.entity_id).await?)
-                    }
+                    "organisation" => tools
+                        .extend(commons_store::tools::ids_of_owner(&self.db, row.entity_id).await?),
                     _ => {}
                 }
             }
@@ -386,7 +386,7 @@ impl SearchIndex {
 /// The documents of each tool as it now stands: its latest revision, and its published one
 /// while it is live. A tool that no longer exists gets none, which deletes it from the index.
 async fn documents_of(db: &Database, ids: &[i64]) -> ServiceResult<Vec<(i64, Vec<ToolDocument>)>> {
-    let tools = store::tools::find_many(db, ids).await?;
+    let tools = commons_store::tools::find_many(db, ids).await?;
     let mut keys = Vec::new();
     for t in &tools {
         keys.push((t.id, t.latest_revision));
@@ -396,17 +396,18 @@ async fn documents_of(db: &Database, ids: &[i64]) -> ServiceResult<Vec<(i64, Vec
             keys.push((t.id, p));
         }
     }
-    let revisions = store::tools::revisions(db, &keys).await?;
+    let revisions = commons_store::tools::revisions(db, &keys).await?;
     let revision_ids: Vec<i64> = revisions.iter().map(|r| r.id).collect();
-    let attachment_texts = store::attachments::texts_of_revisions(db, &revision_ids).await?;
+    let attachment_texts =
+        commons_store::attachments::texts_of_revisions(db, &revision_ids).await?;
     let owner_ids: Vec<i64> = tools
         .iter()
         .map(|t| t.owner_id)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let owners = store::organisations::find_by_ids(db, &owner_ids).await?;
-    let adoptions = store::adoptions::live_counts(db, ids).await?;
+    let owners = commons_store::organisations::find_by_ids(db, &owner_ids).await?;
+    let adoptions = commons_store::adoptions::live_counts(db, ids).await?;
     let mut out: Vec<(i64, Vec<ToolDocument>)> = ids.iter().map(|id| (*id, Vec::new())).collect();
     for t in &tools {
         let owner_name = owners
@@ -475,7 +476,7 @@ fn document(
     r: &Revision,
     variant: Variant,
     owner_name: &str,
-    attachments: Vec<crate::domain::attachment::AttachmentText>,
+    attachments: Vec<commons_domain::attachment::AttachmentText>,
 ) -> ToolDocument {
     let c = &r.content;
     ToolDocument {
@@ -520,14 +521,14 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::domain::identity::{Actor, Role};
-    use crate::domain::organisation::OrganisationKind;
-    use crate::domain::policy::{Shown, ToolScope};
-    use crate::domain::tool::{
+    use crate::service::search::index_scope;
+    use commons_domain::identity::{Actor, Role};
+    use commons_domain::organisation::OrganisationKind;
+    use commons_domain::policy::{Shown, ToolScope};
+    use commons_domain::tool::{
         Licence, QualityDocumentation, RevisionStatus, ToolContent, ToolKind, ToolStatus,
         Translation, Visibility,
     };
-    use crate::service::search::index_scope;
 
     const OWNER: i64 = 10;
     const OTHER: i64 = 20;

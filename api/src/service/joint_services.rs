@@ -6,19 +6,19 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::domain::collaboration::{
-    JointService, JointServiceError, ParticipantRole, ServiceFilter, ServiceRelation,
-    ServiceStatus, Transfer, TransferSide, TransferStatus,
-};
-use crate::domain::identity::Actor;
-use crate::domain::organisation::Organisation;
-use crate::domain::policy::{self, Action, CollaborationScope, Resource};
-use crate::domain::responsibility::{self, Entry, EntryFacts, Verification};
-use crate::domain::validation::{self, FieldError, FieldErrorCode};
 use crate::service::{
     Context, Page, PageRequest, ServiceError, ServiceResult, authorise, signed_in,
 };
-use crate::store::{self, audit, begin_write};
+use commons_domain::collaboration::{
+    JointService, JointServiceError, ParticipantRole, ServiceFilter, ServiceRelation,
+    ServiceStatus, Transfer, TransferSide, TransferStatus,
+};
+use commons_domain::identity::Actor;
+use commons_domain::organisation::Organisation;
+use commons_domain::policy::{self, Action, CollaborationScope, Resource};
+use commons_domain::responsibility::{self, Entry, EntryFacts, Verification};
+use commons_domain::validation::{self, FieldError, FieldErrorCode};
+use commons_store::{audit, begin_write};
 
 pub(crate) const SUBJECT: &str = "joint_service";
 const TRANSFER_SUBJECT: &str = "responsibility_transfer";
@@ -58,11 +58,12 @@ async fn relation_of(
         return Ok(relation);
     }
     let formerly =
-        store::joint_services::was_responsible(db, service.id, actor.organisation_id).await?;
+        commons_store::joint_services::was_responsible(db, service.id, actor.organisation_id)
+            .await?;
     if formerly {
         return Ok(service.relation(org, true));
     }
-    if store::joint_services::is_receiving(db, service.id, actor.organisation_id).await? {
+    if commons_store::joint_services::is_receiving(db, service.id, actor.organisation_id).await? {
         return Ok(ServiceRelation::Receiving);
     }
     Ok(ServiceRelation::Outsider)
@@ -75,7 +76,7 @@ async fn load_visible(
     actor: &Actor,
     id: i64,
 ) -> ServiceResult<(JointService, ServiceRelation)> {
-    let service = store::joint_services::find(db, id)
+    let service = commons_store::joint_services::find(db, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     let relation = relation_of(db, actor, &service).await?;
@@ -103,7 +104,7 @@ async fn load_for(
 }
 
 async fn reload(ctx: &Context, id: i64) -> ServiceResult<JointService> {
-    store::joint_services::find(&ctx.db, id)
+    commons_store::joint_services::find(&ctx.db, id)
         .await?
         .ok_or(ServiceError::NotFound)
 }
@@ -133,8 +134,9 @@ pub async fn list(
     let scope = CollaborationScope::of(Some(actor));
     let after = page.after_as::<i64>()?;
     let items =
-        store::joint_services::list(&ctx.db, &scope, filter, after, page.first as u64 + 1).await?;
-    let total = store::joint_services::count(&ctx.db, &scope, filter).await?;
+        commons_store::joint_services::list(&ctx.db, &scope, filter, after, page.first as u64 + 1)
+            .await?;
+    let total = commons_store::joint_services::count(&ctx.db, &scope, filter).await?;
     Ok(Page::from_overfetch(items, page.first, total))
 }
 
@@ -143,7 +145,7 @@ async fn organisation(
     field: &str,
     id: i64,
 ) -> ServiceResult<Organisation> {
-    store::organisations::find_by_id(db, id)
+    commons_store::organisations::find_by_id(db, id)
         .await?
         .ok_or_else(|| {
             FieldError::new(&[field], FieldErrorCode::NotFound, "no such organisation").into()
@@ -195,10 +197,11 @@ pub async fn add_participant(
     service
         .add_participant(added.id, added.kind)
         .map_err(service_error)?;
-    if !store::joint_services::touch(&txn, &service, now).await? {
+    if !commons_store::joint_services::touch(&txn, &service, now).await? {
         return Err(changed_meanwhile());
     }
-    store::joint_services::add_participant(&txn, id, added.id, role, actor.user_id, now).await?;
+    commons_store::joint_services::add_participant(&txn, id, added.id, role, actor.user_id, now)
+        .await?;
     finish(
         ctx,
         txn,
@@ -224,8 +227,8 @@ pub async fn remove_participant(
     service
         .remove_participant(organisation_id)
         .map_err(service_error)?;
-    if !store::joint_services::touch(&txn, &service, now).await?
-        || !store::joint_services::remove_participant(&txn, id, organisation_id).await?
+    if !commons_store::joint_services::touch(&txn, &service, now).await?
+        || !commons_store::joint_services::remove_participant(&txn, id, organisation_id).await?
     {
         return Err(changed_meanwhile());
     }
@@ -252,7 +255,7 @@ pub async fn set_status(
     let service = load_for(&txn, actor, id, Action::ManageJointService).await?;
     let actor = signed_in(actor)?;
     service.set_status(status).map_err(service_error)?;
-    if !store::joint_services::set_status(&txn, &service, status, now).await? {
+    if !commons_store::joint_services::set_status(&txn, &service, status, now).await? {
         return Err(changed_meanwhile());
     }
     finish(
@@ -274,7 +277,7 @@ async fn load_transfer<'a>(
     id: i64,
 ) -> ServiceResult<(Transfer, &'a Actor)> {
     let caller = signed_in(actor)?;
-    let transfer = store::joint_services::find_transfer(db, id)
+    let transfer = commons_store::joint_services::find_transfer(db, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     // Both sides keep reading their transfer, even once it no longer involves them.
@@ -323,20 +326,26 @@ pub async fn propose_transfer(
     let service = load_for(&txn, actor, id, Action::ProposeTransfer).await?;
     let actor = signed_in(actor)?;
     let to = organisation(&txn, "toCaisseId", to_caisse_id).await?;
-    let pending = store::joint_services::has_pending_transfer(&txn, id).await?;
+    let pending = commons_store::joint_services::has_pending_transfer(&txn, id).await?;
     service
         .propose_transfer(to.id, to.kind, pending)
         .map_err(service_error)?;
-    let transfer =
-        store::joint_services::insert_transfer(&txn, &service, to.id, &reason, actor.user_id, now)
-            .await
-            .map_err(|e| {
-                if store::is_unique_violation(&e) {
-                    service_error(JointServiceError::TransferPending)
-                } else {
-                    ServiceError::Database(e)
-                }
-            })?;
+    let transfer = commons_store::joint_services::insert_transfer(
+        &txn,
+        &service,
+        to.id,
+        &reason,
+        actor.user_id,
+        now,
+    )
+    .await
+    .map_err(|e| {
+        if commons_store::is_unique_violation(&e) {
+            service_error(JointServiceError::TransferPending)
+        } else {
+            ServiceError::Database(e)
+        }
+    })?;
     audit::record(
         &txn,
         transfer_change(actor, "responsibility.transfer_proposed", &transfer),
@@ -346,8 +355,8 @@ pub async fn propose_transfer(
     super::notifications::to_organisations(
         &txn,
         &[to.id],
-        crate::domain::notification::Notice {
-            kind: crate::domain::notification::NotificationKind::TransferAwaiting,
+        commons_domain::notification::Notice {
+            kind: commons_domain::notification::NotificationKind::TransferAwaiting,
             subject_type: TRANSFER_SUBJECT,
             subject_id: transfer.id,
             tool_id: None,
@@ -372,7 +381,7 @@ pub async fn accept_transfer(
     let side = transfer.side(caller.organisation_id);
     let actor = authorise(actor, Action::AcceptTransfer, Resource::Transfer { side })?;
     transfer.still_pending().map_err(service_error)?;
-    let service = store::joint_services::find(&txn, transfer.joint_service_id)
+    let service = commons_store::joint_services::find(&txn, transfer.joint_service_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     if service.status == ServiceStatus::Ended {
@@ -381,12 +390,12 @@ pub async fn accept_transfer(
     if service.responsible_caisse_id != transfer.from_caisse_id {
         return Err(changed_meanwhile());
     }
-    let entries = store::responsibility::entries(&txn, service.id).await?;
+    let entries = commons_store::responsibility::entries(&txn, service.id).await?;
     let last = entries.last();
     let (sequence, previous_hash) = responsibility::next_link(last);
     // Never before the entry it follows, even if the clock stepped back.
     let effective_from = last.map_or(now, |e| e.facts.effective_from.max(now));
-    store::responsibility::append(
+    commons_store::responsibility::append(
         &txn,
         EntryFacts {
             joint_service_id: service.id,
@@ -402,13 +411,13 @@ pub async fn accept_transfer(
     )
     .await
     .map_err(|e| {
-        if store::is_unique_violation(&e) {
+        if commons_store::is_unique_violation(&e) {
             changed_meanwhile()
         } else {
             ServiceError::Database(e)
         }
     })?;
-    let moved = store::joint_services::set_responsible(
+    let moved = commons_store::joint_services::set_responsible(
         &txn,
         service.id,
         transfer.from_caisse_id,
@@ -416,7 +425,7 @@ pub async fn accept_transfer(
         now,
     )
     .await?;
-    let resolved = store::joint_services::resolve_transfer(
+    let resolved = commons_store::joint_services::resolve_transfer(
         &txn,
         id,
         TransferStatus::Accepted,
@@ -429,7 +438,8 @@ pub async fn accept_transfer(
         return Err(changed_meanwhile());
     }
     // The new responsible caisse no longer takes part beside itself.
-    store::joint_services::remove_participant(&txn, service.id, transfer.to_caisse_id).await?;
+    commons_store::joint_services::remove_participant(&txn, service.id, transfer.to_caisse_id)
+        .await?;
     audit::record(
         &txn,
         transfer_change(actor, "responsibility.transferred", &transfer),
@@ -448,7 +458,7 @@ pub async fn accept_transfer(
     )
     .await?;
     ctx.commit(txn).await?;
-    store::joint_services::find_transfer(&ctx.db, id)
+    commons_store::joint_services::find_transfer(&ctx.db, id)
         .await?
         .ok_or(ServiceError::NotFound)
 }
@@ -466,7 +476,7 @@ pub async fn cancel_transfer(
     let side = transfer.side(caller.organisation_id);
     let actor = authorise(actor, Action::CancelTransfer, Resource::Transfer { side })?;
     transfer.still_pending().map_err(service_error)?;
-    if !store::joint_services::resolve_transfer(
+    if !commons_store::joint_services::resolve_transfer(
         &txn,
         id,
         TransferStatus::Cancelled,
@@ -485,14 +495,14 @@ pub async fn cancel_transfer(
     )
     .await?;
     ctx.commit(txn).await?;
-    store::joint_services::find_transfer(&ctx.db, id)
+    commons_store::joint_services::find_transfer(&ctx.db, id)
         .await?
         .ok_or(ServiceError::NotFound)
 }
 
 /// The transfers of a service the caller holds, oldest first.
 pub async fn transfers(ctx: &Context, service: &JointService) -> ServiceResult<Vec<Transfer>> {
-    Ok(store::joint_services::transfers(&ctx.db, service.id).await?)
+    Ok(commons_store::joint_services::transfers(&ctx.db, service.id).await?)
 }
 
 /// A page of the transfers of a service the caller holds, oldest first.
@@ -506,7 +516,7 @@ pub async fn transfers_page(
 
 /// The record of a service the caller holds, in chain order.
 pub async fn record(ctx: &Context, service: &JointService) -> ServiceResult<Vec<Entry>> {
-    Ok(store::responsibility::entries(&ctx.db, service.id).await?)
+    Ok(commons_store::responsibility::entries(&ctx.db, service.id).await?)
 }
 
 /// A page of the record, by sequence number.
@@ -577,10 +587,10 @@ pub async fn export(
     let resource = match caisse_id {
         None => Resource::Platform,
         Some(id) => {
-            let caisse = store::organisations::find_by_id(&ctx.db, id)
+            let caisse = commons_store::organisations::find_by_id(&ctx.db, id)
                 .await?
                 .ok_or(ServiceError::NotFound)?;
-            if caisse.kind != crate::domain::organisation::OrganisationKind::Caisse {
+            if caisse.kind != commons_domain::organisation::OrganisationKind::Caisse {
                 return Err(ServiceError::BadInput(format!(
                     "{} is not a caisse: only caisses are on the record",
                     caisse.slug
@@ -593,8 +603,8 @@ pub async fn export(
         }
     };
     authorise(actor, Action::ExportResponsibilityRecord, resource)?;
-    let service_ids = store::joint_services::ids_on_record(&ctx.db, caisse_id).await?;
-    let records = store::responsibility::records(&ctx.db, &service_ids).await?;
+    let service_ids = commons_store::joint_services::ids_on_record(&ctx.db, caisse_id).await?;
+    let records = commons_store::responsibility::records(&ctx.db, &service_ids).await?;
     let mut organisation_ids: Vec<i64> = records
         .values()
         .flatten()
@@ -602,9 +612,10 @@ pub async fn export(
         .collect();
     organisation_ids.sort_unstable();
     organisation_ids.dedup();
-    let organisations = store::organisations::find_by_ids(&ctx.db, &organisation_ids).await?;
+    let organisations =
+        commons_store::organisations::find_by_ids(&ctx.db, &organisation_ids).await?;
     let find = |id: i64| organisations.iter().find(|o| o.id == id).cloned();
-    let mut services = store::joint_services::find_many(&ctx.db, &service_ids).await?;
+    let mut services = commons_store::joint_services::find_many(&ctx.db, &service_ids).await?;
     let mut rows = Vec::new();
     for (service_id, entries) in records {
         let Some(service) = services.remove(&service_id) else {
@@ -629,16 +640,16 @@ pub async fn export(
 
 /// Finds a caisse by slug for an export; an unknown one is the caller's mistake.
 pub async fn caisse_by_slug(ctx: &Context, slug: &str) -> ServiceResult<Organisation> {
-    store::organisations::find_by_slug(&ctx.db, slug)
+    commons_store::organisations::find_by_slug(&ctx.db, slug)
         .await?
         .ok_or_else(|| ServiceError::BadInput(format!("no organisation {slug}")))
 }
 
 /// A joint service as a caisse starts it itself, with the partners it brings in.
 pub struct NewJointService {
-    pub titles: Vec<(crate::domain::lang::Lang, String)>,
-    pub descriptions: Vec<(crate::domain::lang::Lang, String)>,
-    pub categories: Vec<crate::domain::tool::ServiceCategory>,
+    pub titles: Vec<(commons_domain::lang::Lang, String)>,
+    pub descriptions: Vec<(commons_domain::lang::Lang, String)>,
+    pub categories: Vec<commons_domain::tool::ServiceCategory>,
     pub tool_ids: Vec<i64>,
     pub starts_on: Option<chrono::NaiveDate>,
     pub ends_on: Option<chrono::NaiveDate>,
@@ -652,15 +663,15 @@ pub async fn start(
     actor: Option<&Actor>,
     new: NewJointService,
 ) -> ServiceResult<JointService> {
-    use crate::domain::collaboration::{
+    use commons_domain::collaboration::{
         self as rules, DESCRIPTION_MAX_CHARS, MAX_LINKED_TOOLS, MAX_TARGETS, TITLE_MAX_CHARS,
     };
-    use crate::domain::validation::Validator;
+    use commons_domain::validation::Validator;
     let actor = authorise(actor, Action::StartJointService, Resource::Collaborations)?;
     let mut v = Validator::new();
     let title = validation::localised_text(&mut v, "titles", &new.titles, TITLE_MAX_CHARS);
     let description = if new.descriptions.is_empty() {
-        Some(crate::domain::lang::LocalisedText::new())
+        Some(commons_domain::lang::LocalisedText::new())
     } else {
         validation::localised_text(
             &mut v,
@@ -695,7 +706,7 @@ pub async fn start(
         return Err(v.finish().err().unwrap_or_default().into());
     }
     let ids: Vec<i64> = new.participants.iter().map(|(id, _)| *id).collect();
-    let found = store::organisations::find_by_ids(&ctx.db, &ids).await?;
+    let found = commons_store::organisations::find_by_ids(&ctx.db, &ids).await?;
     let mut seen = std::collections::BTreeSet::new();
     for (i, (id, _)) in new.participants.iter().enumerate() {
         let at = ["participants", &i.to_string(), "organisationId"];
@@ -705,7 +716,7 @@ pub async fn start(
                 FieldErrorCode::NotFound,
                 "no such organisation",
             )),
-            Some(o) if o.kind == crate::domain::organisation::OrganisationKind::Inasti => {
+            Some(o) if o.kind == commons_domain::organisation::OrganisationKind::Inasti => {
                 v.push(FieldError::new(
                     &at,
                     FieldErrorCode::NotAllowed,
@@ -736,9 +747,9 @@ pub async fn start(
     let categories = new.categories.iter().copied().collect();
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    let service = store::joint_services::insert(
+    let service = commons_store::joint_services::insert(
         &txn,
-        store::joint_services::NewService {
+        commons_store::joint_services::NewService {
             proposal_id: None,
             title: &title,
             description: &description,
@@ -751,7 +762,7 @@ pub async fn start(
     )
     .await?;
     for (organisation_id, role) in &new.participants {
-        store::joint_services::add_participant(
+        commons_store::joint_services::add_participant(
             &txn,
             service.id,
             *organisation_id,
@@ -762,7 +773,7 @@ pub async fn start(
         .await?;
     }
     let (sequence, previous_hash) = responsibility::next_link(None);
-    store::responsibility::append(
+    commons_store::responsibility::append(
         &txn,
         EntryFacts {
             joint_service_id: service.id,

@@ -6,17 +6,17 @@ use std::collections::BTreeSet;
 use chrono::Datelike;
 use serde_json::json;
 
-use crate::domain::identity::Actor;
-use crate::domain::legal_frame::LegalFrame;
-use crate::domain::policy::{Action, Resource};
-use crate::domain::tool::ServiceCategory;
 use crate::service::{Context, ServiceError, ServiceResult, authorise};
-use crate::store::{self, audit, begin_write};
+use commons_domain::identity::Actor;
+use commons_domain::legal_frame::LegalFrame;
+use commons_domain::policy::{Action, Resource};
+use commons_domain::tool::ServiceCategory;
+use commons_store::{audit, begin_write};
 
 const SUBJECT: &str = "legal_frame";
 
 pub async fn get(ctx: &Context, year: i32) -> ServiceResult<LegalFrame> {
-    Ok(store::legal_frames::in_force(&ctx.db, year).await?)
+    Ok(commons_store::legal_frames::in_force(&ctx.db, year).await?)
 }
 
 pub async fn set(
@@ -29,8 +29,8 @@ pub async fn set(
     let now = ctx.now();
     let frame = LegalFrame::set(year, mandatory, now.year()).map_err(ServiceError::Invalid)?;
     let txn = begin_write(&ctx.db).await?;
-    let before = store::legal_frames::in_force(&txn, year).await?;
-    store::legal_frames::save(&txn, &frame, actor.user_id, now).await?;
+    let before = commons_store::legal_frames::in_force(&txn, year).await?;
+    commons_store::legal_frames::save(&txn, &frame, actor.user_id, now).await?;
     let names = |f: &LegalFrame| f.mandatory.iter().map(|c| c.as_str()).collect::<Vec<_>>();
     audit::record(
         &txn,

@@ -29,10 +29,10 @@ pub mod web_sessions;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::identity::Actor;
-use crate::domain::policy::{self, Action, Resource};
-use crate::domain::validation::FieldError;
-use crate::store::Database;
+use commons_domain::identity::Actor;
+use commons_domain::policy::{self, Action, Resource};
+use commons_domain::validation::FieldError;
+use commons_store::Database;
 
 /// What every use case needs: the database, the search index, the file store and the limits
 /// of the service.
@@ -131,7 +131,7 @@ pub enum ServiceError {
 impl ServiceError {
     /// The database could not be reached: an outage, not a fault of this request.
     pub fn database_unreachable(&self) -> bool {
-        matches!(self, ServiceError::Database(e) if crate::store::db::unreachable(e))
+        matches!(self, ServiceError::Database(e) if commons_store::db::unreachable(e))
     }
 }
 

@@ -10,11 +10,10 @@ use chrono::Utc;
 use tokio::sync::{Notify, broadcast};
 use tokio_util::sync::CancellationToken;
 
-use crate::domain::identity::Actor;
-use crate::domain::notification::{FollowTarget, Notice, Notification, NotificationKind};
-use crate::domain::policy::ToolScope;
 use crate::service::{Context, Page, PageRequest, ServiceResult, signed_in};
-use crate::store;
+use commons_domain::identity::Actor;
+use commons_domain::notification::{FollowTarget, Notice, Notification, NotificationKind};
+use commons_domain::policy::ToolScope;
 
 /// How many notifications wait for a slow subscriber before it skips some (it still finds them
 /// in `viewer.notifications`).
@@ -49,7 +48,7 @@ impl NotificationHub {
 /// Tails the outbox from its end and announces each new notification; stops with `stop`.
 pub async fn deliver(ctx: Context, poll: Duration, stop: CancellationToken) {
     let mut cursor = loop {
-        match store::outbox::last_id(&ctx.db).await {
+        match commons_store::outbox::last_id(&ctx.db).await {
             Ok(id) => break id,
             Err(e) => {
                 tracing::warn!(error = %e, "notifications: the outbox cannot be read yet");
@@ -75,7 +74,7 @@ pub async fn deliver(ctx: Context, poll: Duration, stop: CancellationToken) {
 
 async fn announce(ctx: &Context, mut cursor: i64) -> ServiceResult<i64> {
     loop {
-        let rows = store::outbox::after(&ctx.db, cursor, 1_000).await?;
+        let rows = commons_store::outbox::after(&ctx.db, cursor, 1_000).await?;
         let Some(last) = rows.last() else {
             return Ok(cursor);
         };
@@ -86,10 +85,10 @@ async fn announce(ctx: &Context, mut cursor: i64) -> ServiceResult<i64> {
         }
         let ids: Vec<i64> = rows
             .iter()
-            .filter(|r| r.entity_type == store::notifications::SUBJECT)
+            .filter(|r| r.entity_type == commons_store::notifications::SUBJECT)
             .map(|r| r.entity_id)
             .collect();
-        for n in store::notifications::find_many(&ctx.db, &ids).await? {
+        for n in commons_store::notifications::find_many(&ctx.db, &ids).await? {
             // No subscriber is not an error.
             let _ = ctx.notifications.sender.send(n);
         }
@@ -107,9 +106,9 @@ pub(crate) async fn to_organisations(
     author: Option<&Actor>,
     now: chrono::DateTime<Utc>,
 ) -> ServiceResult<()> {
-    let mut users = store::users::of_organisations(db, organisations).await?;
+    let mut users = commons_store::users::of_organisations(db, organisations).await?;
     users.retain(|u| Some(*u) != author.map(|a| a.user_id));
-    Ok(store::notifications::insert(db, &users, &notice, now).await?)
+    Ok(commons_store::notifications::insert(db, &users, &notice, now).await?)
 }
 
 /// Tells the people following any of these targets, except the one who made the change.
@@ -120,9 +119,9 @@ pub(crate) async fn to_followers(
     author: Option<&Actor>,
     now: chrono::DateTime<Utc>,
 ) -> ServiceResult<()> {
-    let mut users = store::follows::followers(db, targets).await?;
+    let mut users = commons_store::follows::followers(db, targets).await?;
     users.retain(|u| Some(*u) != author.map(|a| a.user_id));
-    Ok(store::notifications::insert(db, &users, &notice, now).await?)
+    Ok(commons_store::notifications::insert(db, &users, &notice, now).await?)
 }
 
 /// Whether the person may still read what the notification is about: a tool they can no
@@ -133,7 +132,7 @@ pub async fn readable(ctx: &Context, actor: &Actor, n: &Notification) -> Service
     }
     match n.tool_id {
         None => Ok(true),
-        Some(tool) => Ok(store::tools::find(&ctx.db, tool)
+        Some(tool) => Ok(commons_store::tools::find(&ctx.db, tool)
             .await?
             .is_some_and(|t| ToolScope::of(Some(actor)).shown(&t).is_some())),
     }
@@ -150,7 +149,7 @@ pub async fn list(
     // The list, its count and the unread count follow one rule (`readable`, in SQL): a
     // notification about a tool the reader can no longer see is in none of them.
     let scope = ToolScope::of(Some(actor));
-    let rows = store::notifications::of_user(
+    let rows = commons_store::notifications::of_user(
         &ctx.db,
         actor.user_id,
         &scope,
@@ -160,14 +159,15 @@ pub async fn list(
     )
     .await?;
     let total =
-        store::notifications::count_of_user(&ctx.db, actor.user_id, &scope, unread_only).await?;
+        commons_store::notifications::count_of_user(&ctx.db, actor.user_id, &scope, unread_only)
+            .await?;
     Ok(Page::from_overfetch(rows, page.first, total))
 }
 
 pub async fn unread_count(ctx: &Context, actor: Option<&Actor>) -> ServiceResult<u64> {
     let actor = signed_in(actor)?;
     let scope = ToolScope::of(Some(actor));
-    Ok(store::notifications::count_of_user(&ctx.db, actor.user_id, &scope, true).await?)
+    Ok(commons_store::notifications::count_of_user(&ctx.db, actor.user_id, &scope, true).await?)
 }
 
 /// Marks the caller's notifications read: these (at most 100), or all.
@@ -178,9 +178,9 @@ pub async fn mark_read(
 ) -> ServiceResult<u64> {
     let actor = signed_in(actor)?;
     if ids.as_ref().is_some_and(|ids| ids.len() > 100) {
-        return Err(crate::domain::validation::FieldError::new(
+        return Err(commons_domain::validation::FieldError::new(
             &["ids"],
-            crate::domain::validation::FieldErrorCode::TooLong,
+            commons_domain::validation::FieldErrorCode::TooLong,
             "at most 100 at once; or say all",
         )
         .into());
@@ -188,8 +188,14 @@ pub async fn mark_read(
     let now = ctx.now();
     let scope = ToolScope::of(Some(actor));
     Ok(
-        store::notifications::mark_read(&ctx.db, actor.user_id, &scope, ids.as_deref(), now)
-            .await?,
+        commons_store::notifications::mark_read(
+            &ctx.db,
+            actor.user_id,
+            &scope,
+            ids.as_deref(),
+            now,
+        )
+        .await?,
     )
 }
 
@@ -197,16 +203,19 @@ pub async fn mark_read(
 /// moment is within three days. Run periodically; each person is reminded once per proposal.
 pub async fn remind_replies_due(ctx: &Context) -> ServiceResult<usize> {
     let now = ctx.now();
-    let due =
-        store::collaborations::awaiting_reply_before(&ctx.db, now, now + chrono::Duration::days(3))
-            .await?;
+    let due = commons_store::collaborations::awaiting_reply_before(
+        &ctx.db,
+        now,
+        now + chrono::Duration::days(3),
+    )
+    .await?;
     let mut sent = 0;
     for (proposal_id, caisse_id, reply_by) in due {
-        let txn = store::begin_write(&ctx.db).await?;
-        let mut users = store::users::of_organisations(&txn, &[caisse_id]).await?;
+        let txn = commons_store::begin_write(&ctx.db).await?;
+        let mut users = commons_store::users::of_organisations(&txn, &[caisse_id]).await?;
         let mut fresh = Vec::with_capacity(users.len());
         for u in users.drain(..) {
-            if !store::notifications::exists(
+            if !commons_store::notifications::exists(
                 &txn,
                 u,
                 NotificationKind::ReplyDue.as_str(),
@@ -225,7 +234,7 @@ pub async fn remind_replies_due(ctx: &Context) -> ServiceResult<usize> {
             tool_id: None,
             details: serde_json::json!({ "replyBy": reply_by.to_rfc3339() }),
         };
-        store::notifications::insert(&txn, &fresh, &notice, now).await?;
+        commons_store::notifications::insert(&txn, &fresh, &notice, now).await?;
         sent += fresh.len();
         ctx.commit(txn).await?;
     }

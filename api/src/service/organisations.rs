@@ -1,15 +1,15 @@
 use serde_json::json;
 
-use crate::domain::enterprise_number::EnterpriseNumber;
-use crate::domain::identity::Actor;
-use crate::domain::lang::Lang;
-use crate::domain::organisation::{
+use crate::service::{Context, Page, PageRequest, ServiceError, ServiceResult, authorise};
+use commons_domain::enterprise_number::EnterpriseNumber;
+use commons_domain::identity::Actor;
+use commons_domain::lang::Lang;
+use commons_domain::organisation::{
     self as org, AffiliateCount, Organisation, OrganisationKind, Slug,
 };
-use crate::domain::policy::{self, Action, Resource};
-use crate::domain::validation::{self, FieldError, FieldErrorCode, Validator};
-use crate::service::{Context, Page, PageRequest, ServiceError, ServiceResult, authorise};
-use crate::store::{self, audit, begin_write, organisations::NewOrganisation};
+use commons_domain::policy::{self, Action, Resource};
+use commons_domain::validation::{self, FieldError, FieldErrorCode, Validator};
+use commons_store::{audit, begin_write, organisations::NewOrganisation};
 
 const SUBJECT: &str = "organisation";
 
@@ -26,15 +26,15 @@ pub fn may_read_details(actor: Option<&Actor>, o: &Organisation) -> bool {
 }
 
 pub async fn by_id(ctx: &Context, id: i64) -> ServiceResult<Option<Organisation>> {
-    Ok(store::organisations::find_by_id(&ctx.db, id).await?)
+    Ok(commons_store::organisations::find_by_id(&ctx.db, id).await?)
 }
 
 pub async fn by_ids(ctx: &Context, ids: &[i64]) -> ServiceResult<Vec<Organisation>> {
-    Ok(store::organisations::find_by_ids(&ctx.db, ids).await?)
+    Ok(commons_store::organisations::find_by_ids(&ctx.db, ids).await?)
 }
 
 pub async fn by_slug(ctx: &Context, slug: &str) -> ServiceResult<Option<Organisation>> {
-    Ok(store::organisations::find_by_slug(&ctx.db, slug).await?)
+    Ok(commons_store::organisations::find_by_slug(&ctx.db, slug).await?)
 }
 
 /// The directory of organisations is public; it lists them in slug order.
@@ -43,10 +43,14 @@ pub async fn list(
     kind: Option<OrganisationKind>,
     page: &PageRequest,
 ) -> ServiceResult<Page<Organisation>> {
-    let rows =
-        store::organisations::list(&ctx.db, kind, page.after.as_deref(), page.first as u64 + 1)
-            .await?;
-    let total = store::organisations::count(&ctx.db, kind).await?;
+    let rows = commons_store::organisations::list(
+        &ctx.db,
+        kind,
+        page.after.as_deref(),
+        page.first as u64 + 1,
+    )
+    .await?;
+    let total = commons_store::organisations::count(&ctx.db, kind).await?;
     Ok(Page::from_overfetch(rows, page.first, total))
 }
 
@@ -59,7 +63,7 @@ pub async fn affiliate_counts(
     if !policy::can(actor, Action::ReadAffiliateCounts, resource(o)) {
         return Ok(Vec::new());
     }
-    Ok(store::organisations::affiliate_counts(&ctx.db, o.id).await?)
+    Ok(commons_store::organisations::affiliate_counts(&ctx.db, o.id).await?)
 }
 
 /// Every change to the caisse's affiliate counts, newest first: who set which figure when.
@@ -72,7 +76,7 @@ pub async fn affiliate_count_history(
     if !policy::can(actor, Action::ReadAffiliateCounts, resource(o)) {
         return Ok(Vec::new());
     }
-    Ok(store::organisations::affiliate_count_history(&ctx.db, o.id, limit).await?)
+    Ok(commons_store::organisations::affiliate_count_history(&ctx.db, o.id, limit).await?)
 }
 
 pub struct Registration {
@@ -120,7 +124,7 @@ pub async fn register(
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
     let mut taken = Validator::new();
-    if store::organisations::find_by_slug(&txn, slug.as_str())
+    if commons_store::organisations::find_by_slug(&txn, slug.as_str())
         .await?
         .is_some()
     {
@@ -134,7 +138,7 @@ pub async fn register(
         taken.push(e);
     }
     taken.finish()?;
-    let created = store::organisations::insert(
+    let created = commons_store::organisations::insert(
         &txn,
         NewOrganisation {
             slug: slug.as_str(),
@@ -234,7 +238,7 @@ pub async fn update_profile(
     {
         return Err(e.into());
     }
-    let Some(updated) = store::organisations::update_profile(&txn, &next, now)
+    let Some(updated) = commons_store::organisations::update_profile(&txn, &next, now)
         .await
         .map_err(unique_as_conflict)?
     else {
@@ -266,7 +270,7 @@ async fn enterprise_number_taken(
     db: &impl sea_orm::ConnectionTrait,
     number: &EnterpriseNumber,
 ) -> ServiceResult<Option<FieldError>> {
-    let taken = store::organisations::find_by_enterprise_number(db, number).await?;
+    let taken = commons_store::organisations::find_by_enterprise_number(db, number).await?;
     Ok(taken.map(|_| {
         FieldError::new(
             &["enterpriseNumber"],
@@ -278,7 +282,7 @@ async fn enterprise_number_taken(
 
 /// A unique constraint that fired after our own check: someone else won the race.
 fn unique_as_conflict(e: sea_orm::DbErr) -> ServiceError {
-    if store::is_unique_violation(&e) {
+    if commons_store::is_unique_violation(&e) {
         ServiceError::Conflict("another change to the same organisation was saved first".into())
     } else {
         ServiceError::Database(e)

@@ -11,7 +11,6 @@ use tokio_util::sync::CancellationToken;
 
 use crate::service::indexing::blocking;
 use crate::service::{Context, ServiceResult};
-use crate::store;
 
 /// Who this process is among the replicas: a new id each time it starts.
 #[derive(Clone, Debug)]
@@ -56,7 +55,7 @@ fn ago(now: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
 pub async fn heartbeat(ctx: &Context) -> ServiceResult<()> {
     let index = ctx.index.current();
     let position = blocking(move || index.cursor()).await?.unwrap_or(0);
-    store::replicas::heartbeat(
+    commons_store::replicas::heartbeat(
         &ctx.db,
         &ctx.replica.id,
         &ctx.replica.host,
@@ -79,7 +78,7 @@ pub async fn keep_alive(ctx: Context, every: Duration, stop: CancellationToken) 
             () = tokio::time::sleep(every) => {}
         }
     }
-    if let Err(e) = store::replicas::leave(&ctx.db, &ctx.replica.id).await {
+    if let Err(e) = commons_store::replicas::leave(&ctx.db, &ctx.replica.id).await {
         tracing::warn!(error = %e, "cannot remove this replica from the replicas table");
     }
 }
@@ -101,30 +100,31 @@ const PRUNE_BATCH: u64 = 10_000;
 /// the number deleted.
 pub async fn prune_outbox(ctx: &Context, pruning: Pruning) -> ServiceResult<u64> {
     let seen_since = ago(wall_now(), pruning.silent_after);
-    let forgotten = store::replicas::forget_silent(&ctx.db, seen_since).await?;
+    let forgotten = commons_store::replicas::forget_silent(&ctx.db, seen_since).await?;
     if forgotten > 0 {
         tracing::info!(
             replicas = forgotten,
             "replicas not heard of lately no longer hold the outbox back"
         );
     }
-    let Some(slowest) = store::replicas::slowest_position(&ctx.db, seen_since).await? else {
+    let Some(slowest) = commons_store::replicas::slowest_position(&ctx.db, seen_since).await?
+    else {
         return Ok(0);
     };
     // Row times come from the service clock, so the retention is reckoned on it too.
     let Some(old_enough) =
-        store::outbox::last_id_before(&ctx.db, ago(ctx.now(), pruning.retention)).await?
+        commons_store::outbox::last_id_before(&ctx.db, ago(ctx.now(), pruning.retention)).await?
     else {
         return Ok(0);
     };
     let through = slowest.min(old_enough);
-    if through <= store::outbox::horizon(&ctx.db).await? {
+    if through <= commons_store::outbox::horizon(&ctx.db).await? {
         return Ok(0);
     }
     let mut deleted = 0;
     loop {
-        let txn = store::begin_write(&ctx.db).await?;
-        let n = store::outbox::prune_batch(&txn, through, PRUNE_BATCH, wall_now()).await?;
+        let txn = commons_store::begin_write(&ctx.db).await?;
+        let n = commons_store::outbox::prune_batch(&txn, through, PRUNE_BATCH, wall_now()).await?;
         txn.commit().await?;
         deleted += n;
         if n < PRUNE_BATCH {
@@ -145,7 +145,7 @@ pub async fn listen_for_changes(ctx: Context, database_url: SecretString, stop: 
     loop {
         let connected = tokio::select! {
             () = stop.cancelled() => return,
-            c = store::outbox::ChangeListener::connect(database_url.expose_secret()) => c,
+            c = commons_store::outbox::ChangeListener::connect(database_url.expose_secret()) => c,
         };
         match connected {
             Ok(None) => return,

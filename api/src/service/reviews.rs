@@ -5,19 +5,19 @@
 
 use serde_json::json;
 
-use crate::domain::adoption::is_live;
-use crate::domain::identity::{Actor, Role};
-use crate::domain::lang::Lang;
-use crate::domain::notification::{Notice, NotificationKind};
-use crate::domain::policy::{Action, Resource, ToolScope};
-use crate::domain::review::{self as rules, REASON_MAX_CHARS, Rating, Review};
-use crate::domain::tool::Decision;
-use crate::domain::validation::{self, FieldError, FieldErrorCode};
 use crate::service::{
     Context, Page, PageRequest, ServiceError, ServiceResult, authorise, notifications, signed_in,
 };
-use crate::store::reviews::HiddenShown;
-use crate::store::{self, audit, begin_write};
+use commons_domain::adoption::is_live;
+use commons_domain::identity::{Actor, Role};
+use commons_domain::lang::Lang;
+use commons_domain::notification::{Notice, NotificationKind};
+use commons_domain::policy::{Action, Resource, ToolScope};
+use commons_domain::review::{self as rules, REASON_MAX_CHARS, Rating, Review};
+use commons_domain::tool::Decision;
+use commons_domain::validation::{self, FieldError, FieldErrorCode};
+use commons_store::reviews::HiddenShown;
+use commons_store::{audit, begin_write};
 
 const SUBJECT: &str = "review";
 
@@ -30,7 +30,7 @@ pub async fn review(
     lang: Lang,
 ) -> ServiceResult<Review> {
     let caller = signed_in(actor)?;
-    let tool = store::tools::find(&ctx.db, tool_id)
+    let tool = commons_store::tools::find(&ctx.db, tool_id)
         .await?
         .filter(|t| ToolScope::of(Some(caller)).shown(t).is_some())
         .ok_or(ServiceError::NotFound)?;
@@ -52,12 +52,12 @@ pub async fn review(
     }
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    let first = store::reviews::of(&txn, tool.id, actor.organisation_id)
+    let first = commons_store::reviews::of(&txn, tool.id, actor.organisation_id)
         .await?
         .is_none();
-    store::reviews::upsert(
+    commons_store::reviews::upsert(
         &txn,
-        store::reviews::Written {
+        commons_store::reviews::Written {
             tool_id: tool.id,
             organisation_id: actor.organisation_id,
             rating: stars,
@@ -68,7 +68,7 @@ pub async fn review(
         now,
     )
     .await?;
-    let saved = store::reviews::of(&txn, tool.id, actor.organisation_id)
+    let saved = commons_store::reviews::of(&txn, tool.id, actor.organisation_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     audit::record(
@@ -113,7 +113,7 @@ pub async fn hide(
 ) -> ServiceResult<Review> {
     let actor = authorise(actor, Action::HideReview, Resource::Catalogue)?;
     let reason = validation::required_text(&["reason"], reason, REASON_MAX_CHARS)?;
-    let review = store::reviews::find(&ctx.db, review_id)
+    let review = commons_store::reviews::find(&ctx.db, review_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     if review.hidden.is_some() {
@@ -124,19 +124,19 @@ pub async fn hide(
         )
         .into());
     }
-    let tool = store::tools::find(&ctx.db, review.tool_id)
+    let tool = commons_store::tools::find(&ctx.db, review.tool_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    if !store::reviews::hide(&txn, review.id, actor.user_id, &reason, now).await? {
+    if !commons_store::reviews::hide(&txn, review.id, actor.user_id, &reason, now).await? {
         return Err(ServiceError::Conflict(
             "the review changed meanwhile; reload it".into(),
         ));
     }
     // The decision is in the tool's moderation log, against the revision then published.
     let revision = tool.published_revision.unwrap_or(tool.latest_revision);
-    store::tools::insert_decision(
+    commons_store::tools::insert_decision(
         &txn,
         tool.id,
         revision,
@@ -159,7 +159,7 @@ pub async fn hide(
     )
     .await?;
     ctx.commit(txn).await?;
-    store::reviews::find(&ctx.db, review.id)
+    commons_store::reviews::find(&ctx.db, review.id)
         .await?
         .ok_or(ServiceError::NotFound)
 }
@@ -183,13 +183,14 @@ pub async fn of_tool(
     let after = page.after_as::<i64>()?;
     let shown = hidden_shown(actor);
     let rows =
-        store::reviews::of_tool(&ctx.db, tool_id, shown, after, page.first as u64 + 1).await?;
-    let total = store::reviews::count_of_tool(&ctx.db, tool_id, shown).await?;
+        commons_store::reviews::of_tool(&ctx.db, tool_id, shown, after, page.first as u64 + 1)
+            .await?;
+    let total = commons_store::reviews::count_of_tool(&ctx.db, tool_id, shown).await?;
     Ok(Page::from_overfetch(rows, page.first, total))
 }
 
 pub async fn rating(ctx: &Context, tool_id: i64) -> ServiceResult<Rating> {
     Ok(rules::rating(
-        &store::reviews::visible_of_tool(&ctx.db, tool_id).await?,
+        &commons_store::reviews::visible_of_tool(&ctx.db, tool_id).await?,
     ))
 }

@@ -11,16 +11,15 @@ use commons_indexer::{
 };
 use tokio::sync::Semaphore;
 
-use crate::domain::identity::Actor;
-use crate::domain::lang::Lang;
-use crate::domain::policy::{Action, Resource, ToolScope};
-use crate::domain::synonyms::{self, Concept};
-use crate::domain::tool::{Audience, ServiceCategory, ToolKind};
 use crate::service::indexing::{SYNONYMS_SUBJECT, to_index_lang};
 use crate::service::tools::{self, VisibleTool};
 use crate::service::{Context, ServiceError, ServiceResult, authorise};
-use crate::store;
-use crate::store::audit::Change;
+use commons_domain::identity::Actor;
+use commons_domain::lang::Lang;
+use commons_domain::policy::{Action, Resource, ToolScope};
+use commons_domain::synonyms::{self, Concept};
+use commons_domain::tool::{Audience, ServiceCategory, ToolKind};
+use commons_store::audit::Change;
 
 /// Search results go this deep at most; beyond, refine the query.
 pub const MAX_OFFSET: usize = 10_000;
@@ -170,7 +169,7 @@ pub struct SearchHit {
     pub title_html: String,
     pub text_html: String,
     /// The attachments of the shown revision whose text matched, with a passage of each.
-    pub attachments: Vec<(crate::domain::attachment::Attachment, String)>,
+    pub attachments: Vec<(commons_domain::attachment::Attachment, String)>,
 }
 
 pub struct Found {
@@ -281,7 +280,7 @@ pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceRe
     let mut carried = if revision_ids.is_empty() {
         std::collections::HashMap::new()
     } else {
-        store::attachments::of_revisions(&ctx.db, &revision_ids).await?
+        commons_store::attachments::of_revisions(&ctx.db, &revision_ids).await?
     };
     let hits = results
         .hits
@@ -376,9 +375,9 @@ pub async fn set_synonyms(
     let actor = authorise(actor, Action::EditSearchSynonyms, Resource::Catalogue)?;
     let table = synonyms::validate(concepts).map_err(ServiceError::Invalid)?;
     let now = ctx.now();
-    let txn = store::begin_write(&ctx.db).await?;
-    let id = store::search_synonyms::save(&txn, &table, actor.user_id, now).await?;
-    store::audit::record(
+    let txn = commons_store::begin_write(&ctx.db).await?;
+    let id = commons_store::search_synonyms::save(&txn, &table, actor.user_id, now).await?;
+    commons_store::audit::record(
         &txn,
         Change {
             actor: Some(actor),

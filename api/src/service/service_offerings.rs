@@ -6,16 +6,16 @@
 use chrono::Datelike;
 use serde_json::json;
 
-use crate::domain::collaboration::JointService;
-use crate::domain::identity::Actor;
-use crate::domain::organisation::{Organisation, OrganisationKind};
-use crate::domain::policy::{self, Action, Resource};
-use crate::domain::service_offering::{
+use crate::service::{Context, ServiceError, ServiceResult, authorise, signed_in};
+use commons_domain::collaboration::JointService;
+use commons_domain::identity::Actor;
+use commons_domain::organisation::{Organisation, OrganisationKind};
+use commons_domain::policy::{self, Action, Resource};
+use commons_domain::service_offering::{
     self as model, Compliance, MAX_PER_YEAR, OfferingDraft, ServiceOffering, YearOffering,
 };
-use crate::domain::validation::{FieldError, FieldErrorCode, Validator};
-use crate::service::{Context, ServiceError, ServiceResult, authorise, signed_in};
-use crate::store::{self, audit, begin_write};
+use commons_domain::validation::{FieldError, FieldErrorCode, Validator};
+use commons_store::{audit, begin_write};
 
 const SUBJECT: &str = "service_offering";
 
@@ -33,7 +33,7 @@ pub async fn readable_caisse(
     id: i64,
 ) -> ServiceResult<Organisation> {
     let caller = signed_in(actor)?;
-    let caisse = store::organisations::find_by_id(&ctx.db, id)
+    let caisse = commons_store::organisations::find_by_id(&ctx.db, id)
         .await?
         .filter(|o| o.kind == OrganisationKind::Caisse)
         .ok_or(ServiceError::NotFound)?;
@@ -51,7 +51,7 @@ pub fn may_read(actor: Option<&Actor>, o: &Organisation) -> bool {
 /// joint services it was responsible for while they ran.
 pub async fn of_year(ctx: &Context, caisse_id: i64, year: i32) -> ServiceResult<Vec<YearOffering>> {
     let registered =
-        store::service_offerings::of_year(&ctx.db, Some(caisse_id), year, false).await?;
+        commons_store::service_offerings::of_year(&ctx.db, Some(caisse_id), year, false).await?;
     let joint = joint_services_of_year(ctx, Some(caisse_id), year).await?;
     Ok(registered
         .into_iter()
@@ -71,9 +71,9 @@ pub async fn joint_services_of_year(
     caisse_id: Option<i64>,
     year: i32,
 ) -> ServiceResult<Vec<(JointService, Vec<i64>)>> {
-    let services = store::joint_services::ran_in_year(&ctx.db, caisse_id, year).await?;
+    let services = commons_store::joint_services::ran_in_year(&ctx.db, caisse_id, year).await?;
     let ids: Vec<i64> = services.iter().map(|s| s.id).collect();
-    let records = store::responsibility::records(&ctx.db, &ids).await?;
+    let records = commons_store::responsibility::records(&ctx.db, &ids).await?;
     Ok(services
         .into_iter()
         .map(|s| {
@@ -95,8 +95,13 @@ pub async fn register(
     include_withdrawn: bool,
 ) -> ServiceResult<Vec<ServiceOffering>> {
     Ok(
-        store::service_offerings::of_year(&ctx.db, Some(caisse_id), year, include_withdrawn)
-            .await?,
+        commons_store::service_offerings::of_year(
+            &ctx.db,
+            Some(caisse_id),
+            year,
+            include_withdrawn,
+        )
+        .await?,
     )
 }
 
@@ -105,7 +110,7 @@ pub async fn compliance(
     caisse_id: i64,
     year: i32,
 ) -> ServiceResult<(Compliance, Vec<YearOffering>)> {
-    let frame = store::legal_frames::in_force(&ctx.db, year).await?;
+    let frame = commons_store::legal_frames::in_force(&ctx.db, year).await?;
     let offerings = of_year(ctx, caisse_id, year).await?;
     Ok((model::compliance(&frame, &offerings), offerings))
 }
@@ -113,7 +118,7 @@ pub async fn compliance(
 /// The caller's own caisse, where they may record offerings.
 async fn own_caisse(ctx: &Context, actor: Option<&Actor>) -> ServiceResult<Organisation> {
     let caller = signed_in(actor)?;
-    let caisse = store::organisations::find_by_id(&ctx.db, caller.organisation_id)
+    let caisse = commons_store::organisations::find_by_id(&ctx.db, caller.organisation_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     authorise(actor, Action::RecordServiceOffering, resource(&caisse))?;
@@ -134,7 +139,8 @@ pub async fn record(
     super::collaborations::check_tools(ctx, actor, &tool_ids, &mut v).await?;
     v.finish()?;
     let txn = begin_write(&ctx.db).await?;
-    if store::service_offerings::count_of_year(&txn, caisse.id, content.year).await? >= MAX_PER_YEAR
+    if commons_store::service_offerings::count_of_year(&txn, caisse.id, content.year).await?
+        >= MAX_PER_YEAR
     {
         return Err(FieldError::new(
             &["year"],
@@ -144,7 +150,8 @@ pub async fn record(
         .into());
     }
     let offering =
-        store::service_offerings::insert(&txn, caisse.id, &content, actor.user_id, now).await?;
+        commons_store::service_offerings::insert(&txn, caisse.id, &content, actor.user_id, now)
+            .await?;
     audit::record(
         &txn,
         audit::Change {
@@ -164,7 +171,7 @@ pub async fn record(
 /// The offering, if the caller may change it: one of their own caisse's, not withdrawn.
 async fn editable(ctx: &Context, actor: Option<&Actor>, id: i64) -> ServiceResult<ServiceOffering> {
     let caisse = own_caisse(ctx, actor).await?;
-    let offering = store::service_offerings::find(&ctx.db, id)
+    let offering = commons_store::service_offerings::find(&ctx.db, id)
         .await?
         .filter(|o| o.caisse_id == caisse.id)
         .ok_or(ServiceError::NotFound)?;
@@ -204,7 +211,7 @@ pub async fn update(
     super::collaborations::check_tools(ctx, actor, &tool_ids, &mut v).await?;
     v.finish()?;
     let txn = begin_write(&ctx.db).await?;
-    if !store::service_offerings::update(&txn, id, expected_version, &content, now).await? {
+    if !commons_store::service_offerings::update(&txn, id, expected_version, &content, now).await? {
         return Err(changed_meanwhile(expected_version));
     }
     audit::record(
@@ -220,7 +227,7 @@ pub async fn update(
     )
     .await?;
     ctx.commit(txn).await?;
-    store::service_offerings::find(&ctx.db, id)
+    commons_store::service_offerings::find(&ctx.db, id)
         .await?
         .ok_or(ServiceError::NotFound)
 }
@@ -238,7 +245,9 @@ pub async fn withdraw(
     }
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    if !store::service_offerings::withdraw(&txn, id, expected_version, actor.user_id, now).await? {
+    if !commons_store::service_offerings::withdraw(&txn, id, expected_version, actor.user_id, now)
+        .await?
+    {
         return Err(changed_meanwhile(expected_version));
     }
     audit::record(
@@ -254,7 +263,7 @@ pub async fn withdraw(
     )
     .await?;
     ctx.commit(txn).await?;
-    store::service_offerings::find(&ctx.db, id)
+    commons_store::service_offerings::find(&ctx.db, id)
         .await?
         .ok_or(ServiceError::NotFound)
 }
@@ -265,9 +274,9 @@ pub async fn get(
     actor: Option<&Actor>,
     id: i64,
 ) -> ServiceResult<Option<ServiceOffering>> {
-    let Some(offering) = store::service_offerings::find(&ctx.db, id).await? else {
+    let Some(offering) = commons_store::service_offerings::find(&ctx.db, id).await? else {
         return Ok(None);
     };
-    let caisse = store::organisations::find_by_id(&ctx.db, offering.caisse_id).await?;
+    let caisse = commons_store::organisations::find_by_id(&ctx.db, offering.caisse_id).await?;
     Ok(caisse.filter(|c| may_read(actor, c)).map(|_| offering))
 }

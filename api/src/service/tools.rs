@@ -3,19 +3,19 @@
 
 use serde_json::json;
 
-use crate::domain::identity::Actor;
-use crate::domain::notification::{FollowTarget, FollowTargetKind, Notice, NotificationKind};
-use crate::domain::policy::{Action, Resource, RevisionAccess, Shown, ToolScope};
-use crate::domain::tool::{
-    self as model, Decision, FieldChange, ModerationDecision, Revision, ServiceCategory, Tool,
-    ToolDraft, ToolFilter,
-};
-use crate::domain::validation::{FieldError, FieldErrorCode};
-use crate::domain::workflow::{self, Transition, WorkflowError};
 use crate::service::{
     Context, Page, PageRequest, ServiceError, ServiceResult, authorise, signed_in,
 };
-use crate::store::{self, audit, begin_write};
+use commons_domain::identity::Actor;
+use commons_domain::notification::{FollowTarget, FollowTargetKind, Notice, NotificationKind};
+use commons_domain::policy::{Action, Resource, RevisionAccess, Shown, ToolScope};
+use commons_domain::tool::{
+    self as model, Decision, FieldChange, ModerationDecision, Revision, ServiceCategory, Tool,
+    ToolDraft, ToolFilter,
+};
+use commons_domain::validation::{FieldError, FieldErrorCode};
+use commons_domain::workflow::{self, Transition, WorkflowError};
+use commons_store::{audit, begin_write};
 
 const SUBJECT: &str = "tool";
 pub const REASON_MAX_CHARS: usize = 2_000;
@@ -59,7 +59,7 @@ pub(crate) async fn load_visible(
     actor: Option<&Actor>,
     id: i64,
 ) -> ServiceResult<(Tool, Shown)> {
-    let tool = store::tools::find(&ctx.db, id)
+    let tool = commons_store::tools::find(&ctx.db, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     let shown = ToolScope::of(actor)
@@ -76,7 +76,7 @@ fn shown_number(tool: &Tool, shown: Shown) -> i32 {
 }
 
 pub(crate) async fn latest_revision(ctx: &Context, tool: &Tool) -> ServiceResult<Revision> {
-    store::tools::revision(&ctx.db, tool.id, tool.latest_revision)
+    commons_store::tools::revision(&ctx.db, tool.id, tool.latest_revision)
         .await?
         .ok_or_else(|| {
             ServiceError::Database(sea_orm::DbErr::RecordNotFound(format!(
@@ -97,17 +97,17 @@ async fn apply(
     details: serde_json::Value,
     now: chrono::DateTime<chrono::Utc>,
 ) -> ServiceResult<()> {
-    if !store::tools::save_state(txn, before, &t.tool).await? {
+    if !commons_store::tools::save_state(txn, before, &t.tool).await? {
         return Err(ServiceError::Conflict(
             "the tool was changed by someone else meanwhile; reload it".into(),
         ));
     }
     if !t.revisions.is_empty() {
         let keys: Vec<(i64, i32)> = t.revisions.iter().map(|(n, _)| (before.id, *n)).collect();
-        let revisions = store::tools::revisions(txn, &keys).await?;
+        let revisions = commons_store::tools::revisions(txn, &keys).await?;
         for (number, status) in &t.revisions {
             if let Some(r) = revisions.iter().find(|r| r.number == *number) {
-                store::tools::set_revision_status(txn, r, *status, now).await?;
+                commons_store::tools::set_revision_status(txn, r, *status, now).await?;
             }
         }
     }
@@ -143,7 +143,7 @@ async fn committed(
 
 /// A unique (tool, number) that fired: someone else added the same revision first.
 fn revision_race(e: sea_orm::DbErr) -> ServiceError {
-    if store::is_unique_violation(&e) {
+    if commons_store::is_unique_violation(&e) {
         ServiceError::Conflict("the tool was changed by someone else meanwhile; reload it".into())
     } else {
         ServiceError::Database(e)
@@ -159,9 +159,14 @@ pub async fn create(
     let content = model::validate(draft)?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    let (tool, revision) =
-        store::tools::insert_tool(&txn, actor.organisation_id, actor.user_id, &content, now)
-            .await?;
+    let (tool, revision) = commons_store::tools::insert_tool(
+        &txn,
+        actor.organisation_id,
+        actor.user_id,
+        &content,
+        now,
+    )
+    .await?;
     audit::record(
         &txn,
         audit::Change {
@@ -197,7 +202,7 @@ pub async fn update(
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
     // Read under the write lock, with the rest of the decision.
-    let submitted_before = store::tools::was_submitted(&txn, tool.id).await?;
+    let submitted_before = commons_store::tools::was_submitted(&txn, tool.id).await?;
     let t = workflow::edit(
         &tool,
         base_revision,
@@ -206,7 +211,7 @@ pub async fn update(
         now,
     )
     .map_err(workflow_error)?;
-    let revision = store::tools::insert_revision(
+    let revision = commons_store::tools::insert_revision(
         &txn,
         tool.id,
         t.tool.latest_revision,
@@ -217,8 +222,8 @@ pub async fn update(
     .await
     .map_err(revision_race)?;
     // The new revision carries the files of the one it is based on.
-    if let Some(base) = store::tools::revision(&txn, tool.id, tool.latest_revision).await? {
-        store::attachments::copy_links(&txn, base.id, revision.id).await?;
+    if let Some(base) = commons_store::tools::revision(&txn, tool.id, tool.latest_revision).await? {
+        commons_store::attachments::copy_links(&txn, base.id, revision.id).await?;
     }
     apply(
         &txn,
@@ -246,9 +251,11 @@ pub(crate) fn owned(tool: &Tool) -> Resource {
 
 /// Whether the tool is INASTI's own guide or note.
 async fn owned_by_inasti(ctx: &Context, tool: &Tool) -> ServiceResult<bool> {
-    Ok(store::organisations::find_by_id(&ctx.db, tool.owner_id)
-        .await?
-        .is_some_and(|o| o.kind == crate::domain::organisation::OrganisationKind::Inasti))
+    Ok(
+        commons_store::organisations::find_by_id(&ctx.db, tool.owner_id)
+            .await?
+            .is_some_and(|o| o.kind == commons_domain::organisation::OrganisationKind::Inasti),
+    )
 }
 
 fn revision_by(tool: &Tool, author_id: i64, owner_is_inasti: bool) -> Resource {
@@ -316,7 +323,7 @@ pub async fn decide(
 ) -> ServiceResult<VisibleTool> {
     let signed_in = signed_in(actor)?;
     let (tool, _) = load_visible(ctx, Some(signed_in), id).await?;
-    let reviewed = store::tools::revision(&ctx.db, tool.id, revision)
+    let reviewed = commons_store::tools::revision(&ctx.db, tool.id, revision)
         .await?
         .ok_or(ServiceError::NotFound)?;
     let inasti = owned_by_inasti(ctx, &tool).await?;
@@ -329,7 +336,7 @@ pub async fn decide(
     let now = ctx.now();
     let t = workflow::decide(&tool, revision, decision, now).map_err(workflow_error)?;
     let txn = begin_write(&ctx.db).await?;
-    store::tools::insert_decision(
+    commons_store::tools::insert_decision(
         &txn,
         tool.id,
         revision,
@@ -410,7 +417,7 @@ pub(crate) async fn announce_publication(
     actor: Option<&Actor>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> ServiceResult<()> {
-    let Some(tool) = store::tools::find(txn, tool_id).await? else {
+    let Some(tool) = commons_store::tools::find(txn, tool_id).await? else {
         return Ok(());
     };
     let mut targets = vec![
@@ -423,7 +430,7 @@ pub(crate) async fn announce_publication(
             id: tool.owner_id,
         },
     ];
-    for c in store::collections::holding(txn, tool.id).await? {
+    for c in commons_store::collections::holding(txn, tool.id).await? {
         targets.push(FollowTarget {
             kind: FollowTargetKind::Collection,
             id: c.id,
@@ -468,7 +475,7 @@ pub async fn withdraw(
     let signed_in = signed_in(actor)?;
     let (tool, _) = load_visible(ctx, Some(signed_in), id).await?;
     let published = tool.published_revision.unwrap_or(tool.latest_revision);
-    let author = store::tools::revision(&ctx.db, tool.id, published)
+    let author = commons_store::tools::revision(&ctx.db, tool.id, published)
         .await?
         .map_or(0, |r| r.author_id);
     let inasti = owned_by_inasti(ctx, &tool).await?;
@@ -481,7 +488,7 @@ pub async fn withdraw(
     let now = ctx.now();
     let t = workflow::withdraw(&tool, now).map_err(workflow_error)?;
     let txn = begin_write(&ctx.db).await?;
-    store::tools::insert_decision(
+    commons_store::tools::insert_decision(
         &txn,
         tool.id,
         published,
@@ -519,14 +526,14 @@ pub async fn get(
     actor: Option<&Actor>,
     id: i64,
 ) -> ServiceResult<Option<VisibleTool>> {
-    let Some(tool) = store::tools::find(&ctx.db, id).await? else {
+    let Some(tool) = commons_store::tools::find(&ctx.db, id).await? else {
         return Ok(None);
     };
     let Some(shown) = ToolScope::of(actor).shown(&tool) else {
         return Ok(None);
     };
     let number = shown_number(&tool, shown);
-    Ok(store::tools::revision(&ctx.db, tool.id, number)
+    Ok(commons_store::tools::revision(&ctx.db, tool.id, number)
         .await?
         .map(|revision| VisibleTool {
             tool,
@@ -546,7 +553,7 @@ pub async fn get_many(
         return Ok(Vec::new());
     }
     let scope = ToolScope::of(actor);
-    let tools = store::tools::find_many(&ctx.db, ids).await?;
+    let tools = commons_store::tools::find_many(&ctx.db, ids).await?;
     let shown: Vec<(Tool, Shown)> = tools
         .into_iter()
         .filter_map(|t| scope.shown(&t).map(|s| (t, s)))
@@ -555,7 +562,7 @@ pub async fn get_many(
         .iter()
         .map(|(t, s)| (t.id, shown_number(t, *s)))
         .collect();
-    let mut revisions = store::tools::revisions(&ctx.db, &keys).await?;
+    let mut revisions = commons_store::tools::revisions(&ctx.db, &keys).await?;
     let mut visible: Vec<VisibleTool> = shown
         .into_iter()
         .filter_map(|(tool, shown)| {
@@ -591,8 +598,9 @@ pub async fn list(
     let scope = ToolScope::of(actor);
     let after = page.after_as::<i64>()?;
     let rows =
-        store::tools::list_visible(&ctx.db, &scope, filter, after, page.first as u64 + 1).await?;
-    let total = store::tools::count_visible(&ctx.db, &scope, filter).await?;
+        commons_store::tools::list_visible(&ctx.db, &scope, filter, after, page.first as u64 + 1)
+            .await?;
+    let total = commons_store::tools::count_visible(&ctx.db, &scope, filter).await?;
     let items = rows
         .into_iter()
         .filter_map(|(tool, revision)| {
@@ -617,7 +625,7 @@ pub async fn history(
 ) -> ServiceResult<Page<Revision>> {
     let access = revision_access(actor, visible);
     let before = page.after_as::<i32>()?;
-    let rows = store::tools::history(
+    let rows = commons_store::tools::history(
         &ctx.db,
         visible.tool.id,
         access,
@@ -625,7 +633,7 @@ pub async fn history(
         page.first as u64 + 1,
     )
     .await?;
-    let total = store::tools::history_len(&ctx.db, visible.tool.id, access).await?;
+    let total = commons_store::tools::history_len(&ctx.db, visible.tool.id, access).await?;
     Ok(Page::from_overfetch(rows, page.first, total))
 }
 
@@ -645,7 +653,7 @@ pub async fn revision(
     number: i32,
 ) -> ServiceResult<Option<Revision>> {
     let access = revision_access(actor, visible);
-    let revision = store::tools::revision(&ctx.db, visible.tool.id, number).await?;
+    let revision = commons_store::tools::revision(&ctx.db, visible.tool.id, number).await?;
     Ok(revision.filter(|r| access.reads(r.content.visibility, r.published_at.is_some())))
 }
 
@@ -685,7 +693,7 @@ pub async fn published(ctx: &Context, visible: &VisibleTool) -> ServiceResult<Op
     if visible.revision.number == number {
         return Ok(Some(visible.revision.clone()));
     }
-    Ok(store::tools::revision(&ctx.db, visible.tool.id, number).await?)
+    Ok(commons_store::tools::revision(&ctx.db, visible.tool.id, number).await?)
 }
 
 /// Tools waiting for a decision, oldest first. Moderators only.
@@ -696,10 +704,10 @@ pub async fn moderation_queue(
 ) -> ServiceResult<Page<VisibleTool>> {
     authorise(actor, Action::ReadModerationQueue, Resource::Catalogue)?;
     let after = page.after.as_deref().map(parse_queue_cursor).transpose()?;
-    let tools = store::tools::review_queue(&ctx.db, after, page.first as u64 + 1).await?;
-    let total = store::tools::review_queue_len(&ctx.db).await?;
+    let tools = commons_store::tools::review_queue(&ctx.db, after, page.first as u64 + 1).await?;
+    let total = commons_store::tools::review_queue_len(&ctx.db).await?;
     let keys: Vec<(i64, i32)> = tools.iter().map(|t| (t.id, t.latest_revision)).collect();
-    let mut revisions = store::tools::revisions(&ctx.db, &keys).await?;
+    let mut revisions = commons_store::tools::revisions(&ctx.db, &keys).await?;
     let items = tools
         .into_iter()
         .filter_map(|tool| {
@@ -743,7 +751,8 @@ pub async fn moderation_log(
     let scope = ToolScope::of(actor);
     let after = page.after_as::<i64>()?;
     let rows =
-        store::tools::decisions(&ctx.db, &scope, tool_id, after, page.first as u64 + 1).await?;
-    let total = store::tools::count_decisions(&ctx.db, &scope, tool_id).await?;
+        commons_store::tools::decisions(&ctx.db, &scope, tool_id, after, page.first as u64 + 1)
+            .await?;
+    let total = commons_store::tools::count_decisions(&ctx.db, &scope, tool_id).await?;
     Ok(Page::from_overfetch(rows, page.first, total))
 }

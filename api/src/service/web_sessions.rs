@@ -9,8 +9,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::{Context, ServiceResult};
-use crate::domain::identity::Identity;
-use crate::store::web_sessions::{self, StoredSession};
+use commons_domain::identity::Identity;
+use commons_store::web_sessions::{self, StoredSession};
 
 /// A secret as the cookie carries it: 32 random bytes, base64url.
 const SECRET_CHARS: usize = 43;

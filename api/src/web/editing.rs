@@ -26,9 +26,9 @@ use super::pages::{
 };
 use super::tool_page::{self, Choice, Problems, decide_form, language_choices, tool_page};
 use super::visit::{self, Visit};
-use crate::domain::lang::Lang;
-use crate::domain::tool::{ServiceCategory, ToolKind};
 use crate::http::AppState;
+use commons_domain::lang::Lang;
+use commons_domain::tool::{ServiceCategory, ToolKind};
 
 // ---------------------------------------------------------------------------------------
 // The tool form: create and edit
@@ -1065,7 +1065,7 @@ pub async fn attach_file(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::domain::lang::Lang;
+    use commons_domain::lang::Lang;
 
     #[test]
     fn on_request_in_each_language_is_the_apis_on_request() {

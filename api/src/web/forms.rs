@@ -8,8 +8,8 @@ use serde::Deserialize;
 use super::i18n::Translations;
 use super::pages::{Failure, graphql};
 use super::visit::Visit;
-use crate::domain::lang::Lang;
 use crate::http::AppState;
+use commons_domain::lang::Lang;
 
 /// The fields of a form, as sent (`application/x-www-form-urlencoded`; repeated names kept).
 pub(super) struct Fields(Vec<(String, String)>);

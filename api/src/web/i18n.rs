@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::domain::lang::Lang;
+use commons_domain::lang::Lang;
 
 const FILES: [(Lang, &str); 4] = [
     (Lang::Fr, include_str!("../../web/i18n/fr.toml")),
@@ -103,13 +103,13 @@ pub fn from_accept_language(header: &str) -> Option<Lang> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::activity_report::ReportStatus;
-    use crate::domain::collaboration::{
+    use commons_domain::activity_report::ReportStatus;
+    use commons_domain::collaboration::{
         ParticipantRole, ProposalStatus, ResponseStatus, ServiceStatus, TransferStatus,
     };
-    use crate::domain::identity::Role;
-    use crate::domain::organisation::OrganisationKind;
-    use crate::domain::tool::{ServiceCategory, ToolKind};
+    use commons_domain::identity::Role;
+    use commons_domain::organisation::OrganisationKind;
+    use commons_domain::tool::{ServiceCategory, ToolKind};
 
     fn translations() -> Translations {
         match Translations::load() {

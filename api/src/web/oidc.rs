@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 
 use crate::config::OidcConfig;
-use crate::domain::identity::Identity;
+use commons_domain::identity::Identity;
 
 /// The largest answer read from the provider (discovery, keys, token).
 const MAX_RESPONSE_BYTES: usize = 1 << 20;

@@ -21,9 +21,9 @@ use super::pages::{Chrome, Failure, PageInfoData, chrome, failure_page, graphql,
 use super::tool_page::Choice;
 use super::tool_page::day;
 use super::visit::{self, Visit};
-use crate::domain::lang::Lang;
-use crate::domain::legal_frame::FIRST_YEAR;
 use crate::http::AppState;
+use commons_domain::lang::Lang;
+use commons_domain::legal_frame::FIRST_YEAR;
 
 /// Tools and joint services listed on one page.
 const TOOLS_PAGE: usize = 20;

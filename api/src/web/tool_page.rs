@@ -15,8 +15,8 @@ use super::forms::TextForm;
 use super::i18n::{Translations, fill};
 use super::pages::{Chrome, Failure, chrome, failure_page, graphql, html, percent};
 use super::visit::{self, Visit};
-use crate::domain::lang::Lang;
 use crate::http::AppState;
+use commons_domain::lang::Lang;
 
 /// Revisions listed on a tool's page.
 const REVISIONS_SHOWN: usize = 20;

@@ -9,11 +9,11 @@ use axum::http::HeaderMap;
 use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
 
 use super::Web;
-use crate::domain::identity::Actor;
-use crate::domain::lang::Lang;
 use crate::http::AppState;
 use crate::rate_limit::Caller;
 use crate::service::{self, ServiceError, web_sessions::Session};
+use commons_domain::identity::Actor;
+use commons_domain::lang::Lang;
 
 pub(super) const SESSION_COOKIE: &str = "commons_session";
 pub(super) const LANG_COOKIE: &str = "commons_lang";

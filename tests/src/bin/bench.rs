@@ -12,8 +12,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use commons_api::config::Config;
-use commons_api::domain::lang::Lang;
-use commons_api::domain::tool::{
+use commons_domain::lang::Lang;
+use commons_domain::tool::{
     Audience, DeliveryFormat, DeliveryMode, Licence, QualityDocumentation, RevisionStatus, Scope,
     ServiceCategory, Tool, ToolContent, ToolKind, ToolStatus, Translation, Visibility,
 };
@@ -433,31 +433,31 @@ const ROUNDS: usize = 30;
 
 async fn load_corpus(services: &commons_api::service::Context, size: usize) {
     let db = &services.db;
-    let acerta = commons_api::store::organisations::find_by_slug(db, "acerta")
+    let acerta = commons_store::organisations::find_by_slug(db, "acerta")
         .await
         .unwrap()
         .unwrap();
-    let owners: Vec<i64> = commons_api::store::organisations::list(db, None, None, 100)
+    let owners: Vec<i64> = commons_store::organisations::list(db, None, None, 100)
         .await
         .unwrap()
         .into_iter()
-        .filter(|o| o.kind != commons_api::domain::organisation::OrganisationKind::Inasti)
+        .filter(|o| o.kind != commons_domain::organisation::OrganisationKind::Inasti)
         .map(|o| o.id)
         .collect();
     let author =
-        commons_api::store::users::record(db, acerta.id, "bench", None, None, chrono::Utc::now())
+        commons_store::users::record(db, acerta.id, "bench", None, None, chrono::Utc::now())
             .await
             .unwrap();
     let mut rng = Rng(0x5eed_c0ff_ee15_600d);
     let mut done = 0;
     while done < size {
-        let txn = commons_api::store::begin_write(db).await.unwrap();
+        let txn = commons_store::begin_write(db).await.unwrap();
         for _ in 0..1000.min(size - done) {
             let content = synthetic(&mut rng);
             let owner = owners[rng.below(owners.len())];
             let now = chrono::Utc::now();
             let (tool, revision) =
-                commons_api::store::tools::insert_tool(&txn, owner, author.id, &content, now)
+                commons_store::tools::insert_tool(&txn, owner, author.id, &content, now)
                     .await
                     .unwrap();
             let published = Tool {
@@ -467,10 +467,10 @@ async fn load_corpus(services: &commons_api::service::Context, size: usize) {
                 published_visibility: Some(content.visibility),
                 ..tool.clone()
             };
-            commons_api::store::tools::save_state(&txn, &tool, &published)
+            commons_store::tools::save_state(&txn, &tool, &published)
                 .await
                 .unwrap();
-            commons_api::store::tools::set_revision_status(
+            commons_store::tools::set_revision_status(
                 &txn,
                 &revision,
                 RevisionStatus::Published,

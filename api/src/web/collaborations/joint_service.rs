@@ -16,13 +16,13 @@ use super::{
     Connection, Fact, ID_BYTES, IdTitle, Link, OrgRef, ViewerData, caisses, categories, lang_var,
     optional_text, param, period, proposal_path, query_params, service_path,
 };
-use crate::domain::lang::Lang;
 use crate::http::AppState;
 use crate::web::forms::{Pick, TextForm, error_text, mutate, place_errors, posted};
 use crate::web::i18n::{Translations, fill};
 use crate::web::pages::{Chrome, Failure, chrome, failure_page, graphql, html, percent, see_other};
 use crate::web::tool_page::day;
 use crate::web::visit::{self, Visit};
+use commons_domain::lang::Lang;
 
 /// Entries of a record and transfers shown on a service's page.
 const RECORD_SHOWN: usize = 100;
@@ -391,7 +391,7 @@ async fn service_page(
                 recorded: day(&e.recorded_at),
                 by: e.recorded_by_organisation.name,
                 // The words the service recorded for a proposal, in the reader's language.
-                reason: match crate::domain::responsibility::accepted_proposal(&e.reason) {
+                reason: match commons_domain::responsibility::accepted_proposal(&e.reason) {
                     Some(n) => fill(
                         t.get(lang, "record_reason_proposal_accepted"),
                         &[("n", &n.to_string())],

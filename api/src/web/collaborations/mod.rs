@@ -26,8 +26,8 @@ use super::pages::{
 };
 use super::tool_page::day;
 use super::visit::{self, Visit};
-use crate::domain::lang::Lang;
 use crate::http::AppState;
+use commons_domain::lang::Lang;
 
 /// Proposals and services on one page of the list.
 const LIST_PAGE: usize = 20;

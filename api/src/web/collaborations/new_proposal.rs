@@ -14,9 +14,6 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{OrgRef, caisses, param, proposal_path, query_params};
-use crate::domain::collaboration::ParticipantRole;
-use crate::domain::lang::Lang;
-use crate::domain::tool::ServiceCategory;
 use crate::http::AppState;
 use crate::web::forms::{Fields, Pick, error_text};
 use crate::web::i18n::Translations;
@@ -25,6 +22,9 @@ use crate::web::pages::{
 };
 use crate::web::tool_page::{Choice, language_choices};
 use crate::web::visit::{self, Visit};
+use commons_domain::collaboration::ParticipantRole;
+use commons_domain::lang::Lang;
+use commons_domain::tool::ServiceCategory;
 
 /// The fields of the form, in the order an error summary lists them.
 const FIELDS: [&str; 11] = [

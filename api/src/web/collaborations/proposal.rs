@@ -15,13 +15,13 @@ use super::{
     Connection, Fact, ID_BYTES, IdTitle, Link, OrgRef, ViewerData, categories, lang_var,
     optional_text, param, period, proposal_path, query_params, service_path,
 };
-use crate::domain::lang::Lang;
 use crate::http::AppState;
 use crate::web::forms::{TextForm, mutate, place_errors, posted};
 use crate::web::i18n::{Translations, fill};
 use crate::web::pages::{Chrome, Failure, chrome, failure_page, graphql, html, percent, see_other};
 use crate::web::tool_page::{Choice, day};
 use crate::web::visit::{self, Visit};
+use commons_domain::lang::Lang;
 
 /// Messages of a thread on one page, oldest first.
 const MESSAGES_PAGE: usize = 50;

@@ -13,8 +13,8 @@ use sea_orm::{
 use super::codec::parse;
 use super::entity::adoption as row;
 use super::entity::tool;
-use crate::domain::adoption::{Adoption, AdoptionMode, AdoptionsOf};
-use crate::domain::policy::ToolScope;
+use commons_domain::adoption::{Adoption, AdoptionMode, AdoptionsOf};
+use commons_domain::policy::ToolScope;
 
 fn from_model(m: row::Model) -> Result<Adoption, DbErr> {
     Ok(Adoption {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::codec::lang_from;
 use super::entity::search_synonyms;
-use crate::domain::synonyms::{Concept, ConceptTable};
+use commons_domain::synonyms::{Concept, ConceptTable};
 
 #[derive(Serialize, Deserialize)]
 struct StoredConcept {

@@ -639,7 +639,7 @@ mod tests {
     }
 
     fn tool(latest: Visibility, published: Option<Visibility>, lifecycle: Lifecycle) -> Tool {
-        use crate::domain::tool::{RevisionStatus, ToolStatus};
+        use crate::tool::{RevisionStatus, ToolStatus};
         let now = chrono::DateTime::UNIX_EPOCH;
         Tool {
             id: 1,

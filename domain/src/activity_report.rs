@@ -293,8 +293,8 @@ pub fn review(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::legal_frame::LegalFrame;
-    use crate::domain::service_offering::compliance;
+    use crate::legal_frame::LegalFrame;
+    use crate::service_offering::compliance;
 
     fn at(y: i32, m: u32) -> DateTime<Utc> {
         chrono::NaiveDate::from_ymd_opt(y, m, 1)

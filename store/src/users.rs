@@ -5,7 +5,7 @@ use sea_orm::{
 };
 
 use super::entity::user;
-use crate::domain::identity::User;
+use commons_domain::identity::User;
 
 fn to_domain(m: user::Model) -> User {
     User {

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::entity::responsibility_entry as entry;
-use crate::domain::responsibility::{Entry, EntryFacts, hash};
+use commons_domain::responsibility::{Entry, EntryFacts, hash};
 
 fn entry_from(m: entry::Model) -> Entry {
     Entry {

@@ -11,8 +11,8 @@ use sea_orm::{
 use super::codec::parse;
 use super::entity::notification as row;
 use super::entity::tool;
-use crate::domain::notification::{Notice, Notification};
-use crate::domain::policy::ToolScope;
+use commons_domain::notification::{Notice, Notification};
+use commons_domain::policy::ToolScope;
 
 pub const SUBJECT: &str = "notification";
 

@@ -8,8 +8,8 @@ use sea_orm::{
 
 use super::codec::lang_from;
 use super::entity::review as row;
-use crate::domain::lang::Lang;
-use crate::domain::review::{Hidden, Review};
+use commons_domain::lang::Lang;
+use commons_domain::review::{Hidden, Review};
 
 fn from_model(m: row::Model) -> Result<Review, DbErr> {
     Ok(Review {

@@ -227,7 +227,7 @@ pub fn withdraw(tool: &Tool, now: DateTime<Utc>) -> Result<Transition, WorkflowE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::tool::ToolStatus;
+    use crate::tool::ToolStatus;
 
     fn new_tool() -> Tool {
         let now = DateTime::UNIX_EPOCH;

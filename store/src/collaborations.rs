@@ -9,11 +9,11 @@ use sea_orm::{
 
 use super::codec::{ids, localised, names, parse, parse_ids, parse_localised, parse_names};
 use super::entity::{collaboration_proposal as proposal, proposal_message, proposal_target};
-use crate::domain::collaboration::{
+use commons_domain::collaboration::{
     Direction, Period, Proposal, ProposalContent, ProposalFilter, ProposalMessage, ProposalState,
     ProposalStatus, ProposalTarget, ResponseStatus,
 };
-use crate::domain::policy::CollaborationScope;
+use commons_domain::policy::CollaborationScope;
 
 fn proposal_from(m: proposal::Model, targets: Vec<ProposalTarget>) -> Result<Proposal, DbErr> {
     Ok(Proposal {

@@ -5,7 +5,7 @@ use sea_orm::{
 };
 
 use super::entity::audit_event;
-use crate::domain::identity::Actor;
+use commons_domain::identity::Actor;
 
 /// What a change did, for the audit trail and the outbox. Written inside the change's own
 /// transaction, so a change is never without its record nor a record without its change.

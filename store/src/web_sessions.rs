@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use super::entity::web_session;
-use crate::domain::identity::Identity;
+use commons_domain::identity::Identity;
 
 /// A session as stored: who it signs in, and the token its forms must carry.
 #[derive(Clone, Debug, PartialEq, Eq)]

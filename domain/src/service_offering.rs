@@ -336,8 +336,8 @@ pub fn compliance(frame: &LegalFrame, offerings: &[YearOffering]) -> Compliance 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::collaboration::{Period, ServiceStatus};
-    use crate::domain::responsibility::EntryFacts;
+    use crate::collaboration::{Period, ServiceStatus};
+    use crate::responsibility::EntryFacts;
     use ServiceCategory::*;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {

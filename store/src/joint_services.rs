@@ -14,13 +14,13 @@ use super::entity::{
     joint_service as service, joint_service_participant as participant, responsibility_entry,
     responsibility_transfer as transfer,
 };
-use crate::domain::collaboration::{
+use commons_domain::collaboration::{
     JointService, Participant, ParticipantRole, Period, ServiceFilter, ServiceStatus, Transfer,
     TransferStatus,
 };
-use crate::domain::lang::LocalisedText;
-use crate::domain::policy::CollaborationScope;
-use crate::domain::tool::ServiceCategory;
+use commons_domain::lang::LocalisedText;
+use commons_domain::policy::CollaborationScope;
+use commons_domain::tool::ServiceCategory;
 
 fn service_from(m: service::Model, participants: Vec<Participant>) -> Result<JointService, DbErr> {
     Ok(JointService {

@@ -13,8 +13,8 @@ use sea_orm::{
 
 use super::codec::{lang_from, names, parse, parse_names, strings};
 use super::entity::{moderation_decision, tool, tool_revision, tool_translation};
-use crate::domain::policy::{RevisionAccess, ToolScope};
-use crate::domain::tool::{
+use commons_domain::policy::{RevisionAccess, ToolScope};
+use commons_domain::tool::{
     Decision, Licence, Lifecycle, ModerationDecision, QualityDocumentation, Revision,
     RevisionStatus, Tool, ToolContent, ToolFilter, ToolStatus, Translation, Visibility,
 };

@@ -9,8 +9,8 @@ use sea_orm::{
 };
 
 use super::entity::funding_parameters as row;
-use crate::domain::funding::FundingParameters;
-use crate::domain::money::{Eur, Weight};
+use commons_domain::funding::FundingParameters;
+use commons_domain::money::{Eur, Weight};
 
 fn corrupt(what: &str) -> DbErr {
     DbErr::Type(format!("funding parameters: {what} out of range"))

@@ -8,7 +8,7 @@ use sea_orm::{
 
 use super::codec::{names, parse_names};
 use super::entity::legal_frame;
-use crate::domain::legal_frame::LegalFrame;
+use commons_domain::legal_frame::LegalFrame;
 
 /// The year's frame in force: the newest change, or the law's when nobody changed it.
 pub async fn in_force(db: &impl ConnectionTrait, year: i32) -> Result<LegalFrame, DbErr> {

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use sea_orm::DbErr;
 
-use crate::domain::lang::{Lang, LocalisedText};
+use commons_domain::lang::{Lang, LocalisedText};
 
 pub fn parse<T: FromStr<Err = String>>(s: &str) -> Result<T, DbErr> {
     s.parse().map_err(DbErr::Type)

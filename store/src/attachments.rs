@@ -11,8 +11,8 @@ use sea_orm::{
 
 use super::codec::lang_from;
 use super::entity::{attachment, revision_attachment as link, stored_object as object};
-use crate::domain::attachment::{Attachment, AttachmentText};
-use crate::domain::lang::Lang;
+use commons_domain::attachment::{Attachment, AttachmentText};
+use commons_domain::lang::Lang;
 
 fn attachment_from(m: attachment::Model) -> Result<Attachment, DbErr> {
     Ok(Attachment {

@@ -8,7 +8,7 @@ use sea_orm::{
 
 use super::codec::parse;
 use super::entity::follow as row;
-use crate::domain::notification::{Follow, FollowTarget};
+use commons_domain::notification::{Follow, FollowTarget};
 
 fn from_model(m: row::Model) -> Result<Follow, DbErr> {
     Ok(Follow {

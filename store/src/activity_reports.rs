@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::codec::parse;
 use super::entity::{activity_report as report, activity_report_event as event};
-use crate::domain::activity_report::{ActivityReport, ReportEvent, ReportStatus};
+use commons_domain::activity_report::{ActivityReport, ReportEvent, ReportStatus};
 
 fn from_model(m: report::Model) -> Result<ActivityReport, DbErr> {
     Ok(ActivityReport {

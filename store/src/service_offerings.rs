@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::codec::{ids, localised, names, parse_ids, parse_localised, parse_names, strings};
 use super::entity::service_offering as offering;
-use crate::domain::service_offering::{OfferingContent, ServiceOffering};
+use commons_domain::service_offering::{OfferingContent, ServiceOffering};
 
 fn from_model(m: offering::Model) -> Result<ServiceOffering, DbErr> {
     Ok(ServiceOffering {

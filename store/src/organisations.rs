@@ -6,9 +6,9 @@ use sea_orm::{
 };
 
 use super::entity::{affiliate_count, affiliate_count_change, organisation};
-use crate::domain::enterprise_number::EnterpriseNumber;
-use crate::domain::lang::{Lang, LocalisedText};
-use crate::domain::organisation::{AffiliateCount, Organisation, OrganisationKind};
+use commons_domain::enterprise_number::EnterpriseNumber;
+use commons_domain::lang::{Lang, LocalisedText};
+use commons_domain::organisation::{AffiliateCount, Organisation, OrganisationKind};
 
 fn to_domain(m: organisation::Model) -> Result<Organisation, DbErr> {
     let kind = m

@@ -9,7 +9,7 @@ use sea_orm::{
 
 use super::codec::{ids, localised, parse_ids, parse_localised};
 use super::entity::collection as row;
-use crate::domain::collection::{Collection, CollectionContent};
+use commons_domain::collection::{Collection, CollectionContent};
 
 fn from_model(m: row::Model) -> Result<Collection, DbErr> {
     Ok(Collection {
