@@ -13,8 +13,8 @@ use crate::config::Config;
 use crate::graphql;
 use crate::http::{self, AppState};
 use crate::serve::{ConnectionLimits, serve};
-use crate::service;
-use crate::service::indexing::{FollowerSettings, SearchIndex};
+use commons_service as service;
+use commons_service::indexing::{FollowerSettings, SearchIndex};
 
 /// The use cases over a migrated database and an open search index, without a server: for
 /// `serve`, and for commands such as `demo` and `reindex`.
@@ -25,20 +25,20 @@ pub async fn open_services(config: &Config) -> anyhow::Result<service::Context> 
             config.data_dir.display()
         )
     })?;
-    let db = commons_store::db::connect(
+    let db = commons_service::database::connect(
         config.database_url().expose_secret(),
         config.database_max_connections,
         Duration::from_millis(config.database_acquire_timeout_ms),
     )
     .await
     .context("cannot connect to the database")?;
-    commons_store::db::migrate(&db)
+    commons_service::database::migrate(&db)
         .await
         .context("cannot migrate the database")?;
     let index = SearchIndex::open(config.index_dir(), db.clone(), Arc::new(Notify::new()))
         .await
         .context("cannot open the search index")?;
-    let files = crate::files::Files::open(&config.storage, &config.data_dir)
+    let files = commons_service::files::Files::open(&config.storage, &config.data_dir)
         .context("cannot open the file storage")?;
     let mut services = service::Context::new(
         db,
@@ -48,7 +48,7 @@ pub async fn open_services(config: &Config) -> anyhow::Result<service::Context> 
         service::attachments::Limits {
             max_bytes: config.limits.upload_bytes as u64,
             per_revision: config.limits.attachments_per_tool as u64,
-            pdf: crate::extraction::PdfExtraction {
+            pdf: commons_service::extraction::PdfExtraction {
                 program: config.extraction.program.clone(),
                 max_memory_bytes: config.extraction.pdf_memory_mb.saturating_mul(1024 * 1024),
                 max_seconds: config.extraction.pdf_seconds,
@@ -104,7 +104,7 @@ impl App {
         let services = open_services(&config).await?;
         let verifier = Verifier::from_config(&config.auth, &config.data_dir)
             .context("cannot load the token verification keys")?;
-        let schema = graphql::build_schema(services.clone(), &config.limits, config.introspection);
+        let schema = graphql::build_schema(services.clone(), &config);
         let state = AppState {
             schema,
             services: services.clone(),

@@ -356,3 +356,24 @@ fn hs256_secret(cfg: &AuthConfig, data_dir: &Path) -> Result<SecretString, KeyEr
         Err(source) => Err(KeyError::Write { path, source }),
     }
 }
+
+/// Development tokens for the demo callers, for people to paste into GraphiQL.
+pub fn demo_tokens(minter: &Minter) -> Result<Vec<(String, String)>, KeyError> {
+    commons_service::demo::DEMO_CALLERS
+        .iter()
+        .map(|(org, role, who)| {
+            let subject = format!(
+                "demo-{org}-{}",
+                role.as_str().to_lowercase().replace('_', "-")
+            );
+            let token = minter.mint(
+                &subject,
+                org,
+                &[role.as_str().to_owned()],
+                Some(&format!("Demo {who}")),
+                std::time::Duration::from_secs(8 * 3600),
+            )?;
+            Ok((format!("{who} ({org}, {role})"), token))
+        })
+        .collect()
+}

@@ -11,7 +11,7 @@
 //! search index is not kept: `restore` rebuilds it from the database.
 //!
 //! PostgreSQL and object stores have their own tools (`pg_dump`, bucket versioning): the
-//! README's operations section names them, and these commands refuse them with that advice.
+//! docs/operations.md names them, and these commands refuse them with that advice.
 
 use std::fs;
 use std::io::Write as _;
@@ -28,7 +28,7 @@ use crate::config::Config;
 pub const MANIFEST: &str = "manifest.json";
 const FORMAT: &str = "commons/backup/v1";
 const DATABASE_FILE: &str = "commons.db";
-const OBJECTS_DIR: &str = crate::files::LOCAL_FOLDER;
+const OBJECTS_DIR: &str = commons_service::files::LOCAL_FOLDER;
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -70,29 +70,23 @@ pub async fn backup(config: &Config, target: &Path) -> anyhow::Result<Manifest> 
     fs::create_dir_all(target).with_context(|| format!("cannot create {}", target.display()))?;
     let target = target.canonicalize()?;
     let database = target.join(DATABASE_FILE);
-    let db = commons_store::db::connect(
+    let db = commons_service::database::connect(
         &format!("sqlite://{}?mode=ro", source.display()),
         1,
         Duration::from_millis(config.database_acquire_timeout_ms),
     )
     .await
     .context("cannot open the database")?;
-    use sea_orm::ConnectionTrait as _;
-    let migrated = db
-        .query_one_raw(sea_orm::Statement::from_string(
-            sea_orm::DbBackend::Sqlite,
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'seaql_migrations'",
-        ))
+    if !commons_service::database::is_commons_database(&db)
         .await
-        .context("cannot read the database")?;
-    if migrated.is_none() {
+        .context("cannot read the database")?
+    {
         bail!("{} is not a Commons database", source.display());
     }
-    let quoted = database
+    let into = database
         .to_str()
-        .context("the backup folder's path is not UTF-8")?
-        .replace('\'', "''");
-    db.execute_unprepared(&format!("VACUUM INTO '{quoted}'"))
+        .context("the backup folder's path is not UTF-8")?;
+    commons_service::database::sqlite_snapshot_into(&db, into)
         .await
         .context("cannot copy the database")?;
     db.close().await.ok();
@@ -240,7 +234,7 @@ fn embedded_only(config: &Config, what: &str) -> anyhow::Result<()> {
     if !config.is_sqlite() {
         bail!(
             "commons {what} covers the embedded default (SQLite); on PostgreSQL use pg_dump / \
-             pg_restore, and the object store's versioning for files (see the README's \
+             pg_restore, and the object store's versioning for files (see docs/operations.md, \
              \"Backup and restore\")"
         );
     }

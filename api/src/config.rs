@@ -10,6 +10,9 @@ use jsonwebtoken::Algorithm;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+// Where attachments are kept is the file store's own setting; the configuration names it.
+pub use commons_service::files::StorageConfig;
+
 pub const DEFAULT_CONFIG_FILE: &str = "commons.toml";
 
 #[derive(Clone, Debug, Deserialize)]
@@ -293,65 +296,6 @@ impl Default for IndexConfig {
             poll_interval_ms: 500,
             commit_interval_ms: 0,
             ready_max_lag: 1_000,
-        }
-    }
-}
-
-/// Where attachments are kept: a folder of the data directory by default, or an object store
-/// named by URL (`s3://bucket/prefix`, `az://container/prefix`, `gs://bucket/prefix`) with its
-/// credentials from the standard environment variables (`AWS_…`, `AZURE_…`, `GOOGLE_…`).
-#[derive(Clone, Debug, Deserialize)]
-#[serde(default)]
-pub struct StorageConfig {
-    pub url: Option<String>,
-    /// Settings for the store, as object_store names them (`aws_endpoint`, `aws_allow_http` …);
-    /// they win over the environment. Secrets: they may hold keys, so none is ever printed.
-    #[serde(deserialize_with = "options_as_text")]
-    pub options: std::collections::BTreeMap<String, SecretString>,
-    /// A call to the store that takes longer fails, rather than holding a request.
-    pub timeout_ms: u64,
-    /// An object no revision references is removed after this long.
-    pub gc_grace_seconds: u64,
-    /// How often unreferenced objects are looked for; 0 turns the sweep off.
-    pub gc_interval_seconds: u64,
-}
-
-/// Object store settings as text, whatever they look like: the environment's
-/// `COMMONS_STORAGE__OPTIONS__AWS_ALLOW_HTTP=true` arrives as a boolean, `…_PORT=9000` as a number.
-fn options_as_text<'de, D>(
-    deserializer: D,
-) -> Result<std::collections::BTreeMap<String, SecretString>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-{
-    use serde::de::Error as _;
-    let raw: std::collections::BTreeMap<String, serde_json::Value> =
-        Deserialize::deserialize(deserializer)?;
-    raw.into_iter()
-        .map(|(key, value)| {
-            let text = match value {
-                serde_json::Value::String(s) => s,
-                serde_json::Value::Bool(b) => b.to_string(),
-                serde_json::Value::Number(n) => n.to_string(),
-                _ => {
-                    return Err(D::Error::custom(format!(
-                        "storage.options.{key} must be a single value"
-                    )));
-                }
-            };
-            Ok((key, SecretString::from(text)))
-        })
-        .collect()
-}
-
-impl Default for StorageConfig {
-    fn default() -> Self {
-        Self {
-            url: None,
-            options: std::collections::BTreeMap::new(),
-            timeout_ms: 30_000,
-            gc_grace_seconds: 24 * 3600,
-            gc_interval_seconds: 3600,
         }
     }
 }

@@ -11,8 +11,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 
-use crate::files::Files;
 use commons_domain::attachment::Attachment;
+use commons_service::files::Files;
 
 /// What a `Range` header asks of a file of `size` bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,7 +115,7 @@ pub async fn respond(
     files: &Files,
     attachment: &Attachment,
     request: &HeaderMap,
-) -> Result<Response, crate::files::FilesError> {
+) -> Result<Response, commons_service::files::FilesError> {
     let etag = format!("\"{}\"", attachment.sha256);
     let size = attachment.size_bytes.max(0) as u64;
     let header = |name| {

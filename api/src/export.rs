@@ -4,9 +4,9 @@
 
 use serde::Serialize;
 
-use crate::service::joint_services::ExportedEntry;
 use commons_domain::lang::Lang;
 use commons_domain::responsibility::{GENESIS, timestamp};
+use commons_service::joint_services::ExportedEntry;
 
 /// One row of the export.
 #[derive(Serialize)]

@@ -24,8 +24,8 @@ use crate::config::Limits;
 use crate::graphql::AppSchema;
 use crate::graphql::error::{ErrorCode, client_message};
 use crate::rate_limit::{Budget, Caller, RateLimiter, Verdict};
-use crate::service::{self, ServiceError};
 use commons_domain::identity::Actor;
+use commons_service::{self as service, ServiceError};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -647,7 +647,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 async fn readiness(state: &AppState) -> Response {
-    let problem = match commons_store::db::check_ready(&state.services.db).await {
+    let problem = match commons_service::database::check_ready(&state.services.db).await {
         Err(not_ready) => {
             tracing::warn!(detail = %not_ready.detail, "not ready");
             Some(not_ready.problem)

@@ -19,7 +19,7 @@ use tokio::sync::Semaphore;
 
 use crate::graphql::{AppSchema, ErrorCode};
 use crate::http::AppState;
-use crate::service;
+use commons_service as service;
 
 /// What a live connection may do, from `notifications.*`.
 #[derive(Clone)]

@@ -7,8 +7,9 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use commons_api::auth::Minter;
 use commons_api::config::{Config, LogFormat};
-use commons_api::{App, demo, graphql, telemetry};
+use commons_api::{App, graphql, telemetry};
 use commons_domain::identity::Role;
+use commons_service::demo;
 
 use secrecy::ExposeSecret;
 use tokio_util::sync::CancellationToken;
@@ -109,7 +110,7 @@ fn start() -> anyhow::Result<()> {
     } = cli.command
     {
         // First, before any configuration, thread or runtime: the limits bound all it does.
-        return commons_api::extraction::child(max_memory_bytes, max_seconds);
+        return commons_service::extraction::child(max_memory_bytes, max_seconds);
     }
     if let Command::Schema = cli.command {
         print!("{}", graphql::sdl());
@@ -132,13 +133,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Migrate => {
             std::fs::create_dir_all(&config.data_dir)?;
-            let db = commons_store::db::connect(
+            let db = commons_service::database::connect(
                 config.database_url().expose_secret(),
                 1,
                 std::time::Duration::from_millis(config.database_acquire_timeout_ms),
             )
             .await?;
-            commons_store::db::migrate(&db).await?;
+            commons_service::database::migrate(&db).await?;
             eprintln!("migrations are current");
             Ok(())
         }
@@ -234,7 +235,7 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
             eprintln!(
                 "\ndevelopment tokens (valid 8 hours; send as `Authorization: Bearer <token>`):"
             );
-            for (who, token) in demo::tokens(&minter)? {
+            for (who, token) in commons_api::auth::demo_tokens(&minter)? {
                 eprintln!("\n  {who}\n  {token}");
             }
         }

@@ -3,11 +3,11 @@
 //! a formula are neutralised (see [`crate::export::inert`]); amounts are exact decimals.
 
 use crate::export::inert;
-use crate::service::activity_reports::OverviewRow;
 use commons_domain::funding::Allocation;
 use commons_domain::lang::Lang;
 use commons_domain::organisation::Organisation;
 use commons_domain::tool::ServiceCategory;
+use commons_service::activity_reports::OverviewRow;
 
 fn name(o: &Organisation) -> String {
     inert(

@@ -110,6 +110,15 @@ pub fn edit(
     })
 }
 
+/// Whether a revision in this state takes files: a draft, or one sent back for changes. A
+/// revision in review or decided keeps its files; an edit starts a new one that can take others.
+pub fn takes_files(status: RevisionStatus) -> bool {
+    matches!(
+        status,
+        RevisionStatus::Draft | RevisionStatus::ChangesRequested
+    )
+}
+
 /// The owner asks for review of the latest revision, `revision`.
 pub fn submit(tool: &Tool, revision: i32, now: DateTime<Utc>) -> Result<Transition, WorkflowError> {
     require_active(tool)?;

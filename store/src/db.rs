@@ -4,7 +4,7 @@ use commons_migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 /// The database of record, SQLite or PostgreSQL, chosen by the URL.
@@ -79,7 +79,7 @@ pub async fn begin_write(db: &Database) -> Result<DatabaseTransaction, DbErr> {
 
 /// On SQLite, processes on one file take turns under an exclusive lock on a file beside it.
 async fn migrate_sqlite(db: &Database) -> Result<(), DbErr> {
-    use sea_orm::{FromQueryResult, JsonValue, Statement};
+    use sea_orm::{FromQueryResult, JsonValue};
     let files = JsonValue::find_by_statement(Statement::from_string(
         DbBackend::Sqlite,
         "PRAGMA database_list",
@@ -188,4 +188,32 @@ pub async fn check_ready(db: &Database) -> Result<(), NotReady> {
 
 pub fn backend(db: &Database) -> DbBackend {
     db.get_database_backend()
+}
+
+/// Whether this database holds Commons' schema: a backup must not copy a database that merely
+/// happens to be where one was expected.
+pub async fn is_commons_database(db: &Database) -> Result<bool, DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            backend(db),
+            match backend(db) {
+                DbBackend::Sqlite => {
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'seaql_migrations'"
+                }
+                _ => {
+                    "SELECT 1 FROM information_schema.tables WHERE table_name = 'seaql_migrations'"
+                }
+            },
+        ))
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Copies an SQLite database into a new file at `target`, as one read transaction sees it (a
+/// consistent snapshot, compacted): `VACUUM INTO`.
+pub async fn sqlite_snapshot_into(db: &Database, target: &str) -> Result<(), DbErr> {
+    let quoted = target.replace('\'', "''");
+    db.execute_unprepared(&format!("VACUUM INTO '{quoted}'"))
+        .await
+        .map(|_| ())
 }

@@ -9,6 +9,7 @@ pub mod files;
 pub mod live;
 pub mod node;
 pub mod oidc;
+pub mod process;
 pub mod proxy;
 pub mod relay;
 pub mod relevance;
@@ -40,7 +41,7 @@ pub struct TestApp {
     /// `/metrics`'s own address, when the test gave it one.
     pub metrics_address: Option<String>,
     pub client: reqwest::Client,
-    pub services: commons_api::service::Context,
+    pub services: commons_service::Context,
     pub data_dir: TempDir,
     shutdown: CancellationToken,
     postgres: Option<PostgresDatabase>,
@@ -120,7 +121,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
 impl TestApp {
     /// Loads the demo data: the caisses, partners and INASTI, and their tools.
     pub async fn with_demo(self) -> Self {
-        commons_api::demo::load(&self.services)
+        commons_service::demo::load(&self.services)
             .await
             .expect("demo data loads");
         self
@@ -128,7 +129,7 @@ impl TestApp {
 
     /// Loads the demo organisations only, for tests that count the tools they make.
     pub async fn with_organisations(self) -> Self {
-        commons_api::demo::load_organisations(&self.services)
+        commons_service::demo::load_organisations(&self.services)
             .await
             .expect("demo organisations load");
         self
@@ -291,13 +292,29 @@ pub fn fixture(path: &str) -> std::path::PathBuf {
         .join(path)
 }
 
-struct PostgresDatabase {
+/// A database of one test on the PostgreSQL server `COMMONS_TEST_DATABASE_URL` names, dropped
+/// with the test.
+pub(crate) struct PostgresDatabase {
     admin_url: String,
     name: String,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl PostgresDatabase {
+    /// Creates a database on the server `admin_url` points at, from outside any runtime.
+    pub(crate) fn create_blocking(admin_url: &str) -> Self {
+        let admin_url = admin_url.to_owned();
+        std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(Self::create(&admin_url))
+        })
+        .join()
+        .unwrap()
+    }
+
     async fn create(admin_url: &str) -> Self {
         use sea_orm::ConnectionTrait;
         let name = format!("commons_test_{}", uuid::Uuid::new_v4().simple());
@@ -318,7 +335,7 @@ impl PostgresDatabase {
         }
     }
 
-    fn drop_blocking(self) {
+    pub(crate) fn drop_blocking(self) {
         let handle = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()

@@ -10,9 +10,9 @@ use super::scalars::Lang;
 use super::tool::Tool;
 use super::viewer::User;
 use super::{actor, services};
-use crate::service::ServiceError;
-use crate::service::attachments as svc;
 use commons_domain::attachment as model;
+use commons_service::ServiceError;
+use commons_service::attachments as svc;
 
 /// A file attached to a tool: a self-scan's PDF, a facilitator's guide, slides, a package.
 #[derive(Clone)]
@@ -159,7 +159,7 @@ pub async fn of_revision(
         .data_unchecked::<async_graphql::dataloader::DataLoader<super::loaders::AttachmentLoader>>()
         .load_one(revision.id)
         .await
-        .map_err(|e| async_graphql::ErrorExtensions::extend(e.as_ref()))?
+        .map_err(|e| super::error::to_graphql(e.as_ref()))?
         .unwrap_or_default()
         .into_iter()
         .map(Attachment)
@@ -170,6 +170,6 @@ pub async fn fetch(ctx: &Context<'_>, id: i64) -> Result<Option<Attachment>> {
     match svc::downloadable(services(ctx), actor(ctx), id).await {
         Ok(a) => Ok(Some(Attachment(a))),
         Err(ServiceError::NotFound) => Ok(None),
-        Err(e) => Err(async_graphql::ErrorExtensions::extend(&e)),
+        Err(e) => Err(super::error::to_graphql(&e)),
     }
 }

@@ -8,7 +8,7 @@ use super::id::{self, NodeType};
 use super::organisation::Organisation;
 use super::viewer::User;
 use super::{actor, loaders, services};
-use crate::service::audit_log::{self as svc, Event, EventFilter};
+use commons_service::audit_log::{self as svc, Event, EventFilter};
 
 const LOG: &str = "auditLog";
 

@@ -17,9 +17,9 @@ use super::scalars::{
 use super::tool::Tool;
 use super::viewer::User;
 use super::{actor, services};
-use crate::service::collaborations as svc;
-use crate::service::{self, ServiceError};
 use commons_domain::collaboration::{self as model, Direction, ProposalDraft};
+use commons_service::collaborations as svc;
+use commons_service::{self as service, ServiceError};
 
 const LIST: &str = "collaborationProposals";
 const THREAD: &str = "proposalMessages";
@@ -45,10 +45,35 @@ impl CollaborationProposal {
     }
 }
 
+/// What you may do with a proposal now.
+#[derive(SimpleObject)]
+pub struct ProposalCapabilities {
+    /// Answer it for your caisse: it is addressed to your caisse, which has not answered yet,
+    /// and it is open.
+    pub respond: bool,
+    /// Withdraw it: your organisation proposed it, and not every caisse has answered.
+    pub withdraw: bool,
+    /// Post to its thread: your organisation is a party, and it is neither withdrawn nor
+    /// expired.
+    pub post_message: bool,
+}
+
 #[Object]
 impl CollaborationProposal {
     pub async fn id(&self) -> ID {
         id::encode(NodeType::CollaborationProposal, self.0.id)
+    }
+
+    /// What you may do with this proposal, as the API would allow it: offer an action only
+    /// when it is true.
+    async fn viewer_can(&self, ctx: &Context<'_>) -> ProposalCapabilities {
+        let can =
+            commons_service::capabilities::on_proposal(actor(ctx), &self.0, services(ctx).now());
+        ProposalCapabilities {
+            respond: can.respond,
+            withdraw: can.withdraw,
+            post_message: can.post_message,
+        }
     }
 
     async fn proposer(&self, ctx: &Context<'_>) -> Result<Organisation> {

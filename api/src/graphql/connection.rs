@@ -1,11 +1,11 @@
 //! Relay cursor connections with `totalCount`, built from a service [`Page`].
 
 use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::{ErrorExtensions, OutputType, SimpleObject};
+use async_graphql::{OutputType, SimpleObject};
 
 use super::error::{ErrorCode, graphql_error};
 use super::id::{decode_cursor, encode_cursor};
-use crate::service::{Page, PageRequest, ServiceError};
+use commons_service::{Page, PageRequest, ServiceError};
 
 #[derive(SimpleObject)]
 pub struct ConnectionFields {
@@ -46,7 +46,7 @@ pub fn page_request(
     let after = after.map(|c| decode_cursor(list, &c)).transpose()?;
     PageRequest::new(first, after, max).map_err(|e| match e {
         ServiceError::BadInput(m) => graphql_error(ErrorCode::BadUserInput, m),
-        other => other.extend(),
+        other => super::error::to_graphql(&other),
     })
 }
 
@@ -88,7 +88,7 @@ pub async fn list_page<D, T, F, Fut>(
 where
     T: OutputType,
     F: FnOnce(PageRequest) -> Fut,
-    Fut: std::future::Future<Output = crate::service::ServiceResult<Page<D>>>,
+    Fut: std::future::Future<Output = commons_service::ServiceResult<Page<D>>>,
 {
     use super::error::ServiceResultExt;
     let has_previous = after.is_some();

@@ -5,8 +5,8 @@ use async_graphql::{ErrorExtensions, SimpleObject};
 use axum::http::StatusCode;
 
 use crate::auth::AuthError;
-use crate::service::ServiceError;
 use commons_domain::validation::FieldError;
+use commons_service::ServiceError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorCode {
@@ -102,10 +102,11 @@ pub fn graphql_error(code: ErrorCode, message: impl Into<String>) -> async_graph
     async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", code.as_str()))
 }
 
-impl ErrorExtensions for ServiceError {
-    fn extend(&self) -> async_graphql::Error {
-        graphql_error(ErrorCode::of(self), client_message(self))
-    }
+/// A service error as a GraphQL error: its code in `extensions.code`, the message a client may
+/// read. (The service crate's type is foreign here, so this is a function, not
+/// `ErrorExtensions`.)
+pub fn to_graphql(e: &ServiceError) -> async_graphql::Error {
+    graphql_error(ErrorCode::of(e), client_message(e))
 }
 
 /// Turns a service result into a resolver result with the error's code. (async-graphql
@@ -116,7 +117,7 @@ pub trait ServiceResultExt<T> {
 
 impl<T> ServiceResultExt<T> for Result<T, ServiceError> {
     fn gql(self) -> async_graphql::Result<T> {
-        self.map_err(|e| e.extend())
+        self.map_err(|e| to_graphql(&e))
     }
 }
 
@@ -156,7 +157,7 @@ pub fn into_payload<T>(
         Err(ServiceError::Invalid(errors)) => {
             Ok((None, errors.into_iter().map(UserError::from).collect()))
         }
-        Err(other) => Err(other.extend()),
+        Err(other) => Err(to_graphql(&other)),
     }
 }
 

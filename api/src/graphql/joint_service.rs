@@ -17,10 +17,10 @@ use super::scalars::{
 use super::tool::Tool;
 use super::viewer::User;
 use super::{actor, services};
-use crate::service::ServiceError;
-use crate::service::joint_services as svc;
 use commons_domain::collaboration as model;
 use commons_domain::responsibility::{self, Verification};
+use commons_service::ServiceError;
+use commons_service::joint_services as svc;
 
 const LIST: &str = "jointServices";
 const RECORD: &str = "responsibilityRecord";
@@ -37,10 +37,50 @@ impl JointService {
     }
 }
 
+/// What you may do with a joint service now.
+#[derive(SimpleObject)]
+pub struct JointServiceCapabilities {
+    /// Add and remove participants, move its status on: your caisse is responsible for it and
+    /// it has not ended.
+    pub manage: bool,
+    /// Propose to hand responsibility to another caisse: you are an admin of the responsible
+    /// caisse, it has not ended, and no transfer waits.
+    pub propose_transfer: bool,
+}
+
+/// What you may do with a transfer of responsibility.
+#[derive(SimpleObject)]
+pub struct TransferCapabilities {
+    /// Accept it: you are an admin of the receiving caisse and it is pending.
+    pub accept: bool,
+    /// Cancel it: you are an admin of either caisse and it is pending.
+    pub cancel: bool,
+}
+
 #[Object]
 impl JointService {
     pub async fn id(&self) -> ID {
         id::encode(NodeType::JointService, self.0.id)
+    }
+
+    /// What you may do with this service, as the API would allow it: offer an action only
+    /// when it is true.
+    async fn viewer_can(&self, ctx: &Context<'_>) -> Result<JointServiceCapabilities> {
+        let actor = actor(ctx);
+        // Only the responsible caisse may act, and only it needs to know whether a transfer
+        // waits: others are answered without looking.
+        let responsible = actor.is_some_and(|a| a.organisation_id == self.0.responsible_caisse_id);
+        let pending = responsible
+            && svc::transfers(services(ctx), &self.0)
+                .await
+                .gql()?
+                .iter()
+                .any(|t| t.status == model::TransferStatus::Pending);
+        let can = commons_service::capabilities::on_joint_service(actor, &self.0, pending);
+        Ok(JointServiceCapabilities {
+            manage: can.manage,
+            propose_transfer: can.propose_transfer,
+        })
     }
 
     async fn title(&self, lang: Option<Lang>) -> String {
@@ -110,7 +150,7 @@ impl JointService {
             return Ok(None);
         };
         Ok(
-            crate::service::collaborations::get(services(ctx), actor(ctx), id)
+            commons_service::collaborations::get(services(ctx), actor(ctx), id)
                 .await
                 .gql()?
                 .map(CollaborationProposal::new),
@@ -201,7 +241,7 @@ impl JointServiceParticipant {
 }
 
 /// One entry of the responsibility record. Its hash is SHA-256 over a canonical encoding of
-/// every other field (see the README); `previousHash` chains it to the entry before.
+/// every other field (see docs/api.md); `previousHash` chains it to the entry before.
 pub struct ResponsibilityEntry(responsibility::Entry);
 
 #[Object]
@@ -254,6 +294,15 @@ pub struct ResponsibilityTransfer(pub model::Transfer);
 impl ResponsibilityTransfer {
     pub async fn id(&self) -> ID {
         id::encode(NodeType::ResponsibilityTransfer, self.0.id)
+    }
+
+    /// What you may do with this transfer, as the API would allow it.
+    async fn viewer_can(&self, ctx: &Context<'_>) -> TransferCapabilities {
+        let can = commons_service::capabilities::on_transfer(actor(ctx), &self.0);
+        TransferCapabilities {
+            accept: can.accept,
+            cancel: can.cancel,
+        }
     }
 
     async fn joint_service(&self, ctx: &Context<'_>) -> Result<Option<JointService>> {

@@ -5,8 +5,8 @@ use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use super::error::{ServiceResultExt, UserError, into_payload};
 use super::scalars::ServiceCategory;
 use super::{actor, services};
-use crate::service::legal_frame as svc;
 use commons_domain::legal_frame;
+use commons_service::legal_frame as svc;
 
 /// The service categories of a year and whether each is mandatory. A caisse complies when it
 /// offers every mandatory category and at least one optional one.

@@ -4,10 +4,10 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
 
-use crate::service::tools::VisibleTool;
-use crate::service::{self, ServiceError};
 use commons_domain::identity::Actor;
 use commons_domain::organisation::Organisation;
+use commons_service::tools::VisibleTool;
+use commons_service::{self as service, ServiceError};
 
 pub struct OrganisationLoader(pub service::Context);
 
@@ -62,7 +62,7 @@ pub async fn organisation(
         .data_unchecked::<async_graphql::dataloader::DataLoader<OrganisationLoader>>()
         .load_one(id)
         .await
-        .map_err(|e| async_graphql::ErrorExtensions::extend(e.as_ref()))?
+        .map_err(|e| super::error::to_graphql(e.as_ref()))?
         .map(super::organisation::Organisation))
 }
 
@@ -73,7 +73,7 @@ pub async fn required_organisation(
 ) -> async_graphql::Result<super::organisation::Organisation> {
     organisation(ctx, id)
         .await?
-        .ok_or_else(|| async_graphql::ErrorExtensions::extend(&ServiceError::NotFound))
+        .ok_or_else(|| super::error::to_graphql(&ServiceError::NotFound))
 }
 
 /// A person a row names, if the caller may see people (signed-in callers only).

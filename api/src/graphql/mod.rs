@@ -11,6 +11,7 @@ pub mod error;
 pub(crate) mod id;
 mod joint_service;
 mod legal_frame;
+mod limits;
 mod loaders;
 mod node;
 mod organisation;
@@ -24,9 +25,9 @@ mod yearly_account;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{BatchRequest, Context, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 
-use crate::config::Limits;
-use crate::service;
+use crate::config::{Config, Limits};
 use commons_domain::identity::Actor;
+use commons_service as service;
 
 pub use budget::RequestBudget;
 pub(crate) use budget::changes_in;
@@ -45,6 +46,7 @@ pub struct Query(
     audit_log::AuditLogQuery,
     yearly_account::YearlyAccountQuery,
     peer_learning::PeerLearningQuery,
+    limits::LimitsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -89,8 +91,15 @@ fn builder(
 
 /// The executable schema; `introspection: false` (production, by choice) answers `__schema`
 /// and `__type` with an error, as if they did not exist.
-pub fn build_schema(services: service::Context, limits: &Limits, introspection: bool) -> AppSchema {
-    let builder = builder(limits, introspection).data(services);
+pub fn build_schema(services: service::Context, config: &Config) -> AppSchema {
+    let introspection = config.introspection;
+    let builder =
+        builder(&config.limits, introspection)
+            .data(services)
+            .data(limits::ServiceLimits::new(
+                &config.limits,
+                &config.rate_limit,
+            ));
     if introspection {
         builder.finish()
     } else {

@@ -11,7 +11,7 @@ use super::tool::Tool;
 use super::viewer::User;
 use super::yearly_account::ServiceOffering;
 use super::{actor, services};
-use crate::service;
+use commons_service as service;
 
 /// Anything with a global ID that `node(id:)` can fetch again.
 #[derive(Interface)]

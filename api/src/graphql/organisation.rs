@@ -9,8 +9,8 @@ use super::scalars::{
 };
 use super::tool::{Tool, ToolFilter, list_tools};
 use super::{actor, services};
-use crate::service::organisations::{self as svc, ProfileChanges, Registration};
 use commons_domain::organisation as model;
+use commons_service::organisations::{self as svc, ProfileChanges, Registration};
 
 const LIST: &str = "organisations";
 
@@ -150,7 +150,7 @@ impl Organisation {
             first,
             after,
             |page| async move {
-                crate::service::adoptions::list(
+                commons_service::adoptions::list(
                     s,
                     viewer,
                     commons_domain::adoption::AdoptionsOf::Organisation(org),

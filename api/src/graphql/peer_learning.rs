@@ -14,12 +14,12 @@ use super::scalars::{
 };
 use super::tool::Tool;
 use super::{actor, services};
-use crate::service::{adoptions, collections, follows, notifications, reviews};
 use commons_domain::adoption as adoption_model;
 use commons_domain::collection as collection_model;
 use commons_domain::notification::{self as notification_model, FollowTarget, FollowTargetKind};
 use commons_domain::review as review_model;
 use commons_domain::tool::ServiceCategory as DomainCategory;
+use commons_service::{adoptions, collections, follows, notifications, reviews};
 
 pub(super) const ADOPTIONS: &str = "adoptions";
 pub(super) const REVIEWS: &str = "reviews";
@@ -532,7 +532,7 @@ fn collection_draft(input: CollectionInput) -> Result<collections::Draft> {
 }
 
 fn collection_payload(
-    r: crate::service::ServiceResult<collection_model::Collection>,
+    r: commons_service::ServiceResult<collection_model::Collection>,
 ) -> Result<CollectionPayload> {
     let (c, user_errors) = into_payload(r)?;
     Ok(CollectionPayload {
@@ -572,7 +572,7 @@ impl PeerLearningQuery {
     /// The collections INASTI features, newest first (at most 20).
     #[graphql(complexity = "super::connection::LIST_WORK + 20 * child_complexity")]
     async fn featured_collections(&self, ctx: &Context<'_>) -> Result<Vec<Collection>> {
-        let page = crate::service::PageRequest::new(Some(20), None, 20).gql()?;
+        let page = commons_service::PageRequest::new(Some(20), None, 20).gql()?;
         Ok(collections::list(services(ctx), true, &page)
             .await
             .gql()?
@@ -770,8 +770,8 @@ impl Subscription {
     ) -> Result<impl Stream<Item = Notification> + use<>> {
         let s = services(ctx).clone();
         let Some(viewer) = actor(ctx).cloned() else {
-            return Err(async_graphql::ErrorExtensions::extend(
-                &crate::service::ServiceError::Unauthenticated("sign in to subscribe".into()),
+            return Err(super::error::to_graphql(
+                &commons_service::ServiceError::Unauthenticated("sign in to subscribe".into()),
             ));
         };
         // A live connection holds a bounded number of subscriptions; each keeps its permit

@@ -6,9 +6,9 @@ use super::id::{self, NodeType, decode_cursor, encode_cursor};
 use super::scalars::{Audience, Lang, ServiceCategory, ToolKind, to_domain};
 use super::tool::Tool;
 use super::{actor, services};
-use crate::service::PageRequest;
-use crate::service::search::{self as svc, Filter, Query};
-use crate::service::tools as tools_svc;
+use commons_service::PageRequest;
+use commons_service::search::{self as svc, Filter, Query};
+use commons_service::tools as tools_svc;
 
 const LIST: &str = "searchTools";
 

@@ -16,11 +16,11 @@ use super::scalars::{
 };
 use super::viewer::User;
 use super::{actor, services};
-use crate::service::ServiceError;
-use crate::service::tools::{self as svc, VisibleTool};
 use commons_domain::tool::{
     self as model, QualityDocumentation as Quality, ToolDraft, ToolFilter as Filter,
 };
+use commons_service::ServiceError;
+use commons_service::tools::{self as svc, VisibleTool};
 
 const LIST: &str = "tools";
 const QUEUE: &str = "moderationQueue";
@@ -40,12 +40,23 @@ impl Tool {
 /// What you may do with a tool.
 #[derive(SimpleObject)]
 pub struct ToolCapabilities {
-    /// Edit it, submit it for review, attach files: its organisation's staff.
+    /// Edit it, submit it for review, attach files: its organisation's staff, whatever
+    /// state its latest revision is in (`revise`, `submit` and `attach` say what is possible now).
     pub edit: bool,
     /// Say your organisation uses it.
     pub adopt: bool,
     /// Review it.
     pub review: bool,
+    /// Save a new revision now (`updateTool`): not while one is in review.
+    pub revise: bool,
+    /// Send the latest revision to review now (`submitTool`): a draft shared beyond your
+    /// organisation.
+    pub submit: bool,
+    /// Add or remove files now: the latest revision is a draft or was sent back for changes.
+    pub attach: bool,
+    /// Decide on the revision in review (`decideOnTool`): a moderator, never on their own
+    /// work, nor INASTI's own guides but by another INASTI moderator.
+    pub decide: bool,
 }
 
 #[Object]
@@ -56,13 +67,37 @@ impl Tool {
 
     /// What you may do with this tool, as the API would allow it: offer an action only when
     /// it is true.
-    async fn viewer_can(&self, ctx: &Context<'_>) -> ToolCapabilities {
-        let can = crate::service::capabilities::on_tool(actor(ctx), self.0.tool.owner_id);
-        ToolCapabilities {
+    async fn viewer_can(&self, ctx: &Context<'_>) -> Result<ToolCapabilities> {
+        let tool = &self.0.tool;
+        // Only those who read the latest revision (its owner, moderators) may work on it or
+        // decide on it; whether the owner is INASTI matters only then.
+        let latest = self.0.sees_everything().then_some(&self.0.revision);
+        let owner_is_inasti = match latest {
+            Some(_) => {
+                loaders::required_organisation(ctx, tool.owner_id)
+                    .await?
+                    .0
+                    .kind
+                    == commons_domain::organisation::OrganisationKind::Inasti
+            }
+            None => false,
+        };
+        let can = commons_service::capabilities::on_tool(
+            actor(ctx),
+            tool,
+            latest,
+            owner_is_inasti,
+            services(ctx).now(),
+        );
+        Ok(ToolCapabilities {
             edit: can.edit,
             adopt: can.adopt,
             review: can.review,
-        }
+            revise: can.revise,
+            submit: can.submit,
+            attach: can.attach,
+            decide: can.decide,
+        })
     }
 
     /// The caisse or partner organisation that shares the tool.
@@ -195,7 +230,7 @@ impl Tool {
             first,
             after,
             |page| async move {
-                crate::service::adoptions::list(
+                commons_service::adoptions::list(
                     s,
                     viewer,
                     commons_domain::adoption::AdoptionsOf::Tool(tool),
@@ -214,7 +249,7 @@ impl Tool {
     #[graphql(complexity = "super::connection::COUNT_WORK")]
     async fn adoption_count(&self, ctx: &Context<'_>) -> Result<i64> {
         Ok(
-            crate::service::adoptions::count_of_tool(services(ctx), actor(ctx), self.0.tool.id)
+            commons_service::adoptions::count_of_tool(services(ctx), actor(ctx), self.0.tool.id)
                 .await
                 .gql()? as i64,
         )
@@ -225,7 +260,7 @@ impl Tool {
     #[graphql(complexity = "super::connection::LIST_WORK + child_complexity")]
     async fn based_on(&self, ctx: &Context<'_>) -> Result<Option<peer::Adoption>> {
         Ok(
-            crate::service::adoptions::based_on(services(ctx), actor(ctx), self.0.tool.id)
+            commons_service::adoptions::based_on(services(ctx), actor(ctx), self.0.tool.id)
                 .await
                 .gql()?
                 .map(peer::Adoption),
@@ -249,7 +284,7 @@ impl Tool {
             peer::REVIEWS,
             first,
             after,
-            |page| async move { crate::service::reviews::of_tool(s, who, tool, &page).await },
+            |page| async move { commons_service::reviews::of_tool(s, who, tool, &page).await },
             |r| r.id.to_string(),
             peer::Review,
         )
@@ -260,7 +295,7 @@ impl Tool {
     #[graphql(complexity = "super::connection::LIST_WORK")]
     async fn rating(&self, ctx: &Context<'_>) -> Result<peer::Rating> {
         Ok(
-            crate::service::reviews::rating(services(ctx), self.0.tool.id)
+            commons_service::reviews::rating(services(ctx), self.0.tool.id)
                 .await
                 .gql()?
                 .into(),
@@ -271,7 +306,7 @@ impl Tool {
     #[graphql(complexity = "super::connection::LIST_WORK + 10 * child_complexity")]
     async fn collections(&self, ctx: &Context<'_>) -> Result<Vec<peer::Collection>> {
         Ok(
-            crate::service::collections::holding(services(ctx), self.0.tool.id)
+            commons_service::collections::holding(services(ctx), self.0.tool.id)
                 .await
                 .gql()?
                 .into_iter()
@@ -626,7 +661,7 @@ impl ModerationLogEntry {
             .data_unchecked::<DataLoader<ToolLoader>>()
             .load_one(self.0.tool_id)
             .await
-            .map_err(|e| async_graphql::ErrorExtensions::extend(e.as_ref()))?
+            .map_err(|e| super::error::to_graphql(e.as_ref()))?
             .map(Tool::new))
     }
 

@@ -8,8 +8,8 @@ use super::organisation::Organisation;
 use super::peer_learning as peer;
 use super::scalars::Role;
 use super::{actor, services};
-use crate::service::{self, ServiceError};
 use commons_domain::identity::{self, Actor};
+use commons_service::{self as service, ServiceError};
 
 /// A person known to Commons.
 #[derive(Clone)]

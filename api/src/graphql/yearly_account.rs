@@ -20,13 +20,13 @@ use super::scalars::{
 use super::tool::Tool;
 use super::viewer::User;
 use super::{actor, services};
-use crate::service::activity_reports::{self as reports, OverviewRow, ReportView};
-use crate::service::affiliate_counts::{self as counts, Figures};
-use crate::service::funding as funding_svc;
-use crate::service::service_offerings as svc;
 use commons_domain::activity_report as report_model;
 use commons_domain::money::Eur;
 use commons_domain::service_offering as model;
+use commons_service::activity_reports::{self as reports, OverviewRow, ReportView};
+use commons_service::affiliate_counts::{self as counts, Figures};
+use commons_service::funding as funding_svc;
+use commons_service::service_offerings as svc;
 
 /// An amount in euros, exact to the cent, written as a decimal string: `"4000000.00"`.
 /// Never a floating-point number, in either direction.
@@ -559,7 +559,7 @@ pub struct ReportCapabilities {
 impl ActivityReport {
     /// What you may do with this report, as the API would allow it.
     async fn viewer_can(&self, ctx: &Context<'_>) -> ReportCapabilities {
-        let can = crate::service::capabilities::on_report(actor(ctx), &self.0.caisse);
+        let can = commons_service::capabilities::on_report(actor(ctx), &self.0.caisse);
         ReportCapabilities {
             submit: can.submit,
             review: can.review,
@@ -914,7 +914,7 @@ impl YearlyAccountQuery {
 pub struct YearlyAccountMutation;
 
 fn offering_payload(
-    result: crate::service::ServiceResult<model::ServiceOffering>,
+    result: commons_service::ServiceResult<model::ServiceOffering>,
 ) -> Result<ServiceOfferingPayload> {
     let (offering, user_errors) = into_payload(result)?;
     Ok(ServiceOfferingPayload {
@@ -924,7 +924,7 @@ fn offering_payload(
 }
 
 fn report_payload(
-    result: crate::service::ServiceResult<ReportView>,
+    result: commons_service::ServiceResult<ReportView>,
 ) -> Result<ActivityReportPayload> {
     let (report, user_errors) = into_payload(result)?;
     Ok(ActivityReportPayload {
@@ -934,7 +934,7 @@ fn report_payload(
 }
 
 fn counts_payload(
-    result: crate::service::ServiceResult<Vec<commons_domain::organisation::AffiliateCount>>,
+    result: commons_service::ServiceResult<Vec<commons_domain::organisation::AffiliateCount>>,
 ) -> Result<SetAffiliateCountsPayload> {
     let (recorded, user_errors) = into_payload(result)?;
     Ok(SetAffiliateCountsPayload {

@@ -79,7 +79,7 @@ pub struct Pending {
 }
 
 fn random() -> String {
-    crate::service::web_sessions::random_token()
+    commons_service::web_sessions::random_token()
 }
 
 impl Default for Pending {

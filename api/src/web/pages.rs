@@ -21,11 +21,11 @@ use super::i18n::{Translations, fill};
 use super::visit::{self, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, Visit, same_token, set_cookie};
 use crate::graphql::RequestBudget;
 use crate::http::AppState;
-use crate::service;
 use commons_domain::identity::{Identity, Role};
 use commons_domain::lang::Lang;
 use commons_domain::organisation::OrganisationKind;
 use commons_domain::tool::{ServiceCategory, ToolKind};
+use commons_service as service;
 
 /// No script or style from elsewhere, no inline script, no framing.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; \

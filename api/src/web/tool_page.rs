@@ -42,9 +42,12 @@ struct ViewerData {
 /// `Tool.viewerCan`: what the API lets the visitor do with this tool.
 #[derive(Deserialize)]
 struct ToolCan {
-    edit: bool,
     adopt: bool,
     review: bool,
+    revise: bool,
+    submit: bool,
+    attach: bool,
+    decide: bool,
 }
 
 #[derive(Deserialize)]
@@ -170,7 +173,7 @@ struct CompareNode {
 const TOOL: &str = "query($id: ID!, $lang: Lang, $revisions: Int, $reviews: Int, $decisions: Int, $adoptions: Int) {
   viewer { organisation { id name(lang: $lang) } }
   node(id: $id) { ... on Tool {
-    id kind adoptionCount owner { id name(lang: $lang) } viewerCan { edit adopt review }
+    id kind adoptionCount owner { id name(lang: $lang) } viewerCan { adopt review revise submit attach decide }
     current { number status title(lang: $lang) summary(lang: $lang) body(lang: $lang) languages
       categories attachments { title fileName mediaType sizeBytes url lang } }
     published { number }
@@ -600,19 +603,18 @@ pub(super) async fn tool_page(
             &[("lang", &lang_name(shown))],
         )
     });
-    let working = matches!(current.status.as_str(), "DRAFT" | "CHANGES_REQUESTED");
-    let edit_href =
-        (can.edit && current.status != "IN_REVIEW").then(|| format!("/tools/{}/edit", percent(id)));
-    let submit =
-        (can.edit && working).then(|| (format!("/tools/{}/submit", percent(id)), current.number));
-    let attach = (can.edit && working).then(|| {
+    let edit_href = can.revise.then(|| format!("/tools/{}/edit", percent(id)));
+    let submit = can
+        .submit
+        .then(|| (format!("/tools/{}/submit", percent(id)), current.number));
+    let attach = can.attach.then(|| {
         let form = problems.attach.unwrap_or_else(|| AttachForm {
             languages: language_choices(t, lang, lang.code()),
             ..AttachForm::default()
         });
         (format!("/tools/{}/attachments", percent(id)), form)
     });
-    let decide = (moderator && !own && current.status == "IN_REVIEW").then(|| {
+    let decide = can.decide.then(|| {
         problems
             .decide
             .unwrap_or_else(|| decide_form(t, lang, (id, "tool"), current.number, &path))

@@ -11,9 +11,9 @@ use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
 use super::Web;
 use crate::http::AppState;
 use crate::rate_limit::Caller;
-use crate::service::{self, ServiceError, web_sessions::Session};
 use commons_domain::identity::Actor;
 use commons_domain::lang::Lang;
+use commons_service::{self as service, ServiceError, web_sessions::Session};
 
 pub(super) const SESSION_COOKIE: &str = "commons_session";
 pub(super) const LANG_COOKIE: &str = "commons_lang";

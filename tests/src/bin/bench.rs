@@ -431,7 +431,7 @@ struct Figures {
 
 const ROUNDS: usize = 30;
 
-async fn load_corpus(services: &commons_api::service::Context, size: usize) {
+async fn load_corpus(services: &commons_service::Context, size: usize) {
     let db = &services.db;
     let acerta = commons_store::organisations::find_by_slug(db, "acerta")
         .await
@@ -587,7 +587,7 @@ fn request(q: &str, filter: &SearchFilter, facets: bool) -> SearchRequest {
         lang: Some(commons_indexer::Lang::Fr),
         offset: 0,
         limit: 10,
-        scope: commons_api::service::search::index_scope(None),
+        scope: commons_service::search::index_scope(None),
         // The full search shows facets and highlights; the ranked top 10 compared with FTS5
         // returns what FTS5 does: the best ten and the count.
         facets,
@@ -828,7 +828,7 @@ async fn run(size: usize, binary: &Path) -> Figures {
     };
     config.database_max_connections = 4;
     let services = commons_api::app::open_services(&config).await.unwrap();
-    commons_api::demo::load_organisations(&services)
+    commons_service::demo::load_organisations(&services)
         .await
         .unwrap();
     eprintln!("[{size}] loading the corpus into the database");

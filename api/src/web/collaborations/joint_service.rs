@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    Connection, Fact, ID_BYTES, IdTitle, Link, OrgRef, ViewerData, caisses, categories, lang_var,
+    Connection, Fact, ID_BYTES, IdTitle, Link, OrgRef, caisses, categories, lang_var,
     optional_text, param, period, proposal_path, query_params, service_path,
 };
 use crate::http::AppState;
@@ -30,7 +30,6 @@ const RECORD_SHOWN: usize = 100;
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ServiceData {
-    viewer: Option<ViewerData>,
     node: Option<ServiceNode>,
     verify_responsibility_record: VerificationData,
 }
@@ -51,6 +50,14 @@ struct ServiceNode {
     responsibility_record: Connection<EntryData>,
     transfers: Connection<TransferData>,
     pending_transfer: Option<PendingData>,
+    viewer_can: ServiceCan,
+}
+
+/// What the viewer may do with the service, as the API says (`viewerCan`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ServiceCan {
+    propose_transfer: bool,
 }
 
 #[derive(Deserialize)]
@@ -84,10 +91,19 @@ struct TransferData {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct PendingData {
     id: String,
     from: OrgRef,
     to: OrgRef,
+    viewer_can: TransferCan,
+}
+
+/// What the viewer may do with the pending transfer, as the API says.
+#[derive(Deserialize)]
+struct TransferCan {
+    accept: bool,
+    cancel: bool,
 }
 
 #[derive(Deserialize)]
@@ -105,8 +121,8 @@ struct SequenceOnly {
 }
 
 const SERVICE: &str = "query($id: ID!, $lang: Lang, $first: Int) {
-  viewer { roles organisation { id slug name(lang: $lang) } }
   node(id: $id) { ... on JointService {
+    viewerCan { proposeTransfer }
     id title(lang: $lang) description(lang: $lang) status startsOn endsOn categories
     responsibleCaisse { id slug name(lang: $lang) }
     participants { role organisation { id slug name(lang: $lang) } }
@@ -118,7 +134,8 @@ const SERVICE: &str = "query($id: ID!, $lang: Lang, $first: Int) {
     transfers(first: $first) { totalCount pageInfo { hasNextPage endCursor }
       nodes { status reason proposedAt resolvedAt cancellationReason
         from { id slug name(lang: $lang) } to { id slug name(lang: $lang) } } }
-    pendingTransfer { id from { id slug name(lang: $lang) } to { id slug name(lang: $lang) } }
+    pendingTransfer { id viewerCan { accept cancel }
+      from { id slug name(lang: $lang) } to { id slug name(lang: $lang) } }
   } }
   verifyResponsibilityRecord(serviceId: $id) { intact entryCount problem firstInvalidEntry { sequence } } }";
 
@@ -269,7 +286,7 @@ async fn service_page(
         Err(Failure::Input(_)) => return failure_page(state, visit, Failure::NotFound, &path),
         Err(other) => return failure_page(state, visit, other, &path),
     };
-    let (Some(s), Some(viewer)) = (data.node, data.viewer) else {
+    let Some(s) = data.node else {
         return failure_page(state, visit, Failure::NotFound, &path);
     };
     let check = data.verify_responsibility_record;
@@ -301,7 +318,7 @@ async fn service_page(
     let pending = s.pending_transfer;
     // The caisses to choose from are asked only of those who may propose a transfer.
     let propose = match problems.propose {
-        _ if pending.is_some() || !viewer.admin_of(&responsible_id) => None,
+        _ if !s.viewer_can.propose_transfer => None,
         Some(form) => Some(form),
         None => match caisses(state, visit).await {
             Ok(list) => Some(transfer_form(t, lang, id, &list, &responsible_id)),
@@ -310,20 +327,17 @@ async fn service_page(
     };
     let accept = pending
         .as_ref()
-        .filter(|p| viewer.admin_of(&p.to.id))
+        .filter(|p| p.viewer_can.accept)
         .map(|p| (format!("{path}/transfer/accept"), p.id.clone()));
-    let cancel = pending
-        .as_ref()
-        .filter(|p| viewer.admin_of(&p.to.id) || viewer.admin_of(&p.from.id))
-        .map(|p| {
-            (
-                p.id.clone(),
-                problems.cancel.unwrap_or_else(|| TextForm {
-                    action: format!("{path}/transfer/cancel"),
-                    ..TextForm::default()
-                }),
-            )
-        });
+    let cancel = pending.as_ref().filter(|p| p.viewer_can.cancel).map(|p| {
+        (
+            p.id.clone(),
+            problems.cancel.unwrap_or_else(|| TextForm {
+                action: format!("{path}/transfer/cancel"),
+                ..TextForm::default()
+            }),
+        )
+    });
     let export_href = s.responsible_caisse.as_ref().map(|c| {
         format!(
             "/exports/responsibility-record?format=csv&caisse={}",

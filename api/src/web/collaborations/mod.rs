@@ -59,27 +59,6 @@ impl OrgRef {
 }
 
 #[derive(Deserialize)]
-struct ViewerData {
-    roles: Vec<String>,
-    organisation: OrgRef,
-}
-
-impl ViewerData {
-    fn has(&self, role: &str) -> bool {
-        self.roles.iter().any(|r| r == role)
-    }
-
-    /// Staff and admins act for their organisation.
-    fn acts_for(&self, org_id: &str) -> bool {
-        self.organisation.id == org_id && (self.has("STAFF") || self.has("ORG_ADMIN"))
-    }
-
-    fn admin_of(&self, org_id: &str) -> bool {
-        self.organisation.id == org_id && self.has("ORG_ADMIN")
-    }
-}
-
-#[derive(Deserialize)]
 struct IdTitle {
     id: String,
     title: String,

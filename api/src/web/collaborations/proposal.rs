@@ -12,8 +12,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    Connection, Fact, ID_BYTES, IdTitle, Link, OrgRef, ViewerData, categories, lang_var,
-    optional_text, param, period, proposal_path, query_params, service_path,
+    Connection, Fact, ID_BYTES, IdTitle, Link, OrgRef, categories, lang_var, optional_text, param,
+    period, proposal_path, query_params, service_path,
 };
 use crate::http::AppState;
 use crate::web::forms::{TextForm, mutate, place_errors, posted};
@@ -28,8 +28,16 @@ const MESSAGES_PAGE: usize = 50;
 
 #[derive(Deserialize)]
 struct ProposalData {
-    viewer: Option<ViewerData>,
     node: Option<ProposalNode>,
+}
+
+/// What the viewer may do with the proposal, as the API says (`viewerCan`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProposalCan {
+    respond: bool,
+    withdraw: bool,
+    post_message: bool,
 }
 
 #[derive(Deserialize)]
@@ -52,6 +60,7 @@ struct ProposalNode {
     tools: Vec<IdTitle>,
     joint_service: Option<IdTitle>,
     messages: Connection<MessageData>,
+    viewer_can: ProposalCan,
 }
 
 #[derive(Deserialize)]
@@ -78,8 +87,8 @@ struct UserName {
 }
 
 const PROPOSAL: &str = "query($id: ID!, $lang: Lang, $first: Int, $after: String) {
-  viewer { roles organisation { id slug name(lang: $lang) } }
   node(id: $id) { ... on CollaborationProposal {
+    viewerCan { respond withdraw postMessage }
     id title(lang: $lang) description(lang: $lang) contribution region startsOn endsOn replyBy
     status proposerRole categories createdAt withdrawalReason
     proposer { id slug name(lang: $lang) }
@@ -206,16 +215,11 @@ async fn proposal_page(
         Err(Failure::Input(_)) => return failure_page(state, visit, Failure::NotFound, &path),
         Err(other) => return failure_page(state, visit, other, &path),
     };
-    let (Some(p), Some(viewer)) = (data.node, data.viewer) else {
+    let Some(p) = data.node else {
         return failure_page(state, visit, Failure::NotFound, &path);
     };
     let open = p.status == "OPEN";
-    let proposer_side = viewer.acts_for(&p.proposer.id);
-    let target_side = p.targets.iter().any(|x| viewer.acts_for(&x.caisse.id));
-    let pending_here = open
-        && p.targets
-            .iter()
-            .any(|x| x.response == "PENDING" && viewer.acts_for(&x.caisse.id));
+    let can = &p.viewer_can;
     let mut facts = vec![
         Fact {
             label: t.get(lang, "proposal_role").to_owned(),
@@ -312,14 +316,16 @@ async fn proposal_page(
         messages_next: messages.page_info.next_href(&path),
         csrf: visit.csrf.clone(),
         notice: problems.notice,
-        post: (proposer_side || target_side).then(|| {
+        post: can.post_message.then(|| {
             problems.post.unwrap_or_else(|| TextForm {
                 action: format!("{path}/messages"),
                 ..TextForm::default()
             })
         }),
-        answer: pending_here.then(|| problems.answer.unwrap_or_else(|| answer_form(t, lang, id))),
-        withdraw: (proposer_side && open).then(|| {
+        answer: can
+            .respond
+            .then(|| problems.answer.unwrap_or_else(|| answer_form(t, lang, id))),
+        withdraw: can.withdraw.then(|| {
             problems.withdraw.unwrap_or_else(|| TextForm {
                 action: format!("{path}/withdraw"),
                 ..TextForm::default()

@@ -1,0 +1,192 @@
+//! What the caller may start, asked of the policy, so that a client (the pages) offers an
+//! action only to those the API would let do it. Nothing here decides anything the policy does
+//! not: each answer is `policy::can` on the resource at hand.
+
+use chrono::{DateTime, Utc};
+use commons_domain::collaboration::{
+    JointService, Proposal, ServiceStatus, Transfer, TransferSide,
+};
+use commons_domain::identity::Actor;
+use commons_domain::policy::{Action, Resource, can};
+use commons_domain::tool::{Decision, Revision, Tool};
+use commons_domain::workflow;
+
+/// What the signed-in caller may begin, whatever the item.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ViewerCapabilities {
+    pub share_tool: bool,
+    pub propose_collaboration: bool,
+    pub start_joint_service: bool,
+    pub moderate: bool,
+}
+
+pub fn of_viewer(actor: &Actor) -> ViewerCapabilities {
+    let a = Some(actor);
+    ViewerCapabilities {
+        share_tool: can(a, Action::CreateTool, Resource::Catalogue),
+        propose_collaboration: can(a, Action::ProposeCollaboration, Resource::Collaborations),
+        start_joint_service: can(a, Action::StartJointService, Resource::Collaborations),
+        moderate: can(a, Action::ReadModerationQueue, Resource::Catalogue),
+    }
+}
+
+/// What the caller may do with one tool: the policy on its owner, and for the owner's work and
+/// a moderator's decision, where its latest revision stands in the workflow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ToolCapabilities {
+    /// The owner's work (edit, submit, attach files), whatever the revision's state.
+    pub edit: bool,
+    pub adopt: bool,
+    pub review: bool,
+    /// Save a new revision now: not while one is in review.
+    pub revise: bool,
+    /// Send the latest revision to review now: a draft shared beyond the organisation.
+    pub submit: bool,
+    /// Add or remove files now: the latest revision is a draft or sent back for changes.
+    pub attach: bool,
+    /// Decide on the revision in review: a moderator, never on their own work.
+    pub decide: bool,
+}
+
+/// What the caller may do with a caisse's activity report of a year, whatever its status:
+/// submit it (its admins) or review it (INASTI's moderators).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReportCapabilities {
+    pub submit: bool,
+    pub review: bool,
+}
+
+pub fn on_report(
+    actor: Option<&Actor>,
+    caisse: &commons_domain::organisation::Organisation,
+) -> ReportCapabilities {
+    let organisation = Resource::Organisation {
+        id: caisse.id,
+        kind: caisse.kind,
+    };
+    ReportCapabilities {
+        submit: can(actor, Action::SubmitActivityReport, organisation),
+        review: can(actor, Action::ReviewActivityReport, Resource::Platform),
+    }
+}
+
+/// `latest` is the tool's latest revision when the caller may read it (its owner and
+/// moderators do); `owner_is_inasti`: INASTI's own guides are decided by another INASTI
+/// moderator.
+pub fn on_tool(
+    actor: Option<&Actor>,
+    tool: &Tool,
+    latest: Option<&Revision>,
+    owner_is_inasti: bool,
+    now: DateTime<Utc>,
+) -> ToolCapabilities {
+    let resource = Resource::Tool {
+        owner_id: tool.owner_id,
+    };
+    let edit = can(actor, Action::EditTool, resource);
+    let latest = latest.filter(|r| r.number == tool.latest_revision);
+    let decide = latest.is_some_and(|r| {
+        can(
+            actor,
+            Action::DecideOnTool,
+            Resource::Revision {
+                owner_id: tool.owner_id,
+                author_id: r.author_id,
+                owner_is_inasti,
+            },
+        ) && workflow::decide(tool, r.number, Decision::Approve, now).is_ok()
+    });
+    ToolCapabilities {
+        edit,
+        adopt: can(actor, Action::AdoptTool, resource),
+        review: can(actor, Action::ReviewTool, resource),
+        revise: edit
+            && workflow::edit(
+                tool,
+                tool.latest_revision,
+                tool.latest_visibility,
+                false,
+                now,
+            )
+            .is_ok(),
+        submit: edit && workflow::submit(tool, tool.latest_revision, now).is_ok(),
+        attach: edit && workflow::takes_files(tool.latest_status),
+        decide,
+    }
+}
+
+/// What the caller may do with a collaboration proposal now: its party to it, as the policy
+/// asks, and where the proposal stands, as the domain's own rules say.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProposalCapabilities {
+    /// Answer for one's caisse: a target whose answer is still pending, while the proposal is open.
+    pub respond: bool,
+    /// Withdraw it: the proposer, while no target has answered it all.
+    pub withdraw: bool,
+    /// Post to its thread: either party, while it is open or answered. A full thread is found
+    /// out on posting (counting it here would cost every reader a query).
+    pub post_message: bool,
+}
+
+pub fn on_proposal(
+    actor: Option<&Actor>,
+    proposal: &Proposal,
+    now: DateTime<Utc>,
+) -> ProposalCapabilities {
+    let party = proposal.party(actor.map(|a| a.organisation_id));
+    let resource = Resource::Proposal { party };
+    ProposalCapabilities {
+        respond: can(actor, Action::RespondToProposal, resource)
+            && actor.is_some_and(|a| proposal.respond(a.organisation_id, now).is_ok()),
+        withdraw: can(actor, Action::WithdrawProposal, resource) && proposal.withdraw(now).is_ok(),
+        post_message: can(actor, Action::PostProposalMessage, resource)
+            && proposal.post_message(now, 0).is_ok(),
+    }
+}
+
+/// What the caller may do with a joint service now.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct JointServiceCapabilities {
+    /// Add and remove participants, move its status on: the responsible caisse, until it ends.
+    pub manage: bool,
+    /// Propose to hand responsibility to another caisse: the responsible caisse's admins,
+    /// while the service runs and no transfer waits.
+    pub propose_transfer: bool,
+}
+
+pub fn on_joint_service(
+    actor: Option<&Actor>,
+    service: &JointService,
+    transfer_pending: bool,
+) -> JointServiceCapabilities {
+    // Both actions belong to the responsible caisse, which the service itself names: the
+    // record's former holders and receiving caisses, looked up elsewhere, do neither.
+    let relation = service.relation(actor.map(|a| a.organisation_id), false);
+    let resource = Resource::JointService { relation };
+    let running = service.status != ServiceStatus::Ended;
+    JointServiceCapabilities {
+        manage: can(actor, Action::ManageJointService, resource) && running,
+        propose_transfer: can(actor, Action::ProposeTransfer, resource)
+            && running
+            && !transfer_pending,
+    }
+}
+
+/// What the caller may do with a transfer of responsibility.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TransferCapabilities {
+    /// Accept it: the receiving caisse's admins, while it is pending.
+    pub accept: bool,
+    /// Cancel it: either caisse's admins, while it is pending.
+    pub cancel: bool,
+}
+
+pub fn on_transfer(actor: Option<&Actor>, transfer: &Transfer) -> TransferCapabilities {
+    let side = actor.map_or(TransferSide::Outsider, |a| transfer.side(a.organisation_id));
+    let resource = Resource::Transfer { side };
+    let pending = transfer.still_pending().is_ok();
+    TransferCapabilities {
+        accept: can(actor, Action::AcceptTransfer, resource) && pending,
+        cancel: can(actor, Action::CancelTransfer, resource) && pending,
+    }
+}
