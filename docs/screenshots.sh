@@ -3,7 +3,7 @@
 # chromium-driver, see the README) and keeps the pages the README shows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo test -p commons-tests --test web_browser
+cargo test -p commons-tests --test e2e web_browser
 # The tests write here whatever CARGO_TARGET_DIR is (tests/src/browser.rs).
 shots=target/screenshots
 mkdir -p docs/screenshots

@@ -198,7 +198,9 @@ async fn init(
         .map_err(|e| async_graphql::Error::new(format!("{BAD_TOKEN} {e}")))?;
     let caller = crate::rate_limit::Caller::Subject(format!("user:{}", actor.user_id));
     let mut data = crate::graphql::connection_data(services, Some(actor));
-    data.insert(SubscriptionSlots(Arc::new(Semaphore::new(subscriptions))));
+    data.insert(crate::graphql::SubscriptionSlots(Arc::new(Semaphore::new(
+        subscriptions,
+    ))));
     // Every operation sent over the connection passes the budget gate of `/graphql`: the
     // same caller, the same budgets.
     if let Some(limiter) = limiter {
@@ -210,7 +212,3 @@ async fn init(
     }
     Ok(data)
 }
-
-/// The subscriptions one connection may still start; each holds a permit while it runs.
-#[derive(Clone)]
-pub struct SubscriptionSlots(pub Arc<Semaphore>);

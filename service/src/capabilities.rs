@@ -3,6 +3,7 @@
 //! not: each answer is `policy::can` on the resource at hand.
 
 use chrono::{DateTime, Utc};
+use commons_domain::activity_report::{self, ActivityReport};
 use commons_domain::collaboration::{
     JointService, Proposal, ServiceStatus, Transfer, TransferSide,
 };
@@ -48,8 +49,8 @@ pub struct ToolCapabilities {
     pub decide: bool,
 }
 
-/// What the caller may do with a caisse's activity report of a year, whatever its status:
-/// submit it (its admins) or review it (INASTI's moderators).
+/// What the caller may do with a caisse's activity report of a year now: submit it (its admins,
+/// never submitted or returned) or review it (INASTI's moderators, once submitted).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ReportCapabilities {
     pub submit: bool,
@@ -59,14 +60,17 @@ pub struct ReportCapabilities {
 pub fn on_report(
     actor: Option<&Actor>,
     caisse: &commons_domain::organisation::Organisation,
+    report: Option<&ActivityReport>,
 ) -> ReportCapabilities {
     let organisation = Resource::Organisation {
         id: caisse.id,
         kind: caisse.kind,
     };
     ReportCapabilities {
-        submit: can(actor, Action::SubmitActivityReport, organisation),
-        review: can(actor, Action::ReviewActivityReport, Resource::Platform),
+        submit: can(actor, Action::SubmitActivityReport, organisation)
+            && activity_report::may_submit(report).is_ok(),
+        review: can(actor, Action::ReviewActivityReport, Resource::Platform)
+            && report.is_some_and(|r| activity_report::review(r, true, None).is_ok()),
     }
 }
 
@@ -175,18 +179,24 @@ pub fn on_joint_service(
 /// What the caller may do with a transfer of responsibility.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TransferCapabilities {
-    /// Accept it: the receiving caisse's admins, while it is pending.
+    /// Accept it: the receiving caisse's admins, while it is pending and the service runs.
     pub accept: bool,
     /// Cancel it: either caisse's admins, while it is pending.
     pub cancel: bool,
 }
 
-pub fn on_transfer(actor: Option<&Actor>, transfer: &Transfer) -> TransferCapabilities {
+/// `service_running`: the joint service has not ended; responsibility for an ended service
+/// passes to nobody, though a transfer left pending may still be cancelled.
+pub fn on_transfer(
+    actor: Option<&Actor>,
+    transfer: &Transfer,
+    service_running: bool,
+) -> TransferCapabilities {
     let side = actor.map_or(TransferSide::Outsider, |a| transfer.side(a.organisation_id));
     let resource = Resource::Transfer { side };
     let pending = transfer.still_pending().is_ok();
     TransferCapabilities {
-        accept: can(actor, Action::AcceptTransfer, resource) && pending,
+        accept: can(actor, Action::AcceptTransfer, resource) && pending && service_running,
         cancel: can(actor, Action::CancelTransfer, resource) && pending,
     }
 }

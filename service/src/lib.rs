@@ -37,6 +37,8 @@ pub mod database {
     pub use commons_store::db::{
         NotReady, check_ready, connect, is_commons_database, migrate, sqlite_snapshot_into,
     };
+    /// What a database fault carries (`ServiceError::Database`), for the edge to log.
+    pub use sea_orm::DbErr;
 }
 
 use chrono::{DateTime, Utc};

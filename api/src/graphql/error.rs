@@ -167,7 +167,7 @@ mod tests {
 
     #[test]
     fn a_database_fault_names_its_cause_in_the_logs_and_never_to_the_client() {
-        let fault = ServiceError::Database(sea_orm::DbErr::Custom(
+        let fault = ServiceError::Database(commons_service::database::DbErr::Custom(
             "connection refused by 10.0.0.5:5432".into(),
         ));
         // What a background duty logs says why.

@@ -51,7 +51,8 @@ pub struct JointServiceCapabilities {
 /// What you may do with a transfer of responsibility.
 #[derive(SimpleObject)]
 pub struct TransferCapabilities {
-    /// Accept it: you are an admin of the receiving caisse and it is pending.
+    /// Accept it: you are an admin of the receiving caisse, it is pending, and the service has
+    /// not ended.
     pub accept: bool,
     /// Cancel it: you are an admin of either caisse and it is pending.
     pub cancel: bool,
@@ -297,12 +298,22 @@ impl ResponsibilityTransfer {
     }
 
     /// What you may do with this transfer, as the API would allow it.
-    async fn viewer_can(&self, ctx: &Context<'_>) -> TransferCapabilities {
-        let can = commons_service::capabilities::on_transfer(actor(ctx), &self.0);
-        TransferCapabilities {
+    async fn viewer_can(&self, ctx: &Context<'_>) -> Result<TransferCapabilities> {
+        let actor = actor(ctx);
+        // Whether the service still runs matters only to the transfer's parties.
+        let party = actor.is_some_and(|a| {
+            a.organisation_id == self.0.to_caisse_id || a.organisation_id == self.0.from_caisse_id
+        });
+        let running = party
+            && svc::get(services(ctx), actor, self.0.joint_service_id)
+                .await
+                .gql()?
+                .is_some_and(|s| s.status != model::ServiceStatus::Ended);
+        let can = commons_service::capabilities::on_transfer(actor, &self.0, running);
+        Ok(TransferCapabilities {
             accept: can.accept,
             cancel: can.cancel,
-        }
+        })
     }
 
     async fn joint_service(&self, ctx: &Context<'_>) -> Result<Option<JointService>> {

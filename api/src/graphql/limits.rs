@@ -66,8 +66,8 @@ pub struct BudgetLimits {
 
 #[derive(SimpleObject, Clone, Debug)]
 pub struct UploadLimits {
-    /// Bytes of one multipart request, files included.
-    request_bytes: i32,
+    /// Bytes of one uploaded file.
+    file_bytes: i32,
     /// Files in one multipart request.
     files_per_request: i32,
     /// Files attached to one revision of a tool.
@@ -92,7 +92,7 @@ pub struct SearchLimits {
     prefix_chars: i32,
     /// Suggestions `suggestTools` returns at most.
     suggestions: i32,
-    /// How deep into the results a client may page (`after` plus `first`).
+    /// How deep into the results a page may start (the position `after` names).
     max_offset: i32,
     /// Concepts in the search synonyms' table.
     synonym_concepts: i32,
@@ -122,7 +122,7 @@ pub struct ToolLimits {
     short_text_chars: i32,
     /// Characters of the quality statement.
     quality_chars: i32,
-    /// Characters of a moderator's or an owner's reason.
+    /// Characters of a moderator's reason for a decision or a withdrawal.
     reason_chars: i32,
 }
 
@@ -214,7 +214,7 @@ impl ServiceLimits {
                 body_bytes: int(limits.body_bytes),
                 batch_size: int(limits.batch_size),
                 page_size: int(limits.page_size),
-                default_page_size: int(service::PageRequest::DEFAULT_SIZE),
+                default_page_size: int(service::PageRequest::DEFAULT_SIZE.min(limits.page_size)),
                 timeout_ms: int(limits.request_timeout_ms),
             },
             budgets: BudgetLimits {
@@ -224,7 +224,7 @@ impl ServiceLimits {
                 file_route_cost: int(budgets.file_route_cost),
             },
             uploads: UploadLimits {
-                request_bytes: int(limits.upload_bytes),
+                file_bytes: int(limits.upload_bytes),
                 files_per_request: int(limits.upload_files),
                 attachments_per_tool: int(limits.attachments_per_tool),
                 title_chars: int(attachment::TITLE_MAX_CHARS),

@@ -64,6 +64,12 @@ pub struct Mutation(
 
 pub type AppSchema = Schema<Query, Mutation, peer_learning::Subscription>;
 
+/// The subscriptions one live connection may still start; each holds a permit while it runs.
+/// The transport (`/graphql/ws`) gives each connection its slots; the subscription resolvers
+/// take one.
+#[derive(Clone)]
+pub struct SubscriptionSlots(pub std::sync::Arc<tokio::sync::Semaphore>);
+
 /// The signed-in caller of one request, or `None` when anonymous.
 #[derive(Clone)]
 pub struct RequestActor(pub Option<Actor>);

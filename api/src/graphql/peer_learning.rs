@@ -776,7 +776,7 @@ impl Subscription {
         };
         // A live connection holds a bounded number of subscriptions; each keeps its permit
         // for as long as it runs.
-        let permit = match ctx.data_opt::<crate::live::SubscriptionSlots>() {
+        let permit = match ctx.data_opt::<super::SubscriptionSlots>() {
             Some(slots) => Some(slots.0.clone().try_acquire_owned().map_err(|_| {
                 super::error::graphql_error(
                     super::ErrorCode::RateLimited,

@@ -546,12 +546,12 @@ impl ActivityReportStep {
 /// A caisse's activity report on a year.
 pub struct ActivityReport(ReportView);
 
-/// What you may do with an activity report, whatever its status now.
+/// What you may do with an activity report now.
 #[derive(SimpleObject)]
 pub struct ReportCapabilities {
-    /// Submit it (again once returned): the caisse's admins.
+    /// Submit it: the caisse's admins, while it was never submitted or once it was returned.
     pub submit: bool,
-    /// Accept or return it once submitted: INASTI's moderators.
+    /// Accept or return it: INASTI's moderators, while it waits for a review.
     pub review: bool,
 }
 
@@ -559,7 +559,11 @@ pub struct ReportCapabilities {
 impl ActivityReport {
     /// What you may do with this report, as the API would allow it.
     async fn viewer_can(&self, ctx: &Context<'_>) -> ReportCapabilities {
-        let can = commons_service::capabilities::on_report(actor(ctx), &self.0.caisse);
+        let can = commons_service::capabilities::on_report(
+            actor(ctx),
+            &self.0.caisse,
+            self.0.report.as_ref(),
+        );
         ReportCapabilities {
             submit: can.submit,
             review: can.review,

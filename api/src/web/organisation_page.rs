@@ -635,17 +635,15 @@ async fn account(
         t.get(lang, "compliance_not_ok").to_owned()
     };
     let (funding, funding_note) = funding_facts(t, lang, id, year, funding);
-    let submit = (report.viewer_can.submit
-        && matches!(report.status.as_str(), "DRAFT" | "RETURNED"))
-    .then(|| {
+    let submit = report.viewer_can.submit.then(|| {
         submit.unwrap_or_else(|| TextForm {
             action: format!("{path}/report"),
             text: report.narrative.clone().unwrap_or_default(),
             error: None,
         })
     });
-    let review = match (&report.id, report.status.as_str()) {
-        (Some(report_id), "SUBMITTED") if report.viewer_can.review => {
+    let review = match &report.id {
+        Some(report_id) if report.viewer_can.review => {
             Some(review.unwrap_or_else(|| review_report_form(t, lang, path, report_id)))
         }
         _ => None,

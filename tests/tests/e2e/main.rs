@@ -9,6 +9,7 @@ mod api_conventions;
 mod attachments;
 mod audit_log;
 mod authentication;
+mod capabilities;
 mod cli;
 mod collaboration_proposals;
 mod graphiql_and_introspection;
