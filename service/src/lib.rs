@@ -207,9 +207,14 @@ pub struct PageRequest {
 impl PageRequest {
     pub const DEFAULT_SIZE: usize = 20;
 
+    /// Items of a page when `first` is not given, under a bound of `max`.
+    pub fn default_size(max: usize) -> usize {
+        Self::DEFAULT_SIZE.min(max)
+    }
+
     pub fn new(first: Option<i32>, after: Option<String>, max: usize) -> ServiceResult<Self> {
         let first = match first {
-            None => Self::DEFAULT_SIZE.min(max),
+            None => Self::default_size(max),
             Some(n) if n < 0 => {
                 return Err(ServiceError::BadInput("first must not be negative".into()));
             }

@@ -214,7 +214,7 @@ impl ServiceLimits {
                 body_bytes: int(limits.body_bytes),
                 batch_size: int(limits.batch_size),
                 page_size: int(limits.page_size),
-                default_page_size: int(service::PageRequest::DEFAULT_SIZE.min(limits.page_size)),
+                default_page_size: int(service::PageRequest::default_size(limits.page_size)),
                 timeout_ms: int(limits.request_timeout_ms),
             },
             budgets: BudgetLimits {
