@@ -1,6 +1,7 @@
-//! What the caller may start, asked of the policy, so that a client (the pages) offers an
-//! action only to those the API would let do it. Nothing here decides anything the policy does
-//! not: each answer is `policy::can` on the resource at hand.
+//! What the caller may do, so that a client (the pages) offers an action only to those the API
+//! would let do it. Nothing here decides anything of its own: each answer is `policy::can` on
+//! the resource at hand and, where it depends on where the item stands, the domain's own rule
+//! that the mutation applies (`workflow::submit`, `Proposal::withdraw`, `may_submit` …).
 
 use chrono::{DateTime, Utc};
 use commons_domain::activity_report::{self, ActivityReport};
