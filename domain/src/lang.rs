@@ -2,7 +2,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// The four languages Commons speaks: Belgium's three official languages and English.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// On the wire (GraphQL's `Lang`) a language is its upper-case code.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "UPPERCASE")]
 pub enum Lang {
     Fr,
     Nl,

@@ -5,23 +5,17 @@
 
 use std::net::SocketAddr;
 
-use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
-use serde_json::{Value, json};
-
 use super::forms::{TextForm, mutate, place_errors, posted};
+use super::operations as ops;
 use super::organisation_page::{
     OrganisationView, organisation_page, review_report_form, shown_year,
 };
 use super::pages::{Failure, failure_page, percent, see_other};
 use crate::http::AppState;
-
-const SUBMIT: &str = "mutation($input: SubmitActivityReportInput!) {
-  submitActivityReport(input: $input) { userErrors { field code message } } }";
-const REVIEW: &str = "mutation($input: ReviewActivityReportInput!) {
-  reviewActivityReport(input: $input) { userErrors { field code message } } }";
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 
 pub async fn submit(
     State(state): State<AppState>,
@@ -51,8 +45,12 @@ pub async fn submit(
     if narrative.trim().is_empty() {
         form.error = Some(t.get(lang, "error_REQUIRED").to_owned());
     } else {
-        let input = json!({ "year": year, "narrative": narrative });
-        match mutate(&state, &visit, SUBMIT, input).await {
+        let input = ops::submit_activity_report::SubmitActivityReportInput {
+            year: year.into(),
+            narrative,
+        };
+        let variables = ops::submit_activity_report::Variables { input };
+        match mutate::<ops::SubmitActivityReport>(&state, &visit, variables).await {
             Ok(errors) if errors.is_empty() => {
                 return see_other(
                     &format!("{path}?year={year}#report-title"),
@@ -100,16 +98,19 @@ pub async fn review(
         year: Some(year),
         ..OrganisationView::default()
     };
-    if decision != "ACCEPT" && decision != "RETURN" {
-        form.decision_error = Some(t.get(lang, "error_REQUIRED").to_owned());
-    } else {
-        let comment = if comment.trim().is_empty() {
-            Value::Null
-        } else {
-            Value::String(comment)
+    use ops::review_activity_report::{ReportDecision, ReviewActivityReportInput, Variables};
+    let decision = match decision.as_str() {
+        "ACCEPT" => Some(ReportDecision::ACCEPT),
+        "RETURN" => Some(ReportDecision::RETURN),
+        _ => None,
+    };
+    if let Some(decision) = decision {
+        let input = ReviewActivityReportInput {
+            report_id: report,
+            decision,
+            comment: Some(comment).filter(|c| !c.trim().is_empty()),
         };
-        let input = json!({ "reportId": report, "decision": decision, "comment": comment });
-        match mutate(&state, &visit, REVIEW, input).await {
+        match mutate::<ops::ReviewActivityReport>(&state, &visit, Variables { input }).await {
             Ok(errors) if errors.is_empty() => {
                 return see_other(
                     &format!("{path}?year={year}#report-title"),
@@ -125,6 +126,8 @@ pub async fn review(
             Err(Failure::Conflict) => view.notice = Some(t.get(lang, "conflict_text").to_owned()),
             Err(other) => return failure_page(&state, &visit, other, &path),
         }
+    } else {
+        form.decision_error = Some(t.get(lang, "error_REQUIRED").to_owned());
     }
     view.review = Some(form);
     organisation_page(&state, &visit, &slug, view, StatusCode::BAD_REQUEST).await

@@ -1,12 +1,11 @@
 //! What the pages' forms share: reading a posted form, running its mutation as the visitor
 //! and turning the payload's `userErrors` into words next to the fields they name.
 
-use std::collections::HashMap;
-
-use serde::Deserialize;
+use graphql_client::GraphQLQuery;
 
 use super::i18n::Translations;
-use super::pages::{Failure, graphql};
+use super::operations::UserErrors;
+use super::pages::{Failure, run};
 use super::visit::Visit;
 use crate::http::AppState;
 use commons_domain::lang::Lang;
@@ -40,7 +39,8 @@ impl Fields {
     }
 }
 
-#[derive(Deserialize)]
+/// One of a mutation's `userErrors`.
+#[derive(serde::Deserialize)]
 pub(super) struct UserErrorData {
     pub field: Vec<String>,
     pub code: String,
@@ -98,31 +98,17 @@ pub(super) fn error_text(t: &Translations, lang: Lang, e: &UserErrorData) -> Str
         .map_or_else(|| e.message.clone(), str::to_owned)
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Payload {
-    user_errors: Vec<UserErrorData>,
-}
-
-/// Runs a mutation of the shape `mutation($input: …) { name(input: $input) { userErrors { field
-/// code message } } }` as the visitor: its user errors, none when it took effect.
-pub(super) async fn mutate(
+/// Runs one of the pages' mutations as the visitor: its user errors, none when it took effect.
+pub(super) async fn mutate<Q>(
     state: &AppState,
     visit: &Visit,
-    mutation: &str,
-    input: serde_json::Value,
-) -> Result<Vec<UserErrorData>, Failure> {
-    let data: HashMap<String, Payload> = graphql(
-        state,
-        visit,
-        mutation,
-        serde_json::json!({ "input": input }),
-    )
-    .await?;
-    Ok(data
-        .into_values()
-        .flat_map(|payload| payload.user_errors)
-        .collect())
+    variables: Q::Variables,
+) -> Result<Vec<UserErrorData>, Failure>
+where
+    Q: GraphQLQuery,
+    Q::ResponseData: UserErrors,
+{
+    Ok(run::<Q>(state, visit, variables).await?.user_errors())
 }
 
 /// A form of one text field (a message, a reason), with what was typed and what was wrong.

@@ -15,6 +15,7 @@ mod markdown;
 mod moderation;
 mod notifications;
 pub mod oidc;
+mod operations;
 mod organisation_page;
 mod pages;
 mod peer_learning;

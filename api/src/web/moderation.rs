@@ -3,77 +3,18 @@
 
 use std::net::SocketAddr;
 
+use super::operations::{ModerationQueue, moderation_queue, page_info, wire};
+use super::pages::{Chrome, Failure, chrome, failure_page, html, percent, run, see_other};
+use super::tool_page::{ChangeLine, DecideForm, change_lines, changes, day, decide_form};
+use super::visit;
+use crate::http::AppState;
 use askama::Template;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde::Deserialize;
-use serde_json::json;
-
-use super::pages::{
-    Chrome, Failure, PageInfoData, chrome, failure_page, graphql, html, percent, see_other,
-};
-use super::tool_page::{
-    ChangeLine, DecideForm, NumberData, change_lines, changes, day, decide_form,
-};
-use super::visit;
-use crate::http::AppState;
 
 /// Tools shown on one page of the queue.
 const QUEUE_PAGE: usize = 10;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct QueueData {
-    moderation_queue: QueueConnection,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct QueueConnection {
-    total_count: i64,
-    page_info: PageInfoData,
-    nodes: Vec<QueuedTool>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct QueuedTool {
-    id: String,
-    title: String,
-    owner: OwnerName,
-    latest: Option<LatestData>,
-    published: Option<NumberData>,
-}
-
-#[derive(Deserialize)]
-struct OwnerName {
-    name: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct LatestData {
-    number: i64,
-    submitted_at: Option<String>,
-    kind: String,
-    categories: Vec<String>,
-    licence: String,
-    translations: Vec<TranslationData>,
-}
-
-#[derive(Deserialize)]
-struct TranslationData {
-    lang: String,
-    title: String,
-    summary: String,
-}
-
-const QUEUE: &str = "query($lang: Lang, $first: Int, $after: String) {
-  moderationQueue(first: $first, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor }
-    nodes { id title(lang: $lang) owner { name(lang: $lang) } published { number }
-      latest { number submittedAt kind categories licence translations { lang title summary } } } } }";
 
 pub(super) struct QueueEntry {
     pub href: String,
@@ -117,9 +58,12 @@ pub async fn queue(
     }
     let lang = visit.lang;
     let after = get("after").filter(|a| a.len() <= 200);
-    let variables =
-        json!({ "lang": lang.code().to_uppercase(), "first": QUEUE_PAGE, "after": after });
-    let data: QueueData = match graphql(&state, &visit, QUEUE, variables).await {
+    let variables = moderation_queue::Variables {
+        lang: Some(lang),
+        first: Some(QUEUE_PAGE as i64),
+        after,
+    };
+    let data = match run::<ModerationQueue>(&state, &visit, variables).await {
         Ok(data) => data,
         Err(Failure::Input(_)) => return see_other(path, &visit.set_cookies),
         Err(other) => return failure_page(&state, &visit, other, path),
@@ -151,7 +95,9 @@ pub async fn queue(
                     ChangeLine {
                         field: t.get(lang, "field_kind").to_owned(),
                         before: String::new(),
-                        after: t.get(lang, &format!("kind_{}", latest.kind)).to_owned(),
+                        after: t
+                            .get(lang, &format!("kind_{}", wire(&latest.kind)))
+                            .to_owned(),
                     },
                     ChangeLine {
                         field: t.get(lang, "field_categories").to_owned(),
@@ -159,7 +105,7 @@ pub async fn queue(
                         after: latest
                             .categories
                             .iter()
-                            .map(|c| t.get(lang, &format!("category_{c}")).to_owned())
+                            .map(|c| t.get(lang, &format!("category_{}", wire(c))).to_owned())
                             .collect::<Vec<_>>()
                             .join(", "),
                     },
@@ -170,7 +116,7 @@ pub async fn queue(
                     },
                 ];
                 for tr in &latest.translations {
-                    let language = t.get(lang, &format!("lang_{}", tr.lang)).to_owned();
+                    let language = t.get(lang, &format!("lang_{}", wire(&tr.lang))).to_owned();
                     for (key, text) in [("field_title", &tr.title), ("field_summary", &tr.summary)]
                     {
                         lines.push(ChangeLine {
@@ -199,7 +145,7 @@ pub async fn queue(
             ),
         });
     }
-    let next_href = queue.page_info.next_href(path);
+    let next_href = page_info!(queue.page_info).next_href(path);
     let title = t.get(lang, "moderation_title").to_owned();
     let page = QueuePage {
         page: chrome(&state, &visit, title, path),

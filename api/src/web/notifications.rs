@@ -16,57 +16,19 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-use serde::Deserialize;
 use serde_json::json;
 
 use super::i18n::fill;
-use super::pages::{
-    Chrome, Failure, PageInfoData, checked, chrome, failure_page, graphql, html, percent, see_other,
+use super::operations::{
+    MarkAllRead, Notifications, mark_all_read, notifications, page_info, wire,
 };
+use super::pages::{Chrome, Failure, checked, chrome, failure_page, html, percent, run, see_other};
 use super::tool_page::day;
 use super::visit;
 use crate::http::AppState;
 
 /// Notifications on one page.
 const NOTIFICATIONS_PAGE: usize = 20;
-
-#[derive(Deserialize)]
-struct NotificationsData {
-    viewer: Option<ViewerNotifications>,
-}
-
-#[derive(Deserialize)]
-struct ViewerNotifications {
-    notifications: NotificationConnection,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct NotificationConnection {
-    page_info: PageInfoData,
-    nodes: Vec<NotificationData>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct NotificationData {
-    kind: String,
-    created_at: String,
-    read_at: Option<String>,
-    subject_id: String,
-    tool: Option<ToolTitle>,
-}
-
-#[derive(Deserialize)]
-struct ToolTitle {
-    id: String,
-    title: String,
-}
-
-const NOTIFICATIONS: &str = "query($lang: Lang, $first: Int, $after: String) {
-  viewer { notifications(first: $first, after: $after) {
-    pageInfo { hasNextPage endCursor }
-    nodes { kind createdAt readAt subjectId tool { id title(lang: $lang) } } } } }";
 
 pub(super) struct NotificationLine {
     pub text: String,
@@ -100,9 +62,12 @@ pub async fn list(
         .map(|(_, v)| v.into_owned())
         .filter(|a| a.len() <= 200);
     let lang = visit.lang;
-    let variables =
-        json!({ "lang": lang.code().to_uppercase(), "first": NOTIFICATIONS_PAGE, "after": after });
-    let data: NotificationsData = match graphql(&state, &visit, NOTIFICATIONS, variables).await {
+    let variables = notifications::Variables {
+        lang: Some(lang),
+        first: Some(NOTIFICATIONS_PAGE as i64),
+        after,
+    };
+    let data = match run::<Notifications>(&state, &visit, variables).await {
         Ok(data) => data,
         Err(Failure::Input(_)) => return see_other(path, &visit.set_cookies),
         Err(other) => return failure_page(&state, &visit, other, path),
@@ -117,9 +82,8 @@ pub async fn list(
         .into_iter()
         .map(|n| NotificationLine {
             text: t
-                .find(lang, &format!("notification_{}", n.kind))
-                .unwrap_or(&n.kind)
-                .to_owned(),
+                .find(lang, &format!("notification_{}", wire(&n.kind)))
+                .map_or_else(|| wire(&n.kind), str::to_owned),
             // A proposal or a transfer is shown where `/go/` finds it.
             href: n.tool.as_ref().map_or_else(
                 || format!("/go/{}", percent(&n.subject_id)),
@@ -130,7 +94,7 @@ pub async fn list(
             unread: n.read_at.is_none(),
         })
         .collect();
-    let next_href = connection.page_info.next_href(path);
+    let next_href = page_info!(connection.page_info).next_href(path);
     let title = t.get(lang, "notifications_title").to_owned();
     let page = NotificationsPage {
         page: chrome(&state, &visit, title, path),
@@ -139,9 +103,6 @@ pub async fn list(
     };
     html(StatusCode::OK, &page, &visit.set_cookies)
 }
-
-const MARK_ALL_READ: &str =
-    "mutation { markNotificationsRead(input: { all: true }) { userErrors { message } } }";
 
 pub async fn mark_all_read(
     State(state): State<AppState>,
@@ -158,7 +119,7 @@ pub async fn mark_all_read(
     if let Some(refused) = checked(&state, &visit, &csrf, path) {
         return refused;
     }
-    match graphql::<serde_json::Value>(&state, &visit, MARK_ALL_READ, json!({})).await {
+    match run::<MarkAllRead>(&state, &visit, mark_all_read::Variables).await {
         Ok(_) => see_other(path, &visit.set_cookies),
         Err(other) => failure_page(&state, &visit, other, path),
     }

@@ -19,7 +19,10 @@ use serde_json::json;
 
 use super::i18n::{Translations, fill};
 use super::visit::{self, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, Visit, same_token, set_cookie};
+use graphql_client::GraphQLQuery;
+
 use crate::graphql::RequestBudget;
+use crate::graphql::error::ErrorCode;
 use crate::http::AppState;
 use commons_domain::identity::{Identity, Role};
 use commons_domain::lang::Lang;
@@ -270,6 +273,27 @@ pub(super) enum Failure {
     Internal,
 }
 
+/// Runs one of the pages' operations ([`super::operations`]) in process as the visitor, as
+/// [`execute`] does: its typed answer, or why there is none.
+pub(super) async fn run<Q: GraphQLQuery>(
+    state: &AppState,
+    visit: &Visit,
+    variables: Q::Variables,
+) -> Result<Q::ResponseData, Failure> {
+    execute(state, visit, request::<Q>(variables)?).await
+}
+
+/// The in-process request of one of the pages' operations.
+pub(super) fn request<Q: GraphQLQuery>(
+    variables: Q::Variables,
+) -> Result<async_graphql::Request, Failure> {
+    let body = Q::build_query(variables);
+    let variables = serde_json::to_value(&body.variables).map_err(|_| Failure::Internal)?;
+    Ok(async_graphql::Request::new(body.query)
+        .operation_name(body.operation_name)
+        .variables(Variables::from_json(variables)))
+}
+
 /// Runs one GraphQL operation in process as the visitor, under the same limits as `/graphql`
 /// (complexity, depth, the caller's query budget, the request timeout).
 pub(super) async fn graphql<T: DeserializeOwned>(
@@ -316,20 +340,20 @@ pub(super) async fn execute<T: DeserializeOwned>(
             .as_ref()
             .and_then(|x| x.get("code"))
             .and_then(|v| match v {
-                async_graphql::Value::String(s) => Some(s.clone()),
+                async_graphql::Value::String(s) => ErrorCode::from_code(s),
                 _ => None,
-            })
-            .unwrap_or_default();
-        return Err(match code.as_str() {
-            "NOT_FOUND" => Failure::NotFound,
-            "FORBIDDEN" | "UNAUTHENTICATED" => Failure::Forbidden,
-            "CONFLICT" => Failure::Conflict,
-            "RATE_LIMITED" => Failure::RateLimited,
-            "TIMEOUT" => Failure::TimedOut,
-            "UNAVAILABLE" => Failure::Unavailable,
-            "BAD_USER_INPUT" | "" => Failure::Input(error.message.clone()),
-            _ => {
-                tracing::warn!(code, message = %error.message, "a page's query failed");
+            });
+        return Err(match code {
+            Some(ErrorCode::NotFound) => Failure::NotFound,
+            Some(ErrorCode::Forbidden | ErrorCode::Unauthenticated) => Failure::Forbidden,
+            Some(ErrorCode::Conflict) => Failure::Conflict,
+            Some(ErrorCode::RateLimited) => Failure::RateLimited,
+            Some(ErrorCode::Timeout) => Failure::TimedOut,
+            Some(ErrorCode::Unavailable) => Failure::Unavailable,
+            // An error without a code is the schema's own (a variable out of range, say).
+            Some(ErrorCode::BadUserInput) | None => Failure::Input(error.message.clone()),
+            Some(ErrorCode::Internal) => {
+                tracing::warn!(message = %error.message, "a page's operation failed");
                 Failure::Internal
             }
         });
@@ -486,8 +510,8 @@ struct HitConnection {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct PageInfoData {
-    has_next_page: bool,
-    end_cursor: Option<String>,
+    pub has_next_page: bool,
+    pub end_cursor: Option<String>,
 }
 
 impl PageInfoData {

@@ -4,23 +4,15 @@
 
 use std::net::SocketAddr;
 
+use super::forms::{TextForm, error_text, mutate, place_errors, posted};
+use super::operations as ops;
+use super::pages::{Failure, failure_page, percent, see_other};
+use super::tool_page::{Problems, review_form, tool_page};
+use crate::http::AppState;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde_json::{Value, json};
-
-use super::forms::{TextForm, error_text, mutate, place_errors, posted};
-use super::pages::{Failure, failure_page, percent, see_other};
-use super::tool_page::{Problems, review_form, tool_page};
-use crate::http::AppState;
-
-const ADOPT: &str = "mutation($input: AdoptToolInput!) {
-  adoptTool(input: $input) { userErrors { field code message } } }";
-const WITHDRAW_ADOPTION: &str = "mutation($input: WithdrawAdoptionInput!) {
-  withdrawAdoption(input: $input) { userErrors { field code message } } }";
-const REVIEW: &str = "mutation($input: ReviewToolInput!) {
-  reviewTool(input: $input) { userErrors { field code message } } }";
 
 /// `use`: the visitor's organisation uses the tool as published, with an optional note;
 /// `stop`: it no longer does.
@@ -44,21 +36,23 @@ pub async fn adoption(
         text: note.clone(),
         error: None,
     };
-    let (mutation, input) = if fields.one("action") == "stop" {
-        (WITHDRAW_ADOPTION, json!({ "toolId": id }))
-    } else {
-        let note = if note.trim().is_empty() {
-            Value::Null
-        } else {
-            Value::String(note)
+    let done = if fields.one("action") == "stop" {
+        let input = ops::withdraw_adoption::WithdrawAdoptionInput {
+            tool_id: id.clone(),
         };
-        (
-            ADOPT,
-            json!({ "toolId": id, "mode": "AS_IS", "note": note }),
-        )
+        let variables = ops::withdraw_adoption::Variables { input };
+        mutate::<ops::WithdrawAdoption>(&state, &visit, variables).await
+    } else {
+        let input = ops::adopt_tool::AdoptToolInput {
+            tool_id: id.clone(),
+            mode: ops::adopt_tool::AdoptionMode::AS_IS,
+            note: Some(note).filter(|n| !n.trim().is_empty()),
+            derived_tool_id: None,
+        };
+        mutate::<ops::AdoptTool>(&state, &visit, ops::adopt_tool::Variables { input }).await
     };
     let mut problems = Problems::default();
-    match mutate(&state, &visit, mutation, input).await {
+    match done {
         Ok(errors) if errors.is_empty() => return see_other(&path, &visit.set_cookies),
         Ok(errors) => {
             let (beside, top) = place_errors(t, lang, &errors, "note");
@@ -98,18 +92,14 @@ pub async fn review(
     match rating.parse::<i64>().ok().filter(|r| (1..=5).contains(r)) {
         None => form.rating_error = Some(t.get(lang, "error_REQUIRED").to_owned()),
         Some(rating) => {
-            let comment = if comment.trim().is_empty() {
-                Value::Null
-            } else {
-                Value::String(comment)
+            let input = ops::review_tool::ReviewToolInput {
+                tool_id: id.clone(),
+                rating,
+                comment: Some(comment).filter(|c| !c.trim().is_empty()),
+                lang,
             };
-            let input = json!({
-                "toolId": id,
-                "rating": rating,
-                "comment": comment,
-                "lang": lang.code().to_uppercase(),
-            });
-            match mutate(&state, &visit, REVIEW, input).await {
+            let variables = ops::review_tool::Variables { input };
+            match mutate::<ops::ReviewTool>(&state, &visit, variables).await {
                 Ok(errors) if errors.is_empty() => {
                     return see_other(&format!("{path}#reviews-title"), &visit.set_cookies);
                 }

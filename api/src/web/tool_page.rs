@@ -4,18 +4,16 @@
 
 use std::net::SocketAddr;
 
+use super::forms::TextForm;
+use super::i18n::{Translations, fill};
+use super::operations::{self as ops, wire};
+use super::pages::{Chrome, Failure, chrome, failure_page, html, percent, run};
+use super::visit::{self, Visit};
+use crate::http::AppState;
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde::Deserialize;
-use serde_json::json;
-
-use super::forms::TextForm;
-use super::i18n::{Translations, fill};
-use super::pages::{Chrome, Failure, chrome, failure_page, graphql, html, percent};
-use super::visit::{self, Visit};
-use crate::http::AppState;
 use commons_domain::lang::Lang;
 
 /// Revisions listed on a tool's page.
@@ -26,167 +24,9 @@ const DECISIONS_SHOWN: usize = 20;
 /// Organisations named as using a tool.
 const ADOPTIONS_SHOWN: usize = 50;
 
-#[derive(Deserialize)]
-struct ToolData {
-    node: Option<ToolNode>,
-    viewer: Option<ViewerData>,
-    #[serde(rename = "moderationLog")]
-    moderation_log: NodesOf<DecisionData>,
-}
-
-#[derive(Deserialize)]
-struct ViewerData {
-    organisation: IdName,
-}
-
-/// `Tool.viewerCan`: what the API lets the visitor do with this tool.
-#[derive(Deserialize)]
-struct ToolCan {
-    adopt: bool,
-    review: bool,
-    revise: bool,
-    submit: bool,
-    attach: bool,
-    decide: bool,
-}
-
-#[derive(Deserialize)]
-pub(super) struct IdName {
-    pub id: String,
-    pub name: String,
-}
-
-#[derive(Deserialize)]
-pub(super) struct NodesOf<T> {
-    pub nodes: Vec<T>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ToolNode {
-    id: String,
-    kind: String,
-    adoption_count: i64,
-    owner: IdName,
-    viewer_can: ToolCan,
-    current: RevisionData,
-    published: Option<NumberData>,
-    revisions: NodesOf<RevisionBrief>,
-    rating: RatingData,
-    reviews: NodesOf<ReviewData>,
-    adoptions: NodesOf<AdoptionData>,
-}
-
-#[derive(Deserialize)]
-struct AdoptionData {
-    mode: String,
-    organisation: IdName,
-}
-
-#[derive(Deserialize)]
-pub(super) struct NumberData {
-    pub number: i64,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RevisionData {
-    number: i64,
-    status: String,
-    title: String,
-    summary: String,
-    body: String,
-    languages: Vec<String>,
-    categories: Vec<String>,
-    attachments: Vec<AttachmentData>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AttachmentData {
-    title: String,
-    file_name: String,
-    media_type: String,
-    size_bytes: i64,
-    url: String,
-    lang: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RevisionBrief {
-    number: i64,
-    status: String,
-    published_at: Option<String>,
-    created_at: String,
-}
-
-#[derive(Deserialize)]
-struct RatingData {
-    average: Option<String>,
-    count: i64,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ReviewData {
-    rating: i64,
-    comment: Option<String>,
-    hidden: bool,
-    created_at: String,
-    organisation: NameOnly,
-}
-
-#[derive(Deserialize)]
-pub(super) struct NameOnly {
-    pub name: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct DecisionData {
-    pub action: String,
-    pub revision: i64,
-    pub reason: Option<String>,
-    pub decided_at: String,
-}
-
-#[derive(Deserialize)]
-pub(super) struct FieldChangeData {
-    pub field: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CompareData {
-    node: Option<CompareNode>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CompareNode {
-    compare_revisions: Vec<FieldChangeData>,
-}
-
-const TOOL: &str = "query($id: ID!, $lang: Lang, $revisions: Int, $reviews: Int, $decisions: Int, $adoptions: Int) {
-  viewer { organisation { id name(lang: $lang) } }
-  node(id: $id) { ... on Tool {
-    id kind adoptionCount owner { id name(lang: $lang) } viewerCan { adopt review revise submit attach decide }
-    current { number status title(lang: $lang) summary(lang: $lang) body(lang: $lang) languages
-      categories attachments { title fileName mediaType sizeBytes url lang } }
-    published { number }
-    revisions(first: $revisions) { nodes { number status publishedAt createdAt } }
-    rating { average count }
-    reviews(first: $reviews) { nodes { rating comment hidden createdAt organisation { name(lang: $lang) } } }
-    adoptions(first: $adoptions) { nodes { mode organisation { id name(lang: $lang) } } }
-  } }
-  moderationLog(toolId: $id, first: $decisions) { nodes { action revision reason decidedAt } }
-}";
-
-const COMPARE: &str = "query($id: ID!, $from: Int!, $to: Int!) {
-  node(id: $id) { ... on Tool { compareRevisions(from: $from, to: $to) { field before after } } } }";
+/// One field's change between two revisions, as the API answers it.
+pub(super) type FieldChange = ops::compare_revisions::CompareRevisionsNodeOnToolCompareRevisions;
+type ToolData = ops::tool_page::ToolPageNodeOnTool;
 
 /// What changed between two revisions, field by field, for `id`.
 pub(super) async fn changes(
@@ -195,15 +35,23 @@ pub(super) async fn changes(
     id: &str,
     from: i64,
     to: i64,
-) -> Result<Vec<FieldChangeData>, Failure> {
-    let data: CompareData = graphql(
-        state,
-        visit,
-        COMPARE,
-        json!({ "id": id, "from": from, "to": to }),
+) -> Result<Vec<FieldChange>, Failure> {
+    let variables = ops::compare_revisions::Variables {
+        id: id.to_owned(),
+        from,
+        to,
+    };
+    Ok(
+        match run::<ops::CompareRevisions>(state, visit, variables)
+            .await?
+            .node
+        {
+            Some(ops::compare_revisions::CompareRevisionsNode::Tool(tool)) => {
+                tool.compare_revisions
+            }
+            _ => Vec::new(),
+        },
     )
-    .await?;
-    Ok(data.node.map(|n| n.compare_revisions).unwrap_or_default())
 }
 
 pub(super) struct Download {
@@ -341,17 +189,8 @@ struct ToolPage<'a> {
     /// The organisations that use it.
     adopters: Vec<String>,
     decisions: Vec<DecisionLine>,
-    compare: Option<CompareForm>,
     csrf: String,
-    notice: Option<String>,
-    edit_href: Option<String>,
-    submit: Option<(String, i64)>,
-    attach: Option<(String, AttachForm)>,
-    decide: Option<DecideForm>,
-    /// Another organisation's staff: use the tool (or stop) and review it.
-    adopt: Option<TextForm>,
-    adopted: bool,
-    review: Option<ReviewForm>,
+    actions: Actions,
 }
 
 pub(super) fn day(timestamp: &str) -> String {
@@ -430,7 +269,7 @@ pub(super) fn field_name(t: &Translations, lang: Lang, field: &str) -> String {
 pub(super) fn change_lines(
     t: &Translations,
     lang: Lang,
-    changes: Vec<FieldChangeData>,
+    changes: Vec<FieldChange>,
 ) -> Vec<ChangeLine> {
     changes
         .into_iter()
@@ -522,243 +361,333 @@ pub(super) async fn tool_page(
     status: StatusCode,
 ) -> Response {
     let path = format!("/tools/{}", percent(id));
-    let lang = visit.lang;
     if id.len() > 100 {
         return failure_page(state, visit, Failure::NotFound, &path);
     }
-    let variables = json!({
-        "id": id,
-        "lang": lang.code().to_uppercase(),
-        "revisions": REVISIONS_SHOWN,
-        "reviews": REVIEWS_SHOWN,
-        "decisions": DECISIONS_SHOWN,
-        "adoptions": ADOPTIONS_SHOWN,
-    });
-    let data: ToolData = match graphql(state, visit, TOOL, variables).await {
+    let variables = ops::tool_page::Variables {
+        id: id.to_owned(),
+        lang: Some(visit.lang),
+        revisions: Some(REVISIONS_SHOWN as i64),
+        reviews: Some(REVIEWS_SHOWN as i64),
+        decisions: Some(DECISIONS_SHOWN as i64),
+        adoptions: Some(ADOPTIONS_SHOWN as i64),
+    };
+    let data = match run::<ops::ToolPage>(state, visit, variables).await {
         Ok(data) => data,
         // An address that names no tool, or not one of yours, is a page that does not exist.
         Err(Failure::Input(_)) => return failure_page(state, visit, Failure::NotFound, &path),
         Err(other) => return failure_page(state, visit, other, &path),
     };
-    let Some(tool) = data.node else {
+    let Some(ops::tool_page::ToolPageNode::Tool(tool)) = data.node else {
         return failure_page(state, visit, Failure::NotFound, &path);
     };
-    let t = &state.web.translations;
-    let current = tool.current;
-    let viewer = data.viewer;
-    let own = viewer
-        .as_ref()
-        .is_some_and(|v| v.organisation.id == tool.owner.id);
-    let moderator = visit.can.moderate;
-    let can = &tool.viewer_can;
-    // The owner and moderators are shown the latest revision: what it changes from the
-    // published one, or that it is the first.
-    let published = tool.published.map(|p| p.number);
-    let (changes, changes_heading) = if let Some((from, to)) = problems.compare {
+    let viewer = data.viewer.map(|v| v.organisation.id);
+    let own = viewer.as_ref() == Some(&tool.owner.id);
+    let shown = match shown_changes(state, visit, &tool, own, problems.compare).await {
+        Ok(shown) => shown,
+        Err(other) => return failure_page(state, visit, other, &path),
+    };
+    let decisions = data.moderation_log.nodes;
+    let page = ToolPage::new(
+        state,
+        visit,
+        (tool, viewer, decisions),
+        problems,
+        shown,
+        &path,
+    );
+    html(status, &page, &visit.set_cookies)
+}
+
+/// The changes the page shows, with their heading: two revisions the visitor chose, else,
+/// for the owner and moderators, what the latest revision changes from the published one.
+async fn shown_changes(
+    state: &AppState,
+    visit: &Visit,
+    tool: &ToolData,
+    own: bool,
+    compare: Option<(i64, i64)>,
+) -> Result<(Vec<ChangeLine>, Option<String>), Failure> {
+    let (t, lang) = (&state.web.translations, visit.lang);
+    let current = tool.current.number;
+    let published = tool.published.as_ref().map(|p| p.number);
+    if let Some((from, to)) = compare {
         // Two revisions the visitor chose: the API says whether they may read both.
-        match changes(state, visit, &tool.id, from, to).await {
-            Ok(list) => (
+        return match changes(state, visit, &tool.id, from, to).await {
+            Ok(list) => Ok((
                 change_lines(t, lang, list),
                 Some(fill(
                     t.get(lang, "changes_between"),
                     &[("from", &from.to_string()), ("to", &to.to_string())],
                 )),
-            ),
-            Err(Failure::Input(_) | Failure::NotFound) => (
+            )),
+            Err(Failure::Input(_) | Failure::NotFound) => Ok((
                 Vec::new(),
                 Some(t.get(lang, "changes_unavailable").to_owned()),
+            )),
+            Err(other) => Err(other),
+        };
+    }
+    if !(own || visit.can.moderate) || published == Some(current) {
+        return Ok((Vec::new(), None));
+    }
+    Ok(match published {
+        Some(from) => (
+            change_lines(
+                t,
+                lang,
+                changes(state, visit, &tool.id, from, current).await?,
             ),
-            Err(other) => return failure_page(state, visit, other, &path),
-        }
-    } else if (own || moderator) && published != Some(current.number) {
-        match published {
-            Some(from) => match changes(state, visit, &tool.id, from, current.number).await {
-                Ok(list) => (
-                    change_lines(t, lang, list),
-                    Some(fill(
-                        t.get(lang, "changes_since"),
-                        &[("n", &from.to_string())],
-                    )),
-                ),
-                Err(other) => return failure_page(state, visit, other, &path),
-            },
-            None => (Vec::new(), Some(t.get(lang, "changes_first").to_owned())),
-        }
-    } else {
-        (Vec::new(), None)
-    };
-    let lang_name = |code: &str| t.get(lang, &format!("lang_{code}")).to_owned();
-    let fallback = (!current
-        .languages
-        .iter()
-        .any(|l| l.eq_ignore_ascii_case(lang.code())))
-    .then(|| {
-        let shown = current
-            .languages
-            .first()
-            .map(String::as_str)
-            .unwrap_or("EN");
-        fill(
-            t.get(lang, "fallback_marker"),
-            &[("lang", &lang_name(shown))],
-        )
-    });
-    let edit_href = can.revise.then(|| format!("/tools/{}/edit", percent(id)));
-    let submit = can
-        .submit
-        .then(|| (format!("/tools/{}/submit", percent(id)), current.number));
-    let attach = can.attach.then(|| {
-        let form = problems.attach.unwrap_or_else(|| AttachForm {
-            languages: language_choices(t, lang, lang.code()),
-            ..AttachForm::default()
-        });
-        (format!("/tools/{}/attachments", percent(id)), form)
-    });
-    let decide = can.decide.then(|| {
-        problems
-            .decide
-            .unwrap_or_else(|| decide_form(t, lang, (id, "tool"), current.number, &path))
-    });
-    let numbers: Vec<i64> = tool.revisions.nodes.iter().map(|r| r.number).collect();
-    let compare = (numbers.len() > 1).then(|| {
-        let (from, to) = problems.compare.unwrap_or((
-            numbers.get(1).copied().unwrap_or_default(),
-            numbers.first().copied().unwrap_or_default(),
-        ));
-        CompareForm {
-            options: numbers.clone(),
-            from,
-            to,
-        }
-    });
-    // Staff of another organisation use and review a published tool.
-    let published_here = published.is_some();
-    let adopted = viewer.as_ref().is_some_and(|v| {
-        tool.adoptions
-            .nodes
-            .iter()
-            .any(|a| a.organisation.id == v.organisation.id)
-    });
-    let adopt = (published_here && can.adopt).then(|| {
-        problems.adopt.unwrap_or_else(|| TextForm {
-            action: format!("/tools/{}/adoption", percent(id)),
-            ..TextForm::default()
-        })
-    });
-    let review = (published_here && can.review)
-        .then(|| problems.review.unwrap_or_else(|| review_form(t, lang, id)));
-    let page = ToolPage {
-        page: chrome(state, visit, current.title.clone(), &path),
-        adopters: tool
-            .adoptions
-            .nodes
-            .into_iter()
-            .map(|a| {
-                if a.mode == "ADAPTED" {
-                    fill(
-                        t.get(lang, "adopter_adapted"),
-                        &[("org", &a.organisation.name)],
-                    )
-                } else {
-                    a.organisation.name
-                }
-            })
-            .collect(),
-        compare,
-        adopt,
-        adopted,
-        review,
-        fallback,
-        by: fill(t.get(lang, "tool_by"), &[("owner", &tool.owner.name)]),
-        kind: t.get(lang, &format!("kind_{}", tool.kind)).to_owned(),
-        status: t
-            .get(lang, &format!("status_{}", current.status))
-            .to_owned(),
-        categories: current
-            .categories
-            .iter()
-            .map(|c| t.get(lang, &format!("category_{c}")).to_owned())
-            .collect(),
-        languages: current.languages.iter().map(|l| lang_name(l)).collect(),
-        adoptions: fill(
-            t.get(lang, "tool_adoptions"),
-            &[("n", &tool.adoption_count.to_string())],
+            Some(fill(
+                t.get(lang, "changes_since"),
+                &[("n", &from.to_string())],
+            )),
         ),
-        rating: tool.rating.average.map(|average| {
+        None => (Vec::new(), Some(t.get(lang, "changes_first").to_owned())),
+    })
+}
+
+/// A language's name in the page's language.
+fn lang_name(t: &Translations, lang: Lang, named: Lang) -> String {
+    t.get(lang, &format!("lang_{}", wire(&named))).to_owned()
+}
+
+impl<'a> ToolPage<'a> {
+    /// The page of `tool` as `visit` sees it: what it says, then what the API lets them do.
+    fn new(
+        state: &'a AppState,
+        visit: &Visit,
+        (tool, viewer, decisions): (
+            ToolData,
+            Option<String>,
+            Vec<ops::tool_page::ToolPageModerationLogNodes>,
+        ),
+        problems: Problems,
+        (changes, changes_heading): (Vec<ChangeLine>, Option<String>),
+        path: &str,
+    ) -> Self {
+        let (t, lang) = (&state.web.translations, visit.lang);
+        let actions = Actions::new(t, lang, &tool, viewer.as_deref(), problems, path);
+        let current = tool.current;
+        let fallback = (!current.languages.contains(&lang)).then(|| {
+            let shown = current.languages.first().copied().unwrap_or(Lang::En);
             fill(
-                t.get(lang, "tool_rating"),
-                &[("average", &average), ("n", &tool.rating.count.to_string())],
+                t.get(lang, "fallback_marker"),
+                &[("lang", &lang_name(t, lang, shown))],
             )
-        }),
-        summary: current.summary,
-        body_html: super::markdown::to_html(&current.body),
-        downloads: current
-            .attachments
-            .into_iter()
-            .map(|a| Download {
-                href: a.url,
-                label: fill(t.get(lang, "tool_download"), &[("name", &a.title)]),
-                details: format!(
-                    "{} · {} · {} · {}",
-                    a.file_name,
-                    t.get(lang, file_kind(&a.media_type)),
-                    size(a.size_bytes, lang),
-                    lang_name(&a.lang)
-                ),
-            })
-            .collect(),
-        revisions: tool
-            .revisions
-            .nodes
-            .into_iter()
-            .map(|r| RevisionLine {
-                label: fill(
-                    t.get(lang, "tool_revision"),
-                    &[("n", &r.number.to_string())],
-                ),
-                status: t.get(lang, &format!("status_{}", r.status)).to_owned(),
-                date: r
-                    .published_at
-                    .as_deref()
-                    .map_or_else(|| day(&r.created_at), day),
-            })
-            .collect(),
-        changes,
-        changes_heading,
-        reviews: tool
-            .reviews
-            .nodes
-            .into_iter()
-            .map(|r| ReviewLine {
-                stars: fill(t.get(lang, "review_stars"), &[("n", &r.rating.to_string())]),
-                by: r.organisation.name,
-                comment: r.comment.unwrap_or_default(),
-                date: day(&r.created_at),
-                hidden: r.hidden,
-            })
-            .collect(),
-        decisions: data
-            .moderation_log
-            .nodes
-            .into_iter()
-            .map(|d| DecisionLine {
-                text: fill(
-                    t.get(lang, &format!("decided_{}", d.action)),
-                    &[("n", &d.revision.to_string())],
-                ),
-                reason: d.reason,
-                date: day(&d.decided_at),
-            })
-            .collect(),
-        csrf: visit.csrf.clone(),
-        notice: problems.notice,
-        edit_href,
-        submit,
-        attach,
-        decide,
-        title: current.title,
-    };
-    html(status, &page, &visit.set_cookies)
+        });
+        ToolPage {
+            page: chrome(state, visit, current.title.clone(), path),
+            adopters: adopters(t, lang, tool.adoptions.nodes),
+            fallback,
+            by: fill(t.get(lang, "tool_by"), &[("owner", &tool.owner.name)]),
+            kind: t
+                .get(lang, &format!("kind_{}", wire(&tool.kind)))
+                .to_owned(),
+            status: t
+                .get(lang, &format!("status_{}", wire(&current.status)))
+                .to_owned(),
+            categories: current
+                .categories
+                .iter()
+                .map(|c| t.get(lang, &format!("category_{}", wire(c))).to_owned())
+                .collect(),
+            languages: current
+                .languages
+                .iter()
+                .map(|l| lang_name(t, lang, *l))
+                .collect(),
+            adoptions: fill(
+                t.get(lang, "tool_adoptions"),
+                &[("n", &tool.adoption_count.to_string())],
+            ),
+            rating: tool.rating.average.map(|average| {
+                fill(
+                    t.get(lang, "tool_rating"),
+                    &[("average", &average), ("n", &tool.rating.count.to_string())],
+                )
+            }),
+            summary: current.summary,
+            body_html: super::markdown::to_html(&current.body),
+            downloads: downloads(t, lang, current.attachments),
+            revisions: revision_lines(t, lang, tool.revisions.nodes),
+            changes,
+            changes_heading,
+            reviews: review_lines(t, lang, tool.reviews.nodes),
+            decisions: decision_lines(t, lang, decisions),
+            csrf: visit.csrf.clone(),
+            actions,
+            title: current.title,
+        }
+    }
+}
+
+/// What the visitor may do on the tool's page, each only where the API's `viewerCan` says so,
+/// with what a failed attempt left in its form.
+pub(super) struct Actions {
+    pub notice: Option<String>,
+    pub edit_href: Option<String>,
+    pub submit: Option<(String, i64)>,
+    pub attach: Option<(String, AttachForm)>,
+    pub decide: Option<DecideForm>,
+    pub compare: Option<CompareForm>,
+    /// Another organisation's staff: use the tool (or stop) and review it.
+    pub adopt: Option<TextForm>,
+    pub adopted: bool,
+    pub review: Option<ReviewForm>,
+}
+
+impl Actions {
+    fn new(
+        t: &Translations,
+        lang: Lang,
+        tool: &ToolData,
+        viewer: Option<&str>,
+        problems: Problems,
+        path: &str,
+    ) -> Self {
+        let (id, can, current) = (&tool.id, &tool.viewer_can, tool.current.number);
+        let numbers: Vec<i64> = tool.revisions.nodes.iter().map(|r| r.number).collect();
+        let compare = (numbers.len() > 1).then(|| {
+            let (from, to) = problems.compare.unwrap_or((
+                numbers.get(1).copied().unwrap_or_default(),
+                numbers.first().copied().unwrap_or_default(),
+            ));
+            CompareForm {
+                options: numbers.clone(),
+                from,
+                to,
+            }
+        });
+        // Staff of another organisation use and review a published tool.
+        let published = tool.published.is_some();
+        Actions {
+            notice: problems.notice,
+            edit_href: can.revise.then(|| format!("/tools/{}/edit", percent(id))),
+            submit: can
+                .submit
+                .then(|| (format!("/tools/{}/submit", percent(id)), current)),
+            attach: can.attach.then(|| {
+                let form = problems.attach.unwrap_or_else(|| AttachForm {
+                    languages: language_choices(t, lang, lang.code()),
+                    ..AttachForm::default()
+                });
+                (format!("/tools/{}/attachments", percent(id)), form)
+            }),
+            decide: can.decide.then(|| {
+                problems
+                    .decide
+                    .unwrap_or_else(|| decide_form(t, lang, (id, "tool"), current, path))
+            }),
+            compare,
+            adopt: (published && can.adopt).then(|| {
+                problems.adopt.unwrap_or_else(|| TextForm {
+                    action: format!("/tools/{}/adoption", percent(id)),
+                    ..TextForm::default()
+                })
+            }),
+            adopted: viewer
+                .is_some_and(|v| tool.adoptions.nodes.iter().any(|a| a.organisation.id == v)),
+            review: (published && can.review)
+                .then(|| problems.review.unwrap_or_else(|| review_form(t, lang, id))),
+        }
+    }
+}
+
+fn adopters(
+    t: &Translations,
+    lang: Lang,
+    adoptions: Vec<ops::tool_page::ToolPageNodeOnToolAdoptionsNodes>,
+) -> Vec<String> {
+    adoptions
+        .into_iter()
+        .map(|a| match a.mode {
+            ops::tool_page::AdoptionMode::ADAPTED => fill(
+                t.get(lang, "adopter_adapted"),
+                &[("org", &a.organisation.name)],
+            ),
+            _ => a.organisation.name,
+        })
+        .collect()
+}
+
+fn downloads(
+    t: &Translations,
+    lang: Lang,
+    attachments: Vec<ops::tool_page::ToolPageNodeOnToolCurrentAttachments>,
+) -> Vec<Download> {
+    attachments
+        .into_iter()
+        .map(|a| Download {
+            href: a.url,
+            label: fill(t.get(lang, "tool_download"), &[("name", &a.title)]),
+            details: format!(
+                "{} · {} · {} · {}",
+                a.file_name,
+                t.get(lang, file_kind(&a.media_type)),
+                size(a.size_bytes, lang),
+                lang_name(t, lang, a.lang)
+            ),
+        })
+        .collect()
+}
+
+fn revision_lines(
+    t: &Translations,
+    lang: Lang,
+    revisions: Vec<ops::tool_page::ToolPageNodeOnToolRevisionsNodes>,
+) -> Vec<RevisionLine> {
+    revisions
+        .into_iter()
+        .map(|r| RevisionLine {
+            label: fill(
+                t.get(lang, "tool_revision"),
+                &[("n", &r.number.to_string())],
+            ),
+            status: t
+                .get(lang, &format!("status_{}", wire(&r.status)))
+                .to_owned(),
+            date: r
+                .published_at
+                .as_deref()
+                .map_or_else(|| day(&r.created_at), day),
+        })
+        .collect()
+}
+
+fn review_lines(
+    t: &Translations,
+    lang: Lang,
+    reviews: Vec<ops::tool_page::ToolPageNodeOnToolReviewsNodes>,
+) -> Vec<ReviewLine> {
+    reviews
+        .into_iter()
+        .map(|r| ReviewLine {
+            stars: fill(t.get(lang, "review_stars"), &[("n", &r.rating.to_string())]),
+            by: r.organisation.name,
+            comment: r.comment.unwrap_or_default(),
+            date: day(&r.created_at),
+            hidden: r.hidden,
+        })
+        .collect()
+}
+
+fn decision_lines(
+    t: &Translations,
+    lang: Lang,
+    decisions: Vec<ops::tool_page::ToolPageModerationLogNodes>,
+) -> Vec<DecisionLine> {
+    decisions
+        .into_iter()
+        .map(|d| DecisionLine {
+            text: fill(
+                t.get(lang, &format!("decided_{}", wire(&d.action))),
+                &[("n", &d.revision.to_string())],
+            ),
+            reason: d.reason,
+            date: day(&d.decided_at),
+        })
+        .collect()
 }
 
 #[cfg(test)]

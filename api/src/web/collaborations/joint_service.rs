@@ -4,140 +4,30 @@
 
 use std::net::SocketAddr;
 
+use super::{
+    Fact, ID_BYTES, Link, OrgRef, caisses, categories, optional_text, param, period, proposal_path,
+    query_params, service_path,
+};
+use crate::http::AppState;
+use crate::web::forms::{Pick, TextForm, error_text, mutate, place_errors, posted};
+use crate::web::i18n::{Translations, fill};
+use crate::web::operations::{self as ops, wire};
+use crate::web::pages::{Chrome, Failure, chrome, failure_page, html, percent, run, see_other};
+use crate::web::tool_page::day;
+use crate::web::visit::{self, Visit};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde::Deserialize;
-use serde_json::json;
-
-use super::{
-    Connection, Fact, ID_BYTES, IdTitle, Link, OrgRef, caisses, categories, lang_var,
-    optional_text, param, period, proposal_path, query_params, service_path,
-};
-use crate::http::AppState;
-use crate::web::forms::{Pick, TextForm, error_text, mutate, place_errors, posted};
-use crate::web::i18n::{Translations, fill};
-use crate::web::pages::{Chrome, Failure, chrome, failure_page, graphql, html, percent, see_other};
-use crate::web::tool_page::day;
-use crate::web::visit::{self, Visit};
 use commons_domain::lang::Lang;
 
 /// Entries of a record and transfers shown on a service's page.
 const RECORD_SHOWN: usize = 100;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ServiceData {
-    node: Option<ServiceNode>,
-    verify_responsibility_record: VerificationData,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ServiceNode {
-    title: String,
-    description: String,
-    status: String,
-    starts_on: String,
-    ends_on: Option<String>,
-    categories: Vec<String>,
-    responsible_caisse: Option<OrgRef>,
-    participants: Vec<ParticipantData>,
-    proposal: Option<IdTitle>,
-    tools: Vec<IdTitle>,
-    responsibility_record: Connection<EntryData>,
-    transfers: Connection<TransferData>,
-    pending_transfer: Option<PendingData>,
-    viewer_can: ServiceCan,
-}
-
-/// What the viewer may do with the service, as the API says (`viewerCan`).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ServiceCan {
-    propose_transfer: bool,
-}
-
-#[derive(Deserialize)]
-struct ParticipantData {
-    role: String,
-    organisation: OrgRef,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct EntryData {
-    sequence: i64,
-    caisse: OrgRef,
-    effective_from: String,
-    reason: String,
-    recorded_at: String,
-    recorded_by_organisation: OrgRef,
-    hash: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct TransferData {
-    status: String,
-    reason: String,
-    from: OrgRef,
-    to: OrgRef,
-    proposed_at: String,
-    resolved_at: Option<String>,
-    cancellation_reason: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PendingData {
-    id: String,
-    from: OrgRef,
-    to: OrgRef,
-    viewer_can: TransferCan,
-}
-
-/// What the viewer may do with the pending transfer, as the API says.
-#[derive(Deserialize)]
-struct TransferCan {
-    accept: bool,
-    cancel: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct VerificationData {
-    intact: bool,
-    entry_count: i64,
-    problem: Option<String>,
-    first_invalid_entry: Option<SequenceOnly>,
-}
-
-#[derive(Deserialize)]
-struct SequenceOnly {
-    sequence: i64,
-}
-
-const SERVICE: &str = "query($id: ID!, $lang: Lang, $first: Int) {
-  node(id: $id) { ... on JointService {
-    viewerCan { proposeTransfer }
-    id title(lang: $lang) description(lang: $lang) status startsOn endsOn categories
-    responsibleCaisse { id slug name(lang: $lang) }
-    participants { role organisation { id slug name(lang: $lang) } }
-    proposal { id title(lang: $lang) }
-    tools { id title(lang: $lang) }
-    responsibilityRecord(first: $first) { totalCount pageInfo { hasNextPage endCursor }
-      nodes { sequence effectiveFrom reason recordedAt hash caisse { id slug name(lang: $lang) }
-        recordedByOrganisation { id slug name(lang: $lang) } } }
-    transfers(first: $first) { totalCount pageInfo { hasNextPage endCursor }
-      nodes { status reason proposedAt resolvedAt cancellationReason
-        from { id slug name(lang: $lang) } to { id slug name(lang: $lang) } } }
-    pendingTransfer { id viewerCan { accept cancel }
-      from { id slug name(lang: $lang) } to { id slug name(lang: $lang) } }
-  } }
-  verifyResponsibilityRecord(serviceId: $id) { intact entryCount problem firstInvalidEntry { sequence } } }";
+type ServiceData = ops::joint_service::JointServiceNodeOnJointService;
+type Verification = ops::joint_service::JointServiceVerifyResponsibilityRecord;
+type Pending = ops::joint_service::JointServiceNodeOnJointServicePendingTransfer;
 
 pub(super) struct EntryLine {
     pub sequence: i64,
@@ -194,11 +84,7 @@ struct ServicePage<'a> {
     transfers: Vec<TransferLine>,
     pending: Option<String>,
     csrf: String,
-    notice: Option<String>,
-    propose: Option<TransferForm>,
-    /// The pending transfer's id, for the receiving caisse's admins.
-    accept: Option<(String, String)>,
-    cancel: Option<(String, TextForm)>,
+    actions: TransferActions,
 }
 
 pub async fn service(
@@ -264,7 +150,7 @@ async fn service_page(
     state: &AppState,
     visit: &Visit,
     id: &str,
-    problems: ServiceProblems,
+    mut problems: ServiceProblems,
     status: StatusCode,
 ) -> Response {
     let path = service_path(id);
@@ -274,187 +160,223 @@ async fn service_page(
     if id.len() > ID_BYTES {
         return failure_page(state, visit, Failure::NotFound, &path);
     }
-    let lang = visit.lang;
-    let t = &state.web.translations;
-    let variables = json!({
-        "id": id,
-        "lang": lang_var(lang),
-        "first": RECORD_SHOWN,
-    });
-    let data: ServiceData = match graphql(state, visit, SERVICE, variables).await {
+    let variables = ops::joint_service::Variables {
+        id: id.to_owned(),
+        lang: Some(visit.lang),
+        first: Some(RECORD_SHOWN as i64),
+    };
+    let data = match run::<ops::JointService>(state, visit, variables).await {
         Ok(data) => data,
         Err(Failure::Input(_)) => return failure_page(state, visit, Failure::NotFound, &path),
         Err(other) => return failure_page(state, visit, other, &path),
     };
-    let Some(s) = data.node else {
+    let Some(ops::joint_service::JointServiceNode::JointService(s)) = data.node else {
         return failure_page(state, visit, Failure::NotFound, &path);
     };
-    let check = data.verify_responsibility_record;
-    let verification = if check.intact {
+    let (t, lang) = (&state.web.translations, visit.lang);
+    let responsible = s.responsible_caisse.as_ref().map(|c| c.id.clone());
+    let propose = match problems.propose.take() {
+        _ if !s.viewer_can.propose_transfer => None,
+        Some(form) => Some(form),
+        None => match caisses(state, visit).await {
+            Ok(list) => Some(transfer_form(
+                t,
+                lang,
+                id,
+                &list,
+                &responsible.unwrap_or_default(),
+            )),
+            Err(other) => return failure_page(state, visit, other, &path),
+        },
+    };
+    let check = verification(t, lang, &data.verify_responsibility_record);
+    let actions = TransferActions::new(s.pending_transfer.as_ref(), problems, propose, &path);
+    let page = ServicePage::new(state, visit, s, check, actions, &path);
+    html(status, &page, &visit.set_cookies)
+}
+
+/// Whether the responsibility record is intact, in words.
+fn verification(t: &Translations, lang: Lang, check: &Verification) -> (bool, String) {
+    let text = if check.intact {
         fill(
             t.get(lang, "record_intact"),
             &[("n", &check.entry_count.to_string())],
         )
     } else {
+        let first = check.first_invalid_entry.as_ref();
         fill(
             t.get(lang, "record_broken"),
             &[
                 (
                     "n",
-                    &check
-                        .first_invalid_entry
-                        .map(|e| e.sequence.to_string())
-                        .unwrap_or_else(|| "?".to_owned()),
+                    &first.map_or_else(|| "?".to_owned(), |e| e.sequence.to_string()),
                 ),
                 ("problem", check.problem.as_deref().unwrap_or_default()),
             ],
         )
     };
-    let responsible_id = s
-        .responsible_caisse
-        .as_ref()
-        .map(|c| c.id.clone())
-        .unwrap_or_default();
-    let pending = s.pending_transfer;
-    // The caisses to choose from are asked only of those who may propose a transfer.
-    let propose = match problems.propose {
-        _ if !s.viewer_can.propose_transfer => None,
-        Some(form) => Some(form),
-        None => match caisses(state, visit).await {
-            Ok(list) => Some(transfer_form(t, lang, id, &list, &responsible_id)),
-            Err(other) => return failure_page(state, visit, other, &path),
-        },
-    };
-    let accept = pending
-        .as_ref()
-        .filter(|p| p.viewer_can.accept)
-        .map(|p| (format!("{path}/transfer/accept"), p.id.clone()));
-    let cancel = pending.as_ref().filter(|p| p.viewer_can.cancel).map(|p| {
-        (
-            p.id.clone(),
-            problems.cancel.unwrap_or_else(|| TextForm {
-                action: format!("{path}/transfer/cancel"),
-                ..TextForm::default()
-            }),
-        )
-    });
-    let export_href = s.responsible_caisse.as_ref().map(|c| {
-        format!(
-            "/exports/responsibility-record?format=csv&caisse={}",
-            percent(&c.slug)
-        )
-    });
-    let page = ServicePage {
-        page: chrome(state, visit, s.title.clone(), &path),
-        status: t
-            .get(lang, &format!("service_status_{}", s.status))
-            .to_owned(),
-        description: s.description,
-        responsible: s.responsible_caisse.map(|c| Link {
-            href: c.href(),
-            label: c.name,
-        }),
-        facts: vec![
-            Fact {
-                label: t.get(lang, "proposal_period").to_owned(),
-                value: period(&s.starts_on, s.ends_on.as_deref()),
-            },
-            Fact {
-                label: t.get(lang, "tool_categories").to_owned(),
-                value: categories(t, lang, &s.categories),
-            },
-        ],
-        participants: s
-            .participants
-            .into_iter()
-            .map(|p| {
-                (
-                    Link {
-                        href: p.organisation.href(),
-                        label: p.organisation.name,
-                    },
-                    t.get(lang, &format!("participant_{}", p.role)).to_owned(),
-                )
-            })
-            .collect(),
-        proposal: s.proposal.map(|p| Link {
-            href: proposal_path(&p.id),
-            label: p.title,
-        }),
-        tools: s
-            .tools
-            .into_iter()
-            .map(|tool| Link {
-                href: format!("/tools/{}", percent(&tool.id)),
-                label: tool.title,
-            })
-            .collect(),
-        intact: check.intact,
-        verification,
-        record: s
-            .responsibility_record
-            .nodes
-            .into_iter()
-            .map(|e| EntryLine {
-                sequence: e.sequence,
-                caisse: Link {
-                    href: e.caisse.href(),
-                    label: e.caisse.name,
-                },
-                from: day(&e.effective_from),
-                recorded: day(&e.recorded_at),
-                by: e.recorded_by_organisation.name,
-                // The words the service recorded for a proposal, in the reader's language.
-                reason: match commons_domain::responsibility::accepted_proposal(&e.reason) {
-                    Some(n) => fill(
-                        t.get(lang, "record_reason_proposal_accepted"),
-                        &[("n", &n.to_string())],
-                    ),
-                    None => e.reason,
-                },
-                short_hash: e.hash.chars().take(12).collect(),
-                hash: e.hash,
-            })
-            .collect(),
-        export_href,
-        transfers: s
-            .transfers
-            .nodes
-            .into_iter()
-            .map(|x| TransferLine {
-                status: t
-                    .get(lang, &format!("transfer_status_{}", x.status))
-                    .to_owned(),
-                reason: match x.cancellation_reason {
-                    Some(why) => format!("{} — {why}", x.reason),
-                    None => x.reason,
-                },
-                date: x
-                    .resolved_at
-                    .as_deref()
-                    .map_or_else(|| day(&x.proposed_at), day),
-                from: x.from.name,
-                to: x.to.name,
-            })
-            .collect(),
-        pending: pending.as_ref().map(|p| {
-            fill(
-                t.get(lang, "transfer_pending"),
-                &[("from", &p.from.name), ("to", &p.to.name)],
-            )
-        }),
-        csrf: visit.csrf.clone(),
-        notice: problems.notice,
-        propose,
-        accept,
-        cancel,
-        title: s.title,
-    };
-    html(status, &page, &visit.set_cookies)
+    (check.intact, text)
 }
 
-const PROPOSE_TRANSFER: &str = "mutation($input: ProposeResponsibilityTransferInput!) {
-  proposeResponsibilityTransfer(input: $input) { userErrors { field code message } } }";
+/// The transfer forms the API lets the visitor use, with what a failed attempt left in them.
+pub(super) struct TransferActions {
+    pub notice: Option<String>,
+    pub propose: Option<TransferForm>,
+    /// The pending transfer's id, for the receiving caisse's admins.
+    pub accept: Option<(String, String)>,
+    pub cancel: Option<(String, TextForm)>,
+}
+
+impl TransferActions {
+    fn new(
+        pending: Option<&Pending>,
+        problems: ServiceProblems,
+        propose: Option<TransferForm>,
+        path: &str,
+    ) -> Self {
+        TransferActions {
+            notice: problems.notice,
+            propose,
+            accept: pending
+                .filter(|p| p.viewer_can.accept)
+                .map(|p| (format!("{path}/transfer/accept"), p.id.clone())),
+            cancel: pending.filter(|p| p.viewer_can.cancel).map(|p| {
+                (
+                    p.id.clone(),
+                    problems.cancel.unwrap_or_else(|| TextForm {
+                        action: format!("{path}/transfer/cancel"),
+                        ..TextForm::default()
+                    }),
+                )
+            }),
+        }
+    }
+}
+
+impl<'a> ServicePage<'a> {
+    fn new(
+        state: &'a AppState,
+        visit: &Visit,
+        s: ServiceData,
+        (intact, verification): (bool, String),
+        actions: TransferActions,
+        path: &str,
+    ) -> Self {
+        let (t, lang) = (&state.web.translations, visit.lang);
+        let responsible = s.responsible_caisse.map(OrgRef::from);
+        ServicePage {
+            page: chrome(state, visit, s.title.clone(), path),
+            status: t
+                .get(lang, &format!("service_status_{}", wire(&s.status)))
+                .to_owned(),
+            description: s.description,
+            export_href: responsible.as_ref().map(|c| {
+                format!(
+                    "/exports/responsibility-record?format=csv&caisse={}",
+                    percent(&c.slug)
+                )
+            }),
+            responsible: responsible.map(OrgRef::link),
+            facts: vec![
+                Fact {
+                    label: t.get(lang, "proposal_period").to_owned(),
+                    value: period(&s.starts_on, s.ends_on.as_deref()),
+                },
+                Fact {
+                    label: t.get(lang, "tool_categories").to_owned(),
+                    value: categories(t, lang, &s.categories),
+                },
+            ],
+            participants: s
+                .participants
+                .into_iter()
+                .map(|p| {
+                    let role = t
+                        .get(lang, &format!("participant_{}", wire(&p.role)))
+                        .to_owned();
+                    (OrgRef::from(p.organisation).link(), role)
+                })
+                .collect(),
+            proposal: s.proposal.map(|p| Link {
+                href: proposal_path(&p.id),
+                label: p.title,
+            }),
+            tools: s
+                .tools
+                .into_iter()
+                .map(|tool| Link {
+                    href: format!("/tools/{}", percent(&tool.id)),
+                    label: tool.title,
+                })
+                .collect(),
+            intact,
+            verification,
+            record: record_lines(t, lang, s.responsibility_record.nodes),
+            transfers: transfer_lines(t, lang, s.transfers.nodes),
+            pending: s.pending_transfer.map(|p| {
+                fill(
+                    t.get(lang, "transfer_pending"),
+                    &[("from", &p.from.name), ("to", &p.to.name)],
+                )
+            }),
+            csrf: visit.csrf.clone(),
+            actions,
+            title: s.title,
+        }
+    }
+}
+
+fn record_lines(
+    t: &Translations,
+    lang: Lang,
+    entries: Vec<ops::joint_service::JointServiceNodeOnJointServiceResponsibilityRecordNodes>,
+) -> Vec<EntryLine> {
+    entries
+        .into_iter()
+        .map(|e| EntryLine {
+            sequence: e.sequence,
+            caisse: OrgRef::from(e.caisse).link(),
+            from: day(&e.effective_from),
+            recorded: day(&e.recorded_at),
+            by: e.recorded_by_organisation.name,
+            // The words the service recorded for a proposal, in the reader's language.
+            reason: match commons_domain::responsibility::accepted_proposal(&e.reason) {
+                Some(n) => fill(
+                    t.get(lang, "record_reason_proposal_accepted"),
+                    &[("n", &n.to_string())],
+                ),
+                None => e.reason,
+            },
+            short_hash: e.hash.chars().take(12).collect(),
+            hash: e.hash,
+        })
+        .collect()
+}
+
+fn transfer_lines(
+    t: &Translations,
+    lang: Lang,
+    transfers: Vec<ops::joint_service::JointServiceNodeOnJointServiceTransfersNodes>,
+) -> Vec<TransferLine> {
+    transfers
+        .into_iter()
+        .map(|x| TransferLine {
+            status: t
+                .get(lang, &format!("transfer_status_{}", wire(&x.status)))
+                .to_owned(),
+            reason: match x.cancellation_reason {
+                Some(why) => format!("{} — {why}", x.reason),
+                None => x.reason,
+            },
+            date: x
+                .resolved_at
+                .as_deref()
+                .map_or_else(|| day(&x.proposed_at), day),
+            from: x.from.name,
+            to: x.to.name,
+        })
+        .collect()
+}
 
 pub async fn propose_transfer(
     State(state): State<AppState>,
@@ -490,8 +412,13 @@ pub async fn propose_transfer(
         form.reason_error = Some(t.get(lang, "error_REQUIRED").to_owned());
     }
     if form.caisse_error.is_none() && form.reason_error.is_none() {
-        let input = json!({ "serviceId": id, "toCaisseId": caisse, "reason": reason });
-        match mutate(&state, &visit, PROPOSE_TRANSFER, input).await {
+        let input = ops::propose_responsibility_transfer::ProposeResponsibilityTransferInput {
+            service_id: id.clone(),
+            to_caisse_id: caisse,
+            reason,
+        };
+        let variables = ops::propose_responsibility_transfer::Variables { input };
+        match mutate::<ops::ProposeResponsibilityTransfer>(&state, &visit, variables).await {
             Ok(errors) if errors.is_empty() => return see_other(&path, &visit.set_cookies),
             Ok(errors) => {
                 for e in &errors {
@@ -516,9 +443,6 @@ pub async fn propose_transfer(
     service_page(&state, &visit, &id, problems, StatusCode::BAD_REQUEST).await
 }
 
-const ACCEPT_TRANSFER: &str = "mutation($input: AcceptResponsibilityTransferInput!) {
-  acceptResponsibilityTransfer(input: $input) { userErrors { field code message } } }";
-
 pub async fn accept_transfer(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -533,9 +457,12 @@ pub async fn accept_transfer(
     };
     let t = &state.web.translations;
     let lang = visit.lang;
-    let input = json!({ "transferId": fields.one("transfer") });
+    let input = ops::accept_responsibility_transfer::AcceptResponsibilityTransferInput {
+        transfer_id: fields.one("transfer"),
+    };
+    let variables = ops::accept_responsibility_transfer::Variables { input };
     let mut problems = ServiceProblems::default();
-    match mutate(&state, &visit, ACCEPT_TRANSFER, input).await {
+    match mutate::<ops::AcceptResponsibilityTransfer>(&state, &visit, variables).await {
         Ok(errors) if errors.is_empty() => return see_other(&path, &visit.set_cookies),
         Ok(errors) => {
             problems.notice = errors.first().map(|e| error_text(t, lang, e));
@@ -546,9 +473,6 @@ pub async fn accept_transfer(
     }
     service_page(&state, &visit, &id, problems, StatusCode::BAD_REQUEST).await
 }
-
-const CANCEL_TRANSFER: &str = "mutation($input: CancelResponsibilityTransferInput!) {
-  cancelResponsibilityTransfer(input: $input) { userErrors { field code message } } }";
 
 pub async fn cancel_transfer(
     State(state): State<AppState>,
@@ -570,9 +494,13 @@ pub async fn cancel_transfer(
         text: reason.clone(),
         error: None,
     };
-    let input = json!({ "transferId": fields.one("transfer"), "reason": optional_text(&reason) });
+    let input = ops::cancel_responsibility_transfer::CancelResponsibilityTransferInput {
+        transfer_id: fields.one("transfer"),
+        reason: optional_text(&reason),
+    };
+    let variables = ops::cancel_responsibility_transfer::Variables { input };
     let mut problems = ServiceProblems::default();
-    match mutate(&state, &visit, CANCEL_TRANSFER, input).await {
+    match mutate::<ops::CancelResponsibilityTransfer>(&state, &visit, variables).await {
         Ok(errors) if errors.is_empty() => return see_other(&path, &visit.set_cookies),
         Ok(errors) => {
             let (beside, top) = place_errors(t, lang, &errors, "reason");

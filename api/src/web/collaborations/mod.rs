@@ -13,16 +13,15 @@ use askama::Template;
 use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 pub use joint_service::{accept_transfer, cancel_transfer, propose_transfer, service};
 pub use new_proposal::{create as create_proposal, form as proposal_form};
 pub use proposal::{answer, post_message, proposal, withdraw};
 
 use super::i18n::{Translations, fill};
+use super::operations::{self as ops, from_fragment, from_wire, page_info, wire};
 use super::pages::{
-    Chrome, Failure, PageInfoData, chrome, failure_page, graphql, html, percent, see_other,
+    Chrome, Failure, PageInfoData, chrome, failure_page, html, percent, run, see_other,
 };
 use super::tool_page::day;
 use super::visit::{self, Visit};
@@ -37,31 +36,32 @@ const ID_BYTES: usize = 200;
 // ---------------------------------------------------------------------------------------
 // What the queries answer
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Connection<T> {
-    total_count: i64,
-    page_info: PageInfoData,
-    nodes: Vec<T>,
-}
-
-#[derive(Deserialize)]
+/// An organisation as the collaboration pages name and link it (the `OrgRef` fragment).
 pub(super) struct OrgRef {
     pub id: String,
     pub slug: String,
     pub name: String,
 }
 
+from_fragment!(
+    OrgRef { id, slug, name } <= ops::caisses::OrgRef,
+    ops::collaboration_list::OrgRef,
+    ops::proposal::OrgRef,
+    ops::joint_service::OrgRef,
+);
+
 impl OrgRef {
     pub(super) fn href(&self) -> String {
         format!("/organisations/{}", percent(&self.slug))
     }
-}
 
-#[derive(Deserialize)]
-struct IdTitle {
-    id: String,
-    title: String,
+    /// A link to the organisation's page, named.
+    pub(super) fn link(self) -> Link {
+        Link {
+            href: self.href(),
+            label: self.name,
+        }
+    }
 }
 
 /// One line of a page's facts: a label and its value.
@@ -83,10 +83,14 @@ fn period(starts: &str, ends: Option<&str>) -> String {
     }
 }
 
-pub(super) fn categories(t: &Translations, lang: Lang, values: &[String]) -> String {
+pub(super) fn categories<C: serde::Serialize>(
+    t: &Translations,
+    lang: Lang,
+    values: &[C],
+) -> String {
     values
         .iter()
-        .map(|c| t.get(lang, &format!("category_{c}")).to_owned())
+        .map(|c| t.get(lang, &format!("category_{}", wire(c))).to_owned())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -94,77 +98,24 @@ pub(super) fn categories(t: &Translations, lang: Lang, values: &[String]) -> Str
 /// Caisses offered on a form: the network has a dozen.
 const CAISSES_LISTED: usize = 100;
 
-#[derive(Deserialize)]
-struct CaissesData {
-    organisations: Connection<OrgRef>,
-}
-
 /// The caisses of the network (at most [`CAISSES_LISTED`]), named in the page's language:
 /// those a proposal is addressed to, or a transfer goes to.
 async fn caisses(state: &AppState, visit: &Visit) -> Result<Vec<OrgRef>, Failure> {
-    let data: CaissesData = graphql(
-        state,
-        visit,
-        CAISSES,
-        json!({ "lang": lang_var(visit.lang), "first": CAISSES_LISTED }),
-    )
-    .await?;
-    Ok(data.organisations.nodes)
+    let variables = ops::caisses::Variables {
+        lang: Some(visit.lang),
+        first: Some(CAISSES_LISTED as i64),
+    };
+    let data = run::<ops::Caisses>(state, visit, variables).await?;
+    Ok(data
+        .organisations
+        .nodes
+        .into_iter()
+        .map(OrgRef::from)
+        .collect())
 }
-
-const CAISSES: &str = "query($lang: Lang, $first: Int) {
-  organisations(kind: CAISSE, first: $first) { totalCount pageInfo { hasNextPage endCursor }
-    nodes { id slug name(lang: $lang) } } }";
 
 // ---------------------------------------------------------------------------------------
 // The list
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ListData {
-    collaboration_proposals: Connection<ProposalBrief>,
-    joint_services: Connection<ServiceBrief>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ProposalBrief {
-    id: String,
-    title: String,
-    status: String,
-    created_at: String,
-    reply_by: String,
-    proposer: OrgRef,
-    targets: Vec<TargetBrief>,
-}
-
-#[derive(Deserialize)]
-struct TargetBrief {
-    caisse: OrgRef,
-    response: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ServiceBrief {
-    id: String,
-    title: String,
-    status: String,
-    starts_on: String,
-    responsible_caisse: Option<OrgRef>,
-    /// Only whether there is one.
-    pending_transfer: Option<serde::de::IgnoredAny>,
-}
-
-const LIST: &str = "query($lang: Lang, $first: Int, $after: String, $servicesAfter: String, $filter: CollaborationProposalFilter) {
-  collaborationProposals(first: $first, after: $after, filter: $filter) {
-    totalCount pageInfo { hasNextPage endCursor }
-    nodes { id title(lang: $lang) status createdAt replyBy proposer { id slug name(lang: $lang) }
-      targets { response caisse { id slug name(lang: $lang) } } } }
-  jointServices(first: $first, after: $servicesAfter) {
-    totalCount pageInfo { hasNextPage endCursor }
-    nodes { id title(lang: $lang) status startsOn responsibleCaisse { id slug name(lang: $lang) }
-      pendingTransfer { id } } } }";
 
 pub(super) struct ProposalRow {
     pub href: String,
@@ -250,18 +201,17 @@ pub async fn list(
     let lang = visit.lang;
     let t = &state.web.translations;
     let direction = param(&params, "direction").filter(|d| d == "RECEIVED" || d == "SENT");
-    let filter = match &direction {
-        Some(d) => json!({ "direction": d }),
-        None => json!({}),
+    let variables = ops::collaboration_list::Variables {
+        lang: Some(lang),
+        first: Some(LIST_PAGE as i64),
+        after: param(&params, "after"),
+        services_after: param(&params, "services_after"),
+        filter: Some(ops::collaboration_list::CollaborationProposalFilter {
+            direction: direction.as_deref().and_then(from_wire),
+            statuses: Vec::new(),
+        }),
     };
-    let variables = json!({
-        "lang": lang.code().to_uppercase(),
-        "first": LIST_PAGE,
-        "after": param(&params, "after"),
-        "servicesAfter": param(&params, "services_after"),
-        "filter": filter,
-    });
-    let data: ListData = match graphql(&state, &visit, LIST, variables).await {
+    let data = match run::<ops::CollaborationList>(&state, &visit, variables).await {
         Ok(data) => data,
         // A cursor from elsewhere: the first page.
         Err(Failure::Input(_)) => return see_other(path, &visit.set_cookies),
@@ -296,7 +246,7 @@ pub async fn list(
             .map(|p| ProposalRow {
                 href: proposal_path(&p.id),
                 status: t
-                    .get(lang, &format!("proposal_status_{}", p.status))
+                    .get(lang, &format!("proposal_status_{}", wire(&p.status)))
                     .to_owned(),
                 answers: p
                     .targets
@@ -305,19 +255,25 @@ pub async fn list(
                         format!(
                             "{}: {}",
                             target.caisse.name,
-                            t.get(lang, &format!("response_{}", target.response))
+                            t.get(lang, &format!("response_{}", wire(&target.response)))
                         )
                     })
                     .collect::<Vec<_>>()
                     .join(" · "),
-                proposer_href: p.proposer.href(),
+                proposer_href: format!("/organisations/{}", percent(&p.proposer.slug)),
                 proposer: p.proposer.name,
                 date: day(&p.created_at),
-                reply_by: (p.status == "OPEN").then(|| day(&p.reply_by)),
+                reply_by: matches!(p.status, ops::collaboration_list::ProposalStatus::OPEN)
+                    .then(|| day(&p.reply_by)),
                 title: p.title,
             })
             .collect(),
-        proposals_next: next_of(proposals.page_info, path, "after", direction.as_deref()),
+        proposals_next: next_of(
+            page_info!(proposals.page_info),
+            path,
+            "after",
+            direction.as_deref(),
+        ),
         services_total: fill(
             t.get(lang, "collab_services_count"),
             &[("n", &services.total_count.to_string())],
@@ -328,24 +284,20 @@ pub async fn list(
             .map(|s| ServiceRow {
                 href: service_path(&s.id),
                 status: t
-                    .get(lang, &format!("service_status_{}", s.status))
+                    .get(lang, &format!("service_status_{}", wire(&s.status)))
                     .to_owned(),
-                responsible: s
-                    .responsible_caisse
-                    .as_ref()
-                    .map(|c| c.name.clone())
-                    .unwrap_or_default(),
                 responsible_href: s
                     .responsible_caisse
                     .as_ref()
-                    .map(OrgRef::href)
+                    .map(|c| format!("/organisations/{}", percent(&c.slug)))
                     .unwrap_or_default(),
+                responsible: s.responsible_caisse.map(|c| c.name).unwrap_or_default(),
                 starts: s.starts_on,
                 transfer_pending: s.pending_transfer.is_some(),
                 title: s.title,
             })
             .collect(),
-        services_next: next_of(services.page_info, path, "services_after", None),
+        services_next: next_of(page_info!(services.page_info), path, "services_after", None),
     };
     html(StatusCode::OK, &page, &visit.set_cookies)
 }
@@ -358,58 +310,13 @@ fn service_path(id: &str) -> String {
     format!("/collaborations/services/{}", percent(id))
 }
 
-fn lang_var(lang: Lang) -> String {
-    lang.code().to_uppercase()
-}
-
-/// A reason or note: null when nothing was typed.
-fn optional_text(text: &str) -> Value {
-    if text.trim().is_empty() {
-        Value::Null
-    } else {
-        Value::String(text.to_owned())
-    }
+/// A reason or note: none when nothing was typed.
+fn optional_text(text: &str) -> Option<String> {
+    Some(text.to_owned()).filter(|t| !t.trim().is_empty())
 }
 
 // ---------------------------------------------------------------------------------------
 // Where a notification's subject is shown
-
-#[derive(Deserialize)]
-struct SubjectData {
-    node: Option<SubjectNode>,
-}
-
-#[derive(Deserialize)]
-#[serde(tag = "__typename")]
-enum SubjectNode {
-    Tool {
-        id: String,
-    },
-    CollaborationProposal {
-        id: String,
-    },
-    JointService {
-        id: String,
-    },
-    ResponsibilityTransfer {
-        #[serde(rename = "jointService")]
-        joint_service: Option<IdOnly>,
-    },
-    Organisation {
-        slug: String,
-    },
-    #[serde(other)]
-    Other,
-}
-
-#[derive(Deserialize)]
-struct IdOnly {
-    id: String,
-}
-
-const SUBJECT: &str = "query($id: ID!) { node(id: $id) { __typename
-  ... on Tool { id } ... on CollaborationProposal { id } ... on JointService { id }
-  ... on ResponsibilityTransfer { jointService { id } } ... on Organisation { slug } } }";
 
 /// `/go/{id}`: the page of whatever a global ID names (a notification's subject, say), or the
 /// 404 page when it names nothing the visitor may see.
@@ -424,21 +331,19 @@ pub async fn go(
     if id.len() > ID_BYTES {
         return failure_page(&state, &visit, Failure::NotFound, &path);
     }
-    let node = match graphql::<SubjectData>(&state, &visit, SUBJECT, json!({ "id": id })).await {
+    let variables = ops::subject::Variables { id: id.clone() };
+    let node = match run::<ops::Subject>(&state, &visit, variables).await {
         Ok(data) => data.node,
         Err(Failure::Input(_)) => None,
         Err(other) => return failure_page(&state, &visit, other, &path),
     };
+    use ops::subject::SubjectNode as Node;
     let to = match node {
-        Some(SubjectNode::Tool { id }) => Some(format!("/tools/{}", percent(&id))),
-        Some(SubjectNode::CollaborationProposal { id }) => Some(proposal_path(&id)),
-        Some(SubjectNode::JointService { id }) => Some(service_path(&id)),
-        Some(SubjectNode::ResponsibilityTransfer {
-            joint_service: Some(s),
-        }) => Some(service_path(&s.id)),
-        Some(SubjectNode::Organisation { slug }) => {
-            Some(format!("/organisations/{}", percent(&slug)))
-        }
+        Some(Node::Tool(tool)) => Some(format!("/tools/{}", percent(&tool.id))),
+        Some(Node::CollaborationProposal(p)) => Some(proposal_path(&p.id)),
+        Some(Node::JointService(s)) => Some(service_path(&s.id)),
+        Some(Node::ResponsibilityTransfer(x)) => x.joint_service.map(|s| service_path(&s.id)),
+        Some(Node::Organisation(o)) => Some(format!("/organisations/{}", percent(&o.slug))),
         _ => None,
     };
     match to {

@@ -10,16 +10,13 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::{OrgRef, caisses, param, proposal_path, query_params};
 use crate::http::AppState;
-use crate::web::forms::{Fields, Pick, error_text};
+use crate::web::forms::{Fields, Pick, UserErrorData, error_text};
 use crate::web::i18n::Translations;
-use crate::web::pages::{
-    Chrome, Failure, chrome, failure_page, graphql, html, see_other, stale_form,
-};
+use crate::web::operations::{self as ops, from_wire};
+use crate::web::pages::{Chrome, Failure, chrome, failure_page, html, run, see_other, stale_form};
 use crate::web::tool_page::{Choice, language_choices};
 use crate::web::visit::{self, Visit};
 use commons_domain::collaboration::ParticipantRole;
@@ -164,27 +161,6 @@ pub async fn form(
     form_page(&state, &visit, form, None, StatusCode::OK)
 }
 
-const PROPOSE: &str = "mutation($input: ProposeCollaborationInput!) {
-  proposeCollaboration(input: $input) { proposal { id } userErrors { field code message } } }";
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ProposeData {
-    propose_collaboration: ProposePayload,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ProposePayload {
-    proposal: Option<IdOnly>,
-    user_errors: Vec<crate::web::forms::UserErrorData>,
-}
-
-#[derive(Deserialize)]
-struct IdOnly {
-    id: String,
-}
-
 /// The form field an input path of the API names (`["titles", "0", "text"]` → `title`).
 fn form_field(path: &[String]) -> &'static str {
     match path.first().map(String::as_str) {
@@ -215,106 +191,39 @@ pub async fn create(
         Ok(stale) => stale,
         Err(refused) => return *refused,
     };
-    let t = &state.web.translations;
-    let lang = visit.lang;
+    let (t, lang) = (&state.web.translations, visit.lang);
     let caisses = match caisses(&state, &visit).await {
         Ok(list) => list,
         Err(other) => return failure_page(&state, &visit, other, path),
     };
     // The form as sent, to show again if something is wrong.
-    let mut form = blank(t, lang, caisses);
-    let text_lang = fields.one("lang");
-    for l in &mut form.languages {
-        l.checked = l.value == text_lang;
-    }
-    form.title = fields.one("title");
-    form.description = fields.one("description");
-    let categories = fields.all("category");
-    for c in &mut form.categories {
-        c.checked = categories.iter().any(|v| v == c.value);
-    }
-    form.contribution = fields.one("contribution");
-    let role = fields.one("role");
-    for r in &mut form.roles {
-        r.checked = r.value == role;
-    }
-    form.region = fields.one("region");
-    form.starts_on = fields.one("starts_on");
-    form.ends_on = fields.one("ends_on");
-    let targets = fields.all("target");
-    for c in &mut form.caisses {
-        c.selected = targets.contains(&c.value);
-    }
-    form.reply_by = fields.one("reply_by");
+    let mut form = blank(t, lang, caisses).as_sent(&fields);
     if stale {
         // Shown again as typed, with a fresh token: nothing was sent.
         let notice = t.get(lang, "form_expired_kept").to_owned();
         return form_page(&state, &visit, form, Some(notice), StatusCode::FORBIDDEN);
     }
-
-    // What the API cannot be asked without: said here, next to the field.
-    let required = t.get(lang, "error_REQUIRED").to_owned();
-    let date = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
-    if !form.languages.iter().any(|l| l.checked) {
-        form.errors.insert("lang", required.clone());
-    }
-    for (name, value) in [
-        ("title", &form.title),
-        ("description", &form.description),
-        ("contribution", &form.contribution),
-        ("region", &form.region),
-    ] {
-        if value.trim().is_empty() {
-            form.errors.insert(name, required.clone());
-        }
-    }
-    if categories.is_empty() {
-        form.errors.insert("category", required.clone());
-    }
-    if targets.is_empty() {
-        form.errors.insert("target", required.clone());
-    }
-    let invalid_date = t.get(lang, "error_INVALID_DATE").to_owned();
-    for (name, value, optional) in [
-        ("starts_on", &form.starts_on, false),
-        ("ends_on", &form.ends_on, true),
-        ("reply_by", &form.reply_by, false),
-    ] {
-        if value.is_empty() {
-            if !optional {
-                form.errors.insert(name, required.clone());
-            }
-        } else if date(value).is_none() {
-            form.errors.insert(name, invalid_date.clone());
-        }
-    }
+    form.check(t, lang);
     if !form.errors.is_empty() {
         return form_page(&state, &visit, form, None, StatusCode::BAD_REQUEST);
     }
-    // A caisse answers by the end of the day chosen (Brussels is an hour or two ahead of UTC;
-    // the end of the UTC day leaves the whole Belgian day).
-    let reply_by = format!("{}T23:59:59Z", form.reply_by);
-    let input = json!({
-        "titles": [{ "lang": text_lang, "text": form.title }],
-        "descriptions": [{ "lang": text_lang, "text": form.description }],
-        "categories": categories,
-        "contribution": form.contribution,
-        "proposerRole": role,
-        "region": form.region,
-        "startsOn": form.starts_on,
-        "endsOn": if form.ends_on.is_empty() { Value::Null } else { Value::String(form.ends_on.clone()) },
-        "targetIds": targets,
-        "replyBy": reply_by,
-    });
+    let variables = ops::propose_collaboration::Variables {
+        input: form.input(),
+    };
     let mut notice = None;
-    match graphql::<ProposeData>(&state, &visit, PROPOSE, json!({ "input": input })).await {
+    match run::<ops::ProposeCollaboration>(&state, &visit, variables).await {
         Ok(data) => {
             let payload = data.propose_collaboration;
             if let (Some(proposal), true) = (payload.proposal, payload.user_errors.is_empty()) {
                 return see_other(&proposal_path(&proposal.id), &visit.set_cookies);
             }
-            for e in &payload.user_errors {
-                let text = error_text(t, lang, e);
+            for e in payload.user_errors {
+                let e = UserErrorData {
+                    field: e.field,
+                    code: e.code,
+                    message: e.message,
+                };
+                let text = error_text(t, lang, &e);
                 match form_field(&e.field) {
                     "" => notice = Some(text),
                     name => {
@@ -327,4 +236,114 @@ pub async fn create(
         Err(other) => return failure_page(&state, &visit, other, path),
     }
     form_page(&state, &visit, form, notice, StatusCode::BAD_REQUEST)
+}
+
+impl ProposalForm {
+    /// The blank form filled in with what was sent.
+    fn as_sent(mut self, fields: &Fields) -> Self {
+        let text_lang = fields.one("lang");
+        for l in &mut self.languages {
+            l.checked = l.value == text_lang;
+        }
+        self.title = fields.one("title");
+        self.description = fields.one("description");
+        let categories = fields.all("category");
+        for c in &mut self.categories {
+            c.checked = categories.iter().any(|v| v == c.value);
+        }
+        self.contribution = fields.one("contribution");
+        let role = fields.one("role");
+        for r in &mut self.roles {
+            r.checked = r.value == role;
+        }
+        self.region = fields.one("region");
+        self.starts_on = fields.one("starts_on");
+        self.ends_on = fields.one("ends_on");
+        let targets = fields.all("target");
+        for c in &mut self.caisses {
+            c.selected = targets.contains(&c.value);
+        }
+        self.reply_by = fields.one("reply_by");
+        self
+    }
+
+    /// What the API cannot be asked without: said here, next to the field.
+    fn check(&mut self, t: &Translations, lang: Lang) {
+        let required = t.get(lang, "error_REQUIRED").to_owned();
+        let date = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+        let mut errors = HashMap::new();
+        for (name, missing) in [
+            ("lang", !self.languages.iter().any(|l| l.checked)),
+            ("title", self.title.trim().is_empty()),
+            ("description", self.description.trim().is_empty()),
+            ("contribution", self.contribution.trim().is_empty()),
+            ("region", self.region.trim().is_empty()),
+            ("category", !self.categories.iter().any(|c| c.checked)),
+            ("target", !self.caisses.iter().any(|c| c.selected)),
+        ] {
+            if missing {
+                errors.insert(name, required.clone());
+            }
+        }
+        let invalid_date = t.get(lang, "error_INVALID_DATE").to_owned();
+        for (name, value, optional) in [
+            ("starts_on", &self.starts_on, false),
+            ("ends_on", &self.ends_on, true),
+            ("reply_by", &self.reply_by, false),
+        ] {
+            if value.is_empty() {
+                if !optional {
+                    errors.insert(name, required.clone());
+                }
+            } else if date(value).is_none() {
+                errors.insert(name, invalid_date.clone());
+            }
+        }
+        self.errors = errors;
+    }
+
+    /// The proposal as the API takes it, from a form that passed [`Self::check`].
+    fn input(&self) -> ops::propose_collaboration::ProposeCollaborationInput {
+        use ops::propose_collaboration::{LocalisedStringInput, ProposeCollaborationInput};
+        let chosen = |choices: &[Choice]| -> Vec<&'static str> {
+            choices
+                .iter()
+                .filter(|c| c.checked)
+                .map(|c| c.value)
+                .collect()
+        };
+        let text_lang = chosen(&self.languages)
+            .first()
+            .and_then(|l| Lang::from_code(l))
+            .unwrap_or(Lang::En);
+        let text = |text: &str| {
+            vec![LocalisedStringInput {
+                lang: text_lang,
+                text: text.to_owned(),
+            }]
+        };
+        ProposeCollaborationInput {
+            titles: text(&self.title),
+            descriptions: text(&self.description),
+            categories: chosen(&self.categories)
+                .into_iter()
+                .filter_map(from_wire)
+                .collect(),
+            contribution: self.contribution.clone(),
+            proposer_role: chosen(&self.roles).first().and_then(|r| from_wire(r)),
+            region: self.region.clone(),
+            starts_on: self.starts_on.clone(),
+            ends_on: Some(self.ends_on.clone()).filter(|e| !e.is_empty()),
+            target_ids: self
+                .caisses
+                .iter()
+                .filter(|c| c.selected)
+                .map(|c| c.value.clone())
+                .collect(),
+            // A caisse answers by the end of the day chosen (Brussels is an hour or two ahead
+            // of UTC; the end of the UTC day leaves the whole Belgian day).
+            reply_by: format!("{}T23:59:59Z", self.reply_by),
+            tool_ids: Vec::new(),
+        }
+    }
 }

@@ -3,101 +3,28 @@
 
 use std::net::SocketAddr;
 
+use super::{
+    Fact, ID_BYTES, Link, OrgRef, categories, optional_text, param, period, proposal_path,
+    query_params, service_path,
+};
+use crate::http::AppState;
+use crate::web::forms::{TextForm, mutate, place_errors, posted};
+use crate::web::i18n::{Translations, fill};
+use crate::web::operations::{self as ops, page_info, wire};
+use crate::web::pages::{Chrome, Failure, chrome, failure_page, html, percent, run, see_other};
+use crate::web::tool_page::{Choice, day};
+use crate::web::visit::{self, Visit};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde::Deserialize;
-use serde_json::json;
-
-use super::{
-    Connection, Fact, ID_BYTES, IdTitle, Link, OrgRef, categories, lang_var, optional_text, param,
-    period, proposal_path, query_params, service_path,
-};
-use crate::http::AppState;
-use crate::web::forms::{TextForm, mutate, place_errors, posted};
-use crate::web::i18n::{Translations, fill};
-use crate::web::pages::{Chrome, Failure, chrome, failure_page, graphql, html, percent, see_other};
-use crate::web::tool_page::{Choice, day};
-use crate::web::visit::{self, Visit};
 use commons_domain::lang::Lang;
 
 /// Messages of a thread on one page, oldest first.
 const MESSAGES_PAGE: usize = 50;
 
-#[derive(Deserialize)]
-struct ProposalData {
-    node: Option<ProposalNode>,
-}
-
-/// What the viewer may do with the proposal, as the API says (`viewerCan`).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ProposalCan {
-    respond: bool,
-    withdraw: bool,
-    post_message: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ProposalNode {
-    title: String,
-    description: String,
-    contribution: String,
-    region: String,
-    starts_on: String,
-    ends_on: Option<String>,
-    reply_by: String,
-    status: String,
-    proposer_role: String,
-    categories: Vec<String>,
-    created_at: String,
-    withdrawal_reason: Option<String>,
-    proposer: OrgRef,
-    targets: Vec<TargetData>,
-    tools: Vec<IdTitle>,
-    joint_service: Option<IdTitle>,
-    messages: Connection<MessageData>,
-    viewer_can: ProposalCan,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct TargetData {
-    caisse: OrgRef,
-    response: String,
-    message: Option<String>,
-    responded_at: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct MessageData {
-    body: String,
-    posted_at: String,
-    organisation: OrgRef,
-    author: Option<UserName>,
-}
-
-#[derive(Deserialize)]
-struct UserName {
-    name: Option<String>,
-}
-
-const PROPOSAL: &str = "query($id: ID!, $lang: Lang, $first: Int, $after: String) {
-  node(id: $id) { ... on CollaborationProposal {
-    viewerCan { respond withdraw postMessage }
-    id title(lang: $lang) description(lang: $lang) contribution region startsOn endsOn replyBy
-    status proposerRole categories createdAt withdrawalReason
-    proposer { id slug name(lang: $lang) }
-    targets { response message respondedAt caisse { id slug name(lang: $lang) } }
-    tools { id title(lang: $lang) }
-    jointService { id title(lang: $lang) }
-    messages(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor }
-      nodes { body postedAt organisation { id slug name(lang: $lang) } author { name } } }
-  } } }";
+type ProposalData = ops::proposal::ProposalNodeOnCollaborationProposal;
 
 pub(super) struct TargetLine {
     pub caisse: Link,
@@ -206,34 +133,41 @@ async fn proposal_page(
     if id.len() > ID_BYTES {
         return failure_page(state, visit, Failure::NotFound, &path);
     }
-    let lang = visit.lang;
-    let t = &state.web.translations;
-    let variables =
-        json!({ "id": id, "lang": lang_var(lang), "first": MESSAGES_PAGE, "after": after });
-    let data: ProposalData = match graphql(state, visit, PROPOSAL, variables).await {
+    let variables = ops::proposal::Variables {
+        id: id.to_owned(),
+        lang: Some(visit.lang),
+        first: Some(MESSAGES_PAGE as i64),
+        after,
+    };
+    let data = match run::<ops::Proposal>(state, visit, variables).await {
         Ok(data) => data,
         Err(Failure::Input(_)) => return failure_page(state, visit, Failure::NotFound, &path),
         Err(other) => return failure_page(state, visit, other, &path),
     };
-    let Some(p) = data.node else {
+    let Some(ops::proposal::ProposalNode::CollaborationProposal(p)) = data.node else {
         return failure_page(state, visit, Failure::NotFound, &path);
     };
-    let open = p.status == "OPEN";
-    let can = &p.viewer_can;
+    let page = ProposalPage::new(state, visit, p, problems, &path);
+    html(status, &page, &visit.set_cookies)
+}
+
+/// What the proposal's page lists as facts: the proposer's role, what it brings, where, when.
+fn facts(t: &Translations, lang: Lang, p: &ProposalData) -> Vec<Fact> {
+    let open = matches!(p.status, ops::proposal::ProposalStatus::OPEN);
     let mut facts = vec![
         Fact {
             label: t.get(lang, "proposal_role").to_owned(),
             value: t
-                .get(lang, &format!("participant_{}", p.proposer_role))
+                .get(lang, &format!("participant_{}", wire(&p.proposer_role)))
                 .to_owned(),
         },
         Fact {
             label: t.get(lang, "proposal_contribution").to_owned(),
-            value: p.contribution,
+            value: p.contribution.clone(),
         },
         Fact {
             label: t.get(lang, "proposal_region").to_owned(),
-            value: p.region,
+            value: p.region.clone(),
         },
         Fact {
             label: t.get(lang, "proposal_period").to_owned(),
@@ -254,90 +188,103 @@ async fn proposal_page(
             value: day(&p.reply_by),
         });
     }
-    let messages = p.messages;
-    let page = ProposalPage {
-        page: chrome(state, visit, p.title.clone(), &path),
-        status: t
-            .get(lang, &format!("proposal_status_{}", p.status))
-            .to_owned(),
-        proposer: Link {
-            href: p.proposer.href(),
-            label: p.proposer.name,
-        },
-        description: p.description,
-        facts,
-        withdrawal: p.withdrawal_reason,
-        targets: p
-            .targets
-            .into_iter()
-            .map(|x| TargetLine {
-                caisse: Link {
-                    href: x.caisse.href(),
-                    label: x.caisse.name,
-                },
-                response: t.get(lang, &format!("response_{}", x.response)).to_owned(),
-                message: x.message.unwrap_or_default(),
-                date: x.responded_at.as_deref().map(day).unwrap_or_default(),
-            })
-            .collect(),
-        tools: p
-            .tools
-            .into_iter()
-            .map(|tool| Link {
-                href: format!("/tools/{}", percent(&tool.id)),
-                label: tool.title,
-            })
-            .collect(),
-        service: p.joint_service.map(|s| Link {
-            href: service_path(&s.id),
-            label: s.title,
-        }),
-        messages_heading: fill(
-            t.get(lang, "thread_title"),
-            &[("n", &messages.total_count.to_string())],
-        ),
-        messages: messages
-            .nodes
-            .into_iter()
-            .map(|m| MessageLine {
-                by: match m.author.and_then(|a| a.name) {
-                    Some(name) => format!("{name} ({})", m.organisation.name),
-                    None => m.organisation.name,
-                },
-                date: m
-                    .posted_at
-                    .chars()
-                    .take(16)
-                    .collect::<String>()
-                    .replace('T', " "),
-                body: m.body,
-            })
-            .collect(),
-        messages_next: messages.page_info.next_href(&path),
-        csrf: visit.csrf.clone(),
-        notice: problems.notice,
-        post: can.post_message.then(|| {
-            problems.post.unwrap_or_else(|| TextForm {
-                action: format!("{path}/messages"),
-                ..TextForm::default()
-            })
-        }),
-        answer: can
-            .respond
-            .then(|| problems.answer.unwrap_or_else(|| answer_form(t, lang, id))),
-        withdraw: can.withdraw.then(|| {
-            problems.withdraw.unwrap_or_else(|| TextForm {
-                action: format!("{path}/withdraw"),
-                ..TextForm::default()
-            })
-        }),
-        title: p.title,
-    };
-    html(status, &page, &visit.set_cookies)
+    facts
 }
 
-const POST_MESSAGE: &str = "mutation($input: PostProposalMessageInput!) {
-  postProposalMessage(input: $input) { userErrors { field code message } } }";
+impl<'a> ProposalPage<'a> {
+    fn new(
+        state: &'a AppState,
+        visit: &Visit,
+        p: ProposalData,
+        problems: ProposalProblems,
+        path: &str,
+    ) -> Self {
+        let (t, lang) = (&state.web.translations, visit.lang);
+        let facts = facts(t, lang, &p);
+        let can = &p.viewer_can;
+        let messages = p.messages;
+        let proposer = OrgRef::from(p.proposer);
+        ProposalPage {
+            page: chrome(state, visit, p.title.clone(), path),
+            status: t
+                .get(lang, &format!("proposal_status_{}", wire(&p.status)))
+                .to_owned(),
+            proposer: Link {
+                href: proposer.href(),
+                label: proposer.name,
+            },
+            description: p.description,
+            facts,
+            withdrawal: p.withdrawal_reason,
+            targets: p
+                .targets
+                .into_iter()
+                .map(|x| TargetLine {
+                    caisse: OrgRef::from(x.caisse).link(),
+                    response: t
+                        .get(lang, &format!("response_{}", wire(&x.response)))
+                        .to_owned(),
+                    message: x.message.unwrap_or_default(),
+                    date: x.responded_at.as_deref().map(day).unwrap_or_default(),
+                })
+                .collect(),
+            tools: p
+                .tools
+                .into_iter()
+                .map(|tool| Link {
+                    href: format!("/tools/{}", percent(&tool.id)),
+                    label: tool.title,
+                })
+                .collect(),
+            service: p.joint_service.map(|s| Link {
+                href: service_path(&s.id),
+                label: s.title,
+            }),
+            messages_heading: fill(
+                t.get(lang, "thread_title"),
+                &[("n", &messages.total_count.to_string())],
+            ),
+            messages: messages
+                .nodes
+                .into_iter()
+                .map(|m| MessageLine {
+                    by: match m.author.and_then(|a| a.name) {
+                        Some(name) => format!("{name} ({})", m.organisation.name),
+                        None => m.organisation.name,
+                    },
+                    date: m
+                        .posted_at
+                        .chars()
+                        .take(16)
+                        .collect::<String>()
+                        .replace('T', " "),
+                    body: m.body,
+                })
+                .collect(),
+            messages_next: page_info!(messages.page_info).next_href(path),
+            csrf: visit.csrf.clone(),
+            notice: problems.notice,
+            post: can.post_message.then(|| {
+                problems.post.unwrap_or_else(|| TextForm {
+                    action: format!("{path}/messages"),
+                    ..TextForm::default()
+                })
+            }),
+            answer: can.respond.then(|| {
+                problems
+                    .answer
+                    .unwrap_or_else(|| answer_form(t, lang, &p.id))
+            }),
+            withdraw: can.withdraw.then(|| {
+                problems.withdraw.unwrap_or_else(|| TextForm {
+                    action: format!("{path}/withdraw"),
+                    ..TextForm::default()
+                })
+            }),
+            title: p.title,
+        }
+    }
+}
 
 pub async fn post_message(
     State(state): State<AppState>,
@@ -363,8 +310,12 @@ pub async fn post_message(
     if text.trim().is_empty() {
         form.error = Some(t.get(lang, "error_REQUIRED").to_owned());
     } else {
-        let input = json!({ "proposalId": id, "body": text });
-        match mutate(&state, &visit, POST_MESSAGE, input).await {
+        let input = ops::post_proposal_message::PostProposalMessageInput {
+            proposal_id: id.clone(),
+            body: text,
+        };
+        let variables = ops::post_proposal_message::Variables { input };
+        match mutate::<ops::PostProposalMessage>(&state, &visit, variables).await {
             Ok(errors) if errors.is_empty() => {
                 return see_other(&format!("{path}#thread"), &visit.set_cookies);
             }
@@ -380,9 +331,6 @@ pub async fn post_message(
     problems.post = Some(form);
     proposal_page(&state, &visit, &id, None, problems, StatusCode::BAD_REQUEST).await
 }
-
-const RESPOND: &str = "mutation($input: RespondToProposalInput!) {
-  respondToProposal(input: $input) { userErrors { field code message } } }";
 
 pub async fn answer(
     State(state): State<AppState>,
@@ -409,12 +357,13 @@ pub async fn answer(
     if choice != "accept" && choice != "decline" {
         form.choice_error = Some(t.get(lang, "error_REQUIRED").to_owned());
     } else {
-        let input = json!({
-            "proposalId": id,
-            "accept": choice == "accept",
-            "message": optional_text(&message),
-        });
-        match mutate(&state, &visit, RESPOND, input).await {
+        let input = ops::respond_to_proposal::RespondToProposalInput {
+            proposal_id: id.clone(),
+            accept: choice == "accept",
+            message: optional_text(&message),
+        };
+        let variables = ops::respond_to_proposal::Variables { input };
+        match mutate::<ops::RespondToProposal>(&state, &visit, variables).await {
             Ok(errors) if errors.is_empty() => return see_other(&path, &visit.set_cookies),
             Ok(errors) => {
                 let (beside, top) = place_errors(t, lang, &errors, "message");
@@ -431,9 +380,6 @@ pub async fn answer(
     problems.answer = Some(form);
     proposal_page(&state, &visit, &id, None, problems, StatusCode::BAD_REQUEST).await
 }
-
-const WITHDRAW: &str = "mutation($input: WithdrawProposalInput!) {
-  withdrawProposal(input: $input) { userErrors { field code message } } }";
 
 pub async fn withdraw(
     State(state): State<AppState>,
@@ -456,8 +402,12 @@ pub async fn withdraw(
         error: None,
     };
     let mut problems = ProposalProblems::default();
-    let input = json!({ "proposalId": id, "reason": optional_text(&reason) });
-    match mutate(&state, &visit, WITHDRAW, input).await {
+    let input = ops::withdraw_proposal::WithdrawProposalInput {
+        proposal_id: id.clone(),
+        reason: optional_text(&reason),
+    };
+    let variables = ops::withdraw_proposal::Variables { input };
+    match mutate::<ops::WithdrawProposal>(&state, &visit, variables).await {
         Ok(errors) if errors.is_empty() => return see_other(&path, &visit.set_cookies),
         Ok(errors) => {
             let (beside, top) = place_errors(t, lang, &errors, "reason");
