@@ -120,6 +120,10 @@ operations! {
     ProposeResponsibilityTransfer in "src/web/operations/collaborations.graphql";
     AcceptResponsibilityTransfer in "src/web/operations/collaborations.graphql";
     CancelResponsibilityTransfer in "src/web/operations/collaborations.graphql";
+    OrganisationProfile in "src/web/operations/organisation.graphql";
+    OrganisationServices in "src/web/operations/organisation.graphql";
+    ActivityReport in "src/web/operations/organisation.graphql";
+    FundingAllocation in "src/web/operations/organisation.graphql";
     AdoptTool in "src/web/operations/peer_learning.graphql";
     WithdrawAdoption in "src/web/operations/peer_learning.graphql";
     ReviewTool in "src/web/operations/peer_learning.graphql";

@@ -10,14 +10,13 @@ use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::Datelike;
-use serde::Deserialize;
-use serde_json::json;
 
 use super::chart::{Bar, bar_chart};
 use super::collaborations::{Fact, Link};
 use super::forms::TextForm;
 use super::i18n::{Translations, fill};
-use super::pages::{Chrome, Failure, PageInfoData, chrome, failure_page, graphql, html, percent};
+use super::operations::{self as ops, page_info, wire};
+use super::pages::{Chrome, Failure, chrome, failure_page, html, percent, run};
 use super::tool_page::Choice;
 use super::tool_page::day;
 use super::visit::{self, Visit};
@@ -31,209 +30,10 @@ const SERVICES_SHOWN: usize = 50;
 /// Longer than any slug or cursor.
 const PARAM_BYTES: usize = 200;
 
-#[derive(Deserialize)]
-struct ProfileData {
-    viewer: Option<ViewerInfo>,
-    organisation: Option<OrganisationData>,
-}
-
-/// Someone is signed in: what they may do is asked of each item (`viewerCan`).
-#[derive(Deserialize)]
-struct ViewerInfo {}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct OrganisationData {
-    id: String,
-    kind: String,
-    name: String,
-    enterprise_number: String,
-    website: Option<String>,
-    contact_email: Option<String>,
-    tools: ToolConnection,
-    compliance: Option<ComplianceData>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ToolConnection {
-    total_count: i64,
-    page_info: PageInfoData,
-    nodes: Vec<ToolBrief>,
-}
-
-#[derive(Deserialize)]
-struct ToolBrief {
-    id: String,
-    kind: String,
-    title: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ComplianceData {
-    compliant: bool,
-    has_optional: bool,
-    mandatory_missing: Vec<String>,
-    categories: Vec<ComplianceCategoryData>,
-}
-
-#[derive(Deserialize)]
-struct ComplianceCategoryData {
-    category: String,
-    mandatory: bool,
-    offerings: Vec<TitleOnly>,
-}
-
-#[derive(Deserialize)]
-struct TitleOnly {
-    title: String,
-}
-
-const PROFILE: &str =
-    "query($slug: String!, $lang: Lang, $year: Int!, $first: Int, $after: String) {
-  viewer { __typename }
-  organisation(slug: $slug) { id kind name(lang: $lang) enterpriseNumber website contactEmail
-    tools(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor }
-      nodes { id kind title(lang: $lang) } }
-    compliance(year: $year) { compliant hasOptional mandatoryMissing
-      categories { category mandatory offerings { title(lang: $lang) } } } } }";
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ServicesData {
-    joint_services: ServiceConnection,
-}
-
-#[derive(Deserialize)]
-struct ServiceConnection {
-    nodes: Vec<ServiceBrief>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ServiceBrief {
-    id: String,
-    title: String,
-    status: String,
-    starts_on: String,
-    responsible_caisse: Option<IdOnly>,
-    participants: Vec<ParticipantBrief>,
-}
-
-#[derive(Deserialize)]
-struct ParticipantBrief {
-    organisation: IdOnly,
-}
-
-#[derive(Deserialize)]
-struct IdOnly {
-    id: String,
-}
-
-const SERVICES: &str = "query($lang: Lang, $first: Int, $filter: JointServiceFilter) {
-  jointServices(first: $first, filter: $filter) {
-    nodes { id title(lang: $lang) status startsOn responsibleCaisse { id }
-      participants { organisation { id } } } } }";
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ReportData {
-    activity_report: ReportNode,
-}
-
-/// `ActivityReport.viewerCan`: what the API lets the visitor do with the report.
-#[derive(Deserialize)]
-struct ReportCan {
-    submit: bool,
-    review: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ReportNode {
-    id: Option<String>,
-    viewer_can: ReportCan,
-    narrative: Option<String>,
-    history: Vec<StepData>,
-    status: String,
-    submitted_at: Option<String>,
-    snapshot_sha256: String,
-    figures: FiguresData,
-}
-
-#[derive(Deserialize)]
-struct StepData {
-    step: String,
-    at: String,
-    comment: Option<String>,
-    organisation: NameOnly,
-}
-
-#[derive(Deserialize)]
-struct NameOnly {
-    name: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct FiguresData {
-    tools_published: i64,
-    tools_updated: i64,
-    adoptions_given: i64,
-    adoptions_received: i64,
-    reviews_given: i64,
-    reviews_received: i64,
-    proposals_received: i64,
-    proposals_accepted: i64,
-    joint_services_responsible: i64,
-    joint_services_participating: i64,
-    people_reached: i64,
-    per_category: Vec<CategoryCountData>,
-}
-
-#[derive(Deserialize)]
-struct CategoryCountData {
-    category: String,
-    mandatory: bool,
-    offerings: i64,
-}
-
-const REPORT: &str = "query($id: ID!, $year: Int!, $lang: Lang) {
-  activityReport(caisseId: $id, year: $year) { id narrative status submittedAt snapshotSha256
-    viewerCan { submit review }
-    history { step at comment organisation { name(lang: $lang) } }
-    figures { toolsPublished toolsUpdated adoptionsGiven adoptionsReceived reviewsGiven
-      reviewsReceived proposalsReceived proposalsAccepted jointServicesResponsible
-      jointServicesParticipating peopleReached perCategory { category mandatory offerings } } } }";
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct FundingData {
-    funding_allocation: AllocationData,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AllocationData {
-    envelope_eur: String,
-    affiliates_on: String,
-    shares: Vec<ShareData>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ShareData {
-    caisse: IdOnly,
-    affiliates: Option<i64>,
-    fixed_eur: String,
-    variable_eur: String,
-    total_eur: String,
-}
-
-const FUNDING: &str = "query($year: Int!) {
-  fundingAllocation(year: $year) { envelopeEur affiliatesOn
-    shares { caisse { id } affiliates fixedEur variableEur totalEur } } }";
+type OrganisationData = ops::organisation_profile::OrganisationProfileOrganisation;
+type ComplianceData = ops::organisation_profile::OrganisationProfileOrganisationCompliance;
+type ReportData = ops::activity_report::ActivityReportActivityReport;
+type AllocationData = ops::funding_allocation::FundingAllocationFundingAllocation;
 
 pub(super) struct ToolLine {
     pub link: Link,
@@ -393,24 +193,22 @@ pub(super) async fn organisation_page(
         return failure_page(state, visit, Failure::NotFound, &path);
     }
     let year = shown_year(state, view.year);
-    let lang = visit.lang;
-    let variables = json!({
-        "slug": slug,
-        "lang": lang.code().to_uppercase(),
-        "year": year,
-        "first": TOOLS_PAGE,
-        "after": view.after,
-    });
-    let data: ProfileData = match graphql(state, visit, PROFILE, variables).await {
+    let variables = ops::organisation_profile::Variables {
+        slug: slug.to_owned(),
+        lang: Some(visit.lang),
+        year: year.into(),
+        first: Some(TOOLS_PAGE as i64),
+        after: view.after.clone(),
+    };
+    let data = match run::<ops::OrganisationProfile>(state, visit, variables).await {
         Ok(data) => data,
         Err(Failure::Input(_)) => return failure_page(state, visit, Failure::NotFound, &path),
         Err(other) => return failure_page(state, visit, other, &path),
     };
-    let Some(org) = data.organisation else {
+    let Some(mut org) = data.organisation else {
         return failure_page(state, visit, Failure::NotFound, &path);
     };
     let member = data.viewer.is_some();
-    let t = &state.web.translations;
     let services = if member {
         match joint_services(state, visit, &org).await {
             Ok(list) => list,
@@ -420,72 +218,93 @@ pub(super) async fn organisation_page(
         Vec::new()
     };
     // `compliance` answers only to those who read the caisse's yearly account.
-    let account = match org.compliance {
-        Some(compliance) => match account(
-            state,
-            visit,
-            (&path, &org.id),
-            year,
-            compliance,
-            (view.submit, view.review),
-        )
-        .await
-        {
-            Ok(account) => Some(account),
-            Err(other) => return failure_page(state, visit, other, &path),
-        },
+    let account = match org.compliance.take() {
+        Some(compliance) => {
+            let forms = (view.submit, view.review);
+            match account(state, visit, (&path, &org.id), year, compliance, forms).await {
+                Ok(account) => Some(account),
+                Err(other) => return failure_page(state, visit, other, &path),
+            }
+        }
         None => None,
     };
-    let mut facts = vec![Fact {
-        label: t.get(lang, "org_enterprise_number").to_owned(),
-        value: org.enterprise_number,
-    }];
-    if member {
-        facts.push(Fact {
-            label: t.get(lang, "org_tools_shared").to_owned(),
-            value: org.tools.total_count.to_string(),
-        });
-    }
-    let caisse = org.kind == "CAISSE";
-    let page = OrganisationPage {
-        page: chrome(state, visit, org.name.clone(), &path),
-        kind: t.get(lang, &format!("org_kind_{}", org.kind)).to_owned(),
-        facts,
-        // Only web addresses become links; anything else is not shown as one.
-        website: org
-            .website
-            .filter(|w| w.starts_with("https://") || w.starts_with("http://")),
-        email: org.contact_email,
-        tools_heading: fill(
-            t.get(lang, "org_tools"),
-            &[("n", &org.tools.total_count.to_string())],
-        ),
-        tools: org
-            .tools
-            .nodes
-            .into_iter()
-            .map(|tool| ToolLine {
-                link: Link {
-                    href: format!("/tools/{}", percent(&tool.id)),
-                    label: tool.title,
-                },
-                kind: t.get(lang, &format!("kind_{}", tool.kind)).to_owned(),
-            })
-            .collect(),
-        tools_next: org.tools.page_info.next_href(&path),
-        services,
-        member,
-        record_csv: (member && caisse).then(|| {
-            format!(
-                "/exports/responsibility-record?format=csv&caisse={}",
-                percent(slug)
-            )
-        }),
-        account,
-        notice: view.notice,
-        name: org.name,
-    };
+    let record_csv = (member && is_caisse(&org)).then(|| {
+        format!(
+            "/exports/responsibility-record?format=csv&caisse={}",
+            percent(slug)
+        )
+    });
+    let member_of = (member, services, record_csv);
+    let page = OrganisationPage::new(state, visit, org, member_of, account, view.notice, &path);
     html(status, &page, &visit.set_cookies)
+}
+
+fn is_caisse(org: &OrganisationData) -> bool {
+    matches!(
+        org.kind,
+        ops::organisation_profile::OrganisationKind::CAISSE
+    )
+}
+
+impl<'a> OrganisationPage<'a> {
+    fn new(
+        state: &'a AppState,
+        visit: &Visit,
+        org: OrganisationData,
+        (member, services, record_csv): (bool, Vec<ServiceLine>, Option<String>),
+        account: Option<Account>,
+        notice: Option<String>,
+        path: &str,
+    ) -> Self {
+        let (t, lang) = (&state.web.translations, visit.lang);
+        let mut facts = vec![Fact {
+            label: t.get(lang, "org_enterprise_number").to_owned(),
+            value: org.enterprise_number.clone(),
+        }];
+        if member {
+            facts.push(Fact {
+                label: t.get(lang, "org_tools_shared").to_owned(),
+                value: org.tools.total_count.to_string(),
+            });
+        }
+        OrganisationPage {
+            page: chrome(state, visit, org.name.clone(), path),
+            kind: t
+                .get(lang, &format!("org_kind_{}", wire(&org.kind)))
+                .to_owned(),
+            facts,
+            // Only web addresses become links; anything else is not shown as one.
+            website: org
+                .website
+                .filter(|w| w.starts_with("https://") || w.starts_with("http://")),
+            email: org.contact_email,
+            tools_heading: fill(
+                t.get(lang, "org_tools"),
+                &[("n", &org.tools.total_count.to_string())],
+            ),
+            tools: org
+                .tools
+                .nodes
+                .into_iter()
+                .map(|tool| ToolLine {
+                    link: Link {
+                        href: format!("/tools/{}", percent(&tool.id)),
+                        label: tool.title,
+                    },
+                    kind: t
+                        .get(lang, &format!("kind_{}", wire(&tool.kind)))
+                        .to_owned(),
+                })
+                .collect(),
+            tools_next: page_info!(org.tools.page_info).next_href(path),
+            services,
+            member,
+            record_csv,
+            account,
+            notice,
+            name: org.name,
+        }
+    }
 }
 
 /// The joint services the organisation is responsible for or takes part in, among those the
@@ -495,19 +314,16 @@ async fn joint_services(
     visit: &Visit,
     org: &OrganisationData,
 ) -> Result<Vec<ServiceLine>, Failure> {
-    let t = &state.web.translations;
-    let lang = visit.lang;
-    let filter = if org.kind == "CAISSE" {
-        json!({ "responsibleCaisseId": org.id })
-    } else {
-        json!({})
+    let (t, lang) = (&state.web.translations, visit.lang);
+    let variables = ops::organisation_services::Variables {
+        lang: Some(lang),
+        first: Some(SERVICES_SHOWN as i64),
+        filter: Some(ops::organisation_services::JointServiceFilter {
+            responsible_caisse_id: is_caisse(org).then(|| org.id.clone()),
+            statuses: Vec::new(),
+        }),
     };
-    let variables = json!({
-        "lang": lang.code().to_uppercase(),
-        "first": SERVICES_SHOWN,
-        "filter": filter,
-    });
-    let data: ServicesData = graphql(state, visit, SERVICES, variables).await?;
+    let data = run::<ops::OrganisationServices>(state, visit, variables).await?;
     Ok(data
         .joint_services
         .nodes
@@ -524,7 +340,7 @@ async fn joint_services(
                     label: s.title,
                 },
                 status: t
-                    .get(lang, &format!("service_status_{}", s.status))
+                    .get(lang, &format!("service_status_{}", wire(&s.status)))
                     .to_owned(),
                 starts: s.starts_on,
                 responsible,
@@ -541,18 +357,17 @@ async fn account(
     compliance: ComplianceData,
     (submit, review): (Option<TextForm>, Option<ReviewReportForm>),
 ) -> Result<Account, Failure> {
-    let t = &state.web.translations;
-    let lang = visit.lang;
-    let report: ReportData = graphql(
-        state,
-        visit,
-        REPORT,
-        json!({ "id": id, "year": year, "lang": lang.code().to_uppercase() }),
-    )
-    .await?;
-    let report = report.activity_report;
-    let funding = match graphql::<FundingData>(state, visit, FUNDING, json!({ "year": year })).await
-    {
+    let (t, lang) = (&state.web.translations, visit.lang);
+    let variables = ops::activity_report::Variables {
+        id: id.to_owned(),
+        year: year.into(),
+        lang: Some(lang),
+    };
+    let report = run::<ops::ActivityReport>(state, visit, variables)
+        .await?
+        .activity_report;
+    let variables = ops::funding_allocation::Variables { year: year.into() };
+    let funding = match run::<ops::FundingAllocation>(state, visit, variables).await {
         Ok(data) => Some(data.funding_allocation),
         // No parameters set for the year: said on the page.
         Err(Failure::Input(_) | Failure::NotFound) => None,
@@ -562,77 +377,6 @@ async fn account(
     let year_link = |y: i32| Link {
         href: format!("{path}?year={y}"),
         label: y.to_string(),
-    };
-    let f = &report.figures;
-    let count = |key: &str, n: i64| Fact {
-        label: t.get(lang, key).to_owned(),
-        value: n.to_string(),
-    };
-    let figures = vec![
-        count("figure_tools_published", f.tools_published),
-        count("figure_tools_updated", f.tools_updated),
-        count("figure_adoptions_given", f.adoptions_given),
-        count("figure_adoptions_received", f.adoptions_received),
-        count("figure_reviews_given", f.reviews_given),
-        count("figure_reviews_received", f.reviews_received),
-        count("figure_proposals_received", f.proposals_received),
-        count("figure_proposals_accepted", f.proposals_accepted),
-        count("figure_services_responsible", f.joint_services_responsible),
-        count(
-            "figure_services_participating",
-            f.joint_services_participating,
-        ),
-        count("figure_people_reached", f.people_reached),
-    ];
-    let category_name = |c: &str| t.get(lang, &format!("category_{c}")).to_owned();
-    let bars: Vec<Bar> = f
-        .per_category
-        .iter()
-        .map(|c| Bar {
-            label: category_name(&c.category),
-            value: c.offerings,
-            emphasis: c.mandatory,
-        })
-        .collect();
-    let chart_title = fill(t.get(lang, "chart_title"), &[("year", &year.to_string())]);
-    let chart_svg = bar_chart(
-        "offerings-chart",
-        &chart_title,
-        t.get(lang, "chart_description"),
-        &bars,
-    );
-    let mut report_facts = vec![Fact {
-        label: t.get(lang, "report_digest").to_owned(),
-        value: report.snapshot_sha256.clone(),
-    }];
-    if let Some(at) = &report.submitted_at {
-        report_facts.insert(
-            0,
-            Fact {
-                label: t.get(lang, "report_submitted").to_owned(),
-                value: day(at),
-            },
-        );
-    }
-    let compliance_text = if compliance.compliant {
-        t.get(lang, "compliance_ok").to_owned()
-    } else if !compliance.mandatory_missing.is_empty() {
-        fill(
-            t.get(lang, "compliance_missing"),
-            &[(
-                "categories",
-                &compliance
-                    .mandatory_missing
-                    .iter()
-                    .map(|c| category_name(c))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )],
-        )
-    } else if !compliance.has_optional {
-        t.get(lang, "compliance_no_optional").to_owned()
-    } else {
-        t.get(lang, "compliance_not_ok").to_owned()
     };
     let (funding, funding_note) = funding_facts(t, lang, id, year, funding);
     let submit = report.viewer_can.submit.then(|| {
@@ -648,23 +392,9 @@ async fn account(
         }
         _ => None,
     };
-    let history = report
-        .history
-        .iter()
-        .map(|h| Fact {
-            label: format!("{} — {}", day(&h.at), h.organisation.name),
-            value: match &h.comment {
-                Some(comment) => format!(
-                    "{}: {comment}",
-                    t.get(lang, &format!("report_status_{}", h.step))
-                ),
-                None => t.get(lang, &format!("report_status_{}", h.step)).to_owned(),
-            },
-        })
-        .collect();
+    let per_category = &report.figures.per_category;
     Ok(Account {
-        narrative: report.narrative.clone(),
-        history,
+        history: history(t, lang, &report),
         csrf: visit.csrf.clone(),
         submit,
         year,
@@ -673,23 +403,28 @@ async fn account(
         previous: (year > FIRST_YEAR).then(|| year_link(year - 1)),
         next: (year < this_year).then(|| year_link(year + 1)),
         report_status: t
-            .get(lang, &format!("report_status_{}", report.status))
+            .get(lang, &format!("report_status_{}", wire(&report.status)))
             .to_owned(),
-        report_facts,
-        figures,
-        chart_svg,
-        per_category: f
-            .per_category
+        report_facts: report_facts(t, lang, &report),
+        figures: figures(t, lang, &report),
+        chart_svg: offerings_chart(t, lang, year, &report),
+        per_category: per_category
             .iter()
-            .map(|c| (category_name(&c.category), c.mandatory, c.offerings))
+            .map(|c| {
+                (
+                    category_name(t, lang, &c.category),
+                    c.mandatory,
+                    c.offerings,
+                )
+            })
             .collect(),
         compliant: compliance.compliant,
-        compliance_text,
+        compliance_text: compliance_text(t, lang, &compliance),
         categories: compliance
             .categories
             .into_iter()
             .map(|c| CategoryLine {
-                name: category_name(&c.category),
+                name: category_name(t, lang, &c.category),
                 mandatory: c.mandatory,
                 offerings: c.offerings.into_iter().map(|o| o.title).collect(),
             })
@@ -697,7 +432,114 @@ async fn account(
         funding,
         funding_note,
         funding_csv: format!("/reports/{year}/funding.csv"),
+        narrative: report.narrative,
     })
+}
+
+fn category_name<C: serde::Serialize>(t: &Translations, lang: Lang, category: &C) -> String {
+    t.get(lang, &format!("category_{}", wire(category)))
+        .to_owned()
+}
+
+/// The report's figures, each in words.
+fn figures(t: &Translations, lang: Lang, report: &ReportData) -> Vec<Fact> {
+    let f = &report.figures;
+    let count = |key: &str, n: i64| Fact {
+        label: t.get(lang, key).to_owned(),
+        value: n.to_string(),
+    };
+    vec![
+        count("figure_tools_published", f.tools_published),
+        count("figure_tools_updated", f.tools_updated),
+        count("figure_adoptions_given", f.adoptions_given),
+        count("figure_adoptions_received", f.adoptions_received),
+        count("figure_reviews_given", f.reviews_given),
+        count("figure_reviews_received", f.reviews_received),
+        count("figure_proposals_received", f.proposals_received),
+        count("figure_proposals_accepted", f.proposals_accepted),
+        count("figure_services_responsible", f.joint_services_responsible),
+        count(
+            "figure_services_participating",
+            f.joint_services_participating,
+        ),
+        count("figure_people_reached", f.people_reached),
+    ]
+}
+
+/// The chart of offerings per service category, the mandatory ones emphasised.
+fn offerings_chart(t: &Translations, lang: Lang, year: i32, report: &ReportData) -> String {
+    let bars: Vec<Bar> = report
+        .figures
+        .per_category
+        .iter()
+        .map(|c| Bar {
+            label: category_name(t, lang, &c.category),
+            value: c.offerings,
+            emphasis: c.mandatory,
+        })
+        .collect();
+    let chart_title = fill(t.get(lang, "chart_title"), &[("year", &year.to_string())]);
+    bar_chart(
+        "offerings-chart",
+        &chart_title,
+        t.get(lang, "chart_description"),
+        &bars,
+    )
+}
+
+/// When the report was submitted, and the digest of its frozen snapshot.
+fn report_facts(t: &Translations, lang: Lang, report: &ReportData) -> Vec<Fact> {
+    let submitted = report.submitted_at.as_deref().map(|at| Fact {
+        label: t.get(lang, "report_submitted").to_owned(),
+        value: day(at),
+    });
+    submitted
+        .into_iter()
+        .chain([Fact {
+            label: t.get(lang, "report_digest").to_owned(),
+            value: report.snapshot_sha256.clone(),
+        }])
+        .collect()
+}
+
+fn compliance_text(t: &Translations, lang: Lang, compliance: &ComplianceData) -> String {
+    if compliance.compliant {
+        t.get(lang, "compliance_ok").to_owned()
+    } else if !compliance.mandatory_missing.is_empty() {
+        let missing: Vec<String> = compliance
+            .mandatory_missing
+            .iter()
+            .map(|c| category_name(t, lang, c))
+            .collect();
+        fill(
+            t.get(lang, "compliance_missing"),
+            &[("categories", &missing.join(", "))],
+        )
+    } else if !compliance.has_optional {
+        t.get(lang, "compliance_no_optional").to_owned()
+    } else {
+        t.get(lang, "compliance_not_ok").to_owned()
+    }
+}
+
+/// The report's steps: submitted, returned, accepted — by whom, when, with what comment.
+fn history(t: &Translations, lang: Lang, report: &ReportData) -> Vec<Fact> {
+    report
+        .history
+        .iter()
+        .map(|h| {
+            let step = t
+                .get(lang, &format!("report_status_{}", wire(&h.step)))
+                .to_owned();
+            Fact {
+                label: format!("{} — {}", day(&h.at), h.organisation.name),
+                value: match &h.comment {
+                    Some(comment) => format!("{step}: {comment}"),
+                    None => step,
+                },
+            }
+        })
+        .collect()
 }
 
 /// The caisse's line of the year's funding, or why there is none.
