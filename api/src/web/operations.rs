@@ -101,6 +101,9 @@ macro_rules! operations {
 }
 
 operations! {
+    Header in "src/web/operations/header.graphql";
+    SearchTools in "src/web/operations/search.graphql";
+    SignInOrganisations in "src/web/operations/sign_in.graphql";
     Notifications in "src/web/operations/notifications.graphql";
     MarkAllRead in "src/web/operations/notifications.graphql";
     ToolPage in "src/web/operations/tool_page.graphql";

@@ -15,12 +15,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::json;
 
 use super::i18n::{Translations, fill};
 use super::visit::{self, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, Visit, same_token, set_cookie};
 use graphql_client::GraphQLQuery;
 
+use super::operations::{self as ops, from_wire, page_info, wire};
 use crate::graphql::RequestBudget;
 use crate::graphql::error::ErrorCode;
 use crate::http::AppState;
@@ -485,30 +485,7 @@ pub async fn not_found(
 // ---------------------------------------------------------------------------------------
 // The search page
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SearchData {
-    search_tools: HitConnection,
-}
-
-#[derive(Deserialize)]
-struct NameData {
-    name: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct HitConnection {
-    total_count: i64,
-    unmatched_words: Vec<String>,
-    page_info: PageInfoData,
-    edges: Vec<HitEdge>,
-    facets: FacetsData,
-}
-
 /// A connection's `pageInfo`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub(super) struct PageInfoData {
     pub has_next_page: bool,
     pub end_cursor: Option<String>,
@@ -530,68 +507,7 @@ impl PageInfoData {
     }
 }
 
-#[derive(Deserialize)]
-struct HitEdge {
-    node: HitData,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct HitData {
-    tool: ToolBrief,
-    highlights: HighlightsData,
-    matched_attachments: Vec<AttachmentMatchData>,
-}
-
-#[derive(Deserialize)]
-struct ToolBrief {
-    id: String,
-    kind: String,
-    owner: NameData,
-}
-
-#[derive(Deserialize)]
-struct HighlightsData {
-    lang: String,
-    title: String,
-    text: String,
-}
-
-#[derive(Deserialize)]
-struct AttachmentMatchData {
-    attachment: AttachmentBrief,
-    text: String,
-}
-
-#[derive(Deserialize)]
-struct AttachmentBrief {
-    title: String,
-    url: String,
-}
-
-#[derive(Deserialize)]
-struct FacetsData {
-    kinds: Vec<FacetCountData>,
-    categories: Vec<FacetCountData>,
-    languages: Vec<FacetCountData>,
-}
-
-#[derive(Deserialize)]
-struct FacetCountData {
-    value: String,
-    count: i64,
-}
-
-const SEARCH: &str = "query($q: String, $f: SearchFilter, $lang: Lang, $sort: SearchSort, $after: String, $first: Int) {
-  searchTools(query: $q, filter: $f, lang: $lang, sort: $sort, first: $first, after: $after) {
-    totalCount unmatchedWords pageInfo { hasNextPage endCursor }
-    edges { node {
-      tool { id kind owner { name(lang: $lang) } }
-      highlights { lang title text }
-      matchedAttachments { attachment { title url } text }
-    } }
-    facets { kinds { value count } categories { value count } languages { value count } }
-  } }";
+type FoundTools = ops::search_tools::SearchToolsSearchTools;
 
 /// What a search page was asked, from its address.
 #[derive(Default)]
@@ -744,116 +660,162 @@ pub async fn search(
     let params = SearchParams::parse(raw.as_deref());
     let visit = visit::visit(&state, &headers, peer, params.lang.as_deref()).await;
     let path = params.href(params.after.as_deref());
-    let lang = visit.lang;
-    let filter = json!({
-        "kinds": params.kinds,
-        "categories": params.categories,
-        "languages": params.languages,
-    });
-    let variables = json!({
-        "q": params.q,
-        "f": filter,
-        "lang": lang.code().to_uppercase(),
-        "sort": params.sort,
-        "after": params.after,
-        "first": PAGE_SIZE,
-    });
-    let t = &state.web.translations;
-    let sorts = [
-        ("RELEVANCE", "sort_relevance"),
-        ("NEWEST", "sort_newest"),
-        ("MOST_ADOPTED", "sort_most_adopted"),
-    ]
-    .into_iter()
-    .map(|(value, key)| SortOption {
-        value,
-        label: t.get(lang, key).to_owned(),
-        selected: params.sort == value,
-    })
-    .collect();
-    let title = if params.q.is_empty() {
-        t.get(lang, "search_title").to_owned()
-    } else {
-        format!("{} — {}", params.q, t.get(lang, "search_title"))
-    };
-    let mut page = SearchPage {
-        page: chrome(&state, &visit, title, &path),
-        q: params.q.clone(),
-        sorts,
-        error: None,
-        searched: false,
-        total: String::new(),
-        unmatched: None,
-        hits: Vec::new(),
-        facets: Vec::new(),
-        filtered: params.filtered(),
-        clear_href: SearchParams {
-            q: params.q.clone(),
-            sort: params.sort.clone(),
-            ..Default::default()
+    let mut page = SearchPage::new(&state, &visit, &params, &path);
+    match run::<ops::SearchTools>(&state, &visit, params.variables(visit.lang)).await {
+        Ok(data) => {
+            page.found(&state.web.translations, visit.lang, &params, data.search_tools);
+            html(StatusCode::OK, &page, &visit.set_cookies)
         }
-        .href(None),
-        next_href: None,
-        first_href: params.after.as_ref().map(|_| params.href(None)),
-    };
-    let data: SearchData = match graphql(&state, &visit, SEARCH, variables).await {
-        Ok(data) => data,
         Err(Failure::Input(message)) => {
             page.error = Some(message);
-            return html(StatusCode::BAD_REQUEST, &page, &visit.set_cookies);
+            html(StatusCode::BAD_REQUEST, &page, &visit.set_cookies)
         }
-        Err(other) => return failure_page(&state, &visit, other, &path),
-    };
-    let found = data.search_tools;
-    page.searched = true;
-    page.total = fill(
-        t.get(lang, "results_count"),
-        &[("n", &found.total_count.to_string())],
-    );
-    if !found.unmatched_words.is_empty() {
-        page.unmatched = Some(fill(
-            t.get(lang, "unmatched_words"),
-            &[("words", &found.unmatched_words.join(", "))],
-        ));
+        Err(other) => failure_page(&state, &visit, other, &path),
     }
-    page.hits = found
-        .edges
+}
+
+impl SearchParams {
+    /// The search as the API takes it, in the page's language.
+    fn variables(&self, lang: Lang) -> ops::search_tools::Variables {
+        ops::search_tools::Variables {
+            q: Some(self.q.clone()),
+            f: Some(ops::search_tools::SearchFilter {
+                kinds: self.kinds.iter().filter_map(|k| from_wire(k)).collect(),
+                categories: self.categories.iter().filter_map(|c| from_wire(c)).collect(),
+                languages: self.languages.iter().filter_map(|l| Lang::from_code(l)).collect(),
+                audiences: Vec::new(),
+                owners: Vec::new(),
+            }),
+            lang: Some(lang),
+            sort: from_wire(&self.sort),
+            after: self.after.clone(),
+            first: Some(PAGE_SIZE as i64),
+        }
+    }
+}
+
+impl<'a> SearchPage<'a> {
+    /// The page before the API answers: the search box, the sorts, the links that stay.
+    fn new(state: &'a AppState, visit: &Visit, params: &SearchParams, path: &str) -> Self {
+        let (t, lang) = (&state.web.translations, visit.lang);
+        let sorts = [
+            ("RELEVANCE", "sort_relevance"),
+            ("NEWEST", "sort_newest"),
+            ("MOST_ADOPTED", "sort_most_adopted"),
+        ]
         .into_iter()
-        .map(|edge| {
-            let hit = edge.node;
-            let shown = Lang::from_code(&hit.highlights.lang);
-            Hit {
-                href: format!("/tools/{}", percent(&hit.tool.id)),
-                title_html: hit.highlights.title,
-                passage_html: hit.highlights.text,
-                kind: t.get(lang, &format!("kind_{}", hit.tool.kind)).to_owned(),
-                owner: hit.tool.owner.name,
-                fallback: shown.filter(|l| *l != lang).map(|l| {
-                    fill(
-                        t.get(lang, "fallback_marker"),
-                        &[(
-                            "lang",
-                            t.get(lang, &format!("lang_{}", l.code().to_uppercase())),
-                        )],
-                    )
-                }),
-                files: hit
-                    .matched_attachments
-                    .into_iter()
-                    .map(|m| FileMatch {
-                        title: m.attachment.title,
-                        href: m.attachment.url,
-                        passage_html: m.text,
-                    })
-                    .collect(),
-            }
+        .map(|(value, key)| SortOption {
+            value,
+            label: t.get(lang, key).to_owned(),
+            selected: params.sort == value,
         })
         .collect();
-    let group = |legend: &str,
-                 name: &'static str,
-                 prefix: &str,
-                 counts: Vec<FacetCountData>,
-                 chosen: &[String]| FacetGroup {
+        let title = if params.q.is_empty() {
+            t.get(lang, "search_title").to_owned()
+        } else {
+            format!("{} — {}", params.q, t.get(lang, "search_title"))
+        };
+        SearchPage {
+            page: chrome(state, visit, title, path),
+            q: params.q.clone(),
+            sorts,
+            error: None,
+            searched: false,
+            total: String::new(),
+            unmatched: None,
+            hits: Vec::new(),
+            facets: Vec::new(),
+            filtered: params.filtered(),
+            clear_href: SearchParams {
+                q: params.q.clone(),
+                sort: params.sort.clone(),
+                ..Default::default()
+            }
+            .href(None),
+            next_href: None,
+            first_href: params.after.as_ref().map(|_| params.href(None)),
+        }
+    }
+
+    /// What the API found: the count, the words nothing holds, the hits and the facets.
+    fn found(&mut self, t: &Translations, lang: Lang, params: &SearchParams, found: FoundTools) {
+        self.searched = true;
+        self.total = fill(
+            t.get(lang, "results_count"),
+            &[("n", &found.total_count.to_string())],
+        );
+        if !found.unmatched_words.is_empty() {
+            self.unmatched = Some(fill(
+                t.get(lang, "unmatched_words"),
+                &[("words", &found.unmatched_words.join(", "))],
+            ));
+        }
+        self.hits = found
+            .edges
+            .into_iter()
+            .map(|edge| Hit::new(t, lang, edge.node))
+            .collect();
+        let facets = found.facets;
+        self.facets = vec![
+            facet_group(t, lang, ("facet_kinds", "kind", "kind"), facets.kinds, &params.kinds),
+            facet_group(
+                t,
+                lang,
+                ("facet_categories", "category", "category"),
+                facets.categories,
+                &params.categories,
+            ),
+            facet_group(
+                t,
+                lang,
+                ("facet_languages", "language", "lang"),
+                facets.languages,
+                &params.languages,
+            ),
+        ];
+        self.next_href = page_info!(found.page_info)
+            .next_cursor()
+            .map(|cursor| params.href(Some(&cursor)));
+    }
+}
+
+impl Hit {
+    fn new(t: &Translations, lang: Lang, hit: ops::search_tools::SearchToolsSearchToolsEdgesNode) -> Self {
+        let shown = hit.highlights.lang;
+        Hit {
+            href: format!("/tools/{}", percent(&hit.tool.id)),
+            title_html: hit.highlights.title,
+            passage_html: hit.highlights.text,
+            kind: t.get(lang, &format!("kind_{}", wire(&hit.tool.kind))).to_owned(),
+            owner: hit.tool.owner.name,
+            fallback: (shown != lang).then(|| {
+                fill(
+                    t.get(lang, "fallback_marker"),
+                    &[("lang", t.get(lang, &format!("lang_{}", wire(&shown))))],
+                )
+            }),
+            files: hit
+                .matched_attachments
+                .into_iter()
+                .map(|m| FileMatch {
+                    title: m.attachment.title,
+                    href: m.attachment.url,
+                    passage_html: m.text,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One facet's options with their counts, those chosen checked.
+fn facet_group(
+    t: &Translations,
+    lang: Lang,
+    (legend, name, prefix): (&str, &'static str, &str),
+    counts: Vec<ops::search_tools::Facet>,
+    chosen: &[String],
+) -> FacetGroup {
+    FacetGroup {
         legend: t.get(lang, legend).to_owned(),
         name,
         options: counts
@@ -866,38 +828,7 @@ pub async fn search(
                 count: c.count,
             })
             .collect(),
-    };
-    page.facets = vec![
-        group(
-            "facet_kinds",
-            "kind",
-            "kind",
-            found.facets.kinds,
-            &params.kinds,
-        ),
-        group(
-            "facet_categories",
-            "category",
-            "category",
-            found.facets.categories,
-            &params.categories,
-        ),
-        group(
-            "facet_languages",
-            "language",
-            "lang",
-            found.facets.languages,
-            &params.languages,
-        ),
-    ];
-    if found.page_info.has_next_page {
-        page.next_href = found
-            .page_info
-            .end_cursor
-            .as_deref()
-            .map(|cursor| params.href(Some(cursor)));
     }
-    html(StatusCode::OK, &page, &visit.set_cookies)
 }
 
 pub(super) fn percent(text: &str) -> String {
@@ -906,26 +837,6 @@ pub(super) fn percent(text: &str) -> String {
 
 // ---------------------------------------------------------------------------------------
 // Signing in and out, the language
-
-#[derive(Deserialize)]
-struct OrganisationsData {
-    organisations: OrganisationConnection,
-}
-
-#[derive(Deserialize)]
-struct OrganisationConnection {
-    nodes: Vec<OrganisationData>,
-}
-
-#[derive(Deserialize)]
-struct OrganisationData {
-    slug: String,
-    kind: String,
-    name: String,
-}
-
-const ORGANISATIONS: &str = "query($lang: Lang, $first: Int) {
-  organisations(first: $first) { nodes { slug kind name(lang: $lang) } } }";
 
 pub(super) struct SignInChoice {
     pub slug: String,
@@ -954,8 +865,11 @@ async fn sign_in_page(state: &AppState, visit: &Visit, error: Option<String>) ->
         );
     }
     let lang = visit.lang;
-    let variables = json!({ "lang": lang.code().to_uppercase(), "first": SIGN_IN_ORGANISATIONS });
-    let data: OrganisationsData = match graphql(state, visit, ORGANISATIONS, variables).await {
+    let variables = ops::sign_in_organisations::Variables {
+        lang: Some(lang),
+        first: Some(SIGN_IN_ORGANISATIONS as i64),
+    };
+    let data = match run::<ops::SignInOrganisations>(state, visit, variables).await {
         Ok(data) => data,
         Err(other) => return failure_page(state, visit, other, path),
     };
@@ -965,7 +879,7 @@ async fn sign_in_page(state: &AppState, visit: &Visit, error: Option<String>) ->
         .nodes
         .into_iter()
         .map(|o| {
-            let kind = o.kind.parse::<OrganisationKind>().ok();
+            let kind = wire(&o.kind).parse::<OrganisationKind>().ok();
             let roles = Role::ALL
                 .iter()
                 .filter(|r| kind.is_some_and(|k| r.fits(k)))

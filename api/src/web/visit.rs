@@ -12,6 +12,7 @@ use super::Web;
 use crate::http::AppState;
 use crate::rate_limit::Caller;
 use commons_domain::identity::Actor;
+use super::operations::{self as ops, from_fragment};
 use commons_domain::lang::Lang;
 use commons_service::{self as service, ServiceError, web_sessions::Session};
 
@@ -152,32 +153,15 @@ pub async fn session_actor(state: &AppState, headers: &HeaderMap) -> Option<Acto
         .map(|(_, _, actor)| actor)
 }
 
-#[derive(serde::Deserialize)]
-struct OrganisationData {
-    viewer: Option<ViewerData>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ViewerData {
-    organisation: NameData,
-    unread_notification_count: i64,
-    can: ViewerCan,
-}
-
 /// `viewer.can`: the pages offer an action only when the API would allow it.
-#[derive(Clone, Copy, Debug, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, Default)]
 pub(super) struct ViewerCan {
     pub share_tool: bool,
     pub propose_collaboration: bool,
     pub moderate: bool,
 }
 
-#[derive(serde::Deserialize)]
-struct NameData {
-    name: String,
-}
+from_fragment!(ViewerCan { share_tool, propose_collaboration, moderate } <= ops::header::HeaderViewerCan);
 
 pub(super) async fn visit(
     state: &AppState,
@@ -209,20 +193,13 @@ pub(super) async fn visit(
             };
             // The header names the visitor's organisation and counts the unread
             // notifications, asked as every page asks.
-            let named: Result<OrganisationData, _> = super::pages::graphql(
-                state,
-                &visit,
-                "query($lang: Lang) { viewer { unreadNotificationCount
-                   organisation { name(lang: $lang) } can { shareTool proposeCollaboration moderate } } }",
-                serde_json::json!({ "lang": lang.code().to_uppercase() }),
-            )
-            .await;
-            match named {
+            let variables = ops::header::Variables { lang: Some(lang) };
+            match super::pages::run::<ops::Header>(state, &visit, variables).await {
                 Ok(data) => {
                     if let Some(viewer) = data.viewer {
                         visit.organisation = Some(viewer.organisation.name);
                         visit.unread = viewer.unread_notification_count;
-                        visit.can = viewer.can;
+                        visit.can = viewer.can.into();
                     }
                 }
                 Err(failure) => visit.header_failure = Some(failure),
