@@ -6,23 +6,23 @@
 use std::net::SocketAddr;
 
 use askama::Template;
-use async_graphql::{UploadValue, Variables};
+use async_graphql::UploadValue;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use futures_util::StreamExt;
+use graphql_client::GraphQLQuery;
 use multer::{Constraints, Multipart, SizeLimit};
-use serde::Deserialize;
-use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
 
-use super::forms::{Fields, UserErrorData, error_text, posted};
+use super::forms::{Fields, UserErrorData, error_text, mutate, posted};
 use super::i18n::fill;
+use super::operations::{self as ops, UserErrors, from_wire, wire};
 use super::pages::{
-    Chrome, Failure, checked, chrome, execute, failure_page, graphql, html, percent, see_other,
-    stale_form,
+    Chrome, Failure, checked, chrome, execute, failure_page, html, percent, request, run,
+    see_other, stale_form,
 };
 use super::tool_page::{self, Choice, Problems, decide_form, language_choices, tool_page};
 use super::visit::{self, Visit};
@@ -130,31 +130,25 @@ impl ToolFormValues {
         }
     }
 
-    fn from_revision(r: &Value) -> Self {
-        let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
-        let list = |v: &Value| -> Vec<String> {
-            v.as_array()
-                .map(|a| a.iter().map(text).collect())
-                .unwrap_or_default()
-        };
-        let translations = r["translations"].as_array().cloned().unwrap_or_default();
+    fn from_revision(r: &Latest) -> Self {
         Self {
-            kind: text(&r["kind"]),
-            categories: list(&r["categories"]),
-            visibility: text(&r["visibility"]),
-            licence: text(&r["licence"]),
-            tags: list(&r["tags"]).join(", "),
-            duration: text(&r["duration"]),
-            contact: text(&r["contact"]),
-            cost: text(&r["cost"]["amountEur"]),
-            texts: translations
+            kind: wire(&r.kind),
+            categories: r.categories.iter().map(wire).collect(),
+            visibility: wire(&r.visibility),
+            licence: r.licence.clone(),
+            tags: r.tags.join(", "),
+            duration: r.duration.clone().unwrap_or_default(),
+            contact: r.contact.clone().unwrap_or_default(),
+            cost: r.cost.amount_eur.clone().unwrap_or_default(),
+            texts: r
+                .translations
                 .iter()
                 .map(|t| {
                     (
-                        text(&t["lang"]),
-                        text(&t["title"]),
-                        text(&t["summary"]),
-                        text(&t["body"]),
+                        wire(&t.lang),
+                        t.title.clone(),
+                        t.summary.clone(),
+                        t.body.clone(),
                     )
                 })
                 .collect(),
@@ -171,101 +165,103 @@ impl ToolFormValues {
             .collect()
     }
 
-    /// `ToolContentInput`: what the form edits over what it does not show (`carried`, the
-    /// latest revision's audiences, quality documentation …), so an edit loses nothing.
-    fn content(&self, carried: Option<&Value>) -> Value {
-        let mut content = carried.cloned().unwrap_or_else(|| json!({}));
-        let optional = |s: &str| {
-            let s = s.trim();
-            if s.is_empty() {
-                Value::Null
-            } else {
-                Value::String(s.to_owned())
-            }
-        };
-        content["kind"] = json!(self.kind);
-        content["categories"] = json!(self.categories);
-        content["visibility"] = json!(self.visibility);
-        content["licence"] = json!(licence_from_words(&self.licence));
-        content["tags"] = json!(
-            self.tags
-                .split(',')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .collect::<Vec<_>>()
-        );
-        content["duration"] = optional(&self.duration);
-        content["contact"] = optional(&self.contact);
-        content["costEur"] = optional(&self.cost);
-        content["translations"] = self
-            .filled()
-            .into_iter()
-            .map(|(lang, title, summary, body)| {
-                json!({ "lang": lang, "title": title, "summary": summary, "body": body })
-            })
-            .collect();
-        content
+    fn optional(text: &str) -> Option<String> {
+        Some(text.trim().to_owned()).filter(|t| !t.is_empty())
+    }
+
+    fn tag_list(&self) -> Vec<String> {
+        self.tags
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect()
     }
 }
 
-/// The fields of the latest revision that `ToolContentInput` takes back.
-const LATEST: &str =
-    "query($id: ID!) { node(id: $id) { ... on Tool { id viewerCan { edit } latest {
-  number status kind categories audiences deliveryFormats deliveryModes scopes sectors tags contact
-  duration licence visibility cost { amountEur }
-  quality { accessibility cooperationPartners demandDriven evaluationResults
-    professionalAndPrivateContext references scientificBasis }
-  translations { lang title summary body } } } } }";
-
-#[derive(Deserialize)]
-struct LatestData {
-    node: Option<LatestNode>,
+/// `ToolContentInput` of the operation `$operation` (each operation has its own copy of the
+/// schema's input types): what the form edits, over what it does not show (`$carried`, the
+/// latest revision's audiences, quality documentation …), so an edit loses nothing.
+macro_rules! tool_content {
+    ($operation:ident, $values:expr, $carried:expr) => {{
+        use ops::$operation::{QualityDocumentationInput, ToolContentInput, ToolTranslationInput};
+        let (values, carried): (&ToolFormValues, Option<&Latest>) = ($values, $carried);
+        let quality = carried.map(|c| &c.quality);
+        ToolContentInput {
+            kind: from_wire(&values.kind)
+                .unwrap_or(ops::$operation::ToolKind::Other(String::new())),
+            categories: values
+                .categories
+                .iter()
+                .filter_map(|c| from_wire(c))
+                .collect(),
+            visibility: from_wire(&values.visibility),
+            licence: licence_from_words(&values.licence),
+            tags: values.tag_list(),
+            duration: ToolFormValues::optional(&values.duration),
+            contact: ToolFormValues::optional(&values.contact),
+            cost_eur: ToolFormValues::optional(&values.cost),
+            translations: values
+                .filled()
+                .into_iter()
+                .filter_map(|(lang, title, summary, body)| {
+                    Some(ToolTranslationInput {
+                        lang: Lang::from_code(lang)?,
+                        title: title.clone(),
+                        summary: summary.clone(),
+                        body: body.clone(),
+                    })
+                })
+                .collect(),
+            audiences: carried.map(|c| same(&c.audiences)).unwrap_or_default(),
+            delivery_formats: carried
+                .map(|c| same(&c.delivery_formats))
+                .unwrap_or_default(),
+            delivery_modes: carried.map(|c| same(&c.delivery_modes)).unwrap_or_default(),
+            scopes: carried.map(|c| same(&c.scopes)).unwrap_or_default(),
+            sectors: carried.map(|c| c.sectors.clone()).unwrap_or_default(),
+            quality: QualityDocumentationInput {
+                accessibility: quality.and_then(|q| q.accessibility.clone()),
+                cooperation_partners: quality.and_then(|q| q.cooperation_partners.clone()),
+                demand_driven: quality.and_then(|q| q.demand_driven.clone()),
+                evaluation_results: quality.and_then(|q| q.evaluation_results.clone()),
+                professional_and_private_context: quality
+                    .and_then(|q| q.professional_and_private_context.clone()),
+                references: quality.and_then(|q| q.references.clone()),
+                scientific_basis: quality.and_then(|q| q.scientific_basis.clone()),
+            },
+        }
+    }};
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct LatestNode {
-    viewer_can: EditCan,
-    latest: Option<Value>,
+/// The values of one operation's enum as another's: the same schema enum, copied per operation.
+fn same<T: serde::Serialize, U: serde::de::DeserializeOwned>(values: &[T]) -> Vec<U> {
+    values.iter().filter_map(|v| from_wire(&wire(v))).collect()
 }
 
-#[derive(Deserialize)]
-struct EditCan {
-    edit: bool,
-}
+/// A tool's latest revision, as the form reads it.
+type Latest = ops::tool_latest::ToolLatestNodeOnToolLatest;
 
-/// The latest revision as `ToolContentInput` minus what the form edits, and its number.
-async fn latest(state: &AppState, visit: &Visit, id: &str) -> Result<(Value, i64), Failure> {
-    let data: LatestData = match graphql(state, visit, LATEST, json!({ "id": id })).await {
+/// The latest revision (the form's values and what an edit carries over), and its number.
+async fn latest(state: &AppState, visit: &Visit, id: &str) -> Result<(Latest, i64), Failure> {
+    let variables = ops::tool_latest::Variables { id: id.to_owned() };
+    let data = match run::<ops::ToolLatest>(state, visit, variables).await {
         Err(Failure::Input(_)) => return Err(Failure::NotFound),
         other => other?,
     };
-    let Some(node) = data.node else {
+    let Some(ops::tool_latest::ToolLatestNode::Tool(tool)) = data.node else {
         return Err(Failure::NotFound);
     };
     // A moderator reads the latest revision of every tool, but edits only its own
     // organisation's: no form that the API would refuse on saving.
-    if !node.viewer_can.edit {
-        return Err(if node.latest.is_some() {
-            Failure::Forbidden
-        } else {
-            Failure::NotFound
-        });
+    match tool.latest {
+        Some(_) if !tool.viewer_can.edit => Err(Failure::Forbidden),
+        Some(latest) => {
+            let number = latest.number;
+            Ok((latest, number))
+        }
+        None => Err(Failure::NotFound),
     }
-    let Some(mut latest) = node.latest else {
-        return Err(Failure::NotFound);
-    };
-    let number = latest["number"].as_i64().unwrap_or_default();
-    if let Some(object) = latest.as_object_mut() {
-        object.remove("number");
-        object.remove("status");
-        let cost = object.remove("cost");
-        object.insert(
-            "costEur".into(),
-            cost.map_or(Value::Null, |c| c["amountEur"].clone()),
-        );
-    }
-    Ok((latest, number))
 }
 
 struct FormState<'v> {
@@ -493,31 +489,32 @@ pub async fn new_tool_form(
     )
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SavedData {
-    #[serde(alias = "createTool", alias = "updateTool")]
-    saved: Saved,
+/// A create or an update: the tool saved, or the user errors why not.
+trait SavedTool {
+    fn saved(self) -> (Option<String>, Vec<UserErrorData>);
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Saved {
-    tool: Option<IdOnly>,
-    user_errors: Vec<UserErrorData>,
+macro_rules! saved_tool {
+    ($($operation:ident . $field:ident),*) => {$(
+        impl SavedTool for ops::$operation::ResponseData {
+            fn saved(self) -> (Option<String>, Vec<UserErrorData>) {
+                let payload = self.$field;
+                let errors = payload
+                    .user_errors
+                    .into_iter()
+                    .map(|e| UserErrorData {
+                        field: e.field,
+                        code: e.code,
+                        message: e.message,
+                    })
+                    .collect();
+                (payload.tool.map(|t| t.id), errors)
+            }
+        }
+    )*};
 }
 
-#[derive(Deserialize)]
-struct IdOnly {
-    id: String,
-}
-
-const CREATE: &str = "mutation($content: ToolContentInput!) {
-  createTool(input: { content: $content }) { tool { id } userErrors { field code message } } }";
-
-const UPDATE: &str = "mutation($id: ID!, $base: Int!, $content: ToolContentInput!) {
-  updateTool(input: { toolId: $id, baseRevision: $base, content: $content }) {
-    tool { id } userErrors { field code message } } }";
+saved_tool!(create_tool.create_tool, update_tool.update_tool);
 
 /// What the form can check before asking: values the API's enums would refuse as a whole
 /// request are errors on their fields instead.
@@ -578,8 +575,11 @@ pub async fn create_tool(
         };
         return form_page(&state, &visit, StatusCode::BAD_REQUEST, shown, form);
     }
-    let variables = json!({ "content": values.content(None) });
-    saved(&state, &visit, CREATE, variables, &values, shown).await
+    let input = ops::create_tool::CreateToolInput {
+        content: tool_content!(create_tool, &values, None),
+    };
+    let variables = ops::create_tool::Variables { input };
+    saved::<ops::CreateTool>(&state, &visit, variables, &values, shown).await
 }
 
 /// The form sent with a stale token, shown again as typed with a fresh token: nothing saved.
@@ -603,40 +603,39 @@ fn kept(
 }
 
 /// Runs a create or an update and shows where it went: the tool, or the form with its errors.
-async fn saved(
+async fn saved<Q>(
     state: &AppState,
     visit: &Visit,
-    mutation: &str,
-    variables: Value,
+    variables: Q::Variables,
     values: &ToolFormValues,
     shown: (&str, &str, Option<i64>),
-) -> Response {
+) -> Response
+where
+    Q: GraphQLQuery,
+    Q::ResponseData: SavedTool,
+{
     let t = &state.web.translations;
-    let (status, errors, notice) =
-        match graphql::<SavedData>(state, visit, mutation, variables).await {
-            Ok(SavedData {
-                saved:
-                    Saved {
-                        tool: Some(tool),
-                        user_errors,
-                    },
-            }) if user_errors.is_empty() => {
-                return see_other(&format!("/tools/{}", percent(&tool.id)), &visit.set_cookies);
-            }
-            Ok(SavedData { saved }) => (StatusCode::BAD_REQUEST, saved.user_errors, None),
-            Err(Failure::Conflict) => (
-                StatusCode::CONFLICT,
-                Vec::new(),
-                Some(t.get(visit.lang, "form_conflict").to_owned()),
-            ),
-            Err(Failure::Forbidden) => (
-                StatusCode::FORBIDDEN,
-                Vec::new(),
-                Some(t.get(visit.lang, "form_forbidden").to_owned()),
-            ),
-            Err(Failure::Input(message)) => (StatusCode::BAD_REQUEST, Vec::new(), Some(message)),
-            Err(other) => return failure_page(state, visit, other, shown.0),
-        };
+    let (status, errors, notice) = match run::<Q>(state, visit, variables)
+        .await
+        .map(SavedTool::saved)
+    {
+        Ok((Some(id), errors)) if errors.is_empty() => {
+            return see_other(&format!("/tools/{}", percent(&id)), &visit.set_cookies);
+        }
+        Ok((_, errors)) => (StatusCode::BAD_REQUEST, errors, None),
+        Err(Failure::Conflict) => (
+            StatusCode::CONFLICT,
+            Vec::new(),
+            Some(t.get(visit.lang, "form_conflict").to_owned()),
+        ),
+        Err(Failure::Forbidden) => (
+            StatusCode::FORBIDDEN,
+            Vec::new(),
+            Some(t.get(visit.lang, "form_forbidden").to_owned()),
+        ),
+        Err(Failure::Input(message)) => (StatusCode::BAD_REQUEST, Vec::new(), Some(message)),
+        Err(other) => return failure_page(state, visit, other, shown.0),
+    };
     let mut shown = shown;
     if status == StatusCode::CONFLICT {
         // Saving again replaces what was saved meanwhile: it is based on the latest now.
@@ -679,10 +678,7 @@ pub async fn edit_tool_form(
         Ok(found) => found,
         Err(failure) => return failure_page(&state, &visit, failure, &action),
     };
-    let mut revision = latest;
-    // `from_revision` reads the cost where the revision has it.
-    revision["cost"] = json!({ "amountEur": revision["costEur"].clone() });
-    let values = ToolFormValues::from_revision(&revision);
+    let values = ToolFormValues::from_revision(&latest);
     form_page(
         &state,
         &visit,
@@ -730,21 +726,17 @@ pub async fn update_tool(
         Ok(found) => found,
         Err(failure) => return failure_page(&state, &visit, failure, &action),
     };
-    let variables = json!({ "id": id, "base": base, "content": values.content(Some(&carried)) });
-    saved(&state, &visit, UPDATE, variables, &values, shown).await
+    let input = ops::update_tool::UpdateToolInput {
+        tool_id: id.clone(),
+        base_revision: base,
+        content: tool_content!(update_tool, &values, Some(&carried)),
+    };
+    let variables = ops::update_tool::Variables { input };
+    saved::<ops::UpdateTool>(&state, &visit, variables, &values, shown).await
 }
 
 // ---------------------------------------------------------------------------------------
 // Submitting for review, deciding
-
-const SUBMIT: &str = "mutation($id: ID!, $revision: Int!) {
-  submitTool(input: { toolId: $id, revision: $revision }) { tool { id } userErrors { field code message } } }";
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SubmitData {
-    submit_tool: Saved,
-}
 
 pub async fn submit_tool(
     State(state): State<AppState>,
@@ -760,20 +752,14 @@ pub async fn submit_tool(
     };
     let revision: i64 = fields.one("revision").parse().unwrap_or_default();
     let t = &state.web.translations;
-    let notice = match graphql::<SubmitData>(
-        &state,
-        &visit,
-        SUBMIT,
-        json!({ "id": id, "revision": revision }),
-    )
-    .await
-    {
-        Ok(data) if data.submit_tool.user_errors.is_empty() => {
-            return see_other(&path, &visit.set_cookies);
-        }
-        Ok(data) => data
-            .submit_tool
-            .user_errors
+    let input = ops::submit_tool::SubmitToolInput {
+        tool_id: id.clone(),
+        revision,
+    };
+    let variables = ops::submit_tool::Variables { input };
+    let notice = match mutate::<ops::SubmitTool>(&state, &visit, variables).await {
+        Ok(errors) if errors.is_empty() => return see_other(&path, &visit.set_cookies),
+        Ok(errors) => errors
             .iter()
             .map(|e| error_text(t, visit.lang, e))
             .collect::<Vec<_>>()
@@ -787,17 +773,6 @@ pub async fn submit_tool(
         ..Problems::default()
     };
     tool_page(&state, &visit, &id, problems, StatusCode::BAD_REQUEST).await
-}
-
-const DECIDE: &str =
-    "mutation($id: ID!, $revision: Int!, $decision: ReviewDecision!, $reason: String) {
-  decideOnTool(input: { toolId: $id, revision: $revision, decision: $decision, reason: $reason }) {
-    tool { id } userErrors { field code message } } }";
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DecideData {
-    decide_on_tool: Saved,
 }
 
 pub async fn decide_on_tool(
@@ -826,28 +801,33 @@ pub async fn decide_on_tool(
     for c in &mut form.decisions {
         c.checked = c.value == decision;
     }
-    if !["APPROVE", "REQUEST_CHANGES", "REJECT"].contains(&decision.as_str()) {
+    use ops::decide_on_tool::ReviewDecision;
+    let decision = match decision.as_str() {
+        "APPROVE" => Some(ReviewDecision::APPROVE),
+        "REQUEST_CHANGES" => Some(ReviewDecision::REQUEST_CHANGES),
+        "REJECT" => Some(ReviewDecision::REJECT),
+        _ => None,
+    };
+    let Some(decision) = decision else {
         form.decision_error = Some(t.get(lang, "error_REQUIRED").to_owned());
         let problems = Problems {
             decide: Some(form),
             ..Problems::default()
         };
         return tool_page(&state, &visit, &id, problems, StatusCode::BAD_REQUEST).await;
-    }
-    let reason_value = if reason.trim().is_empty() {
-        Value::Null
-    } else {
-        Value::String(reason.clone())
     };
-    let variables =
-        json!({ "id": id, "revision": revision, "decision": decision, "reason": reason_value });
+    let input = ops::decide_on_tool::DecideOnToolInput {
+        tool_id: id.clone(),
+        revision,
+        decision,
+        reason: ToolFormValues::optional(&reason),
+    };
+    let variables = ops::decide_on_tool::Variables { input };
     let mut problems = Problems::default();
-    match graphql::<DecideData>(&state, &visit, DECIDE, variables).await {
-        Ok(data) if data.decide_on_tool.user_errors.is_empty() => {
-            return see_other(&back, &visit.set_cookies);
-        }
-        Ok(data) => {
-            for e in &data.decide_on_tool.user_errors {
+    match mutate::<ops::DecideOnTool>(&state, &visit, variables).await {
+        Ok(errors) if errors.is_empty() => return see_other(&back, &visit.set_cookies),
+        Ok(errors) => {
+            for e in &errors {
                 let text = error_text(t, lang, e);
                 if e.field.iter().any(|f| f == "reason") {
                     form.reason_error = Some(text);
@@ -868,21 +848,6 @@ pub async fn decide_on_tool(
 
 // ---------------------------------------------------------------------------------------
 // Attaching a file
-
-const ATTACH: &str = "mutation($input: AddAttachmentInput!) {
-  addAttachment(input: $input) { userErrors { field code message } } }";
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AttachData {
-    add_attachment: AttachPayload,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AttachPayload {
-    user_errors: Vec<UserErrorData>,
-}
 
 /// The small fields of the upload form.
 const FIELD_BYTES: u64 = 4096;
@@ -1025,18 +990,26 @@ pub async fn attach_file(
         let (problems, status) = bad(form, StatusCode::BAD_REQUEST);
         return tool_page(&state, &visit, &id, problems, status).await;
     }
-    let variables = json!({ "input": {
-        "toolId": id, "title": form.title, "language": language.to_uppercase(), "file": null } });
-    let mut request =
-        async_graphql::Request::new(ATTACH).variables(Variables::from_json(variables));
+    let input = ops::add_attachment::AddAttachmentInput {
+        tool_id: id.clone(),
+        title: form.title.clone(),
+        language: Lang::from_code(&language).unwrap_or(lang),
+        file: serde_json::Value::Null,
+    };
+    let mut request = match request::<ops::AddAttachment>(ops::add_attachment::Variables { input })
+    {
+        Ok(request) => request,
+        Err(failure) => return failure_page(&state, &visit, failure, &path),
+    };
     request.set_upload("variables.input.file", upload);
-    match execute::<AttachData>(&state, &visit, request).await {
-        Ok(data) if data.add_attachment.user_errors.is_empty() => {
+    let attached = execute::<ops::AddAttachment>(&state, &visit, request).await;
+    match attached.map(UserErrors::user_errors) {
+        Ok(errors) if errors.is_empty() => {
             see_other(&format!("{path}#files-title"), &visit.set_cookies)
         }
-        Ok(data) => {
+        Ok(errors) => {
             let mut notice = Vec::new();
-            for e in &data.add_attachment.user_errors {
+            for e in &errors {
                 let text = error_text(t, lang, e);
                 match e.field.last().map(String::as_str) {
                     Some("title") => form.title_error = Some(text),

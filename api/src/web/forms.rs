@@ -40,7 +40,6 @@ impl Fields {
 }
 
 /// One of a mutation's `userErrors`.
-#[derive(serde::Deserialize)]
 pub(super) struct UserErrorData {
     pub field: Vec<String>,
     pub code: String,

@@ -20,9 +20,12 @@ use serde_json::json;
 
 use super::i18n::fill;
 use super::operations::{
-    MarkAllRead, Notifications, mark_all_read, notifications, page_info, wire,
+    MarkAllRead, NotificationAdded, Notifications, mark_all_read, notification_added,
+    notifications, page_info, wire,
 };
-use super::pages::{Chrome, Failure, checked, chrome, failure_page, html, percent, run, see_other};
+use super::pages::{
+    Chrome, Failure, checked, chrome, failure_page, html, percent, request, run, see_other,
+};
 use super::tool_page::day;
 use super::visit;
 use crate::http::AppState;
@@ -150,8 +153,6 @@ pub async fn count(
     response
 }
 
-const NOTIFICATION_ADDED: &str = "subscription { notificationAdded { id } }";
-
 /// What a live stream holds while it runs: the subscription, its slot among the server's live
 /// connections, and the request's cookies to check the session again.
 struct LiveStream {
@@ -178,8 +179,11 @@ pub async fn live(
     let Ok(slot) = state.live.connections.clone().try_acquire_owned() else {
         return (StatusCode::SERVICE_UNAVAILABLE, "too many live connections").into_response();
     };
+    let Ok(subscription) = request::<NotificationAdded>(notification_added::Variables) else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
     let batch = crate::graphql::prepare(
-        async_graphql::BatchRequest::Single(async_graphql::Request::new(NOTIFICATION_ADDED)),
+        async_graphql::BatchRequest::Single(subscription),
         &state.services,
         visit.actor.clone(),
         None,

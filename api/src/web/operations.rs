@@ -106,6 +106,7 @@ operations! {
     SignInOrganisations in "src/web/operations/sign_in.graphql";
     Notifications in "src/web/operations/notifications.graphql";
     MarkAllRead in "src/web/operations/notifications.graphql";
+    NotificationAdded in "src/web/operations/notifications.graphql";
     ToolPage in "src/web/operations/tool_page.graphql";
     CompareRevisions in "src/web/operations/tool_page.graphql";
     ModerationQueue in "src/web/operations/moderation.graphql";
@@ -127,6 +128,12 @@ operations! {
     OrganisationServices in "src/web/operations/organisation.graphql";
     ActivityReport in "src/web/operations/organisation.graphql";
     FundingAllocation in "src/web/operations/organisation.graphql";
+    ToolLatest in "src/web/operations/editing.graphql";
+    CreateTool in "src/web/operations/editing.graphql";
+    UpdateTool in "src/web/operations/editing.graphql";
+    SubmitTool in "src/web/operations/editing.graphql";
+    DecideOnTool in "src/web/operations/editing.graphql";
+    AddAttachment in "src/web/operations/editing.graphql";
     AdoptTool in "src/web/operations/peer_learning.graphql";
     WithdrawAdoption in "src/web/operations/peer_learning.graphql";
     ReviewTool in "src/web/operations/peer_learning.graphql";
@@ -142,6 +149,9 @@ user_errors! {
     propose_responsibility_transfer.propose_responsibility_transfer;
     accept_responsibility_transfer.accept_responsibility_transfer;
     cancel_responsibility_transfer.cancel_responsibility_transfer;
+    submit_tool.submit_tool;
+    decide_on_tool.decide_on_tool;
+    add_attachment.add_attachment;
     adopt_tool.adopt_tool;
     withdraw_adoption.withdraw_adoption;
     review_tool.review_tool;

@@ -14,7 +14,6 @@ use axum::http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOK
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 
 use super::i18n::{Translations, fill};
 use super::visit::{self, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, Visit, same_token, set_cookie};
@@ -280,7 +279,7 @@ pub(super) async fn run<Q: GraphQLQuery>(
     visit: &Visit,
     variables: Q::Variables,
 ) -> Result<Q::ResponseData, Failure> {
-    execute(state, visit, request::<Q>(variables)?).await
+    execute::<Q>(state, visit, request::<Q>(variables)?).await
 }
 
 /// The in-process request of one of the pages' operations.
@@ -294,24 +293,14 @@ pub(super) fn request<Q: GraphQLQuery>(
         .variables(Variables::from_json(variables)))
 }
 
-/// Runs one GraphQL operation in process as the visitor, under the same limits as `/graphql`
-/// (complexity, depth, the caller's query budget, the request timeout).
-pub(super) async fn graphql<T: DeserializeOwned>(
-    state: &AppState,
-    visit: &Visit,
-    query: &str,
-    variables: serde_json::Value,
-) -> Result<T, Failure> {
-    let request = async_graphql::Request::new(query).variables(Variables::from_json(variables));
-    execute(state, visit, request).await
-}
-
-/// Runs a prepared request (one that carries an uploaded file, say) as [`graphql`] does.
-pub(super) async fn execute<T: DeserializeOwned>(
+/// Runs the prepared request of the operation `Q` (one that carries an uploaded file, say) as
+/// [`run`] does, under the same limits as `/graphql` (complexity, depth, the caller's query
+/// budget, the request timeout).
+pub(super) async fn execute<Q: GraphQLQuery>(
     state: &AppState,
     visit: &Visit,
     request: async_graphql::Request,
-) -> Result<T, Failure> {
+) -> Result<Q::ResponseData, Failure> {
     let budget = state.limiter.clone().map(|limiter| {
         Arc::new(RequestBudget {
             limiter,
@@ -663,7 +652,12 @@ pub async fn search(
     let mut page = SearchPage::new(&state, &visit, &params, &path);
     match run::<ops::SearchTools>(&state, &visit, params.variables(visit.lang)).await {
         Ok(data) => {
-            page.found(&state.web.translations, visit.lang, &params, data.search_tools);
+            page.found(
+                &state.web.translations,
+                visit.lang,
+                &params,
+                data.search_tools,
+            );
             html(StatusCode::OK, &page, &visit.set_cookies)
         }
         Err(Failure::Input(message)) => {
@@ -681,8 +675,16 @@ impl SearchParams {
             q: Some(self.q.clone()),
             f: Some(ops::search_tools::SearchFilter {
                 kinds: self.kinds.iter().filter_map(|k| from_wire(k)).collect(),
-                categories: self.categories.iter().filter_map(|c| from_wire(c)).collect(),
-                languages: self.languages.iter().filter_map(|l| Lang::from_code(l)).collect(),
+                categories: self
+                    .categories
+                    .iter()
+                    .filter_map(|c| from_wire(c))
+                    .collect(),
+                languages: self
+                    .languages
+                    .iter()
+                    .filter_map(|l| Lang::from_code(l))
+                    .collect(),
                 audiences: Vec::new(),
                 owners: Vec::new(),
             }),
@@ -757,7 +759,13 @@ impl<'a> SearchPage<'a> {
             .collect();
         let facets = found.facets;
         self.facets = vec![
-            facet_group(t, lang, ("facet_kinds", "kind", "kind"), facets.kinds, &params.kinds),
+            facet_group(
+                t,
+                lang,
+                ("facet_kinds", "kind", "kind"),
+                facets.kinds,
+                &params.kinds,
+            ),
             facet_group(
                 t,
                 lang,
@@ -780,13 +788,19 @@ impl<'a> SearchPage<'a> {
 }
 
 impl Hit {
-    fn new(t: &Translations, lang: Lang, hit: ops::search_tools::SearchToolsSearchToolsEdgesNode) -> Self {
+    fn new(
+        t: &Translations,
+        lang: Lang,
+        hit: ops::search_tools::SearchToolsSearchToolsEdgesNode,
+    ) -> Self {
         let shown = hit.highlights.lang;
         Hit {
             href: format!("/tools/{}", percent(&hit.tool.id)),
             title_html: hit.highlights.title,
             passage_html: hit.highlights.text,
-            kind: t.get(lang, &format!("kind_{}", wire(&hit.tool.kind))).to_owned(),
+            kind: t
+                .get(lang, &format!("kind_{}", wire(&hit.tool.kind)))
+                .to_owned(),
             owner: hit.tool.owner.name,
             fallback: (shown != lang).then(|| {
                 fill(

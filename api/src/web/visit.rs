@@ -9,10 +9,10 @@ use axum::http::HeaderMap;
 use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
 
 use super::Web;
+use super::operations::{self as ops, from_fragment};
 use crate::http::AppState;
 use crate::rate_limit::Caller;
 use commons_domain::identity::Actor;
-use super::operations::{self as ops, from_fragment};
 use commons_domain::lang::Lang;
 use commons_service::{self as service, ServiceError, web_sessions::Session};
 
@@ -161,7 +161,13 @@ pub(super) struct ViewerCan {
     pub moderate: bool,
 }
 
-from_fragment!(ViewerCan { share_tool, propose_collaboration, moderate } <= ops::header::HeaderViewerCan);
+from_fragment!(
+    ViewerCan {
+        share_tool,
+        propose_collaboration,
+        moderate
+    } <= ops::header::HeaderViewerCan
+);
 
 pub(super) async fn visit(
     state: &AppState,
