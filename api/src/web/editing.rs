@@ -18,7 +18,7 @@ use multer::{Constraints, Multipart, SizeLimit};
 use tokio::io::AsyncWriteExt;
 
 use super::forms::{Fields, UserErrorData, error_text, mutate, posted};
-use super::i18n::fill;
+use super::i18n::{Translations, fill};
 use super::operations::{self as ops, UserErrors, from_wire, wire};
 use super::pages::{
     Chrome, Failure, checked, chrome, execute, failure_page, html, percent, request, run,
@@ -277,122 +277,12 @@ fn form_page(
     (action, heading_key, base_revision): (&str, &str, Option<i64>),
     form: FormState<'_>,
 ) -> Response {
-    let t = &state.web.translations;
-    let lang = visit.lang;
+    let (t, lang) = (&state.web.translations, visit.lang);
     let values = form.values;
-    // Which language each sent translation was: the API names them by position.
-    let sent: Vec<String> = values
-        .filled()
-        .into_iter()
-        .map(|(l, ..)| l.clone())
-        .collect();
-    let mut summary = Vec::new();
-    // The summary names each field, since its messages are read apart from them.
-    let mut at = |anchor: &str, label: &str, text: &str| {
-        summary.push((anchor.to_owned(), format!("{label}: {text}")))
-    };
-    let mut general = Vec::new();
-    let mut kind_error = None;
-    let mut categories_error = None;
-    let mut licence_error = None;
-    let mut tags_error = None;
-    let mut cost_error = None;
-    let mut translations_error = None;
-    let mut lang_errors: Vec<(String, &'static str, String)> = Vec::new();
-    for e in &form.errors {
-        let text = error_text(t, lang, e);
-        let path: Vec<&str> = e.field.iter().map(String::as_str).collect();
-        match path.as_slice() {
-            ["content", "translations", index, part, ..] => {
-                let lang_code = index
-                    .parse::<usize>()
-                    .ok()
-                    .and_then(|i| sent.get(i))
-                    .map(|l| l.to_lowercase())
-                    .unwrap_or_default();
-                let part: &'static str = match *part {
-                    "title" => "title",
-                    "summary" => "summary",
-                    _ => "body",
-                };
-                let label = format!(
-                    "{} ({})",
-                    t.get(lang, &format!("field_{part}")),
-                    t.get(lang, &format!("lang_{}", lang_code.to_uppercase()))
-                );
-                at(&format!("{part}_{lang_code}"), &label, &text);
-                lang_errors.push((lang_code, part, text));
-            }
-            ["content", "translations", ..] => {
-                at("title_{}", t.get(lang, "field_title"), &text);
-                translations_error = Some(text);
-            }
-            ["content", "kind", ..] => {
-                at("kind", t.get(lang, "field_kind"), &text);
-                kind_error = Some(text);
-            }
-            ["content", "categories", ..] => {
-                at("category-0", t.get(lang, "field_categories"), &text);
-                categories_error = Some(text);
-            }
-            ["content", "licence", ..] => {
-                at("licence", t.get(lang, "field_licence"), &text);
-                licence_error = Some(text);
-            }
-            ["content", "tags", ..] => {
-                at("tags", t.get(lang, "field_tags"), &text);
-                tags_error = Some(text);
-            }
-            ["content", "costEur", ..] => {
-                at("cost", t.get(lang, "field_costEur"), &text);
-                cost_error = Some(text);
-            }
-            _ => general.push(text),
-        }
-    }
-    // The anchor of a translations error is the first language's title.
-    let first_lang = lang.code();
-    for item in &mut summary {
-        if item.0 == "title_{}" {
-            item.0 = format!("title_{first_lang}");
-        }
-    }
+    let placed = PlacedErrors::place(t, lang, values, &form.errors);
     let notice = form
         .notice
-        .or_else(|| (!general.is_empty()).then(|| general.join(" ")));
-    let lang_error = |code: &str, part: &str| {
-        lang_errors
-            .iter()
-            .find(|(l, p, _)| l == code && *p == part)
-            .map(|(_, _, text)| text.clone())
-    };
-    // The page's language first: most people write in it.
-    let mut order: Vec<Lang> = vec![lang];
-    order.extend(Lang::ALL.into_iter().filter(|l| *l != lang));
-    let langs = order
-        .into_iter()
-        .map(|l| {
-            let code = l.code();
-            let (title, summary_text, body) = values
-                .texts
-                .iter()
-                .find(|(c, ..)| c.eq_ignore_ascii_case(code))
-                .map(|(_, a, b, c)| (a.clone(), b.clone(), c.clone()))
-                .unwrap_or_default();
-            LangFields {
-                code,
-                legend: t
-                    .get(lang, &format!("lang_{}", code.to_uppercase()))
-                    .to_owned(),
-                title,
-                summary: summary_text,
-                body,
-                title_error: lang_error(code, "title"),
-                summary_error: lang_error(code, "summary"),
-                body_error: lang_error(code, "body"),
-            }
-        })
-        .collect();
+        .or_else(|| (!placed.general.is_empty()).then(|| placed.general.join(" ")));
     let choose = |values: Vec<&'static str>, prefix: &str, chosen: &[String]| -> Vec<Choice> {
         values
             .into_iter()
@@ -419,19 +309,16 @@ fn form_page(
         cancel,
         base_revision,
         notice,
-        summary,
         kinds: choose(
             ToolKind::ALL.iter().map(|k| k.as_str()).collect(),
             "kind",
             std::slice::from_ref(&values.kind),
         ),
-        kind_error,
         categories: choose(
             ServiceCategory::ALL.iter().map(|c| c.as_str()).collect(),
             "category",
             &values.categories,
         ),
-        categories_error,
         visibilities: choose(
             vec!["PUBLIC", "NETWORK", "ORGANISATION"],
             "visibility",
@@ -441,25 +328,155 @@ fn form_page(
             "CC-BY-4.0".into()
         } else if values.licence == ON_REQUEST {
             // Shown in words, as the hint names it, and read back from them.
-            state
-                .web
-                .translations
-                .get(lang, "licence_on_request")
-                .to_owned()
+            t.get(lang, "licence_on_request").to_owned()
         } else {
             values.licence.clone()
         },
-        licence_error,
         tags: values.tags.clone(),
-        tags_error,
         duration: values.duration.clone(),
         contact: values.contact.clone(),
         cost: values.cost.clone(),
-        cost_error,
-        translations_error,
-        langs,
+        langs: lang_fields(t, lang, values, &placed),
+        summary: placed.summary,
+        kind_error: placed.kind,
+        categories_error: placed.categories,
+        licence_error: placed.licence,
+        tags_error: placed.tags,
+        cost_error: placed.cost,
+        translations_error: placed.translations,
     };
     html(status, &page, &visit.set_cookies)
+}
+
+/// The API's user errors placed where the form shows them: next to their fields, in the
+/// summary at the top (each naming its field), or at the top for the rest.
+#[derive(Default)]
+struct PlacedErrors {
+    summary: Vec<(String, String)>,
+    general: Vec<String>,
+    kind: Option<String>,
+    categories: Option<String>,
+    licence: Option<String>,
+    tags: Option<String>,
+    cost: Option<String>,
+    translations: Option<String>,
+    /// (language code, part, text) for one language's title, summary or body.
+    langs: Vec<(String, &'static str, String)>,
+}
+
+impl PlacedErrors {
+    fn place(
+        t: &Translations,
+        lang: Lang,
+        values: &ToolFormValues,
+        errors: &[UserErrorData],
+    ) -> Self {
+        // Which language each sent translation was: the API names them by position.
+        let sent: Vec<String> = values
+            .filled()
+            .into_iter()
+            .map(|(l, ..)| l.clone())
+            .collect();
+        let mut placed = PlacedErrors::default();
+        for e in errors {
+            let text = error_text(t, lang, e);
+            let path: Vec<&str> = e.field.iter().map(String::as_str).collect();
+            let (anchor, label, slot) = match path.as_slice() {
+                ["content", "translations", index, part, ..] => {
+                    let code = index
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| sent.get(i))
+                        .map(|l| l.to_lowercase())
+                        .unwrap_or_default();
+                    let part: &'static str = match *part {
+                        "title" => "title",
+                        "summary" => "summary",
+                        _ => "body",
+                    };
+                    let label = format!(
+                        "{} ({})",
+                        t.get(lang, &format!("field_{part}")),
+                        t.get(lang, &format!("lang_{}", code.to_uppercase()))
+                    );
+                    placed
+                        .summary
+                        .push((format!("{part}_{code}"), format!("{label}: {text}")));
+                    placed.langs.push((code, part, text));
+                    continue;
+                }
+                // The anchor of a translations error is the first language's title.
+                ["content", "translations", ..] => (
+                    format!("title_{}", lang.code()),
+                    "field_title",
+                    &mut placed.translations,
+                ),
+                ["content", "kind", ..] => ("kind".into(), "field_kind", &mut placed.kind),
+                ["content", "categories", ..] => (
+                    "category-0".into(),
+                    "field_categories",
+                    &mut placed.categories,
+                ),
+                ["content", "licence", ..] => {
+                    ("licence".into(), "field_licence", &mut placed.licence)
+                }
+                ["content", "tags", ..] => ("tags".into(), "field_tags", &mut placed.tags),
+                ["content", "costEur", ..] => ("cost".into(), "field_costEur", &mut placed.cost),
+                _ => {
+                    placed.general.push(text);
+                    continue;
+                }
+            };
+            *slot = Some(text.clone());
+            // The summary names each field, since its messages are read apart from them.
+            placed
+                .summary
+                .push((anchor, format!("{}: {text}", t.get(lang, label))));
+        }
+        placed
+    }
+
+    fn of_lang(&self, code: &str, part: &str) -> Option<String> {
+        self.langs
+            .iter()
+            .find(|(l, p, _)| l == code && *p == part)
+            .map(|(_, _, text)| text.clone())
+    }
+}
+
+/// One part of the form per language, the page's language first: most people write in it.
+fn lang_fields(
+    t: &Translations,
+    lang: Lang,
+    values: &ToolFormValues,
+    placed: &PlacedErrors,
+) -> Vec<LangFields> {
+    let mut order: Vec<Lang> = vec![lang];
+    order.extend(Lang::ALL.into_iter().filter(|l| *l != lang));
+    order
+        .into_iter()
+        .map(|l| {
+            let code = l.code();
+            let (title, summary, body) = values
+                .texts
+                .iter()
+                .find(|(c, ..)| c.eq_ignore_ascii_case(code))
+                .map(|(_, a, b, c)| (a.clone(), b.clone(), c.clone()))
+                .unwrap_or_default();
+            LangFields {
+                code,
+                legend: t
+                    .get(lang, &format!("lang_{}", code.to_uppercase()))
+                    .to_owned(),
+                title,
+                summary,
+                body,
+                title_error: placed.of_lang(code, "title"),
+                summary_error: placed.of_lang(code, "summary"),
+                body_error: placed.of_lang(code, "body"),
+            }
+        })
+        .collect()
 }
 
 pub async fn new_tool_form(
@@ -852,8 +869,17 @@ pub async fn decide_on_tool(
 /// The small fields of the upload form.
 const FIELD_BYTES: u64 = 4096;
 
-/// Reads the upload form as it streams in: the token first (a form from elsewhere is refused
-/// before its file is read), the file spooled to a temporary file within `limits.upload_bytes`.
+/// What the upload form sent: its small fields and the file, spooled to a temporary file.
+#[derive(Default)]
+struct UploadForm {
+    title: String,
+    language: String,
+    upload: Option<UploadValue>,
+    /// The file or the form went over `limits.upload_bytes`.
+    too_large: bool,
+}
+
+/// Attaches a file to the tool's working revision from its page.
 pub async fn attach_file(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -863,28 +889,106 @@ pub async fn attach_file(
 ) -> Response {
     let visit = visit::visit(&state, &headers, peer, None).await;
     let path = format!("/tools/{}", percent(&id));
-    let t = &state.web.translations;
-    let lang = visit.lang;
-    let file_limit = state.limits.upload_bytes as u64;
+    let (t, lang) = (&state.web.translations, visit.lang);
     let mut form = tool_page::AttachForm {
         languages: language_choices(t, lang, lang.code()),
         ..Default::default()
     };
-    let bad = |form: tool_page::AttachForm, status: StatusCode| {
-        let problems = Problems {
-            attach: Some(form),
-            ..Problems::default()
-        };
-        (problems, status)
+    let sent = match read_upload_form(&state, &visit, &headers, body, &path).await {
+        Ok(sent) => sent.unwrap_or_default(),
+        Err(refused) => return refused,
     };
+    form.title = sent.title;
+    form.languages = language_choices(t, lang, &sent.language);
+    let language = Lang::from_code(&sent.language);
+    let (upload, language) = match (sent.upload, language) {
+        (Some(upload), Some(language)) => (upload, language),
+        (None, _) => {
+            let limit_mb = state.limits.upload_bytes / 1024 / 1024;
+            let (key, status) = if sent.too_large {
+                ("attach_too_large", StatusCode::PAYLOAD_TOO_LARGE)
+            } else {
+                ("attach_missing", StatusCode::BAD_REQUEST)
+            };
+            form.file_error = Some(fill(t.get(lang, key), &[("mb", &limit_mb.to_string())]));
+            return refused_attachment(&state, &visit, &id, form, None, status).await;
+        }
+        (Some(_), None) => {
+            form.language_error = Some(t.get(lang, "error_REQUIRED").to_owned());
+            return refused_attachment(&state, &visit, &id, form, None, StatusCode::BAD_REQUEST)
+                .await;
+        }
+    };
+    let input = ops::add_attachment::AddAttachmentInput {
+        tool_id: id.clone(),
+        title: form.title.clone(),
+        language,
+        file: serde_json::Value::Null,
+    };
+    let mut request = match request::<ops::AddAttachment>(ops::add_attachment::Variables { input })
+    {
+        Ok(request) => request,
+        Err(failure) => return failure_page(&state, &visit, failure, &path),
+    };
+    request.set_upload("variables.input.file", upload);
+    let attached = execute::<ops::AddAttachment>(&state, &visit, request).await;
+    let mut notice = Vec::new();
+    match attached.map(UserErrors::user_errors) {
+        Ok(errors) if errors.is_empty() => {
+            return see_other(&format!("{path}#files-title"), &visit.set_cookies);
+        }
+        Ok(errors) => {
+            for e in &errors {
+                let text = error_text(t, lang, e);
+                match e.field.last().map(String::as_str) {
+                    Some("title") => form.title_error = Some(text),
+                    Some("file") => form.file_error = Some(text),
+                    Some("language") => form.language_error = Some(text),
+                    _ => notice.push(text),
+                }
+            }
+        }
+        Err(Failure::Input(message)) => form.file_error = Some(message),
+        Err(other) => return failure_page(&state, &visit, other, &path),
+    }
+    let notice = (!notice.is_empty()).then(|| notice.join(" "));
+    refused_attachment(&state, &visit, &id, form, notice, StatusCode::BAD_REQUEST).await
+}
+
+/// The tool's page again, with the upload form as sent and what was wrong with it.
+async fn refused_attachment(
+    state: &AppState,
+    visit: &Visit,
+    id: &str,
+    form: tool_page::AttachForm,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let problems = Problems {
+        attach: Some(form),
+        notice,
+        ..Problems::default()
+    };
+    tool_page(state, visit, id, problems, status).await
+}
+
+/// Reads the upload form as it streams in: the token first (a form from elsewhere is refused
+/// before its file is read), the file spooled to a temporary file within `limits.upload_bytes`.
+/// `None` when the request is no multipart form at all.
+async fn read_upload_form(
+    state: &AppState,
+    visit: &Visit,
+    headers: &HeaderMap,
+    body: Body,
+    path: &str,
+) -> Result<Option<UploadForm>, Response> {
+    let file_limit = state.limits.upload_bytes as u64;
     let content_type = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let Ok(boundary) = multer::parse_boundary(content_type) else {
-        form.file_error = Some(t.get(lang, "attach_missing").to_owned());
-        let (problems, status) = bad(form, StatusCode::BAD_REQUEST);
-        return tool_page(&state, &visit, &id, problems, status).await;
+        return Ok(None);
     };
     let constraints = Constraints::new()
         .allowed_fields(vec!["csrf", "title", "language", "file"])
@@ -895,143 +999,76 @@ pub async fn attach_file(
                 .for_field("file", file_limit),
         );
     let mut multipart = Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
+    let mut sent = UploadForm::default();
     let mut csrf_ok = false;
-    let mut language = String::new();
-    let mut upload: Option<UploadValue> = None;
-    let mut too_large = false;
     loop {
         let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(
-                multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. },
-            ) => {
-                too_large = true;
+            Err(e) => {
+                sent.too_large = too_large(&e);
                 break;
             }
-            Err(_) => break,
         };
         match field.name().unwrap_or_default() {
             "csrf" => {
                 let token = field.text().await.unwrap_or_default();
-                if let Some(refused) = checked(&state, &visit, &token, &path) {
-                    return refused;
+                if let Some(refused) = checked(state, visit, &token, path) {
+                    return Err(refused);
                 }
                 csrf_ok = true;
             }
-            "title" => form.title = field.text().await.unwrap_or_default(),
-            "language" => language = field.text().await.unwrap_or_default(),
-            "file" if csrf_ok && upload.is_none() => {
+            "title" => sent.title = field.text().await.unwrap_or_default(),
+            "language" => sent.language = field.text().await.unwrap_or_default(),
+            "file" if csrf_ok && sent.upload.is_none() => {
                 let filename = field.file_name().unwrap_or("upload").to_owned();
                 if filename.is_empty() {
                     continue;
                 }
                 let content_type = field.content_type().map(ToString::to_string);
-                let Ok(spooled) = tempfile::tempfile() else {
-                    return failure_page(&state, &visit, Failure::Internal, &path);
-                };
-                let mut file = tokio::fs::File::from_std(spooled);
-                let mut failed = false;
-                while let Some(chunk) = field.next().await {
-                    match chunk {
-                        Ok(chunk) => {
-                            if file.write_all(&chunk).await.is_err() {
-                                failed = true;
-                                break;
-                            }
-                        }
-                        Err(multer::Error::FieldSizeExceeded { .. })
-                        | Err(multer::Error::StreamSizeExceeded { .. }) => {
-                            too_large = true;
-                            failed = true;
-                            break;
-                        }
-                        Err(_) => {
-                            failed = true;
-                            break;
-                        }
+                match spool(&mut field).await {
+                    Ok(content) => {
+                        sent.upload = Some(UploadValue {
+                            filename,
+                            content_type,
+                            content,
+                        });
                     }
+                    Err(Some(e)) => {
+                        sent.too_large = too_large(&e);
+                        break;
+                    }
+                    Err(None) => return Err(failure_page(state, visit, Failure::Internal, path)),
                 }
-                if failed || file.flush().await.is_err() {
-                    break;
-                }
-                upload = Some(UploadValue {
-                    filename,
-                    content_type,
-                    content: file.into_std().await,
-                });
             }
             _ => {}
         }
     }
-    if !csrf_ok && let Some(refused) = checked(&state, &visit, "", &path) {
-        return refused;
+    if !csrf_ok && let Some(refused) = checked(state, visit, "", path) {
+        return Err(refused);
     }
-    form.languages = language_choices(t, lang, &language);
-    let Some(upload) = upload else {
-        form.file_error = Some(if too_large {
-            fill(
-                t.get(lang, "attach_too_large"),
-                &[("mb", &(file_limit / 1024 / 1024).to_string())],
-            )
-        } else {
-            t.get(lang, "attach_missing").to_owned()
-        });
-        let status = if too_large {
-            StatusCode::PAYLOAD_TOO_LARGE
-        } else {
-            StatusCode::BAD_REQUEST
-        };
-        let (problems, status) = bad(form, status);
-        return tool_page(&state, &visit, &id, problems, status).await;
-    };
-    if Lang::from_code(&language).is_none() {
-        form.language_error = Some(t.get(lang, "error_REQUIRED").to_owned());
-        let (problems, status) = bad(form, StatusCode::BAD_REQUEST);
-        return tool_page(&state, &visit, &id, problems, status).await;
+    Ok(Some(sent))
+}
+
+fn too_large(e: &multer::Error) -> bool {
+    matches!(
+        e,
+        multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. }
+    )
+}
+
+/// A file field written to a temporary file as it streams in: the file, the stream's error
+/// (a size limit, a broken stream), or `None` when no temporary file could be written.
+async fn spool(field: &mut multer::Field<'_>) -> Result<std::fs::File, Option<multer::Error>> {
+    let spooled = tempfile::tempfile().map_err(|_| None)?;
+    let mut file = tokio::fs::File::from_std(spooled);
+    while let Some(chunk) = field.next().await {
+        file.write_all(&chunk.map_err(Some)?)
+            .await
+            .map_err(|_| None)?;
     }
-    let input = ops::add_attachment::AddAttachmentInput {
-        tool_id: id.clone(),
-        title: form.title.clone(),
-        language: Lang::from_code(&language).unwrap_or(lang),
-        file: serde_json::Value::Null,
-    };
-    let mut request = match request::<ops::AddAttachment>(ops::add_attachment::Variables { input })
-    {
-        Ok(request) => request,
-        Err(failure) => return failure_page(&state, &visit, failure, &path),
-    };
-    request.set_upload("variables.input.file", upload);
-    let attached = execute::<ops::AddAttachment>(&state, &visit, request).await;
-    match attached.map(UserErrors::user_errors) {
-        Ok(errors) if errors.is_empty() => {
-            see_other(&format!("{path}#files-title"), &visit.set_cookies)
-        }
-        Ok(errors) => {
-            let mut notice = Vec::new();
-            for e in &errors {
-                let text = error_text(t, lang, e);
-                match e.field.last().map(String::as_str) {
-                    Some("title") => form.title_error = Some(text),
-                    Some("file") => form.file_error = Some(text),
-                    Some("language") => form.language_error = Some(text),
-                    _ => notice.push(text),
-                }
-            }
-            let problems = Problems {
-                attach: Some(form),
-                notice: (!notice.is_empty()).then(|| notice.join(" ")),
-                ..Problems::default()
-            };
-            tool_page(&state, &visit, &id, problems, StatusCode::BAD_REQUEST).await
-        }
-        Err(Failure::Input(message)) => {
-            form.file_error = Some(message);
-            let (problems, status) = bad(form, StatusCode::BAD_REQUEST);
-            tool_page(&state, &visit, &id, problems, status).await
-        }
-        Err(other) => failure_page(&state, &visit, other, &path),
-    }
+    file.flush().await.map_err(|_| None)?;
+    Ok(file.into_std().await)
 }
 
 #[cfg(test)]

@@ -3,15 +3,17 @@
 
 use std::net::SocketAddr;
 
-use super::operations::{ModerationQueue, moderation_queue, page_info, wire};
+use super::i18n::{Translations, fill};
+use super::operations::{self as ops, ModerationQueue, moderation_queue, page_info, wire};
 use super::pages::{Chrome, Failure, chrome, failure_page, html, percent, run, see_other};
 use super::tool_page::{ChangeLine, DecideForm, change_lines, changes, day, decide_form};
-use super::visit;
+use super::visit::{self, Visit};
 use crate::http::AppState;
 use askama::Template;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use commons_domain::lang::Lang;
 
 /// Tools shown on one page of the queue.
 const QUEUE_PAGE: usize = 10;
@@ -72,84 +74,17 @@ pub async fn queue(
     let queue = data.moderation_queue;
     let mut entries = Vec::with_capacity(queue.nodes.len());
     for (index, tool) in queue.nodes.into_iter().enumerate() {
-        let Some(latest) = tool.latest else { continue };
-        let (heading, lines) = match tool.published {
-            Some(published) => {
-                let list = match changes(&state, &visit, &tool.id, published.number, latest.number)
-                    .await
-                {
-                    Ok(list) => list,
-                    Err(other) => return failure_page(&state, &visit, other, path),
-                };
-                (
-                    super::i18n::fill(
-                        t.get(lang, "changes_since"),
-                        &[("n", &published.number.to_string())],
-                    ),
-                    change_lines(t, lang, list),
-                )
-            }
-            // A new tool: what it says, as the changes from nothing.
-            None => {
-                let mut lines = vec![
-                    ChangeLine {
-                        field: t.get(lang, "field_kind").to_owned(),
-                        before: String::new(),
-                        after: t
-                            .get(lang, &format!("kind_{}", wire(&latest.kind)))
-                            .to_owned(),
-                    },
-                    ChangeLine {
-                        field: t.get(lang, "field_categories").to_owned(),
-                        before: String::new(),
-                        after: latest
-                            .categories
-                            .iter()
-                            .map(|c| t.get(lang, &format!("category_{}", wire(c))).to_owned())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    },
-                    ChangeLine {
-                        field: t.get(lang, "field_licence").to_owned(),
-                        before: String::new(),
-                        after: latest.licence.clone(),
-                    },
-                ];
-                for tr in &latest.translations {
-                    let language = t.get(lang, &format!("lang_{}", wire(&tr.lang))).to_owned();
-                    for (key, text) in [("field_title", &tr.title), ("field_summary", &tr.summary)]
-                    {
-                        lines.push(ChangeLine {
-                            field: format!("{} ({language})", t.get(lang, key)),
-                            before: String::new(),
-                            after: text.clone(),
-                        });
-                    }
-                }
-                (t.get(lang, "changes_first").to_owned(), lines)
-            }
-        };
-        entries.push(QueueEntry {
-            href: format!("/tools/{}", percent(&tool.id)),
-            title: tool.title,
-            owner: tool.owner.name,
-            submitted: latest.submitted_at.as_deref().map(day).unwrap_or_default(),
-            heading,
-            changes: lines,
-            decide: decide_form(
-                t,
-                lang,
-                (&tool.id, &format!("q{index}")),
-                latest.number,
-                path,
-            ),
-        });
+        match entry(&state, &visit, index, tool).await {
+            Ok(Some(entry)) => entries.push(entry),
+            Ok(None) => {}
+            Err(other) => return failure_page(&state, &visit, other, path),
+        }
     }
     let next_href = page_info!(queue.page_info).next_href(path);
     let title = t.get(lang, "moderation_title").to_owned();
     let page = QueuePage {
         page: chrome(&state, &visit, title, path),
-        total: super::i18n::fill(
+        total: fill(
             t.get(lang, "moderation_count"),
             &[("n", &queue.total_count.to_string())],
         ),
@@ -157,4 +92,86 @@ pub async fn queue(
         next_href,
     };
     html(StatusCode::OK, &page, &visit.set_cookies)
+}
+
+type Queued = ops::moderation_queue::ModerationQueueModerationQueueNodes;
+type Submitted = ops::moderation_queue::ModerationQueueModerationQueueNodesLatest;
+
+/// One tool of the queue: what its submitted revision changes from the published one (or, for
+/// a new tool, what it says), and the decision form.
+async fn entry(
+    state: &AppState,
+    visit: &Visit,
+    index: usize,
+    tool: Queued,
+) -> Result<Option<QueueEntry>, Failure> {
+    let (t, lang) = (&state.web.translations, visit.lang);
+    let Some(latest) = tool.latest else {
+        return Ok(None);
+    };
+    let (heading, lines) = match tool.published {
+        Some(published) => {
+            let list = changes(state, visit, &tool.id, published.number, latest.number).await?;
+            (
+                fill(
+                    t.get(lang, "changes_since"),
+                    &[("n", &published.number.to_string())],
+                ),
+                change_lines(t, lang, list),
+            )
+        }
+        None => (
+            t.get(lang, "changes_first").to_owned(),
+            first_revision(t, lang, &latest),
+        ),
+    };
+    Ok(Some(QueueEntry {
+        href: format!("/tools/{}", percent(&tool.id)),
+        title: tool.title,
+        owner: tool.owner.name,
+        submitted: latest.submitted_at.as_deref().map(day).unwrap_or_default(),
+        heading,
+        changes: lines,
+        decide: decide_form(
+            t,
+            lang,
+            (&tool.id, &format!("q{index}")),
+            latest.number,
+            "/moderation",
+        ),
+    }))
+}
+
+/// A new tool: what it says, as the changes from nothing.
+fn first_revision(t: &Translations, lang: Lang, latest: &Submitted) -> Vec<ChangeLine> {
+    let added = |key: &str, after: String| ChangeLine {
+        field: t.get(lang, key).to_owned(),
+        before: String::new(),
+        after,
+    };
+    let categories: Vec<String> = latest
+        .categories
+        .iter()
+        .map(|c| t.get(lang, &format!("category_{}", wire(c))).to_owned())
+        .collect();
+    let mut lines = vec![
+        added(
+            "field_kind",
+            t.get(lang, &format!("kind_{}", wire(&latest.kind)))
+                .to_owned(),
+        ),
+        added("field_categories", categories.join(", ")),
+        added("field_licence", latest.licence.clone()),
+    ];
+    for tr in &latest.translations {
+        let language = t.get(lang, &format!("lang_{}", wire(&tr.lang))).to_owned();
+        for (key, text) in [("field_title", &tr.title), ("field_summary", &tr.summary)] {
+            lines.push(ChangeLine {
+                field: format!("{} ({language})", t.get(lang, key)),
+                before: String::new(),
+                after: text.clone(),
+            });
+        }
+    }
+    lines
 }

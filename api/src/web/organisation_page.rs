@@ -379,19 +379,7 @@ async fn account(
         label: y.to_string(),
     };
     let (funding, funding_note) = funding_facts(t, lang, id, year, funding);
-    let submit = report.viewer_can.submit.then(|| {
-        submit.unwrap_or_else(|| TextForm {
-            action: format!("{path}/report"),
-            text: report.narrative.clone().unwrap_or_default(),
-            error: None,
-        })
-    });
-    let review = match &report.id {
-        Some(report_id) if report.viewer_can.review => {
-            Some(review.unwrap_or_else(|| review_report_form(t, lang, path, report_id)))
-        }
-        _ => None,
-    };
+    let (submit, review) = report_forms(t, lang, path, &report, (submit, review));
     let per_category = &report.figures.per_category;
     Ok(Account {
         history: history(t, lang, &report),
@@ -434,6 +422,31 @@ async fn account(
         funding_csv: format!("/reports/{year}/funding.csv"),
         narrative: report.narrative,
     })
+}
+
+/// The report's forms the API lets the visitor use: submit it (the caisse's admins), accept
+/// or return it (INASTI's moderators), with what a failed attempt left in them.
+fn report_forms(
+    t: &Translations,
+    lang: Lang,
+    path: &str,
+    report: &ReportData,
+    (submit, review): (Option<TextForm>, Option<ReviewReportForm>),
+) -> (Option<TextForm>, Option<ReviewReportForm>) {
+    let submit = report.viewer_can.submit.then(|| {
+        submit.unwrap_or_else(|| TextForm {
+            action: format!("{path}/report"),
+            text: report.narrative.clone().unwrap_or_default(),
+            error: None,
+        })
+    });
+    let review = match &report.id {
+        Some(report_id) if report.viewer_can.review => {
+            Some(review.unwrap_or_else(|| review_report_form(t, lang, path, report_id)))
+        }
+        _ => None,
+    };
+    (submit, review)
 }
 
 fn category_name<C: serde::Serialize>(t: &Translations, lang: Lang, category: &C) -> String {

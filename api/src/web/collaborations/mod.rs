@@ -217,25 +217,12 @@ pub async fn list(
         Err(Failure::Input(_)) => return see_other(path, &visit.set_cookies),
         Err(other) => return failure_page(&state, &visit, other, path),
     };
-    let tabs = [
-        (None, "collab_all"),
-        (Some("RECEIVED"), "collab_received"),
-        (Some("SENT"), "collab_sent"),
-    ]
-    .into_iter()
-    .map(|(value, key)| Tab {
-        href: value.map_or_else(|| path.to_owned(), |v| format!("{path}?direction={v}")),
-        label: t.get(lang, key).to_owned(),
-        current: direction.as_deref() == value,
-    })
-    .collect();
-    let proposals = data.collaboration_proposals;
-    let services = data.joint_services;
+    let (proposals, services) = (data.collaboration_proposals, data.joint_services);
     let title = t.get(lang, "collab_title").to_owned();
     let page = ListPage {
         page: chrome(&state, &visit, title, path),
         may_propose: visit.can.propose_collaboration,
-        tabs,
+        tabs: tabs(t, lang, path, direction.as_deref()),
         proposals_total: fill(
             t.get(lang, "collab_proposals_count"),
             &[("n", &proposals.total_count.to_string())],
@@ -243,30 +230,7 @@ pub async fn list(
         proposals: proposals
             .nodes
             .into_iter()
-            .map(|p| ProposalRow {
-                href: proposal_path(&p.id),
-                status: t
-                    .get(lang, &format!("proposal_status_{}", wire(&p.status)))
-                    .to_owned(),
-                answers: p
-                    .targets
-                    .iter()
-                    .map(|target| {
-                        format!(
-                            "{}: {}",
-                            target.caisse.name,
-                            t.get(lang, &format!("response_{}", wire(&target.response)))
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" · "),
-                proposer_href: format!("/organisations/{}", percent(&p.proposer.slug)),
-                proposer: p.proposer.name,
-                date: day(&p.created_at),
-                reply_by: matches!(p.status, ops::collaboration_list::ProposalStatus::OPEN)
-                    .then(|| day(&p.reply_by)),
-                title: p.title,
-            })
+            .map(|p| ProposalRow::new(t, lang, p))
             .collect(),
         proposals_next: next_of(
             page_info!(proposals.page_info),
@@ -281,25 +245,79 @@ pub async fn list(
         services: services
             .nodes
             .into_iter()
-            .map(|s| ServiceRow {
-                href: service_path(&s.id),
-                status: t
-                    .get(lang, &format!("service_status_{}", wire(&s.status)))
-                    .to_owned(),
-                responsible_href: s
-                    .responsible_caisse
-                    .as_ref()
-                    .map(|c| format!("/organisations/{}", percent(&c.slug)))
-                    .unwrap_or_default(),
-                responsible: s.responsible_caisse.map(|c| c.name).unwrap_or_default(),
-                starts: s.starts_on,
-                transfer_pending: s.pending_transfer.is_some(),
-                title: s.title,
-            })
+            .map(|s| ServiceRow::new(t, lang, s))
             .collect(),
         services_next: next_of(page_info!(services.page_info), path, "services_after", None),
     };
     html(StatusCode::OK, &page, &visit.set_cookies)
+}
+
+/// The list's tabs: all proposals, those received, those sent.
+fn tabs(t: &Translations, lang: Lang, path: &str, direction: Option<&str>) -> Vec<Tab> {
+    [
+        (None, "collab_all"),
+        (Some("RECEIVED"), "collab_received"),
+        (Some("SENT"), "collab_sent"),
+    ]
+    .into_iter()
+    .map(|(value, key)| Tab {
+        href: value.map_or_else(|| path.to_owned(), |v| format!("{path}?direction={v}")),
+        label: t.get(lang, key).to_owned(),
+        current: direction == value,
+    })
+    .collect()
+}
+
+impl ProposalRow {
+    fn new(
+        t: &Translations,
+        lang: Lang,
+        p: ops::collaboration_list::CollaborationListCollaborationProposalsNodes,
+    ) -> Self {
+        let answers: Vec<String> = p
+            .targets
+            .iter()
+            .map(|target| {
+                let key = format!("response_{}", wire(&target.response));
+                format!("{}: {}", target.caisse.name, t.get(lang, &key))
+            })
+            .collect();
+        let proposer = OrgRef::from(p.proposer);
+        ProposalRow {
+            href: proposal_path(&p.id),
+            status: t
+                .get(lang, &format!("proposal_status_{}", wire(&p.status)))
+                .to_owned(),
+            answers: answers.join(" · "),
+            proposer_href: proposer.href(),
+            proposer: proposer.name,
+            date: day(&p.created_at),
+            reply_by: matches!(p.status, ops::collaboration_list::ProposalStatus::OPEN)
+                .then(|| day(&p.reply_by)),
+            title: p.title,
+        }
+    }
+}
+
+impl ServiceRow {
+    fn new(
+        t: &Translations,
+        lang: Lang,
+        s: ops::collaboration_list::CollaborationListJointServicesNodes,
+    ) -> Self {
+        let responsible = s.responsible_caisse.map(OrgRef::from);
+        ServiceRow {
+            href: service_path(&s.id),
+            status: t
+                .get(lang, &format!("service_status_{}", wire(&s.status)))
+                .to_owned(),
+            responsible_href: responsible.as_ref().map(OrgRef::href).unwrap_or_default(),
+            responsible: responsible.map(|c| c.name).unwrap_or_default(),
+            starts: s.starts_on,
+            transfer_pending: s.pending_transfer.is_some(),
+            title: s.title,
+        }
+    }
 }
 
 fn proposal_path(id: &str) -> String {

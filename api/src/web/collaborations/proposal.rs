@@ -191,6 +191,42 @@ fn facts(t: &Translations, lang: Lang, p: &ProposalData) -> Vec<Fact> {
     facts
 }
 
+impl TargetLine {
+    fn new(
+        t: &Translations,
+        lang: Lang,
+        x: ops::proposal::ProposalNodeOnCollaborationProposalTargets,
+    ) -> Self {
+        TargetLine {
+            caisse: OrgRef::from(x.caisse).link(),
+            response: t
+                .get(lang, &format!("response_{}", wire(&x.response)))
+                .to_owned(),
+            message: x.message.unwrap_or_default(),
+            date: x.responded_at.as_deref().map(day).unwrap_or_default(),
+        }
+    }
+}
+
+impl MessageLine {
+    fn new(m: ops::proposal::ProposalNodeOnCollaborationProposalMessagesNodes) -> Self {
+        MessageLine {
+            by: match m.author.and_then(|a| a.name) {
+                Some(name) => format!("{name} ({})", m.organisation.name),
+                None => m.organisation.name,
+            },
+            // To the minute: `2026-03-01 14:05`.
+            date: m
+                .posted_at
+                .chars()
+                .take(16)
+                .collect::<String>()
+                .replace('T', " "),
+            body: m.body,
+        }
+    }
+}
+
 impl<'a> ProposalPage<'a> {
     fn new(
         state: &'a AppState,
@@ -219,14 +255,7 @@ impl<'a> ProposalPage<'a> {
             targets: p
                 .targets
                 .into_iter()
-                .map(|x| TargetLine {
-                    caisse: OrgRef::from(x.caisse).link(),
-                    response: t
-                        .get(lang, &format!("response_{}", wire(&x.response)))
-                        .to_owned(),
-                    message: x.message.unwrap_or_default(),
-                    date: x.responded_at.as_deref().map(day).unwrap_or_default(),
-                })
+                .map(|x| TargetLine::new(t, lang, x))
                 .collect(),
             tools: p
                 .tools
@@ -244,23 +273,7 @@ impl<'a> ProposalPage<'a> {
                 t.get(lang, "thread_title"),
                 &[("n", &messages.total_count.to_string())],
             ),
-            messages: messages
-                .nodes
-                .into_iter()
-                .map(|m| MessageLine {
-                    by: match m.author.and_then(|a| a.name) {
-                        Some(name) => format!("{name} ({})", m.organisation.name),
-                        None => m.organisation.name,
-                    },
-                    date: m
-                        .posted_at
-                        .chars()
-                        .take(16)
-                        .collect::<String>()
-                        .replace('T', " "),
-                    body: m.body,
-                })
-                .collect(),
+            messages: messages.nodes.into_iter().map(MessageLine::new).collect(),
             messages_next: page_info!(messages.page_info).next_href(path),
             csrf: visit.csrf.clone(),
             notice: problems.notice,
