@@ -10,9 +10,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::auth::Verifier;
 use crate::config::Config;
-use crate::graphql;
 use crate::http::{self, AppState};
 use crate::serve::{ConnectionLimits, serve};
+use commons_graphql as graphql;
 use commons_service as service;
 use commons_service::indexing::{FollowerSettings, SearchIndex};
 
@@ -104,15 +104,19 @@ impl App {
         let services = open_services(&config).await?;
         let verifier = Verifier::from_config(&config.auth, &config.data_dir)
             .context("cannot load the token verification keys")?;
-        let schema = graphql::build_schema(services.clone(), &config);
+        let schema = graphql::build_schema(
+            services.clone(),
+            (&config.limits, &config.rate_limit),
+            config.introspection,
+        );
         let state = AppState {
             schema,
             services: services.clone(),
             verifier: Arc::new(verifier),
             limits: config.limits.clone(),
             limiter: config.rate_limit.enabled.then(|| {
-                Arc::new(crate::rate_limit::RateLimiter::new(
-                    crate::rate_limit::RateLimits {
+                Arc::new(commons_graphql::rate_limit::RateLimiter::new(
+                    commons_graphql::rate_limit::RateLimits {
                         query_cost_per_minute: config.rate_limit.query_cost_per_minute,
                         mutations_per_minute: config.rate_limit.mutations_per_minute,
                         max_callers: config.rate_limit.max_callers,
@@ -121,13 +125,20 @@ impl App {
                 ))
             }),
             ready_max_lag: config.index.ready_max_lag,
-            web: crate::web::Web::from_config(&config)?,
+            web: commons_web::Web::new(
+                &config.web,
+                commons_web::Serving {
+                    public_url: &config.public_url(),
+                    loopback: config.listen.ip().is_loopback(),
+                    signs_own_tokens: !config.auth.uses_public_keys(),
+                },
+            )?,
             trusted_proxies: crate::forwarded::TrustedProxies::parse(&config.trusted_proxies)
                 .map_err(|problem| crate::config::ConfigError::Invalid {
                     key: "trusted_proxies",
                     problem,
                 })?,
-            live: crate::live::LiveLimits {
+            live: commons_graphql::LiveLimits {
                 connections: Arc::new(tokio::sync::Semaphore::new(
                     config.notifications.websocket_connections,
                 )),

@@ -49,6 +49,12 @@ pub enum AuthError {
     Claims,
 }
 
+impl From<AuthError> for commons_service::ServiceError {
+    fn from(e: AuthError) -> Self {
+        commons_service::ServiceError::Unauthenticated(e.to_string())
+    }
+}
+
 impl From<jsonwebtoken::errors::Error> for AuthError {
     fn from(e: jsonwebtoken::errors::Error) -> Self {
         match e.kind() {

@@ -12,6 +12,10 @@ use serde::Deserialize;
 
 // Where attachments are kept is the file store's own setting; the configuration names it.
 pub use commons_service::files::StorageConfig;
+// The bounds a request meets and the callers' budgets are the GraphQL layer's; the pages'
+// settings are the pages'.
+pub use commons_graphql::config::{Limits, RateLimitConfig};
+pub use commons_web::config::{OidcConfig, WebConfig};
 
 pub const DEFAULT_CONFIG_FILE: &str = "commons.toml";
 
@@ -204,76 +208,6 @@ impl Default for ReplicaConfig {
     }
 }
 
-/// Limits that keep one request from taking the service down. Every one has a test.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(default)]
-pub struct Limits {
-    /// Nesting of data fields.
-    pub query_depth: usize,
-    /// Nesting below `__schema` and `__type`, counted apart (the standard introspection
-    /// query needs 15).
-    pub introspection_depth: usize,
-    /// Each field costs 1; a connection costs its page size times its children.
-    pub query_complexity: usize,
-    pub body_bytes: usize,
-    pub upload_bytes: usize,
-    /// Files in one multipart request.
-    pub upload_files: usize,
-    /// Places in the operations one uploaded file may fill (each holds a file descriptor).
-    pub upload_paths_per_file: usize,
-    /// Files attached to one revision of a tool.
-    pub attachments_per_tool: usize,
-    /// Largest `first` of any connection.
-    pub page_size: usize,
-    /// Operations in one batched request; 0 turns batching off.
-    pub batch_size: usize,
-    pub request_timeout_ms: u64,
-    /// `/readyz` answers within this long, unavailable if the database or the index has not
-    /// answered by then (a silent database would otherwise hold the probe).
-    pub ready_probe_timeout_ms: u64,
-    /// A request's head (request line and headers) must arrive within this long.
-    pub header_read_timeout_ms: u64,
-    /// A request's body must arrive within this long of its head.
-    pub body_read_timeout_ms: u64,
-    /// A search's text, in characters and in words, and a quoted phrase, in words.
-    pub search_query_chars: usize,
-    pub search_query_words: usize,
-    pub search_phrase_words: usize,
-    /// Organisations a search's owner filter may name.
-    pub search_filter_owners: usize,
-    /// What `suggestTools` completes, in characters.
-    pub search_prefix_chars: usize,
-    /// Searches that run on the index at once; 0: one per core.
-    pub search_concurrency: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            query_depth: 12,
-            introspection_depth: 20,
-            query_complexity: 10_000,
-            body_bytes: 1024 * 1024,
-            upload_bytes: 25 * 1024 * 1024,
-            upload_files: 20,
-            upload_paths_per_file: 20,
-            attachments_per_tool: 20,
-            page_size: 100,
-            batch_size: 10,
-            request_timeout_ms: 10_000,
-            ready_probe_timeout_ms: 1_000,
-            header_read_timeout_ms: 10_000,
-            body_read_timeout_ms: 120_000,
-            search_query_chars: 512,
-            search_query_words: 32,
-            search_phrase_words: 12,
-            search_filter_owners: 100,
-            search_prefix_chars: 100,
-            search_concurrency: 0,
-        }
-    }
-}
-
 /// The search index: where it lives and how it follows the database.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default)]
@@ -314,82 +248,6 @@ impl Default for MetricsConfig {
         Self {
             enabled: true,
             listen: None,
-        }
-    }
-}
-
-/// The web pages served beside the API on the same address.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(default)]
-pub struct WebConfig {
-    /// The pages at `/`; off leaves the address to the API alone.
-    pub enabled: bool,
-    /// How long a sign-in lasts, in hours.
-    pub session_hours: u64,
-    /// `Secure` on the pages' cookies; by default when the service listens beyond loopback.
-    pub secure_cookies: Option<bool>,
-    /// Sign-in through an OpenID Connect provider; the development sign-in is off then.
-    pub oidc: Option<OidcConfig>,
-}
-
-/// The OpenID Connect provider people sign in with (authorization code flow with PKCE).
-#[derive(Clone, Debug, Deserialize)]
-pub struct OidcConfig {
-    /// The issuer: its discovery document is `<issuer>/.well-known/openid-configuration`.
-    pub issuer: String,
-    pub client_id: String,
-    pub client_secret: SecretString,
-    /// Asked besides `openid`; the ID token must carry `org` and `roles` as API tokens do.
-    #[serde(default = "default_oidc_scopes")]
-    pub scopes: String,
-    /// Each call to the provider (discovery, keys, token) must answer within this.
-    #[serde(default = "default_oidc_timeout_ms")]
-    pub timeout_ms: u64,
-}
-
-fn default_oidc_scopes() -> String {
-    "profile email".into()
-}
-
-fn default_oidc_timeout_ms() -> u64 {
-    10_000
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        Self {
-            enabled: true,
-            session_hours: 12,
-            secure_cookies: None,
-            oidc: None,
-        }
-    }
-}
-
-/// Each caller's budgets: query cost (each operation's complexity) and mutations (each root
-/// field of a mutation, each uploaded file) per minute. A caller is the token's user, or the
-/// IP address of an anonymous caller.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(default)]
-pub struct RateLimitConfig {
-    pub enabled: bool,
-    pub query_cost_per_minute: u64,
-    pub mutations_per_minute: u64,
-    /// Callers remembered at once; those whose budget is whole again are forgotten first.
-    pub max_callers: usize,
-    /// What one request to a file route (`/files/{id}`, `/exports/…`, `/reports/…`) takes
-    /// from the caller's query budget.
-    pub file_route_cost: u64,
-}
-
-impl Default for RateLimitConfig {
-    fn default() -> Self {
-        Self {
-            enabled: true,
-            query_cost_per_minute: 60_000,
-            mutations_per_minute: 120,
-            max_callers: 100_000,
-            file_route_cost: 100,
         }
     }
 }

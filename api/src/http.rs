@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use async_graphql::{BatchRequest, BatchResponse, Response as GqlResponse, ServerError};
 use axum::Router;
 use axum::body::{Body, to_bytes};
-use axum::extract::{ConnectInfo, RawQuery, Request, State};
+use axum::extract::{ConnectInfo, FromRef, RawQuery, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -21,11 +21,12 @@ use tracing::Instrument;
 
 use crate::auth::Verifier;
 use crate::config::Limits;
-use crate::graphql::AppSchema;
-use crate::graphql::error::{ErrorCode, client_message};
-use crate::rate_limit::{Budget, Caller, RateLimiter, Verdict};
 use commons_domain::identity::Actor;
+use commons_graphql::AppSchema;
+use commons_graphql::error::{ErrorCode, client_message, failure};
+use commons_graphql::rate_limit::{Budget, Caller, RateLimiter, Verdict};
 use commons_service::{self as service, ServiceError};
+use commons_web::WebState;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -36,13 +37,27 @@ pub struct AppState {
     /// `None` when rate limits are switched off.
     pub limiter: Option<Arc<RateLimiter>>,
     /// Live connections on `/graphql/ws`.
-    pub live: crate::live::LiveLimits,
+    pub live: commons_graphql::LiveLimits,
     /// `/readyz` fails while the index lags more changes than this.
     pub ready_max_lag: u64,
     /// The web pages' words, assets and session settings.
-    pub web: Arc<crate::web::Web>,
+    pub web: Arc<commons_web::Web>,
     /// Whose forwarding headers name the client.
     pub trusted_proxies: crate::forwarded::TrustedProxies,
+}
+
+/// The pages' share of the state: the same schema, services, bounds and budgets.
+impl FromRef<AppState> for WebState {
+    fn from_ref(state: &AppState) -> Self {
+        WebState {
+            schema: state.schema.clone(),
+            services: state.services.clone(),
+            limits: state.limits.clone(),
+            limiter: state.limiter.clone(),
+            live: state.live.clone(),
+            web: state.web.clone(),
+        }
+    }
 }
 
 /// Which optional routes a server offers.
@@ -73,8 +88,8 @@ pub fn router(state: AppState, offered: Offered) -> Router {
     }
     if offered.web {
         router = router
-            .merge(crate::web::routes(state.limits.body_bytes))
-            .fallback(crate::web::not_found);
+            .merge(commons_web::routes(state.limits.body_bytes))
+            .fallback(commons_web::not_found);
     }
     router
         .route("/files/{id}", get(download_file))
@@ -90,18 +105,6 @@ pub fn router(state: AppState, offered: Offered) -> Router {
             move |request, next| crate::forwarded::resolve_client(trusted.clone(), request, next)
         }))
         .with_state(state)
-}
-
-/// A request that failed before GraphQL could execute it, in the GraphQL error shape.
-pub(crate) fn failure(code: ErrorCode, message: impl Into<String>) -> Response {
-    let body = json!({ "errors": [{ "message": message.into(), "extensions": { "code": code.as_str() } }] });
-    let mut response = (code.http_status(), Json(body)).into_response();
-    if code == ErrorCode::Unavailable {
-        response
-            .headers_mut()
-            .insert(axum::http::header::RETRY_AFTER, HeaderValue::from(1));
-    }
-    response
 }
 
 fn service_failure(e: &ServiceError) -> Response {
@@ -320,7 +323,7 @@ async fn authenticate_or_session(
     headers: &HeaderMap,
 ) -> Result<Option<Actor>, Response> {
     match authenticate(state, headers).await? {
-        None => Ok(crate::web::session_actor(state, headers).await),
+        None => Ok(commons_web::session_actor(&WebState::from_ref(state), headers).await),
         actor => Ok(actor),
     }
 }
@@ -364,7 +367,7 @@ async fn download_file(
         Ok(a) => a,
         Err(response) => return response,
     };
-    let Ok(id) = crate::graphql::attachment_number(&id) else {
+    let Ok(id) = commons_graphql::attachment_number(&id) else {
         return failure(ErrorCode::NotFound, "not found");
     };
     let attachment =
@@ -385,7 +388,7 @@ fn is_mutation(request: &mut async_graphql::Request) -> bool {
     let operation_name = request.operation_name.clone();
     request
         .parsed_query()
-        .is_ok_and(|document| crate::graphql::changes_in(document, operation_name.as_deref()) > 0)
+        .is_ok_and(|document| commons_graphql::changes_in(document, operation_name.as_deref()) > 0)
 }
 
 fn failure_with_status(
@@ -422,7 +425,7 @@ async fn execute(
             "your query budget is spent".to_owned(),
         );
     }
-    let budget = Arc::new(crate::graphql::RequestBudget {
+    let budget = Arc::new(commons_graphql::RequestBudget {
         limiter: limiter.clone(),
         caller: caller.clone(),
         refused: std::sync::Mutex::new(None),
@@ -468,7 +471,7 @@ async fn run(
     state: &AppState,
     batch: BatchRequest,
     actor: Option<Actor>,
-    budget: Option<Arc<crate::graphql::RequestBudget>>,
+    budget: Option<Arc<commons_graphql::RequestBudget>>,
     media: Media,
 ) -> Response {
     // A response to a mutation is never called an outage: part of it may have been done, and
@@ -479,7 +482,7 @@ async fn run(
     for request in batch.iter_mut() {
         changes |= is_mutation(request);
     }
-    let batch = crate::graphql::prepare(batch, &state.services, actor, budget);
+    let batch = commons_graphql::prepare(batch, &state.services, actor, budget);
     let timeout = Duration::from_millis(state.limits.request_timeout_ms);
     let run = AssertUnwindSafe(state.schema.execute_batch(batch)).catch_unwind();
     let over_time = || {

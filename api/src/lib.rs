@@ -10,15 +10,12 @@ pub mod download;
 pub mod export;
 pub mod forwarded;
 pub mod graphiql;
-pub mod graphql;
 pub mod http;
 pub mod live;
 pub mod multipart;
-pub mod rate_limit;
 pub mod reports;
 pub mod serve;
 pub mod telemetry;
-pub mod web;
 
 pub use app::App;
 pub use config::Config;

@@ -7,7 +7,6 @@
 //! `websocket_subscriptions` subscriptions; a message is at most `limits.body_bytes`.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_graphql::http::{WebSocket as GraphQLWebSocket, WebSocketProtocols, WsMessage};
 use axum::extract::State;
@@ -17,28 +16,9 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::Semaphore;
 
-use crate::graphql::{AppSchema, ErrorCode};
 use crate::http::AppState;
+use commons_graphql::{AppSchema, ErrorCode};
 use commons_service as service;
-
-/// What a live connection may do, from `notifications.*`.
-#[derive(Clone)]
-pub struct LiveLimits {
-    pub connections: Arc<Semaphore>,
-    /// The connections' bound (`notifications.websocket_connections`), for the metrics.
-    pub max_connections: usize,
-    pub ping: Duration,
-    pub idle: Duration,
-    pub subscriptions: usize,
-}
-
-impl LiveLimits {
-    /// Live connections (`/graphql/ws` and `/notifications/live`) open now.
-    pub fn open(&self) -> usize {
-        self.max_connections
-            .saturating_sub(self.connections.available_permits())
-    }
-}
 
 const NO_TOKEN: &str = "4401:";
 const BAD_TOKEN: &str = "4403:";
@@ -60,13 +40,13 @@ pub async fn graphql_ws(
     } else if offered.split(',').any(|p| p.trim() == "graphql-ws") {
         WebSocketProtocols::SubscriptionsTransportWS
     } else {
-        return crate::http::failure(
+        return commons_graphql::error::failure(
             ErrorCode::BadUserInput,
             "ask for the graphql-transport-ws subprotocol",
         );
     };
     let Ok(permit) = state.live.connections.clone().try_acquire_owned() else {
-        return crate::http::failure(
+        return commons_graphql::error::failure(
             ErrorCode::Unavailable,
             "too many live connections; try again shortly",
         );
@@ -170,7 +150,7 @@ fn close(code: u16, reason: &str) -> Message {
 async fn init(
     services: &service::Context,
     verifier: &crate::auth::Verifier,
-    limiter: Option<Arc<crate::rate_limit::RateLimiter>>,
+    limiter: Option<Arc<commons_graphql::rate_limit::RateLimiter>>,
     payload: serde_json::Value,
     subscriptions: usize,
 ) -> async_graphql::Result<async_graphql::Data> {
@@ -196,15 +176,15 @@ async fn init(
     let actor = service::identity::resolve_actor(services, &identity)
         .await
         .map_err(|e| async_graphql::Error::new(format!("{BAD_TOKEN} {e}")))?;
-    let caller = crate::rate_limit::Caller::Subject(format!("user:{}", actor.user_id));
-    let mut data = crate::graphql::connection_data(services, Some(actor));
-    data.insert(crate::graphql::SubscriptionSlots(Arc::new(Semaphore::new(
-        subscriptions,
-    ))));
+    let caller = commons_graphql::rate_limit::Caller::Subject(format!("user:{}", actor.user_id));
+    let mut data = commons_graphql::connection_data(services, Some(actor));
+    data.insert(commons_graphql::SubscriptionSlots(Arc::new(
+        Semaphore::new(subscriptions),
+    )));
     // Every operation sent over the connection passes the budget gate of `/graphql`: the
     // same caller, the same budgets.
     if let Some(limiter) = limiter {
-        data.insert(Arc::new(crate::graphql::RequestBudget {
+        data.insert(Arc::new(commons_graphql::RequestBudget {
             limiter,
             caller,
             refused: std::sync::Mutex::new(None),

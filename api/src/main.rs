@@ -7,8 +7,9 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use commons_api::auth::Minter;
 use commons_api::config::{Config, LogFormat};
-use commons_api::{App, graphql, telemetry};
+use commons_api::{App, telemetry};
 use commons_domain::identity::Role;
+use commons_graphql as graphql;
 use commons_service::demo;
 
 use secrecy::ExposeSecret;

@@ -7,7 +7,7 @@ use std::path::Path;
 #[test]
 fn the_committed_schema_is_the_served_schema() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema.graphql");
-    let printed = commons_api::graphql::sdl();
+    let printed = commons_graphql::sdl();
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::write(&path, &printed).unwrap();
         return;

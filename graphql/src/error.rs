@@ -4,7 +4,6 @@
 use async_graphql::{ErrorExtensions, SimpleObject};
 use axum::http::StatusCode;
 
-use crate::auth::AuthError;
 use commons_domain::validation::FieldError;
 use commons_service::ServiceError;
 
@@ -138,12 +137,6 @@ impl<T> ServiceResultExt<T> for Result<T, ServiceError> {
     }
 }
 
-impl From<AuthError> for ServiceError {
-    fn from(e: AuthError) -> Self {
-        ServiceError::Unauthenticated(e.to_string())
-    }
-}
-
 /// A caller's mistake in one field of a mutation's input.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct UserError {
@@ -176,6 +169,20 @@ pub fn into_payload<T>(
         }
         Err(other) => Err(to_graphql(&other)),
     }
+}
+
+/// A request that failed before GraphQL could execute it, in the GraphQL error shape.
+pub fn failure(code: ErrorCode, message: impl Into<String>) -> axum::response::Response {
+    let body = serde_json::json!({ "errors": [{ "message": message.into(), "extensions": { "code": code.as_str() } }] });
+    let mut response =
+        axum::response::IntoResponse::into_response((code.http_status(), axum::Json(body)));
+    if code == ErrorCode::Unavailable {
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(1),
+        );
+    }
+    response
 }
 
 #[cfg(test)]

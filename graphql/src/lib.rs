@@ -1,10 +1,13 @@
 //! The GraphQL API: types, resolvers and error mapping. Thin: a resolver takes the Actor from
-//! the context, calls one service function and maps its result.
+//! the context, calls one service function and maps its result. Above the services and below
+//! the transports: the HTTP edge (`commons-api`) and the pages (`commons-web`) both execute
+//! this schema; neither is known here.
 
 mod attachment;
 mod audit_log;
 mod budget;
 mod collaboration;
+pub mod config;
 mod connection;
 mod depth;
 pub mod error;
@@ -16,6 +19,7 @@ mod loaders;
 mod node;
 mod organisation;
 pub(crate) mod peer_learning;
+pub mod rate_limit;
 mod scalars;
 mod search;
 mod tool;
@@ -25,12 +29,12 @@ mod yearly_account;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{BatchRequest, Context, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 
-use crate::config::{Config, Limits};
+use crate::config::{Limits, RateLimitConfig};
 use commons_domain::identity::Actor;
 use commons_service as service;
 
 pub use budget::RequestBudget;
-pub(crate) use budget::changes_in;
+pub use budget::changes_in;
 pub use error::{ErrorCode, client_message};
 
 #[derive(MergedObject, Default)]
@@ -70,6 +74,25 @@ pub type AppSchema = Schema<Query, Mutation, peer_learning::Subscription>;
 #[derive(Clone)]
 pub struct SubscriptionSlots(pub std::sync::Arc<tokio::sync::Semaphore>);
 
+/// What a live connection may do, from `notifications.*`.
+#[derive(Clone)]
+pub struct LiveLimits {
+    pub connections: std::sync::Arc<tokio::sync::Semaphore>,
+    /// The connections' bound (`notifications.websocket_connections`), for the metrics.
+    pub max_connections: usize,
+    pub ping: std::time::Duration,
+    pub idle: std::time::Duration,
+    pub subscriptions: usize,
+}
+
+impl LiveLimits {
+    /// Live connections (`/graphql/ws` and `/notifications/live`) open now.
+    pub fn open(&self) -> usize {
+        self.max_connections
+            .saturating_sub(self.connections.available_permits())
+    }
+}
+
 /// The signed-in caller of one request, or `None` when anonymous.
 #[derive(Clone)]
 pub struct RequestActor(pub Option<Actor>);
@@ -97,15 +120,14 @@ fn builder(
 
 /// The executable schema; `introspection: false` (production, by choice) answers `__schema`
 /// and `__type` with an error, as if they did not exist.
-pub fn build_schema(services: service::Context, config: &Config) -> AppSchema {
-    let introspection = config.introspection;
-    let builder =
-        builder(&config.limits, introspection)
-            .data(services)
-            .data(limits::ServiceLimits::new(
-                &config.limits,
-                &config.rate_limit,
-            ));
+pub fn build_schema(
+    services: service::Context,
+    (limits, rate_limit): (&Limits, &RateLimitConfig),
+    introspection: bool,
+) -> AppSchema {
+    let builder = builder(limits, introspection)
+        .data(services)
+        .data(limits::ServiceLimits::new(limits, rate_limit));
     if introspection {
         builder.finish()
     } else {

@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-use crate::http::AppState;
+use crate::WebState;
 
 struct Asset {
     name: String,
@@ -33,13 +33,13 @@ const SOURCES: [(&str, &str, &str, &[u8]); 2] = [
         "commons",
         "css",
         "text/css; charset=utf-8",
-        include_bytes!("../../web/assets/commons.css"),
+        include_bytes!("../assets/commons.css"),
     ),
     (
         "commons",
         "js",
         "text/javascript; charset=utf-8",
-        include_bytes!("../../web/assets/commons.js"),
+        include_bytes!("../assets/commons.js"),
     ),
 ];
 
@@ -69,7 +69,7 @@ impl Assets {
     }
 }
 
-pub async fn serve(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+pub async fn serve(State(state): State<WebState>, Path(name): Path<String>) -> Response {
     let Some(asset) = state.web.assets.files.iter().find(|a| a.name == name) else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };

@@ -11,14 +11,14 @@ use super::organisation_page::{
     OrganisationView, organisation_page, review_report_form, shown_year,
 };
 use super::pages::{Failure, failure_page, percent, see_other};
-use crate::http::AppState;
+use crate::WebState;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 pub async fn submit(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(slug): Path<String>,
@@ -72,7 +72,7 @@ pub async fn submit(
 }
 
 pub async fn review(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(slug): Path<String>,

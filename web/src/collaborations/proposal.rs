@@ -7,13 +7,13 @@ use super::{
     Fact, ID_BYTES, Link, OrgRef, categories, optional_text, param, period, proposal_path,
     query_params, service_path,
 };
-use crate::http::AppState;
-use crate::web::forms::{TextForm, mutate, place_errors, posted};
-use crate::web::i18n::{Translations, fill};
-use crate::web::operations::{self as ops, page_info, wire};
-use crate::web::pages::{Chrome, Failure, chrome, failure_page, html, percent, run, see_other};
-use crate::web::tool_page::{Choice, day};
-use crate::web::visit::{self, Visit};
+use crate::WebState;
+use crate::forms::{TextForm, mutate, place_errors, posted};
+use crate::i18n::{Translations, fill};
+use crate::operations::{self as ops, page_info, wire};
+use crate::pages::{Chrome, Failure, chrome, failure_page, html, percent, run, see_other};
+use crate::tool_page::{Choice, day};
+use crate::visit::{self, Visit};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, RawQuery, State};
@@ -98,7 +98,7 @@ fn answer_form(t: &Translations, lang: Lang, id: &str) -> AnswerForm {
 }
 
 pub async fn proposal(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -119,7 +119,7 @@ pub async fn proposal(
 }
 
 async fn proposal_page(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     id: &str,
     after: Option<String>,
@@ -229,7 +229,7 @@ impl MessageLine {
 
 impl<'a> ProposalPage<'a> {
     fn new(
-        state: &'a AppState,
+        state: &'a WebState,
         visit: &Visit,
         p: ProposalData,
         problems: ProposalProblems,
@@ -300,7 +300,7 @@ impl<'a> ProposalPage<'a> {
 }
 
 pub async fn post_message(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -346,7 +346,7 @@ pub async fn post_message(
 }
 
 pub async fn answer(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -395,7 +395,7 @@ pub async fn answer(
 }
 
 pub async fn withdraw(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,

@@ -30,7 +30,7 @@ pub(super) fn wire<T: Serialize>(value: &T) -> String {
 macro_rules! page_info {
     ($page_info:expr) => {{
         let p = $page_info;
-        $crate::web::pages::PageInfoData {
+        $crate::pages::PageInfoData {
             has_next_page: p.has_next_page,
             end_cursor: p.end_cursor,
         }
@@ -72,7 +72,7 @@ macro_rules! user_errors {
 /// to the pages' one type for it, field by field.
 macro_rules! from_fragment {
     ($target:ident $fields:tt <= $($source:ty),* $(,)?) => {
-        $($crate::web::operations::from_fragment!(@one $target, $source, $fields);)*
+        $($crate::operations::from_fragment!(@one $target, $source, $fields);)*
     };
     (@one $target:ident, $source:ty, { $($field:ident),* }) => {
         impl From<$source> for $target {
@@ -101,42 +101,42 @@ macro_rules! operations {
 }
 
 operations! {
-    Header in "src/web/operations/header.graphql";
-    SearchTools in "src/web/operations/search.graphql";
-    SignInOrganisations in "src/web/operations/sign_in.graphql";
-    Notifications in "src/web/operations/notifications.graphql";
-    MarkAllRead in "src/web/operations/notifications.graphql";
-    NotificationAdded in "src/web/operations/notifications.graphql";
-    ToolPage in "src/web/operations/tool_page.graphql";
-    CompareRevisions in "src/web/operations/tool_page.graphql";
-    ModerationQueue in "src/web/operations/moderation.graphql";
-    SubmitActivityReport in "src/web/operations/activity_report.graphql";
-    ReviewActivityReport in "src/web/operations/activity_report.graphql";
-    Caisses in "src/web/operations/collaborations.graphql";
-    CollaborationList in "src/web/operations/collaborations.graphql";
-    Subject in "src/web/operations/collaborations.graphql";
-    Proposal in "src/web/operations/collaborations.graphql";
-    ProposeCollaboration in "src/web/operations/collaborations.graphql";
-    PostProposalMessage in "src/web/operations/collaborations.graphql";
-    RespondToProposal in "src/web/operations/collaborations.graphql";
-    WithdrawProposal in "src/web/operations/collaborations.graphql";
-    JointService in "src/web/operations/collaborations.graphql";
-    ProposeResponsibilityTransfer in "src/web/operations/collaborations.graphql";
-    AcceptResponsibilityTransfer in "src/web/operations/collaborations.graphql";
-    CancelResponsibilityTransfer in "src/web/operations/collaborations.graphql";
-    OrganisationProfile in "src/web/operations/organisation.graphql";
-    OrganisationServices in "src/web/operations/organisation.graphql";
-    ActivityReport in "src/web/operations/organisation.graphql";
-    FundingAllocation in "src/web/operations/organisation.graphql";
-    ToolLatest in "src/web/operations/editing.graphql";
-    CreateTool in "src/web/operations/editing.graphql";
-    UpdateTool in "src/web/operations/editing.graphql";
-    SubmitTool in "src/web/operations/editing.graphql";
-    DecideOnTool in "src/web/operations/editing.graphql";
-    AddAttachment in "src/web/operations/editing.graphql";
-    AdoptTool in "src/web/operations/peer_learning.graphql";
-    WithdrawAdoption in "src/web/operations/peer_learning.graphql";
-    ReviewTool in "src/web/operations/peer_learning.graphql";
+    Header in "src/operations/header.graphql";
+    SearchTools in "src/operations/search.graphql";
+    SignInOrganisations in "src/operations/sign_in.graphql";
+    Notifications in "src/operations/notifications.graphql";
+    MarkAllRead in "src/operations/notifications.graphql";
+    NotificationAdded in "src/operations/notifications.graphql";
+    ToolPage in "src/operations/tool_page.graphql";
+    CompareRevisions in "src/operations/tool_page.graphql";
+    ModerationQueue in "src/operations/moderation.graphql";
+    SubmitActivityReport in "src/operations/activity_report.graphql";
+    ReviewActivityReport in "src/operations/activity_report.graphql";
+    Caisses in "src/operations/collaborations.graphql";
+    CollaborationList in "src/operations/collaborations.graphql";
+    Subject in "src/operations/collaborations.graphql";
+    Proposal in "src/operations/collaborations.graphql";
+    ProposeCollaboration in "src/operations/collaborations.graphql";
+    PostProposalMessage in "src/operations/collaborations.graphql";
+    RespondToProposal in "src/operations/collaborations.graphql";
+    WithdrawProposal in "src/operations/collaborations.graphql";
+    JointService in "src/operations/collaborations.graphql";
+    ProposeResponsibilityTransfer in "src/operations/collaborations.graphql";
+    AcceptResponsibilityTransfer in "src/operations/collaborations.graphql";
+    CancelResponsibilityTransfer in "src/operations/collaborations.graphql";
+    OrganisationProfile in "src/operations/organisation.graphql";
+    OrganisationServices in "src/operations/organisation.graphql";
+    ActivityReport in "src/operations/organisation.graphql";
+    FundingAllocation in "src/operations/organisation.graphql";
+    ToolLatest in "src/operations/editing.graphql";
+    CreateTool in "src/operations/editing.graphql";
+    UpdateTool in "src/operations/editing.graphql";
+    SubmitTool in "src/operations/editing.graphql";
+    DecideOnTool in "src/operations/editing.graphql";
+    AddAttachment in "src/operations/editing.graphql";
+    AdoptTool in "src/operations/peer_learning.graphql";
+    WithdrawAdoption in "src/operations/peer_learning.graphql";
+    ReviewTool in "src/operations/peer_learning.graphql";
 }
 
 user_errors! {

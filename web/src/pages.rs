@@ -20,13 +20,13 @@ use super::visit::{self, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, Visit, same_t
 use graphql_client::GraphQLQuery;
 
 use super::operations::{self as ops, from_wire, page_info, wire};
-use crate::graphql::RequestBudget;
-use crate::graphql::error::ErrorCode;
-use crate::http::AppState;
+use crate::WebState;
 use commons_domain::identity::{Identity, Role};
 use commons_domain::lang::Lang;
 use commons_domain::organisation::OrganisationKind;
 use commons_domain::tool::{ServiceCategory, ToolKind};
+use commons_graphql::RequestBudget;
+use commons_graphql::error::ErrorCode;
 use commons_service as service;
 
 /// No script or style from elsewhere, no inline script, no framing.
@@ -79,7 +79,7 @@ impl<'a> Chrome<'a> {
 }
 
 pub(super) fn chrome<'a>(
-    state: &'a AppState,
+    state: &'a WebState,
     visit: &Visit,
     title: String,
     path: &str,
@@ -212,7 +212,7 @@ pub(super) fn see_other(to: &str, set_cookies: &[String]) -> Response {
 /// Whether a form that changes something may go on: `None` when the visitor is signed in and
 /// the form carries the session's token; otherwise the answer to give (a form from elsewhere
 /// carries no valid token, and without a session the visitor is sent to sign in).
-pub(super) fn checked(state: &AppState, visit: &Visit, csrf: &str, path: &str) -> Option<Response> {
+pub(super) fn checked(state: &WebState, visit: &Visit, csrf: &str, path: &str) -> Option<Response> {
     match &visit.session {
         Some((_, session)) if same_token(&session.csrf_token, csrf) => None,
         Some(_) => Some(message(
@@ -234,7 +234,7 @@ pub(super) fn checked(state: &AppState, visit: &Visit, csrf: &str, path: &str) -
 /// stale form from elsewhere (a sibling site, which `SameSite=Lax` still sends the cookie
 /// from) is never filled in again with what it sent.
 pub(super) fn stale_form(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     headers: &HeaderMap,
     csrf: &str,
@@ -275,7 +275,7 @@ pub(super) enum Failure {
 /// Runs one of the pages' operations ([`super::operations`]) in process as the visitor, as
 /// [`execute`] does: its typed answer, or why there is none.
 pub(super) async fn run<Q: GraphQLQuery>(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     variables: Q::Variables,
 ) -> Result<Q::ResponseData, Failure> {
@@ -297,7 +297,7 @@ pub(super) fn request<Q: GraphQLQuery>(
 /// [`run`] does, under the same limits as `/graphql` (complexity, depth, the caller's query
 /// budget, the request timeout).
 pub(super) async fn execute<Q: GraphQLQuery>(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     request: async_graphql::Request,
 ) -> Result<Q::ResponseData, Failure> {
@@ -308,7 +308,7 @@ pub(super) async fn execute<Q: GraphQLQuery>(
             refused: std::sync::Mutex::new(None),
         })
     });
-    let batch = crate::graphql::prepare(
+    let batch = commons_graphql::prepare(
         BatchRequest::Single(request),
         &state.services,
         visit.actor.clone(),
@@ -363,7 +363,7 @@ struct MessagePage<'a> {
 }
 
 pub(super) fn message(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     status: StatusCode,
     heading_key: &'static str,
@@ -387,7 +387,7 @@ pub(super) fn message(
 }
 
 pub(super) fn failure_page(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     failure: Failure,
     path: &str,
@@ -454,7 +454,7 @@ pub(super) fn failure_page(
 
 /// Any address nothing else answers: the 404 page for a browser, the API's error for others.
 pub async fn not_found(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     uri: axum::http::Uri,
@@ -464,7 +464,10 @@ pub async fn not_found(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
     if !wants_html {
-        return crate::http::failure(crate::graphql::error::ErrorCode::NotFound, "not found");
+        return commons_graphql::error::failure(
+            commons_graphql::error::ErrorCode::NotFound,
+            "not found",
+        );
     }
     let visit = visit::visit(&state, &headers, peer, None).await;
     let path = uri.path().to_owned();
@@ -641,7 +644,7 @@ struct SearchPage<'a> {
 }
 
 pub async fn search(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
@@ -698,7 +701,7 @@ impl SearchParams {
 
 impl<'a> SearchPage<'a> {
     /// The page before the API answers: the search box, the sorts, the links that stay.
-    fn new(state: &'a AppState, visit: &Visit, params: &SearchParams, path: &str) -> Self {
+    fn new(state: &'a WebState, visit: &Visit, params: &SearchParams, path: &str) -> Self {
         let (t, lang) = (&state.web.translations, visit.lang);
         let sorts = [
             ("RELEVANCE", "sort_relevance"),
@@ -866,7 +869,7 @@ struct SignInPage<'a> {
     organisations: Vec<SignInChoice>,
 }
 
-async fn sign_in_page(state: &AppState, visit: &Visit, error: Option<String>) -> Response {
+async fn sign_in_page(state: &WebState, visit: &Visit, error: Option<String>) -> Response {
     let path = "/sign-in";
     if !state.web.dev_sign_in {
         return message(
@@ -927,7 +930,7 @@ async fn sign_in_page(state: &AppState, visit: &Visit, error: Option<String>) ->
 }
 
 pub async fn sign_in_form(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
@@ -971,7 +974,7 @@ const OIDC_PENDING_SECONDS: u64 = 600;
 /// Where the identity provider sends the browser back: the code is traded for an ID token,
 /// checked against what the sign-in cookie kept, and a session starts.
 pub async fn sign_in_callback(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
@@ -1045,7 +1048,7 @@ pub async fn sign_in_callback(
             ));
             see_other("/", &cookies)
         }
-        Err(e) => refused(&crate::graphql::client_message(&e)),
+        Err(e) => refused(&commons_graphql::client_message(&e)),
     }
 }
 
@@ -1066,7 +1069,7 @@ fn form_or_empty<T: Default>(form: Result<Form<T>, FormRejection>) -> T {
 }
 
 pub async fn sign_in(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     form: Result<Form<SignInForm>, FormRejection>,
@@ -1116,7 +1119,7 @@ pub async fn sign_in(
         }
         Err(e) => {
             tracing::info!(error = %e, "a web sign-in was refused");
-            sign_in_page(&state, &visit, Some(crate::graphql::client_message(&e))).await
+            sign_in_page(&state, &visit, Some(commons_graphql::client_message(&e))).await
         }
     }
 }
@@ -1128,7 +1131,7 @@ pub struct CsrfForm {
 }
 
 pub async fn sign_out(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     form: Result<Form<CsrfForm>, FormRejection>,
@@ -1157,7 +1160,7 @@ pub async fn sign_out(
 
 /// Remembers the language chosen (a cookie for a year) and goes back where the visitor was.
 pub async fn choose_language(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     Path(code): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {

@@ -199,9 +199,9 @@ mod tests {
 
     #[test]
     fn the_standard_introspection_query_is_fifteen_levels_deep() {
-        let standard = include_str!("../../../tests/fixtures/introspection-query.graphql");
+        let standard = include_str!("../../tests/fixtures/introspection-query.graphql");
         assert_eq!(depth(standard).introspection, 15);
-        let full = include_str!("../../../tests/fixtures/introspection-query-full.graphql");
+        let full = include_str!("../../tests/fixtures/introspection-query-full.graphql");
         assert_eq!(depth(full).introspection, 15);
     }
 

@@ -10,10 +10,10 @@ use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
 
 use super::Web;
 use super::operations::{self as ops, from_fragment};
-use crate::http::AppState;
-use crate::rate_limit::Caller;
+use crate::WebState;
 use commons_domain::identity::Actor;
 use commons_domain::lang::Lang;
+use commons_graphql::rate_limit::Caller;
 use commons_service::{self as service, ServiceError, web_sessions::Session};
 
 pub(super) const SESSION_COOKIE: &str = "commons_session";
@@ -119,14 +119,14 @@ pub(super) fn language(headers: &HeaderMap, asked: Option<&str>) -> Lang {
 
 /// The session a request's cookie opens and its caller, when both still hold: a session
 /// whose organisation or role no longer exists signs nobody in.
-async fn open_session(state: &AppState, headers: &HeaderMap) -> Option<(String, Session, Actor)> {
+async fn open_session(state: &WebState, headers: &HeaderMap) -> Option<(String, Session, Actor)> {
     open(state, headers).await.ok().flatten()
 }
 
 /// The session, `Ok(None)` when there is none or it no longer holds, and an error when the
 /// database could not say (the cookie is then kept: an outage signs nobody out).
 async fn open(
-    state: &AppState,
+    state: &WebState,
     headers: &HeaderMap,
 ) -> Result<Option<(String, Session, Actor)>, ServiceError> {
     let Some(secret) = cookie(headers, SESSION_COOKIE) else {
@@ -147,7 +147,7 @@ async fn open(
 }
 
 /// The caller a browser's session cookie names, for the downloads its pages link to.
-pub async fn session_actor(state: &AppState, headers: &HeaderMap) -> Option<Actor> {
+pub async fn session_actor(state: &WebState, headers: &HeaderMap) -> Option<Actor> {
     open_session(state, headers)
         .await
         .map(|(_, _, actor)| actor)
@@ -170,7 +170,7 @@ from_fragment!(
 );
 
 pub(super) async fn visit(
-    state: &AppState,
+    state: &WebState,
     headers: &HeaderMap,
     peer: SocketAddr,
     asked_lang: Option<&str>,

@@ -8,7 +8,7 @@ use super::forms::{TextForm, error_text, mutate, place_errors, posted};
 use super::operations as ops;
 use super::pages::{Failure, failure_page, percent, see_other};
 use super::tool_page::{Problems, review_form, tool_page};
-use crate::http::AppState;
+use crate::WebState;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -17,7 +17,7 @@ use axum::response::Response;
 /// `use`: the visitor's organisation uses the tool as published, with an optional note;
 /// `stop`: it no longer does.
 pub async fn adoption(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -68,7 +68,7 @@ pub async fn adoption(
 
 /// A review in the page's language; a second one from the same organisation replaces it.
 pub async fn review(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,

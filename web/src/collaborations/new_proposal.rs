@@ -12,13 +12,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::{OrgRef, caisses, param, proposal_path, query_params};
-use crate::http::AppState;
-use crate::web::forms::{Fields, Pick, UserErrorData, error_text};
-use crate::web::i18n::Translations;
-use crate::web::operations::{self as ops, from_wire};
-use crate::web::pages::{Chrome, Failure, chrome, failure_page, html, run, see_other, stale_form};
-use crate::web::tool_page::{Choice, language_choices};
-use crate::web::visit::{self, Visit};
+use crate::WebState;
+use crate::forms::{Fields, Pick, UserErrorData, error_text};
+use crate::i18n::Translations;
+use crate::operations::{self as ops, from_wire};
+use crate::pages::{Chrome, Failure, chrome, failure_page, html, run, see_other, stale_form};
+use crate::tool_page::{Choice, language_choices};
+use crate::visit::{self, Visit};
 use commons_domain::collaboration::ParticipantRole;
 use commons_domain::lang::Lang;
 use commons_domain::tool::ServiceCategory;
@@ -118,7 +118,7 @@ fn blank(t: &Translations, lang: Lang, caisses: Vec<OrgRef>) -> ProposalForm {
 }
 
 fn form_page(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     form: ProposalForm,
     notice: Option<String>,
@@ -138,7 +138,7 @@ fn form_page(
 }
 
 pub async fn form(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
@@ -179,7 +179,7 @@ fn form_field(path: &[String]) -> &'static str {
 }
 
 pub async fn create(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
@@ -197,7 +197,7 @@ pub async fn create(
         Err(other) => return failure_page(&state, &visit, other, path),
     };
     // The form as sent, to show again if something is wrong.
-    let mut form = blank(t, lang, caisses).as_sent(&fields);
+    let mut form = blank(t, lang, caisses).filled_in(&fields);
     if stale {
         // Shown again as typed, with a fresh token: nothing was sent.
         let notice = t.get(lang, "form_expired_kept").to_owned();
@@ -240,7 +240,7 @@ pub async fn create(
 
 impl ProposalForm {
     /// The blank form filled in with what was sent.
-    fn as_sent(mut self, fields: &Fields) -> Self {
+    fn filled_in(mut self, fields: &Fields) -> Self {
         let text_lang = fields.one("lang");
         for l in &mut self.languages {
             l.checked = l.value == text_lang;

@@ -28,7 +28,7 @@ use super::pages::{
 };
 use super::tool_page::day;
 use super::visit;
-use crate::http::AppState;
+use crate::WebState;
 
 /// Notifications on one page.
 const NOTIFICATIONS_PAGE: usize = 20;
@@ -50,7 +50,7 @@ struct NotificationsPage<'a> {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
@@ -108,7 +108,7 @@ pub async fn list(
 }
 
 pub async fn mark_all_read(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
@@ -130,7 +130,7 @@ pub async fn mark_all_read(
 
 /// The unread count for the header's script: `{"unread": 3}`, or 401 without a session.
 pub async fn count(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
@@ -158,7 +158,7 @@ pub async fn count(
 struct LiveStream {
     events: futures_util::stream::BoxStream<'static, async_graphql::Response>,
     check: tokio::time::Interval,
-    state: AppState,
+    state: WebState,
     headers: HeaderMap,
     _slot: tokio::sync::OwnedSemaphorePermit,
 }
@@ -168,7 +168,7 @@ struct LiveStream {
 /// `notifications.websocket_ping_ms` the session is checked again and a comment keeps the
 /// connection open, so a stream ends soon after its session does.
 pub async fn live(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
@@ -182,7 +182,7 @@ pub async fn live(
     let Ok(subscription) = request::<NotificationAdded>(notification_added::Variables) else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
     };
-    let batch = crate::graphql::prepare(
+    let batch = commons_graphql::prepare(
         async_graphql::BatchRequest::Single(subscription),
         &state.services,
         visit.actor.clone(),

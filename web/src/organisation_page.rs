@@ -20,7 +20,7 @@ use super::pages::{Chrome, Failure, chrome, failure_page, html, percent, run};
 use super::tool_page::Choice;
 use super::tool_page::day;
 use super::visit::{self, Visit};
-use crate::http::AppState;
+use crate::WebState;
 use commons_domain::lang::Lang;
 use commons_domain::legal_frame::FIRST_YEAR;
 
@@ -102,7 +102,7 @@ struct OrganisationPage<'a> {
 }
 
 pub async fn organisation(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(slug): Path<String>,
@@ -174,7 +174,7 @@ pub(super) fn review_report_form(
 
 /// The year an organisation's page shows: the one asked within the frame's years, else the last
 /// year ended (the one a caisse reports on).
-pub(super) fn shown_year(state: &AppState, asked: Option<i32>) -> i32 {
+pub(super) fn shown_year(state: &WebState, asked: Option<i32>) -> i32 {
     let this_year = state.services.now().year();
     asked
         .filter(|y| (FIRST_YEAR..=this_year).contains(y))
@@ -182,7 +182,7 @@ pub(super) fn shown_year(state: &AppState, asked: Option<i32>) -> i32 {
 }
 
 pub(super) async fn organisation_page(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     slug: &str,
     view: OrganisationView,
@@ -248,7 +248,7 @@ fn is_caisse(org: &OrganisationData) -> bool {
 
 impl<'a> OrganisationPage<'a> {
     fn new(
-        state: &'a AppState,
+        state: &'a WebState,
         visit: &Visit,
         org: OrganisationData,
         (member, services, record_csv): (bool, Vec<ServiceLine>, Option<String>),
@@ -310,7 +310,7 @@ impl<'a> OrganisationPage<'a> {
 /// The joint services the organisation is responsible for or takes part in, among those the
 /// visitor may see.
 async fn joint_services(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     org: &OrganisationData,
 ) -> Result<Vec<ServiceLine>, Failure> {
@@ -350,7 +350,7 @@ async fn joint_services(
 }
 
 async fn account(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     (path, id): (&str, &str),
     year: i32,

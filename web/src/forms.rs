@@ -7,7 +7,7 @@ use super::i18n::Translations;
 use super::operations::UserErrors;
 use super::pages::{Failure, run};
 use super::visit::Visit;
-use crate::http::AppState;
+use crate::WebState;
 use commons_domain::lang::Lang;
 
 /// The fields of a form, as sent (`application/x-www-form-urlencoded`; repeated names kept).
@@ -77,7 +77,7 @@ pub(super) fn place_errors(
 /// A form posted to change something: the visit and its fields once the session's token is
 /// checked, or the answer to give (sign in first, or the form has expired).
 pub(super) async fn posted(
-    state: &AppState,
+    state: &WebState,
     headers: &axum::http::HeaderMap,
     peer: std::net::SocketAddr,
     body: &[u8],
@@ -99,7 +99,7 @@ pub(super) fn error_text(t: &Translations, lang: Lang, e: &UserErrorData) -> Str
 
 /// Runs one of the pages' mutations as the visitor: its user errors, none when it took effect.
 pub(super) async fn mutate<Q>(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     variables: Q::Variables,
 ) -> Result<Vec<UserErrorData>, Failure>

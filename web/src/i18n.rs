@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use commons_domain::lang::Lang;
 
 const FILES: [(Lang, &str); 4] = [
-    (Lang::Fr, include_str!("../../web/i18n/fr.toml")),
-    (Lang::Nl, include_str!("../../web/i18n/nl.toml")),
-    (Lang::De, include_str!("../../web/i18n/de.toml")),
-    (Lang::En, include_str!("../../web/i18n/en.toml")),
+    (Lang::Fr, include_str!("../i18n/fr.toml")),
+    (Lang::Nl, include_str!("../i18n/nl.toml")),
+    (Lang::De, include_str!("../i18n/de.toml")),
+    (Lang::En, include_str!("../i18n/en.toml")),
 ];
 
 /// Every label and message, per language.

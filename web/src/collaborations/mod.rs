@@ -25,7 +25,7 @@ use super::pages::{
 };
 use super::tool_page::day;
 use super::visit::{self, Visit};
-use crate::http::AppState;
+use crate::WebState;
 use commons_domain::lang::Lang;
 
 /// Proposals and services on one page of the list.
@@ -100,7 +100,7 @@ const CAISSES_LISTED: usize = 100;
 
 /// The caisses of the network (at most [`CAISSES_LISTED`]), named in the page's language:
 /// those a proposal is addressed to, or a transfer goes to.
-async fn caisses(state: &AppState, visit: &Visit) -> Result<Vec<OrgRef>, Failure> {
+async fn caisses(state: &WebState, visit: &Visit) -> Result<Vec<OrgRef>, Failure> {
     let variables = ops::caisses::Variables {
         lang: Some(visit.lang),
         first: Some(CAISSES_LISTED as i64),
@@ -187,7 +187,7 @@ fn next_of(info: PageInfoData, path: &str, name: &str, direction: Option<&str>) 
 }
 
 pub async fn list(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
@@ -339,7 +339,7 @@ fn optional_text(text: &str) -> Option<String> {
 /// `/go/{id}`: the page of whatever a global ID names (a notification's subject, say), or the
 /// 404 page when it names nothing the visitor may see.
 pub async fn go(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,

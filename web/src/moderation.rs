@@ -8,7 +8,7 @@ use super::operations::{self as ops, ModerationQueue, moderation_queue, page_inf
 use super::pages::{Chrome, Failure, chrome, failure_page, html, percent, run, see_other};
 use super::tool_page::{ChangeLine, DecideForm, change_lines, changes, day, decide_form};
 use super::visit::{self, Visit};
-use crate::http::AppState;
+use crate::WebState;
 use askama::Template;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -38,7 +38,7 @@ struct QueuePage<'a> {
 }
 
 pub async fn queue(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
@@ -100,7 +100,7 @@ type Submitted = ops::moderation_queue::ModerationQueueModerationQueueNodesLates
 /// One tool of the queue: what its submitted revision changes from the published one (or, for
 /// a new tool, what it says), and the decision form.
 async fn entry(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     index: usize,
     tool: Queued,

@@ -8,6 +8,7 @@ mod activity_report;
 pub mod assets;
 mod chart;
 mod collaborations;
+pub mod config;
 mod editing;
 mod forms;
 pub mod i18n;
@@ -26,13 +27,29 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::routing::{get, post};
 
-use crate::config::Config;
-use crate::http::AppState;
+use commons_graphql::config::Limits;
+use commons_graphql::rate_limit::RateLimiter;
+use commons_graphql::{AppSchema, LiveLimits};
+use commons_service as service;
 
 pub use visit::session_actor;
+
+/// What the pages are served with: the schema they execute as the visitor, the services (for
+/// sessions), the bounds and budgets `/graphql` applies, the live connections' limits, and the
+/// pages' own words and settings. The HTTP edge hands it out from its state (`FromRef`).
+#[derive(Clone)]
+pub struct WebState {
+    pub schema: AppSchema,
+    pub services: service::Context,
+    pub limits: Limits,
+    /// `None` when rate limits are switched off.
+    pub limiter: Option<Arc<RateLimiter>>,
+    pub live: LiveLimits,
+    pub web: Arc<Web>,
+}
 
 /// What the pages need besides the service: their words, their assets and how sessions go.
 #[derive(Debug)]
@@ -49,24 +66,30 @@ pub struct Web {
     pub secure_cookies: bool,
 }
 
+/// Where the pages are served, as the service's configuration says.
+pub struct Serving<'a> {
+    /// The address people reach the service at (the identity provider sends them back there).
+    pub public_url: &'a str,
+    /// The service listens on loopback only: cookies need not be `Secure` by default.
+    pub loopback: bool,
+    /// The service signs its own development tokens (no public keys configured).
+    pub signs_own_tokens: bool,
+}
+
 impl Web {
-    pub fn from_config(config: &Config) -> anyhow::Result<Arc<Self>> {
+    pub fn new(config: &config::WebConfig, serving: Serving<'_>) -> anyhow::Result<Arc<Self>> {
         let oidc = config
-            .web
             .oidc
             .as_ref()
-            .map(|c| oidc::Oidc::new(c, &config.public_url()))
+            .map(|c| oidc::Oidc::new(c, serving.public_url))
             .transpose()?;
         Ok(Arc::new(Self {
             translations: i18n::Translations::load()?,
             assets: assets::Assets::embedded(),
-            dev_sign_in: !config.auth.uses_public_keys() && oidc.is_none(),
+            dev_sign_in: serving.signs_own_tokens && oidc.is_none(),
             oidc,
-            session_lifetime: Duration::from_secs(config.web.session_hours.max(1) * 3600),
-            secure_cookies: config
-                .web
-                .secure_cookies
-                .unwrap_or(!config.listen.ip().is_loopback()),
+            session_lifetime: Duration::from_secs(config.session_hours.max(1) * 3600),
+            secure_cookies: config.secure_cookies.unwrap_or(!serving.loopback),
         }))
     }
 }
@@ -74,7 +97,11 @@ impl Web {
 /// The pages' routes; the 404 page is the router's fallback (see [`pages::not_found`]). A
 /// form's body is held to `limits.body_bytes`; an attached file streams within
 /// `limits.upload_bytes` (see [`editing::attach_file`]).
-pub fn routes(body_bytes: usize) -> Router<AppState> {
+pub fn routes<S>(body_bytes: usize) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    WebState: FromRef<S>,
+{
     Router::new()
         .route("/", get(pages::search))
         .route(

@@ -9,7 +9,7 @@ use super::i18n::{Translations, fill};
 use super::operations::{self as ops, wire};
 use super::pages::{Chrome, Failure, chrome, failure_page, html, percent, run};
 use super::visit::{self, Visit};
-use crate::http::AppState;
+use crate::WebState;
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -30,7 +30,7 @@ type ToolData = ops::tool_page::ToolPageNodeOnTool;
 
 /// What changed between two revisions, field by field, for `id`.
 pub(super) async fn changes(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     id: &str,
     from: i64,
@@ -327,7 +327,7 @@ pub(super) fn decide_form(
 }
 
 pub async fn tool(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -354,7 +354,7 @@ pub async fn tool(
 
 /// The tool's page, with what a failed action left to say (`status` tells how it failed).
 pub(super) async fn tool_page(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     id: &str,
     problems: Problems,
@@ -402,7 +402,7 @@ pub(super) async fn tool_page(
 /// The changes the page shows, with their heading: two revisions the visitor chose, else,
 /// for the owner and moderators, what the latest revision changes from the published one.
 async fn shown_changes(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     tool: &ToolData,
     own: bool,
@@ -455,7 +455,7 @@ fn lang_name(t: &Translations, lang: Lang, named: Lang) -> String {
 impl<'a> ToolPage<'a> {
     /// The page of `tool` as `visit` sees it: what it says, then what the API lets them do.
     fn new(
-        state: &'a AppState,
+        state: &'a WebState,
         visit: &Visit,
         (tool, viewer, decisions): (
             ToolData,

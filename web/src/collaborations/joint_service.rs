@@ -8,13 +8,13 @@ use super::{
     Fact, ID_BYTES, Link, OrgRef, caisses, categories, optional_text, param, period, proposal_path,
     query_params, service_path,
 };
-use crate::http::AppState;
-use crate::web::forms::{Pick, TextForm, error_text, mutate, place_errors, posted};
-use crate::web::i18n::{Translations, fill};
-use crate::web::operations::{self as ops, wire};
-use crate::web::pages::{Chrome, Failure, chrome, failure_page, html, percent, run, see_other};
-use crate::web::tool_page::day;
-use crate::web::visit::{self, Visit};
+use crate::WebState;
+use crate::forms::{Pick, TextForm, error_text, mutate, place_errors, posted};
+use crate::i18n::{Translations, fill};
+use crate::operations::{self as ops, wire};
+use crate::pages::{Chrome, Failure, chrome, failure_page, html, percent, run, see_other};
+use crate::tool_page::day;
+use crate::visit::{self, Visit};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, RawQuery, State};
@@ -88,7 +88,7 @@ struct ServicePage<'a> {
 }
 
 pub async fn service(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -147,7 +147,7 @@ impl TransferForm {
 }
 
 async fn service_page(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     id: &str,
     mut problems: ServiceProblems,
@@ -255,7 +255,7 @@ impl TransferActions {
 
 impl<'a> ServicePage<'a> {
     fn new(
-        state: &'a AppState,
+        state: &'a WebState,
         visit: &Visit,
         s: ServiceData,
         (intact, verification): (bool, String),
@@ -379,7 +379,7 @@ fn transfer_lines(
 }
 
 pub async fn propose_transfer(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -444,7 +444,7 @@ pub async fn propose_transfer(
 }
 
 pub async fn accept_transfer(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -475,7 +475,7 @@ pub async fn accept_transfer(
 }
 
 pub async fn cancel_transfer(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,

@@ -156,7 +156,7 @@ impl RequestBudget {
 }
 
 /// The root fields of the document's mutation that would run, 0 for a query or a subscription.
-pub(crate) fn changes_in(document: &ExecutableDocument, operation_name: Option<&str>) -> u64 {
+pub fn changes_in(document: &ExecutableDocument, operation_name: Option<&str>) -> u64 {
     let fields = |op: &async_graphql::parser::types::OperationDefinition| {
         if op.ty == OperationType::Mutation {
             (op.selection_set.node.items.len() as u64).max(1)

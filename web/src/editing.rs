@@ -26,7 +26,7 @@ use super::pages::{
 };
 use super::tool_page::{self, Choice, Problems, decide_form, language_choices, tool_page};
 use super::visit::{self, Visit};
-use crate::http::AppState;
+use crate::WebState;
 use commons_domain::lang::Lang;
 use commons_domain::tool::{ServiceCategory, ToolKind};
 
@@ -243,7 +243,7 @@ fn same<T: serde::Serialize, U: serde::de::DeserializeOwned>(values: &[T]) -> Ve
 type Latest = ops::tool_latest::ToolLatestNodeOnToolLatest;
 
 /// The latest revision (the form's values and what an edit carries over), and its number.
-async fn latest(state: &AppState, visit: &Visit, id: &str) -> Result<(Latest, i64), Failure> {
+async fn latest(state: &WebState, visit: &Visit, id: &str) -> Result<(Latest, i64), Failure> {
     let variables = ops::tool_latest::Variables { id: id.to_owned() };
     let data = match run::<ops::ToolLatest>(state, visit, variables).await {
         Err(Failure::Input(_)) => return Err(Failure::NotFound),
@@ -271,7 +271,7 @@ struct FormState<'v> {
 }
 
 fn form_page(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     status: StatusCode,
     (action, heading_key, base_revision): (&str, &str, Option<i64>),
@@ -480,7 +480,7 @@ fn lang_fields(
 }
 
 pub async fn new_tool_form(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
@@ -566,7 +566,7 @@ fn local_errors(values: &ToolFormValues) -> Vec<UserErrorData> {
 }
 
 pub async fn create_tool(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
@@ -601,7 +601,7 @@ pub async fn create_tool(
 
 /// The form sent with a stale token, shown again as typed with a fresh token: nothing saved.
 fn kept(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     shown: (&str, &'static str, Option<i64>),
     values: &ToolFormValues,
@@ -621,7 +621,7 @@ fn kept(
 
 /// Runs a create or an update and shows where it went: the tool, or the form with its errors.
 async fn saved<Q>(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     variables: Q::Variables,
     values: &ToolFormValues,
@@ -681,7 +681,7 @@ fn percent_decoded(text: &str) -> String {
 }
 
 pub async fn edit_tool_form(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -710,7 +710,7 @@ pub async fn edit_tool_form(
 }
 
 pub async fn update_tool(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -756,7 +756,7 @@ pub async fn update_tool(
 // Submitting for review, deciding
 
 pub async fn submit_tool(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -793,7 +793,7 @@ pub async fn submit_tool(
 }
 
 pub async fn decide_on_tool(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -881,7 +881,7 @@ struct UploadForm {
 
 /// Attaches a file to the tool's working revision from its page.
 pub async fn attach_file(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -957,7 +957,7 @@ pub async fn attach_file(
 
 /// The tool's page again, with the upload form as sent and what was wrong with it.
 async fn refused_attachment(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     id: &str,
     form: tool_page::AttachForm,
@@ -976,7 +976,7 @@ async fn refused_attachment(
 /// before its file is read), the file spooled to a temporary file within `limits.upload_bytes`.
 /// `None` when the request is no multipart form at all.
 async fn read_upload_form(
-    state: &AppState,
+    state: &WebState,
     visit: &Visit,
     headers: &HeaderMap,
     body: Body,
@@ -1079,7 +1079,7 @@ mod tests {
 
     #[test]
     fn on_request_in_each_language_is_the_apis_on_request() {
-        let t = crate::web::i18n::Translations::load().unwrap();
+        let t = crate::i18n::Translations::load().unwrap();
         for lang in Lang::ALL {
             let words = t.get(lang, "licence_on_request");
             assert_eq!(licence_from_words(words), ON_REQUEST, "{lang:?}: {words}");
