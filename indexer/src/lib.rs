@@ -35,31 +35,8 @@ pub use search::{
 };
 pub use thesaurus::{Concept, MAX_TERM_WORDS, Thesaurus, parse as parse_concepts};
 
-/// The four languages of Commons, each with its own analyser.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Lang {
-    Fr,
-    Nl,
-    De,
-    En,
-}
-
-impl Lang {
-    pub const ALL: [Lang; 4] = [Lang::Fr, Lang::Nl, Lang::De, Lang::En];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Fr => "fr",
-            Lang::Nl => "nl",
-            Lang::De => "de",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Lang> {
-        Lang::ALL.into_iter().find(|l| l.code() == code)
-    }
-}
+/// The four languages of Commons, each with its own analyser: the domain's own type.
+pub use commons_domain::lang::Lang;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {

@@ -11,7 +11,6 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::{ServiceError, ServiceResult};
-use commons_domain::lang::Lang;
 use commons_domain::tool::{Lifecycle, Revision, Tool};
 use commons_store::Database;
 
@@ -51,15 +50,6 @@ pub struct Progress {
 
 /// The outbox subject of an edit of the concept table.
 pub const SYNONYMS_SUBJECT: &str = "search_synonyms";
-
-pub fn to_index_lang(l: Lang) -> commons_indexer::Lang {
-    match l {
-        Lang::Fr => commons_indexer::Lang::Fr,
-        Lang::Nl => commons_indexer::Lang::Nl,
-        Lang::De => commons_indexer::Lang::De,
-        Lang::En => commons_indexer::Lang::En,
-    }
-}
 
 fn index_error(e: commons_indexer::IndexError) -> ServiceError {
     ServiceError::Index(e.to_string())
@@ -138,11 +128,7 @@ impl SearchIndex {
                     .into_iter()
                     .map(|c| commons_indexer::Concept {
                         name: c.name,
-                        terms: c
-                            .terms
-                            .into_iter()
-                            .map(|(l, t)| (to_index_lang(l), t))
-                            .collect(),
+                        terms: c.terms.into_iter().collect(),
                     })
                     .collect(),
             };
@@ -491,7 +477,7 @@ fn document(
             .translations
             .iter()
             .map(|tr| LangText {
-                lang: to_index_lang(tr.lang),
+                lang: tr.lang,
                 title: tr.title.clone(),
                 summary: tr.summary.clone(),
                 body: tr.body.clone(),
@@ -502,7 +488,7 @@ fn document(
             .into_iter()
             .map(|a| commons_indexer::AttachmentText {
                 attachment_id: a.attachment_id as u64,
-                lang: to_index_lang(a.lang),
+                lang: a.lang,
                 text: a.text,
             })
             .collect(),
@@ -519,6 +505,8 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use std::collections::BTreeSet;
+
+    use commons_domain::lang::Lang;
 
     use super::*;
     use crate::search::index_scope;

@@ -11,7 +11,7 @@ use commons_indexer::{
 };
 use tokio::sync::Semaphore;
 
-use crate::indexing::{SYNONYMS_SUBJECT, to_index_lang};
+use crate::indexing::SYNONYMS_SUBJECT;
 use crate::tools::{self, VisibleTool};
 use crate::{Context, ServiceError, ServiceResult, authorise};
 use commons_domain::identity::Actor;
@@ -180,15 +180,6 @@ pub struct Found {
     pub unmatched_words: Vec<String>,
 }
 
-fn from_index_lang(l: commons_indexer::Lang) -> Lang {
-    match l {
-        commons_indexer::Lang::Fr => Lang::Fr,
-        commons_indexer::Lang::Nl => Lang::Nl,
-        commons_indexer::Lang::De => Lang::De,
-        commons_indexer::Lang::En => Lang::En,
-    }
-}
-
 pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceResult<Found> {
     if q.offset > MAX_OFFSET {
         return Err(ServiceError::BadInput(format!(
@@ -232,12 +223,7 @@ pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceRe
                     .collect(),
             ),
             languages: {
-                let mut languages: Vec<_> = q
-                    .filter
-                    .languages
-                    .iter()
-                    .map(|l| to_index_lang(*l))
-                    .collect();
+                let mut languages: Vec<_> = q.filter.languages.to_vec();
                 languages.sort_by_key(|l| l.code());
                 languages.dedup();
                 languages
@@ -252,7 +238,7 @@ pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceRe
             owners,
         },
         sort: q.sort,
-        lang: q.lang.map(to_index_lang),
+        lang: q.lang,
         offset: q.offset,
         limit: q.limit,
         scope: index_scope(actor),
@@ -302,7 +288,7 @@ pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceRe
                 SearchHit {
                     tool,
                     score: h.score,
-                    lang: from_index_lang(h.lang),
+                    lang: h.lang,
                     title_html: h.title_html,
                     text_html: h.text_html,
                     attachments,
@@ -333,7 +319,6 @@ pub async fn suggest(
     let index = ctx.index.current();
     let scope = index_scope(actor);
     let prefix = prefix.to_owned();
-    let lang = lang.map(to_index_lang);
     ctx.search
         .run(move |stop| {
             stop.check()?;
@@ -355,11 +340,7 @@ fn current_concepts(ctx: &Context) -> Vec<Concept> {
         .iter()
         .map(|c| Concept {
             name: c.name.clone(),
-            terms: c
-                .terms
-                .iter()
-                .map(|(l, t)| (from_index_lang(*l), t.clone()))
-                .collect(),
+            terms: c.terms.iter().map(|(l, t)| (*l, t.clone())).collect(),
         })
         .collect()
 }
