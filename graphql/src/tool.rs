@@ -43,9 +43,10 @@ pub struct ToolCapabilities {
     /// Edit it, submit it for review, attach files: its organisation's staff, whatever
     /// state its latest revision is in (`revise`, `submit` and `attach` say what is possible now).
     pub edit: bool,
-    /// Say your organisation uses it.
+    /// Say your organisation uses it (`adoptTool`): another organisation's staff, once it is
+    /// published.
     pub adopt: bool,
-    /// Review it.
+    /// Review it (`reviewTool`): another organisation's staff, once it is published.
     pub review: bool,
     /// Save a new revision now (`updateTool`): not while one is in review.
     pub revise: bool,

@@ -89,6 +89,8 @@ pub fn on_tool(
         owner_id: tool.owner_id,
     };
     let edit = can(actor, Action::EditTool, resource);
+    // Only a published tool is used or reviewed: the rule the adoption and the review check.
+    let published = commons_domain::adoption::is_live(tool);
     let latest = latest.filter(|r| r.number == tool.latest_revision);
     let decide = latest.is_some_and(|r| {
         can(
@@ -103,8 +105,8 @@ pub fn on_tool(
     });
     ToolCapabilities {
         edit,
-        adopt: can(actor, Action::AdoptTool, resource),
-        review: can(actor, Action::ReviewTool, resource),
+        adopt: published && can(actor, Action::AdoptTool, resource),
+        review: published && can(actor, Action::ReviewTool, resource),
         revise: edit
             && workflow::edit(
                 tool,

@@ -188,8 +188,9 @@ macro_rules! tool_content {
         let (values, carried): (&ToolFormValues, Option<&Latest>) = ($values, $carried);
         let quality = carried.map(|c| &c.quality);
         ToolContentInput {
+            // A name the schema does not know is refused before (see `local_errors`).
             kind: from_wire(&values.kind)
-                .unwrap_or(ops::$operation::ToolKind::Other(String::new())),
+                .unwrap_or_else(|| ops::$operation::ToolKind::Other(values.kind.clone())),
             categories: values
                 .categories
                 .iter()
@@ -837,7 +838,7 @@ pub async fn decide_on_tool(
         tool_id: id.clone(),
         revision,
         decision,
-        reason: ToolFormValues::optional(&reason),
+        reason: Some(reason.clone()).filter(|r| !r.trim().is_empty()),
     };
     let variables = ops::decide_on_tool::Variables { input };
     let mut problems = Problems::default();
@@ -895,11 +896,15 @@ pub async fn attach_file(
         ..Default::default()
     };
     let sent = match read_upload_form(&state, &visit, &headers, body, &path).await {
-        Ok(sent) => sent.unwrap_or_default(),
+        Ok(Some(sent)) => {
+            form.languages = language_choices(t, lang, &sent.language);
+            sent
+        }
+        // Not a form at all: shown again with the page's language chosen.
+        Ok(None) => UploadForm::default(),
         Err(refused) => return refused,
     };
     form.title = sent.title;
-    form.languages = language_choices(t, lang, &sent.language);
     let language = Lang::from_code(&sent.language);
     let (upload, language) = match (sent.upload, language) {
         (Some(upload), Some(language)) => (upload, language),

@@ -1,5 +1,7 @@
-//! The pages' GraphQL operations. Each lives in a `.graphql` file under `operations/`, is
-//! checked against `schema.graphql` when this crate compiles (a field that does not exist, a
+//! The pages' GraphQL operations. Each lives in a `.graphql` file of its own under
+//! `operations/` (with the fragments it uses: graphql_client sends a file whole, and the
+//! schema's complexity — which the caller's budget is charged — counts every operation of a
+//! document, run or not), is checked against `schema.graphql` when this crate compiles (a field that does not exist, a
 //! variable of the wrong type, a selection on a scalar: the build fails), and comes with
 //! generated types for its variables and its answer, so a page reads the answer as Rust.
 //! The schema-drift test keeps `schema.graphql` the schema the code serves.
@@ -8,6 +10,10 @@ use graphql_client::GraphQLQuery;
 use serde::Serialize;
 
 use super::forms::UserErrorData;
+
+/// The schema the operations are checked against: named here so that a change to it rebuilds
+/// this crate (graphql_client's derive tracks the operation files, not the schema).
+const _SCHEMA: &str = include_str!("../../schema.graphql");
 
 // GraphQL's scalars as the pages read them: the wire's text, formatted by the page.
 type Date = String;
@@ -38,7 +44,9 @@ macro_rules! page_info {
 }
 pub(super) use page_info;
 
-/// An enum's value from its GraphQL name, as a form posts it.
+/// An enum's value from its GraphQL name, as a form posts it. It does not validate: a name the
+/// schema does not know becomes the generated enum's `Other`, which the API refuses; a form that
+/// should say so next to its field checks the name against the known values first.
 pub(super) fn from_wire<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
 }
@@ -102,47 +110,46 @@ macro_rules! operations {
 
 operations! {
     Header in "src/operations/header.graphql";
-    SearchTools in "src/operations/search.graphql";
-    SignInOrganisations in "src/operations/sign_in.graphql";
+    SearchTools in "src/operations/search_tools.graphql";
+    SignInOrganisations in "src/operations/sign_in_organisations.graphql";
     Notifications in "src/operations/notifications.graphql";
-    MarkAllRead in "src/operations/notifications.graphql";
-    NotificationAdded in "src/operations/notifications.graphql";
+    MarkAllRead in "src/operations/mark_all_read.graphql";
+    NotificationAdded in "src/operations/notification_added.graphql";
     ToolPage in "src/operations/tool_page.graphql";
-    CompareRevisions in "src/operations/tool_page.graphql";
-    ModerationQueue in "src/operations/moderation.graphql";
-    SubmitActivityReport in "src/operations/activity_report.graphql";
-    ReviewActivityReport in "src/operations/activity_report.graphql";
-    Caisses in "src/operations/collaborations.graphql";
-    CollaborationList in "src/operations/collaborations.graphql";
-    Subject in "src/operations/collaborations.graphql";
-    Proposal in "src/operations/collaborations.graphql";
-    ProposeCollaboration in "src/operations/collaborations.graphql";
-    PostProposalMessage in "src/operations/collaborations.graphql";
-    RespondToProposal in "src/operations/collaborations.graphql";
-    WithdrawProposal in "src/operations/collaborations.graphql";
-    JointService in "src/operations/collaborations.graphql";
-    ProposeResponsibilityTransfer in "src/operations/collaborations.graphql";
-    AcceptResponsibilityTransfer in "src/operations/collaborations.graphql";
-    CancelResponsibilityTransfer in "src/operations/collaborations.graphql";
-    OrganisationProfile in "src/operations/organisation.graphql";
-    OrganisationServices in "src/operations/organisation.graphql";
-    ActivityReport in "src/operations/organisation.graphql";
-    FundingAllocation in "src/operations/organisation.graphql";
-    ToolLatest in "src/operations/editing.graphql";
-    CreateTool in "src/operations/editing.graphql";
-    UpdateTool in "src/operations/editing.graphql";
-    SubmitTool in "src/operations/editing.graphql";
-    DecideOnTool in "src/operations/editing.graphql";
-    AddAttachment in "src/operations/editing.graphql";
-    AdoptTool in "src/operations/peer_learning.graphql";
-    WithdrawAdoption in "src/operations/peer_learning.graphql";
-    ReviewTool in "src/operations/peer_learning.graphql";
+    CompareRevisions in "src/operations/compare_revisions.graphql";
+    ModerationQueue in "src/operations/moderation_queue.graphql";
+    SubmitActivityReport in "src/operations/submit_activity_report.graphql";
+    ReviewActivityReport in "src/operations/review_activity_report.graphql";
+    Caisses in "src/operations/caisses.graphql";
+    CollaborationList in "src/operations/collaboration_list.graphql";
+    Subject in "src/operations/subject.graphql";
+    Proposal in "src/operations/proposal.graphql";
+    ProposeCollaboration in "src/operations/propose_collaboration.graphql";
+    PostProposalMessage in "src/operations/post_proposal_message.graphql";
+    RespondToProposal in "src/operations/respond_to_proposal.graphql";
+    WithdrawProposal in "src/operations/withdraw_proposal.graphql";
+    JointService in "src/operations/joint_service.graphql";
+    ProposeResponsibilityTransfer in "src/operations/propose_responsibility_transfer.graphql";
+    AcceptResponsibilityTransfer in "src/operations/accept_responsibility_transfer.graphql";
+    CancelResponsibilityTransfer in "src/operations/cancel_responsibility_transfer.graphql";
+    OrganisationProfile in "src/operations/organisation_profile.graphql";
+    OrganisationServices in "src/operations/organisation_services.graphql";
+    ActivityReport in "src/operations/activity_report.graphql";
+    FundingAllocation in "src/operations/funding_allocation.graphql";
+    ToolLatest in "src/operations/tool_latest.graphql";
+    CreateTool in "src/operations/create_tool.graphql";
+    UpdateTool in "src/operations/update_tool.graphql";
+    SubmitTool in "src/operations/submit_tool.graphql";
+    DecideOnTool in "src/operations/decide_on_tool.graphql";
+    AddAttachment in "src/operations/add_attachment.graphql";
+    AdoptTool in "src/operations/adopt_tool.graphql";
+    WithdrawAdoption in "src/operations/withdraw_adoption.graphql";
+    ReviewTool in "src/operations/review_tool.graphql";
 }
 
 user_errors! {
     submit_activity_report.submit_activity_report;
     review_activity_report.review_activity_report;
-    propose_collaboration.propose_collaboration;
     post_proposal_message.post_proposal_message;
     respond_to_proposal.respond_to_proposal;
     withdraw_proposal.withdraw_proposal;
@@ -155,4 +162,30 @@ user_errors! {
     adopt_tool.adopt_tool;
     withdraw_adoption.withdraw_adoption;
     review_tool.review_tool;
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used)]
+
+    #[test]
+    fn each_file_holds_one_operation() {
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/src/operations");
+        let mut files = 0;
+        for entry in std::fs::read_dir(folder).expect("the operations folder") {
+            let path = entry.expect("an entry").path();
+            let text = std::fs::read_to_string(&path).expect("a readable file");
+            let operations = text
+                .lines()
+                .filter(|l| {
+                    ["query ", "mutation ", "subscription "]
+                        .iter()
+                        .any(|k| l.starts_with(k))
+                })
+                .count();
+            assert_eq!(operations, 1, "{}", path.display());
+            files += 1;
+        }
+        assert!(files >= 30, "{files} operation files");
+    }
 }

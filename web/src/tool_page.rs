@@ -382,8 +382,7 @@ pub(super) async fn tool_page(
         return failure_page(state, visit, Failure::NotFound, &path);
     };
     let viewer = data.viewer.map(|v| v.organisation.id);
-    let own = viewer.as_ref() == Some(&tool.owner.id);
-    let shown = match shown_changes(state, visit, &tool, own, problems.compare).await {
+    let shown = match shown_changes(state, visit, &tool, problems.compare).await {
         Ok(shown) => shown,
         Err(other) => return failure_page(state, visit, other, &path),
     };
@@ -405,7 +404,6 @@ async fn shown_changes(
     state: &WebState,
     visit: &Visit,
     tool: &ToolData,
-    own: bool,
     compare: Option<(i64, i64)>,
 ) -> Result<(Vec<ChangeLine>, Option<String>), Failure> {
     let (t, lang) = (&state.web.translations, visit.lang);
@@ -428,7 +426,9 @@ async fn shown_changes(
             Err(other) => Err(other),
         };
     }
-    if !(own || visit.can.moderate) || published == Some(current) {
+    // Those who work on it or decide on it: its organisation's staff, moderators.
+    let works_on_it = tool.viewer_can.edit || visit.can.moderate;
+    if !works_on_it || published == Some(current) {
         return Ok((Vec::new(), None));
     }
     Ok(match published {
@@ -559,8 +559,6 @@ impl Actions {
                 to,
             }
         });
-        // Staff of another organisation use and review a published tool.
-        let published = tool.published.is_some();
         Actions {
             notice: problems.notice,
             edit_href: can.revise.then(|| format!("/tools/{}/edit", percent(id))),
@@ -580,7 +578,7 @@ impl Actions {
                     .unwrap_or_else(|| decide_form(t, lang, (id, "tool"), current, path))
             }),
             compare,
-            adopt: (published && can.adopt).then(|| {
+            adopt: can.adopt.then(|| {
                 problems.adopt.unwrap_or_else(|| TextForm {
                     action: format!("/tools/{}/adoption", percent(id)),
                     ..TextForm::default()
@@ -588,7 +586,8 @@ impl Actions {
             }),
             adopted: viewer
                 .is_some_and(|v| tool.adoptions.nodes.iter().any(|a| a.organisation.id == v)),
-            review: (published && can.review)
+            review: can
+                .review
                 .then(|| problems.review.unwrap_or_else(|| review_form(t, lang, id))),
         }
     }

@@ -203,12 +203,12 @@ pub async fn create(
         let notice = t.get(lang, "form_expired_kept").to_owned();
         return form_page(&state, &visit, form, Some(notice), StatusCode::FORBIDDEN);
     }
-    form.check(t, lang);
+    form.check(t, lang, &fields);
     if !form.errors.is_empty() {
         return form_page(&state, &visit, form, None, StatusCode::BAD_REQUEST);
     }
     let variables = ops::propose_collaboration::Variables {
-        input: form.input(),
+        input: form.input(&fields),
     };
     let mut notice = None;
     match run::<ops::ProposeCollaboration>(&state, &visit, variables).await {
@@ -268,7 +268,9 @@ impl ProposalForm {
     }
 
     /// What the API cannot be asked without: said here, next to the field.
-    fn check(&mut self, t: &Translations, lang: Lang) {
+    /// `fields`: what was posted, as posted (a value the form does not offer is the API's to
+    /// refuse, not the page's to drop).
+    fn check(&mut self, t: &Translations, lang: Lang, fields: &Fields) {
         let required = t.get(lang, "error_REQUIRED").to_owned();
         let date = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
         let mut errors = HashMap::new();
@@ -278,8 +280,9 @@ impl ProposalForm {
             ("description", self.description.trim().is_empty()),
             ("contribution", self.contribution.trim().is_empty()),
             ("region", self.region.trim().is_empty()),
-            ("category", !self.categories.iter().any(|c| c.checked)),
-            ("target", !self.caisses.iter().any(|c| c.selected)),
+            ("role", fields.one("role").is_empty()),
+            ("category", fields.all("category").is_empty()),
+            ("target", fields.all("target").is_empty()),
         ] {
             if missing {
                 errors.insert(name, required.clone());
@@ -303,7 +306,7 @@ impl ProposalForm {
     }
 
     /// The proposal as the API takes it, from a form that passed [`Self::check`].
-    fn input(&self) -> ops::propose_collaboration::ProposeCollaborationInput {
+    fn input(&self, fields: &Fields) -> ops::propose_collaboration::ProposeCollaborationInput {
         use ops::propose_collaboration::{LocalisedStringInput, ProposeCollaborationInput};
         let chosen = |choices: &[Choice]| -> Vec<&'static str> {
             choices
@@ -325,21 +328,17 @@ impl ProposalForm {
         ProposeCollaborationInput {
             titles: text(&self.title),
             descriptions: text(&self.description),
-            categories: chosen(&self.categories)
-                .into_iter()
-                .filter_map(from_wire)
+            categories: fields
+                .all("category")
+                .iter()
+                .filter_map(|c| from_wire(c))
                 .collect(),
             contribution: self.contribution.clone(),
-            proposer_role: chosen(&self.roles).first().and_then(|r| from_wire(r)),
+            proposer_role: from_wire(&fields.one("role")),
             region: self.region.clone(),
             starts_on: self.starts_on.clone(),
             ends_on: Some(self.ends_on.clone()).filter(|e| !e.is_empty()),
-            target_ids: self
-                .caisses
-                .iter()
-                .filter(|c| c.selected)
-                .map(|c| c.value.clone())
-                .collect(),
+            target_ids: fields.all("target"),
             // A caisse answers by the end of the day chosen (Brussels is an hour or two ahead
             // of UTC; the end of the UTC day leaves the whole Belgian day).
             reply_by: format!("{}T23:59:59Z", self.reply_by),
