@@ -19,7 +19,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::forms::{Fields, UserErrorData, error_text, mutate, posted};
 use super::i18n::{Translations, fill};
-use super::operations::{self as ops, UserErrors, from_wire, wire};
+use super::operations::{self as ops, UserErrors, from_wire, user_errors_of, wire};
 use super::pages::{
     Chrome, Failure, checked, chrome, execute, failure_page, html, percent, request, run,
     see_other, stale_form,
@@ -517,16 +517,8 @@ macro_rules! saved_tool {
         impl SavedTool for ops::$operation::ResponseData {
             fn saved(self) -> (Option<String>, Vec<UserErrorData>) {
                 let payload = self.$field;
-                let errors = payload
-                    .user_errors
-                    .into_iter()
-                    .map(|e| UserErrorData {
-                        field: e.field,
-                        code: e.code,
-                        message: e.message,
-                    })
-                    .collect();
-                (payload.tool.map(|t| t.id), errors)
+                let id = payload.tool.map(|t| t.id);
+                (id, user_errors_of!(payload))
             }
         }
     )*};

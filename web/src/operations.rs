@@ -57,20 +57,28 @@ pub(super) trait UserErrors {
     fn user_errors(self) -> Vec<UserErrorData>;
 }
 
+/// A payload's `userErrors` as the pages' one type, whichever operation's copy they came in.
+macro_rules! user_errors_of {
+    ($payload:expr) => {
+        $payload
+            .user_errors
+            .into_iter()
+            .map(|e| $crate::forms::UserErrorData {
+                field: e.field,
+                code: e.code,
+                message: e.message,
+            })
+            .collect::<Vec<_>>()
+    };
+}
+pub(super) use user_errors_of;
+
 /// `UserErrors` for mutations, each named by its module and its payload's field.
 macro_rules! user_errors {
     ($($module:ident . $field:ident;)*) => {$(
         impl UserErrors for $module::ResponseData {
             fn user_errors(self) -> Vec<UserErrorData> {
-                self.$field
-                    .user_errors
-                    .into_iter()
-                    .map(|e| UserErrorData {
-                        field: e.field,
-                        code: e.code,
-                        message: e.message,
-                    })
-                    .collect()
+                user_errors_of!(self.$field)
             }
         }
     )*};

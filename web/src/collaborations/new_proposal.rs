@@ -13,9 +13,9 @@ use axum::response::Response;
 
 use super::{OrgRef, caisses, param, proposal_path, query_params};
 use crate::WebState;
-use crate::forms::{Fields, Pick, UserErrorData, error_text};
+use crate::forms::{Fields, Pick, error_text};
 use crate::i18n::Translations;
-use crate::operations::{self as ops, from_wire};
+use crate::operations::{self as ops, from_wire, user_errors_of};
 use crate::pages::{Chrome, Failure, chrome, failure_page, html, run, see_other, stale_form};
 use crate::tool_page::{Choice, language_choices};
 use crate::visit::{self, Visit};
@@ -217,12 +217,7 @@ pub async fn create(
             if let (Some(proposal), true) = (payload.proposal, payload.user_errors.is_empty()) {
                 return see_other(&proposal_path(&proposal.id), &visit.set_cookies);
             }
-            for e in payload.user_errors {
-                let e = UserErrorData {
-                    field: e.field,
-                    code: e.code,
-                    message: e.message,
-                };
+            for e in user_errors_of!(payload) {
                 let text = error_text(t, lang, &e);
                 match form_field(&e.field) {
                     "" => notice = Some(text),
