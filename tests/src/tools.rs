@@ -110,6 +110,12 @@ pub async fn published_tool_in(app: &TestApp, org: &str, translations: Value) ->
     id
 }
 
+/// The first revision of `org`'s draft `id` submitted, then approved by a moderator.
+pub async fn submit_and_approve(app: &TestApp, org: &str, id: &str) {
+    submit(app, org, id).await;
+    approve(app, id).await;
+}
+
 async fn submit(app: &TestApp, org: &str, id: &str) {
     let token = app.login_as(org, "STAFF");
     let input = json!({ "toolId": id, "revision": 1 });

@@ -90,7 +90,7 @@ struct ToolFormValues {
 }
 
 /// The API's word for a licence granted on request.
-const ON_REQUEST: &str = "ON_REQUEST";
+pub(super) const ON_REQUEST: &str = "ON_REQUEST";
 
 /// "On request" in any of the four languages (as the form's hint says it) is the API's
 /// `ON_REQUEST`; anything else goes as typed, an SPDX identifier.

@@ -164,6 +164,13 @@ pub(super) struct Problems {
     pub notice: Option<String>,
 }
 
+/// One line of the summary list a tool page leads with: what a caisse needs to know to reuse
+/// the tool, in words.
+pub(super) struct Fact {
+    pub label: String,
+    pub value: String,
+}
+
 #[derive(Template)]
 #[template(path = "tool.html")]
 struct ToolPage<'a> {
@@ -172,10 +179,13 @@ struct ToolPage<'a> {
     fallback: Option<String>,
     by: String,
     kind: String,
+    /// The tool's own status (archived, withdrawn…), then the shown revision's when it is not
+    /// the published one.
     status: String,
+    revision_status: String,
+    /// For whom, format, duration, cost, languages, licence, contact, who uses it.
+    reuse: Vec<Fact>,
     categories: Vec<String>,
-    languages: Vec<String>,
-    adoptions: String,
     rating: Option<String>,
     summary: String,
     /// The description's Markdown as HTML (see [`super::markdown`]).
@@ -186,8 +196,6 @@ struct ToolPage<'a> {
     changes: Vec<ChangeLine>,
     changes_heading: Option<String>,
     reviews: Vec<ReviewLine>,
-    /// The organisations that use it.
-    adopters: Vec<String>,
     decisions: Vec<DecisionLine>,
     csrf: String,
     actions: Actions,
@@ -476,31 +484,45 @@ impl<'a> ToolPage<'a> {
                 &[("lang", &lang_name(t, lang, shown))],
             )
         });
+        let revision_status = t
+            .get(lang, &format!("status_{}", wire(&current.status)))
+            .to_owned();
+        let mut status = t
+            .get(lang, &format!("status_{}", wire(&tool.status)))
+            .to_owned();
+        if tool.published.as_ref().map(|p| p.number) != Some(current.number)
+            && matches!(tool.status, ops::tool_page::ToolStatus::PUBLISHED)
+        {
+            status.push_str(" · ");
+            status.push_str(&fill(
+                t.get(lang, "status_revision_shown"),
+                &[
+                    ("n", &current.number.to_string()),
+                    ("status", &revision_status),
+                ],
+            ));
+        }
         ToolPage {
             page: chrome(state, visit, current.title.clone(), path),
-            adopters: adopters(t, lang, tool.adoptions.nodes),
+            reuse: reuse_facts(
+                t,
+                lang,
+                &tool.owner.name,
+                &current,
+                (tool.adoption_count, tool.adoptions.nodes),
+            ),
             fallback,
+            status,
+            revision_status,
             by: fill(t.get(lang, "tool_by"), &[("owner", &tool.owner.name)]),
             kind: t
                 .get(lang, &format!("kind_{}", wire(&tool.kind)))
-                .to_owned(),
-            status: t
-                .get(lang, &format!("status_{}", wire(&current.status)))
                 .to_owned(),
             categories: current
                 .categories
                 .iter()
                 .map(|c| t.get(lang, &format!("category_{}", wire(c))).to_owned())
                 .collect(),
-            languages: current
-                .languages
-                .iter()
-                .map(|l| lang_name(t, lang, *l))
-                .collect(),
-            adoptions: fill(
-                t.get(lang, "tool_adoptions"),
-                &[("n", &tool.adoption_count.to_string())],
-            ),
             rating: tool.rating.average.map(|average| {
                 fill(
                     t.get(lang, "tool_rating"),
@@ -593,12 +615,59 @@ impl Actions {
     }
 }
 
-fn adopters(
+/// What a caisse needs to know to reuse a tool, each in words: for whom, in what form, how
+/// long, what it costs, in which languages, under which licence, whom to ask, and who uses it.
+fn reuse_facts(
     t: &Translations,
     lang: Lang,
-    adoptions: Vec<ops::tool_page::ToolPageNodeOnToolAdoptionsNodes>,
-) -> Vec<String> {
-    adoptions
+    owner: &str,
+    revision: &ops::tool_page::ToolPageNodeOnToolCurrent,
+    (count, adoptions): (i64, Vec<ops::tool_page::ToolPageNodeOnToolAdoptionsNodes>),
+) -> Vec<Fact> {
+    let named = |prefix: &str, values: Vec<String>| -> Option<String> {
+        let names: Vec<String> = values
+            .iter()
+            .map(|v| t.get(lang, &format!("{prefix}{v}")).to_owned())
+            .collect();
+        (!names.is_empty()).then(|| names.join(", "))
+    };
+    let mut for_whom = named("audience_", revision.audiences.iter().map(wire).collect());
+    if !revision.sectors.is_empty() {
+        for_whom = Some(fill(
+            t.get(lang, "reuse_sectors"),
+            &[
+                ("audience", for_whom.as_deref().unwrap_or_default()),
+                ("sectors", &revision.sectors.join(", ")),
+            ],
+        ));
+    }
+    let modes = named(
+        "delivery_mode_",
+        revision.delivery_modes.iter().map(wire).collect(),
+    );
+    let formats = named(
+        "delivery_format_",
+        revision.delivery_formats.iter().map(wire).collect(),
+    );
+    let format = match (modes, formats) {
+        (Some(m), Some(f)) => Some(format!("{m} · {f}")),
+        (m, f) => m.or(f),
+    };
+    let cost = if revision.cost.free {
+        Some(t.get(lang, "reuse_free").to_owned())
+    } else {
+        revision
+            .cost
+            .amount_eur
+            .as_deref()
+            .map(|amount| money(t, lang, amount))
+    };
+    let languages: Vec<String> = revision
+        .languages
+        .iter()
+        .map(|l| lang_name(t, lang, *l))
+        .collect();
+    let used_by: Vec<String> = adoptions
         .into_iter()
         .map(|a| match a.mode {
             ops::tool_page::AdoptionMode::ADAPTED => fill(
@@ -607,7 +676,75 @@ fn adopters(
             ),
             _ => a.organisation.name,
         })
-        .collect()
+        .collect();
+    let used_by = match used_by.len() as i64 {
+        0 => t.get(lang, "reuse_nobody_yet").to_owned(),
+        // A page of the adopters, and how many there are in all.
+        shown if shown < count => format!("{} … ({count})", used_by.join(", ")),
+        _ => used_by.join(", "),
+    };
+    let not_stated = || t.get(lang, "reuse_not_stated").to_owned();
+    [
+        ("reuse_for_whom", for_whom),
+        ("reuse_format", format),
+        (
+            "reuse_duration",
+            revision.duration.clone().filter(|d| !d.trim().is_empty()),
+        ),
+        ("reuse_cost", cost),
+        ("reuse_languages", Some(languages.join(", "))),
+        (
+            "reuse_licence",
+            Some(licence_in_words(t, lang, &revision.licence, owner)),
+        ),
+        (
+            "reuse_contact",
+            revision.contact.clone().filter(|c| !c.trim().is_empty()),
+        ),
+        ("reuse_used_by", Some(used_by)),
+    ]
+    .into_iter()
+    .map(|(label, value)| Fact {
+        label: t.get(lang, label).to_owned(),
+        value: value.unwrap_or_else(not_stated),
+    })
+    .collect()
+}
+
+/// An amount in euro (`25.00`) as the language writes it: `25,00 €`, `€ 25,00`, `€25.00`.
+fn money(t: &Translations, lang: Lang, amount: &str) -> String {
+    let amount = if lang == Lang::En {
+        amount.to_owned()
+    } else {
+        amount.replace('.', ",")
+    };
+    fill(t.get(lang, "reuse_amount"), &[("amount", &amount)])
+}
+
+/// A licence as what it lets a caisse do, for the Creative Commons licences and a licence
+/// granted on request; any other SPDX identifier is named as it is.
+fn licence_in_words(t: &Translations, lang: Lang, spdx: &str, owner: &str) -> String {
+    if spdx == super::editing::ON_REQUEST {
+        return fill(t.get(lang, "licence_asked"), &[("owner", owner)]);
+    }
+    if spdx.eq_ignore_ascii_case("CC0-1.0") {
+        return t.get(lang, "licence_cc0").to_owned();
+    }
+    let upper = spdx.to_ascii_uppercase();
+    let known = upper.strip_prefix("CC-").and_then(|rest| {
+        let (terms, version) = rest.rsplit_once('-')?;
+        let key = match terms {
+            "BY" => "licence_cc_by",
+            "BY-SA" => "licence_cc_by_sa",
+            "BY-NC" => "licence_cc_by_nc",
+            "BY-NC-SA" => "licence_cc_by_nc_sa",
+            "BY-ND" => "licence_cc_by_nd",
+            "BY-NC-ND" => "licence_cc_by_nc_nd",
+            _ => return None,
+        };
+        Some(fill(t.get(lang, key), &[("version", version)]))
+    });
+    known.unwrap_or_else(|| fill(t.get(lang, "licence_other"), &[("id", spdx)]))
 }
 
 fn downloads(
@@ -703,5 +840,42 @@ mod tests {
         assert_eq!(size(1_258_291, Lang::Fr), "1,2 Mo");
         assert_eq!(size(1_258_291, Lang::De), "1,2 MB");
         assert_eq!(size(1_258_291, Lang::En), "1.2 MB");
+    }
+
+    fn translations() -> Translations {
+        match Translations::load() {
+            Ok(t) => t,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn a_licence_is_said_as_what_it_lets_a_caisse_do() {
+        let t = translations();
+        let by = licence_in_words(&t, Lang::Fr, "CC-BY-4.0", "UCM");
+        assert!(by.starts_with("Libre de réutiliser et d'adapter"), "{by}");
+        assert!(by.ends_with("(Creative Commons BY 4.0)"), "{by}");
+        let nc_nd = licence_in_words(&t, Lang::Nl, "cc-by-nc-nd-4.0", "UCM");
+        assert!(nc_nd.contains("zonder aanpassingen"), "{nc_nd}");
+        assert_eq!(
+            licence_in_words(&t, Lang::En, super::super::editing::ON_REQUEST, "Acerta"),
+            "Ask Acerta before reusing it"
+        );
+        assert!(licence_in_words(&t, Lang::De, "CC0-1.0", "x").contains("CC0"));
+        // An identifier the page has no words for is named as it is.
+        assert_eq!(licence_in_words(&t, Lang::En, "MIT", "x"), "Licence MIT");
+        assert_eq!(
+            licence_in_words(&t, Lang::En, "CC-XYZ-4.0", "x"),
+            "Licence CC-XYZ-4.0"
+        );
+    }
+
+    #[test]
+    fn an_amount_is_written_as_the_language_writes_money() {
+        let t = translations();
+        assert_eq!(money(&t, Lang::Fr, "25.00"), "25,00 €");
+        assert_eq!(money(&t, Lang::Nl, "25.00"), "€ 25,00");
+        assert_eq!(money(&t, Lang::De, "7.50"), "7,50 €");
+        assert_eq!(money(&t, Lang::En, "25.00"), "€25.00");
     }
 }

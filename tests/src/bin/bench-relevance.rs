@@ -159,6 +159,16 @@ fn main() {
                 );
             }
         }
+        if let Some(query) = std::env::var_os("BENCH_EXPLAIN")
+            && set.name == "the outside set"
+        {
+            // One query of the outside set, its first tools with their scores.
+            let query = query.to_string_lossy();
+            for (id, score) in relevance::commons_search(&set)(&query) {
+                let tool = set.tools.iter().find(|t| t.id == id).unwrap();
+                eprintln!("{id:>4} {score:>10.1} {:?} {}", tool.lang, tool.title);
+            }
+        }
         text.push_str(&table(&set, &systems));
         text.push('\n');
     }

@@ -761,6 +761,12 @@ pub fn evaluate(set: &JudgedSet, mut search: impl FnMut(&str) -> Vec<u64>) -> Re
 /// Searches a judged set with Commons as `searchTools` does (an anonymous caller, the shipped
 /// concept table, the top 10) on an index built here, and scores it.
 pub fn evaluate_commons(set: &JudgedSet) -> Report {
+    let mut search = commons_search(set);
+    evaluate(set, |q| search(q).iter().map(|(id, _)| *id).collect())
+}
+
+/// A search of the set as `searchTools` searches: the first ten tools and their scores.
+pub fn commons_search(set: &JudgedSet) -> impl FnMut(&str) -> Vec<(u64, f32)> + use<> {
     let dir = tempfile::tempdir().unwrap();
     let index = commons_indexer::IndexHome::new(dir.path())
         .open()
@@ -773,7 +779,8 @@ pub fn evaluate_commons(set: &JudgedSet) -> Report {
     let thesaurus = std::sync::Arc::new(commons_indexer::Thesaurus::new(
         commons_indexer::Thesaurus::shipped(),
     ));
-    evaluate(set, |q| {
+    move |q| {
+        let _dir = &dir;
         let request = commons_indexer::SearchRequest {
             query: q.into(),
             limit: 10,
@@ -789,9 +796,9 @@ pub fn evaluate_commons(set: &JudgedSet) -> Report {
             .unwrap()
             .hits
             .iter()
-            .map(|h| h.tool_id)
+            .map(|h| (h.tool_id, h.score))
             .collect()
-    })
+    }
 }
 
 /// The subjects, for a reader of the set.

@@ -79,9 +79,5 @@ fn read(name: &'static str, json: &str) -> JudgedSet {
             relevant: q.relevant,
         })
         .collect();
-    JudgedSet {
-        name,
-        tools,
-        cases,
-    }
+    JudgedSet { name, tools, cases }
 }

@@ -625,3 +625,81 @@ async fn a_page_offers_an_action_only_to_those_the_api_lets_do_it_and_a_stale_fo
     );
     assert!(!proposals.to_string().contains(typed), "no proposal saved");
 }
+
+/// A tool's page leads with what a caisse needs to reuse it, in words and in the reader's
+/// language, then the description and files, and only then what the visitor may do; the
+/// workflow's record is behind a disclosure, and an archived tool says it is archived.
+#[tokio::test]
+async fn a_tool_page_leads_with_what_a_caisse_needs_to_reuse_it() {
+    use commons_tests::tools::{ARCHIVE, CREATE, content, ok};
+    let app = spawn_app().await.with_demo().await;
+    let mut c = content("Atelier « Souffler un peu »", "PUBLIC");
+    c["duration"] = json!("deux heures");
+    c["contact"] = json!("ateliers@example.be");
+    c["costEur"] = json!("25.00");
+    c["audiences"] = json!(["HELPING_SPOUSES", "PRIMO_STARTERS"]);
+    c["deliveryModes"] = json!(["GROUP"]);
+    c["deliveryFormats"] = json!(["IN_PERSON"]);
+    c["licence"] = json!("CC-BY-SA-4.0");
+    let staff = app.login_as("acerta", "STAFF");
+    let created = ok(&app, &staff, CREATE, "createTool", json!({ "content": c })).await;
+    let id = created["tool"]["id"].as_str().unwrap().to_owned();
+    let owner = sign_in(&app, "acerta", "STAFF").await;
+
+    let (status, fr) = page(&app, &owner.cookie, &format!("/tools/{id}"), Some("fr")).await;
+    assert_eq!(status, 200);
+    for (label, value) in [
+        (
+            "Pour qui",
+            "les conjoints aidants, les indépendants qui se lancent",
+        ),
+        ("Format", "en groupe · en présentiel"),
+        ("Durée", "deux heures"),
+        ("Coût pour l&#x27;indépendant", "25,00 €"),
+        ("Langues", "français"),
+        ("Contact", "ateliers@example.be"),
+        (
+            "Qui l&#x27;utilise",
+            "Aucune organisation pour l&#x27;instant",
+        ),
+    ] {
+        assert!(
+            fr.contains(&format!("<dt>{label}</dt><dd>{value}</dd>")),
+            "{label}: {value} in {fr}"
+        );
+    }
+    assert!(
+        fr.contains("en citant l&#x27;auteur et en partageant dans les mêmes conditions"),
+        "the licence in words: {fr}"
+    );
+    assert!(!fr.contains("CC-BY-SA-4.0</dd>"), "not the bare identifier");
+    // What it is before what one may do with it; the record behind a disclosure.
+    let at = |needle: &str| {
+        fr.find(needle)
+            .unwrap_or_else(|| panic!("{needle} in {fr}"))
+    };
+    assert!(at("id=\"reuse-title\"") < at("id=\"description-title\""));
+    assert!(at("id=\"description-title\"") < at("id=\"files-title\""));
+    assert!(at("id=\"files-title\"") < at("id=\"actions-title\""));
+    assert!(at("<details class=\"history\">") < at("id=\"history-title\""));
+    assert!(fr.contains("brouillon"), "a draft says so: {fr}");
+
+    // In Dutch, money as Dutch writes it; an archived tool says it is archived.
+    let (_, nl) = page(&app, &owner.cookie, &format!("/tools/{id}"), Some("nl")).await;
+    assert!(nl.contains("<dd>€ 25,00</dd>"), "{nl}");
+    assert!(nl.contains("<dt>Voor wie</dt>"), "{nl}");
+    commons_tests::tools::submit_and_approve(&app, "acerta", &id).await;
+    ok(
+        &app,
+        &staff,
+        ARCHIVE,
+        "archiveTool",
+        json!({ "toolId": id }),
+    )
+    .await;
+    let (_, archived) = page(&app, &owner.cookie, &format!("/tools/{id}"), Some("fr")).await;
+    let head = &archived[archived.find("class=\"tool-head\"").unwrap()..];
+    let meta = &head[..head.find("</header>").unwrap()];
+    assert!(meta.contains("archivé"), "{meta}");
+    assert!(!meta.contains("publié"), "{meta}");
+}
