@@ -17,6 +17,7 @@ use graphql_client::GraphQLQuery;
 use multer::{Constraints, Multipart, SizeLimit};
 use tokio::io::AsyncWriteExt;
 
+use super::confirmation;
 use super::forms::{Fields, UserErrorData, error_text, mutate, posted};
 use super::i18n::{Translations, fill};
 use super::operations::{self as ops, UserErrors, from_wire, user_errors_of, wire};
@@ -630,7 +631,8 @@ where
         .map(SavedTool::saved)
     {
         Ok((Some(id), errors)) if errors.is_empty() => {
-            return see_other(&format!("/tools/{}", percent(&id)), &visit.set_cookies);
+            let saved = confirmation::after(&format!("/tools/{}", percent(&id)), "saved");
+            return see_other(&saved, &visit.set_cookies);
         }
         Ok((_, errors)) => (StatusCode::BAD_REQUEST, errors, None),
         Err(Failure::Conflict) => (
@@ -768,7 +770,10 @@ pub async fn submit_tool(
     };
     let variables = ops::submit_tool::Variables { input };
     let notice = match mutate::<ops::SubmitTool>(&state, &visit, variables).await {
-        Ok(errors) if errors.is_empty() => return see_other(&path, &visit.set_cookies),
+        Ok(errors) if errors.is_empty() => {
+            let submitted = confirmation::after(&path, "submitted");
+            return see_other(&submitted, &visit.set_cookies);
+        }
         Ok(errors) => errors
             .iter()
             .map(|e| error_text(t, visit.lang, e))
@@ -812,6 +817,7 @@ pub async fn decide_on_tool(
         c.checked = c.value == decision;
     }
     use ops::decide_on_tool::ReviewDecision;
+    let decided = format!("decided_{decision}");
     let decision = match decision.as_str() {
         "APPROVE" => Some(ReviewDecision::APPROVE),
         "REQUEST_CHANGES" => Some(ReviewDecision::REQUEST_CHANGES),
@@ -835,7 +841,9 @@ pub async fn decide_on_tool(
     let variables = ops::decide_on_tool::Variables { input };
     let mut problems = Problems::default();
     match mutate::<ops::DecideOnTool>(&state, &visit, variables).await {
-        Ok(errors) if errors.is_empty() => return see_other(&back, &visit.set_cookies),
+        Ok(errors) if errors.is_empty() => {
+            return see_other(&confirmation::after(&back, &decided), &visit.set_cookies);
+        }
         Ok(errors) => {
             for e in &errors {
                 let text = error_text(t, lang, e);
@@ -932,7 +940,8 @@ pub async fn attach_file(
     let mut notice = Vec::new();
     match attached.map(UserErrors::user_errors) {
         Ok(errors) if errors.is_empty() => {
-            return see_other(&format!("{path}#files-title"), &visit.set_cookies);
+            let attached = confirmation::after(&format!("{path}#files-title"), "attached");
+            return see_other(&attached, &visit.set_cookies);
         }
         Ok(errors) => {
             for e in &errors {

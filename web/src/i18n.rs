@@ -57,6 +57,17 @@ impl Translations {
             .map(String::as_str)
     }
 
+    /// A count in words: `{key}_one` for one (and for none in French, which says "0 outil"),
+    /// `key` for any other number; `{n}` written as the language groups its digits.
+    pub fn count(&self, lang: Lang, key: &str, n: i64) -> String {
+        let one = n == 1 || (n == 0 && lang == Lang::Fr);
+        let text = one
+            .then(|| self.find(lang, &format!("{key}_one")))
+            .flatten()
+            .unwrap_or_else(|| self.get(lang, key));
+        fill(text, &[("n", &number(lang, n))])
+    }
+
     pub fn keys(&self, lang: Lang) -> Vec<&str> {
         let mut keys: Vec<&str> = self
             .tables
@@ -69,6 +80,25 @@ impl Translations {
 }
 
 /// Fills `{name}` placeholders.
+/// A whole number as the language writes it: `12 345` in French (a narrow no-break space),
+/// `12.345` in Dutch and German, `12,345` in English.
+pub fn number(lang: Lang, n: i64) -> String {
+    let separator = match lang {
+        Lang::Fr => '\u{202f}',
+        Lang::Nl | Lang::De => '.',
+        Lang::En => ',',
+    };
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
     let mut out = text.to_owned();
     for (name, value) in values {
@@ -267,6 +297,25 @@ mod tests {
         assert_eq!(from_accept_language("es, it"), None);
         assert_eq!(from_accept_language("fr;q=0, de"), Some(Lang::De));
         assert_eq!(from_accept_language(""), None);
+    }
+
+    #[test]
+    fn counts_are_said_in_the_singular_or_the_plural_with_digits_grouped() {
+        let t = translations();
+        assert_eq!(t.count(Lang::Fr, "results_count", 0), "0 outil");
+        assert_eq!(t.count(Lang::Fr, "results_count", 1), "1 outil");
+        assert_eq!(
+            t.count(Lang::Fr, "results_count", 12_345),
+            "12\u{202f}345 outils"
+        );
+        assert_eq!(t.count(Lang::En, "results_count", 0), "0 tools");
+        assert_eq!(t.count(Lang::En, "results_count", 1), "1 tool");
+        assert_eq!(
+            t.count(Lang::Nl, "results_count", 1_234),
+            "1.234 instrumenten"
+        );
+        assert_eq!(number(Lang::En, -1_234_567), "-1,234,567");
+        assert_eq!(number(Lang::De, 999), "999");
     }
 
     #[test]

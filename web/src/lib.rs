@@ -9,6 +9,7 @@ pub mod assets;
 mod chart;
 mod collaborations;
 pub mod config;
+mod confirmation;
 mod editing;
 mod forms;
 pub mod i18n;

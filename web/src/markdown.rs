@@ -71,6 +71,42 @@ pub fn to_html(markdown: &str) -> String {
     out
 }
 
+/// A search passage (escaped text with the matched words in `<b>`, cut from a description's
+/// Markdown) without the Markdown's marks: heading hashes, emphasis, code ticks and list
+/// bullets, which read as noise out of their lines (`## Chiffres clés`).
+pub fn passage_without_marks(passage: &str) -> String {
+    let mut out = String::with_capacity(passage.len());
+    let mut rest = passage;
+    // At the passage's start or after a space or a tag, a line's marks may begin.
+    let mut at_word_start = true;
+    while let Some(c) = rest.chars().next() {
+        if at_word_start {
+            let hashes = rest.len() - rest.trim_start_matches('#').len();
+            let after = &rest[hashes..];
+            if (1..=6).contains(&hashes) && after.starts_with(' ') {
+                rest = after.trim_start_matches(' ');
+                continue;
+            }
+            if let Some(after) = rest.strip_prefix("* ").or_else(|| rest.strip_prefix("+ ")) {
+                rest = after;
+                continue;
+            }
+        }
+        if let Some(after) = rest.strip_prefix("**").or_else(|| rest.strip_prefix("__")) {
+            rest = after;
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix('`') {
+            rest = after;
+            continue;
+        }
+        out.push(c);
+        at_word_start = c.is_whitespace() || c == '>';
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +129,19 @@ mod tests {
         assert!(html.contains("href=\"https://inasti.be\""), "{html}");
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("href=\"https://x.example/p.png\""), "{html}");
+    }
+
+    #[test]
+    fn a_passage_loses_the_markdown_marks_and_keeps_its_words_and_highlights() {
+        assert_eq!(
+            passage_without_marks("## Chiffres clés **<b>stress</b>** au `travail` * un point"),
+            "Chiffres clés <b>stress</b> au travail un point"
+        );
+        assert_eq!(passage_without_marks("### <b>Slaap</b>"), "<b>Slaap</b>");
+        // Entities, numbers and hyphens are the text's own.
+        assert_eq!(
+            passage_without_marks("l&#x27;indépendant, n° 1813 - 24 h #1"),
+            "l&#x27;indépendant, n° 1813 - 24 h #1"
+        );
     }
 }

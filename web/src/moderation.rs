@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 
+use super::confirmation::{self, Banner};
 use super::i18n::{Translations, fill};
 use super::operations::{self as ops, ModerationQueue, moderation_queue, page_info, wire};
 use super::pages::{Chrome, Failure, chrome, failure_page, html, percent, run, see_other};
@@ -32,6 +33,8 @@ pub(super) struct QueueEntry {
 #[template(path = "moderation.html")]
 struct QueuePage<'a> {
     page: Chrome<'a>,
+    /// The decision just made, confirmed at the top.
+    banner: Option<Banner>,
     total: String,
     entries: Vec<QueueEntry>,
     next_href: Option<String>,
@@ -83,11 +86,9 @@ pub async fn queue(
     let next_href = page_info!(queue.page_info).next_href(path);
     let title = t.get(lang, "moderation_title").to_owned();
     let page = QueuePage {
+        banner: confirmation::banner(t, lang, get("done").as_deref()),
         page: chrome(&state, &visit, title, path),
-        total: fill(
-            t.get(lang, "moderation_count"),
-            &[("n", &queue.total_count.to_string())],
-        ),
+        total: t.count(lang, "moderation_count", queue.total_count),
         entries,
         next_href,
     };
@@ -129,7 +130,11 @@ async fn entry(
         href: format!("/tools/{}", percent(&tool.id)),
         title: tool.title,
         owner: tool.owner.name,
-        submitted: latest.submitted_at.as_deref().map(day).unwrap_or_default(),
+        submitted: latest
+            .submitted_at
+            .as_deref()
+            .map(|at| day(t, lang, at))
+            .unwrap_or_default(),
         heading,
         changes: lines,
         decide: decide_form(

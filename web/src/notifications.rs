@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde_json::json;
 
-use super::i18n::fill;
+use super::i18n::{Translations, fill};
 use super::operations::{
     MarkAllRead, NotificationAdded, Notifications, mark_all_read, notification_added,
     notifications, page_info, wire,
@@ -29,6 +29,7 @@ use super::pages::{
 use super::tool_page::day;
 use super::visit;
 use crate::WebState;
+use commons_domain::lang::Lang;
 
 /// Notifications on one page.
 const NOTIFICATIONS_PAGE: usize = 20;
@@ -37,8 +38,34 @@ pub(super) struct NotificationLine {
     pub text: String,
     pub href: String,
     pub title: Option<String>,
+    /// A moderator's reason, when the notification is a decision that gives one.
+    pub reason: Option<String>,
     pub date: String,
     pub unread: bool,
+}
+
+/// What a notification says: for a moderation decision, the decision itself ("approved and
+/// published", "changes asked") and its reason, read from the notification's details; for the
+/// other kinds, what happened.
+fn said(t: &Translations, lang: Lang, kind: &str, details: &str) -> (String, Option<String>) {
+    let general = || {
+        t.find(lang, &format!("notification_{kind}"))
+            .map_or_else(|| kind.to_owned(), str::to_owned)
+    };
+    if kind != "TOOL_DECISION" {
+        return (general(), None);
+    }
+    let details: serde_json::Value = serde_json::from_str(details).unwrap_or_default();
+    let decided = details["decision"]
+        .as_str()
+        .and_then(|d| t.find(lang, &format!("notification_decision_{d}")))
+        .map_or_else(general, str::to_owned);
+    let reason = details["reason"]
+        .as_str()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
+    (decided, reason)
 }
 
 #[derive(Template)]
@@ -83,18 +110,20 @@ pub async fn list(
     let lines = connection
         .nodes
         .into_iter()
-        .map(|n| NotificationLine {
-            text: t
-                .find(lang, &format!("notification_{}", wire(&n.kind)))
-                .map_or_else(|| wire(&n.kind), str::to_owned),
-            // A proposal or a transfer is shown where `/go/` finds it.
-            href: n.tool.as_ref().map_or_else(
-                || format!("/go/{}", percent(&n.subject_id)),
-                |tool| format!("/tools/{}", percent(&tool.id)),
-            ),
-            title: n.tool.map(|tool| tool.title),
-            date: day(&n.created_at),
-            unread: n.read_at.is_none(),
+        .map(|n| {
+            let (text, reason) = said(t, lang, &wire(&n.kind), &n.details);
+            NotificationLine {
+                text,
+                reason,
+                // A proposal or a transfer is shown where `/go/` finds it.
+                href: n.tool.as_ref().map_or_else(
+                    || format!("/go/{}", percent(&n.subject_id)),
+                    |tool| format!("/tools/{}", percent(&tool.id)),
+                ),
+                title: n.tool.map(|tool| tool.title),
+                date: day(t, lang, &n.created_at),
+                unread: n.read_at.is_none(),
+            }
         })
         .collect();
     let next_href = page_info!(connection.page_info).next_href(path);

@@ -342,7 +342,7 @@ async fn joint_services(
                 status: t
                     .get(lang, &format!("service_status_{}", wire(&s.status)))
                     .to_owned(),
-                starts: s.starts_on,
+                starts: day(t, lang, &s.starts_on),
                 responsible,
             })
         })
@@ -504,7 +504,7 @@ fn offerings_chart(t: &Translations, lang: Lang, year: i32, report: &ReportData)
 fn report_facts(t: &Translations, lang: Lang, report: &ReportData) -> Vec<Fact> {
     let submitted = report.submitted_at.as_deref().map(|at| Fact {
         label: t.get(lang, "report_submitted").to_owned(),
-        value: day(at),
+        value: day(t, lang, at),
     });
     submitted
         .into_iter()
@@ -545,7 +545,7 @@ fn history(t: &Translations, lang: Lang, report: &ReportData) -> Vec<Fact> {
                 .get(lang, &format!("report_status_{}", wire(&h.step)))
                 .to_owned();
             Fact {
-                label: format!("{} — {}", day(&h.at), h.organisation.name),
+                label: format!("{} — {}", day(t, lang, &h.at), h.organisation.name),
                 value: match &h.comment {
                     Some(comment) => format!("{step}: {comment}"),
                     None => step,

@@ -593,6 +593,8 @@ pub(super) struct Hit {
     pub title_html: String,
     pub passage_html: String,
     pub kind: String,
+    /// The tool's status when it is not published (a draft, rejected, withdrawn…).
+    pub status: Option<String>,
     pub owner: String,
     pub fallback: Option<String>,
     pub files: Vec<FileMatch>,
@@ -745,10 +747,7 @@ impl<'a> SearchPage<'a> {
     /// What the API found: the count, the words nothing holds, the hits and the facets.
     fn found(&mut self, t: &Translations, lang: Lang, params: &SearchParams, found: FoundTools) {
         self.searched = true;
-        self.total = fill(
-            t.get(lang, "results_count"),
-            &[("n", &found.total_count.to_string())],
-        );
+        self.total = t.count(lang, "results_count", found.total_count);
         if !found.unmatched_words.is_empty() {
             self.unmatched = Some(fill(
                 t.get(lang, "unmatched_words"),
@@ -800,10 +799,17 @@ impl Hit {
         Hit {
             href: format!("/tools/{}", percent(&hit.tool.id)),
             title_html: hit.highlights.title,
-            passage_html: hit.highlights.text,
+            passage_html: super::markdown::passage_without_marks(&hit.highlights.text),
             kind: t
                 .get(lang, &format!("kind_{}", wire(&hit.tool.kind)))
                 .to_owned(),
+            // Only its owner and moderators find a tool that is not published: marked so.
+            status: (!matches!(hit.tool.status, ops::search_tools::ToolStatus::PUBLISHED)).then(
+                || {
+                    t.get(lang, &format!("status_{}", wire(&hit.tool.status)))
+                        .to_owned()
+                },
+            ),
             owner: hit.tool.owner.name,
             fallback: (shown != lang).then(|| {
                 fill(

@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 
+use super::confirmation;
 use super::forms::{TextForm, error_text, mutate, place_errors, posted};
 use super::operations as ops;
 use super::pages::{Failure, failure_page, percent, see_other};
@@ -36,7 +37,8 @@ pub async fn adoption(
         text: note.clone(),
         error: None,
     };
-    let done = if fields.one("action") == "stop" {
+    let stopping = fields.one("action") == "stop";
+    let done = if stopping {
         let input = ops::withdraw_adoption::WithdrawAdoptionInput {
             tool_id: id.clone(),
         };
@@ -53,7 +55,10 @@ pub async fn adoption(
     };
     let mut problems = Problems::default();
     match done {
-        Ok(errors) if errors.is_empty() => return see_other(&path, &visit.set_cookies),
+        Ok(errors) if errors.is_empty() => {
+            let change = if stopping { "stopped" } else { "adopted" };
+            return see_other(&confirmation::after(&path, change), &visit.set_cookies);
+        }
         Ok(errors) => {
             let (beside, top) = place_errors(t, lang, &errors, "note");
             form.error = beside;
@@ -101,7 +106,9 @@ pub async fn review(
             let variables = ops::review_tool::Variables { input };
             match mutate::<ops::ReviewTool>(&state, &visit, variables).await {
                 Ok(errors) if errors.is_empty() => {
-                    return see_other(&format!("{path}#reviews-title"), &visit.set_cookies);
+                    let reviewed =
+                        confirmation::after(&format!("{path}#reviews-title"), "reviewed");
+                    return see_other(&reviewed, &visit.set_cookies);
                 }
                 Ok(errors) => {
                     for e in &errors {

@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 
+use super::confirmation::{self, Banner};
 use super::forms::TextForm;
 use super::i18n::{Translations, fill};
 use super::operations::{self as ops, wire};
@@ -162,6 +163,8 @@ pub(super) struct Problems {
     pub adopt: Option<TextForm>,
     /// A submission refused: its message at the top of the actions.
     pub notice: Option<String>,
+    /// `?done=`: the change that just went through, confirmed at the top.
+    pub done: Option<String>,
 }
 
 /// One line of the summary list a tool page leads with: what a caisse needs to know to reuse
@@ -175,6 +178,8 @@ pub(super) struct Fact {
 #[template(path = "tool.html")]
 struct ToolPage<'a> {
     page: Chrome<'a>,
+    /// What the change just made did, and what comes next.
+    banner: Option<Banner>,
     title: String,
     fallback: Option<String>,
     by: String,
@@ -201,8 +206,32 @@ struct ToolPage<'a> {
     actions: Actions,
 }
 
-pub(super) fn day(timestamp: &str) -> String {
-    timestamp.chars().take(10).collect()
+/// A timestamp's day as the page's language writes it: `7 décembre 2026`, `7. Dezember 2026`
+/// (not `2026-12-07`); what is not a date is shown as it came.
+pub(super) fn day(t: &Translations, lang: Lang, timestamp: &str) -> String {
+    let date = timestamp.get(..10).unwrap_or(timestamp);
+    let mut parts = date.splitn(3, '-').map(str::parse::<u32>);
+    let (Some(Ok(year)), Some(Ok(month)), Some(Ok(day))) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return date.to_owned();
+    };
+    let Some(name) = t
+        .get(lang, "months")
+        .split(' ')
+        .nth(month.wrapping_sub(1) as usize)
+        .filter(|_| (1..=31).contains(&day))
+    else {
+        return date.to_owned();
+    };
+    fill(
+        t.get(lang, "date_long"),
+        &[
+            ("day", &day.to_string()),
+            ("month", name),
+            ("year", &year.to_string()),
+        ],
+    )
 }
 
 /// What a file is, in words: the translation key of its kind, from its media type.
@@ -355,6 +384,7 @@ pub async fn tool(
     let number = |name: &str| get(name).and_then(|v| v.parse::<i64>().ok());
     let problems = Problems {
         compare: number("from").zip(number("to")),
+        done: get("done").map(str::to_owned),
         ..Problems::default()
     };
     tool_page(&state, &visit, &id, problems, StatusCode::OK).await
@@ -475,6 +505,7 @@ impl<'a> ToolPage<'a> {
         path: &str,
     ) -> Self {
         let (t, lang) = (&state.web.translations, visit.lang);
+        let banner = confirmation::banner(t, lang, problems.done.as_deref());
         let actions = Actions::new(t, lang, &tool, viewer.as_deref(), problems, path);
         let current = tool.current;
         let fallback = (!current.languages.contains(&lang)).then(|| {
@@ -504,6 +535,7 @@ impl<'a> ToolPage<'a> {
         }
         ToolPage {
             page: chrome(state, visit, current.title.clone(), path),
+            banner,
             reuse: reuse_facts(
                 t,
                 lang,
@@ -524,10 +556,8 @@ impl<'a> ToolPage<'a> {
                 .map(|c| t.get(lang, &format!("category_{}", wire(c))).to_owned())
                 .collect(),
             rating: tool.rating.average.map(|average| {
-                fill(
-                    t.get(lang, "tool_rating"),
-                    &[("average", &average), ("n", &tool.rating.count.to_string())],
-                )
+                let text = t.count(lang, "tool_rating", tool.rating.count);
+                fill(&text, &[("average", &rating(lang, &average))])
             }),
             summary: current.summary,
             body_html: super::markdown::to_html(&current.body),
@@ -711,6 +741,25 @@ fn reuse_facts(
     .collect()
 }
 
+/// An average rating as people say it: `4` rather than `4.00`, `4,5` in French, Dutch and
+/// German; what is not a number is shown as it came.
+fn rating(lang: Lang, average: &str) -> String {
+    let Ok(value) = average.parse::<f64>() else {
+        return average.to_owned();
+    };
+    let rounded = (value * 10.0).round() / 10.0;
+    let text = if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    };
+    if lang == Lang::En {
+        text
+    } else {
+        text.replace('.', ",")
+    }
+}
+
 /// An amount in euro (`25.00`) as the language writes it: `25,00 €`, `€ 25,00`, `€25.00`.
 fn money(t: &Translations, lang: Lang, amount: &str) -> String {
     let amount = if lang == Lang::En {
@@ -786,7 +835,7 @@ fn revision_lines(
             date: r
                 .published_at
                 .as_deref()
-                .map_or_else(|| day(&r.created_at), day),
+                .map_or_else(|| day(t, lang, &r.created_at), |at| day(t, lang, at)),
         })
         .collect()
 }
@@ -802,7 +851,7 @@ fn review_lines(
             stars: fill(t.get(lang, "review_stars"), &[("n", &r.rating.to_string())]),
             by: r.organisation.name,
             comment: r.comment.unwrap_or_default(),
-            date: day(&r.created_at),
+            date: day(t, lang, &r.created_at),
             hidden: r.hidden,
         })
         .collect()
@@ -821,7 +870,7 @@ fn decision_lines(
                 &[("n", &d.revision.to_string())],
             ),
             reason: d.reason,
-            date: day(&d.decided_at),
+            date: day(t, lang, &d.decided_at),
         })
         .collect()
 }
@@ -868,6 +917,29 @@ mod tests {
             licence_in_words(&t, Lang::En, "CC-XYZ-4.0", "x"),
             "Licence CC-XYZ-4.0"
         );
+    }
+
+    #[test]
+    fn a_day_is_written_as_the_language_writes_dates() {
+        let t = translations();
+        assert_eq!(day(&t, Lang::Fr, "2026-12-07T10:00:00Z"), "7 décembre 2026");
+        assert_eq!(day(&t, Lang::Nl, "2027-03-01"), "1 maart 2027");
+        assert_eq!(
+            day(&t, Lang::De, "2026-12-07T10:00:00Z"),
+            "7. Dezember 2026"
+        );
+        assert_eq!(day(&t, Lang::En, "2026-01-31"), "31 January 2026");
+        // What is not a date is shown as it came, never a month out of range.
+        assert_eq!(day(&t, Lang::Fr, "soon"), "soon");
+        assert_eq!(day(&t, Lang::Fr, "2026-13-01"), "2026-13-01");
+    }
+
+    #[test]
+    fn a_rating_is_written_as_people_say_it() {
+        assert_eq!(rating(Lang::Fr, "4.00"), "4");
+        assert_eq!(rating(Lang::Fr, "4.50"), "4,5");
+        assert_eq!(rating(Lang::En, "3.67"), "3.7");
+        assert_eq!(rating(Lang::De, "n/a"), "n/a");
     }
 
     #[test]

@@ -663,7 +663,7 @@ async fn a_caisse_answers_a_proposal_and_runs_the_joint_service_it_creates() {
             .text()
             .await
             .unwrap()
-            .contains("Record verified: 1 entry(ies)")
+            .contains("Record verified: 1 entry, the hash chain is intact")
     );
     let responsible = browser
         .find(".tool-head a[href='/organisations/securex']")

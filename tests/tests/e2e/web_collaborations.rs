@@ -196,7 +196,7 @@ async fn responsibility_moves_by_transfer_from_the_pages_and_the_record_is_check
         html.contains("class=\"verified\" id=\"verification\""),
         "{html}"
     );
-    assert!(html.contains("Record verified: 1 entry(ies)"));
+    assert!(html.contains("Record verified: 1 entry, the hash chain is intact"));
     assert!(!html.contains("name=\"caisse\""));
 
     let admin = sign_in(&app, "acerta", "ORG_ADMIN").await;
@@ -257,7 +257,10 @@ async fn responsibility_moves_by_transfer_from_the_pages_and_the_record_is_check
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[1]["caisse"]["slug"], "ucm");
     let (_, html) = page(&app, &ucm, &path).await;
-    assert!(html.contains("Record verified: 2 entry(ies)"), "{html}");
+    assert!(
+        html.contains("Record verified: 2 entries, the hash chain is intact"),
+        "{html}"
+    );
     assert!(html.contains("UCM coordonne la Wallonie"));
     // A notification's subject (the transfer) leads to the service's page.
     let go = client()

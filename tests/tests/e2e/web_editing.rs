@@ -325,7 +325,28 @@ async fn sending_a_tool_back_needs_a_reason_and_the_decision_is_logged() {
     )
     .await;
     assert_eq!(with.status(), 303);
-    assert_eq!(with.headers()[LOCATION], "/moderation");
+    // Back to the queue, which confirms the decision and says what happens next.
+    assert_eq!(
+        with.headers()[LOCATION],
+        "/moderation?done=decided_REQUEST_CHANGES"
+    );
+    let queue = client()
+        .get(format!(
+            "{}/moderation?done=decided_REQUEST_CHANGES",
+            app.address
+        ))
+        .header(COOKIE, &moderator.cookie)
+        .header(ACCEPT_LANGUAGE, "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        queue.contains("<h2 id=\"banner-title\">Changes asked</h2>"),
+        "{queue}"
+    );
     assert_eq!(
         latest(&app, &id).await["latest"]["status"],
         "CHANGES_REQUESTED"
@@ -398,7 +419,8 @@ async fn a_decision_on_a_tool_reaches_its_owners_notifications_and_the_header_co
         "the header counts it: {page}"
     );
     assert!(
-        page.contains("A moderation decision on your tool") && page.contains("Auto-test de stress")
+        page.contains("Your tool is approved and published")
+            && page.contains("Auto-test de stress")
     );
     // Marking read needs the session's token.
     let forged = post_form(

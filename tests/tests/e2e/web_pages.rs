@@ -52,7 +52,10 @@ async fn the_search_page_speaks_the_browsers_language_and_finds_what_the_api_fin
     }
     let total = api["data"]["searchTools"]["totalCount"].as_i64().unwrap();
     assert!(
-        html.contains(&format!("({total} instrument(en))")),
+        html.contains(&format!(
+            "({total} instrument{})",
+            if total == 1 { "" } else { "en" }
+        )),
         "{html}"
     );
     // `?lang=` makes a shareable address in another language.
@@ -651,16 +654,16 @@ async fn a_tool_page_leads_with_what_a_caisse_needs_to_reuse_it() {
     for (label, value) in [
         (
             "Pour qui",
-            "les conjoints aidants, les indépendants qui se lancent",
+            "les indépendants qui se lancent, les conjoints aidants",
         ),
         ("Format", "en groupe · en présentiel"),
         ("Durée", "deux heures"),
-        ("Coût pour l&#x27;indépendant", "25,00 €"),
+        ("Coût pour l&#39;indépendant", "25,00 €"),
         ("Langues", "français"),
         ("Contact", "ateliers@example.be"),
         (
-            "Qui l&#x27;utilise",
-            "Aucune organisation pour l&#x27;instant",
+            "Qui l&#39;utilise",
+            "Aucune organisation pour l&#39;instant",
         ),
     ] {
         assert!(
@@ -669,7 +672,7 @@ async fn a_tool_page_leads_with_what_a_caisse_needs_to_reuse_it() {
         );
     }
     assert!(
-        fr.contains("en citant l&#x27;auteur et en partageant dans les mêmes conditions"),
+        fr.contains("en citant l&#39;auteur et en partageant dans les mêmes conditions"),
         "the licence in words: {fr}"
     );
     assert!(!fr.contains("CC-BY-SA-4.0</dd>"), "not the bare identifier");
@@ -683,12 +686,37 @@ async fn a_tool_page_leads_with_what_a_caisse_needs_to_reuse_it() {
     assert!(at("id=\"files-title\"") < at("id=\"actions-title\""));
     assert!(at("<details class=\"history\">") < at("id=\"history-title\""));
     assert!(fr.contains("brouillon"), "a draft says so: {fr}");
+    // Dates in words, counts in the singular where there is one.
+    assert!(!fr.contains("<time>20"), "no ISO dates: {fr}");
+    assert!(fr.contains("Révision 1 — brouillon — <time>"), "{fr}");
+
+    // The owner finds its draft in a search, marked as a draft, its passage without Markdown.
+    app.wait_for_index().await;
+    let (_, found) = page(&app, &owner.cookie, "/?q=Souffler+emploi", Some("fr")).await;
+    let link = format!("href=\"/tools/{}\"", id.replace('=', "%3D"));
+    let hit = &found[found.find(&link).unwrap_or_else(|| panic!("{found}"))..];
+    let hit = &hit[..hit.find("</article>").unwrap()];
+    assert!(
+        hit.contains("<span class=\"badge status\">brouillon</span>"),
+        "{hit}"
+    );
+    // The body's `## Mode d'emploi`, a heading in the tool's Markdown, reads as words.
+    assert!(
+        hit.contains("<b>emploi</b>") && !hit.contains("## "),
+        "{hit}"
+    );
 
     // In Dutch, money as Dutch writes it; an archived tool says it is archived.
     let (_, nl) = page(&app, &owner.cookie, &format!("/tools/{id}"), Some("nl")).await;
     assert!(nl.contains("<dd>€ 25,00</dd>"), "{nl}");
     assert!(nl.contains("<dt>Voor wie</dt>"), "{nl}");
     commons_tests::tools::submit_and_approve(&app, "acerta", &id).await;
+    // The notification says what was decided, not only that something was.
+    let (_, notes) = page(&app, &owner.cookie, "/notifications", Some("fr")).await;
+    assert!(
+        notes.contains("Votre outil est approuvé et publié"),
+        "{notes}"
+    );
     ok(
         &app,
         &staff,

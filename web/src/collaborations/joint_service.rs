@@ -198,10 +198,7 @@ async fn service_page(
 /// Whether the responsibility record is intact, in words.
 fn verification(t: &Translations, lang: Lang, check: &Verification) -> (bool, String) {
     let text = if check.intact {
-        fill(
-            t.get(lang, "record_intact"),
-            &[("n", &check.entry_count.to_string())],
-        )
+        t.count(lang, "record_intact", check.entry_count)
     } else {
         let first = check.first_invalid_entry.as_ref();
         fill(
@@ -280,7 +277,7 @@ impl<'a> ServicePage<'a> {
             facts: vec![
                 Fact {
                     label: t.get(lang, "proposal_period").to_owned(),
-                    value: period(&s.starts_on, s.ends_on.as_deref()),
+                    value: period(t, lang, &s.starts_on, s.ends_on.as_deref()),
                 },
                 Fact {
                     label: t.get(lang, "tool_categories").to_owned(),
@@ -336,8 +333,8 @@ fn record_lines(
         .map(|e| EntryLine {
             sequence: e.sequence,
             caisse: OrgRef::from(e.caisse).link(),
-            from: day(&e.effective_from),
-            recorded: day(&e.recorded_at),
+            from: day(t, lang, &e.effective_from),
+            recorded: day(t, lang, &e.recorded_at),
             by: e.recorded_by_organisation.name,
             // The words the service recorded for a proposal, in the reader's language.
             reason: match commons_domain::responsibility::accepted_proposal(&e.reason) {
@@ -371,7 +368,7 @@ fn transfer_lines(
             date: x
                 .resolved_at
                 .as_deref()
-                .map_or_else(|| day(&x.proposed_at), day),
+                .map_or_else(|| day(t, lang, &x.proposed_at), |at| day(t, lang, at)),
             from: x.from.name,
             to: x.to.name,
         })

@@ -18,7 +18,7 @@ pub use joint_service::{accept_transfer, cancel_transfer, propose_transfer, serv
 pub use new_proposal::{create as create_proposal, form as proposal_form};
 pub use proposal::{answer, post_message, proposal, withdraw};
 
-use super::i18n::{Translations, fill};
+use super::i18n::Translations;
 use super::operations::{self as ops, from_fragment, from_wire, page_info, wire};
 use super::pages::{
     Chrome, Failure, PageInfoData, chrome, failure_page, html, percent, run, see_other,
@@ -76,9 +76,11 @@ pub(super) struct Link {
     pub label: String,
 }
 
-fn period(starts: &str, ends: Option<&str>) -> String {
+/// A service's period, its days as the page's language writes them.
+fn period(t: &Translations, lang: Lang, starts: &str, ends: Option<&str>) -> String {
+    let starts = day(t, lang, starts);
     match ends {
-        Some(ends) => format!("{starts} – {ends}"),
+        Some(ends) => format!("{starts} – {}", day(t, lang, ends)),
         None => format!("{starts} –"),
     }
 }
@@ -223,10 +225,7 @@ pub async fn list(
         page: chrome(&state, &visit, title, path),
         may_propose: visit.can.propose_collaboration,
         tabs: tabs(t, lang, path, direction.as_deref()),
-        proposals_total: fill(
-            t.get(lang, "collab_proposals_count"),
-            &[("n", &proposals.total_count.to_string())],
-        ),
+        proposals_total: t.count(lang, "collab_proposals_count", proposals.total_count),
         proposals: proposals
             .nodes
             .into_iter()
@@ -238,10 +237,7 @@ pub async fn list(
             "after",
             direction.as_deref(),
         ),
-        services_total: fill(
-            t.get(lang, "collab_services_count"),
-            &[("n", &services.total_count.to_string())],
-        ),
+        services_total: t.count(lang, "collab_services_count", services.total_count),
         services: services
             .nodes
             .into_iter()
@@ -291,9 +287,9 @@ impl ProposalRow {
             answers: answers.join(" · "),
             proposer_href: proposer.href(),
             proposer: proposer.name,
-            date: day(&p.created_at),
+            date: day(t, lang, &p.created_at),
             reply_by: matches!(p.status, ops::collaboration_list::ProposalStatus::OPEN)
-                .then(|| day(&p.reply_by)),
+                .then(|| day(t, lang, &p.reply_by)),
             title: p.title,
         }
     }
@@ -313,7 +309,7 @@ impl ServiceRow {
                 .to_owned(),
             responsible_href: responsible.as_ref().map(OrgRef::href).unwrap_or_default(),
             responsible: responsible.map(|c| c.name).unwrap_or_default(),
-            starts: s.starts_on,
+            starts: day(t, lang, &s.starts_on),
             transfer_pending: s.pending_transfer.is_some(),
             title: s.title,
         }

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::WebState;
 use crate::forms::{TextForm, mutate, place_errors, posted};
-use crate::i18n::{Translations, fill};
+use crate::i18n::Translations;
 use crate::operations::{self as ops, page_info, wire};
 use crate::pages::{Chrome, Failure, chrome, failure_page, html, percent, run, see_other};
 use crate::tool_page::{Choice, day};
@@ -171,7 +171,7 @@ fn facts(t: &Translations, lang: Lang, p: &ProposalData) -> Vec<Fact> {
         },
         Fact {
             label: t.get(lang, "proposal_period").to_owned(),
-            value: period(&p.starts_on, p.ends_on.as_deref()),
+            value: period(t, lang, &p.starts_on, p.ends_on.as_deref()),
         },
         Fact {
             label: t.get(lang, "tool_categories").to_owned(),
@@ -179,13 +179,13 @@ fn facts(t: &Translations, lang: Lang, p: &ProposalData) -> Vec<Fact> {
         },
         Fact {
             label: t.get(lang, "proposal_made").to_owned(),
-            value: day(&p.created_at),
+            value: day(t, lang, &p.created_at),
         },
     ];
     if open {
         facts.push(Fact {
             label: t.get(lang, "proposal_reply_by").to_owned(),
-            value: day(&p.reply_by),
+            value: day(t, lang, &p.reply_by),
         });
     }
     facts
@@ -203,25 +203,32 @@ impl TargetLine {
                 .get(lang, &format!("response_{}", wire(&x.response)))
                 .to_owned(),
             message: x.message.unwrap_or_default(),
-            date: x.responded_at.as_deref().map(day).unwrap_or_default(),
+            date: x
+                .responded_at
+                .as_deref()
+                .map(|at| day(t, lang, at))
+                .unwrap_or_default(),
         }
     }
 }
 
 impl MessageLine {
-    fn new(m: ops::proposal::ProposalNodeOnCollaborationProposalMessagesNodes) -> Self {
+    fn new(
+        t: &Translations,
+        lang: Lang,
+        m: ops::proposal::ProposalNodeOnCollaborationProposalMessagesNodes,
+    ) -> Self {
         MessageLine {
             by: match m.author.and_then(|a| a.name) {
                 Some(name) => format!("{name} ({})", m.organisation.name),
                 None => m.organisation.name,
             },
-            // To the minute: `2026-03-01 14:05`.
-            date: m
-                .posted_at
-                .chars()
-                .take(16)
-                .collect::<String>()
-                .replace('T', " "),
+            // The day in words, then the time to the minute (UTC): `1 mars 2026, 14:05`.
+            date: format!(
+                "{}, {}",
+                day(t, lang, &m.posted_at),
+                m.posted_at.get(11..16).unwrap_or_default()
+            ),
             body: m.body,
         }
     }
@@ -269,11 +276,12 @@ impl<'a> ProposalPage<'a> {
                 href: service_path(&s.id),
                 label: s.title,
             }),
-            messages_heading: fill(
-                t.get(lang, "thread_title"),
-                &[("n", &messages.total_count.to_string())],
-            ),
-            messages: messages.nodes.into_iter().map(MessageLine::new).collect(),
+            messages_heading: t.count(lang, "thread_title", messages.total_count),
+            messages: messages
+                .nodes
+                .into_iter()
+                .map(|m| MessageLine::new(t, lang, m))
+                .collect(),
             messages_next: page_info!(messages.page_info).next_href(path),
             csrf: visit.csrf.clone(),
             notice: problems.notice,
