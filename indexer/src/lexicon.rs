@@ -8,7 +8,12 @@
 //!   parts' stems (`werkstress` → `werk`, `stress`), so that a word is found inside a compound
 //!   and a derived form finds its root, in the word's language;
 //! - `fr>stem` — the stem of a translation (`eenzaamheid` → `solitude`), so that a French
-//!   query finds a Dutch tool by the one French word a dictionary gives for its word.
+//!   query finds a Dutch tool by the one French word a dictionary gives for its word;
+//! - `fr=stem` besides, when the translation is confirmed: each language's dictionary gives
+//!   the other's word (`slapen` → `dormir` and `dormir` → `slapen`), where a link found one way
+//!   only is often a rarer sense or a stem two words share (`slap`, the stem of `slapen`, is
+//!   also the adjective "slack", which one dictionary gives as `flau`). A query counts a
+//!   confirmed translation nearly as a word.
 //!
 //! The translations are FreeDict's bilingual dictionaries (`lexicon/SOURCES.md`), taken apart
 //! by `lexicon/extract.py` into `lexicon/translations.tsv` and stemmed here into
@@ -124,8 +129,9 @@ pub(crate) fn in_some_dictionary(folded: &str) -> bool {
     Lang::ALL.into_iter().any(|lang| is_known(lang, folded))
 }
 
-/// The stems of a stem's translations, as `lang:stem`.
-fn translations(lang: Lang, stem: &str) -> impl Iterator<Item = &'static str> {
+/// The stems of a stem's translations, as `lang:stem`, each with whether it is confirmed (the
+/// dictionaries give it both ways; `=lang:stem` in the table).
+fn translations(lang: Lang, stem: &str) -> impl Iterator<Item = (&'static str, bool)> {
     let key = format!("{}:{stem}", lang.code());
     let found = TABLES
         .links
@@ -135,7 +141,21 @@ fn translations(lang: Lang, stem: &str) -> impl Iterator<Item = &'static str> {
         .and_then(|l| l.split_once('\t'))
         .map(|(_, v)| v)
         .unwrap_or("");
-    found.split(' ').filter(|t| !t.is_empty())
+    found
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .map(|t| match t.strip_prefix('=') {
+            Some(confirmed) => (confirmed, true),
+            None => (t, false),
+        })
+}
+
+/// The singular of a plural the dictionaries know (`boulangers` → `boulanger`).
+fn singular(lang: Lang, folded: &str) -> Option<String> {
+    plurals(lang).iter().find_map(|p| {
+        let one = folded.strip_suffix(p)?;
+        (one.chars().count() >= PART_MIN_LETTERS && is_word(lang, one)).then(|| one.to_owned())
+    })
 }
 
 /// The folded word a derived form comes from, when taking off its derivational ending leaves
@@ -254,7 +274,10 @@ impl Analysers {
     /// parts'.
     pub(crate) fn derived_stems(&mut self, lang: Lang, folded: &str) -> Derived {
         let own = self.stem(lang, folded);
+        // A derived form's root, or else a plural's singular: stemmers do not always bring the
+        // two to one stem (`boulangers` → `boulanger`, `boulanger` → `boulang`).
         let root = root(lang, folded)
+            .or_else(|| singular(lang, folded))
             .and_then(|r| self.stem(lang, &r))
             .filter(|r| Some(r) != own.as_ref());
         let parts = parts(lang, folded)
@@ -299,7 +322,7 @@ impl Analysers {
                 push(&mut out, own(lang, stem));
             }
             let mut per_lang = [0; 4];
-            for t in translations(lang, stem) {
+            for (t, both_ways) in translations(lang, stem) {
                 if let Some((to, s)) = t.split_once(':')
                     && let Some(to) = Lang::from_code(to)
                     && let Some(n) = per_lang.get_mut(to as usize)
@@ -307,6 +330,9 @@ impl Analysers {
                 {
                     *n += 1;
                     push(&mut out, translated(to, s));
+                    if both_ways {
+                        push(&mut out, confirmed(to, s));
+                    }
                 }
             }
         }
@@ -342,6 +368,12 @@ pub(crate) fn own(lang: Lang, stem: &str) -> String {
 /// The token a tool holds when one of its words translates to this stem of `lang`.
 pub(crate) fn translated(lang: Lang, stem: &str) -> String {
     format!("{}>{stem}", lang.code())
+}
+
+/// The token a tool holds besides [`translated`] when the dictionaries give the translation
+/// both ways.
+pub(crate) fn confirmed(lang: Lang, stem: &str) -> String {
+    format!("{}={stem}", lang.code())
 }
 
 thread_local! {
@@ -414,6 +446,11 @@ mod tests {
         for (k, t) in &forward {
             link(&mut links, t, k);
         }
+        // A link the dictionaries give both ways is confirmed.
+        let given: BTreeSet<(&str, &str)> = forward
+            .iter()
+            .map(|(k, t)| (k.as_str(), t.as_str()))
+            .collect();
         for line in WORDLIST.lines() {
             if let Some((code, word)) = line.split_once('\t')
                 && let Some((w, _)) = one(&mut a, lang(code), word)
@@ -464,7 +501,15 @@ mod tests {
         for (k, v) in &links {
             l.push_str(k);
             l.push('\t');
-            l.push_str(&v.join(" "));
+            let marked: Vec<String> = v
+                .iter()
+                .map(|t| {
+                    let both = given.contains(&(k.as_str(), t.as_str()))
+                        && given.contains(&(t.as_str(), k.as_str()));
+                    if both { format!("={t}") } else { t.clone() }
+                })
+                .collect();
+            l.push_str(&marked.join(" "));
             l.push('\n');
         }
         let mut w = String::from(
@@ -544,7 +589,18 @@ mod tests {
         let mut a = Analysers::default();
         let fr = a.stem(Lang::Fr, "solitude").unwrap();
         let nl = a.stem(Lang::Nl, "eenzaamheid").unwrap();
-        assert!(translations(Lang::Nl, &nl).any(|t| t == own(Lang::Fr, &fr)));
-        assert!(translations(Lang::Fr, &fr).any(|t| t == own(Lang::Nl, &nl)));
+        assert!(translations(Lang::Nl, &nl).any(|(t, _)| t == own(Lang::Fr, &fr)));
+        assert!(translations(Lang::Fr, &fr).any(|(t, _)| t == own(Lang::Nl, &nl)));
+    }
+
+    #[test]
+    fn a_translation_both_dictionaries_give_is_confirmed_and_a_sense_given_one_way_is_not() {
+        let mut a = Analysers::default();
+        let slapen = a.stem(Lang::Nl, "slapen").unwrap();
+        let dormir = own(Lang::Fr, &a.stem(Lang::Fr, "dormir").unwrap());
+        let flau = own(Lang::De, &a.stem(Lang::De, "flau").unwrap());
+        let links: Vec<(&str, bool)> = translations(Lang::Nl, &slapen).collect();
+        assert!(links.contains(&(dormir.as_str(), true)), "{links:?}");
+        assert!(links.contains(&(flau.as_str(), false)), "{links:?}");
     }
 }

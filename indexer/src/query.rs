@@ -71,8 +71,11 @@ const TRANSLATED: f32 = 0.25;
 /// about, which is what a person looks for.
 const ONE_PART: f32 = 0.35;
 const LAST_PART: f32 = 0.12;
-/// The share of a word's lift a tool holding it only through a translation gets.
+/// The share of a word's lift a tool holding it only through a translation gets; more when the
+/// dictionaries give the translation both ways ([`lexicon::confirmed`]): such a translation
+/// counts nearly as the word itself, still below holding it literally.
 const TRANSLATION_SHARE: f32 = 0.5;
+const CONFIRMED_SHARE: f32 = 0.9;
 /// Words of the query close together in a title or text.
 const PROXIMITY: f32 = 1.0;
 const PROXIMITY_SLOP: u32 = 3;
@@ -726,6 +729,8 @@ impl<'a> QueryBuilder<'a> {
             for s in std::iter::once(stem).chain(&d.root) {
                 let token = lexicon::translated(lang, s);
                 lexicon_term(&mut out, token, TRANSLATED, TRANSLATION_SHARE);
+                let token = lexicon::confirmed(lang, s);
+                lexicon_term(&mut out, token, TRANSLATED, CONFIRMED_SHARE);
             }
             if d.parts.len() > 1 {
                 for field in [lf.summary, lf.body] {
