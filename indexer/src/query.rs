@@ -1084,8 +1084,14 @@ impl<'a> QueryBuilder<'a> {
                 } else {
                     let full: Vec<Clause> =
                         alts.iter().filter(|c| c.share >= 1.0).cloned().collect();
+                    let confirmed: Vec<Clause> = alts
+                        .iter()
+                        .filter(|c| (CONFIRMED_SHARE..1.0).contains(&c.share))
+                        .cloned()
+                        .collect();
                     TierQuery::new(q.box_clone(), lift)
                         .with_full_lift_only(any_of(&full), TRANSLATION_SHARE)
+                        .with_level(any_of(&confirmed), CONFIRMED_SHARE)
                 };
                 tiers.push((Occur::Should, Box::new(tier)));
                 words.push(WordQuery {

@@ -28,9 +28,11 @@ pub fn lift(held_by: u64, documents: u64) -> Score {
 pub struct TierQuery {
     query: Box<dyn Query>,
     lift: Score,
-    /// When only some alternatives earn the whole lift (see `ranking::Clause::share`): they,
-    /// and the share a document matching only the others gets.
-    full: Option<(Option<Box<dyn Query>>, Score)>,
+    /// When only some alternatives earn the whole lift (see `ranking::Clause::share`): the
+    /// alternatives of each share, largest first, and the share a document matching none of
+    /// them gets.
+    levels: Vec<(Box<dyn Query>, Score)>,
+    rest: Score,
 }
 
 impl TierQuery {
@@ -38,13 +40,21 @@ impl TierQuery {
         Self {
             query,
             lift,
-            full: None,
+            levels: Vec::new(),
+            rest: 1.0,
         }
     }
 
     /// Only documents `full` matches get the whole lift; the others get `share` of it.
     pub fn with_full_lift_only(mut self, full: Option<Box<dyn Query>>, share: Score) -> Self {
-        self.full = Some((full, share));
+        self.levels.extend(full.map(|q| (q, 1.0)));
+        self.rest = share;
+        self
+    }
+
+    /// Documents `level` matches (and no level added before) get `share` of the lift.
+    pub fn with_level(mut self, level: Option<Box<dyn Query>>, share: Score) -> Self {
+        self.levels.extend(level.map(|q| (q, share)));
         self
     }
 }
@@ -54,10 +64,12 @@ impl Clone for TierQuery {
         Self {
             query: self.query.box_clone(),
             lift: self.lift,
-            full: self
-                .full
-                .as_ref()
-                .map(|(q, share)| (q.as_ref().map(|q| q.box_clone()), *share)),
+            levels: self
+                .levels
+                .iter()
+                .map(|(q, share)| (q.box_clone(), *share))
+                .collect(),
+            rest: self.rest,
         }
     }
 }
@@ -77,16 +89,16 @@ impl Query for TierQuery {
                 Some(searcher) => EnableScoring::disabled_from_searcher(searcher),
                 None => EnableScoring::disabled_from_schema(enable_scoring.schema()),
             };
-            let full = match &self.full {
-                None => None,
-                Some((q, share)) => {
-                    Some((q.as_ref().map(|q| q.weight(unscored)).transpose()?, *share))
-                }
-            };
+            let levels = self
+                .levels
+                .iter()
+                .map(|(q, share)| Ok((q.weight(unscored)?, *share)))
+                .collect::<tantivy::Result<Vec<_>>>()?;
             Box::new(TierWeight {
                 inner,
                 lift: self.lift,
-                full,
+                levels,
+                rest: self.rest,
             })
         } else {
             inner
@@ -101,22 +113,22 @@ impl Query for TierQuery {
 struct TierWeight {
     inner: Box<dyn Weight>,
     lift: Score,
-    full: Option<(Option<Box<dyn Weight>>, Score)>,
+    levels: Vec<(Box<dyn Weight>, Score)>,
+    rest: Score,
 }
 
 impl Weight for TierWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let full = match &self.full {
-            None => None,
-            Some((w, share)) => Some((
-                w.as_ref().map(|w| w.scorer(reader, 1.0)).transpose()?,
-                *share,
-            )),
-        };
+        let levels = self
+            .levels
+            .iter()
+            .map(|(w, share)| Ok((w.scorer(reader, 1.0)?, *share)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
         Ok(Box::new(TierScorer {
             inner: self.inner.scorer(reader, boost)?,
             lift: self.lift * boost,
-            full,
+            levels,
+            rest: self.rest,
         }))
     }
 
@@ -140,7 +152,8 @@ impl Weight for TierWeight {
 struct TierScorer {
     inner: Box<dyn Scorer>,
     lift: Score,
-    full: Option<(Option<Box<dyn Scorer>>, Score)>,
+    levels: Vec<(Box<dyn Scorer>, Score)>,
+    rest: Score,
 }
 
 impl DocSet for TierScorer {
@@ -168,16 +181,16 @@ impl DocSet for TierScorer {
 impl Scorer for TierScorer {
     fn score(&mut self) -> Score {
         let doc = self.inner.doc();
-        let share = match &mut self.full {
-            None => 1.0,
-            Some((Some(full), share)) => {
-                if full.doc() < doc {
-                    full.seek(doc);
-                }
-                if full.doc() == doc { 1.0 } else { *share }
+        let mut share = self.rest;
+        for (level, level_share) in &mut self.levels {
+            if level.doc() < doc {
+                level.seek(doc);
             }
-            Some((None, share)) => *share,
-        };
+            if level.doc() == doc {
+                share = *level_share;
+                break;
+            }
+        }
         self.lift * share + self.inner.score()
     }
 }

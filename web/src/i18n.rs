@@ -79,7 +79,6 @@ impl Translations {
     }
 }
 
-/// Fills `{name}` placeholders.
 /// A whole number as the language writes it: `12 345` in French (a narrow no-break space),
 /// `12.345` in Dutch and German, `12,345` in English.
 pub fn number(lang: Lang, n: i64) -> String {
@@ -99,6 +98,7 @@ pub fn number(lang: Lang, n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
+/// Fills `{name}` placeholders.
 pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
     let mut out = text.to_owned();
     for (name, value) in values {

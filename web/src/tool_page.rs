@@ -224,13 +224,14 @@ pub(super) fn day(t: &Translations, lang: Lang, timestamp: &str) -> String {
     else {
         return date.to_owned();
     };
+    // French writes the first of a month as an ordinal: `1er mars`.
+    let day = match (day, t.find(lang, "date_first")) {
+        (1, Some(first)) => first.to_owned(),
+        _ => day.to_string(),
+    };
     fill(
         t.get(lang, "date_long"),
-        &[
-            ("day", &day.to_string()),
-            ("month", name),
-            ("year", &year.to_string()),
-        ],
+        &[("day", &day), ("month", name), ("year", &year.to_string())],
     )
 }
 
@@ -912,10 +913,10 @@ mod tests {
         );
         assert!(licence_in_words(&t, Lang::De, "CC0-1.0", "x").contains("CC0"));
         // An identifier the page has no words for is named as it is.
-        assert_eq!(licence_in_words(&t, Lang::En, "MIT", "x"), "Licence MIT");
+        assert_eq!(licence_in_words(&t, Lang::En, "MIT", "x"), "MIT licence");
         assert_eq!(
             licence_in_words(&t, Lang::En, "CC-XYZ-4.0", "x"),
-            "Licence CC-XYZ-4.0"
+            "CC-XYZ-4.0 licence"
         );
     }
 
@@ -924,6 +925,7 @@ mod tests {
         let t = translations();
         assert_eq!(day(&t, Lang::Fr, "2026-12-07T10:00:00Z"), "7 décembre 2026");
         assert_eq!(day(&t, Lang::Nl, "2027-03-01"), "1 maart 2027");
+        assert_eq!(day(&t, Lang::Fr, "2027-03-01"), "1er mars 2027");
         assert_eq!(
             day(&t, Lang::De, "2026-12-07T10:00:00Z"),
             "7. Dezember 2026"

@@ -67,7 +67,14 @@ fn stays_above(set: &JudgedSet, floors: Floors) {
             s.recall_10, s.recall_3, s.reciprocal_rank
         );
     }
-    for (q, s, first) in &report.misses {
+    // The fresh set's misses are not printed: read query by query, they would shape the
+    // engine to it (as `bench-relevance` keeps them to itself too).
+    let misses = if set.name == "the fresh set" {
+        &[][..]
+    } else {
+        &report.misses[..]
+    };
+    for (q, s, first) in misses {
         println!(
             "  miss: {q:<45} recall@10 {:.2}  RR {:.2}",
             s.recall_10, s.reciprocal_rank
@@ -112,8 +119,8 @@ fn recall_and_mrr_on_the_in_repo_set_stay_above_their_floors() {
     );
 }
 
-/// Floors, just under what the outside set measures: recall@10 0.846, recall@3 0.696, MRR
-/// 0.819 (written before the engine learnt from dictionaries, when it measured 0.649 / 0.532
+/// Floors, just under what the outside set measures: recall@10 0.844, recall@3 0.697, MRR
+/// 0.830 (written before the engine learnt from dictionaries, when it measured 0.649 / 0.532
 /// / 0.704; 0.825 / 0.684 / 0.816 before misspelt words were searched as their corrections).
 #[test]
 fn recall_and_mrr_on_the_outside_set_stay_above_their_floors() {
