@@ -344,7 +344,7 @@ async fn sending_a_tool_back_needs_a_reason_and_the_decision_is_logged() {
         .await
         .unwrap();
     assert!(
-        queue.contains("<h2 id=\"banner-title\">Changes asked</h2>"),
+        queue.contains("<h2 id=\"banner-title\">Changes requested</h2>"),
         "{queue}"
     );
     assert_eq!(
