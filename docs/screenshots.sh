@@ -9,7 +9,10 @@ shots=target/screenshots
 mkdir -p docs/screenshots
 cp "$shots/search-and-tool-02-results.png" docs/screenshots/search.png
 cp "$shots/search-and-tool-03-tool.png" docs/screenshots/tool.png
-cp "$shots/share-moderate-find-03-moderation-queue.png" docs/screenshots/moderation.png
+cp "$shots"/share-moderate-find-*-moderation-queue.png docs/screenshots/moderation.png
+cp "$shots"/share-moderate-find-*-form-error.png docs/screenshots/tool-form.png
+cp "$shots"/share-moderate-find-*-draft-with-file.png docs/screenshots/check-answers.png
+cp "$shots"/share-moderate-find-*-check-answers-phone.png docs/screenshots/check-answers-phone.png
 cp "$shots/sign-in-phone-02-results-phone.png" docs/screenshots/phone.png
 cp "$shots"/collaborations-*-joint-service.png docs/screenshots/joint-service.png
 cp "$shots"/collaborations-*-organisation.png docs/screenshots/organisation.png

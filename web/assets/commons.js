@@ -105,3 +105,24 @@
     setInterval(() => { if (!document.hidden) refresh(); }, 30000);
   }
 })();
+
+// On a phone the service's pages sit behind a menu button, and the search filters behind
+// their disclosure after the result count; without a script both stay open.
+(function () {
+  const narrow = window.matchMedia("(max-width: 640px)").matches;
+  const button = document.querySelector(".service-nav .menu-button");
+  const links = button && document.getElementById(button.getAttribute("aria-controls"));
+  if (button && links) {
+    button.closest("nav").classList.add("collapsible");
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const open = links.classList.toggle("open");
+      button.setAttribute("aria-expanded", String(open));
+    });
+  }
+  if (narrow) {
+    for (const details of document.querySelectorAll("details[data-closed-on-phones]")) {
+      details.open = false;
+    }
+  }
+})();

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use askama::Template;
 use async_graphql::UploadValue;
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -17,6 +17,7 @@ use graphql_client::GraphQLQuery;
 use multer::{Constraints, Multipart, SizeLimit};
 use tokio::io::AsyncWriteExt;
 
+use super::check_answers;
 use super::confirmation;
 use super::forms::{Fields, UserErrorData, error_text, mutate, posted};
 use super::i18n::{Translations, fill};
@@ -44,6 +45,10 @@ pub(super) struct LangFields {
     pub title_error: Option<String>,
     pub summary_error: Option<String>,
     pub body_error: Option<String>,
+    /// Shown open: the page's language, and any other holding text or an error; the rest
+    /// are offered behind "add a version in …".
+    pub open: bool,
+    pub add: String,
 }
 
 #[derive(Template)]
@@ -63,7 +68,9 @@ struct ToolFormPage<'a> {
     categories: Vec<Choice>,
     categories_error: Option<String>,
     visibilities: Vec<Choice>,
-    licence: String,
+    /// The licences in words, one checked, and the identifier typed for another.
+    licences: Vec<Choice>,
+    licence_other: String,
     licence_error: Option<String>,
     tags: String,
     tags_error: Option<String>,
@@ -81,7 +88,10 @@ struct ToolFormValues {
     kind: String,
     categories: Vec<String>,
     visibility: String,
+    /// The licence's SPDX identifier, or words for one granted on request.
     licence: String,
+    /// "Another licence" was chosen (its identifier, typed, is `licence`).
+    other_licence: bool,
     tags: String,
     duration: String,
     contact: String,
@@ -92,6 +102,67 @@ struct ToolFormValues {
 
 /// The API's word for a licence granted on request.
 pub(super) const ON_REQUEST: &str = "ON_REQUEST";
+
+/// The licences the form offers as choices in words: the Creative Commons family and the
+/// public domain. Any other is typed as its SPDX identifier.
+const OFFERED_LICENCES: [&str; 6] = [
+    "CC-BY-4.0",
+    "CC-BY-SA-4.0",
+    "CC-BY-NC-4.0",
+    "CC-BY-NC-SA-4.0",
+    "CC-BY-ND-4.0",
+    "CC0-1.0",
+];
+/// The form's values for a licence granted on request, and for another licence typed.
+const ON_REQUEST_CHOICE: &str = "on request";
+const OTHER_CHOICE: &str = "OTHER";
+
+/// A licence as the form and the check step name it: what it lets others do.
+pub(super) fn licence_label(t: &Translations, lang: Lang, licence: &str) -> String {
+    if licence_from_words(licence) == ON_REQUEST {
+        t.get(lang, "licence_choice_on_request").to_owned()
+    } else {
+        tool_page::licence_in_words(t, lang, licence, "")
+    }
+}
+
+/// The licence choices with the one `licence` is checked, and the text of "another licence".
+fn licence_choices(
+    t: &Translations,
+    lang: Lang,
+    licence: &str,
+    other_chosen: bool,
+) -> (Vec<Choice>, String) {
+    let offered = OFFERED_LICENCES
+        .into_iter()
+        .find(|l| l.eq_ignore_ascii_case(licence));
+    let on_request = licence_from_words(licence) == ON_REQUEST;
+    let other = other_chosen || (offered.is_none() && !on_request && !licence.is_empty());
+    let mut choices: Vec<Choice> = OFFERED_LICENCES
+        .into_iter()
+        .map(|value| Choice {
+            value,
+            label: tool_page::licence_in_words(t, lang, value, ""),
+            checked: !other && offered == Some(value),
+        })
+        .collect();
+    choices.push(Choice {
+        value: ON_REQUEST_CHOICE,
+        label: t.get(lang, "licence_choice_on_request").to_owned(),
+        checked: !other && on_request,
+    });
+    choices.push(Choice {
+        value: OTHER_CHOICE,
+        label: t.get(lang, "licence_choice_other").to_owned(),
+        checked: other,
+    });
+    let typed = if other {
+        licence.to_owned()
+    } else {
+        String::new()
+    };
+    (choices, typed)
+}
 
 /// "On request" in any of the four languages (as the form's hint says it) is the API's
 /// `ON_REQUEST`; anything else goes as typed, an SPDX identifier.
@@ -111,7 +182,11 @@ impl ToolFormValues {
             kind: f.one("kind"),
             categories: f.all("category"),
             visibility: f.one("visibility"),
-            licence: f.one("licence").trim().to_owned(),
+            licence: match f.one("licence") {
+                chosen if chosen == OTHER_CHOICE => f.one("licence_other").trim().to_owned(),
+                chosen => chosen.trim().to_owned(),
+            },
+            other_licence: f.one("licence") == OTHER_CHOICE,
             tags: f.one("tags"),
             duration: f.one("duration"),
             contact: f.one("contact"),
@@ -137,6 +212,7 @@ impl ToolFormValues {
             categories: r.categories.iter().map(wire).collect(),
             visibility: wire(&r.visibility),
             licence: r.licence.clone(),
+            other_licence: false,
             tags: r.tags.join(", "),
             duration: r.duration.clone().unwrap_or_default(),
             contact: r.contact.clone().unwrap_or_default(),
@@ -242,10 +318,16 @@ fn same<T: serde::Serialize, U: serde::de::DeserializeOwned>(values: &[T]) -> Ve
 }
 
 /// A tool's latest revision, as the form reads it.
-type Latest = ops::tool_latest::ToolLatestNodeOnToolLatest;
+pub(super) type Latest = ops::tool_latest::ToolLatestNodeOnToolLatest;
+/// What the visitor may do with it.
+pub(super) type LatestCan = ops::tool_latest::ToolLatestNodeOnToolViewerCan;
 
-/// The latest revision (the form's values and what an edit carries over), and its number.
-async fn latest(state: &WebState, visit: &Visit, id: &str) -> Result<(Latest, i64), Failure> {
+/// The latest revision of a tool the visitor may edit, and what else they may do with it.
+pub(super) async fn editable(
+    state: &WebState,
+    visit: &Visit,
+    id: &str,
+) -> Result<(Latest, LatestCan), Failure> {
     let variables = ops::tool_latest::Variables { id: id.to_owned() };
     let data = match run::<ops::ToolLatest>(state, visit, variables).await {
         Err(Failure::Input(_)) => return Err(Failure::NotFound),
@@ -258,12 +340,16 @@ async fn latest(state: &WebState, visit: &Visit, id: &str) -> Result<(Latest, i6
     // organisation's: no form that the API would refuse on saving.
     match tool.latest {
         Some(_) if !tool.viewer_can.edit => Err(Failure::Forbidden),
-        Some(latest) => {
-            let number = latest.number;
-            Ok((latest, number))
-        }
+        Some(latest) => Ok((latest, tool.viewer_can)),
         None => Err(Failure::NotFound),
     }
+}
+
+/// The latest revision (the form's values and what an edit carries over), and its number.
+async fn latest(state: &WebState, visit: &Visit, id: &str) -> Result<(Latest, i64), Failure> {
+    let (latest, _) = editable(state, visit, id).await?;
+    let number = latest.number;
+    Ok((latest, number))
 }
 
 struct FormState<'v> {
@@ -300,6 +386,13 @@ fn form_page(
     } else {
         values.visibility.clone()
     };
+    // A new tool is offered the most open licence that still names its authors.
+    let licence = if values.licence.is_empty() && !values.other_licence && base_revision.is_none() {
+        "CC-BY-4.0"
+    } else {
+        values.licence.as_str()
+    };
+    let (licences, licence_other) = licence_choices(t, lang, licence, values.other_licence);
     let heading = t.get(lang, heading_key).to_owned();
     let cancel = base_revision
         .map(|_| action.trim_end_matches("/edit").to_owned())
@@ -326,14 +419,8 @@ fn form_page(
             "visibility",
             &[visibility],
         ),
-        licence: if values.licence.is_empty() && base_revision.is_none() {
-            "CC-BY-4.0".into()
-        } else if values.licence == ON_REQUEST {
-            // Shown in words, as the hint names it, and read back from them.
-            t.get(lang, "licence_on_request").to_owned()
-        } else {
-            values.licence.clone()
-        },
+        licences,
+        licence_other,
         tags: values.tags.clone(),
         duration: values.duration.clone(),
         contact: values.contact.clone(),
@@ -465,17 +552,32 @@ fn lang_fields(
                 .find(|(c, ..)| c.eq_ignore_ascii_case(code))
                 .map(|(_, a, b, c)| (a.clone(), b.clone(), c.clone()))
                 .unwrap_or_default();
+            let name = t
+                .get(lang, &format!("lang_{}", code.to_uppercase()))
+                .to_owned();
+            let (title_error, summary_error, body_error) = (
+                placed.of_lang(code, "title"),
+                placed.of_lang(code, "summary"),
+                placed.of_lang(code, "body"),
+            );
+            let open = l == lang
+                || [&title, &summary, &body]
+                    .iter()
+                    .any(|text| !text.trim().is_empty())
+                || title_error.is_some()
+                || summary_error.is_some()
+                || body_error.is_some();
             LangFields {
                 code,
-                legend: t
-                    .get(lang, &format!("lang_{}", code.to_uppercase()))
-                    .to_owned(),
+                add: fill(t.get(lang, "form_lang_add"), &[("lang", &name)]),
+                legend: name,
                 title,
                 summary,
                 body,
-                title_error: placed.of_lang(code, "title"),
-                summary_error: placed.of_lang(code, "summary"),
-                body_error: placed.of_lang(code, "body"),
+                title_error,
+                summary_error,
+                body_error,
+                open,
             }
         })
         .collect()
@@ -631,7 +733,8 @@ where
         .map(SavedTool::saved)
     {
         Ok((Some(id), errors)) if errors.is_empty() => {
-            let saved = confirmation::after(&format!("/tools/{}", percent(&id)), "saved");
+            // Next: its documents, and the answers read back before submitting.
+            let saved = confirmation::after(&check_answers::path(&id), "saved");
             return see_other(&saved, &visit.set_cookies);
         }
         Ok((_, errors)) => (StatusCode::BAD_REQUEST, errors, None),
@@ -886,10 +989,17 @@ pub async fn attach_file(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
     body: Body,
 ) -> Response {
     let visit = visit::visit(&state, &headers, peer, None).await;
-    let path = format!("/tools/{}", percent(&id));
+    // Sent from the check-your-answers step, the visitor goes back there; else to the tool.
+    let from_check = raw.as_deref() == Some(check_answers::FROM_CHECK);
+    let path = if from_check {
+        check_answers::path(&id)
+    } else {
+        format!("/tools/{}", percent(&id))
+    };
     let (t, lang) = (&state.web.translations, visit.lang);
     let mut form = tool_page::AttachForm {
         languages: language_choices(t, lang, lang.code()),
@@ -916,12 +1026,12 @@ pub async fn attach_file(
                 ("attach_missing", StatusCode::BAD_REQUEST)
             };
             form.file_error = Some(fill(t.get(lang, key), &[("mb", &limit_mb.to_string())]));
-            return refused_attachment(&state, &visit, &id, form, None, status).await;
+            return refused_attachment(&state, &visit, (&id, from_check), form, None, status).await;
         }
         (Some(_), None) => {
             form.language_error = Some(t.get(lang, "error_REQUIRED").to_owned());
-            return refused_attachment(&state, &visit, &id, form, None, StatusCode::BAD_REQUEST)
-                .await;
+            let status = StatusCode::BAD_REQUEST;
+            return refused_attachment(&state, &visit, (&id, from_check), form, None, status).await;
         }
     };
     let input = ops::add_attachment::AddAttachmentInput {
@@ -958,18 +1068,28 @@ pub async fn attach_file(
         Err(other) => return failure_page(&state, &visit, other, &path),
     }
     let notice = (!notice.is_empty()).then(|| notice.join(" "));
-    refused_attachment(&state, &visit, &id, form, notice, StatusCode::BAD_REQUEST).await
+    let status = StatusCode::BAD_REQUEST;
+    refused_attachment(&state, &visit, (&id, from_check), form, notice, status).await
 }
 
-/// The tool's page again, with the upload form as sent and what was wrong with it.
+/// The page the upload came from again (the tool's, or the check-your-answers step), with the
+/// upload form as sent and what was wrong with it.
 async fn refused_attachment(
     state: &WebState,
     visit: &Visit,
-    id: &str,
+    (id, from_check): (&str, bool),
     form: tool_page::AttachForm,
     notice: Option<String>,
     status: StatusCode,
 ) -> Response {
+    if from_check {
+        let shown = check_answers::Shown {
+            attach: Some(form),
+            notice,
+            done: None,
+        };
+        return check_answers::page(state, visit, id, shown, status).await;
+    }
     let problems = Problems {
         attach: Some(form),
         notice,

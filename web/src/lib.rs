@@ -7,6 +7,7 @@
 mod activity_report;
 pub mod assets;
 mod chart;
+mod check_answers;
 mod collaborations;
 pub mod config;
 mod confirmation;
@@ -114,6 +115,7 @@ where
             "/tools/{id}/edit",
             get(editing::edit_tool_form).post(editing::update_tool),
         )
+        .route("/tools/{id}/check", get(check_answers::check_answers))
         .route("/tools/{id}/submit", post(editing::submit_tool))
         .route("/tools/{id}/decision", post(editing::decide_on_tool))
         .route("/tools/{id}/attachments", post(editing::attach_file))

@@ -38,6 +38,9 @@ type AllocationData = ops::funding_allocation::FundingAllocationFundingAllocatio
 pub(super) struct ToolLine {
     pub link: Link,
     pub kind: String,
+    /// The tool's status when it is not published (its own organisation's drafts, a rejected
+    /// or withdrawn tool), as search marks it.
+    pub status: Option<String>,
 }
 
 pub(super) struct ServiceLine {
@@ -294,6 +297,14 @@ impl<'a> OrganisationPage<'a> {
                     kind: t
                         .get(lang, &format!("kind_{}", wire(&tool.kind)))
                         .to_owned(),
+                    status: (!matches!(
+                        tool.status,
+                        ops::organisation_profile::ToolStatus::PUBLISHED
+                    ))
+                    .then(|| {
+                        t.get(lang, &format!("status_{}", wire(&tool.status)))
+                            .to_owned()
+                    }),
                 })
                 .collect(),
             tools_next: page_info!(org.tools.page_info).next_href(path),

@@ -1,6 +1,6 @@
 //! A tool's page: its content in the visitor's language, its documents, its history, what
 //! changed since the published revision, reviews and the moderation log — and the actions the
-//! visitor may take (edit, attach a file, submit; decide, for a moderator).
+//! visitor may take (edit, attach a file, check and submit; decide, for a moderator).
 
 use std::net::SocketAddr;
 
@@ -487,7 +487,7 @@ async fn shown_changes(
 }
 
 /// A language's name in the page's language.
-fn lang_name(t: &Translations, lang: Lang, named: Lang) -> String {
+pub(super) fn lang_name(t: &Translations, lang: Lang, named: Lang) -> String {
     t.get(lang, &format!("lang_{}", wire(&named))).to_owned()
 }
 
@@ -580,7 +580,8 @@ impl<'a> ToolPage<'a> {
 pub(super) struct Actions {
     pub notice: Option<String>,
     pub edit_href: Option<String>,
-    pub submit: Option<(String, i64)>,
+    /// The check-your-answers step, where a draft is submitted for review.
+    pub check_href: Option<String>,
     pub attach: Option<(String, AttachForm)>,
     pub decide: Option<DecideForm>,
     pub compare: Option<CompareForm>,
@@ -615,9 +616,7 @@ impl Actions {
         Actions {
             notice: problems.notice,
             edit_href: can.revise.then(|| format!("/tools/{}/edit", percent(id))),
-            submit: can
-                .submit
-                .then(|| (format!("/tools/{}/submit", percent(id)), current)),
+            check_href: can.submit.then(|| super::check_answers::path(id)),
             attach: can.attach.then(|| {
                 let form = problems.attach.unwrap_or_else(|| AttachForm {
                     languages: language_choices(t, lang, lang.code()),
@@ -762,7 +761,7 @@ fn rating(lang: Lang, average: &str) -> String {
 }
 
 /// An amount in euro (`25.00`) as the language writes it: `25,00 €`, `€ 25,00`, `€25.00`.
-fn money(t: &Translations, lang: Lang, amount: &str) -> String {
+pub(super) fn money(t: &Translations, lang: Lang, amount: &str) -> String {
     let amount = if lang == Lang::En {
         amount.to_owned()
     } else {
@@ -773,7 +772,7 @@ fn money(t: &Translations, lang: Lang, amount: &str) -> String {
 
 /// A licence as what it lets a caisse do, for the Creative Commons licences and a licence
 /// granted on request; any other SPDX identifier is named as it is.
-fn licence_in_words(t: &Translations, lang: Lang, spdx: &str, owner: &str) -> String {
+pub(super) fn licence_in_words(t: &Translations, lang: Lang, spdx: &str, owner: &str) -> String {
     if spdx == super::editing::ON_REQUEST {
         return fill(t.get(lang, "licence_asked"), &[("owner", owner)]);
     }
@@ -797,6 +796,30 @@ fn licence_in_words(t: &Translations, lang: Lang, spdx: &str, owner: &str) -> St
     known.unwrap_or_else(|| fill(t.get(lang, "licence_other"), &[("id", spdx)]))
 }
 
+/// A document as the pages name it: its file, its kind in words, its size and its language.
+pub(super) struct FileFacts<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub file_name: &'a str,
+    pub media_type: &'a str,
+    pub size_bytes: i64,
+    pub lang: Lang,
+}
+
+pub(super) fn download(t: &Translations, lang: Lang, file: FileFacts<'_>) -> Download {
+    Download {
+        href: file.url,
+        label: fill(t.get(lang, "tool_download"), &[("name", file.title)]),
+        details: format!(
+            "{} · {} · {} · {}",
+            file.file_name,
+            t.get(lang, file_kind(file.media_type)),
+            size(file.size_bytes, lang),
+            lang_name(t, lang, file.lang)
+        ),
+    }
+}
+
 fn downloads(
     t: &Translations,
     lang: Lang,
@@ -804,16 +827,16 @@ fn downloads(
 ) -> Vec<Download> {
     attachments
         .into_iter()
-        .map(|a| Download {
-            href: a.url,
-            label: fill(t.get(lang, "tool_download"), &[("name", &a.title)]),
-            details: format!(
-                "{} · {} · {} · {}",
-                a.file_name,
-                t.get(lang, file_kind(&a.media_type)),
-                size(a.size_bytes, lang),
-                lang_name(t, lang, a.lang)
-            ),
+        .map(|a| {
+            let file = FileFacts {
+                title: &a.title,
+                url: a.url.clone(),
+                file_name: &a.file_name,
+                media_type: &a.media_type,
+                size_bytes: a.size_bytes,
+                lang: a.lang,
+            };
+            download(t, lang, file)
         })
         .collect()
 }

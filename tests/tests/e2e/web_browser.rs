@@ -386,8 +386,22 @@ async fn a_tool_goes_from_one_caisse_through_moderation_to_another() {
         .click()
         .await
         .unwrap();
+    // Saved, the next step reads every answer back, with its documents and the submission.
     browser.find("#attach-file").await;
-    assert_eq!(browser.find("main h1").await.text().await.unwrap(), title);
+    let answers = browser.find("dl.answers").await.text().await.unwrap();
+    assert!(answers.contains(title), "{answers}");
+    assert!(
+        browser
+            .find(".banner.success")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Saved")
+    );
+    browser.shot("check-answers").await;
+    let violations = browser.serious_accessibility_violations().await;
+    assert!(violations.is_empty(), "check your answers: {violations:#?}");
 
     // A PDF attached with the upload form (sent by the script, with its progress).
     browser
@@ -417,7 +431,15 @@ async fn a_tool_goes_from_one_caisse_through_moderation_to_another() {
             .contains("Facilitator's guide")
     );
     browser.shot("draft-with-file").await;
-    // The draft's page has the same parts: wait for the page the submission answers with.
+    // The same step on a phone: the answers one under the other, nothing wider than it.
+    browser.resize(360, 800).await;
+    let fits = browser
+        .script("return document.documentElement.scrollWidth <= window.innerWidth")
+        .await;
+    assert_eq!(fits, serde_json::Value::Bool(true));
+    browser.shot("check-answers-phone").await;
+    browser.resize(1280, 900).await;
+    // Submitted from the check: wait for the tool's page the submission answers with.
     let submit = browser.find("form[action$='/submit'] button").await;
     browser.click_to_new_page(submit).await;
     browser.find("#history-title").await;
@@ -438,7 +460,7 @@ async fn a_tool_goes_from_one_caisse_through_moderation_to_another() {
         .client
         .wait()
         .for_element(fantoccini::Locator::XPath(&format!(
-            "{entry}//table[@class='changes']"
+            "{entry}//table[contains(@class,'changes')]"
         )))
         .await
         .unwrap();

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use commons_tests::tools::{self, draft_tool, tool_in_review};
-use commons_tests::web::{WebSession, client, sign_in};
+use commons_tests::web::{WebSession, client, page, sign_in};
 use commons_tests::{TestApp, spawn_app, spawn_app_with};
 use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, LOCATION};
 use serde_json::{Value, json};
@@ -207,6 +207,18 @@ async fn multipart(
     csrf: &str,
     bytes: usize,
 ) -> reqwest::Response {
+    let path = format!("/tools/{id}/attachments");
+    multipart_to(app, session, &path, csrf, bytes).await
+}
+
+/// A PDF of about `bytes` sent with the upload form to `path`.
+async fn multipart_to(
+    app: &TestApp,
+    session: &WebSession,
+    path: &str,
+    csrf: &str,
+    bytes: usize,
+) -> reqwest::Response {
     let mut pdf = commons_tests::files::pdf_with_text("Guide");
     pdf.resize(bytes.max(pdf.len()), b' ');
     let form = reqwest::multipart::Form::new()
@@ -221,7 +233,7 @@ async fn multipart(
                 .unwrap(),
         );
     client()
-        .post(format!("{}/tools/{id}/attachments", app.address))
+        .post(format!("{}{path}", app.address))
         .header(COOKIE, &session.cookie)
         .header(ACCEPT_LANGUAGE, "en")
         .multipart(form)
@@ -289,7 +301,7 @@ async fn sending_a_tool_back_needs_a_reason_and_the_decision_is_logged() {
         .text()
         .await
         .unwrap();
-    assert!(queue.contains("Auto-test de stress") && queue.contains("class=\"changes\""));
+    assert!(queue.contains("Auto-test de stress") && queue.contains("<table class=\"changes"));
     let path = format!("/tools/{id}/decision");
     let without = post_form(
         &app,
@@ -709,4 +721,166 @@ async fn the_header_count_is_told_live_when_a_notification_arrives() {
     })
     .await;
     assert!(ended.is_ok(), "the stream of a session that ended stops");
+}
+
+/// The path and query of a redirect, percent-encoding as the pages write an id.
+fn located(response: &reqwest::Response) -> String {
+    response.headers()[LOCATION].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn sharing_a_tool_is_a_form_that_guides_then_a_check_of_the_answers_with_the_files() {
+    let app = spawn_app().await.with_organisations().await;
+    let session = sign_in(&app, "acerta", "STAFF").await;
+    let (status, form) = page(&app, &session.cookie, "/tools/new", Some("fr")).await;
+    assert_eq!(status, 200);
+    // One language open, the page's; the others offered on demand, closed while empty.
+    let french = form.find("id=\"title_fr\"").unwrap();
+    let dutch = form.find("id=\"title_nl\"").unwrap();
+    assert!(
+        !form[..french].contains("<details class=\"language\""),
+        "{form}"
+    );
+    assert!(
+        form[..dutch].contains("<details class=\"language\">")
+            && form.contains("Ajouter une version en néerlandais (facultatif)"),
+        "{form}"
+    );
+    // What may be left empty says so; the licence is a choice in words, the most open that
+    // names its authors chosen for a new tool.
+    assert!(form.matches("(facultatif)").count() >= 5, "{form}");
+    assert!(
+        form.contains("value=\"CC-BY-4.0\" id=\"licence\" checked"),
+        "{form}"
+    );
+    assert!(form.contains("Réutilisation sur demande"), "{form}");
+    assert!(!form.contains("SPDX identifier such as"), "{form}");
+
+    // Another licence chosen but not named: refused next to the licence, the choice kept.
+    let mut fields = new_tool(&session.csrf, "Atelier « Souffler »");
+    fields.retain(|(k, _)| *k != "licence");
+    fields.extend([("licence", "OTHER"), ("licence_other", "")]);
+    let refused = post_form(&app, Some(&session), "/tools/new", &fields).await;
+    assert_eq!(refused.status(), 400);
+    let again = refused.text().await.unwrap();
+    assert!(again.contains("id=\"licence-error\""), "{again}");
+    assert!(again.contains("value=\"OTHER\" checked"), "{again}");
+    assert_eq!(tool_count(&app).await, 0);
+
+    // Named, with what is optional partly given: saved as a draft, and the next step is the
+    // check of the answers.
+    fields.retain(|(k, _)| *k != "licence_other");
+    fields.extend([
+        ("licence_other", "MIT"),
+        ("duration", "deux heures"),
+        ("cost", "12.50"),
+        ("title_nl", "Workshop « Even ademen »"),
+        ("summary_nl", "Twee uur voor zelfstandigen."),
+    ]);
+    let saved = post_form(&app, Some(&session), "/tools/new", &fields).await;
+    assert_eq!(saved.status(), 303);
+    let check = located(&saved);
+    assert!(
+        check.starts_with("/tools/") && check.ends_with("/check?done=saved"),
+        "{check}"
+    );
+    let path = check.trim_end_matches("?done=saved").to_owned();
+    let edit = path.replace("/check", "/edit");
+    let (status, answers) = page(&app, &session.cookie, &check, Some("fr")).await;
+    assert_eq!(status, 200);
+    assert!(answers.contains("Étape 2 sur 2"), "{answers}");
+    assert!(answers.contains("class=\"banner success\""), "{answers}");
+    // Every answer in words, each with the way back to its field; French before Dutch, each
+    // text marked with its language.
+    for (label, value, anchor) in [
+        ("Type d&#39;outil", "Format d&#39;atelier", "kind"),
+        ("Titre (français)", "Atelier « Souffler »", "title_fr"),
+        (
+            "Titre (néerlandais)",
+            "Workshop « Even ademen »",
+            "title_nl",
+        ),
+        ("Durée", "deux heures", "duration"),
+        ("Contact", "Non renseigné", "contact"),
+    ] {
+        let row = answers
+            .find(&format!("<dt>{label}</dt>"))
+            .unwrap_or_else(|| panic!("{label} in {answers}"));
+        let rest = &answers[row..];
+        let rest = &rest[..rest.find("</div>").unwrap()];
+        assert!(rest.contains(value), "{label}: {value} in {rest}");
+        assert!(
+            rest.contains(&format!("href=\"{edit}#{anchor}\"")),
+            "{label}: {anchor} in {rest}"
+        );
+    }
+    assert!(answers.find("Titre (français)") < answers.find("Titre (néerlandais)"));
+    assert!(answers.contains("<dd lang=\"nl\">Workshop"), "{answers}");
+    assert!(answers.contains("12,50 €"), "{answers}");
+    assert!(answers.contains("MIT"), "{answers}");
+    assert!(answers.contains(&format!(
+        "action=\"{}/submit\"",
+        path.trim_end_matches("/check")
+    )));
+
+    // A file added here, in the same flow, comes back here with its confirmation; a file
+    // missing is explained here too.
+    let upload = format!("{}/attachments?from=check", path.trim_end_matches("/check"));
+    assert!(
+        answers.contains(&format!("action=\"{upload}\"")),
+        "{answers}"
+    );
+    let attached = multipart_to(&app, &session, &upload, &session.csrf, 1024).await;
+    assert_eq!(attached.status(), 303);
+    assert_eq!(
+        located(&attached),
+        format!("{path}?done=attached#files-title")
+    );
+    let (_, with_file) = page(&app, &session.cookie, &path, Some("fr")).await;
+    assert!(with_file.contains("guide.pdf"), "{with_file}");
+    let empty = reqwest::multipart::Form::new().text("csrf", session.csrf.clone());
+    let missing = client()
+        .post(format!("{}{upload}", app.address))
+        .header(COOKIE, &session.cookie)
+        .header(ACCEPT_LANGUAGE, "en")
+        .multipart(empty)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 400);
+    let missing = missing.text().await.unwrap();
+    assert!(
+        missing.contains("Check your answers before submitting")
+            && missing.contains("id=\"attach-file-error\""),
+        "{missing}"
+    );
+
+    // The tool's own page leads to this step rather than submitting past it.
+    let tool = path.trim_end_matches("/check").to_owned();
+    let (_, tool_page) = page(&app, &session.cookie, &tool, Some("fr")).await;
+    assert!(
+        tool_page.contains(&format!("href=\"{path}\"")),
+        "{tool_page}"
+    );
+    assert!(!tool_page.contains("/submit\""), "{tool_page}");
+
+    // Another organisation cannot read this step; after submitting, there is nothing to
+    // submit and the page says why.
+    let other = sign_in(&app, "liantis", "STAFF").await;
+    let (status, _) = page(&app, &other.cookie, &path, Some("fr")).await;
+    assert_eq!(status, 404);
+    let submitted = post_form(
+        &app,
+        Some(&session),
+        &format!("{tool}/submit"),
+        &[("csrf", &session.csrf), ("revision", "1")],
+    )
+    .await;
+    assert_eq!(submitted.status(), 303);
+    let (_, after) = page(&app, &session.cookie, &path, Some("fr")).await;
+    assert!(
+        after.contains("Statut de la dernière révision : en modération."),
+        "{after}"
+    );
+    assert!(!after.contains("/submit\""), "{after}");
 }
