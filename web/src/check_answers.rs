@@ -13,11 +13,11 @@ use commons_domain::lang::Lang;
 
 use super::confirmation::{self, Banner};
 use super::editing::{self, Latest, LatestCan};
-use super::i18n::{Translations, fill};
+use super::i18n::{Translations, fill, money};
 use super::markdown;
 use super::operations::wire;
 use super::pages::{Chrome, Failure, chrome, failure_page, html, percent, see_other};
-use super::tool_page::{self, AttachForm, Download, FileFacts, language_choices};
+use super::tool_page::{self, AttachForm, Download, file_facts, language_choices};
 use super::visit::{self, Visit};
 use crate::WebState;
 
@@ -120,17 +120,7 @@ pub(super) async fn page(
         downloads: latest
             .attachments
             .iter()
-            .map(|a| {
-                let file = FileFacts {
-                    title: &a.title,
-                    url: a.url.clone(),
-                    file_name: &a.file_name,
-                    media_type: &a.media_type,
-                    size_bytes: a.size_bytes,
-                    lang: a.lang,
-                };
-                tool_page::download(t, lang, file)
-            })
+            .map(|a| tool_page::download(t, lang, file_facts!(a)))
             .collect(),
         csrf: visit.csrf.clone(),
         attach: can.attach.then(|| {
@@ -249,7 +239,7 @@ fn answers(t: &Translations, lang: Lang, id: &str, latest: &Latest) -> Vec<Answe
             "cost",
             latest.cost.amount_eur.as_deref().map_or_else(
                 || t.get(lang, "reuse_free").to_owned(),
-                |amount| tool_page::money(t, lang, amount),
+                |amount| money(lang, amount),
             ),
         ),
     ]);

@@ -98,6 +98,25 @@ pub fn number(lang: Lang, n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
+/// An amount of the API (`"4161600.00"`) written as people of the language write it:
+/// `€4,161,600.00`, `4 161 600,00 €`, `€ 4.161.600,00`, `4.161.600,00 €`.
+pub fn money(lang: Lang, amount: &str) -> String {
+    let (sign, digits) = amount
+        .strip_prefix('-')
+        .map_or(("", amount), |rest| ("-", rest));
+    let (whole, cents) = digits.split_once('.').unwrap_or((digits, "00"));
+    let Ok(whole) = whole.parse::<i64>() else {
+        return amount.to_owned();
+    };
+    let decimal = if lang == Lang::En { '.' } else { ',' };
+    let number = format!("{sign}{}{decimal}{cents}", number(lang, whole));
+    match lang {
+        Lang::En => format!("€{number}"),
+        Lang::Nl => format!("€ {number}"),
+        Lang::Fr | Lang::De => format!("{number} €"),
+    }
+}
+
 /// Fills `{name}` placeholders.
 pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
     let mut out = text.to_owned();
@@ -323,6 +342,26 @@ mod tests {
         assert_eq!(
             fill("{n} tool(s) by {org}", &[("n", "3"), ("org", "UCM")]),
             "3 tool(s) by UCM"
+        );
+    }
+
+    #[test]
+    fn amounts_are_written_the_way_each_language_writes_them() {
+        assert_eq!(money(Lang::En, "4161600.00"), "€4,161,600.00");
+        assert_eq!(
+            money(Lang::Fr, "4161600.00"),
+            "4\u{202f}161\u{202f}600,00 €"
+        );
+        assert_eq!(money(Lang::Nl, "572822.08"), "€ 572.822,08");
+        assert_eq!(money(Lang::De, "150000.00"), "150.000,00 €");
+        assert_eq!(money(Lang::En, "12.50"), "€12.50");
+        assert_eq!(money(Lang::En, "-1000.00"), "€-1,000.00");
+        assert_eq!(money(Lang::En, "7"), "€7.00");
+        assert_eq!(money(Lang::Fr, "25.00"), "25,00 €");
+        assert_eq!(
+            money(Lang::De, "n/a"),
+            "n/a",
+            "what is not an amount is shown as it came"
         );
     }
 }

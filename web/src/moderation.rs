@@ -7,7 +7,9 @@ use super::confirmation::{self, Banner};
 use super::i18n::{Translations, fill};
 use super::operations::{self as ops, ModerationQueue, moderation_queue, page_info, wire};
 use super::pages::{Chrome, Failure, chrome, failure_page, html, percent, run, see_other};
-use super::tool_page::{ChangeLine, DecideForm, change_lines, changes, day, decide_form};
+use super::tool_page::{
+    ChangeLine, DecideForm, Download, change_lines, changes, day, decide_form, download, file_facts,
+};
 use super::visit::{self, Visit};
 use crate::WebState;
 use askama::Template;
@@ -26,6 +28,11 @@ pub(super) struct QueueEntry {
     pub submitted: String,
     pub heading: String,
     pub changes: Vec<ChangeLine>,
+    /// The submitted revision's description (as HTML) and documents, read before deciding;
+    /// shown open for a new tool.
+    pub body_html: String,
+    pub downloads: Vec<Download>,
+    pub first: bool,
     pub decide: DecideForm,
 }
 
@@ -110,6 +117,7 @@ async fn entry(
     let Some(latest) = tool.latest else {
         return Ok(None);
     };
+    let first = tool.published.is_none();
     let (heading, lines) = match tool.published {
         Some(published) => {
             let list = changes(state, visit, &tool.id, published.number, latest.number).await?;
@@ -126,7 +134,15 @@ async fn entry(
             first_revision(t, lang, &latest),
         ),
     };
+    let downloads = latest
+        .attachments
+        .iter()
+        .map(|a| download(t, lang, file_facts!(a)))
+        .collect();
     Ok(Some(QueueEntry {
+        body_html: super::markdown::to_html(&latest.body),
+        downloads,
+        first,
         href: format!("/tools/{}", percent(&tool.id)),
         title: tool.title,
         owner: tool.owner.name,
@@ -166,7 +182,10 @@ fn first_revision(t: &Translations, lang: Lang, latest: &Submitted) -> Vec<Chang
                 .to_owned(),
         ),
         added("field_categories", categories.join(", ")),
-        added("field_licence", latest.licence.clone()),
+        added(
+            "field_licence",
+            super::editing::licence_label(t, lang, &latest.licence),
+        ),
     ];
     for tr in &latest.translations {
         let language = t.get(lang, &format!("lang_{}", wire(&tr.lang))).to_owned();

@@ -14,7 +14,7 @@ use chrono::Datelike;
 use super::chart::{Bar, bar_chart};
 use super::collaborations::{Fact, Link};
 use super::forms::TextForm;
-use super::i18n::{Translations, fill};
+use super::i18n::{Translations, fill, money, number};
 use super::operations::{self as ops, page_info, wire};
 use super::pages::{Chrome, Failure, chrome, failure_page, html, percent, run};
 use super::tool_page::Choice;
@@ -63,6 +63,8 @@ pub(super) struct Account {
     pub next: Option<Link>,
     pub report_status: String,
     pub report_facts: Vec<Fact>,
+    /// The SHA-256 of the frozen report, for those who verify it.
+    pub digest: Option<String>,
     pub figures: Vec<Fact>,
     /// The chart of offerings per category (SVG, drawn by [`bar_chart`]).
     pub chart_svg: String,
@@ -405,6 +407,7 @@ async fn account(
             .get(lang, &format!("report_status_{}", wire(&report.status)))
             .to_owned(),
         report_facts: report_facts(t, lang, &report),
+        digest: Some(report.snapshot_sha256.clone()).filter(|d| !d.is_empty()),
         figures: figures(t, lang, &report),
         chart_svg: offerings_chart(t, lang, year, &report),
         per_category: per_category
@@ -513,16 +516,15 @@ fn offerings_chart(t: &Translations, lang: Lang, year: i32, report: &ReportData)
 
 /// When the report was submitted, and the digest of its frozen snapshot.
 fn report_facts(t: &Translations, lang: Lang, report: &ReportData) -> Vec<Fact> {
-    let submitted = report.submitted_at.as_deref().map(|at| Fact {
-        label: t.get(lang, "report_submitted").to_owned(),
-        value: day(t, lang, at),
-    });
-    submitted
+    // The snapshot's digest is not a figure: it is offered apart, for whoever verifies it.
+    report
+        .submitted_at
+        .as_deref()
+        .map(|at| Fact {
+            label: t.get(lang, "report_submitted").to_owned(),
+            value: day(t, lang, at),
+        })
         .into_iter()
-        .chain([Fact {
-            label: t.get(lang, "report_digest").to_owned(),
-            value: report.snapshot_sha256.clone(),
-        }])
         .collect()
 }
 
@@ -596,7 +598,10 @@ fn funding_facts(
         |n| {
             fill(
                 t.get(lang, "funding_affiliates_on"),
-                &[("n", &n.to_string()), ("date", &allocation.affiliates_on)],
+                &[
+                    ("n", &number(lang, n)),
+                    ("date", &day(t, lang, &allocation.affiliates_on)),
+                ],
             )
         },
     );
@@ -610,50 +615,4 @@ fn funding_facts(
         ],
         None,
     )
-}
-
-/// An amount of the API (`"4161600.00"`) written as people of the language write it:
-/// `€4,161,600.00`, `4 161 600,00 €`, `€ 4.161.600,00`, `4.161.600,00 €`.
-fn money(lang: Lang, amount: &str) -> String {
-    let (sign, digits) = amount
-        .strip_prefix('-')
-        .map_or(("", amount), |rest| ("-", rest));
-    let (whole, cents) = digits.split_once('.').unwrap_or((digits, "00"));
-    let (group, decimal) = match lang {
-        Lang::En => (',', '.'),
-        Lang::Fr => ('\u{202f}', ','),
-        Lang::Nl | Lang::De => ('.', ','),
-    };
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(group);
-        }
-        grouped.push(c);
-    }
-    let number = format!("{sign}{grouped}{decimal}{cents}");
-    match lang {
-        Lang::En => format!("€{number}"),
-        Lang::Nl => format!("€ {number}"),
-        Lang::Fr | Lang::De => format!("{number} €"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn amounts_are_written_the_way_each_language_writes_them() {
-        assert_eq!(money(Lang::En, "4161600.00"), "€4,161,600.00");
-        assert_eq!(
-            money(Lang::Fr, "4161600.00"),
-            "4\u{202f}161\u{202f}600,00 €"
-        );
-        assert_eq!(money(Lang::Nl, "572822.08"), "€ 572.822,08");
-        assert_eq!(money(Lang::De, "150000.00"), "150.000,00 €");
-        assert_eq!(money(Lang::En, "12.50"), "€12.50");
-        assert_eq!(money(Lang::En, "-1000.00"), "€-1,000.00");
-        assert_eq!(money(Lang::En, "7"), "€7.00");
-    }
 }

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use super::confirmation::{self, Banner};
 use super::forms::TextForm;
-use super::i18n::{Translations, fill};
+use super::i18n::{Translations, fill, money};
 use super::operations::{self as ops, wire};
 use super::pages::{Chrome, Failure, chrome, failure_page, html, percent, run};
 use super::visit::{self, Visit};
@@ -690,7 +690,7 @@ fn reuse_facts(
             .cost
             .amount_eur
             .as_deref()
-            .map(|amount| money(t, lang, amount))
+            .map(|amount| money(lang, amount))
     };
     let languages: Vec<String> = revision
         .languages
@@ -760,16 +760,6 @@ fn rating(lang: Lang, average: &str) -> String {
     }
 }
 
-/// An amount in euro (`25.00`) as the language writes it: `25,00 €`, `€ 25,00`, `€25.00`.
-pub(super) fn money(t: &Translations, lang: Lang, amount: &str) -> String {
-    let amount = if lang == Lang::En {
-        amount.to_owned()
-    } else {
-        amount.replace('.', ",")
-    };
-    fill(t.get(lang, "reuse_amount"), &[("amount", &amount)])
-}
-
 /// A licence as what it lets a caisse do, for the Creative Commons licences and a licence
 /// granted on request; any other SPDX identifier is named as it is.
 pub(super) fn licence_in_words(t: &Translations, lang: Lang, spdx: &str, owner: &str) -> String {
@@ -806,6 +796,22 @@ pub(super) struct FileFacts<'a> {
     pub lang: Lang,
 }
 
+/// The [`FileFacts`] of an attachment as any operation answers it (each has its own type).
+macro_rules! file_facts {
+    ($attachment:expr) => {{
+        let a = $attachment;
+        $crate::tool_page::FileFacts {
+            title: &a.title,
+            url: a.url.clone(),
+            file_name: &a.file_name,
+            media_type: &a.media_type,
+            size_bytes: a.size_bytes,
+            lang: a.lang,
+        }
+    }};
+}
+pub(super) use file_facts;
+
 pub(super) fn download(t: &Translations, lang: Lang, file: FileFacts<'_>) -> Download {
     Download {
         href: file.url,
@@ -826,18 +832,8 @@ fn downloads(
     attachments: Vec<ops::tool_page::ToolPageNodeOnToolCurrentAttachments>,
 ) -> Vec<Download> {
     attachments
-        .into_iter()
-        .map(|a| {
-            let file = FileFacts {
-                title: &a.title,
-                url: a.url.clone(),
-                file_name: &a.file_name,
-                media_type: &a.media_type,
-                size_bytes: a.size_bytes,
-                lang: a.lang,
-            };
-            download(t, lang, file)
-        })
+        .iter()
+        .map(|a| download(t, lang, file_facts!(a)))
         .collect()
 }
 
@@ -965,14 +961,5 @@ mod tests {
         assert_eq!(rating(Lang::Fr, "4.50"), "4,5");
         assert_eq!(rating(Lang::En, "3.67"), "3.7");
         assert_eq!(rating(Lang::De, "n/a"), "n/a");
-    }
-
-    #[test]
-    fn an_amount_is_written_as_the_language_writes_money() {
-        let t = translations();
-        assert_eq!(money(&t, Lang::Fr, "25.00"), "25,00 €");
-        assert_eq!(money(&t, Lang::Nl, "25.00"), "€ 25,00");
-        assert_eq!(money(&t, Lang::De, "7.50"), "7,50 €");
-        assert_eq!(money(&t, Lang::En, "25.00"), "€25.00");
     }
 }

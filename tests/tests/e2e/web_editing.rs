@@ -302,6 +302,12 @@ async fn sending_a_tool_back_needs_a_reason_and_the_decision_is_logged() {
         .await
         .unwrap();
     assert!(queue.contains("Auto-test de stress") && queue.contains("<table class=\"changes"));
+    // A new tool is read whole before the decision: its description and documents, open,
+    // above the decision form.
+    let submitted = queue.find("<details class=\"submitted\" open>").unwrap();
+    let description = queue.find("Répondez aux questions.").unwrap();
+    let form = queue.find("action=\"/tools/").unwrap();
+    assert!(submitted < description && description < form, "{queue}");
     let path = format!("/tools/{id}/decision");
     let without = post_form(
         &app,
