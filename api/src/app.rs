@@ -56,6 +56,10 @@ pub async fn open_services(config: &Config) -> anyhow::Result<service::Context> 
         },
         searching(&config.limits),
     );
+    services.review = commons_domain::tool::ReviewPeriod {
+        after: chrono::Duration::days(config.review.after_days.into()),
+        notice: chrono::Duration::days(config.review.notice_days.into()),
+    };
     services.identities = Arc::new(service::identity_cache::IdentityCache::new(
         Duration::from_secs(config.auth.identity_cache_seconds),
         config.auth.identity_cache_entries,

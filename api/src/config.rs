@@ -48,6 +48,7 @@ pub struct Config {
     pub rate_limit: RateLimitConfig,
     pub extraction: ExtractionConfig,
     pub notifications: NotificationsConfig,
+    pub review: ReviewConfig,
     pub replica: ReplicaConfig,
     pub web: WebConfig,
     /// GraphiQL at `/graphiql`; switch it off in production if nobody should explore there.
@@ -74,6 +75,7 @@ impl Default for Config {
             metrics: MetricsConfig::default(),
             rate_limit: RateLimitConfig::default(),
             notifications: NotificationsConfig::default(),
+            review: ReviewConfig::default(),
             replica: ReplicaConfig::default(),
             web: WebConfig::default(),
             extraction: ExtractionConfig::default(),
@@ -172,6 +174,25 @@ impl Default for NotificationsConfig {
             websocket_ping_ms: 15_000,
             websocket_idle_ms: 60_000,
             websocket_subscriptions: 10,
+        }
+    }
+}
+
+/// Tools kept current: a published tool is due for review this long after its publication or
+/// its owner's last confirmation that it is still valid, and its owner's staff are told this
+/// long before (by the reminders, every `notifications.reminder_interval_ms`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct ReviewConfig {
+    pub after_days: u32,
+    pub notice_days: u32,
+}
+
+impl Default for ReviewConfig {
+    fn default() -> Self {
+        Self {
+            after_days: 365,
+            notice_days: 30,
         }
     }
 }
@@ -386,6 +407,14 @@ impl Config {
                     problem: "must be at least 1".into(),
                 });
             }
+        }
+        if !(1..=3650).contains(&self.review.after_days)
+            || self.review.notice_days >= self.review.after_days
+        {
+            return Err(ConfigError::Invalid {
+                key: "review",
+                problem: "after_days must be 1 to 3650, and notice_days below it".into(),
+            });
         }
         if self.rate_limit.enabled {
             if self.rate_limit.query_cost_per_minute < self.limits.query_complexity as u64 {

@@ -53,6 +53,9 @@ named_enum!(
         ToolAdopted = "TOOL_ADOPTED",
         /// Another organisation reviewed one of their tools.
         ToolReviewed = "TOOL_REVIEWED",
+        /// One of their organisation's published tools is soon due for review: confirm it is
+        /// still valid, or edit it.
+        ReviewDue = "REVIEW_DUE",
     }
 );
 

@@ -654,6 +654,7 @@ mod tests {
             published_revision: published.map(|_| 1),
             published_visibility: published,
             submitted_at: None,
+            reviewed_at: None,
         }
     }
 

@@ -522,9 +522,43 @@ pub struct Tool {
     pub published_revision: Option<i32>,
     pub published_visibility: Option<Visibility>,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// When the published content was last known to be current: its publication, or the
+    /// owner's later confirmation that it is still valid. `None` before a first publication.
+    pub reviewed_at: Option<DateTime<Utc>>,
+}
+
+/// How long published content stays current before its owner is asked to look at it again,
+/// and how long before that moment the owner is told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReviewPeriod {
+    pub after: chrono::Duration,
+    pub notice: chrono::Duration,
+}
+
+impl Default for ReviewPeriod {
+    fn default() -> Self {
+        Self {
+            after: chrono::Duration::days(365),
+            notice: chrono::Duration::days(30),
+        }
+    }
 }
 
 impl Tool {
+    /// When the tool is due for review: a period after it was last known current. Only a
+    /// published, active tool is ever due.
+    pub fn review_due(&self, period: ReviewPeriod) -> Option<DateTime<Utc>> {
+        if self.lifecycle != Lifecycle::Active || self.published_revision.is_none() {
+            return None;
+        }
+        self.reviewed_at.map(|at| at + period.after)
+    }
+
+    /// Past its review date at `now`: search and its page say it may be out of date.
+    pub fn review_overdue(&self, period: ReviewPeriod, now: DateTime<Utc>) -> bool {
+        self.review_due(period).is_some_and(|due| due <= now)
+    }
+
     /// The tool's status, derived from its lifecycle and revisions.
     pub fn derive_status(
         lifecycle: Lifecycle,

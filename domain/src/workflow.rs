@@ -168,6 +168,7 @@ pub fn decide(
             next.latest_status = RevisionStatus::Published;
             next.published_revision = Some(revision);
             next.published_visibility = Some(tool.latest_visibility);
+            next.reviewed_at = Some(now);
         }
         Decision::RequestChanges => {
             revisions.push((revision, RevisionStatus::ChangesRequested));
@@ -217,6 +218,19 @@ pub fn archive(tool: &Tool, now: DateTime<Utc>) -> Result<Transition, WorkflowEr
     })
 }
 
+/// The owner confirms that the published content is still valid: no new revision, the
+/// review date moves a period on.
+pub fn confirm_current(tool: &Tool, now: DateTime<Utc>) -> Result<Transition, WorkflowError> {
+    require_active(tool)?;
+    require_published(tool)?;
+    let mut next = tool.clone();
+    next.reviewed_at = Some(now);
+    Ok(Transition {
+        tool: settle(next, now),
+        revisions: Vec::new(),
+    })
+}
+
 /// A moderator pulls a published tool from publication.
 pub fn withdraw(tool: &Tool, now: DateTime<Utc>) -> Result<Transition, WorkflowError> {
     if tool.lifecycle == Lifecycle::Withdrawn {
@@ -236,7 +250,34 @@ pub fn withdraw(tool: &Tool, now: DateTime<Utc>) -> Result<Transition, WorkflowE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tool::ToolStatus;
+    use crate::tool::{ReviewPeriod, ToolStatus};
+
+    #[test]
+    fn publication_and_confirmation_set_when_a_tool_is_due_for_review() {
+        let period = ReviewPeriod::default();
+        let draft = new_tool();
+        assert!(confirm_current(&draft, now()).is_err(), "never published");
+        assert_eq!(draft.review_due(period), None);
+        let submitted = ok(submit(&draft, 1, now())).tool;
+        let published = ok(decide(&submitted, 1, Decision::Approve, now())).tool;
+        assert_eq!(published.review_due(period), Some(now() + period.after));
+        let later = now() + period.after + chrono::Duration::days(1);
+        assert!(published.review_overdue(period, later));
+        let confirmed = ok(confirm_current(&published, later)).tool;
+        assert_eq!(
+            confirmed.latest_revision, published.latest_revision,
+            "no new revision"
+        );
+        assert!(!confirmed.review_overdue(period, later));
+        assert_eq!(confirmed.review_due(period), Some(later + period.after));
+        let archived = ok(archive(&confirmed, later)).tool;
+        assert_eq!(
+            archived.review_due(period),
+            None,
+            "an archived tool is never due"
+        );
+        assert!(confirm_current(&archived, later).is_err());
+    }
 
     fn new_tool() -> Tool {
         let now = DateTime::UNIX_EPOCH;
@@ -253,6 +294,7 @@ mod tests {
             published_revision: None,
             published_visibility: None,
             submitted_at: None,
+            reviewed_at: None,
         }
     }
 

@@ -297,6 +297,7 @@ pub enum NotificationKind {
     TransferAwaiting,
     ToolAdopted,
     ToolReviewed,
+    ReviewDue,
 }
 
 impl From<notification_model::NotificationKind> for NotificationKind {
@@ -312,6 +313,7 @@ impl From<notification_model::NotificationKind> for NotificationKind {
             K::TransferAwaiting => Self::TransferAwaiting,
             K::ToolAdopted => Self::ToolAdopted,
             K::ToolReviewed => Self::ToolReviewed,
+            K::ReviewDue => Self::ReviewDue,
         }
     }
 }

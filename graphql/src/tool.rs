@@ -58,6 +58,9 @@ pub struct ToolCapabilities {
     /// Decide on the revision in review (`decideOnTool`): a moderator, never on their own
     /// work, nor INASTI's own guides but by another INASTI moderator.
     pub decide: bool,
+    /// Confirm that the published content is still valid (`confirmToolCurrent`): its
+    /// organisation's staff, while it is published and active.
+    pub confirm_current: bool,
 }
 
 #[Object]
@@ -98,6 +101,7 @@ impl Tool {
             submit: can.submit,
             attach: can.attach,
             decide: can.decide,
+            confirm_current: can.confirm_current,
         })
     }
 
@@ -108,6 +112,27 @@ impl Tool {
 
     async fn status(&self) -> ToolStatus {
         self.0.tool.status.into()
+    }
+
+    /// When the published content was last known current: its publication, or its
+    /// organisation's confirmation that it is still valid (`confirmToolCurrent`). Null before
+    /// the first publication.
+    async fn reviewed_at(&self) -> Option<DateTime<Utc>> {
+        let tool = &self.0.tool;
+        tool.reviewed_at
+            .filter(|_| tool.published_revision.is_some())
+    }
+
+    /// When it is due for review: `review.after_days` after `reviewedAt`. Its organisation's
+    /// staff are told `review.notice_days` before. Null unless published and active.
+    async fn review_due(&self, ctx: &Context<'_>) -> Option<DateTime<Utc>> {
+        self.0.tool.review_due(services(ctx).review)
+    }
+
+    /// Past its review date: it may be out of date.
+    async fn review_overdue(&self, ctx: &Context<'_>) -> bool {
+        let services = services(ctx);
+        self.0.tool.review_overdue(services.review, services.now())
     }
 
     /// The revision you are shown: the latest for the owner and moderators, the published
@@ -796,6 +821,11 @@ pub struct ArchiveToolInput {
 }
 
 #[derive(InputObject)]
+pub struct ConfirmToolCurrentInput {
+    pub tool_id: ID,
+}
+
+#[derive(InputObject)]
 pub struct WithdrawToolInput {
     pub tool_id: ID,
     pub reason: String,
@@ -881,6 +911,17 @@ impl ToolMutation {
     ) -> Result<ToolPayload> {
         let id = tool_id(&input.tool_id)?;
         payload(svc::archive(services(ctx), actor(ctx), id).await)
+    }
+
+    /// Confirms that a published tool is still valid: no new revision, its review date a
+    /// period on (`reviewDue`). Its organisation's staff.
+    async fn confirm_tool_current(
+        &self,
+        ctx: &Context<'_>,
+        input: ConfirmToolCurrentInput,
+    ) -> Result<ToolPayload> {
+        let id = tool_id(&input.tool_id)?;
+        payload(svc::confirm_current(services(ctx), actor(ctx), id).await)
     }
 
     /// Pulls a published tool from publication, with a reason. Moderators.

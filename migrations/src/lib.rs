@@ -32,6 +32,7 @@ mod m20261201_000026_create_follows;
 mod m20261201_000027_create_notifications;
 mod m20261202_000028_create_replicas_and_duties;
 mod m20261203_000029_create_web_sessions;
+mod m20261207_000030_add_tool_review;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000027_create_notifications::Migration),
             Box::new(m20261202_000028_create_replicas_and_duties::Migration),
             Box::new(m20261203_000029_create_web_sessions::Migration),
+            Box::new(m20261207_000030_add_tool_review::Migration),
         ]
     }
 }

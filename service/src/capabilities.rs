@@ -48,6 +48,9 @@ pub struct ToolCapabilities {
     pub attach: bool,
     /// Decide on the revision in review: a moderator, never on their own work.
     pub decide: bool,
+    /// Confirm the published content is still valid: its organisation's staff, while it is
+    /// published and active.
+    pub confirm_current: bool,
 }
 
 /// What the caller may do with a caisse's activity report of a year now: submit it (its admins,
@@ -119,6 +122,7 @@ pub fn on_tool(
         submit: edit && workflow::submit(tool, tool.latest_revision, now).is_ok(),
         attach: edit && workflow::takes_files(tool.latest_status),
         decide,
+        confirm_current: edit && workflow::confirm_current(tool, now).is_ok(),
     }
 }
 

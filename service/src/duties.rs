@@ -1,5 +1,5 @@
 //! Background duties that must run once across the replicas of a deployment: the file sweep,
-//! reply-by reminders and outbox pruning. Every replica runs the loop below for each duty; only
+//! reminders (reply-by moments, tools due for review) and outbox pruning. Every replica runs the loop below for each duty; only
 //! the one holding the duty's lease (a row taken by conditional upsert, renewed at a third of
 //! its length) does the work, and a holder that dies stops renewing, so another takes the duty
 //! within one lease. A run whose lease is lost midway is stopped. A lease in a table rather
@@ -93,8 +93,9 @@ async fn work(ctx: &Context, duty: Duty, settings: &DutySettings) -> ServiceResu
             format!("{swept:?}")
         }
         Duty::ReplyReminders => {
-            let sent = notifications::remind_replies_due(ctx).await?;
-            format!("{sent} reminders")
+            let replies = notifications::remind_replies_due(ctx).await?;
+            let reviews = notifications::remind_reviews_due(ctx).await?;
+            format!("{replies} reply reminders, {reviews} review reminders")
         }
         Duty::OutboxPruning => {
             let rows = replicas::prune_outbox(ctx, settings.pruning).await?;

@@ -67,6 +67,8 @@ pub struct Context {
     pub replica: std::sync::Arc<replicas::Replica>,
     /// The background duties this replica holds and has run.
     pub duties: std::sync::Arc<duties::DutyBoard>,
+    /// When published tools are due for review, and when their owners are told.
+    pub review: commons_domain::tool::ReviewPeriod,
 }
 
 impl Context {
@@ -93,6 +95,7 @@ impl Context {
             )),
             replica: std::sync::Arc::new(replicas::Replica::new()),
             duties: std::sync::Arc::default(),
+            review: commons_domain::tool::ReviewPeriod::default(),
         }
     }
 

@@ -241,6 +241,43 @@ pub async fn remind_replies_due(ctx: &Context) -> ServiceResult<usize> {
     Ok(sent)
 }
 
+/// Tools whose owners one run of the reminders tells at most; the rest wait for the next run.
+const REVIEW_REMINDERS_PER_RUN: u64 = 100;
+
+/// Tells the staff of each organisation whose published tool is due for review within the
+/// notice period (confirm it is still valid, or edit it). Run periodically; each review date
+/// is told once, and a confirmation or a new publication starts a new one.
+pub async fn remind_reviews_due(ctx: &Context) -> ServiceResult<usize> {
+    let now = ctx.now();
+    let period = ctx.review;
+    let reviewed_before = now - period.after + period.notice;
+    let due =
+        commons_store::tools::review_due_untold(&ctx.db, reviewed_before, REVIEW_REMINDERS_PER_RUN)
+            .await?;
+    let mut sent = 0;
+    for (tool_id, owner_id, reviewed_at) in due {
+        let txn = commons_store::begin_write(&ctx.db).await?;
+        // Noted first: a tool reviewed meanwhile is not told about, and never twice.
+        if !commons_store::tools::note_review_reminded(&txn, tool_id, reviewed_at, now).await? {
+            continue;
+        }
+        let users = commons_store::users::of_organisations(&txn, &[owner_id]).await?;
+        let notice = Notice {
+            kind: NotificationKind::ReviewDue,
+            subject_type: "tool",
+            subject_id: tool_id,
+            tool_id: Some(tool_id),
+            details: serde_json::json!({
+                "reviewDue": (reviewed_at + period.after).to_rfc3339()
+            }),
+        };
+        commons_store::notifications::insert(&txn, &users, &notice, now).await?;
+        sent += users.len();
+        ctx.commit(txn).await?;
+    }
+    Ok(sent)
+}
+
 /// Keeps the hub alive in the context.
 pub fn hub() -> Arc<NotificationHub> {
     Arc::new(NotificationHub::default())

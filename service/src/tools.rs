@@ -463,6 +463,33 @@ pub async fn archive(ctx: &Context, actor: Option<&Actor>, id: i64) -> ServiceRe
     committed(ctx, txn, t).await
 }
 
+/// The owner confirms that its published tool is still valid: no new revision, the review
+/// date a period on, recorded in the audit log.
+pub async fn confirm_current(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    id: i64,
+) -> ServiceResult<VisibleTool> {
+    let signed_in = signed_in(actor)?;
+    let (tool, _) = load_visible(ctx, Some(signed_in), id).await?;
+    let actor = authorise(actor, Action::EditTool, owned(&tool))?;
+    let now = ctx.now();
+    let t = workflow::confirm_current(&tool, now).map_err(workflow_error)?;
+    let txn = begin_write(&ctx.db).await?;
+    let details = json!({ "reviewDue": (now + ctx.review.after).to_rfc3339() });
+    apply(
+        &txn,
+        &tool,
+        &t,
+        actor,
+        "tool.confirmed_current",
+        details,
+        now,
+    )
+    .await?;
+    committed(ctx, txn, t).await
+}
+
 /// A moderator pulls a published tool from publication, with a reason for the log.
 pub async fn withdraw(
     ctx: &Context,

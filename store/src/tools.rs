@@ -33,6 +33,7 @@ fn tool_from(m: tool::Model) -> Result<Tool, DbErr> {
         published_revision: m.published_revision,
         published_visibility: m.published_visibility.as_deref().map(parse).transpose()?,
         submitted_at: m.submitted_at,
+        reviewed_at: m.reviewed_at,
     })
 }
 
@@ -354,7 +355,7 @@ pub async fn save_state(
     before: &Tool,
     after: &Tool,
 ) -> Result<bool, DbErr> {
-    let row = tool::ActiveModel {
+    let mut row = tool::ActiveModel {
         updated_at: Set(after.updated_at),
         lifecycle: Set(after.lifecycle.as_str().to_owned()),
         status: Set(after.status.as_str().to_owned()),
@@ -364,8 +365,13 @@ pub async fn save_state(
         published_revision: Set(after.published_revision),
         published_visibility: Set(after.published_visibility.map(|v| v.as_str().to_owned())),
         submitted_at: Set(after.submitted_at),
+        reviewed_at: Set(after.reviewed_at),
         ..Default::default()
     };
+    // A new review date is told about again when it nears.
+    if after.reviewed_at != before.reviewed_at {
+        row.review_reminded_at = Set(None);
+    }
     let result = tool::Entity::update_many()
         .set(row)
         .filter(tool::Column::Id.eq(before.id))
@@ -763,4 +769,45 @@ pub async fn approvals_of_owner(
         .into_iter()
         .map(|m| (m.tool_id, m.decided_at))
         .collect())
+}
+
+/// Published, active tools last known current at or before `before` whose owner was not yet
+/// told: (id, owner, when last reviewed), oldest first, at most `limit`.
+pub async fn review_due_untold(
+    db: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<(i64, i64, DateTime<Utc>)>, DbErr> {
+    let rows = tool::Entity::find()
+        .filter(tool::Column::Lifecycle.eq(Lifecycle::Active.as_str()))
+        .filter(tool::Column::PublishedRevision.is_not_null())
+        .filter(tool::Column::ReviewedAt.lte(before))
+        .filter(tool::Column::ReviewRemindedAt.is_null())
+        .order_by_asc(tool::Column::ReviewedAt)
+        .order_by_asc(tool::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| Some((r.id, r.owner_id, r.reviewed_at?)))
+        .collect())
+}
+
+/// Notes that the owner of `id` was told its review date nears, unless the tool was reviewed
+/// meanwhile (its `reviewed_at` is no longer `reviewed`): true when noted.
+pub async fn note_review_reminded(
+    db: &impl ConnectionTrait,
+    id: i64,
+    reviewed: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = tool::Entity::update_many()
+        .col_expr(tool::Column::ReviewRemindedAt, Expr::value(now))
+        .filter(tool::Column::Id.eq(id))
+        .filter(tool::Column::ReviewedAt.eq(reviewed))
+        .filter(tool::Column::ReviewRemindedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
 }

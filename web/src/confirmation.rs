@@ -8,9 +8,10 @@ use commons_domain::lang::Lang;
 use super::i18n::Translations;
 
 /// The changes a page confirms.
-const CHANGES: [&str; 9] = [
+const CHANGES: [&str; 10] = [
     "saved",
     "submitted",
+    "confirmed",
     "attached",
     "adopted",
     "stopped",

@@ -866,16 +866,50 @@ pub async fn submit_tool(
         Err(refused) => return refused,
     };
     let revision: i64 = fields.one("revision").parse().unwrap_or_default();
-    let t = &state.web.translations;
     let input = ops::submit_tool::SubmitToolInput {
         tool_id: id.clone(),
         revision,
     };
     let variables = ops::submit_tool::Variables { input };
-    let notice = match mutate::<ops::SubmitTool>(&state, &visit, variables).await {
+    let done = mutate::<ops::SubmitTool>(&state, &visit, variables).await;
+    acted(&state, &visit, &id, done, "submitted").await
+}
+
+/// The owner confirms that its published tool is still valid.
+pub async fn confirm_current(
+    State(state): State<WebState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let path = format!("/tools/{}", percent(&id));
+    let visit = match posted(&state, &headers, peer, &body, &path).await {
+        Ok((visit, _)) => visit,
+        Err(refused) => return refused,
+    };
+    let input = ops::confirm_tool_current::ConfirmToolCurrentInput {
+        tool_id: id.clone(),
+    };
+    let variables = ops::confirm_tool_current::Variables { input };
+    let done = mutate::<ops::ConfirmToolCurrent>(&state, &visit, variables).await;
+    acted(&state, &visit, &id, done, "confirmed").await
+}
+
+/// Where a tool's page goes after a one-button change: the page with its banner, or the page
+/// again saying why not.
+async fn acted(
+    state: &WebState,
+    visit: &Visit,
+    id: &str,
+    done: Result<Vec<UserErrorData>, Failure>,
+    change: &str,
+) -> Response {
+    let path = format!("/tools/{}", percent(id));
+    let t = &state.web.translations;
+    let notice = match done {
         Ok(errors) if errors.is_empty() => {
-            let submitted = confirmation::after(&path, "submitted");
-            return see_other(&submitted, &visit.set_cookies);
+            return see_other(&confirmation::after(&path, change), &visit.set_cookies);
         }
         Ok(errors) => errors
             .iter()
@@ -884,13 +918,13 @@ pub async fn submit_tool(
             .join(" "),
         Err(Failure::Conflict) => t.get(visit.lang, "form_conflict").to_owned(),
         Err(Failure::Input(message)) => message,
-        Err(other) => return failure_page(&state, &visit, other, &path),
+        Err(other) => return failure_page(state, visit, other, &path),
     };
     let problems = Problems {
         notice: Some(notice),
         ..Problems::default()
     };
-    tool_page(&state, &visit, &id, problems, StatusCode::BAD_REQUEST).await
+    tool_page(state, visit, id, problems, StatusCode::BAD_REQUEST).await
 }
 
 pub async fn decide_on_tool(

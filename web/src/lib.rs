@@ -117,6 +117,7 @@ where
         )
         .route("/tools/{id}/check", get(check_answers::check_answers))
         .route("/tools/{id}/submit", post(editing::submit_tool))
+        .route("/tools/{id}/current", post(editing::confirm_current))
         .route("/tools/{id}/decision", post(editing::decide_on_tool))
         .route("/tools/{id}/attachments", post(editing::attach_file))
         .route("/tools/{id}/adoption", post(peer_learning::adoption))

@@ -148,6 +148,7 @@ operations! {
     CreateTool in "src/operations/create_tool.graphql";
     UpdateTool in "src/operations/update_tool.graphql";
     SubmitTool in "src/operations/submit_tool.graphql";
+    ConfirmToolCurrent in "src/operations/confirm_tool_current.graphql";
     DecideOnTool in "src/operations/decide_on_tool.graphql";
     AddAttachment in "src/operations/add_attachment.graphql";
     AdoptTool in "src/operations/adopt_tool.graphql";
@@ -165,6 +166,7 @@ user_errors! {
     accept_responsibility_transfer.accept_responsibility_transfer;
     cancel_responsibility_transfer.cancel_responsibility_transfer;
     submit_tool.submit_tool;
+    confirm_tool_current.confirm_tool_current;
     decide_on_tool.decide_on_tool;
     add_attachment.add_attachment;
     adopt_tool.adopt_tool;

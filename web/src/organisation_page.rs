@@ -41,6 +41,8 @@ pub(super) struct ToolLine {
     /// The tool's status when it is not published (its own organisation's drafts, a rejected
     /// or withdrawn tool), as search marks it.
     pub status: Option<String>,
+    /// Past its review date.
+    pub outdated: bool,
 }
 
 pub(super) struct ServiceLine {
@@ -299,6 +301,7 @@ impl<'a> OrganisationPage<'a> {
                     kind: t
                         .get(lang, &format!("kind_{}", wire(&tool.kind)))
                         .to_owned(),
+                    outdated: tool.review_overdue,
                     status: (!matches!(
                         tool.status,
                         ops::organisation_profile::ToolStatus::PUBLISHED

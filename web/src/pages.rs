@@ -595,6 +595,8 @@ pub(super) struct Hit {
     pub kind: String,
     /// The tool's status when it is not published (a draft, rejected, withdrawn…).
     pub status: Option<String>,
+    /// Past its review date: it may be out of date.
+    pub outdated: bool,
     pub owner: String,
     pub fallback: Option<String>,
     pub files: Vec<FileMatch>,
@@ -803,6 +805,7 @@ impl Hit {
             kind: t
                 .get(lang, &format!("kind_{}", wire(&hit.tool.kind)))
                 .to_owned(),
+            outdated: hit.tool.review_overdue,
             // Only its owner and moderators find a tool that is not published: marked so.
             status: (!matches!(hit.tool.status, ops::search_tools::ToolStatus::PUBLISHED)).then(
                 || {

@@ -190,6 +190,8 @@ struct ToolPage<'a> {
     revision_status: String,
     /// For whom, format, duration, cost, languages, licence, contact, who uses it.
     reuse: Vec<Fact>,
+    /// Past its review date: "may be out of date since …".
+    outdated: Option<String>,
     categories: Vec<String>,
     rating: Option<String>,
     summary: String,
@@ -534,8 +536,19 @@ impl<'a> ToolPage<'a> {
                 ],
             ));
         }
+        let outdated = tool
+            .review_overdue
+            .then(|| tool.review_due.as_deref())
+            .flatten()
+            .map(|at| {
+                fill(
+                    t.get(lang, "review_outdated"),
+                    &[("date", &day(t, lang, at))],
+                )
+            });
         ToolPage {
             page: chrome(state, visit, current.title.clone(), path),
+            outdated,
             banner,
             reuse: reuse_facts(
                 t,
@@ -582,6 +595,8 @@ pub(super) struct Actions {
     pub edit_href: Option<String>,
     /// The check-your-answers step, where a draft is submitted for review.
     pub check_href: Option<String>,
+    /// Confirm that the published tool is still valid (its organisation), with when it is due.
+    pub confirm: Option<(String, String)>,
     pub attach: Option<(String, AttachForm)>,
     pub decide: Option<DecideForm>,
     pub compare: Option<CompareForm>,
@@ -617,6 +632,14 @@ impl Actions {
             notice: problems.notice,
             edit_href: can.revise.then(|| format!("/tools/{}/edit", percent(id))),
             check_href: can.submit.then(|| super::check_answers::path(id)),
+            confirm: can.confirm_current.then(|| {
+                let due = tool
+                    .review_due
+                    .as_deref()
+                    .map(|at| fill(t.get(lang, "review_due_on"), &[("date", &day(t, lang, at))]))
+                    .unwrap_or_default();
+                (format!("/tools/{}/current", percent(id)), due)
+            }),
             attach: can.attach.then(|| {
                 let form = problems.attach.unwrap_or_else(|| AttachForm {
                     languages: language_choices(t, lang, lang.code()),

@@ -17,6 +17,8 @@ pub struct Model {
     pub published_revision: Option<i32>,
     pub published_visibility: Option<String>,
     pub submitted_at: Option<DateTimeUtc>,
+    pub reviewed_at: Option<DateTimeUtc>,
+    pub review_reminded_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -648,3 +648,132 @@ async fn a_moderator_never_decides_on_a_revision_they_authored() {
         .await;
     assert_eq!(outcome(&body, "decideOnTool"), "OK", "{body}");
 }
+
+const REVIEW: &str = "query($id: ID!) { node(id: $id) { ... on Tool {
+  reviewedAt reviewDue reviewOverdue viewerCan { confirmCurrent } latest { number }
+} } }";
+const CONFIRM: &str =
+    "mutation($input: ConfirmToolCurrentInput!) { confirmToolCurrent(input: $input) {
+  tool { id reviewedAt reviewDue reviewOverdue } userErrors { field code message } } }";
+const REMINDERS: &str =
+    "{ viewer { notifications(first: 50) { nodes { kind tool { id } details } } } }";
+
+fn at(value: &Value) -> chrono::DateTime<chrono::Utc> {
+    value.as_str().unwrap().parse().unwrap()
+}
+
+/// Review reminders the person `who` of acerta holds for `id`.
+async fn reminders(app: &TestApp, token: &str, id: &str) -> usize {
+    let body = app.graphql_as(token, REMINDERS, json!({})).await;
+    body["data"]["viewer"]["notifications"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "REVIEW_DUE" && n["tool"]["id"] == id)
+        .count()
+}
+
+#[tokio::test]
+async fn a_published_tool_is_kept_current_by_its_organisation() {
+    let app = commons_tests::spawn_app_with(|c| {
+        c.review.after_days = 100;
+        c.review.notice_days = 10;
+    })
+    .await
+    .with_organisations()
+    .await;
+    let staff = app.login_as("acerta", "STAFF");
+    // A draft is never due, nor confirmed.
+    let draft = draft_tool(&app, "acerta", "Brouillon", "NETWORK").await;
+    let body = app.graphql_as(&staff, REVIEW, json!({ "id": draft })).await;
+    assert_eq!(body["data"]["node"]["reviewDue"], Value::Null, "{body}");
+    assert_eq!(body["data"]["node"]["viewerCan"]["confirmCurrent"], false);
+    let refused = app
+        .graphql_as(&staff, CONFIRM, json!({ "input": { "toolId": draft } }))
+        .await;
+    assert_eq!(outcome(&refused, "confirmToolCurrent"), "INVALID_STATE");
+
+    // Published: current from its publication, due the configured period after.
+    let id = published_tool(&app, "acerta", "Auto-test de stress", "NETWORK").await;
+    let body = app.graphql_as(&staff, REVIEW, json!({ "id": id })).await;
+    let tool = &body["data"]["node"];
+    let reviewed = at(&tool["reviewedAt"]);
+    assert_eq!(
+        at(&tool["reviewDue"]),
+        reviewed + chrono::Duration::days(100)
+    );
+    assert_eq!(tool["reviewOverdue"], false);
+    assert_eq!(tool["viewerCan"]["confirmCurrent"], true);
+    // Another organisation may read it, not confirm it.
+    let other = app.login_as("liantis", "STAFF");
+    let body = app.graphql_as(&other, REVIEW, json!({ "id": id })).await;
+    assert_eq!(body["data"]["node"]["viewerCan"]["confirmCurrent"], false);
+    let refused = app
+        .graphql_as(&other, CONFIRM, json!({ "input": { "toolId": id } }))
+        .await;
+    assert_eq!(outcome(&refused, "confirmToolCurrent"), "FORBIDDEN");
+
+    // Nine days before the date its staff are told, once; not yet out of date.
+    let clock = &app.services.clock;
+    clock.set(Some(reviewed + chrono::Duration::days(91)));
+    assert!(
+        commons_service::notifications::remind_reviews_due(&app.services)
+            .await
+            .unwrap()
+            >= 1
+    );
+    assert_eq!(
+        commons_service::notifications::remind_reviews_due(&app.services)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(reminders(&app, &staff, &id).await, 1);
+    assert_eq!(
+        reminders(&app, &other, &id).await,
+        0,
+        "only its organisation"
+    );
+
+    // Past the date it may be out of date; confirmed, it is current again, with no new
+    // revision, and its next date is told about in its turn.
+    let later = reviewed + chrono::Duration::days(101);
+    clock.set(Some(later));
+    let body = app.graphql_as(&staff, REVIEW, json!({ "id": id })).await;
+    assert_eq!(body["data"]["node"]["reviewOverdue"], true);
+    let confirmed = ok(
+        &app,
+        &staff,
+        CONFIRM,
+        "confirmToolCurrent",
+        json!({ "toolId": id }),
+    )
+    .await;
+    let tool = &confirmed["tool"];
+    assert_eq!(at(&tool["reviewedAt"]), later);
+    assert_eq!(at(&tool["reviewDue"]), later + chrono::Duration::days(100));
+    assert_eq!(tool["reviewOverdue"], false);
+    let body = app.graphql_as(&staff, REVIEW, json!({ "id": id })).await;
+    assert_eq!(
+        body["data"]["node"]["latest"]["number"], 1,
+        "no new revision"
+    );
+    clock.set(Some(later + chrono::Duration::days(95)));
+    commons_service::notifications::remind_reviews_due(&app.services)
+        .await
+        .unwrap();
+    assert_eq!(reminders(&app, &staff, &id).await, 2);
+
+    // An archived tool is never due.
+    ok(
+        &app,
+        &staff,
+        ARCHIVE,
+        "archiveTool",
+        json!({ "toolId": id }),
+    )
+    .await;
+    let body = app.graphql_as(&staff, REVIEW, json!({ "id": id })).await;
+    assert_eq!(body["data"]["node"]["reviewDue"], Value::Null);
+    assert_eq!(body["data"]["node"]["reviewOverdue"], false);
+}

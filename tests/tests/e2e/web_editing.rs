@@ -890,3 +890,66 @@ async fn sharing_a_tool_is_a_form_that_guides_then_a_check_of_the_answers_with_t
     );
     assert!(!after.contains("/submit\""), "{after}");
 }
+
+#[tokio::test]
+async fn a_tool_past_its_review_date_says_so_and_its_organisation_confirms_it() {
+    let app = spawn_app().await.with_organisations().await;
+    let id = tools::published_tool(&app, "acerta", "Auto-test de stress", "NETWORK").await;
+    let path = format!("/tools/{}", id.replace('=', "%3D"));
+    let session = sign_in(&app, "acerta", "STAFF").await;
+    let other = sign_in(&app, "liantis", "STAFF").await;
+    let (_, fresh) = page(&app, &session.cookie, &path, Some("fr")).await;
+    assert!(!fresh.contains("id=\"outdated\""), "{fresh}");
+    assert!(
+        fresh.contains(&format!("action=\"{path}/current\"")),
+        "{fresh}"
+    );
+    let (_, theirs) = page(&app, &other.cookie, &path, Some("fr")).await;
+    assert!(
+        !theirs.contains("/current\""),
+        "only its organisation confirms"
+    );
+
+    // A year and a day later: the page, search and the organisation's list say so.
+    // (Sessions end meanwhile, on the service's clock: both sign in again.)
+    app.services
+        .clock
+        .set(Some(chrono::Utc::now() + chrono::Duration::days(366)));
+    let session = sign_in(&app, "acerta", "STAFF").await;
+    let other = sign_in(&app, "liantis", "STAFF").await;
+    let (_, old) = page(&app, &other.cookie, &path, Some("fr")).await;
+    assert!(
+        old.contains("id=\"outdated\">Peut-être plus à jour : à revoir depuis le "),
+        "{old}"
+    );
+    app.wait_for_index().await;
+    let (_, found) = page(&app, &other.cookie, "/?q=stress", Some("fr")).await;
+    assert!(
+        found.contains("<span class=\"badge outdated\">peut-être plus à jour</span>"),
+        "{found}"
+    );
+    let (_, listed) = page(&app, &other.cookie, "/organisations/acerta", Some("fr")).await;
+    assert!(listed.contains("badge outdated"), "{listed}");
+
+    // Its organisation confirms it, and it is current again.
+    let confirmed = post_form(
+        &app,
+        Some(&session),
+        &format!("{path}/current"),
+        &[("csrf", &session.csrf)],
+    )
+    .await;
+    assert_eq!(confirmed.status(), 303);
+    assert_eq!(located(&confirmed), format!("{path}?done=confirmed"));
+    let (_, now) = page(&app, &other.cookie, &path, Some("fr")).await;
+    assert!(!now.contains("id=\"outdated\""), "{now}");
+    // Another organisation's attempt is refused, as the API refuses it.
+    let refused = post_form(
+        &app,
+        Some(&other),
+        &format!("{path}/current"),
+        &[("csrf", &other.csrf)],
+    )
+    .await;
+    assert_eq!(refused.status(), 403);
+}
