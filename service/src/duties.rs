@@ -1,5 +1,6 @@
 //! Background duties that must run once across the replicas of a deployment: the file sweep,
-//! reminders (reply-by moments, tools due for review) and outbox pruning. Every replica runs the loop below for each duty; only
+//! reply-by reminders, review reminders (published tools near their review date) and outbox
+//! pruning. Every replica runs the loop below for each duty; only
 //! the one holding the duty's lease (a row taken by conditional upsert, renewed at a third of
 //! its length) does the work, and a holder that dies stops renewing, so another takes the duty
 //! within one lease. A run whose lease is lost midway is stopped. A lease in a table rather
@@ -20,16 +21,23 @@ pub enum Duty {
     FileSweep,
     ReplyReminders,
     OutboxPruning,
+    ReviewReminders,
 }
 
 impl Duty {
-    pub const ALL: [Duty; 3] = [Duty::FileSweep, Duty::ReplyReminders, Duty::OutboxPruning];
+    pub const ALL: [Duty; 4] = [
+        Duty::FileSweep,
+        Duty::ReplyReminders,
+        Duty::OutboxPruning,
+        Duty::ReviewReminders,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Duty::FileSweep => "file_sweep",
             Duty::ReplyReminders => "reply_reminders",
             Duty::OutboxPruning => "outbox_pruning",
+            Duty::ReviewReminders => "review_reminders",
         }
     }
 
@@ -41,9 +49,9 @@ impl Duty {
 /// What this replica did with each duty, for `/metrics`.
 #[derive(Debug, Default)]
 pub struct DutyBoard {
-    held: [AtomicBool; 3],
-    runs: [AtomicU64; 3],
-    failures: [AtomicU64; 3],
+    held: [AtomicBool; 4],
+    runs: [AtomicU64; 4],
+    failures: [AtomicU64; 4],
 }
 
 impl DutyBoard {
@@ -79,7 +87,7 @@ impl DutySettings {
     fn every(&self, duty: Duty) -> Duration {
         match duty {
             Duty::FileSweep => self.sweep.interval,
-            Duty::ReplyReminders => self.reminders_every,
+            Duty::ReplyReminders | Duty::ReviewReminders => self.reminders_every,
             Duty::OutboxPruning => self.pruning.every,
         }
     }
@@ -93,9 +101,12 @@ async fn work(ctx: &Context, duty: Duty, settings: &DutySettings) -> ServiceResu
             format!("{swept:?}")
         }
         Duty::ReplyReminders => {
-            let replies = notifications::remind_replies_due(ctx).await?;
-            let reviews = notifications::remind_reviews_due(ctx).await?;
-            format!("{replies} reply reminders, {reviews} review reminders")
+            let sent = notifications::remind_replies_due(ctx).await?;
+            format!("{sent} reminders")
+        }
+        Duty::ReviewReminders => {
+            let sent = notifications::remind_reviews_due(ctx).await?;
+            format!("{sent} review reminders")
         }
         Duty::OutboxPruning => {
             let rows = replicas::prune_outbox(ctx, settings.pruning).await?;

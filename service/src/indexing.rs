@@ -591,6 +591,8 @@ mod tests {
                                 published_revision: published_visibility.map(|_| 1),
                                 published_visibility,
                                 submitted_at: None,
+                                reviewed_at: published_visibility
+                                    .map(|_| chrono::DateTime::UNIX_EPOCH),
                             });
                         }
                     }

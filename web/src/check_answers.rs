@@ -205,10 +205,12 @@ fn answers(t: &Translations, lang: Lang, id: &str, latest: &Latest) -> Vec<Answe
             ("field_summary", "summary", tr.summary.clone()),
             ("field_body", "body", description),
         ] {
+            // "Not given" is in the page's language, not the text's.
+            let given = value != not_given();
             answers.push(Answer {
                 label: in_lang(key),
                 value,
-                lang: Some(code),
+                lang: given.then_some(code),
                 change: format!("{form}#{anchor}_{code}"),
             });
         }

@@ -105,12 +105,13 @@ pub(super) const ON_REQUEST: &str = "ON_REQUEST";
 
 /// The licences the form offers as choices in words: the Creative Commons family and the
 /// public domain. Any other is typed as its SPDX identifier.
-const OFFERED_LICENCES: [&str; 6] = [
+const OFFERED_LICENCES: [&str; 7] = [
     "CC-BY-4.0",
     "CC-BY-SA-4.0",
     "CC-BY-NC-4.0",
     "CC-BY-NC-SA-4.0",
     "CC-BY-ND-4.0",
+    "CC-BY-NC-ND-4.0",
     "CC0-1.0",
 ];
 /// The form's values for a licence granted on request, and for another licence typed.
@@ -164,8 +165,8 @@ fn licence_choices(
     (choices, typed)
 }
 
-/// "On request" in any of the four languages (as the form's hint says it) is the API's
-/// `ON_REQUEST`; anything else goes as typed, an SPDX identifier.
+/// "On request" in any of the four languages (the form's choice sends the English words) is
+/// the API's `ON_REQUEST`; anything else goes as typed, an SPDX identifier.
 fn licence_from_words(typed: &str) -> String {
     let words = typed.trim().to_lowercase();
     let on_request = ["on request", "sur demande", "op aanvraag", "auf anfrage"];
@@ -872,7 +873,21 @@ pub async fn submit_tool(
     };
     let variables = ops::submit_tool::Variables { input };
     let done = mutate::<ops::SubmitTool>(&state, &visit, variables).await;
-    acted(&state, &visit, &id, done, "submitted").await
+    if fields.one("from") != "check" {
+        return acted(&state, &visit, &id, done, "submitted").await;
+    }
+    // From the check step: refused, it is shown there again, saying why.
+    match refusal(&state.web.translations, visit.lang, done) {
+        Ok(None) => see_other(&confirmation::after(&path, "submitted"), &visit.set_cookies),
+        Ok(Some(notice)) => {
+            let shown = check_answers::Shown {
+                notice: Some(notice),
+                ..check_answers::Shown::default()
+            };
+            check_answers::page(&state, &visit, &id, shown, StatusCode::BAD_REQUEST).await
+        }
+        Err(other) => failure_page(&state, &visit, other, &path),
+    }
 }
 
 /// The owner confirms that its published tool is still valid.
@@ -906,25 +921,39 @@ async fn acted(
     change: &str,
 ) -> Response {
     let path = format!("/tools/{}", percent(id));
-    let t = &state.web.translations;
-    let notice = match done {
-        Ok(errors) if errors.is_empty() => {
-            return see_other(&confirmation::after(&path, change), &visit.set_cookies);
+    match refusal(&state.web.translations, visit.lang, done) {
+        Ok(None) => see_other(&confirmation::after(&path, change), &visit.set_cookies),
+        Ok(Some(notice)) => {
+            let problems = Problems {
+                notice: Some(notice),
+                ..Problems::default()
+            };
+            tool_page(state, visit, id, problems, StatusCode::BAD_REQUEST).await
         }
-        Ok(errors) => errors
-            .iter()
-            .map(|e| error_text(t, visit.lang, e))
-            .collect::<Vec<_>>()
-            .join(" "),
-        Err(Failure::Conflict) => t.get(visit.lang, "form_conflict").to_owned(),
-        Err(Failure::Input(message)) => message,
-        Err(other) => return failure_page(state, visit, other, &path),
-    };
-    let problems = Problems {
-        notice: Some(notice),
-        ..Problems::default()
-    };
-    tool_page(state, visit, id, problems, StatusCode::BAD_REQUEST).await
+        Err(other) => failure_page(state, visit, other, &path),
+    }
+}
+
+/// Why a one-button change was refused, in words (`None`: it went through); a failure no
+/// words on the page explain is passed on.
+fn refusal(
+    t: &Translations,
+    lang: Lang,
+    done: Result<Vec<UserErrorData>, Failure>,
+) -> Result<Option<String>, Failure> {
+    match done {
+        Ok(errors) if errors.is_empty() => Ok(None),
+        Ok(errors) => Ok(Some(
+            errors
+                .iter()
+                .map(|e| error_text(t, lang, e))
+                .collect::<Vec<_>>()
+                .join(" "),
+        )),
+        Err(Failure::Conflict) => Ok(Some(t.get(lang, "form_conflict").to_owned())),
+        Err(Failure::Input(message)) => Ok(Some(message)),
+        Err(other) => Err(other),
+    }
 }
 
 pub async fn decide_on_tool(

@@ -109,11 +109,12 @@ pub fn money(lang: Lang, amount: &str) -> String {
         return amount.to_owned();
     };
     let decimal = if lang == Lang::En { '.' } else { ',' };
-    let number = format!("{sign}{}{decimal}{cents}", number(lang, whole));
+    let number = format!("{}{decimal}{cents}", number(lang, whole));
+    // The sign before the whole amount, symbol included: -€1,000.00, -1.000,00 €.
     match lang {
-        Lang::En => format!("€{number}"),
-        Lang::Nl => format!("€ {number}"),
-        Lang::Fr | Lang::De => format!("{number} €"),
+        Lang::En => format!("{sign}€{number}"),
+        Lang::Nl => format!("{sign}€ {number}"),
+        Lang::Fr | Lang::De => format!("{sign}{number} €"),
     }
 }
 
@@ -355,7 +356,7 @@ mod tests {
         assert_eq!(money(Lang::Nl, "572822.08"), "€ 572.822,08");
         assert_eq!(money(Lang::De, "150000.00"), "150.000,00 €");
         assert_eq!(money(Lang::En, "12.50"), "€12.50");
-        assert_eq!(money(Lang::En, "-1000.00"), "€-1,000.00");
+        assert_eq!(money(Lang::En, "-1000.00"), "-€1,000.00");
         assert_eq!(money(Lang::En, "7"), "€7.00");
         assert_eq!(money(Lang::Fr, "25.00"), "25,00 €");
         assert_eq!(

@@ -131,7 +131,7 @@ async fn entry(
         }
         None => (
             t.get(lang, "changes_first").to_owned(),
-            first_revision(t, lang, &latest),
+            first_revision(t, lang, &latest, &tool.owner.name),
         ),
     };
     let downloads = latest
@@ -164,7 +164,12 @@ async fn entry(
 }
 
 /// A new tool: what it says, as the changes from nothing.
-fn first_revision(t: &Translations, lang: Lang, latest: &Submitted) -> Vec<ChangeLine> {
+fn first_revision(
+    t: &Translations,
+    lang: Lang,
+    latest: &Submitted,
+    owner: &str,
+) -> Vec<ChangeLine> {
     let added = |key: &str, after: String| ChangeLine {
         field: t.get(lang, key).to_owned(),
         before: String::new(),
@@ -184,7 +189,7 @@ fn first_revision(t: &Translations, lang: Lang, latest: &Submitted) -> Vec<Chang
         added("field_categories", categories.join(", ")),
         added(
             "field_licence",
-            super::editing::licence_label(t, lang, &latest.licence),
+            super::tool_page::licence_in_words(t, lang, &latest.licence, owner),
         ),
     ];
     for tr in &latest.translations {

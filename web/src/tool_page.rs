@@ -538,7 +538,7 @@ impl<'a> ToolPage<'a> {
         }
         let outdated = tool
             .review_overdue
-            .then(|| tool.review_due.as_deref())
+            .then_some(tool.review_due.as_deref())
             .flatten()
             .map(|at| {
                 fill(

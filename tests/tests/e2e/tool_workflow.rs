@@ -715,6 +715,14 @@ async fn a_published_tool_is_kept_current_by_its_organisation() {
 
     // Nine days before the date its staff are told, once; not yet out of date.
     let clock = &app.services.clock;
+    clock.set(Some(reviewed + chrono::Duration::days(89)));
+    assert_eq!(
+        commons_service::notifications::remind_reviews_due(&app.services)
+            .await
+            .unwrap(),
+        0,
+        "not before the notice period"
+    );
     clock.set(Some(reviewed + chrono::Duration::days(91)));
     assert!(
         commons_service::notifications::remind_reviews_due(&app.services)

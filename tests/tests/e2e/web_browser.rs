@@ -211,6 +211,11 @@ async fn caisse_staff_sign_in_and_out_and_the_page_fits_a_phone() {
         .script("return document.documentElement.scrollWidth <= window.innerWidth")
         .await;
     assert_eq!(fits, serde_json::Value::Bool(true));
+    // The header keeps to a few lines: the menu button, not the list of pages.
+    let header = browser
+        .script("return document.querySelector('header.top').getBoundingClientRect().height")
+        .await;
+    assert!(header.as_f64().unwrap() <= 160.0, "header {header} px");
     browser.shot("results-phone").await;
     browser
         .find("form[action='/sign-out'] button")

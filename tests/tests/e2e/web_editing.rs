@@ -73,7 +73,7 @@ async fn forms_that_change_things_need_a_session_and_its_token() {
     .await;
     assert_eq!(forged.status(), 403);
     assert_eq!(tool_count(&app).await, before);
-    // With both, the tool is made and the browser sent to its page.
+    // With both, the tool is made and the browser sent to its next step.
     let made = post_form(
         &app,
         Some(&session),
@@ -754,13 +754,25 @@ async fn sharing_a_tool_is_a_form_that_guides_then_a_check_of_the_answers_with_t
     );
     // What may be left empty says so; the licence is a choice in words, the most open that
     // names its authors chosen for a new tool.
-    assert!(form.matches("(facultatif)").count() >= 5, "{form}");
+    for field in ["tags", "duration", "contact", "cost", "body_fr"] {
+        let label = &form[form.find(&format!("<label for=\"{field}\">")).unwrap()..];
+        let label = &label[..label.find("</label>").unwrap()];
+        assert!(
+            label.contains("<span class=\"optional\">(facultatif)</span>"),
+            "{label}"
+        );
+    }
+    for field in ["kind", "title_fr", "summary_fr"] {
+        let label = &form[form.find(&format!("<label for=\"{field}\">")).unwrap()..];
+        let label = &label[..label.find("</label>").unwrap()];
+        assert!(!label.contains("optional"), "{label}");
+    }
     assert!(
         form.contains("value=\"CC-BY-4.0\" id=\"licence\" checked"),
         "{form}"
     );
     assert!(form.contains("Réutilisation sur demande"), "{form}");
-    assert!(!form.contains("SPDX identifier such as"), "{form}");
+    assert!(!form.contains("Un identifiant SPDX comme"), "{form}");
 
     // Another licence chosen but not named: refused next to the licence, the choice kept.
     let mut fields = new_tool(&session.csrf, "Atelier « Souffler »");
@@ -889,6 +901,25 @@ async fn sharing_a_tool_is_a_form_that_guides_then_a_check_of_the_answers_with_t
         "{after}"
     );
     assert!(!after.contains("/submit\""), "{after}");
+    // Sent again from this step (an older tab), it is refused here, saying why.
+    let again = post_form(
+        &app,
+        Some(&session),
+        &format!("{tool}/submit"),
+        &[
+            ("csrf", &session.csrf),
+            ("revision", "1"),
+            ("from", "check"),
+        ],
+    )
+    .await;
+    assert_eq!(again.status(), 400);
+    let again = again.text().await.unwrap();
+    assert!(
+        again.contains("Check your answers before submitting")
+            && again.contains("id=\"action-error\""),
+        "{again}"
+    );
 }
 
 #[tokio::test]
