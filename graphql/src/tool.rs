@@ -757,6 +757,15 @@ impl ToolQuery {
         .await
     }
 
+    /// How current each organisation's published tools are (`reviewDue`): the organisations
+    /// with the most tools past their review date first. INASTI's moderators.
+    async fn review_overview(&self, ctx: &Context<'_>) -> Result<Vec<OrganisationReview>> {
+        let rows = svc::review_overview(services(ctx), actor(ctx))
+            .await
+            .gql()?;
+        Ok(rows.into_iter().map(OrganisationReview).collect())
+    }
+
     /// Every moderation decision on the tools you may see, newest first; one tool's with `toolId`.
     #[graphql(
         complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
@@ -829,6 +838,31 @@ pub struct ConfirmToolCurrentInput {
 pub struct WithdrawToolInput {
     pub tool_id: ID,
     pub reason: String,
+}
+
+/// How current one organisation's published, active tools are.
+pub struct OrganisationReview(svc::ReviewOverview);
+
+#[Object]
+impl OrganisationReview {
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        loaders::required_organisation(ctx, self.0.organisation_id).await
+    }
+
+    /// Its published, active tools.
+    async fn published(&self) -> i64 {
+        self.0.published
+    }
+
+    /// Due for review within `review.notice_days`, not yet past.
+    async fn due_soon(&self) -> i64 {
+        self.0.due_soon
+    }
+
+    /// Past their review date: they may be out of date.
+    async fn overdue(&self) -> i64 {
+        self.0.overdue
+    }
 }
 
 /// The result of a change to a tool: the tool as it now stands, or what was wrong.

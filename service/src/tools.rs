@@ -721,6 +721,45 @@ pub async fn published(ctx: &Context, visible: &VisibleTool) -> ServiceResult<Op
     Ok(commons_store::tools::revision(&ctx.db, visible.tool.id, number).await?)
 }
 
+/// How current one organisation's published, active tools are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReviewOverview {
+    pub organisation_id: i64,
+    pub published: i64,
+    /// Due for review within the notice period, not yet past it.
+    pub due_soon: i64,
+    /// Past their review date.
+    pub overdue: i64,
+}
+
+/// Per organisation, how many of its published tools are due for review soon or past it: the
+/// organisations with the most overdue first. INASTI's moderators.
+pub async fn review_overview(
+    ctx: &Context,
+    actor: Option<&Actor>,
+) -> ServiceResult<Vec<ReviewOverview>> {
+    authorise(actor, Action::ReadModerationQueue, Resource::Catalogue)?;
+    let now = ctx.now();
+    let period = ctx.review;
+    let due_soon = now - period.after + period.notice;
+    let overdue = now - period.after;
+    let mut rows: Vec<ReviewOverview> =
+        commons_store::tools::review_overview(&ctx.db, due_soon, overdue)
+            .await?
+            .into_iter()
+            .map(
+                |(organisation_id, published, due, overdue)| ReviewOverview {
+                    organisation_id,
+                    published,
+                    due_soon: due - overdue,
+                    overdue,
+                },
+            )
+            .collect();
+    rows.sort_by_key(|r| (std::cmp::Reverse(r.overdue), std::cmp::Reverse(r.due_soon)));
+    Ok(rows)
+}
+
 /// Tools waiting for a decision, oldest first. Moderators only.
 pub async fn moderation_queue(
     ctx: &Context,

@@ -811,3 +811,31 @@ pub async fn note_review_reminded(
         .await?;
     Ok(result.rows_affected == 1)
 }
+
+/// Per organisation with published, active tools: how many it has, how many were last known
+/// current at or before `due_soon` (due within the notice period, or past it), and how many at
+/// or before `overdue` (past their review date). One grouped query, a row per organisation.
+pub async fn review_overview(
+    db: &impl ConnectionTrait,
+    due_soon: DateTime<Utc>,
+    overdue: DateTime<Utc>,
+) -> Result<Vec<(i64, i64, i64, i64)>, DbErr> {
+    let at_or_before = |moment: DateTime<Utc>| {
+        Expr::case(Expr::col(tool::Column::ReviewedAt).lte(moment), 1)
+            .finally(0)
+            .sum()
+    };
+    tool::Entity::find()
+        .select_only()
+        .column(tool::Column::OwnerId)
+        .column_as(tool::Column::Id.count(), "published")
+        .column_as(at_or_before(due_soon), "due_soon")
+        .column_as(at_or_before(overdue), "overdue")
+        .filter(tool::Column::Lifecycle.eq(Lifecycle::Active.as_str()))
+        .filter(tool::Column::PublishedRevision.is_not_null())
+        .group_by(tool::Column::OwnerId)
+        .order_by_asc(tool::Column::OwnerId)
+        .into_tuple::<(i64, i64, i64, i64)>()
+        .all(db)
+        .await
+}

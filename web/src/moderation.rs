@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use super::confirmation::{self, Banner};
-use super::i18n::{Translations, fill};
+use super::i18n::{Translations, fill, number};
 use super::operations::{self as ops, ModerationQueue, moderation_queue, page_info, wire};
 use super::pages::{Chrome, Failure, chrome, failure_page, html, percent, run, see_other};
 use super::tool_page::{
@@ -45,6 +45,9 @@ struct QueuePage<'a> {
     total: String,
     entries: Vec<QueueEntry>,
     next_href: Option<String>,
+    /// Per organisation with published tools: (its page, its name, published, due soon,
+    /// overdue), digits as the language writes them.
+    currency: Vec<(String, String, String, String, String)>,
 }
 
 pub async fn queue(
@@ -92,7 +95,21 @@ pub async fn queue(
     }
     let next_href = page_info!(queue.page_info).next_href(path);
     let title = t.get(lang, "moderation_title").to_owned();
+    let currency = data
+        .review_overview
+        .into_iter()
+        .map(|r| {
+            (
+                format!("/organisations/{}", percent(&r.organisation.slug)),
+                r.organisation.name,
+                number(lang, r.published),
+                number(lang, r.due_soon),
+                number(lang, r.overdue),
+            )
+        })
+        .collect();
     let page = QueuePage {
+        currency,
         banner: confirmation::banner(t, lang, get("done").as_deref()),
         page: chrome(&state, &visit, title, path),
         total: t.count(lang, "moderation_count", queue.total_count),

@@ -655,6 +655,21 @@ const REVIEW: &str = "query($id: ID!) { node(id: $id) { ... on Tool {
 const CONFIRM: &str =
     "mutation($input: ConfirmToolCurrentInput!) { confirmToolCurrent(input: $input) {
   tool { id reviewedAt reviewDue reviewOverdue } userErrors { field code message } } }";
+const OVERVIEW: &str = "{ reviewOverview { organisation { slug } published dueSoon overdue } }";
+
+/// The overview's row of `slug`: (published, due soon, overdue).
+async fn overview(app: &TestApp, slug: &str) -> (i64, i64, i64) {
+    let moderator = app.login_as("inasti", "MODERATOR");
+    let body = app.graphql_as(&moderator, OVERVIEW, json!({})).await;
+    let rows = body["data"]["reviewOverview"].as_array().unwrap().clone();
+    let row = rows
+        .iter()
+        .find(|r| r["organisation"]["slug"] == slug)
+        .unwrap_or_else(|| panic!("{slug} in {body}"));
+    let n = |f: &str| row[f].as_i64().unwrap();
+    (n("published"), n("dueSoon"), n("overdue"))
+}
+
 const REMINDERS: &str =
     "{ viewer { notifications(first: 50) { nodes { kind tool { id } details } } } }";
 
@@ -742,6 +757,10 @@ async fn a_published_tool_is_kept_current_by_its_organisation() {
         0,
         "only its organisation"
     );
+    // INASTI sees it due soon in the overview; nobody else reads the overview.
+    assert_eq!(overview(&app, "acerta").await, (1, 1, 0));
+    let refused = app.graphql_as(&staff, OVERVIEW, json!({})).await;
+    assert_eq!(outcome(&refused, "reviewOverview"), "FORBIDDEN");
 
     // Past the date it may be out of date; confirmed, it is current again, with no new
     // revision, and its next date is told about in its turn.
@@ -749,6 +768,7 @@ async fn a_published_tool_is_kept_current_by_its_organisation() {
     clock.set(Some(later));
     let body = app.graphql_as(&staff, REVIEW, json!({ "id": id })).await;
     assert_eq!(body["data"]["node"]["reviewOverdue"], true);
+    assert_eq!(overview(&app, "acerta").await, (1, 0, 1));
     let confirmed = ok(
         &app,
         &staff,
@@ -766,6 +786,7 @@ async fn a_published_tool_is_kept_current_by_its_organisation() {
         body["data"]["node"]["latest"]["number"], 1,
         "no new revision"
     );
+    assert_eq!(overview(&app, "acerta").await, (1, 0, 0));
     clock.set(Some(later + chrono::Duration::days(95)));
     commons_service::notifications::remind_reviews_due(&app.services)
         .await

@@ -961,6 +961,17 @@ async fn a_tool_past_its_review_date_says_so_and_its_organisation_confirms_it() 
     );
     let (_, listed) = page(&app, &other.cookie, "/organisations/acerta", Some("fr")).await;
     assert!(listed.contains("badge outdated"), "{listed}");
+    // INASTI's moderators see it counted against its organisation.
+    let moderator = sign_in(&app, "inasti", "MODERATOR").await;
+    let (_, queue) = page(&app, &moderator.cookie, "/moderation", Some("fr")).await;
+    let row = &queue[queue
+        .find("href=\"/organisations/acerta\"")
+        .unwrap_or_else(|| panic!("{queue}"))..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.contains("data-label=\"Date de revue passée\">1</td>"),
+        "{row}"
+    );
 
     // Its organisation confirms it, and it is current again.
     let confirmed = post_form(
