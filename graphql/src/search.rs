@@ -47,6 +47,9 @@ pub struct SearchFilter {
     /// Organisation IDs.
     #[graphql(default)]
     pub owners: Vec<ID>,
+    /// Leave out tools past their review date (`Tool.reviewOverdue`: they may be out of date).
+    #[graphql(default)]
+    pub exclude_outdated: bool,
 }
 
 /// The matched words of a hit, in `<b>`; the rest HTML-escaped.
@@ -286,6 +289,7 @@ impl SearchQuery {
                 languages: to_domain(&f.languages),
                 audiences: to_domain(&f.audiences),
                 owners,
+                exclude_outdated: f.exclude_outdated,
             },
             sort: sort.unwrap_or_default().into(),
             lang: lang.map(Into::into),

@@ -71,7 +71,13 @@ pub struct ToolDocument {
     /// Seconds since the epoch.
     pub updated_at: i64,
     pub adoptions: u64,
+    /// When the tool's published content was last known current, in seconds since the epoch;
+    /// [`NEVER_DUE`] for a tool that is not published and active (never out of date).
+    pub reviewed_at: i64,
 }
+
+/// The `reviewed_at` of a tool no review date applies to.
+pub const NEVER_DUE: i64 = i64::MAX;
 
 /// The sets of visibilities a reader who is not the owner may read: anonymous readers read
 /// PUBLIC tools, signed-in ones PUBLIC and NETWORK tools. A live published document names each
@@ -182,6 +188,7 @@ impl ToolDocument {
         }
         d.add_i64(f.updated_at, self.updated_at);
         d.add_u64(f.adoptions, self.adoptions);
+        d.add_i64(f.reviewed_at, self.reviewed_at);
         d
     }
 }

@@ -26,7 +26,7 @@ mod thesaurus;
 mod tier;
 mod typos;
 
-pub use document::{AttachmentText, LangText, ToolDocument, Variant};
+pub use document::{AttachmentText, LangText, NEVER_DUE, ToolDocument, Variant};
 pub use home::{IndexHome, Opened};
 pub use query::{ParsedQuery, QueryLimits, QueryTooLong, parse_bounded};
 pub use search::{

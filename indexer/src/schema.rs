@@ -7,7 +7,7 @@ use crate::Lang;
 use crate::analysis::{FALLBACK, LEXICON, analyser_name};
 
 /// Bumped whenever the schema or the analysers change: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 #[derive(Clone, Copy)]
 pub struct LangFields {
@@ -47,6 +47,9 @@ pub struct Fields {
     pub attachment_texts: Field,
     pub updated_at: Field,
     pub adoptions: Field,
+    /// When the published content was last known current: a search may leave out tools past
+    /// their review date.
+    pub reviewed_at: Field,
 }
 
 impl Fields {
@@ -116,6 +119,10 @@ pub fn build() -> (Schema, Fields) {
     let attachment_texts = b.add_text_field("attachment_texts", STORED);
     let updated_at = b.add_i64_field("updated_at", NumericOptions::default().set_fast());
     let adoptions = b.add_u64_field("adoptions", NumericOptions::default().set_fast());
+    let reviewed_at = b.add_i64_field(
+        "reviewed_at",
+        NumericOptions::default().set_fast().set_indexed(),
+    );
     let fields = Fields {
         tool_id,
         variant,
@@ -138,6 +145,7 @@ pub fn build() -> (Schema, Fields) {
         attachment_texts,
         updated_at,
         adoptions,
+        reviewed_at,
     };
     (b.build(), fields)
 }

@@ -1,4 +1,5 @@
 use std::collections::HashMap;
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -7,8 +8,8 @@ use std::time::Instant;
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::index::SegmentId;
 use tantivy::query::{
-    AllQuery, Bm25StatisticsProvider, BooleanQuery, EnableScoring, Occur, Query, RegexQuery,
-    TermQuery,
+    AllQuery, Bm25StatisticsProvider, BooleanQuery, EnableScoring, Occur, Query, RangeQuery,
+    RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
@@ -51,6 +52,10 @@ pub struct SearchFilter {
     pub languages: Vec<Lang>,
     pub audiences: Vec<String>,
     pub owners: Vec<u64>,
+    /// Only tools last known current at or after this moment (seconds since the epoch), or to
+    /// which no review date applies: those past their review date are left out. Rounded by the
+    /// caller (to the hour) so that the filter's cached sets are reused.
+    pub reviewed_since: Option<i64>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -523,15 +528,31 @@ impl ToolIndex {
 
     /// Each tool matches at most once: as its latest document for those who read it, as its
     /// published document for everyone else its visibility allows.
-    fn scope_query(&self, scope: &Scope) -> Box<dyn Query> {
-        Box::new(self.scope_filter(scope))
+    /// `reviewed_since`: also only tools current since then (see [`SearchFilter`]); it rides
+    /// with the scope so that every path of a search (results, counts, facets, the checks of
+    /// its words) applies it.
+    fn scope_query(&self, scope: &Scope, reviewed_since: Option<i64>) -> Box<dyn Query> {
+        Box::new(self.scope_filter(scope, reviewed_since))
     }
 
-    fn scope_filter(&self, scope: &Scope) -> CachedFilter {
+    fn scope_filter(&self, scope: &Scope, reviewed_since: Option<i64>) -> CachedFilter {
+        let terms = match reviewed_since {
+            None => self.scope_terms(scope),
+            Some(since) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, self.scope_terms(scope)),
+                (
+                    Occur::Must,
+                    Box::new(RangeQuery::new(
+                        Bound::Included(Term::from_field_i64(self.fields.reviewed_at, since)),
+                        Bound::Unbounded,
+                    )),
+                ),
+            ])),
+        };
         CachedFilter::new(
             self.filters.clone(),
-            format!("{scope:?}"),
-            self.scope_terms(scope),
+            format!("{scope:?} {reviewed_since:?}"),
+            terms,
             0.0,
         )
     }
@@ -699,8 +720,10 @@ impl ToolIndex {
         exclusions: &[Box<dyn Query>],
         req: &SearchRequest,
     ) -> Vec<(Occur, Box<dyn Query>)> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, self.scope_query(&req.scope))];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Must,
+            self.scope_query(&req.scope, req.filter.reviewed_since),
+        )];
         for (_, filter) in self.facet_filters(req) {
             clauses.push((Occur::Must, Box::new(filter)));
         }
@@ -767,7 +790,7 @@ impl ToolIndex {
             query: self.compose(&text_query, &exclusions, req),
             matching: Matching {
                 any_of,
-                scope: self.scope_filter(&req.scope),
+                scope: self.scope_filter(&req.scope, req.filter.reviewed_since),
                 excluded,
             },
         };
@@ -1094,7 +1117,7 @@ impl ToolIndex {
                 f.title_folded,
             )?),
         ));
-        clauses.push((Occur::Must, self.scope_query(scope)));
+        clauses.push((Occur::Must, self.scope_query(scope, None)));
         let searcher = self.reader.searcher();
         let top = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit))?;
         let mut out = Vec::with_capacity(top.len());
@@ -1391,6 +1414,7 @@ mod tests {
             lifecycle: "ACTIVE".into(),
             updated_at: id as i64,
             adoptions: 0,
+            reviewed_at: crate::document::NEVER_DUE,
         };
         // Some tools are drafts only their owner reads.
         if rng.below(6) == 0 {
@@ -1543,7 +1567,10 @@ mod tests {
                 Occur::Must,
                 text.map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |t| t.query),
             ),
-            (Occur::Must, index.scope_query(&req.scope)),
+            (
+                Occur::Must,
+                index.scope_query(&req.scope, req.filter.reviewed_since),
+            ),
         ];
         clauses.extend(matching.excluded.into_iter().map(|q| (Occur::MustNot, q)));
         let matching = BooleanQuery::new(clauses);

@@ -29,6 +29,7 @@ fn doc(id: u64, lang: Lang, title: &str, body: &str) -> ToolDocument {
         lifecycle: "ACTIVE".into(),
         updated_at: id as i64,
         adoptions: 0,
+        reviewed_at: commons_indexer::NEVER_DUE,
     }
 }
 

@@ -497,6 +497,10 @@ fn document(
         lifecycle: t.lifecycle.as_str().to_owned(),
         updated_at: r.published_at.unwrap_or(r.created_at).timestamp(),
         adoptions: 0,
+        reviewed_at: t
+            .reviewed_at
+            .filter(|_| t.published_revision.is_some() && t.lifecycle == Lifecycle::Active)
+            .map_or(commons_indexer::NEVER_DUE, |at| at.timestamp()),
     }
 }
 

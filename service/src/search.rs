@@ -147,6 +147,8 @@ pub struct Filter {
     pub languages: Vec<Lang>,
     pub audiences: Vec<Audience>,
     pub owners: Vec<i64>,
+    /// Leave out tools past their review date (they may be out of date).
+    pub exclude_outdated: bool,
 }
 
 pub struct Query {
@@ -178,6 +180,14 @@ pub struct Found {
     pub facets: Facets,
     /// Words of the query that nothing the caller may read holds, as typed.
     pub unmatched_words: Vec<String>,
+}
+
+/// The earliest last review of a tool that is not past its review date now, rounded down to
+/// the hour: a tool due within that hour stays in a little longer, and the filter's cached
+/// sets serve every search of the hour.
+fn current_since(ctx: &Context) -> i64 {
+    let since = (ctx.now() - ctx.review.after).timestamp();
+    since - since.rem_euclid(3600)
 }
 
 pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceResult<Found> {
@@ -236,6 +246,7 @@ pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceRe
                     .collect(),
             ),
             owners,
+            reviewed_since: q.filter.exclude_outdated.then(|| current_since(ctx)),
         },
         sort: q.sort,
         lang: q.lang,

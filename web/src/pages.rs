@@ -511,6 +511,8 @@ struct SearchParams {
     categories: Vec<String>,
     languages: Vec<String>,
     lang: Option<String>,
+    /// Leave out tools that may be out of date.
+    current: bool,
 }
 
 impl SearchParams {
@@ -544,6 +546,7 @@ impl SearchParams {
                     p.languages.push(value.to_uppercase())
                 }
                 "lang" => p.lang = Some(value),
+                "current" => p.current = value == "1",
                 _ => {}
             }
         }
@@ -568,6 +571,9 @@ impl SearchParams {
         for l in &self.languages {
             out.append_pair("language", l);
         }
+        if self.current {
+            out.append_pair("current", "1");
+        }
         if self.sort != "RELEVANCE" {
             out.append_pair("sort", &self.sort);
         }
@@ -583,7 +589,10 @@ impl SearchParams {
     }
 
     fn filtered(&self) -> bool {
-        !(self.kinds.is_empty() && self.categories.is_empty() && self.languages.is_empty())
+        !(self.kinds.is_empty()
+            && self.categories.is_empty()
+            && self.languages.is_empty()
+            && !self.current)
     }
 }
 
@@ -642,6 +651,8 @@ struct SearchPage<'a> {
     hits: Vec<Hit>,
     facets: Vec<FacetGroup>,
     filtered: bool,
+    /// The filter "leave out tools that may be out of date" is on.
+    current: bool,
     clear_href: String,
     next_href: Option<String>,
     first_href: Option<String>,
@@ -694,6 +705,7 @@ impl SearchParams {
                     .collect(),
                 audiences: Vec::new(),
                 owners: Vec::new(),
+                exclude_outdated: self.current,
             }),
             lang: Some(lang),
             sort: from_wire(&self.sort),
@@ -735,6 +747,7 @@ impl<'a> SearchPage<'a> {
             hits: Vec::new(),
             facets: Vec::new(),
             filtered: params.filtered(),
+            current: params.current,
             clear_href: SearchParams {
                 q: params.q.clone(),
                 sort: params.sort.clone(),

@@ -343,6 +343,7 @@ pub fn documents(tools: &[Tool]) -> Vec<ToolDocument> {
             lifecycle: "ACTIVE".into(),
             updated_at: 1_700_000_000 + t.id as i64,
             adoptions: 0,
+            reviewed_at: commons_indexer::NEVER_DUE,
         })
         .collect()
 }

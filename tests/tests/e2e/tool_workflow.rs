@@ -670,6 +670,20 @@ async fn overview(app: &TestApp, slug: &str) -> (i64, i64, i64) {
     (n("published"), n("dueSoon"), n("overdue"))
 }
 
+const CURRENT: &str = "query($f: SearchFilter) { searchTools(query: \"stress\", filter: $f) {
+  totalCount edges { node { tool { id reviewOverdue } } } } }";
+
+/// Whether a search for "stress" finds `id`, with tools past their review date left out or not.
+async fn found(app: &TestApp, token: &str, id: &str, exclude_outdated: bool) -> bool {
+    let f = json!({ "excludeOutdated": exclude_outdated });
+    let body = app.graphql_as(token, CURRENT, json!({ "f": f })).await;
+    body["data"]["searchTools"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .any(|e| e["node"]["tool"]["id"] == id)
+}
+
 const REMINDERS: &str =
     "{ viewer { notifications(first: 50) { nodes { kind tool { id } details } } } }";
 
@@ -769,6 +783,10 @@ async fn a_published_tool_is_kept_current_by_its_organisation() {
     let body = app.graphql_as(&staff, REVIEW, json!({ "id": id })).await;
     assert_eq!(body["data"]["node"]["reviewOverdue"], true);
     assert_eq!(overview(&app, "acerta").await, (1, 0, 1));
+    // A search may leave it out; by default it is found, marked.
+    app.wait_for_index().await;
+    assert!(found(&app, &other, &id, false).await);
+    assert!(!found(&app, &other, &id, true).await);
     let confirmed = ok(
         &app,
         &staff,
@@ -787,6 +805,8 @@ async fn a_published_tool_is_kept_current_by_its_organisation() {
         "no new revision"
     );
     assert_eq!(overview(&app, "acerta").await, (1, 0, 0));
+    app.wait_for_index().await;
+    assert!(found(&app, &other, &id, true).await, "current again");
     clock.set(Some(later + chrono::Duration::days(95)));
     commons_service::notifications::remind_reviews_due(&app.services)
         .await

@@ -961,6 +961,13 @@ async fn a_tool_past_its_review_date_says_so_and_its_organisation_confirms_it() 
     );
     let (_, listed) = page(&app, &other.cookie, "/organisations/acerta", Some("fr")).await;
     assert!(listed.contains("badge outdated"), "{listed}");
+    // The search's filter leaves it out.
+    let (_, current) = page(&app, &other.cookie, "/?q=stress&current=1", Some("fr")).await;
+    assert!(
+        current.contains("id=\"current\" name=\"current\" value=\"1\" checked")
+            && !current.contains(&format!("href=\"{path}\"")),
+        "{current}"
+    );
     // INASTI's moderators see it counted against its organisation.
     let moderator = sign_in(&app, "inasti", "MODERATOR").await;
     let (_, queue) = page(&app, &moderator.cookie, "/moderation", Some("fr")).await;
