@@ -98,6 +98,10 @@ pub fn router(state: AppState, offered: Offered) -> Router {
             get(export_responsibility_record),
         )
         .route("/reports/{year}/{file}", get(yearly_report))
+        .route(
+            "/reports/language-coverage.csv",
+            get(language_coverage_report),
+        )
         .layer(middleware::from_fn(log_requests))
         // Outermost: every handler and the log see the client, not the proxy in front.
         .layer(middleware::from_fn({
@@ -804,6 +808,32 @@ async fn yearly_report(
             );
         }
     };
+    let stem = file.trim_end_matches(".csv");
+    csv_response(built, &format!("{stem}-{year}.csv"))
+}
+
+/// `GET /reports/language-coverage.csv` (INASTI's moderators), with the caller's token: per
+/// organisation, its published tools and how many are written in each language.
+async fn language_coverage_report(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let actor = match file_door(&state, &headers, peer).await {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let built = service::tools::language_coverage(&state.services, actor.as_ref())
+        .await
+        .map(|rows| crate::reports::language_coverage_csv(&rows));
+    csv_response(built, "language-coverage.csv")
+}
+
+/// A CSV report as a download named `filename`, or the error that kept it from being built.
+fn csv_response(
+    built: Result<Result<Vec<u8>, csv::Error>, service::ServiceError>,
+    filename: &str,
+) -> Response {
     let bytes = match built {
         Ok(Ok(bytes)) => bytes,
         Ok(Err(e)) => {
@@ -812,8 +842,7 @@ async fn yearly_report(
         }
         Err(e) => return service_failure(&e),
     };
-    let stem = file.trim_end_matches(".csv");
-    let disposition = format!("attachment; filename=\"{stem}-{year}.csv\"");
+    let disposition = format!("attachment; filename=\"{filename}\"");
     let mut response = (StatusCode::OK, bytes).into_response();
     let h = response.headers_mut();
     h.insert(

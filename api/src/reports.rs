@@ -111,3 +111,28 @@ pub fn funding_csv(
     }
     finish(writer)
 }
+
+/// Per organisation with published tools: its tools, and how many are written in each of FR,
+/// NL, DE and EN (a tool may be in several).
+pub fn language_coverage_csv(
+    rows: &[commons_service::tools::LanguageCoverage],
+) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = vec![
+        "organisation_slug".to_owned(),
+        "organisation_name".to_owned(),
+        "published_tools".to_owned(),
+    ];
+    header.extend(Lang::ALL.iter().map(|l| format!("tools_{}", l.code())));
+    writer.write_record(&header)?;
+    for row in rows {
+        let mut record = vec![
+            inert(row.organisation.slug.clone()),
+            name(&row.organisation),
+            row.published.to_string(),
+        ];
+        record.extend(row.tools.iter().map(|(_, n)| n.to_string()));
+        writer.write_record(&record)?;
+    }
+    finish(writer)
+}

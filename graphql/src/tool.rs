@@ -766,6 +766,15 @@ impl ToolQuery {
         Ok(rows.into_iter().map(OrganisationReview).collect())
     }
 
+    /// Per organisation with published tools, how many are written in each language: where a
+    /// translation would reach colleagues across the language border. INASTI's moderators.
+    async fn language_coverage(&self, ctx: &Context<'_>) -> Result<Vec<OrganisationLanguages>> {
+        let rows = svc::language_coverage(services(ctx), actor(ctx))
+            .await
+            .gql()?;
+        Ok(rows.into_iter().map(OrganisationLanguages).collect())
+    }
+
     /// Every moderation decision on the tools you may see, newest first; one tool's with `toolId`.
     #[graphql(
         complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
@@ -862,6 +871,40 @@ impl OrganisationReview {
     /// Past their review date: they may be out of date.
     async fn overdue(&self) -> i64 {
         self.0.overdue
+    }
+}
+
+/// In which languages one organisation's published, active tools are written.
+pub struct OrganisationLanguages(svc::LanguageCoverage);
+
+/// How many tools are written in one language.
+#[derive(SimpleObject)]
+pub struct LanguageTools {
+    pub lang: crate::scalars::Lang,
+    pub tools: i64,
+}
+
+#[Object]
+impl OrganisationLanguages {
+    async fn organisation(&self) -> Organisation {
+        Organisation(self.0.organisation.clone())
+    }
+
+    /// Its published, active tools.
+    async fn published(&self) -> i64 {
+        self.0.published
+    }
+
+    /// For each of FR, NL, DE and EN, its tools written in it (a tool may be in several).
+    async fn languages(&self) -> Vec<LanguageTools> {
+        self.0
+            .tools
+            .iter()
+            .map(|(lang, tools)| LanguageTools {
+                lang: (*lang).into(),
+                tools: *tools,
+            })
+            .collect()
     }
 }
 

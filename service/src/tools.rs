@@ -760,6 +760,50 @@ pub async fn review_overview(
     Ok(rows)
 }
 
+/// In which languages one organisation's published, active tools are written.
+#[derive(Clone, Debug)]
+pub struct LanguageCoverage {
+    pub organisation: commons_domain::organisation::Organisation,
+    pub published: i64,
+    /// For each language, in `Lang::ALL`'s order, its tools written in it.
+    pub tools: [(commons_domain::lang::Lang, i64); 4],
+}
+
+/// Per organisation with published tools, how many are written in each language: where a
+/// translation would reach colleagues across the language border. The organisations with the
+/// most published tools first. INASTI's moderators.
+pub async fn language_coverage(
+    ctx: &Context,
+    actor: Option<&Actor>,
+) -> ServiceResult<Vec<LanguageCoverage>> {
+    authorise(actor, Action::ReadModerationQueue, Resource::Catalogue)?;
+    let now = ctx.now();
+    let published = commons_store::tools::review_overview(&ctx.db, now, now).await?;
+    let by_lang = commons_store::tools::language_coverage(&ctx.db).await?;
+    let ids: Vec<i64> = published.iter().map(|(id, ..)| *id).collect();
+    let organisations = commons_store::organisations::find_by_ids(&ctx.db, &ids).await?;
+    let mut rows: Vec<LanguageCoverage> = published
+        .into_iter()
+        .filter_map(|(id, published, ..)| {
+            let organisation = organisations.iter().find(|o| o.id == id)?.clone();
+            let tools = commons_domain::lang::Lang::ALL.map(|lang| {
+                let n = by_lang
+                    .iter()
+                    .find(|(owner, l, _)| *owner == id && *l == lang)
+                    .map_or(0, |(_, _, n)| *n);
+                (lang, n)
+            });
+            Some(LanguageCoverage {
+                organisation,
+                published,
+                tools,
+            })
+        })
+        .collect();
+    rows.sort_by_key(|r| (std::cmp::Reverse(r.published), r.organisation.id));
+    Ok(rows)
+}
+
 /// Tools waiting for a decision, oldest first. Moderators only.
 pub async fn moderation_queue(
     ctx: &Context,

@@ -8,11 +8,12 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Statement,
 };
 
 use super::codec::{lang_from, names, parse, parse_names, strings};
 use super::entity::{moderation_decision, tool, tool_revision, tool_translation};
+use commons_domain::lang::Lang;
 use commons_domain::policy::{RevisionAccess, ToolScope};
 use commons_domain::tool::{
     Decision, Licence, Lifecycle, ModerationDecision, QualityDocumentation, Revision,
@@ -838,4 +839,31 @@ pub async fn review_overview(
         .into_tuple::<(i64, i64, i64, i64)>()
         .all(db)
         .await
+}
+
+/// Per organisation and language, how many of its published, active tools are written in that
+/// language: (organisation, language, tools). One grouped query over the published revisions'
+/// translations.
+pub async fn language_coverage(db: &impl ConnectionTrait) -> Result<Vec<(i64, Lang, i64)>, DbErr> {
+    // No value from outside: the one literal is the lifecycle's own name.
+    let sql = format!(
+        "SELECT t.owner_id AS owner_id, tr.lang AS lang, COUNT(*) AS tools FROM tools t \
+         JOIN tool_revisions r ON r.tool_id = t.id AND r.number = t.published_revision \
+         JOIN tool_translations tr ON tr.revision_id = r.id \
+         WHERE t.lifecycle = '{}' GROUP BY t.owner_id, tr.lang",
+        Lifecycle::Active.as_str()
+    );
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let lang: String = row.try_get("", "lang")?;
+            Ok((
+                row.try_get("", "owner_id")?,
+                lang_from(&lang)?,
+                row.try_get("", "tools")?,
+            ))
+        })
+        .collect()
 }

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 
+use super::chart::{Bar, bar_chart};
 use super::confirmation::{self, Banner};
 use super::i18n::{Translations, fill, number};
 use super::operations::{self as ops, ModerationQueue, moderation_queue, page_info, wire};
@@ -48,6 +49,12 @@ struct QueuePage<'a> {
     /// Per organisation with published tools: (its page, its name, published, due soon,
     /// overdue), digits as the language writes them.
     currency: Vec<(String, String, String, String, String)>,
+    /// The languages' names, then per organisation: its page, its name, its published tools
+    /// and its tools in each language.
+    languages: Vec<String>,
+    coverage: Vec<CoverageLine>,
+    /// Tools per language across organisations (SVG, drawn by [`bar_chart`]).
+    coverage_chart: String,
 }
 
 pub async fn queue(
@@ -108,7 +115,11 @@ pub async fn queue(
             )
         })
         .collect();
+    let (languages, coverage, coverage_chart) = coverage(t, lang, data.language_coverage);
     let page = QueuePage {
+        languages,
+        coverage,
+        coverage_chart,
         currency,
         banner: confirmation::banner(t, lang, get("done").as_deref()),
         page: chrome(&state, &visit, title, path),
@@ -117,6 +128,71 @@ pub async fn queue(
         next_href,
     };
     html(StatusCode::OK, &page, &visit.set_cookies)
+}
+
+type Coverage = ops::moderation_queue::ModerationQueueLanguageCoverage;
+
+/// One organisation's line of the languages table, figures as the page's language writes them.
+pub(super) struct CoverageLine {
+    pub href: String,
+    pub name: String,
+    pub published: String,
+    /// Its tools in each language, in `Lang::ALL`'s order.
+    pub counts: Vec<String>,
+}
+
+/// The languages' names; per organisation its page, name, published tools and tools in each
+/// language; and a chart of the tools in each language across organisations.
+fn coverage(
+    t: &Translations,
+    lang: Lang,
+    rows: Vec<Coverage>,
+) -> (Vec<String>, Vec<CoverageLine>, String) {
+    let languages: Vec<String> = Lang::ALL
+        .iter()
+        .map(|l| t.get(lang, &format!("lang_{}", wire(l))).to_owned())
+        .collect();
+    let mut totals = [0_i64; 4];
+    let lines = rows
+        .into_iter()
+        .map(|r| {
+            let counts = Lang::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let n = r
+                        .languages
+                        .iter()
+                        .find(|x| x.lang == *l)
+                        .map_or(0, |x| x.tools);
+                    totals[i] += n;
+                    number(lang, n)
+                })
+                .collect();
+            CoverageLine {
+                href: format!("/organisations/{}", percent(&r.organisation.slug)),
+                name: r.organisation.name,
+                published: number(lang, r.published),
+                counts,
+            }
+        })
+        .collect();
+    let bars: Vec<Bar> = languages
+        .iter()
+        .zip(totals)
+        .map(|(label, value)| Bar {
+            label: label.clone(),
+            value,
+            emphasis: false,
+        })
+        .collect();
+    let chart = bar_chart(
+        "coverage-chart",
+        t.get(lang, "coverage_chart_title"),
+        t.get(lang, "coverage_hint"),
+        &bars,
+    );
+    (languages, lines, chart)
 }
 
 type Queued = ops::moderation_queue::ModerationQueueModerationQueueNodes;

@@ -826,3 +826,100 @@ async fn a_published_tool_is_kept_current_by_its_organisation() {
     assert_eq!(body["data"]["node"]["reviewDue"], Value::Null);
     assert_eq!(body["data"]["node"]["reviewOverdue"], false);
 }
+
+#[tokio::test]
+async fn inasti_sees_in_which_languages_each_organisation_publishes() {
+    let app = demo_app().await;
+    const COVERAGE: &str =
+        "{ languageCoverage { organisation { slug } published languages { lang tools } } }";
+    let moderator = app.login_as("inasti", "MODERATOR");
+    // A Dutch-only tool of Acerta's, published: counted in Dutch.
+    let id = commons_tests::tools::published_tool_in(
+        &app,
+        "acerta",
+        json!([{ "lang": "NL", "title": "Slaap en stress", "summary": "Een workshop.", "body": "" }]),
+    )
+    .await;
+    let body = app.graphql_as(&moderator, COVERAGE, json!({})).await;
+    let rows = body["data"]["languageCoverage"].as_array().unwrap().clone();
+    let acerta = rows
+        .iter()
+        .find(|r| r["organisation"]["slug"] == "acerta")
+        .unwrap_or_else(|| panic!("{body}"));
+    let in_lang = |row: &Value, lang: &str| {
+        row["languages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["lang"] == lang)
+            .unwrap()["tools"]
+            .as_i64()
+            .unwrap()
+    };
+    // The same figures as the organisation's own published tools, language by language.
+    const PUBLISHED: &str =
+        "query($slug: String!) { organisation(slug: $slug) { tools(first: 100) {
+      nodes { status published { number } current { languages } } } } }";
+    let listed = app
+        .graphql_as(&moderator, PUBLISHED, json!({ "slug": "acerta" }))
+        .await;
+    let tools: Vec<Value> = listed["data"]["organisation"]["tools"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["status"] == "PUBLISHED")
+        .cloned()
+        .collect();
+    assert_eq!(acerta["published"].as_i64().unwrap(), tools.len() as i64);
+    for lang in ["FR", "NL", "DE", "EN"] {
+        let expected = tools
+            .iter()
+            .filter(|t| {
+                t["current"]["languages"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&json!(lang))
+            })
+            .count() as i64;
+        assert_eq!(in_lang(acerta, lang), expected, "{lang}: {body}");
+    }
+    assert!(in_lang(acerta, "NL") >= 1, "{id} counted in Dutch");
+    // Nobody but INASTI's moderators reads it, through the API or as CSV.
+    let staff = app.login_as("acerta", "STAFF");
+    let refused = app.graphql_as(&staff, COVERAGE, json!({})).await;
+    assert_eq!(outcome(&refused, "languageCoverage"), "FORBIDDEN");
+    let csv = |token: String| {
+        let url = format!("{}/reports/language-coverage.csv", app.address);
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(csv(staff).await.status(), 403);
+    let file = csv(moderator).await;
+    assert_eq!(file.status(), 200);
+    let text = file.text().await.unwrap();
+    assert!(
+        text.starts_with("organisation_slug,organisation_name,published_tools,tools_fr,tools_nl,tools_de,tools_en\n"),
+        "{text}"
+    );
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("acerta,"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.ends_with(&format!(
+            ",{},{},{},{},{}",
+            tools.len(),
+            in_lang(acerta, "FR"),
+            in_lang(acerta, "NL"),
+            in_lang(acerta, "DE"),
+            in_lang(acerta, "EN")
+        )),
+        "{line}"
+    );
+}

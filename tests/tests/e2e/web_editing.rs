@@ -979,6 +979,13 @@ async fn a_tool_past_its_review_date_says_so_and_its_organisation_confirms_it() 
         row.contains("data-label=\"Date de revue passée\">1</td>"),
         "{row}"
     );
+    // And in which languages each organisation publishes, with a chart and the CSV.
+    assert!(
+        queue.contains("id=\"coverage-title\"")
+            && queue.contains("<svg class=\"chart\"")
+            && queue.contains("href=\"/reports/language-coverage.csv\""),
+        "{queue}"
+    );
 
     // Its organisation confirms it, and it is current again.
     let confirmed = post_form(
