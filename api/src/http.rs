@@ -748,7 +748,6 @@ async fn export_responsibility_record(
         caisse.as_deref().unwrap_or("all"),
         now.format("%Y-%m-%d")
     );
-    let disposition = format!("attachment; filename=\"{name}\"");
     let (content_type, body) = if format == "csv" {
         match crate::export::csv(rows) {
             Ok(bytes) => ("text/csv; charset=utf-8", bytes),
@@ -765,17 +764,7 @@ async fn export_responsibility_record(
         );
         ("application/json", doc.to_string().into_bytes())
     };
-    let mut response = (StatusCode::OK, body).into_response();
-    let h = response.headers_mut();
-    h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        axum::http::header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    );
-    response
+    download(body, content_type, &name)
 }
 
 /// `GET /reports/{year}/overview.csv` (INASTI's officers) and `/reports/{year}/funding.csv`
@@ -842,13 +831,16 @@ fn csv_response(
         }
         Err(e) => return service_failure(&e),
     };
+    download(bytes, "text/csv; charset=utf-8", filename)
+}
+
+/// A file to download as `filename`, never kept by a cache (exports and reports are read
+/// under the caller's rights).
+fn download(body: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
     let disposition = format!("attachment; filename=\"{filename}\"");
-    let mut response = (StatusCode::OK, bytes).into_response();
+    let mut response = (StatusCode::OK, body).into_response();
     let h = response.headers_mut();
-    h.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(axum::http::header::CONTENT_DISPOSITION, v);
     }

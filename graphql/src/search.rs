@@ -47,7 +47,8 @@ pub struct SearchFilter {
     /// Organisation IDs.
     #[graphql(default)]
     pub owners: Vec<ID>,
-    /// Leave out tools past their review date (`Tool.reviewOverdue`: they may be out of date).
+    /// Leave out tools past their review date (`Tool.reviewOverdue`: they may be out of date),
+    /// and those due within the hour. Suggestions (`suggestTools`) do not apply it.
     #[graphql(default)]
     pub exclude_outdated: bool,
 }

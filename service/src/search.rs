@@ -182,12 +182,12 @@ pub struct Found {
     pub unmatched_words: Vec<String>,
 }
 
-/// The earliest last review of a tool that is not past its review date now, rounded down to
-/// the hour: a tool due within that hour stays in a little longer, and the filter's cached
-/// sets serve every search of the hour.
+/// The earliest last review of a tool that is not past its review date now, rounded up to the
+/// hour: a tool due within the hour is left out already (never one past its date kept), and
+/// the filter's cached sets serve every search of the hour.
 fn current_since(ctx: &Context) -> i64 {
     let since = (ctx.now() - ctx.review.after).timestamp();
-    since - since.rem_euclid(3600)
+    since + (3600 - since.rem_euclid(3600)) % 3600
 }
 
 pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceResult<Found> {
