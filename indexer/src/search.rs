@@ -1414,7 +1414,12 @@ mod tests {
             lifecycle: "ACTIVE".into(),
             updated_at: id as i64,
             adoptions: 0,
-            reviewed_at: crate::document::NEVER_DUE,
+            // A third with no review date; the others last reviewed in the order of their ids.
+            reviewed_at: if id.is_multiple_of(3) {
+                crate::document::NEVER_DUE
+            } else {
+                id as i64 * 10
+            },
         };
         // Some tools are drafts only their owner reads.
         if rng.below(6) == 0 {
@@ -1500,6 +1505,11 @@ mod tests {
             },
             SearchFilter {
                 languages: vec![Lang::Nl],
+                ..Default::default()
+            },
+            // Tools past their review date left out.
+            SearchFilter {
+                reviewed_since: Some(12_000),
                 ..Default::default()
             },
         ];
@@ -1604,6 +1614,37 @@ mod tests {
     }
 
     #[test]
+    fn a_search_may_leave_out_tools_past_their_review_date() {
+        let (_dir, index) = corpus();
+        let [anyone, _] = anyone_and_an_owner(2);
+        let browse = |reviewed_since: Option<i64>| {
+            let req = SearchRequest {
+                filter: SearchFilter {
+                    reviewed_since,
+                    ..Default::default()
+                },
+                limit: 3000,
+                scope: anyone.clone(),
+                ..Default::default()
+            };
+            index.search(&req).unwrap()
+        };
+        let all = browse(None);
+        let current = browse(Some(12_000));
+        // Kept: no review date, or reviewed at or after the bound (the corpus's rule).
+        let kept = |id: u64| id.is_multiple_of(3) || id * 10 >= 12_000;
+        assert!(current.hits.iter().all(|h| kept(h.tool_id)));
+        let expected = all.hits.iter().filter(|h| kept(h.tool_id)).count();
+        assert_eq!(current.total, expected);
+        assert!(
+            0 < current.total && current.total < all.total,
+            "{} of {}",
+            current.total,
+            all.total
+        );
+    }
+
+    #[test]
     fn facet_counts_by_bitsets_are_those_of_counting_tool_by_tool() {
         let (_dir, index) = corpus();
         let thesaurus = Arc::new(Thesaurus::new(Thesaurus::shipped()));
@@ -1622,6 +1663,11 @@ mod tests {
             SearchFilter {
                 owners: vec![2],
                 audiences: vec!["ALL_SELF_EMPLOYED".into()],
+                ..Default::default()
+            },
+            SearchFilter {
+                kinds: vec!["SELF_SCAN".into()],
+                reviewed_since: Some(12_000),
                 ..Default::default()
             },
         ];
