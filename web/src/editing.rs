@@ -873,21 +873,9 @@ pub async fn submit_tool(
     };
     let variables = ops::submit_tool::Variables { input };
     let done = mutate::<ops::SubmitTool>(&state, &visit, variables).await;
-    if fields.one("from") != "check" {
-        return acted(&state, &visit, &id, done, "submitted").await;
-    }
-    // From the check step: refused, it is shown there again, saying why.
-    match refusal(&state.web.translations, visit.lang, done) {
-        Ok(None) => see_other(&confirmation::after(&path, "submitted"), &visit.set_cookies),
-        Ok(Some(notice)) => {
-            let shown = check_answers::Shown {
-                notice: Some(notice),
-                ..check_answers::Shown::default()
-            };
-            check_answers::page(&state, &visit, &id, shown, StatusCode::BAD_REQUEST).await
-        }
-        Err(other) => failure_page(&state, &visit, other, &path),
-    }
+    // Sent from the check step, a refusal is explained there.
+    let from_check = fields.one("from") == "check";
+    acted(&state, &visit, (&id, from_check), done, "submitted").await
 }
 
 /// The owner confirms that its published tool is still valid.
@@ -908,21 +896,28 @@ pub async fn confirm_current(
     };
     let variables = ops::confirm_tool_current::Variables { input };
     let done = mutate::<ops::ConfirmToolCurrent>(&state, &visit, variables).await;
-    acted(&state, &visit, &id, done, "confirmed").await
+    acted(&state, &visit, (&id, false), done, "confirmed").await
 }
 
 /// Where a tool's page goes after a one-button change: the page with its banner, or the page
-/// again saying why not.
+/// it was sent from (the tool's, or the check step when `from_check`) again saying why not.
 async fn acted(
     state: &WebState,
     visit: &Visit,
-    id: &str,
+    (id, from_check): (&str, bool),
     done: Result<Vec<UserErrorData>, Failure>,
     change: &str,
 ) -> Response {
     let path = format!("/tools/{}", percent(id));
     match refusal(&state.web.translations, visit.lang, done) {
         Ok(None) => see_other(&confirmation::after(&path, change), &visit.set_cookies),
+        Ok(Some(notice)) if from_check => {
+            let shown = check_answers::Shown {
+                notice: Some(notice),
+                ..check_answers::Shown::default()
+            };
+            check_answers::page(state, visit, id, shown, StatusCode::BAD_REQUEST).await
+        }
         Ok(Some(notice)) => {
             let problems = Problems {
                 notice: Some(notice),
