@@ -198,6 +198,12 @@ pub(crate) fn parts(lang: Lang, folded: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A word a compound may start with: a word of its language, or an English one, as Dutch and
+/// German borrow them (`burnoutpreventie`, `Coachingangebot`).
+fn is_head(lang: Lang, folded: &str) -> bool {
+    is_word(lang, folded) || is_word(Lang::En, folded)
+}
+
 /// The two-part cut of a compound where both sides are longest.
 fn two_parts(lang: Lang, folded: &str) -> Option<(String, String)> {
     let links = links(lang);
@@ -208,7 +214,7 @@ fn two_parts(lang: Lang, folded: &str) -> Option<(String, String)> {
     let mut best: Option<(usize, &str, &str)> = None;
     for (cut, _) in folded.char_indices().skip(PART_MIN_LETTERS) {
         let (head, rest) = folded.split_at(cut);
-        if !is_word(lang, head) {
+        if !is_head(lang, head) {
             continue;
         }
         for link in std::iter::once("").chain(links.iter().copied()) {

@@ -66,11 +66,13 @@ const MAX_CORRECTIONS_TRIED: usize = 16;
 /// by its root or its parts, and — below the moderators' concepts — by a translation.
 const DERIVED: f32 = 0.7;
 const TRANSLATED: f32 = 0.25;
-/// One part of a compound the query holds, found alone (`klantconflicten` → `klant`). The last
-/// part names the kind of thing (-begeleiding, -beratung, -problemen), the first ones what it is
-/// about, which is what a person looks for.
+/// One part of a compound the query holds, found alone (`klantconflicten` → `klant`, `werkstress`
+/// → `stress`): every part alike, BM25's idf telling the specific part (`stress`) from the
+/// generic one (`werk`, `-begeleiding`).
 const ONE_PART: f32 = 0.35;
-const LAST_PART: f32 = 0.12;
+/// The share of a word's lift a tool holding one part of it gets: a tool about `werk` alone
+/// does not answer `werkstress` as well as one about `stress op het werk`.
+const PART_SHARE: f32 = 0.5;
 /// The share of a word's lift a tool holding it only through a translation gets; more when the
 /// dictionaries give the translation both ways ([`lexicon::confirmed`]): such a translation
 /// counts nearly as the word itself, still below holding it literally.
@@ -440,6 +442,12 @@ impl<'a> QueryBuilder<'a> {
         if u.pieces.len() == 1 && !u.function {
             base.extend(self.split(&u.pieces[0]));
             lexical = self.lexical(&u.pieces[0]);
+        } else if u.pieces.len() > 1 && !u.function {
+            // A hyphenated compound (`burn-outpreventie`) is also the compound written whole,
+            // cut anywhere into words the index holds (`burnout` and `preventie`).
+            let whole = u.pieces.concat();
+            base.extend(self.split(&whole));
+            lexical = self.lexical(&whole);
         }
         let plan = std::sync::Arc::new(WordPlan { base, lexical });
         if let Some((cache, state)) = self.plans {
@@ -748,17 +756,16 @@ impl<'a> QueryBuilder<'a> {
                     .collect();
                 out.extend(self.all_of(translated, TEXT * TRANSLATED).map(translation));
                 // Each part alone, below the whole: a tool about `klanten` for `klantconflicten`.
-                for (i, part) in d.parts.iter().enumerate() {
-                    let alone = if i + 1 == d.parts.len() {
-                        LAST_PART
-                    } else {
-                        ONE_PART
-                    };
+                for part in &d.parts {
+                    let alone = ONE_PART;
                     for (field, boost) in
                         [(lf.title, TITLE), (lf.summary, SUMMARY), (lf.body, BODY)]
                     {
                         if self.known(&Term::from_field_text(field, part)) {
-                            out.push(boosted(term(field, part), boost * alone));
+                            out.push(Clause {
+                                share: PART_SHARE,
+                                ..boosted(term(field, part), boost * alone)
+                            });
                         }
                     }
                     lexicon_term(
@@ -767,6 +774,27 @@ impl<'a> QueryBuilder<'a> {
                         TRANSLATED * alone,
                         TRANSLATION_SHARE,
                     );
+                }
+                // A part the other languages write the same (`werkstress` → `stress`,
+                // `burn-outpreventie` → `prevention`): a loanword or an international word,
+                // held by a tool in that language, found as a translation would be.
+                for part in lexicon::parts(lang, word) {
+                    for other in Lang::ALL.into_iter().filter(|l| *l != lang) {
+                        let Some(stem) = ANALYSERS.with_borrow_mut(|a| a.stem(other, &part)) else {
+                            continue;
+                        };
+                        let of = f.lang(other);
+                        for (field, boost) in
+                            [(of.title, TITLE), (of.summary, SUMMARY), (of.body, BODY)]
+                        {
+                            if self.known(&Term::from_field_text(field, &stem)) {
+                                out.push(Clause {
+                                    share: PART_SHARE,
+                                    ..boosted(term(field, &stem), boost * TRANSLATED * ONE_PART)
+                                });
+                            }
+                        }
+                    }
                 }
             }
         }
