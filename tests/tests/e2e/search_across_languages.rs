@@ -116,6 +116,36 @@ async fn a_compound_finds_its_parts_and_the_parts_find_the_compound() {
     );
 }
 
+/// German and Dutch compounds borrow English words (`Stalkingberatung`, `burnoutpreventie`):
+/// the compound is cut where its head is an English word, and a part other languages write the
+/// same finds their tools too. A tool holding one part is half a match: it comes after the one
+/// holding both.
+#[tokio::test]
+async fn a_compound_borrowing_an_english_word_finds_each_part_in_every_language() {
+    let app = app_with(&[
+        ("DE", "Beratung bei Stalking", "Wenn jemand Sie verfolgt."),
+        (
+            "EN",
+            "Stalking by a former client",
+            "What to do when someone follows you.",
+        ),
+        ("DE", "Beratung zur Buchhaltung", "Ein Programm."),
+        ("NL", "Werk zoeken", "Vacatures."),
+    ])
+    .await;
+    let found = titles(&app, "Stalkingberatung").await;
+    assert_eq!(found[0], "Beratung bei Stalking", "{found:?}");
+    assert!(
+        found.contains(&"Stalking by a former client".to_owned()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"Beratung zur Buchhaltung".to_owned()),
+        "{found:?}"
+    );
+    assert!(!found.contains(&"Werk zoeken".to_owned()), "{found:?}");
+}
+
 #[tokio::test]
 async fn a_derived_form_finds_its_root_and_the_root_the_derived_form() {
     let app = app_with(&[
