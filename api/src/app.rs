@@ -60,6 +60,7 @@ pub async fn open_services(config: &Config) -> anyhow::Result<service::Context> 
         after: chrono::Duration::days(config.review.after_days.into()),
         notice: chrono::Duration::days(config.review.notice_days.into()),
     };
+    services.reports_per_day = config.reports.per_day;
     services.identities = Arc::new(service::identity_cache::IdentityCache::new(
         Duration::from_secs(config.auth.identity_cache_seconds),
         config.auth.identity_cache_entries,

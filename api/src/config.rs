@@ -49,6 +49,7 @@ pub struct Config {
     pub extraction: ExtractionConfig,
     pub notifications: NotificationsConfig,
     pub review: ReviewConfig,
+    pub reports: ReportsConfig,
     pub replica: ReplicaConfig,
     pub web: WebConfig,
     /// GraphiQL at `/graphiql`; switch it off in production if nobody should explore there.
@@ -76,6 +77,7 @@ impl Default for Config {
             rate_limit: RateLimitConfig::default(),
             notifications: NotificationsConfig::default(),
             review: ReviewConfig::default(),
+            reports: ReportsConfig::default(),
             replica: ReplicaConfig::default(),
             web: WebConfig::default(),
             extraction: ExtractionConfig::default(),
@@ -194,6 +196,20 @@ impl Default for ReviewConfig {
             after_days: 365,
             notice_days: 30,
         }
+    }
+}
+
+/// Reports of problematic content: how many one person may file in a day (`RATE_LIMITED`
+/// beyond), so that a flood from one account costs the moderators nothing.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct ReportsConfig {
+    pub per_day: u32,
+}
+
+impl Default for ReportsConfig {
+    fn default() -> Self {
+        Self { per_day: 20 }
     }
 }
 
@@ -344,6 +360,7 @@ impl Config {
                 self.limits.upload_paths_per_file,
             ),
             ("limits.page_size", self.limits.page_size),
+            ("reports.per_day", self.reports.per_day as usize),
             (
                 "notifications.websocket_connections",
                 self.notifications.websocket_connections,

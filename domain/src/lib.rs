@@ -39,6 +39,7 @@ pub mod adoption;
 pub mod attachment;
 pub mod collaboration;
 pub mod collection;
+pub mod content_report;
 pub mod enterprise_number;
 pub mod funding;
 pub mod identity;

@@ -56,6 +56,8 @@ named_enum!(
         /// One of their organisation's published tools is soon due for review: confirm it is
         /// still valid, or edit it.
         ReviewDue = "REVIEW_DUE",
+        /// A moderator resolved their report: dismissed, or acted on.
+        ReportResolved = "REPORT_RESOLVED",
     }
 );
 

@@ -52,6 +52,10 @@ pub enum Action {
     ReviewTool,
     /// Hide an abusive review (`Catalogue`).
     HideReview,
+    /// Report a tool or a review one can read (`Catalogue`): any signed-in person.
+    ReportContent,
+    /// See the open reports and resolve them (`Catalogue`).
+    ResolveReports,
     /// Create, edit and archive INASTI's collections (`Catalogue`).
     ManageCollections,
     /// A caisse's register of offerings, compliance and activity reports (`Organisation`).
@@ -154,7 +158,10 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
         (Action::HideReview | Action::ManageCollections, Resource::Catalogue) => {
             actor.has(Role::Moderator)
         }
-        (Action::ReadModerationQueue, Resource::Catalogue) => actor.has(Role::Moderator),
+        (Action::ReadModerationQueue | Action::ResolveReports, Resource::Catalogue) => {
+            actor.has(Role::Moderator)
+        }
+        (Action::ReportContent, Resource::Catalogue) => true,
         (Action::ProposeCollaboration, Resource::Collaborations) => {
             matches!(
                 actor.organisation_kind,
@@ -624,6 +631,29 @@ mod tests {
         );
         check(
             Action::ManageCollections,
+            Resource::Catalogue,
+            &["inasti moderator"],
+        );
+    }
+
+    #[test]
+    fn anyone_signed_in_reports_and_moderators_resolve() {
+        check(
+            Action::ReportContent,
+            Resource::Catalogue,
+            &[
+                "acerta staff",
+                "acerta admin",
+                "ucm admin",
+                "unizo staff",
+                "unizo admin",
+                "inasti moderator",
+                "platform admin",
+                "inasti auditor",
+            ],
+        );
+        check(
+            Action::ResolveReports,
             Resource::Catalogue,
             &["inasti moderator"],
         );

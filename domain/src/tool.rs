@@ -123,6 +123,8 @@ named_enum!(Decision {
     Withdraw = "WITHDRAW",
     /// A review of the tool hidden as abusive.
     HideReview = "HIDE_REVIEW",
+    /// The tool marked out of date on a report: due for review now.
+    MarkOutdated = "MARK_OUTDATED",
 });
 
 /// The law's quality criteria, as the owner documents them. Every field is optional.

@@ -11,7 +11,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::tool::{Decision, Lifecycle, RevisionStatus, Tool, Visibility};
+use super::tool::{Decision, Lifecycle, ReviewPeriod, RevisionStatus, Tool, Visibility};
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum WorkflowError {
@@ -183,11 +183,10 @@ pub fn decide(
                 "withdraw a published tool with withdrawTool".into(),
             ));
         }
-        Decision::HideReview => {
-            return Err(WorkflowError::InvalidState(
-                "hide a review with hideReview; a revision is approved, sent back or rejected"
-                    .into(),
-            ));
+        Decision::HideReview | Decision::MarkOutdated => {
+            return Err(WorkflowError::InvalidState(format!(
+                "{decision} answers a report or a review; a revision is approved, sent back or rejected"
+            )));
         }
     }
     Ok(Transition {
@@ -231,6 +230,24 @@ pub fn confirm_current(tool: &Tool, now: DateTime<Utc>) -> Result<Transition, Wo
     })
 }
 
+/// A moderator marks a published tool out of date, on a report: it is due for review now, and
+/// its pages say so until its owner confirms it or edits it.
+pub fn mark_outdated(
+    tool: &Tool,
+    period: ReviewPeriod,
+    now: DateTime<Utc>,
+) -> Result<Transition, WorkflowError> {
+    require_active(tool)?;
+    require_published(tool)?;
+    let mut next = tool.clone();
+    let due_now = now - period.after;
+    next.reviewed_at = Some(tool.reviewed_at.map_or(due_now, |at| at.min(due_now)));
+    Ok(Transition {
+        tool: settle(next, now),
+        revisions: Vec::new(),
+    })
+}
+
 /// A moderator pulls a published tool from publication.
 pub fn withdraw(tool: &Tool, now: DateTime<Utc>) -> Result<Transition, WorkflowError> {
     if tool.lifecycle == Lifecycle::Withdrawn {
@@ -250,7 +267,7 @@ pub fn withdraw(tool: &Tool, now: DateTime<Utc>) -> Result<Transition, WorkflowE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tool::{ReviewPeriod, ToolStatus};
+    use crate::tool::ToolStatus;
 
     #[test]
     fn publication_and_confirmation_set_when_a_tool_is_due_for_review() {
@@ -277,6 +294,24 @@ mod tests {
             "an archived tool is never due"
         );
         assert!(confirm_current(&archived, later).is_err());
+    }
+
+    #[test]
+    fn a_tool_marked_out_of_date_is_due_now_until_confirmed() {
+        let period = ReviewPeriod::default();
+        let draft = new_tool();
+        assert!(mark_outdated(&draft, period, now()).is_err(), "never published");
+        let submitted = ok(submit(&draft, 1, now())).tool;
+        let published = ok(decide(&submitted, 1, Decision::Approve, now())).tool;
+        let later = now() + chrono::Duration::days(10);
+        let marked = ok(mark_outdated(&published, period, later)).tool;
+        assert!(marked.review_overdue(period, later));
+        assert_eq!(marked.review_due(period), Some(later));
+        // Marking again never moves the date later.
+        let again = ok(mark_outdated(&marked, period, later + chrono::Duration::days(1))).tool;
+        assert_eq!(again.review_due(period), Some(later));
+        let confirmed = ok(confirm_current(&again, later)).tool;
+        assert!(!confirmed.review_overdue(period, later));
     }
 
     fn new_tool() -> Tool {

@@ -78,6 +78,7 @@ impl ErrorCode {
             ServiceError::Invalid(_) | ServiceError::BadInput(_) => ErrorCode::BadUserInput,
             ServiceError::Unavailable(_) => ErrorCode::Unavailable,
             ServiceError::Timeout(_) => ErrorCode::Timeout,
+            ServiceError::RateLimited(_) => ErrorCode::RateLimited,
             ServiceError::Database(_) | ServiceError::Index(_) | ServiceError::Files(_) => {
                 ErrorCode::Internal
             }

@@ -20,6 +20,7 @@ pub enum NodeType {
     Review,
     Collection,
     Notification,
+    ContentReport,
 }
 
 impl NodeType {
@@ -37,6 +38,7 @@ impl NodeType {
             NodeType::Review => "Review",
             NodeType::Collection => "Collection",
             NodeType::Notification => "Notification",
+            NodeType::ContentReport => "ContentReport",
         }
     }
 
@@ -54,6 +56,7 @@ impl NodeType {
             NodeType::Review,
             NodeType::Collection,
             NodeType::Notification,
+            NodeType::ContentReport,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -9,6 +9,7 @@ mod budget;
 mod collaboration;
 pub mod config;
 mod connection;
+mod content_report;
 mod depth;
 pub mod error;
 pub(crate) mod id;
@@ -51,6 +52,7 @@ pub struct Query(
     yearly_account::YearlyAccountQuery,
     peer_learning::PeerLearningQuery,
     limits::LimitsQuery,
+    content_report::ContentReportQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -64,6 +66,7 @@ pub struct Mutation(
     legal_frame::LegalFrameMutation,
     yearly_account::YearlyAccountMutation,
     peer_learning::PeerLearningMutation,
+    content_report::ContentReportMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, peer_learning::Subscription>;

@@ -298,6 +298,7 @@ pub enum NotificationKind {
     ToolAdopted,
     ToolReviewed,
     ReviewDue,
+    ReportResolved,
 }
 
 impl From<notification_model::NotificationKind> for NotificationKind {
@@ -314,6 +315,7 @@ impl From<notification_model::NotificationKind> for NotificationKind {
             K::ToolAdopted => Self::ToolAdopted,
             K::ToolReviewed => Self::ToolReviewed,
             K::ReviewDue => Self::ReviewDue,
+            K::ReportResolved => Self::ReportResolved,
         }
     }
 }
@@ -331,11 +333,13 @@ impl Notification {
         self.0.kind.into()
     }
 
-    /// The global ID of what it is about: a tool, a collaboration proposal or a transfer.
+    /// The global ID of what it is about: a tool, a collaboration proposal, a transfer or (for
+    /// `REPORT_RESOLVED`) your report.
     async fn subject_id(&self) -> ID {
         let node = match self.0.subject_type.as_str() {
             "tool" => NodeType::Tool,
             "collaboration_proposal" => NodeType::CollaborationProposal,
+            "content_report" => NodeType::ContentReport,
             _ => NodeType::ResponsibilityTransfer,
         };
         id::encode(node, self.0.subject_id)

@@ -4,7 +4,7 @@ use async_graphql::{
     Enum, InputObject, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value,
 };
 
-use commons_domain::{collaboration, identity, lang, organisation, tool};
+use commons_domain::{collaboration, content_report, identity, lang, organisation, tool};
 
 /// Declares a GraphQL enum that mirrors a domain enum variant for variant, with conversions
 /// both ways; async-graphql names the values in SCREAMING_SNAKE_CASE, as the domain stores them.
@@ -56,7 +56,21 @@ mirror_enum!(RevisionStatus => tool::RevisionStatus { Draft, InReview, ChangesRe
 mirror_enum!(ToolStatus => tool::ToolStatus { Draft, InReview, ChangesRequested, Rejected, Published, Archived, Withdrawn });
 mirror_enum!(
     /// What a moderator did, as the moderation log records it.
-    ModerationAction => tool::Decision { Approve, RequestChanges, Reject, Withdraw, HideReview }
+    ModerationAction => tool::Decision { Approve, RequestChanges, Reject, Withdraw, HideReview, MarkOutdated }
+);
+mirror_enum!(
+    /// Why something is reported.
+    ReportReason => content_report::ReportReason { Inaccurate, Outdated, Harmful, PersonalData, Copyright, Other }
+);
+mirror_enum!(
+    /// How a moderator resolves a report: `DISMISS` closes it; the others act on the item
+    /// (`WITHDRAW_TOOL` and `MARK_OUTDATED` on a tool, `HIDE_REVIEW` on a review) and close every
+    /// open report of it.
+    ReportOutcome => content_report::ReportOutcome { Dismiss, WithdrawTool, MarkOutdated, HideReview }
+);
+mirror_enum!(
+    /// What is reported.
+    ReportedKind => content_report::ReportedKind { Tool, Review }
 );
 
 mirror_enum!(

@@ -133,6 +133,29 @@ impl Viewer {
         .await
     }
 
+    /// Your reports of tools and reviews, newest first, with their outcomes.
+    #[graphql(
+        complexity = "super::connection::cost(first, child_complexity, super::connection::LIST_WORK)"
+    )]
+    async fn content_reports(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<ListConnection<super::content_report::ContentReport>> {
+        let (s, me) = (services(ctx), &self.0);
+        super::connection::list_page(
+            ctx,
+            super::content_report::CONTENT_REPORTS,
+            first,
+            after,
+            |page| async move { service::content_reports::mine(s, Some(me), &page).await },
+            |r| r.id.to_string(),
+            super::content_report::ContentReport,
+        )
+        .await
+    }
+
     #[graphql(complexity = "super::connection::COUNT_WORK")]
     async fn unread_notification_count(&self, ctx: &Context<'_>) -> Result<i64> {
         Ok(

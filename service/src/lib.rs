@@ -10,6 +10,7 @@ pub mod capabilities;
 pub mod clock;
 pub mod collaborations;
 pub mod collections;
+pub mod content_reports;
 pub mod demo;
 pub mod duties;
 pub mod extraction;
@@ -69,6 +70,8 @@ pub struct Context {
     pub duties: std::sync::Arc<duties::DutyBoard>,
     /// When published tools are due for review, and when their owners are told.
     pub review: commons_domain::tool::ReviewPeriod,
+    /// Reports of problematic content one person may file in a day.
+    pub reports_per_day: u32,
 }
 
 impl Context {
@@ -96,6 +99,7 @@ impl Context {
             replica: std::sync::Arc::new(replicas::Replica::new()),
             duties: std::sync::Arc::default(),
             review: commons_domain::tool::ReviewPeriod::default(),
+            reports_per_day: 20,
         }
     }
 
@@ -143,6 +147,9 @@ pub enum ServiceError {
     /// The work ran past its time and was stopped.
     #[error("{0}")]
     Timeout(String),
+    /// The caller did this too often: a bound of the service, not of the edge.
+    #[error("{0}")]
+    RateLimited(String),
 }
 
 impl ServiceError {

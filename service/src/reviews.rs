@@ -111,11 +111,29 @@ pub async fn hide(
     review_id: i64,
     reason: &str,
 ) -> ServiceResult<Review> {
-    let actor = authorise(actor, Action::HideReview, Resource::Catalogue)?;
-    let reason = validation::required_text(&["reason"], reason, REASON_MAX_CHARS)?;
+    authorise(actor, Action::HideReview, Resource::Catalogue)?;
     let review = commons_store::reviews::find(&ctx.db, review_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    let txn = begin_write(&ctx.db).await?;
+    hide_in(ctx, &txn, actor, &review, reason).await?;
+    ctx.commit(txn).await?;
+    commons_store::reviews::find(&ctx.db, review.id)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+/// Hides the review in `txn`: the reason shown to its organisation, the decision in the tool's
+/// moderation log.
+pub(crate) async fn hide_in(
+    ctx: &Context,
+    txn: &sea_orm::DatabaseTransaction,
+    actor: Option<&Actor>,
+    review: &Review,
+    reason: &str,
+) -> ServiceResult<()> {
+    let actor = authorise(actor, Action::HideReview, Resource::Catalogue)?;
+    let reason = validation::required_text(&["reason"], reason, REASON_MAX_CHARS)?;
     if review.hidden.is_some() {
         return Err(FieldError::new(
             &["reviewId"],
@@ -124,12 +142,11 @@ pub async fn hide(
         )
         .into());
     }
-    let tool = commons_store::tools::find(&ctx.db, review.tool_id)
+    let tool = commons_store::tools::find(txn, review.tool_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     let now = ctx.now();
-    let txn = begin_write(&ctx.db).await?;
-    if !commons_store::reviews::hide(&txn, review.id, actor.user_id, &reason, now).await? {
+    if !commons_store::reviews::hide(txn, review.id, actor.user_id, &reason, now).await? {
         return Err(ServiceError::Conflict(
             "the review changed meanwhile; reload it".into(),
         ));
@@ -137,7 +154,7 @@ pub async fn hide(
     // The decision is in the tool's moderation log, against the revision then published.
     let revision = tool.published_revision.unwrap_or(tool.latest_revision);
     commons_store::tools::insert_decision(
-        &txn,
+        txn,
         tool.id,
         revision,
         Decision::HideReview,
@@ -147,7 +164,7 @@ pub async fn hide(
     )
     .await?;
     audit::record(
-        &txn,
+        txn,
         audit::Change {
             actor: Some(actor),
             action: "review.hidden",
@@ -158,10 +175,7 @@ pub async fn hide(
         now,
     )
     .await?;
-    ctx.commit(txn).await?;
-    commons_store::reviews::find(&ctx.db, review.id)
-        .await?
-        .ok_or(ServiceError::NotFound)
+    Ok(())
 }
 
 /// Which hidden reviews this caller sees: moderators all, an organisation its own.

@@ -499,51 +499,69 @@ pub async fn withdraw(
 ) -> ServiceResult<VisibleTool> {
     let signed_in = signed_in(actor)?;
     let (tool, _) = load_visible(ctx, Some(signed_in), id).await?;
+    let txn = begin_write(&ctx.db).await?;
+    let t = moderate_published(ctx, &txn, actor, &tool, Decision::Withdraw, reason).await?;
+    committed(ctx, txn, t).await
+}
+
+/// A moderator acts on a published tool in `txn` (withdraws it, or marks it out of date on a
+/// report): four eyes as for a decision on its published revision, the decision in its
+/// moderation log with the reason, its owner told.
+pub(crate) async fn moderate_published(
+    ctx: &Context,
+    txn: &sea_orm::DatabaseTransaction,
+    actor: Option<&Actor>,
+    tool: &Tool,
+    decision: Decision,
+    reason: Option<&str>,
+) -> ServiceResult<Transition> {
     let published = tool.published_revision.unwrap_or(tool.latest_revision);
-    let author = commons_store::tools::revision(&ctx.db, tool.id, published)
+    let author = commons_store::tools::revision(txn, tool.id, published)
         .await?
         .map_or(0, |r| r.author_id);
-    let inasti = owned_by_inasti(ctx, &tool).await?;
+    let inasti = owned_by_inasti(ctx, tool).await?;
     let actor = authorise(
         actor,
         Action::DecideOnTool,
-        revision_by(&tool, author, inasti),
+        revision_by(tool, author, inasti),
     )?;
-    let reason = required_reason(Decision::Withdraw, reason)?;
+    let reason = required_reason(decision, reason)?;
     let now = ctx.now();
-    let t = workflow::withdraw(&tool, now).map_err(workflow_error)?;
-    let txn = begin_write(&ctx.db).await?;
+    let (t, action) = match decision {
+        Decision::Withdraw => (workflow::withdraw(tool, now), "tool.withdrawn"),
+        Decision::MarkOutdated => (
+            workflow::mark_outdated(tool, ctx.review, now),
+            "tool.marked_outdated",
+        ),
+        other => {
+            return Err(ServiceError::BadInput(format!(
+                "{other} is not a decision on a published tool"
+            )));
+        }
+    };
+    let t = t.map_err(workflow_error)?;
     commons_store::tools::insert_decision(
-        &txn,
+        txn,
         tool.id,
         published,
-        Decision::Withdraw,
+        decision,
         reason.as_deref(),
         actor.user_id,
         now,
     )
     .await?;
-    tell_owner(
-        &txn,
-        &tool,
-        Decision::Withdraw,
-        published,
-        reason.as_deref(),
-        actor,
-        now,
-    )
-    .await?;
+    tell_owner(txn, tool, decision, published, reason.as_deref(), actor, now).await?;
     apply(
-        &txn,
-        &tool,
+        txn,
+        tool,
         &t,
         actor,
-        "tool.withdrawn",
+        action,
         json!({ "revision": published }),
         now,
     )
     .await?;
-    committed(ctx, txn, t).await
+    Ok(t)
 }
 
 pub async fn get(

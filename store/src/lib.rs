@@ -7,6 +7,7 @@ pub mod audit;
 pub mod codec;
 pub mod collaborations;
 pub mod collections;
+pub mod content_reports;
 pub mod db;
 pub mod duties;
 pub mod entity;

@@ -9,6 +9,7 @@ pub mod attachment;
 pub mod audit_event;
 pub mod collaboration_proposal;
 pub mod collection;
+pub mod content_report;
 pub mod duty_lease;
 pub mod follow;
 pub mod funding_parameters;

@@ -12,6 +12,7 @@ mod authentication;
 mod capabilities;
 mod cli;
 mod collaboration_proposals;
+mod content_reports;
 mod graphiql_and_introspection;
 mod graphql_over_http;
 mod hostile_clients;

@@ -1,0 +1,94 @@
+use sea_orm_migration::{prelude::*, schema::*};
+
+use crate::{Organisations, Users, restrict};
+
+/// Reports of problematic content: a person flags a tool or a review with a reason and a text;
+/// a moderator resolves it. One open report per person and item (a partial unique index); the
+/// reporter's organisation is kept for the moderators' view, never shown to the reported one.
+#[derive(DeriveIden)]
+enum ContentReports {
+    Table,
+    Id,
+    ItemKind,
+    ItemId,
+    ToolId,
+    ReporterId,
+    ReporterOrganisationId,
+    Reason,
+    Text,
+    CreatedAt,
+    Outcome,
+    ResolutionReason,
+    ResolvedBy,
+    ResolvedAt,
+}
+
+#[derive(DeriveIden)]
+enum Tools {
+    Table,
+    Id,
+}
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        use ContentReports as R;
+        manager
+            .create_table(
+                Table::create()
+                    .table(R::Table)
+                    .col(big_pk_auto(R::Id))
+                    .col(string_len(R::ItemKind, 16))
+                    .col(big_integer(R::ItemId))
+                    .col(big_integer(R::ToolId))
+                    .col(big_integer(R::ReporterId))
+                    .col(big_integer(R::ReporterOrganisationId))
+                    .col(string_len(R::Reason, 32))
+                    .col(text(R::Text))
+                    .col(timestamp_with_time_zone(R::CreatedAt))
+                    .col(string_len_null(R::Outcome, 32))
+                    .col(text_null(R::ResolutionReason))
+                    .col(big_integer_null(R::ResolvedBy))
+                    .col(timestamp_with_time_zone_null(R::ResolvedAt))
+                    .foreign_key(&mut restrict(
+                        (R::Table, R::ToolId),
+                        (Tools::Table, Tools::Id),
+                    ))
+                    .foreign_key(&mut restrict(
+                        (R::Table, R::ReporterId),
+                        (Users::Table, Users::Id),
+                    ))
+                    .foreign_key(&mut restrict(
+                        (R::Table, R::ReporterOrganisationId),
+                        (Organisations::Table, Organisations::Id),
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        let db = manager.get_connection();
+        // One open report per person and item; a resolved one leaves room for a new one.
+        db.execute_unprepared(
+            "CREATE UNIQUE INDEX content_reports_one_open \
+             ON content_reports (reporter_id, item_kind, item_id) WHERE resolved_at IS NULL",
+        )
+        .await?;
+        // The queue (open, oldest first) and a person's reports of the last day.
+        db.execute_unprepared(
+            "CREATE INDEX content_reports_open ON content_reports (created_at) \
+             WHERE resolved_at IS NULL",
+        )
+        .await?;
+        db.execute_unprepared(
+            "CREATE INDEX content_reports_by_reporter ON content_reports (reporter_id, created_at)",
+        )
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,187 @@
+//! Reports of problematic content: filed, counted per person and day, listed open oldest first,
+//! resolved once.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::codec::parse;
+use super::entity::content_report as row;
+use commons_domain::content_report::{
+    ContentReport, ReportOutcome, ReportReason, ReportedItem, Resolution,
+};
+
+fn from_model(m: row::Model) -> Result<ContentReport, DbErr> {
+    let resolution = match (m.outcome, m.resolved_by, m.resolved_at) {
+        (Some(outcome), Some(by), Some(at)) => Some(Resolution {
+            outcome: parse(&outcome)?,
+            reason: m.resolution_reason.unwrap_or_default(),
+            by,
+            at,
+        }),
+        _ => None,
+    };
+    Ok(ContentReport {
+        id: m.id,
+        item: ReportedItem {
+            kind: parse(&m.item_kind)?,
+            id: m.item_id,
+        },
+        tool_id: m.tool_id,
+        reporter_id: m.reporter_id,
+        reporter_organisation_id: m.reporter_organisation_id,
+        reason: parse(&m.reason)?,
+        text: m.text,
+        created_at: m.created_at,
+        resolution,
+    })
+}
+
+fn all(models: Vec<row::Model>) -> Result<Vec<ContentReport>, DbErr> {
+    models.into_iter().map(from_model).collect()
+}
+
+/// A report as its person files it.
+pub struct Filed<'a> {
+    pub item: ReportedItem,
+    pub tool_id: i64,
+    pub reporter_id: i64,
+    pub reporter_organisation_id: i64,
+    pub reason: ReportReason,
+    pub text: &'a str,
+}
+
+/// Files a report; a second open report of the same person on the same item violates the
+/// unique index (`is_unique_violation`).
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    f: Filed<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    let result = row::Entity::insert(row::ActiveModel {
+        item_kind: Set(f.item.kind.as_str().to_owned()),
+        item_id: Set(f.item.id),
+        tool_id: Set(f.tool_id),
+        reporter_id: Set(f.reporter_id),
+        reporter_organisation_id: Set(f.reporter_organisation_id),
+        reason: Set(f.reason.as_str().to_owned()),
+        text: Set(f.text.to_owned()),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    Ok(result.last_insert_id)
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<ContentReport>, DbErr> {
+    row::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(from_model)
+        .transpose()
+}
+
+/// The person's open report on the item, if any.
+pub async fn open_by(
+    db: &impl ConnectionTrait,
+    reporter_id: i64,
+    item: ReportedItem,
+) -> Result<Option<ContentReport>, DbErr> {
+    row::Entity::find()
+        .filter(row::Column::ReporterId.eq(reporter_id))
+        .filter(row::Column::ItemKind.eq(item.kind.as_str()))
+        .filter(row::Column::ItemId.eq(item.id))
+        .filter(row::Column::ResolvedAt.is_null())
+        .one(db)
+        .await?
+        .map(from_model)
+        .transpose()
+}
+
+/// How many reports the person filed since `since`.
+pub async fn filed_since(
+    db: &impl ConnectionTrait,
+    reporter_id: i64,
+    since: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    row::Entity::find()
+        .filter(row::Column::ReporterId.eq(reporter_id))
+        .filter(row::Column::CreatedAt.gte(since))
+        .count(db)
+        .await
+}
+
+/// Open reports, oldest first, at most `limit`.
+pub async fn open(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<ContentReport>, DbErr> {
+    all(row::Entity::find()
+        .filter(row::Column::ResolvedAt.is_null())
+        .order_by_asc(row::Column::CreatedAt)
+        .order_by_asc(row::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+pub async fn count_open(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    row::Entity::find()
+        .filter(row::Column::ResolvedAt.is_null())
+        .count(db)
+        .await
+}
+
+/// The open reports of one item, oldest first.
+pub async fn open_of_item(
+    db: &impl ConnectionTrait,
+    item: ReportedItem,
+) -> Result<Vec<ContentReport>, DbErr> {
+    all(row::Entity::find()
+        .filter(row::Column::ItemKind.eq(item.kind.as_str()))
+        .filter(row::Column::ItemId.eq(item.id))
+        .filter(row::Column::ResolvedAt.is_null())
+        .order_by_asc(row::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The person's reports, newest first, before the id `before`.
+pub async fn of_reporter(
+    db: &impl ConnectionTrait,
+    reporter_id: i64,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<Vec<ContentReport>, DbErr> {
+    let q = row::Entity::find().filter(row::Column::ReporterId.eq(reporter_id));
+    all(super::newest_first(db, q, row::Column::Id, before, limit).await?)
+}
+
+pub async fn count_of_reporter(db: &impl ConnectionTrait, reporter_id: i64) -> Result<u64, DbErr> {
+    row::Entity::find()
+        .filter(row::Column::ReporterId.eq(reporter_id))
+        .count(db)
+        .await
+}
+
+/// Resolves these reports if they are still open; how many it resolved.
+pub async fn resolve(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    outcome: ReportOutcome,
+    reason: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let result = row::Entity::update_many()
+        .col_expr(row::Column::Outcome, Expr::value(outcome.as_str()))
+        .col_expr(row::Column::ResolutionReason, Expr::value(reason))
+        .col_expr(row::Column::ResolvedBy, Expr::value(by))
+        .col_expr(row::Column::ResolvedAt, Expr::value(now))
+        .filter(row::Column::Id.is_in(ids.iter().copied()))
+        .filter(row::Column::ResolvedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

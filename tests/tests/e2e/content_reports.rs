@@ -1,0 +1,326 @@
+//! Reports of problematic content end to end: who may report what (one open report per person
+//! and item, what one cannot read does not exist), bad input refused with nothing written, a
+//! flood from one person refused, the moderators' queue grouped by item, and each outcome —
+//! dismissed, marked out of date, review hidden, tool withdrawn — told to every reporter and to
+//! the item's organisation, which never learns who reported.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use commons_tests::tools::{draft_tool, outcome, published_tool};
+use commons_tests::{TestApp, error_code, spawn_app, spawn_app_with};
+use serde_json::{Value, json};
+
+const REPORT: &str = "mutation($input: ReportContentInput!) { reportContent(input: $input) {
+  report { id itemKind reason text outcome tool { id } review { id } } userErrors { field code message } } }";
+const RESOLVE: &str = "mutation($input: ResolveContentReportInput!) { resolveContentReport(input: $input) {
+  report { id outcome resolutionReason resolvedAt } userErrors { field code message } } }";
+const QUEUE: &str = "{ contentReports(first: 10) { openCount groups { itemKind tool { id } review { id comment }
+  reports { id reason text createdAt reporterOrganisation { slug } } } } }";
+const MINE: &str = "{ viewer { contentReports(first: 20) { totalCount edges { node { reason outcome resolutionReason reporterOrganisation { slug } } } } } }";
+const NOTIFICATIONS: &str = "{ viewer { notifications(first: 50) { edges { node { kind subjectId details tool { id } } } } } }";
+const REVIEW: &str = "mutation($input: ReviewToolInput!) { reviewTool(input: $input) {
+  review { id } userErrors { code } } }";
+const TOOL: &str = "query($id: ID!) { node(id: $id) { ... on Tool { status reviewOverdue
+  reviews { totalCount } } } }";
+const LOG: &str = "query($id: ID!) { moderationLog(toolId: $id) { edges { node { action reason } } } }";
+
+const CALLERS: &[(&str, Option<(&str, &str)>)] = &[
+    ("anonymous", None),
+    ("owner staff", Some(("acerta", "STAFF"))),
+    ("caisse staff", Some(("ucm", "STAFF"))),
+    ("caisse admin", Some(("liantis", "ORG_ADMIN"))),
+    ("partner staff", Some(("unizo", "STAFF"))),
+    ("moderator", Some(("inasti", "MODERATOR"))),
+    ("platform admin", Some(("inasti", "PLATFORM_ADMIN"))),
+    ("auditor", Some(("inasti", "AUDITOR"))),
+];
+
+async fn run(app: &TestApp, who: Option<(&str, &str)>, query: &str, variables: Value) -> Value {
+    match who {
+        Some((org, role)) => {
+            app.graphql_as(&app.login_as(org, role), query, variables)
+                .await
+        }
+        None => app.graphql(query, variables).await,
+    }
+}
+
+async fn report(app: &TestApp, who: (&str, &str), item: &str, reason: &str, text: &str) -> Value {
+    run(
+        app,
+        Some(who),
+        REPORT,
+        json!({ "input": { "itemId": item, "reason": reason, "text": text } }),
+    )
+    .await
+}
+
+async fn resolve(app: &TestApp, who: (&str, &str), id: &str, outcome: &str, reason: &str) -> Value {
+    run(
+        app,
+        Some(who),
+        RESOLVE,
+        json!({ "input": { "reportId": id, "outcome": outcome, "reason": reason } }),
+    )
+    .await
+}
+
+fn report_id(body: &Value) -> String {
+    body["data"]["reportContent"]["report"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no report: {body}"))
+        .to_owned()
+}
+
+async fn queue(app: &TestApp) -> Value {
+    let body = run(app, Some(MODERATOR), QUEUE, json!({})).await;
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"]["contentReports"].clone()
+}
+
+async fn notifications(app: &TestApp, who: (&str, &str), kind: &str) -> Vec<Value> {
+    let body = run(app, Some(who), NOTIFICATIONS, json!({})).await;
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"]["viewer"]["notifications"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .filter(|n| n["kind"] == kind)
+        .collect()
+}
+
+fn details(n: &Value) -> Value {
+    serde_json::from_str(n["details"].as_str().unwrap()).unwrap()
+}
+
+async fn mine(app: &TestApp, who: (&str, &str)) -> Value {
+    let body = run(app, Some(who), MINE, json!({})).await;
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"]["viewer"]["contentReports"].clone()
+}
+
+const MODERATOR: (&str, &str) = ("inasti", "MODERATOR");
+const OWNER: (&str, &str) = ("acerta", "STAFF");
+
+#[tokio::test]
+async fn anyone_signed_in_reports_what_they_can_read_once_and_only_moderators_resolve() {
+    let app = spawn_app().await.with_organisations().await;
+    let scan = published_tool(&app, "acerta", "Self-scan stress", "NETWORK").await;
+    let draft = draft_tool(&app, "acerta", "Brouillon interne", "ORGANISATION").await;
+
+    // Reporting: every signed-in person; an anonymous caller is asked to sign in.
+    for (name, who) in CALLERS {
+        let body = run(
+            &app,
+            *who,
+            REPORT,
+            json!({ "input": { "itemId": scan, "reason": "INACCURATE", "text": format!("Wrong phone number ({name})") } }),
+        )
+        .await;
+        let expected = if who.is_none() { "UNAUTHENTICATED" } else { "OK" };
+        assert_eq!(outcome(&body, "reportContent"), expected, "{name}: {body}");
+    }
+    // One open report per person and item; bad input refused, nothing written.
+    let again = report(&app, ("ucm", "STAFF"), &scan, "HARMFUL", "Again").await;
+    assert_eq!(outcome(&again, "reportContent"), "INVALID_STATE", "{again}");
+    let long = "x".repeat(2_001);
+    for (text, code) in [(" ", "REQUIRED"), (long.as_str(), "TOO_LONG")] {
+        let body = report(&app, ("ucm", "ORG_ADMIN"), &scan, "OTHER", text).await;
+        assert_eq!(outcome(&body, "reportContent"), code, "{body}");
+    }
+    // What one cannot read answers as a non-existent id; an organisation is no item.
+    let hidden = report(&app, ("ucm", "ORG_ADMIN"), &draft, "OTHER", "?").await;
+    assert_eq!(error_code(&hidden), Some("NOT_FOUND"), "{hidden}");
+    let own = report(&app, ("acerta", "ORG_ADMIN"), &draft, "OTHER", "Typo").await;
+    assert_eq!(
+        outcome(&own, "reportContent"),
+        "INVALID_STATE",
+        "a draft is not published content: {own}"
+    );
+    let org = run(&app, Some(("ucm", "STAFF")), "{ organisation(slug: \"acerta\") { id } }", json!({})).await;
+    let org_id = org["data"]["organisation"]["id"].as_str().unwrap();
+    let body = report(&app, ("ucm", "ORG_ADMIN"), org_id, "OTHER", "?").await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+
+    // The queue: moderators only; the item first reported first, its reports oldest first,
+    // each reporter's organisation named to them.
+    for (name, who) in CALLERS {
+        let body = run(&app, *who, QUEUE, json!({})).await;
+        let expected = match *name {
+            "anonymous" => Some("UNAUTHENTICATED"),
+            "moderator" => None,
+            _ => Some("FORBIDDEN"),
+        };
+        assert_eq!(error_code(&body), expected, "{name}: {body}");
+    }
+    let q = queue(&app).await;
+    assert_eq!(q["openCount"], 7, "{q}");
+    let groups = q["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 1, "{q}");
+    assert_eq!(groups[0]["tool"]["id"], json!(scan));
+    let reports = groups[0]["reports"].as_array().unwrap();
+    assert_eq!(reports.len(), 7);
+    let slugs: Vec<&str> = reports
+        .iter()
+        .map(|r| r["reporterOrganisation"]["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, ["acerta", "ucm", "liantis", "unizo", "inasti", "inasti", "inasti"]);
+    // Nobody else reads who reported, not even through the report's own fields.
+    let listed = mine(&app, ("ucm", "STAFF")).await;
+    assert_eq!(listed["totalCount"], 1, "{listed}");
+    assert_eq!(
+        listed["edges"][0]["node"]["reporterOrganisation"]["slug"], "ucm",
+        "the reporter reads their own"
+    );
+
+    // Resolving: moderators only, an outcome that fits the item, a reason.
+    let ucm_report = reports[1]["id"].as_str().unwrap().to_owned();
+    for (name, who) in CALLERS {
+        if *name == "moderator" {
+            continue;
+        }
+        let body = match who {
+            Some(w) => resolve(&app, *w, &ucm_report, "DISMISS", "Fine").await,
+            None => app
+                .graphql(RESOLVE, json!({ "input": { "reportId": ucm_report, "outcome": "DISMISS", "reason": "Fine" } }))
+                .await,
+        };
+        let expected = if who.is_none() { "UNAUTHENTICATED" } else { "FORBIDDEN" };
+        assert_eq!(outcome(&body, "resolveContentReport"), expected, "{name}: {body}");
+    }
+    let wrong = resolve(&app, MODERATOR, &ucm_report, "HIDE_REVIEW", " ").await;
+    assert_eq!(
+        outcome(&wrong, "resolveContentReport"),
+        "INVALID_STATE,REQUIRED",
+        "{wrong}"
+    );
+    assert_eq!(queue(&app).await["openCount"], 7, "nothing written");
+
+    // A dismissal closes that one report; its person is told, and may report again.
+    let body = resolve(&app, MODERATOR, &ucm_report, "DISMISS", "The number is right").await;
+    assert_eq!(outcome(&body, "resolveContentReport"), "OK", "{body}");
+    assert_eq!(body["data"]["resolveContentReport"]["report"]["outcome"], "DISMISS");
+    let twice = resolve(&app, MODERATOR, &ucm_report, "DISMISS", "Again").await;
+    assert_eq!(outcome(&twice, "resolveContentReport"), "INVALID_STATE");
+    assert_eq!(queue(&app).await["openCount"], 6);
+    let told = notifications(&app, ("ucm", "STAFF"), "REPORT_RESOLVED").await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(details(&told[0])["outcome"], "DISMISS");
+    assert_eq!(details(&told[0])["resolution"], "The number is right");
+    let again = report(&app, ("ucm", "STAFF"), &scan, "OUTDATED", "Closed since June").await;
+    assert_eq!(outcome(&again, "reportContent"), "OK", "{again}");
+
+    // Marked out of date: one action answers every open report of the tool; each reporter is
+    // told, the owner is told the decision and its reason — never who reported.
+    let body = resolve(&app, MODERATOR, &report_id(&again), "MARK_OUTDATED", "The service closed in June").await;
+    assert_eq!(outcome(&body, "resolveContentReport"), "OK", "{body}");
+    let q = queue(&app).await;
+    assert_eq!(q["openCount"], 0, "{q}");
+    for who in [("liantis", "ORG_ADMIN"), ("unizo", "STAFF"), ("acerta", "STAFF")] {
+        let told = notifications(&app, who, "REPORT_RESOLVED").await;
+        assert_eq!(told.len(), 1, "{who:?}: {told:?}");
+        assert_eq!(details(&told[0])["outcome"], "MARK_OUTDATED");
+    }
+    let t = run(&app, Some(OWNER), TOOL, json!({ "id": scan })).await;
+    assert_eq!(t["data"]["node"]["reviewOverdue"], true, "{t}");
+    let decisions = notifications(&app, ("acerta", "ORG_ADMIN"), "TOOL_DECISION").await;
+    let marked = decisions
+        .iter()
+        .find(|n| details(n)["decision"] == "MARK_OUTDATED")
+        .unwrap_or_else(|| panic!("{decisions:?}"));
+    let said = marked.to_string();
+    for reporter in ["ucm", "liantis", "unizo", "UCM", "Liantis", "Unizo"] {
+        assert!(!said.contains(reporter), "{said}");
+    }
+    let log = run(&app, Some(OWNER), LOG, json!({ "id": scan })).await;
+    assert!(log.to_string().contains("MARK_OUTDATED"), "{log}");
+    assert!(log.to_string().contains("The service closed in June"), "{log}");
+    let listed = mine(&app, ("ucm", "STAFF")).await;
+    let outcomes: Vec<&Value> = listed["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"]["outcome"])
+        .collect();
+    assert_eq!(outcomes, [&json!("MARK_OUTDATED"), &json!("DISMISS")]);
+}
+
+#[tokio::test]
+async fn a_reported_review_is_hidden_and_a_reported_tool_withdrawn_with_every_reporter_told() {
+    let app = spawn_app().await.with_organisations().await;
+    let scan = published_tool(&app, "acerta", "Self-scan stress", "PUBLIC").await;
+    let body = run(
+        &app,
+        Some(("unizo", "STAFF")),
+        REVIEW,
+        json!({ "input": { "toolId": scan, "rating": 1, "comment": "Ces gens sont des escrocs", "lang": "FR" } }),
+    )
+    .await;
+    let review = body["data"]["reviewTool"]["review"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let filed = report(&app, ("ucm", "STAFF"), &review, "HARMFUL", "Insulting").await;
+    assert_eq!(outcome(&filed, "reportContent"), "OK", "{filed}");
+    let q = queue(&app).await;
+    assert_eq!(q["groups"][0]["itemKind"], "REVIEW");
+    assert_eq!(q["groups"][0]["review"]["comment"], "Ces gens sont des escrocs");
+    assert_eq!(q["groups"][0]["tool"]["id"], json!(scan));
+    let wrong = resolve(&app, MODERATOR, &report_id(&filed), "WITHDRAW_TOOL", "No").await;
+    assert_eq!(outcome(&wrong, "resolveContentReport"), "INVALID_STATE");
+    let body = resolve(&app, MODERATOR, &report_id(&filed), "HIDE_REVIEW", "Insults").await;
+    assert_eq!(outcome(&body, "resolveContentReport"), "OK", "{body}");
+    let t = run(&app, Some(("liantis", "STAFF")), TOOL, json!({ "id": scan })).await;
+    assert_eq!(t["data"]["node"]["reviews"]["totalCount"], 0, "{t}");
+    // Hidden, the review is no longer there to report for others; its author still reads it.
+    let gone = report(&app, ("liantis", "STAFF"), &review, "HARMFUL", "Still there?").await;
+    assert_eq!(error_code(&gone), Some("NOT_FOUND"), "{gone}");
+    let own = report(&app, ("unizo", "ORG_ADMIN"), &review, "OTHER", "Why hidden?").await;
+    assert_eq!(outcome(&own, "reportContent"), "OK", "{own}");
+
+    // Two people report the tool; withdrawing it answers both, and they are still told though
+    // they can no longer read it.
+    let first = report(&app, ("liantis", "STAFF"), &scan, "COPYRIGHT", "Copied from our leaflet").await;
+    let second = report(&app, ("ucm", "ORG_ADMIN"), &scan, "HARMFUL", "Dangerous advice").await;
+    assert_eq!(outcome(&second, "reportContent"), "OK");
+    let body = resolve(&app, MODERATOR, &report_id(&first), "WITHDRAW_TOOL", "Copied without leave").await;
+    assert_eq!(outcome(&body, "resolveContentReport"), "OK", "{body}");
+    let t = run(&app, Some(OWNER), TOOL, json!({ "id": scan })).await;
+    assert_eq!(t["data"]["node"]["status"], "WITHDRAWN", "{t}");
+    for who in [("liantis", "STAFF"), ("ucm", "ORG_ADMIN")] {
+        let told = notifications(&app, who, "REPORT_RESOLVED").await;
+        assert_eq!(told.len(), 1, "{who:?}: {told:?}");
+        assert_eq!(details(&told[0])["outcome"], "WITHDRAW_TOOL");
+        assert!(told[0]["tool"].is_null());
+    }
+    assert_eq!(queue(&app).await["openCount"], 1, "the author's own report stays open");
+}
+
+#[tokio::test]
+async fn a_flood_of_reports_from_one_person_is_refused_with_nothing_written() {
+    let app = spawn_app_with(|c| c.reports.per_day = 3)
+        .await
+        .with_organisations()
+        .await;
+    let mut tools = Vec::new();
+    for title in ["Un", "Deux", "Trois", "Quatre"] {
+        tools.push(published_tool(&app, "acerta", title, "PUBLIC").await);
+    }
+    let who = ("ucm", "STAFF");
+    for tool in &tools[..3] {
+        let body = report(&app, who, tool, "OTHER", "Spam?").await;
+        assert_eq!(outcome(&body, "reportContent"), "OK", "{body}");
+    }
+    let refused = report(&app, who, &tools[3], "OTHER", "Spam?").await;
+    assert_eq!(error_code(&refused), Some("RATE_LIMITED"), "{refused}");
+    assert_eq!(mine(&app, who).await["totalCount"], 3);
+    assert_eq!(queue(&app).await["openCount"], 3);
+    // Others are not held back by one person's flood; the next day the person may report again.
+    let other = report(&app, ("ucm", "ORG_ADMIN"), &tools[3], "OTHER", "Spam?").await;
+    assert_eq!(outcome(&other, "reportContent"), "OK", "{other}");
+    app.services
+        .clock
+        .set(Some(chrono::Utc::now() + chrono::Duration::hours(25)));
+    let next_day = report(&app, who, &tools[3], "OTHER", "Spam?").await;
+    assert_eq!(outcome(&next_day, "reportContent"), "OK", "{next_day}");
+}
