@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::tool::{Lifecycle, Tool};
 use super::validation::{self, FieldError, FieldErrorCode};
 
 /// What a report says, at most this long.
@@ -63,9 +64,7 @@ impl ReportOutcome {
     pub fn applies_to(self, kind: ReportedKind) -> bool {
         match self {
             ReportOutcome::Dismiss => true,
-            ReportOutcome::WithdrawTool | ReportOutcome::MarkOutdated => {
-                kind == ReportedKind::Tool
-            }
+            ReportOutcome::WithdrawTool | ReportOutcome::MarkOutdated => kind == ReportedKind::Tool,
             ReportOutcome::HideReview => kind == ReportedKind::Review,
         }
     }
@@ -96,6 +95,12 @@ pub struct ContentReport {
     pub text: String,
     pub created_at: DateTime<Utc>,
     pub resolution: Option<Resolution>,
+}
+
+/// Whether a tool may be reported: what others read (an archived tool too). A draft is its
+/// organisation's own work; a withdrawn tool is out of reach already.
+pub fn reportable(tool: &Tool) -> bool {
+    tool.published_revision.is_some() && tool.lifecycle != Lifecycle::Withdrawn
 }
 
 /// A report's text as written: required, bounded.
@@ -136,9 +141,12 @@ mod tests {
         assert!(ReportOutcome::WithdrawTool.applies_to(ReportedKind::Tool));
         assert!(!ReportOutcome::WithdrawTool.applies_to(ReportedKind::Review));
         assert!(!ReportOutcome::HideReview.applies_to(ReportedKind::Tool));
-        let errors = validate_resolution(ReportOutcome::HideReview, ReportedKind::Tool, " ")
-            .expect_err("wrong outcome and no reason");
-        assert_eq!(errors.len(), 2);
+        let refused = validate_resolution(ReportOutcome::HideReview, ReportedKind::Tool, " ");
+        assert_eq!(
+            refused.map_err(|e| e.len()),
+            Err(2),
+            "wrong outcome and no reason"
+        );
         assert_eq!(
             validate_resolution(ReportOutcome::MarkOutdated, ReportedKind::Tool, " old "),
             Ok("old".to_owned())
@@ -149,6 +157,9 @@ mod tests {
     fn a_report_says_something_within_its_bound() {
         assert!(validate_text("  ").is_err());
         assert!(validate_text(&"x".repeat(TEXT_MAX_CHARS + 1)).is_err());
-        assert_eq!(validate_text(" wrong phone number "), Ok("wrong phone number".into()));
+        assert_eq!(
+            validate_text(" wrong phone number "),
+            Ok("wrong phone number".into())
+        );
     }
 }

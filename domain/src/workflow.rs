@@ -300,7 +300,10 @@ mod tests {
     fn a_tool_marked_out_of_date_is_due_now_until_confirmed() {
         let period = ReviewPeriod::default();
         let draft = new_tool();
-        assert!(mark_outdated(&draft, period, now()).is_err(), "never published");
+        assert!(
+            mark_outdated(&draft, period, now()).is_err(),
+            "never published"
+        );
         let submitted = ok(submit(&draft, 1, now())).tool;
         let published = ok(decide(&submitted, 1, Decision::Approve, now())).tool;
         let later = now() + chrono::Duration::days(10);
@@ -308,7 +311,12 @@ mod tests {
         assert!(marked.review_overdue(period, later));
         assert_eq!(marked.review_due(period), Some(later));
         // Marking again never moves the date later.
-        let again = ok(mark_outdated(&marked, period, later + chrono::Duration::days(1))).tool;
+        let again = ok(mark_outdated(
+            &marked,
+            period,
+            later + chrono::Duration::days(1),
+        ))
+        .tool;
         assert_eq!(again.review_due(period), Some(later));
         let confirmed = ok(confirm_current(&again, later)).tool;
         assert!(!confirmed.review_overdue(period, later));

@@ -61,8 +61,8 @@ impl ContentReport {
 
     /// The reporter's organisation: for moderators, and for the reporter.
     async fn reporter_organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        let allowed = actor(ctx)
-            .is_some_and(|a| a.has(Role::Moderator) || a.user_id == self.0.reporter_id);
+        let allowed =
+            actor(ctx).is_some_and(|a| a.has(Role::Moderator) || a.user_id == self.0.reporter_id);
         if !allowed {
             return Ok(None);
         }
@@ -181,7 +181,9 @@ pub struct ContentReportPayload {
     pub user_errors: Vec<UserError>,
 }
 
-fn payload(result: commons_service::ServiceResult<model::ContentReport>) -> Result<ContentReportPayload> {
+fn payload(
+    result: commons_service::ServiceResult<model::ContentReport>,
+) -> Result<ContentReportPayload> {
     let (report, user_errors) = into_payload(result)?;
     Ok(ContentReportPayload {
         report: report.map(ContentReport),
@@ -218,7 +220,16 @@ impl ContentReportMutation {
                 ));
             }
         };
-        payload(svc::report(services(ctx), actor(ctx), item, input.reason.into(), &input.text).await)
+        payload(
+            svc::report(
+                services(ctx),
+                actor(ctx),
+                item,
+                input.reason.into(),
+                &input.text,
+            )
+            .await,
+        )
     }
 
     /// Resolves a report: moderators. `DISMISS` closes it; an action on its item (four eyes as

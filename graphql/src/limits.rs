@@ -6,8 +6,8 @@ use async_graphql::{Context, Object, SimpleObject};
 
 use crate::config::{Limits, RateLimitConfig};
 use commons_domain::{
-    activity_report, adoption, attachment, collaboration, collection, funding, notification,
-    organisation, review, service_offering, synonyms, tool,
+    activity_report, adoption, attachment, collaboration, collection, content_report, funding,
+    notification, organisation, review, service_offering, synonyms, tool,
 };
 use commons_service as service;
 
@@ -30,6 +30,18 @@ pub struct ServiceLimits {
     yearly_account: YearlyAccountLimits,
     /// Bounds on peer learning: adoptions, reviews, collections and follows.
     peer_learning: PeerLearningLimits,
+    /// Bounds on reports of problematic content.
+    reports: ReportLimits,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ReportLimits {
+    /// Characters of what a report says.
+    text_chars: i32,
+    /// Characters of a moderator's reason for its outcome.
+    resolution_chars: i32,
+    /// Reports one person may file in a day (`reports.per_day`); `RATE_LIMITED` beyond.
+    per_day: i32,
 }
 
 #[derive(SimpleObject, Clone, Debug)]
@@ -290,6 +302,12 @@ impl ServiceLimits {
                 collection_tools: int(collection::MAX_TOOLS),
                 follows: int(notification::MAX_FOLLOWS),
             },
+            reports: ReportLimits {
+                text_chars: int(content_report::TEXT_MAX_CHARS),
+                resolution_chars: int(content_report::RESOLUTION_MAX_CHARS),
+                // The service's own figure, read when asked (`LimitsQuery::limits`).
+                per_day: 0,
+            },
         }
     }
 }
@@ -302,6 +320,8 @@ impl LimitsQuery {
     /// Every bound a client may hit on this server, as it is configured: lengths, counts, page
     /// sizes, uploads and budgets. Anyone may ask; it costs nothing from a budget but its fields.
     async fn limits(&self, ctx: &Context<'_>) -> async_graphql::Result<ServiceLimits> {
-        Ok(ctx.data::<ServiceLimits>()?.clone())
+        let mut limits = ctx.data::<ServiceLimits>()?.clone();
+        limits.reports.per_day = int(super::services(ctx).reports_per_day);
+        Ok(limits)
     }
 }

@@ -61,6 +61,9 @@ pub struct ToolCapabilities {
     /// Confirm that the published content is still valid (`confirmToolCurrent`): its
     /// organisation's staff, while it is published and active.
     pub confirm_current: bool,
+    /// Report it, or one of its reviews, as problematic (`reportContent`): anyone signed in,
+    /// once it is published and not withdrawn.
+    pub report: bool,
 }
 
 #[Object]
@@ -102,6 +105,7 @@ impl Tool {
             attach: can.attach,
             decide: can.decide,
             confirm_current: can.confirm_current,
+            report: can.report,
         })
     }
 

@@ -51,6 +51,8 @@ pub struct ToolCapabilities {
     /// Confirm the published content is still valid: its organisation's staff, while it is
     /// published and active.
     pub confirm_current: bool,
+    /// Report it as problematic: anyone signed in, once it is published and not withdrawn.
+    pub report: bool,
 }
 
 /// What the caller may do with a caisse's activity report of a year now: submit it (its admins,
@@ -123,6 +125,8 @@ pub fn on_tool(
         attach: edit && workflow::takes_files(tool.latest_status),
         decide,
         confirm_current: edit && workflow::confirm_current(tool, now).is_ok(),
+        report: commons_domain::content_report::reportable(tool)
+            && can(actor, Action::ReportContent, Resource::Catalogue),
     }
 }
 

@@ -18,7 +18,7 @@ use commons_domain::content_report::{
 use commons_domain::identity::{Actor, Role};
 use commons_domain::notification::{Notice, NotificationKind};
 use commons_domain::policy::{Action, Resource};
-use commons_domain::tool::{Decision, Lifecycle};
+use commons_domain::tool::Decision;
 use commons_domain::validation::{FieldError, FieldErrorCode};
 use commons_store::{audit, begin_write};
 
@@ -47,9 +47,7 @@ async fn readable_tool(ctx: &Context, actor: &Actor, item: ReportedItem) -> Serv
     match item.kind {
         ReportedKind::Tool => {
             let (tool, _) = tools::load_visible(ctx, Some(actor), item.id).await?;
-            // What is reported is what others read (an archived tool too): a draft is its
-            // organisation's own work, a withdrawn tool out of reach already.
-            if tool.published_revision.is_none() || tool.lifecycle == Lifecycle::Withdrawn {
+            if !rules::reportable(&tool) {
                 return Err(FieldError::new(
                     &["itemId"],
                     FieldErrorCode::InvalidState,

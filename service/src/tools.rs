@@ -550,7 +550,16 @@ pub(crate) async fn moderate_published(
         now,
     )
     .await?;
-    tell_owner(txn, tool, decision, published, reason.as_deref(), actor, now).await?;
+    tell_owner(
+        txn,
+        tool,
+        decision,
+        published,
+        reason.as_deref(),
+        actor,
+        now,
+    )
+    .await?;
     apply(
         txn,
         tool,

@@ -8,7 +8,7 @@ use commons_domain::lang::Lang;
 use super::i18n::Translations;
 
 /// The changes a page confirms.
-const CHANGES: [&str; 10] = [
+const CHANGES: [&str; 12] = [
     "saved",
     "submitted",
     "confirmed",
@@ -16,6 +16,8 @@ const CHANGES: [&str; 10] = [
     "adopted",
     "stopped",
     "reviewed",
+    "reported",
+    "resolved",
     "decided_APPROVE",
     "decided_REQUEST_CHANGES",
     "decided_REJECT",

@@ -22,6 +22,7 @@ mod operations;
 mod organisation_page;
 mod pages;
 mod peer_learning;
+mod reporting;
 mod tool_page;
 mod visit;
 
@@ -122,7 +123,9 @@ where
         .route("/tools/{id}/attachments", post(editing::attach_file))
         .route("/tools/{id}/adoption", post(peer_learning::adoption))
         .route("/tools/{id}/review", post(peer_learning::review))
+        .route("/tools/{id}/report", post(reporting::report))
         .route("/moderation", get(moderation::queue))
+        .route("/moderation/reports", post(reporting::resolve))
         .route("/collaborations", get(collaborations::list))
         .route(
             "/collaborations/new",

@@ -1,5 +1,7 @@
 //! `/moderation`: the tools waiting for review, oldest first, each with what it changes from
-//! the published revision (or, for a new tool, what it says) and the decision form.
+//! the published revision (or, for a new tool, what it says) and the decision form; then the
+//! open reports of tools and reviews, each item with the form that resolves its reports
+//! ([`super::reporting`]).
 
 use std::net::SocketAddr;
 
@@ -8,6 +10,7 @@ use super::confirmation::{self, Banner};
 use super::i18n::{Translations, fill, number};
 use super::operations::{self as ops, ModerationQueue, moderation_queue, page_info, wire};
 use super::pages::{Chrome, Failure, chrome, failure_page, html, percent, run, see_other};
+use super::reporting::{ReportGroup, ResolveTyped, groups};
 use super::tool_page::{
     ChangeLine, DecideForm, Download, change_lines, changes, day, decide_form, download, file_facts,
 };
@@ -55,6 +58,8 @@ struct QueuePage<'a> {
     coverage: Vec<CoverageLine>,
     /// Tools per language across organisations (SVG, drawn by [`bar_chart`]).
     coverage_chart: String,
+    reports_count: String,
+    reports: Vec<ReportGroup>,
 }
 
 pub async fn queue(
@@ -74,30 +79,42 @@ pub async fn queue(
             .map(|(_, v)| v.clone())
     };
     let visit = visit::visit(&state, &headers, peer, get("lang").as_deref()).await;
+    let after = get("after").filter(|a| a.len() <= 200);
+    page(&state, &visit, after, get("done"), None).await
+}
+
+/// The moderation page; with `typed`, a resolution of reports that came back with an error,
+/// shown beside its item (status 400).
+pub(super) async fn page(
+    state: &WebState,
+    visit: &Visit,
+    after: Option<String>,
+    done: Option<String>,
+    typed: Option<ResolveTyped>,
+) -> Response {
     let path = "/moderation";
     if visit.session.is_none() {
         return see_other("/sign-in", &visit.set_cookies);
     }
     let lang = visit.lang;
-    let after = get("after").filter(|a| a.len() <= 200);
     let variables = moderation_queue::Variables {
         lang: Some(lang),
         first: Some(QUEUE_PAGE as i64),
         after,
     };
-    let data = match run::<ModerationQueue>(&state, &visit, variables).await {
+    let data = match run::<ModerationQueue>(state, visit, variables).await {
         Ok(data) => data,
         Err(Failure::Input(_)) => return see_other(path, &visit.set_cookies),
-        Err(other) => return failure_page(&state, &visit, other, path),
+        Err(other) => return failure_page(state, visit, other, path),
     };
     let t = &state.web.translations;
     let queue = data.moderation_queue;
     let mut entries = Vec::with_capacity(queue.nodes.len());
     for (index, tool) in queue.nodes.into_iter().enumerate() {
-        match entry(&state, &visit, index, tool).await {
+        match entry(state, visit, index, tool).await {
             Ok(Some(entry)) => entries.push(entry),
             Ok(None) => {}
-            Err(other) => return failure_page(&state, &visit, other, path),
+            Err(other) => return failure_page(state, visit, other, path),
         }
     }
     let next_href = page_info!(queue.page_info).next_href(path);
@@ -116,18 +133,26 @@ pub async fn queue(
         })
         .collect();
     let (languages, coverage, coverage_chart) = coverage(t, lang, data.language_coverage);
+    let (reports_count, reports) = groups(t, lang, data.content_reports, typed.as_ref());
+    let status = if typed.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     let page = QueuePage {
+        reports_count,
+        reports,
         languages,
         coverage,
         coverage_chart,
         currency,
-        banner: confirmation::banner(t, lang, get("done").as_deref()),
-        page: chrome(&state, &visit, title, path),
+        banner: confirmation::banner(t, lang, done.as_deref()),
+        page: chrome(state, visit, title, path),
         total: t.count(lang, "moderation_count", queue.total_count),
         entries,
         next_href,
     };
-    html(StatusCode::OK, &page, &visit.set_cookies)
+    html(status, &page, &visit.set_cookies)
 }
 
 type Coverage = ops::moderation_queue::ModerationQueueLanguageCoverage;

@@ -36,7 +36,8 @@ const NOTIFICATIONS_PAGE: usize = 20;
 
 pub(super) struct NotificationLine {
     pub text: String,
-    pub href: String,
+    /// Where it leads; a report's outcome has no page of its own.
+    pub href: Option<String>,
     pub title: Option<String>,
     /// A moderator's reason, when the notification is a decision that gives one.
     pub reason: Option<String>,
@@ -52,19 +53,27 @@ fn said(t: &Translations, lang: Lang, kind: &str, details: &str) -> (String, Opt
         t.find(lang, &format!("notification_{kind}"))
             .map_or_else(|| kind.to_owned(), str::to_owned)
     };
-    if kind != "TOOL_DECISION" {
-        return (general(), None);
-    }
+    let (prefix, field) = match kind {
+        "TOOL_DECISION" => ("notification_decision_", "decision"),
+        "REPORT_RESOLVED" => ("notification_report_", "outcome"),
+        _ => return (general(), None),
+    };
     let details: serde_json::Value = serde_json::from_str(details).unwrap_or_default();
-    let decided = details["decision"]
+    let decided = details[field]
         .as_str()
-        .and_then(|d| t.find(lang, &format!("notification_decision_{d}")))
+        .and_then(|d| t.find(lang, &format!("{prefix}{d}")))
         .map_or_else(general, str::to_owned);
-    let reason = details["reason"]
-        .as_str()
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(str::to_owned);
+    // A decision's reason; a report's outcome carries the moderator's as `resolution` (its
+    // `reason` is the reporter's own).
+    let reason = details[if kind == "REPORT_RESOLVED" {
+        "resolution"
+    } else {
+        "reason"
+    }]
+    .as_str()
+    .map(str::trim)
+    .filter(|r| !r.is_empty())
+    .map(str::to_owned);
     (decided, reason)
 }
 
@@ -116,10 +125,11 @@ pub async fn list(
                 text,
                 reason,
                 // A proposal or a transfer is shown where `/go/` finds it.
-                href: n.tool.as_ref().map_or_else(
-                    || format!("/go/{}", percent(&n.subject_id)),
-                    |tool| format!("/tools/{}", percent(&tool.id)),
-                ),
+                href: match (&n.tool, wire(&n.kind).as_str()) {
+                    (Some(tool), _) => Some(format!("/tools/{}", percent(&tool.id))),
+                    (None, "REPORT_RESOLVED") => None,
+                    (None, _) => Some(format!("/go/{}", percent(&n.subject_id))),
+                },
                 title: n.tool.map(|tool| tool.title),
                 date: day(t, lang, &n.created_at),
                 unread: n.read_at.is_none(),

@@ -154,6 +154,8 @@ operations! {
     AdoptTool in "src/operations/adopt_tool.graphql";
     WithdrawAdoption in "src/operations/withdraw_adoption.graphql";
     ReviewTool in "src/operations/review_tool.graphql";
+    ReportContent in "src/operations/report_content.graphql";
+    ResolveContentReport in "src/operations/resolve_content_report.graphql";
 }
 
 user_errors! {
@@ -172,6 +174,8 @@ user_errors! {
     adopt_tool.adopt_tool;
     withdraw_adoption.withdraw_adoption;
     review_tool.review_tool;
+    report_content.report_content;
+    resolve_content_report.resolve_content_report;
 }
 
 #[cfg(test)]

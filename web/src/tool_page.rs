@@ -2,6 +2,7 @@
 //! changed since the published revision, reviews and the moderation log — and the actions the
 //! visitor may take (edit, attach a file, check and submit; decide, for a moderator).
 
+use super::reporting::{ReportForm, ReportTyped, report_form};
 use std::net::SocketAddr;
 
 use super::confirmation::{self, Banner};
@@ -161,6 +162,8 @@ pub(super) struct Problems {
     pub decide: Option<DecideForm>,
     pub review: Option<ReviewForm>,
     pub adopt: Option<TextForm>,
+    /// A report that came back with an error, as the visitor typed it.
+    pub report: Option<ReportTyped>,
     /// A submission refused: its message at the top of the actions.
     pub notice: Option<String>,
     /// `?done=`: the change that just went through, confirmed at the top.
@@ -604,6 +607,8 @@ pub(super) struct Actions {
     pub adopt: Option<TextForm>,
     pub adopted: bool,
     pub review: Option<ReviewForm>,
+    /// Anyone signed in: report the tool or one of its reviews to the moderators.
+    pub report: Option<ReportForm>,
 }
 
 impl Actions {
@@ -664,6 +669,20 @@ impl Actions {
             review: can
                 .review
                 .then(|| problems.review.unwrap_or_else(|| review_form(t, lang, id))),
+            report: can.report.then(|| {
+                let reviews: Vec<(String, String)> = tool
+                    .reviews
+                    .nodes
+                    .iter()
+                    .filter(|r| !r.hidden)
+                    .map(|r| (r.id.clone(), r.organisation.name.clone()))
+                    .collect();
+                let form = report_form(t, lang, id, &reviews);
+                match problems.report {
+                    Some(typed) => form.with(typed),
+                    None => form,
+                }
+            }),
         }
     }
 }

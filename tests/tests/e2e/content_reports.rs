@@ -6,14 +6,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use commons_tests::tools::{draft_tool, outcome, published_tool};
+use commons_tests::web::{WebSession, client, page, sign_in};
 use commons_tests::{TestApp, error_code, spawn_app, spawn_app_with};
+use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION};
 use serde_json::{Value, json};
 
 const REPORT: &str = "mutation($input: ReportContentInput!) { reportContent(input: $input) {
   report { id itemKind reason text outcome tool { id } review { id } } userErrors { field code message } } }";
-const RESOLVE: &str = "mutation($input: ResolveContentReportInput!) { resolveContentReport(input: $input) {
+const RESOLVE: &str =
+    "mutation($input: ResolveContentReportInput!) { resolveContentReport(input: $input) {
   report { id outcome resolutionReason resolvedAt } userErrors { field code message } } }";
-const QUEUE: &str = "{ contentReports(first: 10) { openCount groups { itemKind tool { id } review { id comment }
+const QUEUE: &str =
+    "{ contentReports(first: 10) { openCount groups { itemKind tool { id } review { id comment }
   reports { id reason text createdAt reporterOrganisation { slug } } } } }";
 const MINE: &str = "{ viewer { contentReports(first: 20) { totalCount edges { node { reason outcome resolutionReason reporterOrganisation { slug } } } } } }";
 const NOTIFICATIONS: &str = "{ viewer { notifications(first: 50) { edges { node { kind subjectId details tool { id } } } } } }";
@@ -21,7 +25,8 @@ const REVIEW: &str = "mutation($input: ReviewToolInput!) { reviewTool(input: $in
   review { id } userErrors { code } } }";
 const TOOL: &str = "query($id: ID!) { node(id: $id) { ... on Tool { status reviewOverdue
   reviews { totalCount } } } }";
-const LOG: &str = "query($id: ID!) { moderationLog(toolId: $id) { edges { node { action reason } } } }";
+const LOG: &str =
+    "query($id: ID!) { moderationLog(toolId: $id) { edges { node { action reason } } } }";
 
 const CALLERS: &[(&str, Option<(&str, &str)>)] = &[
     ("anonymous", None),
@@ -117,7 +122,11 @@ async fn anyone_signed_in_reports_what_they_can_read_once_and_only_moderators_re
             json!({ "input": { "itemId": scan, "reason": "INACCURATE", "text": format!("Wrong phone number ({name})") } }),
         )
         .await;
-        let expected = if who.is_none() { "UNAUTHENTICATED" } else { "OK" };
+        let expected = if who.is_none() {
+            "UNAUTHENTICATED"
+        } else {
+            "OK"
+        };
         assert_eq!(outcome(&body, "reportContent"), expected, "{name}: {body}");
     }
     // One open report per person and item; bad input refused, nothing written.
@@ -137,7 +146,13 @@ async fn anyone_signed_in_reports_what_they_can_read_once_and_only_moderators_re
         "INVALID_STATE",
         "a draft is not published content: {own}"
     );
-    let org = run(&app, Some(("ucm", "STAFF")), "{ organisation(slug: \"acerta\") { id } }", json!({})).await;
+    let org = run(
+        &app,
+        Some(("ucm", "STAFF")),
+        "{ organisation(slug: \"acerta\") { id } }",
+        json!({}),
+    )
+    .await;
     let org_id = org["data"]["organisation"]["id"].as_str().unwrap();
     let body = report(&app, ("ucm", "ORG_ADMIN"), org_id, "OTHER", "?").await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
@@ -164,7 +179,12 @@ async fn anyone_signed_in_reports_what_they_can_read_once_and_only_moderators_re
         .iter()
         .map(|r| r["reporterOrganisation"]["slug"].as_str().unwrap())
         .collect();
-    assert_eq!(slugs, ["acerta", "ucm", "liantis", "unizo", "inasti", "inasti", "inasti"]);
+    assert_eq!(
+        slugs,
+        [
+            "acerta", "ucm", "liantis", "unizo", "inasti", "inasti", "inasti"
+        ]
+    );
     // Nobody else reads who reported, not even through the report's own fields.
     let listed = mine(&app, ("ucm", "STAFF")).await;
     assert_eq!(listed["totalCount"], 1, "{listed}");
@@ -185,8 +205,16 @@ async fn anyone_signed_in_reports_what_they_can_read_once_and_only_moderators_re
                 .graphql(RESOLVE, json!({ "input": { "reportId": ucm_report, "outcome": "DISMISS", "reason": "Fine" } }))
                 .await,
         };
-        let expected = if who.is_none() { "UNAUTHENTICATED" } else { "FORBIDDEN" };
-        assert_eq!(outcome(&body, "resolveContentReport"), expected, "{name}: {body}");
+        let expected = if who.is_none() {
+            "UNAUTHENTICATED"
+        } else {
+            "FORBIDDEN"
+        };
+        assert_eq!(
+            outcome(&body, "resolveContentReport"),
+            expected,
+            "{name}: {body}"
+        );
     }
     let wrong = resolve(&app, MODERATOR, &ucm_report, "HIDE_REVIEW", " ").await;
     assert_eq!(
@@ -197,9 +225,19 @@ async fn anyone_signed_in_reports_what_they_can_read_once_and_only_moderators_re
     assert_eq!(queue(&app).await["openCount"], 7, "nothing written");
 
     // A dismissal closes that one report; its person is told, and may report again.
-    let body = resolve(&app, MODERATOR, &ucm_report, "DISMISS", "The number is right").await;
+    let body = resolve(
+        &app,
+        MODERATOR,
+        &ucm_report,
+        "DISMISS",
+        "The number is right",
+    )
+    .await;
     assert_eq!(outcome(&body, "resolveContentReport"), "OK", "{body}");
-    assert_eq!(body["data"]["resolveContentReport"]["report"]["outcome"], "DISMISS");
+    assert_eq!(
+        body["data"]["resolveContentReport"]["report"]["outcome"],
+        "DISMISS"
+    );
     let twice = resolve(&app, MODERATOR, &ucm_report, "DISMISS", "Again").await;
     assert_eq!(outcome(&twice, "resolveContentReport"), "INVALID_STATE");
     assert_eq!(queue(&app).await["openCount"], 6);
@@ -207,16 +245,34 @@ async fn anyone_signed_in_reports_what_they_can_read_once_and_only_moderators_re
     assert_eq!(told.len(), 1, "{told:?}");
     assert_eq!(details(&told[0])["outcome"], "DISMISS");
     assert_eq!(details(&told[0])["resolution"], "The number is right");
-    let again = report(&app, ("ucm", "STAFF"), &scan, "OUTDATED", "Closed since June").await;
+    let again = report(
+        &app,
+        ("ucm", "STAFF"),
+        &scan,
+        "OUTDATED",
+        "Closed since June",
+    )
+    .await;
     assert_eq!(outcome(&again, "reportContent"), "OK", "{again}");
 
     // Marked out of date: one action answers every open report of the tool; each reporter is
     // told, the owner is told the decision and its reason — never who reported.
-    let body = resolve(&app, MODERATOR, &report_id(&again), "MARK_OUTDATED", "The service closed in June").await;
+    let body = resolve(
+        &app,
+        MODERATOR,
+        &report_id(&again),
+        "MARK_OUTDATED",
+        "The service closed in June",
+    )
+    .await;
     assert_eq!(outcome(&body, "resolveContentReport"), "OK", "{body}");
     let q = queue(&app).await;
     assert_eq!(q["openCount"], 0, "{q}");
-    for who in [("liantis", "ORG_ADMIN"), ("unizo", "STAFF"), ("acerta", "STAFF")] {
+    for who in [
+        ("liantis", "ORG_ADMIN"),
+        ("unizo", "STAFF"),
+        ("acerta", "STAFF"),
+    ] {
         let told = notifications(&app, who, "REPORT_RESOLVED").await;
         assert_eq!(told.len(), 1, "{who:?}: {told:?}");
         assert_eq!(details(&told[0])["outcome"], "MARK_OUTDATED");
@@ -234,7 +290,10 @@ async fn anyone_signed_in_reports_what_they_can_read_once_and_only_moderators_re
     }
     let log = run(&app, Some(OWNER), LOG, json!({ "id": scan })).await;
     assert!(log.to_string().contains("MARK_OUTDATED"), "{log}");
-    assert!(log.to_string().contains("The service closed in June"), "{log}");
+    assert!(
+        log.to_string().contains("The service closed in June"),
+        "{log}"
+    );
     let listed = mine(&app, ("ucm", "STAFF")).await;
     let outcomes: Vec<&Value> = listed["edges"]
         .as_array()
@@ -264,26 +323,77 @@ async fn a_reported_review_is_hidden_and_a_reported_tool_withdrawn_with_every_re
     assert_eq!(outcome(&filed, "reportContent"), "OK", "{filed}");
     let q = queue(&app).await;
     assert_eq!(q["groups"][0]["itemKind"], "REVIEW");
-    assert_eq!(q["groups"][0]["review"]["comment"], "Ces gens sont des escrocs");
+    assert_eq!(
+        q["groups"][0]["review"]["comment"],
+        "Ces gens sont des escrocs"
+    );
     assert_eq!(q["groups"][0]["tool"]["id"], json!(scan));
     let wrong = resolve(&app, MODERATOR, &report_id(&filed), "WITHDRAW_TOOL", "No").await;
     assert_eq!(outcome(&wrong, "resolveContentReport"), "INVALID_STATE");
-    let body = resolve(&app, MODERATOR, &report_id(&filed), "HIDE_REVIEW", "Insults").await;
+    let body = resolve(
+        &app,
+        MODERATOR,
+        &report_id(&filed),
+        "HIDE_REVIEW",
+        "Insults",
+    )
+    .await;
     assert_eq!(outcome(&body, "resolveContentReport"), "OK", "{body}");
-    let t = run(&app, Some(("liantis", "STAFF")), TOOL, json!({ "id": scan })).await;
+    let t = run(
+        &app,
+        Some(("liantis", "STAFF")),
+        TOOL,
+        json!({ "id": scan }),
+    )
+    .await;
     assert_eq!(t["data"]["node"]["reviews"]["totalCount"], 0, "{t}");
     // Hidden, the review is no longer there to report for others; its author still reads it.
-    let gone = report(&app, ("liantis", "STAFF"), &review, "HARMFUL", "Still there?").await;
+    let gone = report(
+        &app,
+        ("liantis", "STAFF"),
+        &review,
+        "HARMFUL",
+        "Still there?",
+    )
+    .await;
     assert_eq!(error_code(&gone), Some("NOT_FOUND"), "{gone}");
-    let own = report(&app, ("unizo", "ORG_ADMIN"), &review, "OTHER", "Why hidden?").await;
+    let own = report(
+        &app,
+        ("unizo", "ORG_ADMIN"),
+        &review,
+        "OTHER",
+        "Why hidden?",
+    )
+    .await;
     assert_eq!(outcome(&own, "reportContent"), "OK", "{own}");
 
     // Two people report the tool; withdrawing it answers both, and they are still told though
     // they can no longer read it.
-    let first = report(&app, ("liantis", "STAFF"), &scan, "COPYRIGHT", "Copied from our leaflet").await;
-    let second = report(&app, ("ucm", "ORG_ADMIN"), &scan, "HARMFUL", "Dangerous advice").await;
+    let first = report(
+        &app,
+        ("liantis", "STAFF"),
+        &scan,
+        "COPYRIGHT",
+        "Copied from our leaflet",
+    )
+    .await;
+    let second = report(
+        &app,
+        ("ucm", "ORG_ADMIN"),
+        &scan,
+        "HARMFUL",
+        "Dangerous advice",
+    )
+    .await;
     assert_eq!(outcome(&second, "reportContent"), "OK");
-    let body = resolve(&app, MODERATOR, &report_id(&first), "WITHDRAW_TOOL", "Copied without leave").await;
+    let body = resolve(
+        &app,
+        MODERATOR,
+        &report_id(&first),
+        "WITHDRAW_TOOL",
+        "Copied without leave",
+    )
+    .await;
     assert_eq!(outcome(&body, "resolveContentReport"), "OK", "{body}");
     let t = run(&app, Some(OWNER), TOOL, json!({ "id": scan })).await;
     assert_eq!(t["data"]["node"]["status"], "WITHDRAWN", "{t}");
@@ -293,7 +403,11 @@ async fn a_reported_review_is_hidden_and_a_reported_tool_withdrawn_with_every_re
         assert_eq!(details(&told[0])["outcome"], "WITHDRAW_TOOL");
         assert!(told[0]["tool"].is_null());
     }
-    assert_eq!(queue(&app).await["openCount"], 1, "the author's own report stays open");
+    assert_eq!(
+        queue(&app).await["openCount"],
+        1,
+        "the author's own report stays open"
+    );
 }
 
 #[tokio::test]
@@ -306,6 +420,15 @@ async fn a_flood_of_reports_from_one_person_is_refused_with_nothing_written() {
     for title in ["Un", "Deux", "Trois", "Quatre"] {
         tools.push(published_tool(&app, "acerta", title, "PUBLIC").await);
     }
+    // A client reads the bound before it sends; what it reads is what is enforced.
+    let limits = app
+        .graphql("{ limits { reports { perDay textChars } } }", json!({}))
+        .await;
+    assert_eq!(
+        limits["data"]["limits"]["reports"],
+        json!({ "perDay": 3, "textChars": 2_000 }),
+        "{limits}"
+    );
     let who = ("ucm", "STAFF");
     for tool in &tools[..3] {
         let body = report(&app, who, tool, "OTHER", "Spam?").await;
@@ -323,4 +446,168 @@ async fn a_flood_of_reports_from_one_person_is_refused_with_nothing_written() {
         .set(Some(chrono::Utc::now() + chrono::Duration::hours(25)));
     let next_day = report(&app, who, &tools[3], "OTHER", "Spam?").await;
     assert_eq!(outcome(&next_day, "reportContent"), "OK", "{next_day}");
+}
+
+async fn post_form(
+    app: &TestApp,
+    session: &WebSession,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    client()
+        .post(format!("{}{path}", app.address))
+        .header(ACCEPT_LANGUAGE, "fr")
+        .header(COOKIE, &session.cookie)
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The value of the first `<input … name="{name}" value="…">` of a page.
+fn input_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {html}"));
+    let rest = &html[at + marker.len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn a_caisse_employee_reports_from_the_tool_page_and_a_moderator_resolves_from_theirs() {
+    let app = spawn_app().await.with_organisations().await;
+    let scan = published_tool(&app, "acerta", "Self-scan stress", "PUBLIC").await;
+    run(
+        &app,
+        Some(("unizo", "STAFF")),
+        REVIEW,
+        json!({ "input": { "toolId": scan, "rating": 2, "comment": "Bof", "lang": "FR" } }),
+    )
+    .await;
+    let tool_path = format!("/tools/{scan}");
+    // Anonymous visitors read the tool, and are offered no report.
+    let (_, anonymous) = page(&app, "", &tool_path, Some("fr")).await;
+    assert!(!anonymous.contains("Signaler un problème"), "{anonymous}");
+    // A caisse employee is: the tool itself or its review, a reason in words, a text.
+    let employee = sign_in(&app, "ucm", "STAFF").await;
+    let (_, html) = page(&app, &employee.cookie, &tool_path, Some("fr")).await;
+    assert!(html.contains("Signaler un problème"), "{html}");
+    assert!(
+        html.contains("L&#39;outil lui-même") || html.contains("L'outil lui-même"),
+        "{html}"
+    );
+    assert!(
+        html.contains("L&#39;avis de") || html.contains("L'avis de"),
+        "{html}"
+    );
+    assert!(html.contains("Plus à jour"), "{html}");
+    // Without a text: the form again, open, the reason kept, the error beside the text.
+    let action = format!("{tool_path}/report");
+    let refused = post_form(
+        &app,
+        &employee,
+        &action,
+        &[
+            ("csrf", &employee.csrf),
+            ("item", &scan),
+            ("reason", "OUTDATED"),
+            ("text", " "),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), 400);
+    let html = refused.text().await.unwrap();
+    assert!(
+        html.contains("<details class=\"report\" id=\"report\" open>"),
+        "{html}"
+    );
+    assert!(html.contains("value=\"OUTDATED\" checked"), "{html}");
+    assert!(html.contains("id=\"report-text-error\""), "{html}");
+    assert_eq!(
+        mine(&app, ("ucm", "STAFF")).await["totalCount"],
+        0,
+        "nothing written"
+    );
+    // Sent: thanked on the tool's page, told what comes next.
+    let sent = post_form(
+        &app,
+        &employee,
+        &action,
+        &[
+            ("csrf", &employee.csrf),
+            ("item", &scan),
+            ("reason", "OUTDATED"),
+            ("text", "Le numéro d'aide a changé"),
+        ],
+    )
+    .await;
+    assert_eq!(sent.status(), 303);
+    let location = sent.headers()[LOCATION].to_str().unwrap().to_owned();
+    assert_eq!(location, format!("{tool_path}?done=reported"));
+    let (_, html) = page(&app, &employee.cookie, &location, Some("fr")).await;
+    assert!(
+        html.contains("Merci : votre signalement est envoyé"),
+        "{html}"
+    );
+
+    // The moderator reads it on the moderation page, with who reported it, and resolves it.
+    let moderator = sign_in(&app, "inasti", "MODERATOR").await;
+    let (_, html) = page(&app, &moderator.cookie, "/moderation", Some("fr")).await;
+    assert!(html.contains("Signalements"), "{html}");
+    assert!(html.contains("1 signalement ouvert"), "{html}");
+    assert!(
+        html.contains("Le numéro d&#39;aide a changé")
+            || html.contains("Le numéro d'aide a changé"),
+        "{html}"
+    );
+    assert!(html.contains("Plus à jour"), "{html}");
+    let report = input_value(&html, "report");
+    let without = post_form(
+        &app,
+        &moderator,
+        "/moderation/reports",
+        &[
+            ("csrf", &moderator.csrf),
+            ("report", &report),
+            ("outcome", "MARK_OUTDATED"),
+            ("reason", ""),
+        ],
+    )
+    .await;
+    assert_eq!(without.status(), 400);
+    let html = without.text().await.unwrap();
+    assert!(
+        html.contains("role=\"alert\" id=\"resolution-error-r0\""),
+        "{html}"
+    );
+    assert!(html.contains("value=\"MARK_OUTDATED\" checked"), "{html}");
+    let done = post_form(
+        &app,
+        &moderator,
+        "/moderation/reports",
+        &[
+            ("csrf", &moderator.csrf),
+            ("report", &report),
+            ("outcome", "MARK_OUTDATED"),
+            ("reason", "Numéro vérifié : il a changé"),
+        ],
+    )
+    .await;
+    assert_eq!(done.status(), 303);
+    let location = done.headers()[LOCATION].to_str().unwrap().to_owned();
+    let (_, html) = page(&app, &moderator.cookie, &location, Some("fr")).await;
+    assert!(html.contains("Le signalement est traité"), "{html}");
+    assert!(html.contains("0 signalement ouvert"), "{html}");
+    // The employee is told, in words, with the moderator's reason.
+    let (_, html) = page(&app, &employee.cookie, "/notifications", Some("fr")).await;
+    assert!(
+        html.contains("Suite à votre signalement, l&#39;outil a été marqué comme non à jour")
+            || html.contains("Suite à votre signalement, l'outil a été marqué comme non à jour"),
+        "{html}"
+    );
+    assert!(html.contains("Numéro vérifié : il a changé"), "{html}");
+    // And the tool's page now says it may be out of date.
+    let (_, html) = page(&app, &employee.cookie, &tool_path, Some("fr")).await;
+    assert!(html.contains("id=\"outdated\""), "{html}");
 }

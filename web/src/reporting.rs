@@ -1,0 +1,362 @@
+//! Reports of problematic content on the pages: a signed-in visitor reports a tool or one of its
+//! reviews from the tool's page; an INASTI moderator resolves the open reports from the
+//! moderation page, one item at a time.
+
+use std::net::SocketAddr;
+
+use super::confirmation;
+use super::forms::{Pick, error_text, mutate, posted};
+use super::i18n::{Translations, fill};
+use super::operations::{self as ops, moderation_queue as queue, wire};
+use super::pages::{Failure, failure_page, percent, see_other};
+use super::tool_page::{Problems, day, tool_page};
+use crate::WebState;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use commons_domain::lang::Lang;
+
+/// The reasons a person may give, in the order the form offers them.
+const REASONS: [&str; 6] = [
+    "INACCURATE",
+    "OUTDATED",
+    "HARMFUL",
+    "PERSONAL_DATA",
+    "COPYRIGHT",
+    "OTHER",
+];
+
+/// A reason as the API names it (graphql_client's enums are not `Clone`: made anew each time).
+fn reason(value: &str) -> Option<ops::report_content::ReportReason> {
+    use ops::report_content::ReportReason as R;
+    Some(match value {
+        "INACCURATE" => R::INACCURATE,
+        "OUTDATED" => R::OUTDATED,
+        "HARMFUL" => R::HARMFUL,
+        "PERSONAL_DATA" => R::PERSONAL_DATA,
+        "COPYRIGHT" => R::COPYRIGHT,
+        "OTHER" => R::OTHER,
+        _ => return None,
+    })
+}
+
+/// An outcome as the API names it.
+fn outcome(value: &str) -> Option<ops::resolve_content_report::ReportOutcome> {
+    use ops::resolve_content_report::ReportOutcome as O;
+    Some(match value {
+        "DISMISS" => O::DISMISS,
+        "MARK_OUTDATED" => O::MARK_OUTDATED,
+        "WITHDRAW_TOOL" => O::WITHDRAW_TOOL,
+        "HIDE_REVIEW" => O::HIDE_REVIEW,
+        _ => return None,
+    })
+}
+
+/// At most this many reports one form dismisses (a group's reports, one mutation each).
+const MAX_DISMISSED: usize = 100;
+
+/// The report form of a tool's page: what is wrong (the tool, or one of its reviews), why, and
+/// what the person noticed.
+pub(super) struct ReportForm {
+    pub action: String,
+    pub items: Vec<Pick>,
+    pub reasons: Vec<Pick>,
+    pub text: String,
+    pub error: Option<String>,
+    /// Open when it holds an error, or what was typed.
+    pub open: bool,
+}
+
+/// The form for a tool and its readable reviews (`(id, organisation)`).
+pub(super) fn report_form(
+    t: &Translations,
+    lang: Lang,
+    tool_id: &str,
+    reviews: &[(String, String)],
+) -> ReportForm {
+    let mut items = vec![Pick {
+        value: tool_id.to_owned(),
+        label: t.get(lang, "report_item_tool").to_owned(),
+        selected: true,
+    }];
+    items.extend(reviews.iter().map(|(id, org)| Pick {
+        value: id.clone(),
+        label: fill(t.get(lang, "report_item_review"), &[("org", org)]),
+        selected: false,
+    }));
+    ReportForm {
+        action: format!("/tools/{}/report", percent(tool_id)),
+        items,
+        reasons: REASONS
+            .iter()
+            .map(|r| Pick {
+                value: (*r).to_owned(),
+                label: t.get(lang, &format!("report_reason_{r}")).to_owned(),
+                selected: false,
+            })
+            .collect(),
+        text: String::new(),
+        error: None,
+        open: false,
+    }
+}
+
+/// `POST /tools/{id}/report`: the visitor's report; back to the tool with a thank-you, or the
+/// form again with what was wrong.
+pub async fn report(
+    State(state): State<WebState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let path = format!("/tools/{}", percent(&id));
+    let (visit, fields) = match posted(&state, &headers, peer, &body, &path).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
+    let (t, lang) = (&state.web.translations, visit.lang);
+    let (item, why, text) = (fields.one("item"), fields.one("reason"), fields.one("text"));
+    let mut problems = Problems::default();
+    let mut error = None;
+    match reason(&why) {
+        None => error = Some(t.get(lang, "error_REQUIRED").to_owned()),
+        Some(reason) => {
+            let input = ops::report_content::ReportContentInput {
+                item_id: if item.is_empty() {
+                    id.clone()
+                } else {
+                    item.clone()
+                },
+                reason,
+                text: text.clone(),
+            };
+            let variables = ops::report_content::Variables { input };
+            match mutate::<ops::ReportContent>(&state, &visit, variables).await {
+                Ok(errors) if errors.is_empty() => {
+                    let done = confirmation::after(&path, "reported");
+                    return see_other(&done, &visit.set_cookies);
+                }
+                Ok(errors) => {
+                    for e in &errors {
+                        let said = error_text(t, lang, e);
+                        if e.concerns("text") {
+                            error = Some(said);
+                        } else {
+                            problems.notice = Some(said);
+                        }
+                    }
+                }
+                Err(Failure::Input(message)) => problems.notice = Some(message),
+                Err(other) => return failure_page(&state, &visit, other, &path),
+            }
+        }
+    }
+    problems.report = Some(ReportTyped {
+        item,
+        reason: why,
+        text,
+        error,
+    });
+    tool_page(&state, &visit, &id, problems, StatusCode::BAD_REQUEST).await
+}
+
+/// What a visitor typed into the report form, kept when it comes back with an error.
+#[derive(Default)]
+pub(super) struct ReportTyped {
+    pub item: String,
+    pub reason: String,
+    pub text: String,
+    pub error: Option<String>,
+}
+
+impl ReportForm {
+    /// The form as the visitor left it.
+    pub(super) fn with(mut self, typed: ReportTyped) -> Self {
+        for i in &mut self.items {
+            i.selected = i.value == typed.item;
+        }
+        if !self.items.iter().any(|i| i.selected)
+            && let Some(first) = self.items.first_mut()
+        {
+            first.selected = true;
+        }
+        for r in &mut self.reasons {
+            r.selected = r.value == typed.reason;
+        }
+        self.text = typed.text;
+        self.error = typed.error;
+        self.open = true;
+        self
+    }
+}
+
+/// One reported item on the moderation page, its reports, and the form that resolves them.
+pub(super) struct ReportGroup {
+    pub key: String,
+    pub heading: String,
+    pub href: Option<String>,
+    /// A reported review's words.
+    pub quote: Option<String>,
+    /// (why, what the person said, who and when)
+    pub reports: Vec<(String, String, String)>,
+    /// The reports the form answers: every one for a dismissal, the first for an action.
+    pub ids: Vec<String>,
+    pub outcomes: Vec<Pick>,
+    pub reason: String,
+    pub error: Option<String>,
+}
+
+/// A moderator's resolution that came back with an error: for which group, what was chosen.
+#[derive(Default)]
+pub(super) struct ResolveTyped {
+    pub first: String,
+    pub outcome: String,
+    pub reason: String,
+    pub error: String,
+}
+
+/// The open reports of the moderation page, grouped by item.
+pub(super) fn groups(
+    t: &Translations,
+    lang: Lang,
+    queue: queue::ModerationQueueContentReports,
+    typed: Option<&ResolveTyped>,
+) -> (String, Vec<ReportGroup>) {
+    use queue::ReportedKind;
+    let count = t.count(lang, "reports_count", queue.open_count);
+    let groups = queue
+        .groups
+        .into_iter()
+        .enumerate()
+        .map(|(n, g)| {
+            let tool_title = g.tool.as_ref().map(|x| x.title.clone()).unwrap_or_default();
+            let (heading, quote, outcomes) = match (&g.item_kind, &g.review) {
+                (ReportedKind::REVIEW, Some(r)) => (
+                    fill(
+                        t.get(lang, "reports_review_of"),
+                        &[("org", &r.organisation.name), ("tool", &tool_title)],
+                    ),
+                    r.comment.clone(),
+                    vec!["DISMISS", "HIDE_REVIEW"],
+                ),
+                (ReportedKind::REVIEW, None) => (tool_title, None, vec!["DISMISS", "HIDE_REVIEW"]),
+                _ => (
+                    tool_title,
+                    None,
+                    vec!["DISMISS", "MARK_OUTDATED", "WITHDRAW_TOOL"],
+                ),
+            };
+            let reports = g
+                .reports
+                .iter()
+                .map(|r| {
+                    let by = r
+                        .reporter_organisation
+                        .as_ref()
+                        .map(|o| o.name.clone())
+                        .unwrap_or_default();
+                    (
+                        t.get(lang, &format!("report_reason_{}", wire(&r.reason)))
+                            .to_owned(),
+                        r.text.clone(),
+                        fill(
+                            t.get(lang, "reports_by"),
+                            &[("org", &by), ("date", &day(t, lang, &r.created_at))],
+                        ),
+                    )
+                })
+                .collect();
+            let ids: Vec<String> = g.reports.iter().map(|r| r.id.clone()).collect();
+            let first = ids.first().cloned().unwrap_or_default();
+            let typed = typed.filter(|x| x.first == first);
+            ReportGroup {
+                key: format!("r{n}"),
+                heading,
+                href: g
+                    .tool
+                    .as_ref()
+                    .map(|x| format!("/tools/{}", percent(&x.id))),
+                quote,
+                reports,
+                ids,
+                outcomes: outcomes
+                    .into_iter()
+                    .map(|o| Pick {
+                        value: o.to_owned(),
+                        label: t.get(lang, &format!("report_outcome_{o}")).to_owned(),
+                        selected: typed.is_some_and(|x| x.outcome == o),
+                    })
+                    .collect(),
+                reason: typed.map(|x| x.reason.clone()).unwrap_or_default(),
+                error: typed.map(|x| x.error.clone()),
+            }
+        })
+        .collect();
+    (count, groups)
+}
+
+/// `POST /moderation/reports`: a moderator's outcome for one item's reports. A dismissal closes
+/// each of them; an action on the item answers all at once.
+pub async fn resolve(
+    State(state): State<WebState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = "/moderation";
+    let (visit, fields) = match posted(&state, &headers, peer, &body, path).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
+    let (t, lang) = (&state.web.translations, visit.lang);
+    let ids = fields.all("report");
+    let (chosen, reason) = (fields.one("outcome"), fields.one("reason"));
+    let mut typed = ResolveTyped {
+        first: ids.first().cloned().unwrap_or_default(),
+        outcome: chosen.clone(),
+        reason: reason.clone(),
+        error: String::new(),
+    };
+    if outcome(&chosen).is_none() || ids.is_empty() {
+        typed.error = t.get(lang, "error_REQUIRED").to_owned();
+        return super::moderation::page(&state, &visit, None, None, Some(typed)).await;
+    }
+    let answered = if chosen == "DISMISS" {
+        MAX_DISMISSED
+    } else {
+        1
+    };
+    for id in ids.iter().take(answered) {
+        let Some(outcome) = outcome(&chosen) else {
+            break;
+        };
+        let input = ops::resolve_content_report::ResolveContentReportInput {
+            report_id: id.clone(),
+            outcome,
+            reason: reason.clone(),
+        };
+        let variables = ops::resolve_content_report::Variables { input };
+        match mutate::<ops::ResolveContentReport>(&state, &visit, variables).await {
+            Ok(errors) if errors.is_empty() => {}
+            Ok(errors) => {
+                typed.error = errors
+                    .iter()
+                    .map(|e| error_text(t, lang, e))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                return super::moderation::page(&state, &visit, None, None, Some(typed)).await;
+            }
+            Err(Failure::Input(message)) => {
+                typed.error = message;
+                return super::moderation::page(&state, &visit, None, None, Some(typed)).await;
+            }
+            Err(other) => return failure_page(&state, &visit, other, path),
+        }
+    }
+    see_other(
+        &confirmation::after("/moderation#reports-title", "resolved"),
+        &visit.set_cookies,
+    )
+}
