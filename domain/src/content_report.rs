@@ -1,6 +1,6 @@
 //! Reports of problematic content: any signed-in person flags a tool or a review they can read,
-//! with a reason and a text; an INASTI moderator resolves it by dismissing it or by acting on
-//! the item (withdrawing the tool, marking it out of date, hiding the review). The reporter is
+//! with a reason and a text; an INASTI moderator resolves the item's reports by dismissing them
+//! or by acting on the item (withdrawing the tool, marking it out of date, hiding the review). The reporter is
 //! told the outcome; the reported organisation learns what was decided, never who reported.
 
 use chrono::{DateTime, Utc};
@@ -18,7 +18,8 @@ named_enum!(
     ReportReason {
         /// Wrong facts, wrong contact details or prices.
         Inaccurate = "INACCURATE",
-        /// No longer current: it counts toward the tool's review date.
+        /// No longer current: a moderator who agrees marks the tool out of date
+        /// ([`ReportOutcome::MarkOutdated`]), which makes it due for review now.
         Outdated = "OUTDATED",
         /// Could hurt someone who follows it.
         Harmful = "HARMFUL",
@@ -45,9 +46,10 @@ pub struct ReportedItem {
 }
 
 named_enum!(
-    /// How a moderator resolves a report.
+    /// How a moderator resolves a report. Any outcome answers every open report of its item:
+    /// the moderator looked at the item, not at one person's words.
     ReportOutcome {
-        /// Nothing to change: the report is closed.
+        /// Nothing to change.
         Dismiss = "DISMISS",
         /// The tool leaves publication (a withdrawal in its moderation log).
         WithdrawTool = "WITHDRAW_TOOL",
@@ -67,11 +69,6 @@ impl ReportOutcome {
             ReportOutcome::WithdrawTool | ReportOutcome::MarkOutdated => kind == ReportedKind::Tool,
             ReportOutcome::HideReview => kind == ReportedKind::Review,
         }
-    }
-
-    /// An action answers every open report of its item; a dismissal only the one.
-    pub fn acts(self) -> bool {
-        self != ReportOutcome::Dismiss
     }
 }
 

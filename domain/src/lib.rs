@@ -36,6 +36,7 @@ macro_rules! named_enum {
 
 pub mod activity_report;
 pub mod adoption;
+pub mod appeal;
 pub mod attachment;
 pub mod collaboration;
 pub mod collection;

@@ -58,6 +58,8 @@ named_enum!(
         ReviewDue = "REVIEW_DUE",
         /// A moderator resolved their report: dismissed, or acted on.
         ReportResolved = "REPORT_RESOLVED",
+        /// A moderator decided their organisation's appeal: upheld, or overturned.
+        AppealDecided = "APPEAL_DECIDED",
     }
 );
 

@@ -56,6 +56,10 @@ pub enum Action {
     ReportContent,
     /// See the open reports and resolve them (`Catalogue`).
     ResolveReports,
+    /// Appeal a decision that went against one's organisation (`Appellant`).
+    AppealDecision,
+    /// Uphold or overturn an appeal (`Appeal`); see the open appeals (`Catalogue`).
+    DecideAppeal,
     /// Create, edit and archive INASTI's collections (`Catalogue`).
     ManageCollections,
     /// A caisse's register of offerings, compliance and activity reports (`Organisation`).
@@ -83,6 +87,17 @@ pub enum Resource {
     },
     /// The catalogue as a whole: where tools are created and reviewed.
     Catalogue,
+    /// A moderation decision, by the organisation it went against (a tool's owner, a review's
+    /// author).
+    Appellant {
+        organisation_id: i64,
+    },
+    /// An appeal: who took the decision appealed, and whose tool it is about.
+    Appeal {
+        decided_by: i64,
+        owner_id: i64,
+        owner_is_inasti: bool,
+    },
     /// A tool, by its owner organisation.
     Tool {
         owner_id: i64,
@@ -162,6 +177,24 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
             actor.has(Role::Moderator)
         }
         (Action::ReportContent, Resource::Catalogue) => true,
+        (Action::AppealDecision, Resource::Appellant { organisation_id }) => {
+            actor.belongs_to(organisation_id) && works_there(actor)
+        }
+        (Action::DecideAppeal, Resource::Catalogue) => actor.has(Role::Moderator),
+        // Four eyes again: never the moderator who decided, nor one of the tool's organisation
+        // (but on INASTI's own content, which another INASTI moderator decides).
+        (
+            Action::DecideAppeal,
+            Resource::Appeal {
+                decided_by,
+                owner_id,
+                owner_is_inasti,
+            },
+        ) => {
+            actor.has(Role::Moderator)
+                && actor.user_id != decided_by
+                && (owner_is_inasti || !actor.belongs_to(owner_id))
+        }
         (Action::ProposeCollaboration, Resource::Collaborations) => {
             matches!(
                 actor.organisation_kind,
@@ -654,6 +687,34 @@ mod tests {
         );
         check(
             Action::ResolveReports,
+            Resource::Catalogue,
+            &["inasti moderator"],
+        );
+    }
+
+    #[test]
+    fn the_organisation_a_decision_went_against_appeals_and_another_moderator_decides() {
+        check(
+            Action::AppealDecision,
+            Resource::Appellant {
+                organisation_id: ACERTA,
+            },
+            &["acerta staff", "acerta admin"],
+        );
+        let by_them = Resource::Appeal {
+            decided_by: 100,
+            owner_id: ACERTA,
+            owner_is_inasti: false,
+        };
+        check(Action::DecideAppeal, by_them, &[]);
+        let by_another = Resource::Appeal {
+            decided_by: 7,
+            owner_id: ACERTA,
+            owner_is_inasti: false,
+        };
+        check(Action::DecideAppeal, by_another, &["inasti moderator"]);
+        check(
+            Action::DecideAppeal,
             Resource::Catalogue,
             &["inasti moderator"],
         );

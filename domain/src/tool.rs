@@ -125,6 +125,10 @@ named_enum!(Decision {
     HideReview = "HIDE_REVIEW",
     /// The tool marked out of date on a report: due for review now.
     MarkOutdated = "MARK_OUTDATED",
+    /// An appeal against an earlier decision, decided: the decision stands.
+    AppealUpheld = "APPEAL_UPHELD",
+    /// An appeal against an earlier decision, decided: it is undone.
+    AppealOverturned = "APPEAL_OVERTURNED",
 });
 
 /// The law's quality criteria, as the owner documents them. Every field is optional.
@@ -614,6 +618,8 @@ pub struct ModerationDecision {
     pub tool_id: i64,
     pub revision: i32,
     pub decision: Decision,
+    /// For a decision on a review (hidden, or an appeal about it): the review.
+    pub review_id: Option<i64>,
     pub reason: Option<String>,
     pub moderator_id: i64,
     pub decided_at: DateTime<Utc>,

@@ -183,7 +183,10 @@ pub fn decide(
                 "withdraw a published tool with withdrawTool".into(),
             ));
         }
-        Decision::HideReview | Decision::MarkOutdated => {
+        Decision::HideReview
+        | Decision::MarkOutdated
+        | Decision::AppealUpheld
+        | Decision::AppealOverturned => {
             return Err(WorkflowError::InvalidState(format!(
                 "{decision} answers a report or a review; a revision is approved, sent back or rejected"
             )));
@@ -242,6 +245,49 @@ pub fn mark_outdated(
     let mut next = tool.clone();
     let due_now = now - period.after;
     next.reviewed_at = Some(tool.reviewed_at.map_or(due_now, |at| at.min(due_now)));
+    Ok(Transition {
+        tool: settle(next, now),
+        revisions: Vec::new(),
+    })
+}
+
+/// An appeal overturns a rejection or a request for changes: the revision goes back to review,
+/// as it was submitted, for a moderator to decide again.
+pub fn reopen_review(
+    tool: &Tool,
+    revision: i32,
+    now: DateTime<Utc>,
+) -> Result<Transition, WorkflowError> {
+    require_active(tool)?;
+    require_latest(tool, revision)?;
+    if !matches!(
+        tool.latest_status,
+        RevisionStatus::Rejected | RevisionStatus::ChangesRequested
+    ) {
+        return Err(WorkflowError::InvalidState(format!(
+            "revision {revision} is no longer as the decision left it (it is {})",
+            tool.latest_status
+        )));
+    }
+    let mut next = tool.clone();
+    next.latest_status = RevisionStatus::InReview;
+    next.submitted_at = Some(now);
+    Ok(Transition {
+        tool: settle(next, now),
+        revisions: vec![(revision, RevisionStatus::InReview)],
+    })
+}
+
+/// An appeal overturns a withdrawal: the tool is published again, as it was.
+pub fn reinstate(tool: &Tool, now: DateTime<Utc>) -> Result<Transition, WorkflowError> {
+    if tool.lifecycle != Lifecycle::Withdrawn {
+        return Err(WorkflowError::InvalidState(
+            "the tool is no longer withdrawn".into(),
+        ));
+    }
+    require_published(tool)?;
+    let mut next = tool.clone();
+    next.lifecycle = Lifecycle::Active;
     Ok(Transition {
         tool: settle(next, now),
         revisions: Vec::new(),
@@ -320,6 +366,25 @@ mod tests {
         assert_eq!(again.review_due(period), Some(later));
         let confirmed = ok(confirm_current(&again, later)).tool;
         assert!(!confirmed.review_overdue(period, later));
+    }
+
+    #[test]
+    fn an_appeal_overturned_reopens_the_review_or_reinstates_the_tool() {
+        let draft = new_tool();
+        let submitted = ok(submit(&draft, 1, now())).tool;
+        let rejected = ok(decide(&submitted, 1, Decision::Reject, now())).tool;
+        let reopened = ok(reopen_review(&rejected, 1, now())).tool;
+        assert_eq!(reopened.latest_status, RevisionStatus::InReview);
+        assert!(
+            reopen_review(&reopened, 1, now()).is_err(),
+            "in review already"
+        );
+        let published = ok(decide(&reopened, 1, Decision::Approve, now())).tool;
+        assert!(reinstate(&published, now()).is_err(), "not withdrawn");
+        let withdrawn = ok(withdraw(&published, now())).tool;
+        let back = ok(reinstate(&withdrawn, now())).tool;
+        assert_eq!(back.lifecycle, Lifecycle::Active);
+        assert_eq!(back.status, ToolStatus::Published);
     }
 
     fn new_tool() -> Tool {

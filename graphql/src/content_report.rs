@@ -109,8 +109,25 @@ impl ReportedItemGroup {
             .map(Review))
     }
 
-    async fn reports(&self) -> Vec<ContentReport> {
-        self.0.reports.iter().cloned().map(ContentReport).collect()
+    /// How many open reports the item has (among the oldest the queue reads).
+    async fn report_count(&self) -> usize {
+        self.0.reports.len()
+    }
+
+    /// Its open reports, oldest first: the first `first` (1 to 100).
+    #[graphql(complexity = "super::connection::cost(Some(first), child_complexity, 0)")]
+    async fn reports(
+        &self,
+        #[graphql(default = 20, validator(minimum = 1, maximum = 100))] first: i32,
+    ) -> Vec<ContentReport> {
+        let first = usize::try_from(first).unwrap_or(0);
+        self.0
+            .reports
+            .iter()
+            .take(first)
+            .cloned()
+            .map(ContentReport)
+            .collect()
     }
 }
 
@@ -141,16 +158,17 @@ pub struct ContentReportQuery;
 #[Object]
 impl ContentReportQuery {
     /// The open reports of tools and reviews, grouped by item, the item first reported first;
-    /// at most `first` items (up to `limits.page_size`). INASTI's moderators.
+    /// at most `first` items (1 to `limits.page_size`), read from the oldest 1 000 open reports.
+    /// INASTI's moderators.
     #[graphql(
         complexity = "super::connection::cost(Some(first), child_complexity, super::connection::LIST_WORK)"
     )]
     async fn content_reports(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default = 20, validator(minimum = 1))] first: i32,
     ) -> Result<ReportQueue> {
-        let first = usize::try_from(first).unwrap_or(0);
+        let first = usize::try_from(first).unwrap_or(1);
         Ok(ReportQueue(
             svc::queue(services(ctx), actor(ctx), first).await.gql()?,
         ))
@@ -232,8 +250,9 @@ impl ContentReportMutation {
         )
     }
 
-    /// Resolves a report: moderators. `DISMISS` closes it; an action on its item (four eyes as
-    /// for any decision on the tool) closes every open report of the item. Each reporter is told.
+    /// Resolves a report: moderators. The outcome — `DISMISS`, or an action on its item (four
+    /// eyes as for any decision on the tool) — closes every open report of the item, and each
+    /// reporter is told.
     async fn resolve_content_report(
         &self,
         ctx: &Context<'_>,

@@ -21,6 +21,8 @@ pub enum NodeType {
     Collection,
     Notification,
     ContentReport,
+    ModerationDecision,
+    Appeal,
 }
 
 impl NodeType {
@@ -39,6 +41,8 @@ impl NodeType {
             NodeType::Collection => "Collection",
             NodeType::Notification => "Notification",
             NodeType::ContentReport => "ContentReport",
+            NodeType::ModerationDecision => "ModerationDecision",
+            NodeType::Appeal => "Appeal",
         }
     }
 
@@ -57,6 +61,8 @@ impl NodeType {
             NodeType::Collection,
             NodeType::Notification,
             NodeType::ContentReport,
+            NodeType::ModerationDecision,
+            NodeType::Appeal,
         ]
         .into_iter()
         .find(|t| t.name() == name)

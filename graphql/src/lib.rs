@@ -3,6 +3,7 @@
 //! the transports: the HTTP edge (`commons-api`) and the pages (`commons-web`) both execute
 //! this schema; neither is known here.
 
+mod appeal;
 mod attachment;
 mod audit_log;
 mod budget;
@@ -53,6 +54,7 @@ pub struct Query(
     peer_learning::PeerLearningQuery,
     limits::LimitsQuery,
     content_report::ContentReportQuery,
+    appeal::AppealQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -67,6 +69,7 @@ pub struct Mutation(
     yearly_account::YearlyAccountMutation,
     peer_learning::PeerLearningMutation,
     content_report::ContentReportMutation,
+    appeal::AppealMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, peer_learning::Subscription>;

@@ -6,8 +6,8 @@ use async_graphql::{Context, Object, SimpleObject};
 
 use crate::config::{Limits, RateLimitConfig};
 use commons_domain::{
-    activity_report, adoption, attachment, collaboration, collection, content_report, funding,
-    notification, organisation, review, service_offering, synonyms, tool,
+    activity_report, adoption, appeal, attachment, collaboration, collection, content_report,
+    funding, notification, organisation, review, service_offering, synonyms, tool,
 };
 use commons_service as service;
 
@@ -32,6 +32,16 @@ pub struct ServiceLimits {
     peer_learning: PeerLearningLimits,
     /// Bounds on reports of problematic content.
     reports: ReportLimits,
+    /// Bounds on appeals against moderation decisions.
+    appeals: AppealLimits,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct AppealLimits {
+    /// Characters of an appeal's statement.
+    statement_chars: i32,
+    /// Characters of a moderator's reason for upholding or overturning it.
+    reason_chars: i32,
 }
 
 #[derive(SimpleObject, Clone, Debug)]
@@ -307,6 +317,10 @@ impl ServiceLimits {
                 resolution_chars: int(content_report::RESOLUTION_MAX_CHARS),
                 // The service's own figure, read when asked (`LimitsQuery::limits`).
                 per_day: 0,
+            },
+            appeals: AppealLimits {
+                statement_chars: int(appeal::STATEMENT_MAX_CHARS),
+                reason_chars: int(appeal::REASON_MAX_CHARS),
             },
         }
     }

@@ -101,6 +101,13 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
             .map(|c| Node::Collection(Collection(c))),
         // Reviews are read on their tool, notifications on the viewer; their IDs serve the
         // mutations that name them.
-        (NodeType::Review | NodeType::Notification | NodeType::ContentReport, _) => None,
+        (
+            NodeType::Review
+            | NodeType::Notification
+            | NodeType::ContentReport
+            | NodeType::ModerationDecision
+            | NodeType::Appeal,
+            _,
+        ) => None,
     })
 }

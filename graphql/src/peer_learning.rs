@@ -299,6 +299,7 @@ pub enum NotificationKind {
     ToolReviewed,
     ReviewDue,
     ReportResolved,
+    AppealDecided,
 }
 
 impl From<notification_model::NotificationKind> for NotificationKind {
@@ -316,6 +317,7 @@ impl From<notification_model::NotificationKind> for NotificationKind {
             K::ToolReviewed => Self::ToolReviewed,
             K::ReviewDue => Self::ReviewDue,
             K::ReportResolved => Self::ReportResolved,
+            K::AppealDecided => Self::AppealDecided,
         }
     }
 }

@@ -4,7 +4,7 @@ use async_graphql::{
     Enum, InputObject, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value,
 };
 
-use commons_domain::{collaboration, content_report, identity, lang, organisation, tool};
+use commons_domain::{appeal, collaboration, content_report, identity, lang, organisation, tool};
 
 /// Declares a GraphQL enum that mirrors a domain enum variant for variant, with conversions
 /// both ways; async-graphql names the values in SCREAMING_SNAKE_CASE, as the domain stores them.
@@ -56,16 +56,21 @@ mirror_enum!(RevisionStatus => tool::RevisionStatus { Draft, InReview, ChangesRe
 mirror_enum!(ToolStatus => tool::ToolStatus { Draft, InReview, ChangesRequested, Rejected, Published, Archived, Withdrawn });
 mirror_enum!(
     /// What a moderator did, as the moderation log records it.
-    ModerationAction => tool::Decision { Approve, RequestChanges, Reject, Withdraw, HideReview, MarkOutdated }
+    ModerationAction => tool::Decision { Approve, RequestChanges, Reject, Withdraw, HideReview, MarkOutdated, AppealUpheld, AppealOverturned }
+);
+mirror_enum!(
+    /// How a moderator decides an appeal: the decision stands (`UPHELD`), or it is undone and
+    /// what it took away restored (`OVERTURNED`).
+    AppealOutcome => appeal::AppealOutcome { Upheld, Overturned }
 );
 mirror_enum!(
     /// Why something is reported.
     ReportReason => content_report::ReportReason { Inaccurate, Outdated, Harmful, PersonalData, Copyright, Other }
 );
 mirror_enum!(
-    /// How a moderator resolves a report: `DISMISS` closes it; the others act on the item
-    /// (`WITHDRAW_TOOL` and `MARK_OUTDATED` on a tool, `HIDE_REVIEW` on a review) and close every
-    /// open report of it.
+    /// How a moderator resolves a report: `DISMISS` changes nothing; the others act on the item
+    /// (`WITHDRAW_TOOL` and `MARK_OUTDATED` on a tool, `HIDE_REVIEW` on a review). Either closes
+    /// every open report of the item.
     ReportOutcome => content_report::ReportOutcome { Dismiss, WithdrawTool, MarkOutdated, HideReview }
 );
 mirror_enum!(

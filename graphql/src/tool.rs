@@ -682,10 +682,34 @@ pub async fn list_tools(
 }
 
 /// One decision of the moderation log.
-pub struct ModerationLogEntry(model::ModerationDecision);
+pub struct ModerationLogEntry(pub model::ModerationDecision);
 
 #[Object]
 impl ModerationLogEntry {
+    /// Names the decision for `appealDecision`.
+    async fn id(&self) -> ID {
+        id::encode(NodeType::ModerationDecision, self.0.id)
+    }
+
+    /// Whether you may appeal this decision now (`appealDecision`): it went against your
+    /// organisation (its tool rejected, sent back or withdrawn, its review hidden) and was not
+    /// appealed yet.
+    async fn viewer_can_appeal(&self, ctx: &Context<'_>) -> Result<bool> {
+        commons_service::appeals::can_appeal(services(ctx), actor(ctx), &self.0)
+            .await
+            .gql()
+    }
+
+    /// The appeal against this decision, for moderators and the organisation that appealed.
+    async fn appeal(&self, ctx: &Context<'_>) -> Result<Option<super::appeal::Appeal>> {
+        Ok(
+            commons_service::appeals::of_decision(services(ctx), actor(ctx), self.0.id)
+                .await
+                .gql()?
+                .map(super::appeal::Appeal),
+        )
+    }
+
     async fn tool(&self, ctx: &Context<'_>) -> Result<Option<Tool>> {
         Ok(ctx
             .data_unchecked::<DataLoader<ToolLoader>>()

@@ -95,7 +95,7 @@ fn sorted_lines(text: &'static str) -> Vec<&'static str> {
     lines
 }
 
-fn is_word(lang: Lang, word: &str) -> bool {
+pub(crate) fn is_word(lang: Lang, word: &str) -> bool {
     let key = format!("{}:{word}", lang.code());
     TABLES
         .words
@@ -198,14 +198,29 @@ pub(crate) fn parts(lang: Lang, folded: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// A word a compound may start with: a word of its language, or an English one, as Dutch and
-/// German borrow them (`burnoutpreventie`, `Coachingangebot`).
-fn is_head(lang: Lang, folded: &str) -> bool {
-    is_word(lang, folded) || is_word(Lang::En, folded)
+/// An English word a Dutch or German compound may start with, as both borrow them
+/// (`burnoutpreventie`, `Stalkingberatung`): only when no cut with a head of the language's own
+/// holds, and only from this many letters (shorter English words are too often the start of a
+/// native word: `vert·aling`, `hers·endood`).
+const ENGLISH_HEAD_MIN_LETTERS: usize = 6;
+
+/// The two-part cut of a compound where both sides are longest; a cut with a head of the
+/// language's own first, else one with an English head.
+fn two_parts(lang: Lang, folded: &str) -> Option<(String, String)> {
+    cut_in_two(lang, folded, |head| is_word(lang, head)).or_else(|| {
+        cut_in_two(lang, folded, |head| {
+            head.chars().count() >= ENGLISH_HEAD_MIN_LETTERS && is_word(Lang::En, head)
+        })
+    })
 }
 
-/// The two-part cut of a compound where both sides are longest.
-fn two_parts(lang: Lang, folded: &str) -> Option<(String, String)> {
+/// The cut where both sides are longest, of those whose head `is_head` accepts and whose tail
+/// the language knows.
+fn cut_in_two(
+    lang: Lang,
+    folded: &str,
+    is_head: impl Fn(&str) -> bool,
+) -> Option<(String, String)> {
     let links = links(lang);
     let letters = folded.chars().count();
     if links.is_empty() || !(2 * PART_MIN_LETTERS..=MAX_COMPOUND_LETTERS).contains(&letters) {
@@ -214,7 +229,7 @@ fn two_parts(lang: Lang, folded: &str) -> Option<(String, String)> {
     let mut best: Option<(usize, &str, &str)> = None;
     for (cut, _) in folded.char_indices().skip(PART_MIN_LETTERS) {
         let (head, rest) = folded.split_at(cut);
-        if !is_head(lang, head) {
+        if !is_head(head) {
             continue;
         }
         for link in std::iter::once("").chain(links.iter().copied()) {

@@ -71,7 +71,8 @@ const TRANSLATED: f32 = 0.25;
 /// generic one (`werk`, `-begeleiding`).
 const ONE_PART: f32 = 0.35;
 /// The share of a word's lift a tool holding one part of it gets: a tool about `werk` alone
-/// does not answer `werkstress` as well as one about `stress op het werk`.
+/// does not answer `werkstress` as well as one about `stress op het werk`. (The tiers know a
+/// whole word, a confirmed translation and half a word: this is half.)
 const PART_SHARE: f32 = 0.5;
 /// The share of a word's lift a tool holding it only through a translation gets; more when the
 /// dictionaries give the translation both ways ([`lexicon::confirmed`]): such a translation
@@ -444,10 +445,8 @@ impl<'a> QueryBuilder<'a> {
             lexical = self.lexical(&u.pieces[0]);
         } else if u.pieces.len() > 1 && !u.function {
             // A hyphenated compound (`burn-outpreventie`) is also the compound written whole,
-            // cut anywhere into words the index holds (`burnout` and `preventie`).
-            let whole = u.pieces.concat();
-            base.extend(self.split(&whole));
-            lexical = self.lexical(&whole);
+            // with what dictionaries say of it (its parts `burnout` and `preventie`).
+            lexical = self.lexical(&u.pieces.concat());
         }
         let plan = std::sync::Arc::new(WordPlan { base, lexical });
         if let Some((cache, state)) = self.plans {
@@ -707,6 +706,7 @@ impl<'a> QueryBuilder<'a> {
         let f = self.fields;
         let mut out = Vec::new();
         let mut asked = std::collections::HashSet::new();
+        let mut loaned = std::collections::HashSet::new();
         // A token of the lexicon fields, in titles and in texts; `share` of the word's lift.
         let mut lexicon_term = |out: &mut Vec<Clause>, token: String, weight: f32, share: f32| {
             if !asked.insert(token.clone()) {
@@ -775,14 +775,21 @@ impl<'a> QueryBuilder<'a> {
                         TRANSLATION_SHARE,
                     );
                 }
-                // A part the other languages write the same (`werkstress` → `stress`,
-                // `burn-outpreventie` → `prevention`): a loanword or an international word,
-                // held by a tool in that language, found as a translation would be.
+                // A part the other languages write the same (`werkstress` → `stress`): a
+                // loanword or an international word, a word of that language's dictionary too,
+                // held by a tool in that language, found as a translation would be. Asked once
+                // per language and stem, though the word splits in Dutch and in German alike.
                 for part in lexicon::parts(lang, word) {
                     for other in Lang::ALL.into_iter().filter(|l| *l != lang) {
+                        if !lexicon::is_word(other, &part) {
+                            continue;
+                        }
                         let Some(stem) = ANALYSERS.with_borrow_mut(|a| a.stem(other, &part)) else {
                             continue;
                         };
+                        if !loaned.insert((other, stem.clone())) {
+                            continue;
+                        }
                         let of = f.lang(other);
                         for (field, boost) in
                             [(of.title, TITLE), (of.summary, SUMMARY), (of.body, BODY)]

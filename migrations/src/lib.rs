@@ -34,6 +34,7 @@ mod m20261202_000028_create_replicas_and_duties;
 mod m20261203_000029_create_web_sessions;
 mod m20261207_000030_add_tool_review;
 mod m20261207_000031_create_content_reports;
+mod m20261207_000032_create_appeals;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000029_create_web_sessions::Migration),
             Box::new(m20261207_000030_add_tool_review::Migration),
             Box::new(m20261207_000031_create_content_reports::Migration),
+            Box::new(m20261207_000032_create_appeals::Migration),
         ]
     }
 }

@@ -79,6 +79,12 @@ impl MigrationTrait for Migration {
              ON content_reports (reporter_id, item_kind, item_id) WHERE resolved_at IS NULL",
         )
         .await?;
+        // An item's open reports, answered together.
+        db.execute_unprepared(
+            "CREATE INDEX content_reports_open_of_item ON content_reports (item_kind, item_id) \
+             WHERE resolved_at IS NULL",
+        )
+        .await?;
         // The queue (open, oldest first) and a person's reports of the last day.
         db.execute_unprepared(
             "CREATE INDEX content_reports_open ON content_reports (created_at) \

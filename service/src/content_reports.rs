@@ -1,7 +1,7 @@
 //! Reports of problematic content. Any signed-in person reports a tool or a review they can
 //! read (one they cannot read answers as a non-existent id), at most `reports_per_day` a day;
-//! INASTI moderators see the open reports grouped by item, oldest first, and resolve them by
-//! dismissing one or by acting on the item — which answers every open report of it. The action
+//! INASTI moderators see the open reports grouped by item, oldest first, and resolve them: a
+//! dismissal or an action on the item answers every open report of it at once. The action
 //! (withdrawal, out of date, hidden review) goes through the same rules, four eyes included, as
 //! when a moderator takes it unprompted, in the same transaction as the reports' resolution.
 //! Each reporter is told the outcome; the reported organisation is told the decision, never
@@ -15,7 +15,7 @@ use crate::{
 use commons_domain::content_report::{
     self as rules, ContentReport, ReportOutcome, ReportReason, ReportedItem, ReportedKind,
 };
-use commons_domain::identity::{Actor, Role};
+use commons_domain::identity::Actor;
 use commons_domain::notification::{Notice, NotificationKind};
 use commons_domain::policy::{Action, Resource};
 use commons_domain::tool::Decision;
@@ -42,37 +42,28 @@ pub struct ReportQueue {
     pub open_count: u64,
 }
 
-/// The tool an item is or belongs to, when the caller may read the item.
+/// The tool an item is or belongs to, when the caller may read the item and it may be reported.
 async fn readable_tool(ctx: &Context, actor: &Actor, item: ReportedItem) -> ServiceResult<i64> {
-    match item.kind {
-        ReportedKind::Tool => {
-            let (tool, _) = tools::load_visible(ctx, Some(actor), item.id).await?;
-            if !rules::reportable(&tool) {
-                return Err(FieldError::new(
-                    &["itemId"],
-                    FieldErrorCode::InvalidState,
-                    "only a published tool can be reported",
-                )
-                .into());
-            }
-            Ok(tool.id)
-        }
+    let tool_id = match item.kind {
+        ReportedKind::Tool => item.id,
         ReportedKind::Review => {
             let review = commons_store::reviews::find(&ctx.db, item.id)
                 .await?
+                .filter(|r| reviews::readable_by(r, Some(actor)))
                 .ok_or(ServiceError::NotFound)?;
-            // A hidden review is read by moderators and its own organisation only.
-            let reads_hidden =
-                actor.has(Role::Moderator) || actor.belongs_to(review.organisation_id);
-            if review.hidden.is_some() && !reads_hidden {
-                return Err(ServiceError::NotFound);
-            }
-            Ok(tools::load_visible(ctx, Some(actor), review.tool_id)
-                .await?
-                .0
-                .id)
+            review.tool_id
         }
+    };
+    let (tool, _) = tools::load_visible(ctx, Some(actor), tool_id).await?;
+    if !rules::reportable(&tool) {
+        return Err(FieldError::new(
+            &["itemId"],
+            FieldErrorCode::InvalidState,
+            "only what is published can be reported",
+        )
+        .into());
     }
+    Ok(tool.id)
 }
 
 pub async fn report(
@@ -86,8 +77,19 @@ pub async fn report(
     let tool_id = readable_tool(ctx, actor, item).await?;
     let text = rules::validate_text(text)?;
     let now = ctx.now();
+    let already = || -> ServiceError {
+        FieldError::new(
+            &["itemId"],
+            FieldErrorCode::InvalidState,
+            "you reported this already; a moderator will look at it",
+        )
+        .into()
+    };
+    let txn = begin_write(&ctx.db).await?;
+    // Counted in the transaction, the person's row locked: parallel reports cannot all pass.
+    commons_store::users::lock(&txn, actor.user_id).await?;
     let filed = commons_store::content_reports::filed_since(
-        &ctx.db,
+        &txn,
         actor.user_id,
         now - chrono::Duration::days(1),
     )
@@ -98,21 +100,12 @@ pub async fn report(
             ctx.reports_per_day
         )));
     }
-    let already = || -> ServiceError {
-        FieldError::new(
-            &["itemId"],
-            FieldErrorCode::InvalidState,
-            "you reported this already; a moderator will look at it",
-        )
-        .into()
-    };
-    if commons_store::content_reports::open_by(&ctx.db, actor.user_id, item)
+    if commons_store::content_reports::open_by(&txn, actor.user_id, item)
         .await?
         .is_some()
     {
         return Err(already());
     }
-    let txn = begin_write(&ctx.db).await?;
     let id = commons_store::content_reports::insert(
         &txn,
         commons_store::content_reports::Filed {
@@ -158,17 +151,6 @@ async fn find(ctx: &Context, id: i64) -> ServiceResult<ContentReport> {
         .ok_or(ServiceError::NotFound)
 }
 
-/// A report, for its reporter or a moderator; anyone else is told it does not exist.
-pub async fn get(ctx: &Context, actor: Option<&Actor>, id: i64) -> ServiceResult<ContentReport> {
-    let actor = signed_in(actor)?;
-    let report = find(ctx, id).await?;
-    if report.reporter_id == actor.user_id || actor.has(Role::Moderator) {
-        Ok(report)
-    } else {
-        Err(ServiceError::NotFound)
-    }
-}
-
 /// The open reports, grouped by item, the item first reported first; at most `first` groups.
 pub async fn queue(
     ctx: &Context,
@@ -194,8 +176,8 @@ pub async fn queue(
     Ok(ReportQueue { groups, open_count })
 }
 
-/// A moderator resolves a report: `DISMISS` closes it; an action on its item closes every open
-/// report of the item. Each reporter is told.
+/// A moderator resolves a report: whether dismissed or acted on, the outcome answers every open
+/// report of its item (the moderator looked at the item). Each reporter is told.
 pub async fn resolve(
     ctx: &Context,
     actor: Option<&Actor>,
@@ -236,27 +218,42 @@ pub async fn resolve(
             reviews::hide_in(ctx, &txn, actor, &review, &reason).await?;
         }
     }
-    let answered = if outcome.acts() {
-        commons_store::content_reports::open_of_item(&txn, report.item).await?
-    } else {
-        vec![report.clone()]
-    };
-    let ids: Vec<i64> = answered.iter().map(|r| r.id).collect();
-    let resolved = commons_store::content_reports::resolve(
-        &txn,
-        &ids,
-        outcome,
-        &reason,
-        moderator.user_id,
-        now,
-    )
-    .await?;
-    if resolved != ids.len() as u64 || !ids.contains(&report.id) {
+    let answered = answer_open(&txn, report.item, outcome, &reason, moderator, now).await?;
+    if !answered.contains(&report.id) {
         return Err(ServiceError::Conflict(
             "the report was resolved meanwhile; reload the queue".into(),
         ));
     }
-    for r in &answered {
+    ctx.commit(txn).await?;
+    find(ctx, report.id).await
+}
+
+/// Resolves every open report of the item in `txn` with this outcome, tells each reporter the
+/// outcome and the moderator's reason, and records each in the audit log; the reports it
+/// resolved. A moderator's withdrawal or hiding taken outside the queue answers the item's
+/// open reports the same way.
+pub(crate) async fn answer_open(
+    txn: &sea_orm::DatabaseTransaction,
+    item: ReportedItem,
+    outcome: ReportOutcome,
+    reason: &str,
+    moderator: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<Vec<i64>> {
+    let open = commons_store::content_reports::open_of_item(txn, item).await?;
+    if open.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = open.iter().map(|r| r.id).collect();
+    let resolved =
+        commons_store::content_reports::resolve(txn, &ids, outcome, reason, moderator.user_id, now)
+            .await?;
+    if resolved != ids.len() as u64 {
+        return Err(ServiceError::Conflict(
+            "a report of this item was resolved meanwhile; reload the queue".into(),
+        ));
+    }
+    for r in &open {
         // The reporter is told the outcome and the moderator's reason; the tool is not linked,
         // so that a withdrawn one does not hide the notification.
         let notice = Notice {
@@ -269,9 +266,9 @@ pub async fn resolve(
                 "reason": r.reason.as_str(), "resolution": reason,
             }),
         };
-        commons_store::notifications::insert(&txn, &[r.reporter_id], &notice, now).await?;
+        commons_store::notifications::insert(txn, &[r.reporter_id], &notice, now).await?;
         audit::record(
-            &txn,
+            txn,
             audit::Change {
                 actor: Some(moderator),
                 action: "content_report.resolved",
@@ -286,8 +283,7 @@ pub async fn resolve(
         )
         .await?;
     }
-    ctx.commit(txn).await?;
-    find(ctx, report.id).await
+    Ok(ids)
 }
 
 /// The caller's own reports, newest first, with their outcomes.
@@ -309,8 +305,8 @@ pub async fn mine(
     Ok(Page::from_overfetch(rows, page.first, total))
 }
 
-/// The reported review, as the caller may read it: moderators always; others while it is not
-/// hidden (or is their organisation's) and its tool is one they may see.
+/// The reported review, as the caller may read it: the review readable to them (a hidden one
+/// to moderators and its organisation) on a tool they may see.
 pub async fn reported_review(
     ctx: &Context,
     actor: Option<&Actor>,
@@ -319,16 +315,12 @@ pub async fn reported_review(
     if report.item.kind != ReportedKind::Review {
         return Ok(None);
     }
-    let Some(review) = commons_store::reviews::find(&ctx.db, report.item.id).await? else {
+    let Some(review) = commons_store::reviews::find(&ctx.db, report.item.id)
+        .await?
+        .filter(|r| reviews::readable_by(r, actor))
+    else {
         return Ok(None);
     };
-    let Some(actor) = actor else { return Ok(None) };
-    if actor.has(Role::Moderator) {
-        return Ok(Some(review));
-    }
-    if review.hidden.is_some() && !actor.belongs_to(review.organisation_id) {
-        return Ok(None);
-    }
-    let tool_seen = tools::load_visible(ctx, Some(actor), review.tool_id).await;
+    let tool_seen = tools::load_visible(ctx, actor, review.tool_id).await;
     Ok(tool_seen.is_ok().then_some(review))
 }

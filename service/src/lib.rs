@@ -4,6 +4,7 @@
 pub mod activity_reports;
 pub mod adoptions;
 pub mod affiliate_counts;
+pub mod appeals;
 pub mod attachments;
 pub mod audit_log;
 pub mod capabilities;

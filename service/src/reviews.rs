@@ -9,6 +9,7 @@ use crate::{
     Context, Page, PageRequest, ServiceError, ServiceResult, authorise, notifications, signed_in,
 };
 use commons_domain::adoption::is_live;
+use commons_domain::content_report::{ReportOutcome, ReportedItem, ReportedKind};
 use commons_domain::identity::{Actor, Role};
 use commons_domain::lang::Lang;
 use commons_domain::notification::{Notice, NotificationKind};
@@ -117,6 +118,23 @@ pub async fn hide(
         .ok_or(ServiceError::NotFound)?;
     let txn = begin_write(&ctx.db).await?;
     hide_in(ctx, &txn, actor, &review, reason).await?;
+    // Those who reported the review are told it was hidden, as from the queue.
+    if let Some(moderator) = actor {
+        let item = ReportedItem {
+            kind: ReportedKind::Review,
+            id: review.id,
+        };
+        let outcome = ReportOutcome::HideReview;
+        crate::content_reports::answer_open(
+            &txn,
+            item,
+            outcome,
+            reason.trim(),
+            moderator,
+            ctx.now(),
+        )
+        .await?;
+    }
     ctx.commit(txn).await?;
     commons_store::reviews::find(&ctx.db, review.id)
         .await?
@@ -153,10 +171,11 @@ pub(crate) async fn hide_in(
     }
     // The decision is in the tool's moderation log, against the revision then published.
     let revision = tool.published_revision.unwrap_or(tool.latest_revision);
-    commons_store::tools::insert_decision(
+    commons_store::tools::insert_decision_on(
         txn,
         tool.id,
         revision,
+        Some(review.id),
         Decision::HideReview,
         Some(&reason),
         actor.user_id,
@@ -185,6 +204,17 @@ fn hidden_shown(actor: Option<&Actor>) -> HiddenShown {
         Some(a) => HiddenShown::OfOrganisation(a.organisation_id),
         None => HiddenShown::None,
     }
+}
+
+/// Whether the caller reads this review, its tool aside: a hidden one only moderators and its
+/// own organisation ([`hidden_shown`], one rule).
+pub(crate) fn readable_by(review: &Review, actor: Option<&Actor>) -> bool {
+    review.hidden.is_none()
+        || match hidden_shown(actor) {
+            HiddenShown::All => true,
+            HiddenShown::OfOrganisation(org) => org == review.organisation_id,
+            HiddenShown::None => false,
+        }
 }
 
 /// A tool's reviews (the tool is one the caller may see), newest first.

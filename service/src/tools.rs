@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use crate::{Context, Page, PageRequest, ServiceError, ServiceResult, authorise, signed_in};
+use commons_domain::content_report::{ReportOutcome, ReportedItem, ReportedKind};
 use commons_domain::identity::Actor;
 use commons_domain::notification::{FollowTarget, FollowTargetKind, Notice, NotificationKind};
 use commons_domain::policy::{Action, Resource, RevisionAccess, Shown, ToolScope};
@@ -248,7 +249,7 @@ pub(crate) fn owned(tool: &Tool) -> Resource {
 }
 
 /// Whether the tool is INASTI's own guide or note.
-async fn owned_by_inasti(ctx: &Context, tool: &Tool) -> ServiceResult<bool> {
+pub(crate) async fn owned_by_inasti(ctx: &Context, tool: &Tool) -> ServiceResult<bool> {
     Ok(
         commons_store::organisations::find_by_id(&ctx.db, tool.owner_id)
             .await?
@@ -501,6 +502,23 @@ pub async fn withdraw(
     let (tool, _) = load_visible(ctx, Some(signed_in), id).await?;
     let txn = begin_write(&ctx.db).await?;
     let t = moderate_published(ctx, &txn, actor, &tool, Decision::Withdraw, reason).await?;
+    // Those who reported the tool are told it was withdrawn, as from the queue.
+    if let (Some(moderator), Some(reason)) = (actor, reason) {
+        let item = ReportedItem {
+            kind: ReportedKind::Tool,
+            id: tool.id,
+        };
+        let outcome = ReportOutcome::WithdrawTool;
+        crate::content_reports::answer_open(
+            &txn,
+            item,
+            outcome,
+            reason.trim(),
+            moderator,
+            ctx.now(),
+        )
+        .await?;
+    }
     committed(ctx, txn, t).await
 }
 
@@ -571,6 +589,33 @@ pub(crate) async fn moderate_published(
     )
     .await?;
     Ok(t)
+}
+
+/// An appeal overturned a decision on the tool in `txn`: a rejected or sent-back revision goes
+/// back to review, a withdrawn tool is published again. The caller checked who may decide.
+pub(crate) async fn restore_after_appeal(
+    ctx: &Context,
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    tool: &Tool,
+    decision: &commons_domain::tool::ModerationDecision,
+) -> ServiceResult<()> {
+    let now = ctx.now();
+    let (t, action) = match decision.decision {
+        Decision::Reject | Decision::RequestChanges => (
+            workflow::reopen_review(tool, decision.revision, now),
+            "tool.review_reopened",
+        ),
+        Decision::Withdraw => (workflow::reinstate(tool, now), "tool.reinstated"),
+        other => {
+            return Err(ServiceError::BadInput(format!(
+                "{other} is not restored on the tool"
+            )));
+        }
+    };
+    let t = t.map_err(workflow_error)?;
+    let details = json!({ "revision": decision.revision, "decision": decision.id });
+    apply(txn, tool, &t, actor, action, details, now).await
 }
 
 pub async fn get(

@@ -2,6 +2,7 @@
 
 pub mod activity_reports;
 pub mod adoptions;
+pub mod appeals;
 pub mod attachments;
 pub mod audit;
 pub mod codec;

@@ -128,6 +128,25 @@ pub async fn hide(
     Ok(result.rows_affected == 1)
 }
 
+/// Shows a hidden review again (an appeal overturned the hiding); whether it was hidden.
+pub async fn unhide(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    let result = row::Entity::update_many()
+        .col_expr(
+            row::Column::HiddenAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(row::Column::HiddenBy, Expr::value(Option::<i64>::None))
+        .col_expr(
+            row::Column::HiddenReason,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(row::Column::Id.eq(id))
+        .filter(row::Column::HiddenAt.is_not_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
 /// A tool's reviews, newest first, before the id `before`, with the hidden ones `hidden` says.
 pub async fn of_tool(
     db: &impl ConnectionTrait,

@@ -582,6 +582,32 @@ pub async fn insert_decision(
     moderator_id: i64,
     now: DateTime<Utc>,
 ) -> Result<ModerationDecision, DbErr> {
+    insert_decision_on(
+        db,
+        tool_id,
+        revision,
+        None,
+        decision,
+        reason,
+        moderator_id,
+        now,
+    )
+    .await
+}
+
+/// A decision in the tool's moderation log that concerns one of its reviews (hidden, or an
+/// appeal about it).
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_decision_on(
+    db: &impl ConnectionTrait,
+    tool_id: i64,
+    revision: i32,
+    review_id: Option<i64>,
+    decision: Decision,
+    reason: Option<&str>,
+    moderator_id: i64,
+    now: DateTime<Utc>,
+) -> Result<ModerationDecision, DbErr> {
     let row = moderation_decision::ActiveModel {
         tool_id: Set(tool_id),
         revision: Set(revision),
@@ -589,11 +615,24 @@ pub async fn insert_decision(
         reason: Set(reason.map(str::to_owned)),
         moderator_id: Set(moderator_id),
         decided_at: Set(now),
+        review_id: Set(review_id),
         ..Default::default()
     }
     .insert(db)
     .await?;
     decision_from(row)
+}
+
+/// One decision of the moderation log, by its id.
+pub async fn decision(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<ModerationDecision>, DbErr> {
+    moderation_decision::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(decision_from)
+        .transpose()
 }
 
 fn decision_from(m: moderation_decision::Model) -> Result<ModerationDecision, DbErr> {
@@ -602,6 +641,7 @@ fn decision_from(m: moderation_decision::Model) -> Result<ModerationDecision, Db
         tool_id: m.tool_id,
         revision: m.revision,
         decision: parse(&m.decision)?,
+        review_id: m.review_id,
         reason: m.reason,
         moderator_id: m.moderator_id,
         decided_at: m.decided_at,

@@ -88,3 +88,15 @@ pub async fn of_organisations(
         .map(|m| m.id)
         .collect())
 }
+
+/// Locks the person's row until the transaction ends (`FOR UPDATE` on PostgreSQL; SQLite's
+/// write transaction already holds the whole database): what is counted per person in the
+/// transaction, such as their reports of the day, cannot grow underneath.
+pub async fn lock(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    use sea_orm::QuerySelect;
+    user::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await?;
+    Ok(())
+}

@@ -53,9 +53,6 @@ fn outcome(value: &str) -> Option<ops::resolve_content_report::ReportOutcome> {
     })
 }
 
-/// At most this many reports one form dismisses (a group's reports, one mutation each).
-const MAX_DISMISSED: usize = 100;
-
 /// The report form of a tool's page: what is wrong (the tool, or one of its reviews), why, and
 /// what the person noticed.
 pub(super) struct ReportForm {
@@ -77,12 +74,12 @@ pub(super) fn report_form(
 ) -> ReportForm {
     let mut items = vec![Pick {
         value: tool_id.to_owned(),
-        label: t.get(lang, "report_item_tool").to_owned(),
+        label: t.get(lang, "flag_item_tool").to_owned(),
         selected: true,
     }];
     items.extend(reviews.iter().map(|(id, org)| Pick {
         value: id.clone(),
-        label: fill(t.get(lang, "report_item_review"), &[("org", org)]),
+        label: fill(t.get(lang, "flag_item_review"), &[("org", org)]),
         selected: false,
     }));
     ReportForm {
@@ -92,7 +89,7 @@ pub(super) fn report_form(
             .iter()
             .map(|r| Pick {
                 value: (*r).to_owned(),
-                label: t.get(lang, &format!("report_reason_{r}")).to_owned(),
+                label: t.get(lang, &format!("flag_reason_{r}")).to_owned(),
                 selected: false,
             })
             .collect(),
@@ -120,6 +117,7 @@ pub async fn report(
     let (item, why, text) = (fields.one("item"), fields.one("reason"), fields.one("text"));
     let mut problems = Problems::default();
     let mut error = None;
+    let mut status = StatusCode::BAD_REQUEST;
     match reason(&why) {
         None => error = Some(t.get(lang, "error_REQUIRED").to_owned()),
         Some(reason) => {
@@ -149,6 +147,11 @@ pub async fn report(
                     }
                 }
                 Err(Failure::Input(message)) => problems.notice = Some(message),
+                // A day's reports spent: said beside the form, what was typed kept.
+                Err(Failure::RateLimited) => {
+                    problems.notice = Some(t.get(lang, "flag_too_many").to_owned());
+                    status = StatusCode::TOO_MANY_REQUESTS;
+                }
                 Err(other) => return failure_page(&state, &visit, other, &path),
             }
         }
@@ -159,7 +162,7 @@ pub async fn report(
         text,
         error,
     });
-    tool_page(&state, &visit, &id, problems, StatusCode::BAD_REQUEST).await
+    tool_page(&state, &visit, &id, problems, status).await
 }
 
 /// What a visitor typed into the report form, kept when it comes back with an error.
@@ -201,8 +204,8 @@ pub(super) struct ReportGroup {
     pub quote: Option<String>,
     /// (why, what the person said, who and when)
     pub reports: Vec<(String, String, String)>,
-    /// The reports the form answers: every one for a dismissal, the first for an action.
-    pub ids: Vec<String>,
+    /// The report the form names: its outcome answers all of the item's.
+    pub report: String,
     pub outcomes: Vec<Pick>,
     pub reason: String,
     pub error: Option<String>,
@@ -225,7 +228,7 @@ pub(super) fn groups(
     typed: Option<&ResolveTyped>,
 ) -> (String, Vec<ReportGroup>) {
     use queue::ReportedKind;
-    let count = t.count(lang, "reports_count", queue.open_count);
+    let count = t.count(lang, "flags_count", queue.open_count);
     let groups = queue
         .groups
         .into_iter()
@@ -235,7 +238,7 @@ pub(super) fn groups(
             let (heading, quote, outcomes) = match (&g.item_kind, &g.review) {
                 (ReportedKind::REVIEW, Some(r)) => (
                     fill(
-                        t.get(lang, "reports_review_of"),
+                        t.get(lang, "flags_review_of"),
                         &[("org", &r.organisation.name), ("tool", &tool_title)],
                     ),
                     r.comment.clone(),
@@ -258,18 +261,17 @@ pub(super) fn groups(
                         .map(|o| o.name.clone())
                         .unwrap_or_default();
                     (
-                        t.get(lang, &format!("report_reason_{}", wire(&r.reason)))
+                        t.get(lang, &format!("flag_reason_{}", wire(&r.reason)))
                             .to_owned(),
                         r.text.clone(),
                         fill(
-                            t.get(lang, "reports_by"),
+                            t.get(lang, "flags_by"),
                             &[("org", &by), ("date", &day(t, lang, &r.created_at))],
                         ),
                     )
                 })
                 .collect();
-            let ids: Vec<String> = g.reports.iter().map(|r| r.id.clone()).collect();
-            let first = ids.first().cloned().unwrap_or_default();
+            let first = g.reports.first().map(|r| r.id.clone()).unwrap_or_default();
             let typed = typed.filter(|x| x.first == first);
             ReportGroup {
                 key: format!("r{n}"),
@@ -280,12 +282,12 @@ pub(super) fn groups(
                     .map(|x| format!("/tools/{}", percent(&x.id))),
                 quote,
                 reports,
-                ids,
+                report: first.clone(),
                 outcomes: outcomes
                     .into_iter()
                     .map(|o| Pick {
                         value: o.to_owned(),
-                        label: t.get(lang, &format!("report_outcome_{o}")).to_owned(),
+                        label: t.get(lang, &format!("flag_outcome_{o}")).to_owned(),
                         selected: typed.is_some_and(|x| x.outcome == o),
                     })
                     .collect(),
@@ -297,8 +299,8 @@ pub(super) fn groups(
     (count, groups)
 }
 
-/// `POST /moderation/reports`: a moderator's outcome for one item's reports. A dismissal closes
-/// each of them; an action on the item answers all at once.
+/// `POST /moderation/reports`: a moderator's outcome for one item's reports, dismissed or acted
+/// on; either answers all of them at once.
 pub async fn resolve(
     State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -311,52 +313,41 @@ pub async fn resolve(
         Err(refused) => return refused,
     };
     let (t, lang) = (&state.web.translations, visit.lang);
-    let ids = fields.all("report");
-    let (chosen, reason) = (fields.one("outcome"), fields.one("reason"));
+    let (report, chosen, reason) = (
+        fields.one("report"),
+        fields.one("outcome"),
+        fields.one("reason"),
+    );
     let mut typed = ResolveTyped {
-        first: ids.first().cloned().unwrap_or_default(),
+        first: report.clone(),
         outcome: chosen.clone(),
         reason: reason.clone(),
         error: String::new(),
     };
-    if outcome(&chosen).is_none() || ids.is_empty() {
-        typed.error = t.get(lang, "error_REQUIRED").to_owned();
-        return super::moderation::page(&state, &visit, None, None, Some(typed)).await;
-    }
-    let answered = if chosen == "DISMISS" {
-        MAX_DISMISSED
-    } else {
-        1
-    };
-    for id in ids.iter().take(answered) {
-        let Some(outcome) = outcome(&chosen) else {
-            break;
-        };
-        let input = ops::resolve_content_report::ResolveContentReportInput {
-            report_id: id.clone(),
-            outcome,
-            reason: reason.clone(),
-        };
-        let variables = ops::resolve_content_report::Variables { input };
-        match mutate::<ops::ResolveContentReport>(&state, &visit, variables).await {
-            Ok(errors) if errors.is_empty() => {}
-            Ok(errors) => {
-                typed.error = errors
+    let error = match outcome(&chosen).filter(|_| !report.is_empty()) {
+        None => t.get(lang, "error_REQUIRED").to_owned(),
+        Some(outcome) => {
+            let input = ops::resolve_content_report::ResolveContentReportInput {
+                report_id: report,
+                outcome,
+                reason,
+            };
+            let variables = ops::resolve_content_report::Variables { input };
+            match mutate::<ops::ResolveContentReport>(&state, &visit, variables).await {
+                Ok(errors) if errors.is_empty() => {
+                    let done = confirmation::after("/moderation#flags-title", "resolved");
+                    return see_other(&done, &visit.set_cookies);
+                }
+                Ok(errors) => errors
                     .iter()
                     .map(|e| error_text(t, lang, e))
                     .collect::<Vec<_>>()
-                    .join(" ");
-                return super::moderation::page(&state, &visit, None, None, Some(typed)).await;
+                    .join(" "),
+                Err(Failure::Input(message)) => message,
+                Err(other) => return failure_page(&state, &visit, other, path),
             }
-            Err(Failure::Input(message)) => {
-                typed.error = message;
-                return super::moderation::page(&state, &visit, None, None, Some(typed)).await;
-            }
-            Err(other) => return failure_page(&state, &visit, other, path),
         }
-    }
-    see_other(
-        &confirmation::after("/moderation#reports-title", "resolved"),
-        &visit.set_cookies,
-    )
+    };
+    typed.error = error;
+    super::moderation::page(&state, &visit, None, None, Some(typed)).await
 }

@@ -5,6 +5,7 @@ pub mod activity_report_event;
 pub mod adoption;
 pub mod affiliate_count;
 pub mod affiliate_count_change;
+pub mod appeal;
 pub mod attachment;
 pub mod audit_event;
 pub mod collaboration_proposal;

@@ -11,6 +11,7 @@ pub struct Model {
     pub reason: Option<String>,
     pub moderator_id: i64,
     pub decided_at: DateTimeUtc,
+    pub review_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

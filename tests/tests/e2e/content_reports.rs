@@ -5,7 +5,7 @@
 //! the item's organisation, which never learns who reported.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use commons_tests::tools::{draft_tool, outcome, published_tool};
+use commons_tests::tools::{WITHDRAW, draft_tool, outcome, published_tool};
 use commons_tests::web::{WebSession, client, page, sign_in};
 use commons_tests::{TestApp, error_code, spawn_app, spawn_app_with};
 use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION};
@@ -224,7 +224,8 @@ async fn anyone_signed_in_reports_what_they_can_read_once_and_only_moderators_re
     );
     assert_eq!(queue(&app).await["openCount"], 7, "nothing written");
 
-    // A dismissal closes that one report; its person is told, and may report again.
+    // A dismissal answers every open report of the item (the moderator looked at the tool);
+    // each person is told, and may report again.
     let body = resolve(
         &app,
         MODERATOR,
@@ -240,27 +241,34 @@ async fn anyone_signed_in_reports_what_they_can_read_once_and_only_moderators_re
     );
     let twice = resolve(&app, MODERATOR, &ucm_report, "DISMISS", "Again").await;
     assert_eq!(outcome(&twice, "resolveContentReport"), "INVALID_STATE");
-    assert_eq!(queue(&app).await["openCount"], 6);
-    let told = notifications(&app, ("ucm", "STAFF"), "REPORT_RESOLVED").await;
-    assert_eq!(told.len(), 1, "{told:?}");
-    assert_eq!(details(&told[0])["outcome"], "DISMISS");
-    assert_eq!(details(&told[0])["resolution"], "The number is right");
-    let again = report(
-        &app,
+    assert_eq!(queue(&app).await["openCount"], 0);
+    for who in [
         ("ucm", "STAFF"),
-        &scan,
-        "OUTDATED",
-        "Closed since June",
-    )
-    .await;
-    assert_eq!(outcome(&again, "reportContent"), "OK", "{again}");
+        ("liantis", "ORG_ADMIN"),
+        ("inasti", "AUDITOR"),
+    ] {
+        let told = notifications(&app, who, "REPORT_RESOLVED").await;
+        assert_eq!(told.len(), 1, "{who:?}: {told:?}");
+        assert_eq!(details(&told[0])["outcome"], "DISMISS");
+        assert_eq!(details(&told[0])["resolution"], "The number is right");
+    }
+    let mut again = Vec::new();
+    for who in [
+        ("ucm", "STAFF"),
+        ("liantis", "ORG_ADMIN"),
+        ("unizo", "STAFF"),
+    ] {
+        let body = report(&app, who, &scan, "OUTDATED", "Closed since June").await;
+        assert_eq!(outcome(&body, "reportContent"), "OK", "{who:?}: {body}");
+        again.push(report_id(&body));
+    }
 
     // Marked out of date: one action answers every open report of the tool; each reporter is
     // told, the owner is told the decision and its reason — never who reported.
     let body = resolve(
         &app,
         MODERATOR,
-        &report_id(&again),
+        &again[1],
         "MARK_OUTDATED",
         "The service closed in June",
     )
@@ -269,13 +277,17 @@ async fn anyone_signed_in_reports_what_they_can_read_once_and_only_moderators_re
     let q = queue(&app).await;
     assert_eq!(q["openCount"], 0, "{q}");
     for who in [
+        ("ucm", "STAFF"),
         ("liantis", "ORG_ADMIN"),
         ("unizo", "STAFF"),
-        ("acerta", "STAFF"),
     ] {
         let told = notifications(&app, who, "REPORT_RESOLVED").await;
-        assert_eq!(told.len(), 1, "{who:?}: {told:?}");
-        assert_eq!(details(&told[0])["outcome"], "MARK_OUTDATED");
+        assert_eq!(told.len(), 2, "{who:?}: {told:?}");
+        assert_eq!(
+            details(&told[0])["outcome"],
+            "MARK_OUTDATED",
+            "newest first"
+        );
     }
     let t = run(&app, Some(OWNER), TOOL, json!({ "id": scan })).await;
     assert_eq!(t["data"]["node"]["reviewOverdue"], true, "{t}");
@@ -408,6 +420,31 @@ async fn a_reported_review_is_hidden_and_a_reported_tool_withdrawn_with_every_re
         1,
         "the author's own report stays open"
     );
+
+    // A withdrawal taken outside the queue answers the tool's open reports too.
+    let guide = published_tool(&app, "acerta", "Guide", "PUBLIC").await;
+    let filed = report(
+        &app,
+        ("liantis", "ORG_ADMIN"),
+        &guide,
+        "HARMFUL",
+        "Bad advice",
+    )
+    .await;
+    assert_eq!(outcome(&filed, "reportContent"), "OK", "{filed}");
+    let body = run(
+        &app,
+        Some(MODERATOR),
+        WITHDRAW,
+        json!({ "input": { "toolId": guide, "reason": "Advice not safe" } }),
+    )
+    .await;
+    assert_eq!(outcome(&body, "withdrawTool"), "OK", "{body}");
+    let told = notifications(&app, ("liantis", "ORG_ADMIN"), "REPORT_RESOLVED").await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(details(&told[0])["outcome"], "WITHDRAW_TOOL");
+    assert_eq!(details(&told[0])["resolution"], "Advice not safe");
+    assert_eq!(queue(&app).await["openCount"], 1);
 }
 
 #[tokio::test]
