@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api_conventions;
+mod appeals;
 mod attachments;
 mod audit_log;
 mod authentication;
