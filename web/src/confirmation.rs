@@ -8,7 +8,7 @@ use commons_domain::lang::Lang;
 use super::i18n::Translations;
 
 /// The changes a page confirms.
-const CHANGES: [&str; 12] = [
+const CHANGES: [&str; 14] = [
     "saved",
     "submitted",
     "confirmed",
@@ -18,6 +18,8 @@ const CHANGES: [&str; 12] = [
     "reviewed",
     "reported",
     "resolved",
+    "appealed",
+    "appeal_decided",
     "decided_APPROVE",
     "decided_REQUEST_CHANGES",
     "decided_REJECT",

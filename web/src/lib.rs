@@ -5,6 +5,7 @@
 //! holds on every page.
 
 mod activity_report;
+mod appealing;
 pub mod assets;
 mod chart;
 mod check_answers;
@@ -124,8 +125,10 @@ where
         .route("/tools/{id}/adoption", post(peer_learning::adoption))
         .route("/tools/{id}/review", post(peer_learning::review))
         .route("/tools/{id}/report", post(reporting::report))
+        .route("/tools/{id}/appeal", post(appealing::appeal))
         .route("/moderation", get(moderation::queue))
         .route("/moderation/reports", post(reporting::resolve))
+        .route("/moderation/appeals", post(appealing::decide))
         .route("/collaborations", get(collaborations::list))
         .route(
             "/collaborations/new",

@@ -5,6 +5,7 @@
 
 use std::net::SocketAddr;
 
+use super::appealing::{self, AppealEntry};
 use super::chart::{Bar, bar_chart};
 use super::confirmation::{self, Banner};
 use super::i18n::{Translations, fill, number};
@@ -60,6 +61,8 @@ struct QueuePage<'a> {
     coverage_chart: String,
     reports_count: String,
     reports: Vec<ReportGroup>,
+    appeals_count: String,
+    appeals: Vec<AppealEntry>,
 }
 
 pub async fn queue(
@@ -134,12 +137,15 @@ pub(super) async fn page(
         .collect();
     let (languages, coverage, coverage_chart) = coverage(t, lang, data.language_coverage);
     let (reports_count, reports) = groups(t, lang, data.content_reports, typed.as_ref());
+    let (appeals_count, appeals) = appealing::entries(t, lang, data.appeals, typed.as_ref());
     let status = if typed.is_some() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
     let page = QueuePage {
+        appeals_count,
+        appeals,
         reports_count,
         reports,
         languages,

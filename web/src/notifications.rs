@@ -46,8 +46,8 @@ pub(super) struct NotificationLine {
 }
 
 /// What a notification says: for a moderation decision, the decision itself ("approved and
-/// published", "changes asked") and its reason, read from the notification's details; for the
-/// other kinds, what happened.
+/// published", "changes asked") and its reason, read from the notification's details — and so
+/// for a report's outcome and an appeal's; for the other kinds, what happened.
 fn said(t: &Translations, lang: Lang, kind: &str, details: &str) -> (String, Option<String>) {
     let general = || {
         t.find(lang, &format!("notification_{kind}"))
@@ -56,6 +56,7 @@ fn said(t: &Translations, lang: Lang, kind: &str, details: &str) -> (String, Opt
     let (prefix, field) = match kind {
         "TOOL_DECISION" => ("notification_decision_", "decision"),
         "REPORT_RESOLVED" => ("notification_report_", "outcome"),
+        "APPEAL_DECIDED" => ("notification_appeal_", "outcome"),
         _ => return (general(), None),
     };
     let details: serde_json::Value = serde_json::from_str(details).unwrap_or_default();

@@ -156,6 +156,8 @@ operations! {
     ReviewTool in "src/operations/review_tool.graphql";
     ReportContent in "src/operations/report_content.graphql";
     ResolveContentReport in "src/operations/resolve_content_report.graphql";
+    AppealDecision in "src/operations/appeal_decision.graphql";
+    DecideAppeal in "src/operations/decide_appeal.graphql";
 }
 
 user_errors! {
@@ -176,6 +178,8 @@ user_errors! {
     review_tool.review_tool;
     report_content.report_content;
     resolve_content_report.resolve_content_report;
+    appeal_decision.appeal_decision;
+    decide_appeal.decide_appeal;
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! changed since the published revision, reviews and the moderation log — and the actions the
 //! visitor may take (edit, attach a file, check and submit; decide, for a moderator).
 
+use super::appealing::{AppealForm, AppealTyped, appeal_forms, appeal_status};
 use super::reporting::{ReportForm, ReportTyped, report_form};
 use std::net::SocketAddr;
 
@@ -87,6 +88,8 @@ pub(super) struct DecisionLine {
     pub text: String,
     pub reason: Option<String>,
     pub date: String,
+    /// Its appeal's standing, for its organisation and moderators.
+    pub appeal: Option<String>,
 }
 
 pub(super) struct Choice {
@@ -164,6 +167,8 @@ pub(super) struct Problems {
     pub adopt: Option<TextForm>,
     /// A report that came back with an error, as the visitor typed it.
     pub report: Option<ReportTyped>,
+    /// An appeal that came back with an error, as typed.
+    pub appeal: Option<AppealTyped>,
     /// A submission refused: its message at the top of the actions.
     pub notice: Option<String>,
     /// `?done=`: the change that just went through, confirmed at the top.
@@ -207,6 +212,8 @@ struct ToolPage<'a> {
     changes_heading: Option<String>,
     reviews: Vec<ReviewLine>,
     decisions: Vec<DecisionLine>,
+    /// Decisions the visitor's organisation may contest, each with its form.
+    appeals: Vec<AppealForm>,
     csrf: String,
     actions: Actions,
 }
@@ -506,12 +513,13 @@ impl<'a> ToolPage<'a> {
             Option<String>,
             Vec<ops::tool_page::ToolPageModerationLogNodes>,
         ),
-        problems: Problems,
+        mut problems: Problems,
         (changes, changes_heading): (Vec<ChangeLine>, Option<String>),
         path: &str,
     ) -> Self {
         let (t, lang) = (&state.web.translations, visit.lang);
         let banner = confirmation::banner(t, lang, problems.done.as_deref());
+        let appeals = appeal_forms(t, lang, &tool.id, &decisions, problems.appeal.take());
         let actions = Actions::new(t, lang, &tool, viewer.as_deref(), problems, path);
         let current = tool.current;
         let fallback = (!current.languages.contains(&lang)).then(|| {
@@ -584,6 +592,7 @@ impl<'a> ToolPage<'a> {
             changes_heading,
             reviews: review_lines(t, lang, tool.reviews.nodes),
             decisions: decision_lines(t, lang, decisions),
+            appeals,
             csrf: visit.csrf.clone(),
             actions,
             title: current.title,
@@ -931,6 +940,7 @@ fn decision_lines(
                 t.get(lang, &format!("decided_{}", wire(&d.action))),
                 &[("n", &d.revision.to_string())],
             ),
+            appeal: appeal_status(t, lang, d.appeal.as_ref()),
             reason: d.reason,
             date: day(t, lang, &d.decided_at),
         })

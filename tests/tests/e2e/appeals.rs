@@ -5,7 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use commons_tests::tools::{DECIDE, WITHDRAW, outcome, published_tool, tool_in_review};
+use commons_tests::web::{WebSession, client, page, sign_in};
 use commons_tests::{TestApp, error_code, spawn_app};
+use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION};
 use serde_json::{Value, json};
 
 const APPEAL: &str = "mutation($input: AppealDecisionInput!) { appealDecision(input: $input) {
@@ -332,4 +334,147 @@ async fn a_withdrawal_upheld_stays_and_a_hidden_review_overturned_is_shown_again
     assert_eq!(seen["reviews"]["totalCount"], 1, "{seen}");
     assert_eq!(seen["rating"]["count"], 1, "{seen}");
     assert_eq!(told(&app, &reviewer).await[0]["outcome"], "OVERTURNED");
+}
+
+async fn post_form(
+    app: &TestApp,
+    session: &WebSession,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    client()
+        .post(format!("{}{path}", app.address))
+        .header(ACCEPT_LANGUAGE, "fr")
+        .header(COOKIE, &session.cookie)
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_caisse_contests_a_rejection_on_its_tool_page_and_another_moderator_overturns_it_on_theirs()
+ {
+    let app = spawn_app().await.with_organisations().await;
+    let scan = tool_in_review(&app, "acerta", "Self-scan stress", "NETWORK").await;
+    let rejected = app
+        .graphql_as(
+            &first_moderator(&app),
+            DECIDE,
+            json!({ "input": { "toolId": scan, "revision": 1, "decision": "REJECT", "reason": "Pas de base scientifique" } }),
+        )
+        .await;
+    assert_eq!(outcome(&rejected, "decideOnTool"), "OK", "{rejected}");
+    let decision = entry(&app, &app.login_as("acerta", "STAFF"), &scan, "REJECT").await;
+    let decision_id = decision["id"].as_str().unwrap().to_owned();
+    let tool_path = format!("/tools/{scan}");
+
+    // The owner's page offers the appeal, in words; another caisse's does not exist.
+    let employee = sign_in(&app, "acerta", "STAFF").await;
+    let (_, html) = page(&app, &employee.cookie, &tool_path, Some("fr")).await;
+    assert!(html.contains("Contester une décision"), "{html}");
+    assert!(html.contains("Pas de base scientifique"), "{html}");
+    assert!(
+        html.contains(&format!("name=\"decision\" value=\"{decision_id}\"")),
+        "{html}"
+    );
+    // Without a statement: the form again, the error beside it, nothing written.
+    let action = format!("{tool_path}/appeal");
+    let refused = post_form(
+        &app,
+        &employee,
+        &action,
+        &[
+            ("csrf", &employee.csrf),
+            ("decision", &decision_id),
+            ("statement", " "),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), 400);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("id=\"appeal-error-1\""), "{html}");
+    let sent = post_form(
+        &app,
+        &employee,
+        &action,
+        &[
+            ("csrf", &employee.csrf),
+            ("decision", &decision_id),
+            ("statement", "La base scientifique est en annexe"),
+        ],
+    )
+    .await;
+    assert_eq!(sent.status(), 303);
+    let location = sent.headers()[LOCATION].to_str().unwrap().to_owned();
+    let (_, html) = page(&app, &employee.cookie, &location, Some("fr")).await;
+    assert!(html.contains("Votre appel est envoyé"), "{html}");
+    assert!(
+        html.contains("En appel : en attente d&#39;un modérateur")
+            || html.contains("En appel : en attente d'un modérateur"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("Contester une décision"),
+        "once per decision: {html}"
+    );
+
+    // Another moderator reads it on the moderation page and overturns it.
+    let moderator = sign_in(&app, "inasti", "MODERATOR").await;
+    let (_, html) = page(&app, &moderator.cookie, "/moderation", Some("fr")).await;
+    assert!(html.contains("1 appel en attente"), "{html}");
+    assert!(
+        html.contains("La base scientifique est en annexe"),
+        "{html}"
+    );
+    let marker = "name=\"appeal\" value=\"";
+    let at = html.find(marker).unwrap() + marker.len();
+    let appeal_id = html[at..at + html[at..].find('"').unwrap()].to_owned();
+    let without = post_form(
+        &app,
+        &moderator,
+        "/moderation/appeals",
+        &[
+            ("csrf", &moderator.csrf),
+            ("appeal", &appeal_id),
+            ("outcome", "OVERTURNED"),
+            ("reason", ""),
+        ],
+    )
+    .await;
+    assert_eq!(without.status(), 400);
+    let html = without.text().await.unwrap();
+    assert!(html.contains("id=\"appeal-error-a0\""), "{html}");
+    assert!(html.contains("value=\"OVERTURNED\" checked"), "{html}");
+    let done = post_form(
+        &app,
+        &moderator,
+        "/moderation/appeals",
+        &[
+            ("csrf", &moderator.csrf),
+            ("appeal", &appeal_id),
+            ("outcome", "OVERTURNED"),
+            ("reason", "L'annexe répond"),
+        ],
+    )
+    .await;
+    assert_eq!(done.status(), 303);
+    let location = done.headers()[LOCATION].to_str().unwrap().to_owned();
+    let (_, html) = page(&app, &moderator.cookie, &location, Some("fr")).await;
+    assert!(
+        html.contains("L&#39;appel est tranché") || html.contains("L'appel est tranché"),
+        "{html}"
+    );
+    // The caisse is told, in words, with the reason; its tool is in review again.
+    let (_, html) = page(&app, &employee.cookie, "/notifications", Some("fr")).await;
+    assert!(
+        html.contains("Votre appel a été tranché : la décision est annulée"),
+        "{html}"
+    );
+    assert!(
+        html.contains("L&#39;annexe répond") || html.contains("L'annexe répond"),
+        "{html}"
+    );
+    let (_, html) = page(&app, &employee.cookie, &tool_path, Some("fr")).await;
+    assert!(html.contains("Appel : la décision est annulée"), "{html}");
 }
