@@ -84,6 +84,17 @@ pub struct ReportFigures {
     /// Visible reviews it wrote of others' tools in the year, and others wrote of its own.
     pub reviews_given: u64,
     pub reviews_received: u64,
+    /// Its translations of others' tools their owners accepted in the year, and others' of its
+    /// own tools it accepted. Left out of the snapshot while both are zero, so that reports
+    /// frozen before translations by peers keep their bytes and their hash.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub translations_given: u64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub translations_received: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// What Commons holds of a caisse's year, gathered by the service.
@@ -101,6 +112,7 @@ pub struct YearFacts<'a> {
     /// (given, received), as [`ReportFigures`] counts them.
     pub adoptions: (u64, u64),
     pub reviews: (u64, u64),
+    pub translations: (u64, u64),
 }
 
 pub fn figures(facts: &YearFacts<'_>) -> ReportFigures {
@@ -181,6 +193,8 @@ pub fn figures(facts: &YearFacts<'_>) -> ReportFigures {
         adoptions_received: facts.adoptions.1,
         reviews_given: facts.reviews.0,
         reviews_received: facts.reviews.1,
+        translations_given: facts.translations.0,
+        translations_received: facts.translations.1,
     }
 }
 
@@ -325,6 +339,7 @@ mod tests {
             joint_services_participating: 0,
             adoptions: (1, 2),
             reviews: (0, 3),
+            translations: (0, 0),
         });
         assert_eq!(f.tools_published, vec![2]);
         assert_eq!(f.tools_updated, vec![1]);

@@ -55,5 +55,6 @@ pub mod review;
 pub mod service_offering;
 pub mod synonyms;
 pub mod tool;
+pub mod translation_offer;
 pub mod validation;
 pub mod workflow;

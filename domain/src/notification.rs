@@ -60,6 +60,10 @@ named_enum!(
         ReportResolved = "REPORT_RESOLVED",
         /// A moderator decided their organisation's appeal: upheld, or overturned.
         AppealDecided = "APPEAL_DECIDED",
+        /// Another organisation offered a translation of one of their tools.
+        TranslationOffered = "TRANSLATION_OFFERED",
+        /// The owner accepted or declined their organisation's translation.
+        TranslationAnswered = "TRANSLATION_ANSWERED",
     }
 );
 

@@ -60,6 +60,8 @@ pub enum Action {
     AppealDecision,
     /// Uphold or overturn an appeal (`Appeal`); see the open appeals (`Catalogue`).
     DecideAppeal,
+    /// Offer a translation of another organisation's published tool (`Tool`).
+    OfferTranslation,
     /// Create, edit and archive INASTI's collections (`Catalogue`).
     ManageCollections,
     /// A caisse's register of offerings, compliance and activity reports (`Organisation`).
@@ -167,9 +169,10 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
                 && (owner_is_inasti || !actor.belongs_to(owner_id))
                 && actor.user_id != author_id
         }
-        (Action::AdoptTool | Action::ReviewTool, Resource::Tool { owner_id }) => {
-            !actor.belongs_to(owner_id) && works_there(actor)
-        }
+        (
+            Action::AdoptTool | Action::ReviewTool | Action::OfferTranslation,
+            Resource::Tool { owner_id },
+        ) => !actor.belongs_to(owner_id) && works_there(actor),
         (Action::HideReview | Action::ManageCollections, Resource::Catalogue) => {
             actor.has(Role::Moderator)
         }
@@ -654,6 +657,11 @@ mod tests {
         );
         check(
             Action::ReviewTool,
+            ACERTA_TOOL,
+            &["ucm admin", "unizo staff", "unizo admin"],
+        );
+        check(
+            Action::OfferTranslation,
             ACERTA_TOOL,
             &["ucm admin", "unizo staff", "unizo admin"],
         );

@@ -23,6 +23,7 @@ pub enum NodeType {
     ContentReport,
     ModerationDecision,
     Appeal,
+    TranslationOffer,
 }
 
 impl NodeType {
@@ -43,6 +44,7 @@ impl NodeType {
             NodeType::ContentReport => "ContentReport",
             NodeType::ModerationDecision => "ModerationDecision",
             NodeType::Appeal => "Appeal",
+            NodeType::TranslationOffer => "TranslationOffer",
         }
     }
 
@@ -63,6 +65,7 @@ impl NodeType {
             NodeType::ContentReport,
             NodeType::ModerationDecision,
             NodeType::Appeal,
+            NodeType::TranslationOffer,
         ]
         .into_iter()
         .find(|t| t.name() == name)

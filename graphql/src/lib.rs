@@ -25,6 +25,7 @@ pub mod rate_limit;
 mod scalars;
 mod search;
 mod tool;
+mod translation;
 mod viewer;
 mod yearly_account;
 
@@ -55,6 +56,7 @@ pub struct Query(
     limits::LimitsQuery,
     content_report::ContentReportQuery,
     appeal::AppealQuery,
+    translation::TranslationQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -70,6 +72,7 @@ pub struct Mutation(
     peer_learning::PeerLearningMutation,
     content_report::ContentReportMutation,
     appeal::AppealMutation,
+    translation::TranslationMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, peer_learning::Subscription>;

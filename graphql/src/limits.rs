@@ -8,6 +8,7 @@ use crate::config::{Limits, RateLimitConfig};
 use commons_domain::{
     activity_report, adoption, appeal, attachment, collaboration, collection, content_report,
     funding, notification, organisation, review, service_offering, synonyms, tool,
+    translation_offer,
 };
 use commons_service as service;
 
@@ -34,6 +35,16 @@ pub struct ServiceLimits {
     reports: ReportLimits,
     /// Bounds on appeals against moderation decisions.
     appeals: AppealLimits,
+    /// Bounds on translations by peers (a translation itself keeps `tool`'s bounds).
+    translations: TranslationLimits,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct TranslationLimits {
+    /// Characters of an owner's note when declining an offer.
+    note_chars: i32,
+    /// Offers of one tool listed.
+    offers_listed: i32,
 }
 
 #[derive(SimpleObject, Clone, Debug)]
@@ -317,6 +328,10 @@ impl ServiceLimits {
                 resolution_chars: int(content_report::RESOLUTION_MAX_CHARS),
                 // The service's own figure, read when asked (`LimitsQuery::limits`).
                 per_day: 0,
+            },
+            translations: TranslationLimits {
+                note_chars: int(translation_offer::NOTE_MAX_CHARS),
+                offers_listed: int(service::translations::MAX_OFFERS_LISTED),
             },
             appeals: AppealLimits {
                 statement_chars: int(appeal::STATEMENT_MAX_CHARS),

@@ -106,7 +106,8 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
             | NodeType::Notification
             | NodeType::ContentReport
             | NodeType::ModerationDecision
-            | NodeType::Appeal,
+            | NodeType::Appeal
+            | NodeType::TranslationOffer,
             _,
         ) => None,
     })

@@ -300,6 +300,8 @@ pub enum NotificationKind {
     ReviewDue,
     ReportResolved,
     AppealDecided,
+    TranslationOffered,
+    TranslationAnswered,
 }
 
 impl From<notification_model::NotificationKind> for NotificationKind {
@@ -318,6 +320,8 @@ impl From<notification_model::NotificationKind> for NotificationKind {
             K::ReviewDue => Self::ReviewDue,
             K::ReportResolved => Self::ReportResolved,
             K::AppealDecided => Self::AppealDecided,
+            K::TranslationOffered => Self::TranslationOffered,
+            K::TranslationAnswered => Self::TranslationAnswered,
         }
     }
 }

@@ -64,6 +64,9 @@ pub struct ToolCapabilities {
     /// Report it, or one of its reviews, as problematic (`reportContent`): anyone signed in,
     /// once it is published and not withdrawn.
     pub report: bool,
+    /// Offer a translation into a language it lacks (`offerTranslation`): another
+    /// organisation's staff, once it is published.
+    pub offer_translation: bool,
 }
 
 #[Object]
@@ -106,6 +109,7 @@ impl Tool {
             decide: can.decide,
             confirm_current: can.confirm_current,
             report: can.report,
+            offer_translation: can.offer_translation,
         })
     }
 
@@ -319,6 +323,37 @@ impl Tool {
             peer::Review,
         )
         .await
+    }
+
+    /// The languages its organisation asks translations into: languages the published tool
+    /// lacks (`setTranslationsWanted`).
+    async fn translations_wanted(&self, ctx: &Context<'_>) -> Result<Vec<Lang>> {
+        Ok(
+            commons_service::translations::wanted(services(ctx), &self.0.tool)
+                .await
+                .gql()?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        )
+    }
+
+    /// Translations offered by other organisations, newest first (at most 50): all of them for
+    /// its organisation, a translator's own for that translator, and for anyone those accepted
+    /// and published — the credits.
+    #[graphql(complexity = "super::connection::LIST_WORK")]
+    async fn translation_offers(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::translation::TranslationOffer>> {
+        Ok(
+            commons_service::translations::of_tool(services(ctx), actor(ctx), &self.0.tool)
+                .await
+                .gql()?
+                .into_iter()
+                .map(super::translation::TranslationOffer)
+                .collect(),
+        )
     }
 
     /// The visible reviews in figures.

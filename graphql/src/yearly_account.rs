@@ -511,6 +511,17 @@ impl ActivityReportFigures {
     async fn reviews_received(&self) -> i64 {
         self.0.reviews_received as i64
     }
+
+    /// Its translations of other organisations' tools their owners accepted in the year: a
+    /// contribution across the language border.
+    async fn translations_given(&self) -> i64 {
+        self.0.translations_given as i64
+    }
+
+    /// Other organisations' translations of its tools it accepted in the year.
+    async fn translations_received(&self) -> i64 {
+        self.0.translations_received as i64
+    }
 }
 
 pub struct ActivityReportStep(report_model::ReportEvent);

@@ -35,6 +35,7 @@ mod m20261203_000029_create_web_sessions;
 mod m20261207_000030_add_tool_review;
 mod m20261207_000031_create_content_reports;
 mod m20261207_000032_create_appeals;
+mod m20261207_000033_create_translation_offers;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000030_add_tool_review::Migration),
             Box::new(m20261207_000031_create_content_reports::Migration),
             Box::new(m20261207_000032_create_appeals::Migration),
+            Box::new(m20261207_000033_create_translation_offers::Migration),
         ]
     }
 }

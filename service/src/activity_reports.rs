@@ -79,6 +79,8 @@ pub async fn live_figures(
         joint_services_participating: participating,
         adoptions: commons_store::adoptions::begun_in(&ctx.db, caisse.id, from, until).await?,
         reviews: commons_store::reviews::written_in(&ctx.db, caisse.id, from, until).await?,
+        translations: commons_store::translations::accepted_in(&ctx.db, caisse.id, from, until)
+            .await?,
     });
     Ok((figures, compliance))
 }

@@ -53,6 +53,8 @@ pub struct ToolCapabilities {
     pub confirm_current: bool,
     /// Report it as problematic: anyone signed in, once it is published and not withdrawn.
     pub report: bool,
+    /// Offer a translation: another organisation's staff, once it is published and active.
+    pub offer_translation: bool,
 }
 
 /// What the caller may do with a caisse's activity report of a year now: submit it (its admins,
@@ -127,6 +129,8 @@ pub fn on_tool(
         confirm_current: edit && workflow::confirm_current(tool, now).is_ok(),
         report: commons_domain::content_report::reportable(tool)
             && can(actor, Action::ReportContent, Resource::Catalogue),
+        offer_translation: commons_domain::translation_offer::open_to_translation(tool)
+            && can(actor, Action::OfferTranslation, resource),
     }
 }
 

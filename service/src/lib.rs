@@ -30,6 +30,7 @@ pub mod reviews;
 pub mod search;
 pub mod service_offerings;
 pub mod tools;
+pub mod translations;
 pub mod web_sessions;
 
 /// The database as the edge of the service needs it: opened, migrated, probed, copied. Nothing

@@ -591,6 +591,50 @@ pub(crate) async fn moderate_published(
     Ok(t)
 }
 
+/// A new revision of the tool in `txn`, from `content`, based on the latest and sent to
+/// moderation at once (an accepted translation offer): the workflow's rules as for any edit
+/// and submission, the latest revision's files carried over. The revision's number.
+pub(crate) async fn revise_and_submit(
+    ctx: &Context,
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    tool: &Tool,
+    content: &model::ToolContent,
+    details: serde_json::Value,
+) -> ServiceResult<i32> {
+    let now = ctx.now();
+    let submitted_before = commons_store::tools::was_submitted(txn, tool.id).await?;
+    let edited = workflow::edit(
+        tool,
+        tool.latest_revision,
+        content.visibility,
+        submitted_before,
+        now,
+    )
+    .map_err(workflow_error)?;
+    let number = edited.tool.latest_revision;
+    let revision =
+        commons_store::tools::insert_revision(txn, tool.id, number, actor.user_id, content, now)
+            .await
+            .map_err(revision_race)?;
+    if let Some(base) = commons_store::tools::revision(txn, tool.id, tool.latest_revision).await? {
+        commons_store::attachments::copy_links(txn, base.id, revision.id).await?;
+    }
+    apply(txn, tool, &edited, actor, "tool.edited", details, now).await?;
+    let submitted = workflow::submit(&edited.tool, number, now).map_err(workflow_error)?;
+    apply(
+        txn,
+        &edited.tool,
+        &submitted,
+        actor,
+        "tool.submitted",
+        json!({ "revision": number }),
+        now,
+    )
+    .await?;
+    Ok(number)
+}
+
 /// An appeal overturned a decision on the tool in `txn`: a rejected or sent-back revision goes
 /// back to review, a withdrawn tool is published again. The caller checked who may decide.
 pub(crate) async fn restore_after_appeal(

@@ -25,6 +25,7 @@ pub mod reviews;
 pub mod search_synonyms;
 pub mod service_offerings;
 pub mod tools;
+pub mod translations;
 pub mod users;
 pub mod web_sessions;
 

@@ -35,5 +35,7 @@ pub mod stored_object;
 pub mod tool;
 pub mod tool_revision;
 pub mod tool_translation;
+pub mod translation_offer;
+pub mod translation_request;
 pub mod user;
 pub mod web_session;

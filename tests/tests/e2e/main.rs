@@ -38,6 +38,7 @@ mod tool_access;
 mod tool_input;
 mod tool_visibility;
 mod tool_workflow;
+mod translations;
 mod web_browser;
 mod web_collaborations;
 mod web_editing;

@@ -1,0 +1,424 @@
+//! Translations by peers end to end: a tool asks for translations into the languages it lacks;
+//! caisses see those requests in their language; another organisation offers one; the owner
+//! accepts it (a new revision, sent to moderation, published as any other) or declines it; the
+//! translator is credited and it counts in its activity report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::Datelike;
+use commons_tests::tools::{DECIDE, outcome, published_tool, tool_in_review};
+use commons_tests::{TestApp, error_code, spawn_app};
+use serde_json::{Value, json};
+
+const WANT: &str =
+    "mutation($input: SetTranslationsWantedInput!) { setTranslationsWanted(input: $input) {
+  langs userErrors { field code message } } }";
+const OFFER: &str = "mutation($input: OfferTranslationInput!) { offerTranslation(input: $input) {
+  offer { id lang status } userErrors { field code message } } }";
+const ANSWER: &str =
+    "mutation($input: AnswerTranslationOfferInput!) { answerTranslationOffer(input: $input) {
+  offer { id status revision note } userErrors { field code message } } }";
+const WANTED: &str = "query($lang: Lang!) { translationsWanted(lang: $lang) { id title } }";
+const TOOL: &str = "query($id: ID!) { node(id: $id) { ... on Tool { status translationsWanted
+  viewerCan { offerTranslation } latest { number status languages }
+  published { number languages title(lang: NL) }
+  translationOffers { id lang status translatorOrganisation { slug } } } } }";
+const NOTIFICATIONS: &str = "{ viewer { notifications(first: 50) { nodes { kind details } } } }";
+
+async fn run(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Value {
+    match token {
+        Some(t) => app.graphql_as(t, query, variables).await,
+        None => app.graphql(query, variables).await,
+    }
+}
+
+async fn tool(app: &TestApp, token: &str, id: &str) -> Value {
+    let body = app.graphql_as(token, TOOL, json!({ "id": id })).await;
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"]["node"].clone()
+}
+
+fn offer_input(tool: &str, lang: &str, title: &str) -> Value {
+    json!({ "input": { "toolId": tool, "lang": lang, "title": title,
+        "summary": "Een korte zelftest over stress.", "body": "Tien vragen." } })
+}
+
+async fn kinds(app: &TestApp, token: &str, kind: &str) -> Vec<Value> {
+    let body = app.graphql_as(token, NOTIFICATIONS, json!({})).await;
+    body["data"]["viewer"]["notifications"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == kind)
+        .map(|n| serde_json::from_str(n["details"].as_str().unwrap()).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_tool_asks_for_a_translation_a_peer_offers_it_and_the_owner_accepts_it_into_moderation() {
+    let app = spawn_app().await.with_organisations().await;
+    let owner = app.login_as("acerta", "STAFF");
+    let translator = app.login_as("ucm", "STAFF");
+    let scan = published_tool(&app, "acerta", "Self-scan stress", "PUBLIC").await;
+    // The demo tool is written in French (the test content's language).
+    let t = tool(&app, &owner, &scan).await;
+    assert_eq!(t["published"]["languages"], json!(["FR"]), "{t}");
+
+    // Asking: the owner only, languages the tool lacks.
+    let refused = run(
+        &app,
+        Some(&translator),
+        WANT,
+        json!({ "input": { "toolId": scan, "langs": ["NL"] } }),
+    )
+    .await;
+    assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
+    let has = run(
+        &app,
+        Some(&owner),
+        WANT,
+        json!({ "input": { "toolId": scan, "langs": ["FR"] } }),
+    )
+    .await;
+    assert_eq!(
+        outcome(&has, "setTranslationsWanted"),
+        "INVALID_STATE",
+        "{has}"
+    );
+    let asked = run(
+        &app,
+        Some(&owner),
+        WANT,
+        json!({ "input": { "toolId": scan, "langs": ["NL", "DE", "NL"] } }),
+    )
+    .await;
+    assert_eq!(outcome(&asked, "setTranslationsWanted"), "OK", "{asked}");
+    assert_eq!(
+        asked["data"]["setTranslationsWanted"]["langs"],
+        json!(["DE", "NL"])
+    );
+    // Caisses see the requests in their language; anyone may, for a public tool.
+    let wanted = run(&app, None, WANTED, json!({ "lang": "NL" })).await;
+    assert_eq!(
+        wanted["data"]["translationsWanted"][0]["id"],
+        json!(scan),
+        "{wanted}"
+    );
+    let none = run(&app, None, WANTED, json!({ "lang": "EN" })).await;
+    assert_eq!(none["data"]["translationsWanted"], json!([]));
+
+    // Offering: another organisation's staff; not the owner, not INASTI's auditor.
+    assert_eq!(
+        tool(&app, &translator, &scan).await["viewerCan"]["offerTranslation"],
+        true
+    );
+    assert_eq!(
+        tool(&app, &owner, &scan).await["viewerCan"]["offerTranslation"],
+        false
+    );
+    for (token, code) in [
+        (owner.clone(), "FORBIDDEN"),
+        (app.login_as("inasti", "AUDITOR"), "FORBIDDEN"),
+    ] {
+        let body = run(
+            &app,
+            Some(&token),
+            OFFER,
+            offer_input(&scan, "NL", "Zelftest stress"),
+        )
+        .await;
+        assert_eq!(error_code(&body), Some(code), "{body}");
+    }
+    let anonymous = run(
+        &app,
+        None,
+        OFFER,
+        offer_input(&scan, "NL", "Zelftest stress"),
+    )
+    .await;
+    assert_eq!(error_code(&anonymous), Some("UNAUTHENTICATED"));
+    // Bad input, nothing written: a language it has, an empty title, one too long.
+    let body = run(
+        &app,
+        Some(&translator),
+        OFFER,
+        offer_input(&scan, "FR", "Autotest"),
+    )
+    .await;
+    assert_eq!(
+        outcome(&body, "offerTranslation"),
+        "INVALID_STATE",
+        "{body}"
+    );
+    let body = run(
+        &app,
+        Some(&translator),
+        OFFER,
+        offer_input(&scan, "NL", " "),
+    )
+    .await;
+    assert_eq!(outcome(&body, "offerTranslation"), "REQUIRED", "{body}");
+    let body = run(
+        &app,
+        Some(&translator),
+        OFFER,
+        offer_input(&scan, "NL", &"x".repeat(201)),
+    )
+    .await;
+    assert_eq!(outcome(&body, "offerTranslation"), "TOO_LONG", "{body}");
+    assert_eq!(
+        tool(&app, &owner, &scan).await["translationOffers"],
+        json!([])
+    );
+    // An unpublished tool is not translated: it does not even exist for another caisse.
+    let draft = tool_in_review(&app, "acerta", "Brouillon", "NETWORK").await;
+    let body = run(
+        &app,
+        Some(&translator),
+        OFFER,
+        offer_input(&draft, "NL", "Concept"),
+    )
+    .await;
+    assert_eq!(error_code(&body), Some("NOT_FOUND"), "{body}");
+
+    let offered = run(
+        &app,
+        Some(&translator),
+        OFFER,
+        offer_input(&scan, "NL", "Zelftest stress"),
+    )
+    .await;
+    assert_eq!(outcome(&offered, "offerTranslation"), "OK", "{offered}");
+    let offer = offered["data"]["offerTranslation"]["offer"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let again = run(
+        &app,
+        Some(&app.login_as("ucm", "ORG_ADMIN")),
+        OFFER,
+        offer_input(&scan, "NL", "Nog eens"),
+    )
+    .await;
+    assert_eq!(
+        outcome(&again, "offerTranslation"),
+        "INVALID_STATE",
+        "one open offer per organisation: {again}"
+    );
+    // Its organisation's people known to Commons are told.
+    let told = kinds(&app, &owner, "TRANSLATION_OFFERED").await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0]["lang"], "nl");
+    // The owner reads the offer, a third organisation does not (nothing accepted yet).
+    assert_eq!(
+        tool(&app, &owner, &scan).await["translationOffers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        tool(&app, &app.login_as("liantis", "STAFF"), &scan).await["translationOffers"],
+        json!([])
+    );
+
+    // Answering: the owner only.
+    let body = run(
+        &app,
+        Some(&translator),
+        ANSWER,
+        json!({ "input": { "offerId": offer, "accept": true } }),
+    )
+    .await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
+    let body = run(
+        &app,
+        Some(&owner),
+        ANSWER,
+        json!({ "input": { "offerId": offer, "accept": true } }),
+    )
+    .await;
+    assert_eq!(outcome(&body, "answerTranslationOffer"), "OK", "{body}");
+    assert_eq!(
+        body["data"]["answerTranslationOffer"]["offer"]["status"],
+        "ACCEPTED"
+    );
+    assert_eq!(
+        body["data"]["answerTranslationOffer"]["offer"]["revision"],
+        2
+    );
+    let t = tool(&app, &owner, &scan).await;
+    assert_eq!(
+        t["latest"],
+        json!({ "number": 2, "status": "IN_REVIEW", "languages": ["FR", "NL"] }),
+        "{t}"
+    );
+    assert_eq!(
+        t["translationsWanted"],
+        json!(["DE"]),
+        "NL is on its way: {t}"
+    );
+    let again = run(
+        &app,
+        Some(&owner),
+        ANSWER,
+        json!({ "input": { "offerId": offer, "accept": false } }),
+    )
+    .await;
+    assert_eq!(
+        outcome(&again, "answerTranslationOffer"),
+        "INVALID_STATE",
+        "{again}"
+    );
+    let told = kinds(&app, &translator, "TRANSLATION_ANSWERED").await;
+    assert_eq!(told[0]["status"], "ACCEPTED");
+
+    // Moderation as usual; once published, the translator is credited for everyone.
+    let approved = app
+        .graphql_as(
+            &app.login_as("inasti", "MODERATOR"),
+            DECIDE,
+            json!({ "input": { "toolId": scan, "revision": 2, "decision": "APPROVE" } }),
+        )
+        .await;
+    assert_eq!(outcome(&approved, "decideOnTool"), "OK", "{approved}");
+    let seen = tool(&app, &app.login_as("liantis", "STAFF"), &scan).await;
+    assert_eq!(seen["published"]["title"], "Zelftest stress", "{seen}");
+    assert_eq!(
+        seen["translationOffers"],
+        json!([{ "id": offer, "lang": "NL", "status": "ACCEPTED", "translatorOrganisation": { "slug": "ucm" } }])
+    );
+
+    // It counts in both caisses' activity reports of the year.
+    let year = chrono::Utc::now().year();
+    let figures = "query($c: ID!, $y: Int!) { activityReport(caisseId: $c, year: $y) { figures { translationsGiven translationsReceived } } }";
+    for (slug, expected) in [("ucm", (1, 0)), ("acerta", (0, 1))] {
+        let org = app
+            .graphql_as(
+                &owner,
+                "query($s: String!) { organisation(slug: $s) { id } }",
+                json!({ "s": slug }),
+            )
+            .await;
+        let id = org["data"]["organisation"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let admin = app.login_as(slug, "ORG_ADMIN");
+        let body = app
+            .graphql_as(&admin, figures, json!({ "c": id, "y": year }))
+            .await;
+        let f = &body["data"]["activityReport"]["figures"];
+        assert_eq!(
+            (
+                f["translationsGiven"].as_i64().unwrap(),
+                f["translationsReceived"].as_i64().unwrap()
+            ),
+            expected,
+            "{slug}: {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_declined_offer_is_told_with_its_note_and_an_offer_waits_while_a_revision_is_in_review() {
+    let app = spawn_app().await.with_organisations().await;
+    let owner = app.login_as("acerta", "STAFF");
+    let scan = published_tool(&app, "acerta", "Self-scan stress", "PUBLIC").await;
+    let offered = run(
+        &app,
+        Some(&app.login_as("unizo", "STAFF")),
+        OFFER,
+        offer_input(&scan, "DE", "Stress-Selbsttest"),
+    )
+    .await;
+    let offer = offered["data"]["offerTranslation"]["offer"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let long = "x".repeat(2_001);
+    let body = run(
+        &app,
+        Some(&owner),
+        ANSWER,
+        json!({ "input": { "offerId": offer, "accept": false, "note": long } }),
+    )
+    .await;
+    assert_eq!(
+        outcome(&body, "answerTranslationOffer"),
+        "TOO_LONG",
+        "{body}"
+    );
+    let body = run(&app, Some(&owner), ANSWER, json!({ "input": { "offerId": offer, "accept": false, "note": "Nous préparons notre propre version" } })).await;
+    assert_eq!(outcome(&body, "answerTranslationOffer"), "OK", "{body}");
+    let told = kinds(
+        &app,
+        &app.login_as("unizo", "STAFF"),
+        "TRANSLATION_ANSWERED",
+    )
+    .await;
+    assert_eq!(
+        (told[0]["status"].clone(), told[0]["note"].clone()),
+        (
+            json!("DECLINED"),
+            json!("Nous préparons notre propre version")
+        )
+    );
+    assert_eq!(
+        tool(&app, &owner, &scan).await["latest"]["number"],
+        1,
+        "nothing revised"
+    );
+
+    // While a revision is in review, an offer cannot be accepted yet; declined ones stay
+    // private to the two organisations.
+    let offered = run(
+        &app,
+        Some(&app.login_as("ucm", "STAFF")),
+        OFFER,
+        offer_input(&scan, "NL", "Zelftest"),
+    )
+    .await;
+    let offer = offered["data"]["offerTranslation"]["offer"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let first = run(
+        &app,
+        Some(&owner),
+        ANSWER,
+        json!({ "input": { "offerId": offer, "accept": true } }),
+    )
+    .await;
+    assert_eq!(outcome(&first, "answerTranslationOffer"), "OK", "{first}");
+    let offered = run(
+        &app,
+        Some(&app.login_as("liantis", "STAFF")),
+        OFFER,
+        offer_input(&scan, "EN", "Stress self-test"),
+    )
+    .await;
+    let second = offered["data"]["offerTranslation"]["offer"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = run(
+        &app,
+        Some(&owner),
+        ANSWER,
+        json!({ "input": { "offerId": second, "accept": true } }),
+    )
+    .await;
+    assert_eq!(
+        outcome(&body, "answerTranslationOffer"),
+        "INVALID_STATE",
+        "{body}"
+    );
+    let seen = tool(&app, &app.login_as("liantis", "STAFF"), &scan).await;
+    let langs: Vec<&str> = seen["translationOffers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["lang"].as_str().unwrap())
+        .collect();
+    assert_eq!(langs, ["EN"], "its own open offer only: {seen}");
+}
