@@ -8,7 +8,7 @@ use commons_domain::lang::Lang;
 use super::i18n::Translations;
 
 /// The changes a page confirms.
-const CHANGES: [&str; 14] = [
+const CHANGES: [&str; 18] = [
     "saved",
     "submitted",
     "confirmed",
@@ -20,6 +20,10 @@ const CHANGES: [&str; 14] = [
     "resolved",
     "appealed",
     "appeal_decided",
+    "translations_asked",
+    "translation_offered",
+    "translation_accepted",
+    "translation_declined",
     "decided_APPROVE",
     "decided_REQUEST_CHANGES",
     "decided_REJECT",

@@ -3,6 +3,9 @@
 //! work without a script. They are a client of the GraphQL schema, executed in process with
 //! the caller's identity — never a second path to the database — so every rule of the API
 //! holds on every page.
+// The schema's merged query root nests one async block per part; laying them out takes
+// rustc past its default query depth when the pages' tests are built.
+#![recursion_limit = "256"]
 
 mod activity_report;
 mod appealing;
@@ -25,6 +28,7 @@ mod pages;
 mod peer_learning;
 mod reporting;
 mod tool_page;
+mod translating;
 mod visit;
 
 use std::sync::Arc;
@@ -126,6 +130,13 @@ where
         .route("/tools/{id}/review", post(peer_learning::review))
         .route("/tools/{id}/report", post(reporting::report))
         .route("/tools/{id}/appeal", post(appealing::appeal))
+        .route(
+            "/tools/{id}/translations/wanted",
+            post(translating::set_wanted),
+        )
+        .route("/tools/{id}/translations/offer", post(translating::offer))
+        .route("/tools/{id}/translations/answer", post(translating::answer))
+        .route("/translations", get(translating::wanted))
         .route("/moderation", get(moderation::queue))
         .route("/moderation/reports", post(reporting::resolve))
         .route("/moderation/appeals", post(appealing::decide))

@@ -57,6 +57,7 @@ fn said(t: &Translations, lang: Lang, kind: &str, details: &str) -> (String, Opt
         "TOOL_DECISION" => ("notification_decision_", "decision"),
         "REPORT_RESOLVED" => ("notification_report_", "outcome"),
         "APPEAL_DECIDED" => ("notification_appeal_", "outcome"),
+        "TRANSLATION_ANSWERED" => ("notification_translation_", "status"),
         _ => return (general(), None),
     };
     let details: serde_json::Value = serde_json::from_str(details).unwrap_or_default();
@@ -66,10 +67,10 @@ fn said(t: &Translations, lang: Lang, kind: &str, details: &str) -> (String, Opt
         .map_or_else(general, str::to_owned);
     // A decision's reason; a report's outcome carries the moderator's as `resolution` (its
     // `reason` is the reporter's own).
-    let reason = details[if kind == "REPORT_RESOLVED" {
-        "resolution"
-    } else {
-        "reason"
+    let reason = details[match kind {
+        "REPORT_RESOLVED" => "resolution",
+        "TRANSLATION_ANSWERED" => "note",
+        _ => "reason",
     }]
     .as_str()
     .map(str::trim)

@@ -158,6 +158,10 @@ operations! {
     ResolveContentReport in "src/operations/resolve_content_report.graphql";
     AppealDecision in "src/operations/appeal_decision.graphql";
     DecideAppeal in "src/operations/decide_appeal.graphql";
+    SetTranslationsWanted in "src/operations/set_translations_wanted.graphql";
+    OfferTranslation in "src/operations/offer_translation.graphql";
+    AnswerTranslationOffer in "src/operations/answer_translation_offer.graphql";
+    TranslationsWanted in "src/operations/translations_wanted.graphql";
 }
 
 user_errors! {
@@ -180,6 +184,9 @@ user_errors! {
     resolve_content_report.resolve_content_report;
     appeal_decision.appeal_decision;
     decide_appeal.decide_appeal;
+    set_translations_wanted.set_translations_wanted;
+    offer_translation.offer_translation;
+    answer_translation_offer.answer_translation_offer;
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use super::appealing::{AppealForm, AppealTyped, appeal_forms, appeal_status};
 use super::reporting::{ReportForm, ReportTyped, report_form};
+use super::translating::{OfferTyped, TranslationSection, section};
 use std::net::SocketAddr;
 
 use super::confirmation::{self, Banner};
@@ -169,6 +170,8 @@ pub(super) struct Problems {
     pub report: Option<ReportTyped>,
     /// An appeal that came back with an error, as typed.
     pub appeal: Option<AppealTyped>,
+    /// An offered translation that came back with errors, as typed.
+    pub translation: Option<OfferTyped>,
     /// A submission refused: its message at the top of the actions.
     pub notice: Option<String>,
     /// `?done=`: the change that just went through, confirmed at the top.
@@ -214,6 +217,8 @@ struct ToolPage<'a> {
     decisions: Vec<DecisionLine>,
     /// Decisions the visitor's organisation may contest, each with its form.
     appeals: Vec<AppealForm>,
+    /// Who translated what, what is asked for, and the forms to ask, offer and answer.
+    translations: TranslationSection,
     csrf: String,
     actions: Actions,
 }
@@ -520,6 +525,7 @@ impl<'a> ToolPage<'a> {
         let (t, lang) = (&state.web.translations, visit.lang);
         let banner = confirmation::banner(t, lang, problems.done.as_deref());
         let appeals = appeal_forms(t, lang, &tool.id, &decisions, problems.appeal.take());
+        let translations = section(t, lang, &tool, problems.translation.take());
         let actions = Actions::new(t, lang, &tool, viewer.as_deref(), problems, path);
         let current = tool.current;
         let fallback = (!current.languages.contains(&lang)).then(|| {
@@ -593,6 +599,7 @@ impl<'a> ToolPage<'a> {
             reviews: review_lines(t, lang, tool.reviews.nodes),
             decisions: decision_lines(t, lang, decisions),
             appeals,
+            translations,
             csrf: visit.csrf.clone(),
             actions,
             title: current.title,

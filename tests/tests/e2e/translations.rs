@@ -6,7 +6,9 @@
 
 use chrono::Datelike;
 use commons_tests::tools::{DECIDE, outcome, published_tool, tool_in_review};
+use commons_tests::web::{WebSession, client, page, sign_in};
 use commons_tests::{TestApp, error_code, spawn_app};
+use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION};
 use serde_json::{Value, json};
 
 const WANT: &str =
@@ -421,4 +423,137 @@ async fn a_declined_offer_is_told_with_its_note_and_an_offer_waits_while_a_revis
         .map(|o| o["lang"].as_str().unwrap())
         .collect();
     assert_eq!(langs, ["EN"], "its own open offer only: {seen}");
+}
+
+async fn post_form(
+    app: &TestApp,
+    session: &WebSession,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    client()
+        .post(format!("{}{path}", app.address))
+        .header(ACCEPT_LANGUAGE, "fr")
+        .header(COOKIE, &session.cookie)
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()[LOCATION].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn caisses_ask_offer_and_accept_translations_through_the_pages() {
+    let app = spawn_app().await.with_organisations().await;
+    let scan = published_tool(&app, "acerta", "Self-scan stress", "PUBLIC").await;
+    let tool_path = format!("/tools/{scan}");
+
+    // The owner asks for a Dutch translation.
+    let owner = sign_in(&app, "acerta", "STAFF").await;
+    let (_, html) = page(&app, &owner.cookie, &tool_path, Some("fr")).await;
+    assert!(
+        html.contains("Demander aux collègues une traduction en"),
+        "{html}"
+    );
+    let asked = post_form(
+        &app,
+        &owner,
+        &format!("{tool_path}/translations/wanted"),
+        &[("csrf", &owner.csrf), ("lang", "NL")],
+    )
+    .await;
+    assert_eq!(asked.status(), 303);
+    let (_, html) = page(&app, &owner.cookie, &location(&asked), Some("fr")).await;
+    assert!(
+        html.contains("Les langues demandées sont enregistrées"),
+        "{html}"
+    );
+    assert!(html.contains("Traduction demandée en"), "{html}");
+    // A Flemish colleague finds it among the tools wanting a translation into Dutch.
+    let (status, html) = page(&app, "", "/translations", Some("nl")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Self-scan stress"), "{html}");
+    let (_, html) = page(&app, "", "/translations", Some("de")).await;
+    assert!(
+        !html.contains("Self-scan stress"),
+        "not asked in German: {html}"
+    );
+
+    // UCM offers one; a missing title comes back beside its field, the rest kept.
+    let translator = sign_in(&app, "ucm", "STAFF").await;
+    let (_, html) = page(&app, &translator.cookie, &tool_path, Some("fr")).await;
+    assert!(html.contains("Proposer une traduction"), "{html}");
+    let action = format!("{tool_path}/translations/offer");
+    let refused = post_form(
+        &app,
+        &translator,
+        &action,
+        &[
+            ("csrf", &translator.csrf),
+            ("lang", "NL"),
+            ("title", " "),
+            ("summary", "Een korte zelftest"),
+            ("body", ""),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), 400);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("id=\"offer-title-error\""), "{html}");
+    assert!(html.contains("Een korte zelftest"), "kept: {html}");
+    assert!(
+        html.contains("<details class=\"offer-form\" id=\"offer\" open>"),
+        "{html}"
+    );
+    let sent = post_form(
+        &app,
+        &translator,
+        &action,
+        &[
+            ("csrf", &translator.csrf),
+            ("lang", "NL"),
+            ("title", "Zelftest stress"),
+            ("summary", "Een korte zelftest"),
+            ("body", "Tien vragen."),
+        ],
+    )
+    .await;
+    assert_eq!(sent.status(), 303);
+    let (_, html) = page(&app, &translator.cookie, &location(&sent), Some("fr")).await;
+    assert!(
+        html.contains("Merci : votre traduction est proposée"),
+        "{html}"
+    );
+
+    // The owner accepts it: a new revision in moderation; the translator is told.
+    let (_, html) = page(&app, &owner.cookie, &tool_path, Some("fr")).await;
+    assert!(html.contains("Zelftest stress"), "{html}");
+    let marker = "name=\"offer\" value=\"";
+    let at = html.find(marker).unwrap() + marker.len();
+    let offer = html[at..at + html[at..].find('"').unwrap()].to_owned();
+    let accepted = post_form(
+        &app,
+        &owner,
+        &format!("{tool_path}/translations/answer"),
+        &[
+            ("csrf", &owner.csrf),
+            ("offer", &offer),
+            ("answer", "accept"),
+            ("note", ""),
+        ],
+    )
+    .await;
+    assert_eq!(accepted.status(), 303);
+    let (_, html) = page(&app, &owner.cookie, &location(&accepted), Some("fr")).await;
+    assert!(html.contains("La traduction est acceptée"), "{html}");
+    let t = tool(&app, &app.login_as("acerta", "STAFF"), &scan).await;
+    assert_eq!(t["latest"]["status"], "IN_REVIEW", "{t}");
+    let (_, html) = page(&app, &translator.cookie, "/notifications", Some("fr")).await;
+    assert!(
+        html.contains("Votre traduction est acceptée et envoyée en modération"),
+        "{html}"
+    );
 }
