@@ -94,11 +94,12 @@ pub enum Resource {
     Appellant {
         organisation_id: i64,
     },
-    /// An appeal: who took the decision appealed, and whose tool it is about.
+    /// An appeal: who took the decision appealed, whose tool it is about, and who appealed.
     Appeal {
         decided_by: i64,
         owner_id: i64,
         owner_is_inasti: bool,
+        appellant_id: i64,
     },
     /// A tool, by its owner organisation.
     Tool {
@@ -184,18 +185,22 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
             actor.belongs_to(organisation_id) && works_there(actor)
         }
         (Action::DecideAppeal, Resource::Catalogue) => actor.has(Role::Moderator),
-        // Four eyes again: never the moderator who decided, nor one of the tool's organisation
-        // (but on INASTI's own content, which another INASTI moderator decides).
+        // Four eyes again: never the moderator who decided, nor the person who appealed, nor
+        // one of the tool's organisation (but on INASTI's own content, which another INASTI
+        // moderator decides). Only INASTI has moderators: an appeal of INASTI's own (its
+        // review hidden) is decided by another INASTI moderator too.
         (
             Action::DecideAppeal,
             Resource::Appeal {
                 decided_by,
                 owner_id,
                 owner_is_inasti,
+                appellant_id,
             },
         ) => {
             actor.has(Role::Moderator)
                 && actor.user_id != decided_by
+                && actor.user_id != appellant_id
                 && (owner_is_inasti || !actor.belongs_to(owner_id))
         }
         (Action::ProposeCollaboration, Resource::Collaborations) => {
@@ -713,14 +718,24 @@ mod tests {
             decided_by: 100,
             owner_id: ACERTA,
             owner_is_inasti: false,
+            appellant_id: 8,
         };
         check(Action::DecideAppeal, by_them, &[]);
         let by_another = Resource::Appeal {
             decided_by: 7,
             owner_id: ACERTA,
             owner_is_inasti: false,
+            appellant_id: 8,
         };
         check(Action::DecideAppeal, by_another, &["inasti moderator"]);
+        // A moderator never decides their own appeal.
+        let their_own = Resource::Appeal {
+            decided_by: 7,
+            owner_id: ACERTA,
+            owner_is_inasti: false,
+            appellant_id: 100,
+        };
+        check(Action::DecideAppeal, their_own, &[]);
         check(
             Action::DecideAppeal,
             Resource::Catalogue,

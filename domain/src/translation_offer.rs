@@ -40,6 +40,15 @@ pub struct TranslationOffer {
     pub revision: Option<i32>,
 }
 
+/// Whether an offer credits its translator on the tool: accepted, and its revision (or a later
+/// one) published.
+pub fn credited(offer: &TranslationOffer, published_revision: Option<i32>) -> bool {
+    offer.status == OfferStatus::Accepted
+        && offer
+            .revision
+            .is_some_and(|r| published_revision.is_some_and(|p| r <= p))
+}
+
 /// Whether a tool takes offers and requests: published and active.
 pub fn open_to_translation(tool: &Tool) -> bool {
     tool.published_revision.is_some() && tool.lifecycle == Lifecycle::Active

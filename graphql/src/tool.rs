@@ -356,6 +356,22 @@ impl Tool {
         )
     }
 
+    /// The organisations that translated it: its offers accepted and published, newest first.
+    #[graphql(complexity = "super::connection::LIST_WORK")]
+    async fn translation_credits(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::translation::TranslationOffer>> {
+        Ok(
+            commons_service::translations::credits(services(ctx), &self.0.tool)
+                .await
+                .gql()?
+                .into_iter()
+                .map(super::translation::TranslationOffer)
+                .collect(),
+        )
+    }
+
     /// The visible reviews in figures.
     #[graphql(complexity = "super::connection::LIST_WORK")]
     async fn rating(&self, ctx: &Context<'_>) -> Result<peer::Rating> {

@@ -69,7 +69,7 @@ impl TranslationOffer {
         self.0.status.into()
     }
 
-    /// The owner's note when it declined.
+    /// The owner's note with its answer: for the two organisations.
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
     }

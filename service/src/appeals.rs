@@ -46,8 +46,62 @@ async fn appellant_of(ctx: &Context, decision: &ModerationDecision) -> ServiceRe
         .map(|t| t.owner_id))
 }
 
+/// Whether what the decision took away is still gone: the rejected or sent-back revision is
+/// still the latest and as it left it, the tool still withdrawn, the review still hidden. An
+/// appeal of a decision overtaken since could only be upheld.
+async fn in_effect(ctx: &Context, decision: &ModerationDecision) -> ServiceResult<bool> {
+    use commons_domain::tool::{Lifecycle, RevisionStatus};
+    if decision.decision == Decision::HideReview {
+        let Some(review) = decision.review_id else {
+            return Ok(false);
+        };
+        return Ok(commons_store::reviews::find(&ctx.db, review)
+            .await?
+            .is_some_and(|r| r.hidden.is_some()));
+    }
+    let Some(tool) = commons_store::tools::find(&ctx.db, decision.tool_id).await? else {
+        return Ok(false);
+    };
+    Ok(match decision.decision {
+        Decision::Reject => {
+            tool.latest_revision == decision.revision
+                && tool.latest_status == RevisionStatus::Rejected
+        }
+        Decision::RequestChanges => {
+            tool.latest_revision == decision.revision
+                && tool.latest_status == RevisionStatus::ChangesRequested
+        }
+        Decision::Withdraw => tool.lifecycle == Lifecycle::Withdrawn,
+        _ => false,
+    })
+}
+
+/// Whether the caller reads the decision in the moderation log: moderators and the tool's
+/// organisation every one, others those on a revision that was published.
+async fn decision_readable(
+    ctx: &Context,
+    caller: &Actor,
+    tool: &commons_domain::tool::Tool,
+    decision: &ModerationDecision,
+) -> ServiceResult<bool> {
+    use commons_domain::tool::RevisionStatus;
+    if caller.has(Role::Moderator) || caller.belongs_to(tool.owner_id) {
+        return Ok(true);
+    }
+    Ok(
+        commons_store::tools::revision(&ctx.db, tool.id, decision.revision)
+            .await?
+            .is_some_and(|r| {
+                matches!(
+                    r.status,
+                    RevisionStatus::Published | RevisionStatus::Superseded
+                )
+            }),
+    )
+}
+
 /// Whether the caller may appeal this decision now: it went against their organisation, it
-/// takes something away, and it has not been appealed yet.
+/// takes something away that is still gone, and it has not been appealed yet.
 pub async fn can_appeal(
     ctx: &Context,
     actor: Option<&Actor>,
@@ -60,7 +114,8 @@ pub async fn can_appeal(
         actor,
         Action::AppealDecision,
         Resource::Appellant { organisation_id },
-    ) {
+    ) || !in_effect(ctx, decision).await?
+    {
         return Ok(false);
     }
     Ok(
@@ -98,8 +153,12 @@ pub async fn appeal(
     let decision = commons_store::tools::decision(&ctx.db, decision_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    // A decision on a tool one cannot read does not exist.
+    // A decision on a tool one cannot read does not exist; nor does one on a revision one
+    // cannot read (a draft's rejection is its organisation's and the moderators' business).
     let (tool, _) = tools::load_visible(ctx, Some(caller), decision.tool_id).await?;
+    if !decision_readable(ctx, caller, &tool, &decision).await? {
+        return Err(ServiceError::NotFound);
+    }
     let Some(organisation_id) = appellant_of(ctx, &decision).await? else {
         return Err(invalid(
             "decisionId",
@@ -111,6 +170,12 @@ pub async fn appeal(
         Action::AppealDecision,
         Resource::Appellant { organisation_id },
     )?;
+    if !in_effect(ctx, &decision).await? {
+        return Err(invalid(
+            "decisionId",
+            "what the decision took away is no longer so: the tool or the review changed since",
+        ));
+    }
     let statement = rules::validate_statement(statement)?;
     let already = || {
         invalid(
@@ -212,27 +277,41 @@ pub async fn decide(
             decided_by: decision.moderator_id,
             owner_id: tool.owner_id,
             owner_is_inasti,
+            appellant_id: appeal.appellant_id,
         },
     )?;
     let reason = rules::validate_reason(reason)?;
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    if outcome == AppealOutcome::Overturned {
-        match (decision.decision, appeal.review_id) {
-            (Decision::HideReview, Some(review)) => {
-                if !commons_store::reviews::unhide(&txn, review).await? {
-                    return Err(invalid("appealId", "the review is no longer hidden"));
-                }
-            }
-            _ => tools::restore_after_appeal(ctx, &txn, moderator, &tool, &decision).await?,
-        }
-    }
+    // Decided first: of two moderators at once, the second is told of a conflict.
     if !commons_store::appeals::decide(&txn, appeal.id, outcome, &reason, moderator.user_id, now)
         .await?
     {
         return Err(ServiceError::Conflict(
             "the appeal was decided meanwhile; reload it".into(),
         ));
+    }
+    if outcome == AppealOutcome::Overturned {
+        let restored = match (decision.decision, appeal.review_id) {
+            (Decision::HideReview, Some(review)) => {
+                if commons_store::reviews::unhide(&txn, review).await? {
+                    Ok(())
+                } else {
+                    Err(invalid("appealId", "the review is no longer hidden"))
+                }
+            }
+            _ => tools::restore_after_appeal(ctx, &txn, moderator, &tool, &decision).await,
+        };
+        // What cannot be restored (the tool changed since) is said of the appeal.
+        restored.map_err(|e| match e {
+            ServiceError::Invalid(errors) => invalid(
+                "appealId",
+                errors
+                    .first()
+                    .map_or("nothing to restore", |e| e.message.as_str()),
+            ),
+            other => other,
+        })?;
     }
     let logged = match outcome {
         AppealOutcome::Upheld => Decision::AppealUpheld,
@@ -280,15 +359,4 @@ pub async fn decide(
     .await?;
     ctx.commit(txn).await?;
     find(ctx, appeal.id).await
-}
-
-/// An appeal, for moderators and its organisation; anyone else is told it does not exist.
-pub async fn get(ctx: &Context, actor: Option<&Actor>, id: i64) -> ServiceResult<Appeal> {
-    let actor = signed_in(actor)?;
-    let appeal = find(ctx, id).await?;
-    if reads(actor, &appeal) {
-        Ok(appeal)
-    } else {
-        Err(ServiceError::NotFound)
-    }
 }

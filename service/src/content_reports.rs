@@ -286,6 +286,22 @@ pub(crate) async fn answer_open(
     Ok(ids)
 }
 
+/// A moderator's withdrawal or hiding taken outside the queue: the item's open reports are
+/// answered as from it (nothing to do without a moderator or a reason).
+pub(crate) async fn answer_unprompted(
+    txn: &sea_orm::DatabaseTransaction,
+    item: ReportedItem,
+    outcome: ReportOutcome,
+    reason: Option<&str>,
+    moderator: Option<&Actor>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<()> {
+    if let (Some(moderator), Some(reason)) = (moderator, reason) {
+        answer_open(txn, item, outcome, reason.trim(), moderator, now).await?;
+    }
+    Ok(())
+}
+
 /// The caller's own reports, newest first, with their outcomes.
 pub async fn mine(
     ctx: &Context,

@@ -119,22 +119,13 @@ pub async fn hide(
     let txn = begin_write(&ctx.db).await?;
     hide_in(ctx, &txn, actor, &review, reason).await?;
     // Those who reported the review are told it was hidden, as from the queue.
-    if let Some(moderator) = actor {
-        let item = ReportedItem {
-            kind: ReportedKind::Review,
-            id: review.id,
-        };
-        let outcome = ReportOutcome::HideReview;
-        crate::content_reports::answer_open(
-            &txn,
-            item,
-            outcome,
-            reason.trim(),
-            moderator,
-            ctx.now(),
-        )
+    let item = ReportedItem {
+        kind: ReportedKind::Review,
+        id: review.id,
+    };
+    let outcome = ReportOutcome::HideReview;
+    crate::content_reports::answer_unprompted(&txn, item, outcome, Some(reason), actor, ctx.now())
         .await?;
-    }
     ctx.commit(txn).await?;
     commons_store::reviews::find(&ctx.db, review.id)
         .await?

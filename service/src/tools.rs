@@ -503,22 +503,13 @@ pub async fn withdraw(
     let txn = begin_write(&ctx.db).await?;
     let t = moderate_published(ctx, &txn, actor, &tool, Decision::Withdraw, reason).await?;
     // Those who reported the tool are told it was withdrawn, as from the queue.
-    if let (Some(moderator), Some(reason)) = (actor, reason) {
-        let item = ReportedItem {
-            kind: ReportedKind::Tool,
-            id: tool.id,
-        };
-        let outcome = ReportOutcome::WithdrawTool;
-        crate::content_reports::answer_open(
-            &txn,
-            item,
-            outcome,
-            reason.trim(),
-            moderator,
-            ctx.now(),
-        )
+    let item = ReportedItem {
+        kind: ReportedKind::Tool,
+        id: tool.id,
+    };
+    let outcome = ReportOutcome::WithdrawTool;
+    crate::content_reports::answer_unprompted(&txn, item, outcome, reason, actor, ctx.now())
         .await?;
-    }
     committed(ctx, txn, t).await
 }
 

@@ -38,6 +38,19 @@ async fn published_languages(ctx: &Context, tool: &Tool) -> ServiceResult<Vec<La
         .unwrap_or_default())
 }
 
+/// Refuses a language the tool's published revision is written in already.
+fn lacking(has: &[Lang], lang: Lang, field: &str) -> ServiceResult<()> {
+    if has.contains(&lang) {
+        return Err(FieldError::new(
+            &[field],
+            FieldErrorCode::InvalidState,
+            format!("the tool is written in {} already", lang.code()),
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// The owner asks for translations into `langs` (replacing what it asked before): languages
 /// the published tool lacks.
 pub async fn set_wanted(
@@ -59,13 +72,8 @@ pub async fn set_wanted(
     let mut wanted: Vec<Lang> = langs.to_vec();
     wanted.sort_by_key(|l| l.code());
     wanted.dedup();
-    if let Some(l) = wanted.iter().find(|l| has.contains(l)) {
-        return Err(FieldError::new(
-            &["langs"],
-            FieldErrorCode::InvalidState,
-            format!("the tool is written in {} already", l.code()),
-        )
-        .into());
+    for l in &wanted {
+        lacking(&has, *l, "langs")?;
     }
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
@@ -87,12 +95,16 @@ pub async fn set_wanted(
     Ok(wanted)
 }
 
-/// The languages a tool asks translations into (of a tool the caller may see).
+/// The languages a tool asks translations into (of a tool the caller may see), but those its
+/// published revision has come to be written in since.
 pub async fn wanted(ctx: &Context, tool: &Tool) -> ServiceResult<Vec<Lang>> {
     if !rules::open_to_translation(tool) {
         return Ok(Vec::new());
     }
-    Ok(commons_store::translations::wanted(&ctx.db, tool.id).await?)
+    let has = published_languages(ctx, tool).await?;
+    let mut langs = commons_store::translations::wanted(&ctx.db, tool.id).await?;
+    langs.retain(|l| !has.contains(l));
+    Ok(langs)
 }
 
 /// Published tools the caller may see that ask for a translation into `lang`, the longest
@@ -104,20 +116,25 @@ pub async fn wanted_into(
     first: usize,
 ) -> ServiceResult<Vec<tools::VisibleTool>> {
     let first = first.min(ctx.max_page_size);
-    // Read a bounded window, then keep what the caller may see.
+    // A bounded window of the oldest requests, read in one go; kept: what the caller may see,
+    // still published and active, and not written in that language since.
     let window = (first as u64).saturating_mul(4).max(100);
-    let mut out = Vec::new();
-    for (id, _) in commons_store::translations::wanted_into(&ctx.db, lang, window).await? {
-        if out.len() >= first {
-            break;
-        }
-        if let Some(v) = tools::get(ctx, actor, id).await?
-            && rules::open_to_translation(&v.tool)
-        {
-            out.push(v);
-        }
-    }
-    Ok(out)
+    let ids: Vec<i64> = commons_store::translations::wanted_into(&ctx.db, lang, window)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    Ok(tools::get_many(ctx, actor, &ids)
+        .await?
+        .into_iter()
+        .flatten()
+        .filter(|v| {
+            rules::open_to_translation(&v.tool)
+                && v.shown == commons_domain::policy::Shown::Published
+                && !v.revision.content.languages().contains(&lang)
+        })
+        .take(first)
+        .collect())
 }
 
 pub async fn offer(
@@ -139,14 +156,7 @@ pub async fn offer(
     if !rules::open_to_translation(&tool) {
         return Err(invalid("toolId", "only a published tool is translated"));
     }
-    if published_languages(ctx, &tool).await?.contains(&lang) {
-        return Err(FieldError::new(
-            &["lang"],
-            FieldErrorCode::InvalidState,
-            format!("the tool is written in {} already", lang.code()),
-        )
-        .into());
-    }
+    lacking(&published_languages(ctx, &tool).await?, lang, "lang")?;
     let translation = rules::validate(lang, title, summary, body)?;
     let already = || invalid("lang", "your organisation offered this language already");
     let now = ctx.now();
@@ -229,6 +239,14 @@ pub async fn answer(
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
     let revision = if accept {
+        // A translation joins what is published: an unfinished change of the owner's own is
+        // submitted or withdrawn first, never sent to moderation behind its back.
+        if Some(latest.number) != tool.published_revision {
+            return Err(invalid(
+                "offerId",
+                "your organisation has a change of this tool in progress: submit or finish it first",
+            ));
+        }
         let mut content = latest.content;
         if content.languages().contains(&offer.translation.lang) {
             return Err(invalid(
@@ -307,8 +325,8 @@ pub async fn answer(
 }
 
 /// A tool's offers as the caller may read them: all for its organisation, its own for a
-/// translator's organisation; for anyone who sees the tool, those accepted whose revision has
-/// been published (the credits).
+/// translator's organisation, and for anyone who sees the tool the credited ones
+/// ([`rules::credited`]) — without the owner's note, which is for the two organisations.
 pub async fn of_tool(
     ctx: &Context,
     actor: Option<&Actor>,
@@ -319,12 +337,31 @@ pub async fn of_tool(
         commons_store::translations::of_tool(&ctx.db, tool.id, MAX_OFFERS_LISTED)
             .await?
             .into_iter()
-            .filter(|o| {
-                owner
-                    || (o.status == OfferStatus::Accepted
-                        && o.revision
-                            .is_some_and(|r| Some(r) <= tool.published_revision))
-                    || actor.is_some_and(|a| a.belongs_to(o.translator_organisation_id))
+            .filter_map(|mut o| {
+                let party =
+                    owner || actor.is_some_and(|a| a.belongs_to(o.translator_organisation_id));
+                if party {
+                    return Some(o);
+                }
+                rules::credited(&o, tool.published_revision).then(|| {
+                    o.note = None;
+                    o
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The translators a tool credits: its offers accepted and published, newest first.
+pub async fn credits(ctx: &Context, tool: &Tool) -> ServiceResult<Vec<TranslationOffer>> {
+    Ok(
+        commons_store::translations::of_tool(&ctx.db, tool.id, MAX_OFFERS_LISTED)
+            .await?
+            .into_iter()
+            .filter(|o| rules::credited(o, tool.published_revision))
+            .map(|mut o| {
+                o.note = None;
+                o
             })
             .collect(),
     )

@@ -2,7 +2,7 @@
 //! other organisations offer.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -26,7 +26,8 @@ pub async fn wanted(db: &impl ConnectionTrait, tool_id: i64) -> Result<Vec<Lang>
         .collect()
 }
 
-/// Replaces the languages a tool asks translations into.
+/// Replaces the languages a tool asks translations into; a language asked for before keeps
+/// its place in the queue (when it was first asked).
 pub async fn set_wanted(
     db: &impl ConnectionTrait,
     tool_id: i64,
@@ -34,8 +35,10 @@ pub async fn set_wanted(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    let codes: Vec<&str> = langs.iter().map(|l| l.code()).collect();
     request::Entity::delete_many()
         .filter(request::Column::ToolId.eq(tool_id))
+        .filter(request::Column::Lang.is_not_in(codes.iter().copied()))
         .exec(db)
         .await?;
     for lang in langs {
@@ -45,6 +48,11 @@ pub async fn set_wanted(
             requested_by: Set(by),
             requested_at: Set(now),
         })
+        .on_conflict(
+            OnConflict::columns([request::Column::ToolId, request::Column::Lang])
+                .do_nothing()
+                .to_owned(),
+        )
         .exec_without_returning(db)
         .await?;
     }
@@ -130,18 +138,31 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<Translati
         .transpose()
 }
 
-/// A tool's offers, newest first, at most `limit`.
+/// A tool's offers: every accepted one (the credits, at most one a language but for races),
+/// then the newest others, at most `limit` of them.
 pub async fn of_tool(
     db: &impl ConnectionTrait,
     tool_id: i64,
     limit: u64,
 ) -> Result<Vec<TranslationOffer>, DbErr> {
-    all(offer::Entity::find()
+    let accepted = offer::Entity::find()
         .filter(offer::Column::ToolId.eq(tool_id))
+        .filter(offer::Column::Status.eq(OfferStatus::Accepted.as_str()))
         .order_by_desc(offer::Column::Id)
         .limit(limit)
         .all(db)
-        .await?)
+        .await?;
+    let others = offer::Entity::find()
+        .filter(offer::Column::ToolId.eq(tool_id))
+        .filter(offer::Column::Status.ne(OfferStatus::Accepted.as_str()))
+        .order_by_desc(offer::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let mut all_offers = all(accepted)?;
+    all_offers.extend(all(others)?);
+    all_offers.sort_by_key(|o| std::cmp::Reverse(o.id));
+    Ok(all_offers)
 }
 
 /// Answers an open offer; whether it was still open.

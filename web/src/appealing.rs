@@ -6,9 +6,9 @@ use std::net::SocketAddr;
 use super::confirmation;
 use super::forms::{Pick, error_text, mutate, posted};
 use super::i18n::{Translations, fill};
+use super::moderation::Refused;
 use super::operations::{self as ops, moderation_queue as queue, tool_page as page_ops, wire};
 use super::pages::{Failure, failure_page, percent, see_other};
-use super::reporting::ResolveTyped;
 use super::tool_page::{Problems, day, tool_page};
 use crate::WebState;
 use axum::body::Bytes;
@@ -36,12 +36,40 @@ pub(super) struct AppealTyped {
 }
 
 /// What a decision says, in words: "Rejected (revision 2), 7 December 2026: the reason".
-fn decision_said(t: &Translations, lang: Lang, action: &str, revision: i64, at: &str) -> String {
-    let decided = fill(
+fn decision_said(
+    t: &Translations,
+    lang: Lang,
+    (action, revision, at): (&str, i64, &str),
+    reason: Option<&str>,
+) -> String {
+    let mut said = format!(
+        "{}, {}",
+        decided(t, lang, action, revision),
+        day(t, lang, at)
+    );
+    if let Some(reason) = reason {
+        said.push_str(t.get(lang, "colon"));
+        said.push(' ');
+        said.push_str(reason);
+    }
+    said
+}
+
+/// A decision of the moderation log in words: "Rejected (revision 2)".
+pub(super) fn decided(t: &Translations, lang: Lang, action: &str, revision: i64) -> String {
+    fill(
         t.get(lang, &format!("decided_{action}")),
         &[("n", &revision.to_string())],
-    );
-    format!("{decided}, {}", day(t, lang, at))
+    )
+}
+
+/// A moderator's decision on an appeal that came back with an error, as typed.
+#[derive(Default)]
+pub(super) struct DecideTyped {
+    pub appeal: String,
+    pub outcome: String,
+    pub reason: String,
+    pub error: String,
 }
 
 /// The forms for the decisions of the log the visitor may appeal.
@@ -58,12 +86,12 @@ pub(super) fn appeal_forms(
         .filter(|d| d.viewer_can_appeal || typed.as_ref().is_some_and(|x| x.decision == d.id))
         .map(|d| {
             let mine = typed.as_ref().filter(|x| x.decision == d.id);
-            let mut said = decision_said(t, lang, &wire(&d.action), d.revision, &d.decided_at);
-            if let Some(reason) = &d.reason {
-                said.push_str(t.get(lang, "colon"));
-                said.push(' ');
-                said.push_str(reason);
-            }
+            let said = decision_said(
+                t,
+                lang,
+                (&wire(&d.action), d.revision, &d.decided_at),
+                d.reason.as_deref(),
+            );
             AppealForm {
                 action: format!("/tools/{}/appeal", percent(tool_id)),
                 decision: d.id.clone(),
@@ -161,7 +189,7 @@ pub(super) fn entries(
     t: &Translations,
     lang: Lang,
     appeals: queue::ModerationQueueAppeals,
-    typed: Option<&ResolveTyped>,
+    typed: Option<&DecideTyped>,
 ) -> (String, Vec<AppealEntry>) {
     let count = t.count(lang, "appeals_count", appeals.total_count);
     let list = appeals
@@ -169,14 +197,14 @@ pub(super) fn entries(
         .into_iter()
         .enumerate()
         .map(|(n, a)| {
-            let mine = typed.filter(|x| x.first == a.id);
+            let mine = typed.filter(|x| x.appeal == a.id);
             let d = &a.decision;
-            let mut decision = decision_said(t, lang, &wire(&d.action), d.revision, &d.decided_at);
-            if let Some(reason) = &d.reason {
-                decision.push_str(t.get(lang, "colon"));
-                decision.push(' ');
-                decision.push_str(reason);
-            }
+            let decision = decision_said(
+                t,
+                lang,
+                (&wire(&d.action), d.revision, &d.decided_at),
+                d.reason.as_deref(),
+            );
             let org = a
                 .appellant_organisation
                 .as_ref()
@@ -260,11 +288,11 @@ pub async fn decide(
             }
         }
     };
-    let typed = ResolveTyped {
-        first: appeal,
+    let typed = DecideTyped {
+        appeal,
         outcome: chosen,
         reason,
         error,
     };
-    super::moderation::page(&state, &visit, None, None, Some(typed)).await
+    super::moderation::page(&state, &visit, None, None, Some(Refused::Appeal(typed))).await
 }

@@ -86,14 +86,20 @@ pub async fn queue(
     page(&state, &visit, after, get("done"), None).await
 }
 
-/// The moderation page; with `typed`, a resolution of reports that came back with an error,
-/// shown beside its item (status 400).
+/// A form of the moderation page that came back with an error, as typed.
+pub(super) enum Refused {
+    Report(ResolveTyped),
+    Appeal(appealing::DecideTyped),
+}
+
+/// The moderation page; with `refused`, a form that came back with an error, shown beside its
+/// item (status 400).
 pub(super) async fn page(
     state: &WebState,
     visit: &Visit,
     after: Option<String>,
     done: Option<String>,
-    typed: Option<ResolveTyped>,
+    refused: Option<Refused>,
 ) -> Response {
     let path = "/moderation";
     if visit.session.is_none() {
@@ -136,9 +142,14 @@ pub(super) async fn page(
         })
         .collect();
     let (languages, coverage, coverage_chart) = coverage(t, lang, data.language_coverage);
-    let (reports_count, reports) = groups(t, lang, data.content_reports, typed.as_ref());
-    let (appeals_count, appeals) = appealing::entries(t, lang, data.appeals, typed.as_ref());
-    let status = if typed.is_some() {
+    let (report, appeal) = match &refused {
+        Some(Refused::Report(r)) => (Some(r), None),
+        Some(Refused::Appeal(a)) => (None, Some(a)),
+        None => (None, None),
+    };
+    let (reports_count, reports) = groups(t, lang, data.content_reports, report);
+    let (appeals_count, appeals) = appealing::entries(t, lang, data.appeals, appeal);
+    let status = if refused.is_some() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK

@@ -485,6 +485,8 @@ fn figures(t: &Translations, lang: Lang, report: &ReportData) -> Vec<Fact> {
         count("figure_adoptions_received", f.adoptions_received),
         count("figure_reviews_given", f.reviews_given),
         count("figure_reviews_received", f.reviews_received),
+        count("figure_translations_given", f.translations_given),
+        count("figure_translations_received", f.translations_received),
         count("figure_proposals_received", f.proposals_received),
         count("figure_proposals_accepted", f.proposals_accepted),
         count("figure_services_responsible", f.joint_services_responsible),

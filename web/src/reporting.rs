@@ -349,5 +349,12 @@ pub async fn resolve(
         }
     };
     typed.error = error;
-    super::moderation::page(&state, &visit, None, None, Some(typed)).await
+    super::moderation::page(
+        &state,
+        &visit,
+        None,
+        None,
+        Some(super::moderation::Refused::Report(typed)),
+    )
+    .await
 }

@@ -943,10 +943,7 @@ fn decision_lines(
     decisions
         .into_iter()
         .map(|d| DecisionLine {
-            text: fill(
-                t.get(lang, &format!("decided_{}", wire(&d.action))),
-                &[("n", &d.revision.to_string())],
-            ),
+            text: super::appealing::decided(t, lang, &wire(&d.action), d.revision),
             appeal: appeal_status(t, lang, d.appeal.as_ref()),
             reason: d.reason,
             date: day(t, lang, &d.decided_at),

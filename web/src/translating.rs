@@ -60,6 +60,8 @@ pub(super) struct OfferLine {
     pub said: String,
     pub title: String,
     pub summary: String,
+    /// The offered description, read before accepting (its Markdown as HTML).
+    pub body_html: String,
     pub status: String,
     pub open: bool,
 }
@@ -122,21 +124,18 @@ pub(super) fn section(
             .map(|x| x.name.clone())
             .unwrap_or_default()
     };
-    let accepted = |o: &&page_ops::ToolPageNodeOnToolTranslationOffers| {
-        matches!(o.status, page_ops::TranslationOfferStatus::ACCEPTED)
-    };
     let credits = tool
-        .translation_offers
+        .translation_credits
         .iter()
-        .filter(accepted)
-        .filter(|o| {
-            o.revision
-                .is_some_and(|r| tool.published.as_ref().is_some_and(|p| r <= p.number))
-        })
         .map(|o| {
+            let org = o
+                .translator_organisation
+                .as_ref()
+                .map(|x| x.name.clone())
+                .unwrap_or_default();
             fill(
                 t.get(lang, "translation_credit"),
-                &[("lang", &lang_name(t, lang, o.lang)), ("org", &by(o))],
+                &[("lang", &lang_name(t, lang, o.lang)), ("org", &org)],
             )
         })
         .collect();
@@ -163,6 +162,7 @@ pub(super) fn section(
                 ),
                 title: o.title.clone(),
                 summary: o.summary.clone(),
+                body_html: super::markdown::to_html(&o.body),
                 status: t
                     .get(lang, &format!("translation_status_{}", wire(&o.status)))
                     .to_owned(),

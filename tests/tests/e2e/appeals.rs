@@ -4,7 +4,9 @@
 //! in the moderation log and the appellant's organisation is told.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use commons_tests::tools::{DECIDE, WITHDRAW, outcome, published_tool, tool_in_review};
+use commons_tests::tools::{
+    DECIDE, UPDATE, WITHDRAW, content, outcome, published_tool, tool_in_review,
+};
 use commons_tests::web::{WebSession, client, page, sign_in};
 use commons_tests::{TestApp, error_code, spawn_app};
 use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION};
@@ -477,4 +479,34 @@ async fn a_caisse_contests_a_rejection_on_its_tool_page_and_another_moderator_ov
     );
     let (_, html) = page(&app, &employee.cookie, &tool_path, Some("fr")).await;
     assert!(html.contains("Appel : la décision est annulée"), "{html}");
+}
+
+#[tokio::test]
+async fn a_decision_overtaken_since_is_not_appealed() {
+    let app = spawn_app().await.with_organisations().await;
+    let owner = app.login_as("acerta", "STAFF");
+    let scan = tool_in_review(&app, "acerta", "Self-scan stress", "NETWORK").await;
+    let sent_back = app
+        .graphql_as(
+            &first_moderator(&app),
+            DECIDE,
+            json!({ "input": { "toolId": scan, "revision": 1, "decision": "REQUEST_CHANGES", "reason": "Ajoutez les sources" } }),
+        )
+        .await;
+    assert_eq!(outcome(&sent_back, "decideOnTool"), "OK", "{sent_back}");
+    let decision = entry(&app, &owner, &scan, "REQUEST_CHANGES").await;
+    assert_eq!(decision["viewerCanAppeal"], true);
+    // The owner edits instead: the request for changes is answered, nothing left to restore.
+    let edited = app
+        .graphql_as(
+            &owner,
+            UPDATE,
+            json!({ "input": { "toolId": scan, "baseRevision": 1, "content": content("Self-scan stress, sources", "NETWORK") } }),
+        )
+        .await;
+    assert_eq!(outcome(&edited, "updateTool"), "OK", "{edited}");
+    let decision = entry(&app, &owner, &scan, "REQUEST_CHANGES").await;
+    assert_eq!(decision["viewerCanAppeal"], false, "{decision}");
+    let body = appeal(&app, &owner, decision["id"].as_str().unwrap(), "Trop tard").await;
+    assert_eq!(outcome(&body, "appealDecision"), "INVALID_STATE", "{body}");
 }

@@ -23,7 +23,8 @@ const WANTED: &str = "query($lang: Lang!) { translationsWanted(lang: $lang) { id
 const TOOL: &str = "query($id: ID!) { node(id: $id) { ... on Tool { status translationsWanted
   viewerCan { offerTranslation } latest { number status languages }
   published { number languages title(lang: NL) }
-  translationOffers { id lang status translatorOrganisation { slug } } } } }";
+  translationOffers { id lang status note translatorOrganisation { slug } }
+  translationCredits { lang translatorOrganisation { slug } } } } }";
 const NOTIFICATIONS: &str = "{ viewer { notifications(first: 50) { nodes { kind details } } } }";
 
 async fn run(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Value {
@@ -236,7 +237,7 @@ async fn a_tool_asks_for_a_translation_a_peer_offers_it_and_the_owner_accepts_it
         &app,
         Some(&owner),
         ANSWER,
-        json!({ "input": { "offerId": offer, "accept": true } }),
+        json!({ "input": { "offerId": offer, "accept": true, "note": "Merci UCM" } }),
     )
     .await;
     assert_eq!(outcome(&body, "answerTranslationOffer"), "OK", "{body}");
@@ -287,8 +288,15 @@ async fn a_tool_asks_for_a_translation_a_peer_offers_it_and_the_owner_accepts_it
     assert_eq!(seen["published"]["title"], "Zelftest stress", "{seen}");
     assert_eq!(
         seen["translationOffers"],
-        json!([{ "id": offer, "lang": "NL", "status": "ACCEPTED", "translatorOrganisation": { "slug": "ucm" } }])
+        json!([{ "id": offer, "lang": "NL", "status": "ACCEPTED", "note": null, "translatorOrganisation": { "slug": "ucm" } }]),
+        "the owner's note is for the two organisations"
     );
+    assert_eq!(
+        seen["translationCredits"],
+        json!([{ "lang": "NL", "translatorOrganisation": { "slug": "ucm" } }])
+    );
+    let theirs = tool(&app, &translator, &scan).await;
+    assert_eq!(theirs["translationOffers"][0]["note"], "Merci UCM");
 
     // It counts in both caisses' activity reports of the year.
     let year = chrono::Utc::now().year();
