@@ -1,4 +1,7 @@
 //! The `commons` command: configuration, telemetry, then one of the subcommands.
+// The merged query root nests one async block per part of the schema; laying them out
+// (in release builds too) takes rustc past its default query depth.
+#![recursion_limit = "256"]
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -2,6 +2,9 @@
 //! the context, calls one service function and maps its result. Above the services and below
 //! the transports: the HTTP edge (`commons-api`) and the pages (`commons-web`) both execute
 //! this schema; neither is known here.
+// The merged query root nests one async block per part of the schema; laying them out
+// (in release builds too) takes rustc past its default query depth.
+#![recursion_limit = "256"]
 
 mod appeal;
 mod attachment;

@@ -1,6 +1,9 @@
 //! The end-to-end harness: `spawn_app()` starts a real Commons server on an ephemeral port,
 //! with its own data directory and a fresh database — a SQLite file by default, or a new
 //! PostgreSQL database when `COMMONS_TEST_DATABASE_URL` is set. `TEST_LOG=1` shows its logs.
+// The merged query root nests one async block per part of the schema; laying them out
+// (in release builds too) takes rustc past its default query depth.
+#![recursion_limit = "256"]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod browser;

@@ -3,6 +3,9 @@
 //! the full reindex, query latency in process and end to end over HTTP, approval-to-searchable
 //! latency, the server's peak memory, and the same queries on SQLite FTS5 for comparison.
 //! It prints a table and writes it to `benchmarks/search.md`.
+// The merged query root nests one async block per part of the schema; laying them out
+// (in release builds too) takes rustc past its default query depth.
+#![recursion_limit = "256"]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 use std::collections::BTreeSet;
