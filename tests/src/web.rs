@@ -99,3 +99,22 @@ pub async fn page(app: &TestApp, cookie: &str, path: &str, lang: Option<&str>) -
     let status = response.status().as_u16();
     (status, response.text().await.expect("a page"))
 }
+
+/// A form posted by the signed-in browser of `session`, its pages in `lang`; redirects shown,
+/// not followed.
+pub async fn post_form_as(
+    app: &TestApp,
+    session: &WebSession,
+    lang: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    client()
+        .post(format!("{}{path}", app.address))
+        .header(ACCEPT_LANGUAGE, lang)
+        .header(COOKIE, &session.cookie)
+        .form(fields)
+        .send()
+        .await
+        .expect("the server answers")
+}

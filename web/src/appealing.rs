@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use super::confirmation;
-use super::forms::{Pick, error_text, mutate, posted};
+use super::forms::{Pick, errors_text, mutate, posted};
 use super::i18n::{Translations, fill};
 use super::moderation::Refused;
 use super::operations::{self as ops, moderation_queue as queue, tool_page as page_ops, wire};
@@ -151,11 +151,7 @@ pub async fn appeal(
             let done = confirmation::after(&path, "appealed");
             return see_other(&done, &visit.set_cookies);
         }
-        Ok(errors) => errors
-            .iter()
-            .map(|e| error_text(t, lang, e))
-            .collect::<Vec<_>>()
-            .join(" "),
+        Ok(errors) => errors_text(t, lang, &errors),
         Err(Failure::Input(message)) => message,
         Err(other) => return failure_page(&state, &visit, other, &path),
     };
@@ -278,11 +274,7 @@ pub async fn decide(
                     let done = confirmation::after("/moderation#appeals-title", "appeal_decided");
                     return see_other(&done, &visit.set_cookies);
                 }
-                Ok(errors) => errors
-                    .iter()
-                    .map(|e| error_text(t, lang, e))
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                Ok(errors) => errors_text(t, lang, &errors),
                 Err(Failure::Input(message)) => message,
                 Err(other) => return failure_page(&state, &visit, other, path),
             }

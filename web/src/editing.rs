@@ -19,7 +19,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::check_answers;
 use super::confirmation;
-use super::forms::{Fields, UserErrorData, error_text, mutate, posted};
+use super::forms::{Fields, UserErrorData, error_text, errors_text, mutate, posted};
 use super::i18n::{Translations, fill};
 use super::operations::{self as ops, UserErrors, from_wire, user_errors_of, wire};
 use super::pages::{
@@ -938,13 +938,7 @@ fn refusal(
 ) -> Result<Option<String>, Failure> {
     match done {
         Ok(errors) if errors.is_empty() => Ok(None),
-        Ok(errors) => Ok(Some(
-            errors
-                .iter()
-                .map(|e| error_text(t, lang, e))
-                .collect::<Vec<_>>()
-                .join(" "),
-        )),
+        Ok(errors) => Ok(Some(errors_text(t, lang, &errors))),
         Err(Failure::Conflict) => Ok(Some(t.get(lang, "form_conflict").to_owned())),
         Err(Failure::Input(message)) => Ok(Some(message)),
         Err(other) => Err(other),

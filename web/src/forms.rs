@@ -97,6 +97,15 @@ pub(super) fn error_text(t: &Translations, lang: Lang, e: &UserErrorData) -> Str
         .map_or_else(|| e.message.clone(), str::to_owned)
 }
 
+/// Every user error of a mutation in the page's words, as one sentence after another.
+pub(super) fn errors_text(t: &Translations, lang: Lang, errors: &[UserErrorData]) -> String {
+    errors
+        .iter()
+        .map(|e| error_text(t, lang, e))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Runs one of the pages' mutations as the visitor: its user errors, none when it took effect.
 pub(super) async fn mutate<Q>(
     state: &WebState,

@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 
 use super::confirmation;
-use super::forms::{Pick, error_text, mutate, posted};
+use super::forms::{Pick, error_text, errors_text, mutate, posted};
 use super::i18n::{Translations, fill};
 use super::operations::{self as ops, moderation_queue as queue, wire};
 use super::pages::{Failure, failure_page, percent, see_other};
@@ -338,11 +338,7 @@ pub async fn resolve(
                     let done = confirmation::after("/moderation#flags-title", "resolved");
                     return see_other(&done, &visit.set_cookies);
                 }
-                Ok(errors) => errors
-                    .iter()
-                    .map(|e| error_text(t, lang, e))
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                Ok(errors) => errors_text(t, lang, &errors),
                 Err(Failure::Input(message)) => message,
                 Err(other) => return failure_page(&state, &visit, other, path),
             }

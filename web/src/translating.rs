@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 
 use super::confirmation;
-use super::forms::{Pick, error_text, mutate, posted};
+use super::forms::{Pick, error_text, errors_text, mutate, posted};
 use super::i18n::{Translations, fill};
 use super::operations::{self as ops, tool_page as page_ops, wire};
 use super::pages::{Chrome, Failure, chrome, failure_page, html, percent, run, see_other};
@@ -356,8 +356,7 @@ async fn after(
                 problems.translation = Some(typed);
             }
             None => {
-                let said: Vec<String> = errors.iter().map(|e| error_text(t, lang, e)).collect();
-                problems.notice = Some(said.join(" "));
+                problems.notice = Some(errors_text(t, lang, &errors));
             }
         },
         Err(Failure::Input(message)) => problems.notice = Some(message),

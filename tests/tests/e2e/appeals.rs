@@ -7,9 +7,9 @@
 use commons_tests::tools::{
     DECIDE, UPDATE, WITHDRAW, content, outcome, published_tool, tool_in_review,
 };
-use commons_tests::web::{WebSession, client, page, sign_in};
+use commons_tests::web::{WebSession, page, post_form_as, sign_in};
 use commons_tests::{TestApp, error_code, spawn_app};
-use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION};
+use reqwest::header::LOCATION;
 use serde_json::{Value, json};
 
 const APPEAL: &str = "mutation($input: AppealDecisionInput!) { appealDecision(input: $input) {
@@ -344,14 +344,7 @@ async fn post_form(
     path: &str,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
-    client()
-        .post(format!("{}{path}", app.address))
-        .header(ACCEPT_LANGUAGE, "fr")
-        .header(COOKIE, &session.cookie)
-        .form(fields)
-        .send()
-        .await
-        .unwrap()
+    post_form_as(app, session, "fr", path, fields).await
 }
 
 #[tokio::test]

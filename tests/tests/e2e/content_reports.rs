@@ -6,9 +6,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use commons_tests::tools::{WITHDRAW, draft_tool, outcome, published_tool};
-use commons_tests::web::{WebSession, client, page, sign_in};
+use commons_tests::web::{WebSession, page, post_form_as, sign_in};
 use commons_tests::{TestApp, error_code, spawn_app, spawn_app_with};
-use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION};
+use reqwest::header::LOCATION;
 use serde_json::{Value, json};
 
 const REPORT: &str = "mutation($input: ReportContentInput!) { reportContent(input: $input) {
@@ -491,14 +491,7 @@ async fn post_form(
     path: &str,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
-    client()
-        .post(format!("{}{path}", app.address))
-        .header(ACCEPT_LANGUAGE, "fr")
-        .header(COOKIE, &session.cookie)
-        .form(fields)
-        .send()
-        .await
-        .unwrap()
+    post_form_as(app, session, "fr", path, fields).await
 }
 
 /// The value of the first `<input … name="{name}" value="…">` of a page.
