@@ -411,6 +411,19 @@ pub struct ProposalMessage {
     pub organisation_id: i64,
     pub body: String,
     pub posted_at: DateTime<Utc>,
+    /// Hidden by a moderator on a report: its words are for its organisation and moderators.
+    pub hidden: Option<crate::review::Hidden>,
+}
+
+impl ProposalMessage {
+    /// Whether the caller reads the message's words: all of the thread's readers while it is
+    /// shown; once hidden, its own organisation and the moderators.
+    pub fn readable_by(&self, actor: Option<&crate::identity::Actor>) -> bool {
+        self.hidden.is_none()
+            || actor.is_some_and(|a| {
+                a.organisation_id == self.organisation_id || a.has(crate::identity::Role::Moderator)
+            })
+    }
 }
 
 /// Which side of proposals a caller lists.

@@ -1,7 +1,8 @@
-//! Reports of problematic content: any signed-in person flags a tool or a review they can read,
-//! with a reason and a text; an INASTI moderator resolves the item's reports by dismissing them
-//! or by acting on the item (withdrawing the tool, marking it out of date, hiding the review). The reporter is
-//! told the outcome; the reported organisation learns what was decided, never who reported.
+//! Reports of problematic content: any signed-in person flags a tool, a review or a proposal
+//! message they can read, with a reason and a text; an INASTI moderator resolves the item's
+//! reports by dismissing them or by acting on the item (withdrawing the tool, marking it out of
+//! date, hiding the review or the message). The reporter is told the outcome; the reported
+//! organisation learns what was decided, never who reported.
 
 use chrono::{DateTime, Utc};
 
@@ -36,6 +37,8 @@ named_enum!(
     ReportedKind {
         Tool = "TOOL",
         Review = "REVIEW",
+        /// A message in a collaboration proposal's thread.
+        ProposalMessage = "PROPOSAL_MESSAGE",
     }
 );
 
@@ -58,6 +61,8 @@ named_enum!(
         MarkOutdated = "MARK_OUTDATED",
         /// The review leaves the tool's page and average.
         HideReview = "HIDE_REVIEW",
+        /// The message's words leave the thread for all but its organisation and moderators.
+        HideMessage = "HIDE_MESSAGE",
     }
 );
 
@@ -68,6 +73,7 @@ impl ReportOutcome {
             ReportOutcome::Dismiss => true,
             ReportOutcome::WithdrawTool | ReportOutcome::MarkOutdated => kind == ReportedKind::Tool,
             ReportOutcome::HideReview => kind == ReportedKind::Review,
+            ReportOutcome::HideMessage => kind == ReportedKind::ProposalMessage,
         }
     }
 }
@@ -80,12 +86,36 @@ pub struct Resolution {
     pub at: DateTime<Utc>,
 }
 
+/// Where a reported item lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReportContext {
+    Tool(i64),
+    Proposal(i64),
+}
+
+impl ReportContext {
+    pub fn tool_id(self) -> Option<i64> {
+        match self {
+            ReportContext::Tool(id) => Some(id),
+            ReportContext::Proposal(_) => None,
+        }
+    }
+
+    pub fn proposal_id(self) -> Option<i64> {
+        match self {
+            ReportContext::Proposal(id) => Some(id),
+            ReportContext::Tool(_) => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ContentReport {
     pub id: i64,
     pub item: ReportedItem,
-    /// The tool the item is or belongs to: what a moderator looks at.
-    pub tool_id: i64,
+    /// What a moderator looks at: the tool the item is or belongs to, or the proposal a
+    /// reported message is in.
+    pub context: ReportContext,
     pub reporter_id: i64,
     pub reporter_organisation_id: i64,
     pub reason: ReportReason,
@@ -138,6 +168,9 @@ mod tests {
         assert!(ReportOutcome::WithdrawTool.applies_to(ReportedKind::Tool));
         assert!(!ReportOutcome::WithdrawTool.applies_to(ReportedKind::Review));
         assert!(!ReportOutcome::HideReview.applies_to(ReportedKind::Tool));
+        assert!(ReportOutcome::HideMessage.applies_to(ReportedKind::ProposalMessage));
+        assert!(!ReportOutcome::HideMessage.applies_to(ReportedKind::Review));
+        assert!(!ReportOutcome::WithdrawTool.applies_to(ReportedKind::ProposalMessage));
         let refused = validate_resolution(ReportOutcome::HideReview, ReportedKind::Tool, " ");
         assert_eq!(
             refused.map_err(|e| e.len()),

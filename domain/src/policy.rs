@@ -52,7 +52,10 @@ pub enum Action {
     ReviewTool,
     /// Hide an abusive review (`Catalogue`).
     HideReview,
-    /// Report a tool or a review one can read (`Catalogue`): any signed-in person.
+    /// Hide a reported message of a proposal's thread (`Catalogue`).
+    HideProposalMessage,
+    /// Report a tool, a review or a proposal message one can read (`Catalogue`): any
+    /// signed-in person.
     ReportContent,
     /// See the open reports and resolve them (`Catalogue`).
     ResolveReports,
@@ -174,9 +177,10 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
             Action::AdoptTool | Action::ReviewTool | Action::OfferTranslation,
             Resource::Tool { owner_id },
         ) => !actor.belongs_to(owner_id) && works_there(actor),
-        (Action::HideReview | Action::ManageCollections, Resource::Catalogue) => {
-            actor.has(Role::Moderator)
-        }
+        (
+            Action::HideReview | Action::HideProposalMessage | Action::ManageCollections,
+            Resource::Catalogue,
+        ) => actor.has(Role::Moderator),
         (Action::ReadModerationQueue | Action::ResolveReports, Resource::Catalogue) => {
             actor.has(Role::Moderator)
         }
@@ -672,6 +676,11 @@ mod tests {
         );
         check(
             Action::HideReview,
+            Resource::Catalogue,
+            &["inasti moderator"],
+        );
+        check(
+            Action::HideProposalMessage,
             Resource::Catalogue,
             &["inasti moderator"],
         );

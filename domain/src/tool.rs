@@ -129,6 +129,8 @@ named_enum!(Decision {
     AppealUpheld = "APPEAL_UPHELD",
     /// An appeal against an earlier decision, decided: it is undone.
     AppealOverturned = "APPEAL_OVERTURNED",
+    /// Reports of the tool or of one of its reviews looked at: nothing to change.
+    DismissReports = "DISMISS_REPORTS",
 });
 
 /// The law's quality criteria, as the owner documents them. Every field is optional.

@@ -186,7 +186,8 @@ pub fn decide(
         Decision::HideReview
         | Decision::MarkOutdated
         | Decision::AppealUpheld
-        | Decision::AppealOverturned => {
+        | Decision::AppealOverturned
+        | Decision::DismissReports => {
             return Err(WorkflowError::InvalidState(format!(
                 "{decision} answers a report or a review; a revision is approved, sent back or rejected"
             )));

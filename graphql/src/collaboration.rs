@@ -221,10 +221,15 @@ impl ProposalTarget {
 }
 
 /// One message of a proposal's thread.
-pub struct ProposalMessage(model::ProposalMessage);
+pub struct ProposalMessage(pub model::ProposalMessage);
 
 #[Object]
 impl ProposalMessage {
+    /// Names the message in `reportContent`.
+    async fn id(&self) -> ID {
+        id::encode(NodeType::ProposalMessage, self.0.id)
+    }
+
     async fn author(&self, ctx: &Context<'_>) -> Result<Option<User>> {
         user(ctx, Some(self.0.author_id)).await
     }
@@ -234,8 +239,26 @@ impl ProposalMessage {
         required_organisation(ctx, self.0.organisation_id).await
     }
 
-    async fn body(&self) -> &str {
-        &self.0.body
+    /// Its words; empty once a moderator hid it, but to its organisation and moderators.
+    async fn body(&self, ctx: &Context<'_>) -> &str {
+        if self.0.readable_by(actor(ctx)) {
+            &self.0.body
+        } else {
+            ""
+        }
+    }
+
+    /// Whether a moderator hid it on a report.
+    async fn hidden(&self) -> bool {
+        self.0.hidden.is_some()
+    }
+
+    /// Why it was hidden: for its organisation and moderators.
+    async fn hidden_reason(&self, ctx: &Context<'_>) -> Option<&str> {
+        let hidden = self.0.hidden.as_ref()?;
+        self.0
+            .readable_by(actor(ctx))
+            .then_some(hidden.reason.as_str())
     }
 
     async fn posted_at(&self) -> DateTime<Utc> {

@@ -1,10 +1,12 @@
-//! Reports of problematic content: any signed-in person reports a tool or a review; INASTI's
+//! Reports of problematic content: any signed-in person reports a tool, a review or a proposal
+//! message; INASTI's
 //! moderators read the open reports grouped by item and resolve them. The reporter is named to
 //! nobody but the moderators.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
+use super::collaboration::{CollaborationProposal, ProposalMessage};
 use super::error::{ErrorCode, ServiceResultExt, UserError, graphql_error, into_payload};
 use super::id::{self, NodeType};
 use super::loaders;
@@ -19,7 +21,8 @@ use commons_service::content_reports as svc;
 
 pub(super) const CONTENT_REPORTS: &str = "contentReports";
 
-/// A report of a tool or a review: what its person said, and how a moderator resolved it.
+/// A report of a tool, a review or a proposal message: what its person said, and how a
+/// moderator resolved it.
 pub struct ContentReport(pub model::ContentReport);
 
 #[Object]
@@ -32,10 +35,21 @@ impl ContentReport {
         self.0.item.kind.into()
     }
 
-    /// The tool reported, or the one the reported review is on; null once you may no longer
-    /// see it.
+    /// The tool reported, or the one the reported review is on; null for a proposal message,
+    /// or once you may no longer see it.
     async fn tool(&self, ctx: &Context<'_>) -> Result<Option<Tool>> {
-        super::tool::visible(ctx, self.0.tool_id).await
+        reported_tool(ctx, self.0.context).await
+    }
+
+    /// The proposal the reported message is in, if you may read it.
+    async fn proposal(&self, ctx: &Context<'_>) -> Result<Option<CollaborationProposal>> {
+        reported_proposal(ctx, self.0.context).await
+    }
+
+    /// The reported proposal message, if you may read its proposal (its words withheld once
+    /// hidden, but from its organisation and moderators).
+    async fn message(&self, ctx: &Context<'_>) -> Result<Option<ProposalMessage>> {
+        reported_message(ctx, &self.0).await
     }
 
     /// The review reported; null for a tool, or a review you may not read.
@@ -84,6 +98,38 @@ impl ContentReport {
     }
 }
 
+async fn reported_tool(ctx: &Context<'_>, at: model::ReportContext) -> Result<Option<Tool>> {
+    match at.tool_id() {
+        Some(id) => super::tool::visible(ctx, id).await,
+        None => Ok(None),
+    }
+}
+
+async fn reported_proposal(
+    ctx: &Context<'_>,
+    at: model::ReportContext,
+) -> Result<Option<CollaborationProposal>> {
+    let Some(id) = at.proposal_id() else {
+        return Ok(None);
+    };
+    Ok(
+        commons_service::collaborations::get(services(ctx), actor(ctx), id)
+            .await
+            .gql()?
+            .map(|p| CollaborationProposal(Box::new(p))),
+    )
+}
+
+async fn reported_message(
+    ctx: &Context<'_>,
+    report: &model::ContentReport,
+) -> Result<Option<ProposalMessage>> {
+    Ok(svc::reported_message(services(ctx), actor(ctx), report)
+        .await
+        .gql()?
+        .map(ProposalMessage))
+}
+
 /// One reported item and its open reports, oldest first.
 pub struct ReportedItemGroup(svc::ReportGroup);
 
@@ -93,9 +139,22 @@ impl ReportedItemGroup {
         self.0.item.kind.into()
     }
 
-    /// The tool reported, or the one the reported review is on.
+    /// The tool reported, or the one the reported review is on; null for a proposal message.
     async fn tool(&self, ctx: &Context<'_>) -> Result<Option<Tool>> {
-        super::tool::visible(ctx, self.0.tool_id).await
+        reported_tool(ctx, self.0.context).await
+    }
+
+    /// The proposal the reported message is in.
+    async fn proposal(&self, ctx: &Context<'_>) -> Result<Option<CollaborationProposal>> {
+        reported_proposal(ctx, self.0.context).await
+    }
+
+    /// The reported proposal message, for a message.
+    async fn message(&self, ctx: &Context<'_>) -> Result<Option<ProposalMessage>> {
+        match self.0.reports.first() {
+            Some(first) => reported_message(ctx, first).await,
+            None => Ok(None),
+        }
     }
 
     /// The reported review, for a review.
@@ -157,7 +216,7 @@ pub struct ContentReportQuery;
 
 #[Object]
 impl ContentReportQuery {
-    /// The open reports of tools and reviews, grouped by item, the item first reported first;
+    /// The open reports of tools, reviews and proposal messages, grouped by item, the item first reported first;
     /// at most `first` items (1 to `limits.page_size`), read from the oldest 1 000 open reports.
     /// INASTI's moderators.
     #[graphql(
@@ -177,7 +236,7 @@ impl ContentReportQuery {
 
 #[derive(InputObject)]
 pub struct ReportContentInput {
-    /// A tool's or a review's ID.
+    /// A tool's, a review's or a proposal message's ID.
     pub item_id: ID,
     pub reason: ReportReason,
     /// What is wrong, at most 2 000 characters.
@@ -214,9 +273,9 @@ pub struct ContentReportMutation;
 
 #[Object]
 impl ContentReportMutation {
-    /// Reports a tool or a review you can read: one open report per person and item, at most
-    /// `reports.per_day` a day (`RATE_LIMITED` beyond). The item's organisation never learns who
-    /// reported.
+    /// Reports a tool, a review or a proposal message you can read: one open report per person
+    /// and item, at most `reports.per_day` a day (`RATE_LIMITED` beyond). The item's
+    /// organisation never learns who reported.
     async fn report_content(
         &self,
         ctx: &Context<'_>,
@@ -231,10 +290,14 @@ impl ContentReportMutation {
                 kind: model::ReportedKind::Review,
                 id: n,
             },
+            (NodeType::ProposalMessage, n) => ReportedItem {
+                kind: model::ReportedKind::ProposalMessage,
+                id: n,
+            },
             _ => {
                 return Err(graphql_error(
                     ErrorCode::BadUserInput,
-                    "itemId names a tool or a review",
+                    "itemId names a tool, a review or a proposal message",
                 ));
             }
         };

@@ -24,6 +24,7 @@ pub enum NodeType {
     ModerationDecision,
     Appeal,
     TranslationOffer,
+    ProposalMessage,
 }
 
 impl NodeType {
@@ -45,6 +46,7 @@ impl NodeType {
             NodeType::ModerationDecision => "ModerationDecision",
             NodeType::Appeal => "Appeal",
             NodeType::TranslationOffer => "TranslationOffer",
+            NodeType::ProposalMessage => "ProposalMessage",
         }
     }
 
@@ -66,6 +68,7 @@ impl NodeType {
             NodeType::ModerationDecision,
             NodeType::Appeal,
             NodeType::TranslationOffer,
+            NodeType::ProposalMessage,
         ]
         .into_iter()
         .find(|t| t.name() == name)

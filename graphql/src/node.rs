@@ -107,7 +107,8 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
             | NodeType::ContentReport
             | NodeType::ModerationDecision
             | NodeType::Appeal
-            | NodeType::TranslationOffer,
+            | NodeType::TranslationOffer
+            | NodeType::ProposalMessage,
             _,
         ) => None,
     })

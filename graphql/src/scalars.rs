@@ -56,7 +56,7 @@ mirror_enum!(RevisionStatus => tool::RevisionStatus { Draft, InReview, ChangesRe
 mirror_enum!(ToolStatus => tool::ToolStatus { Draft, InReview, ChangesRequested, Rejected, Published, Archived, Withdrawn });
 mirror_enum!(
     /// What a moderator did, as the moderation log records it.
-    ModerationAction => tool::Decision { Approve, RequestChanges, Reject, Withdraw, HideReview, MarkOutdated, AppealUpheld, AppealOverturned }
+    ModerationAction => tool::Decision { Approve, RequestChanges, Reject, Withdraw, HideReview, MarkOutdated, AppealUpheld, AppealOverturned, DismissReports }
 );
 mirror_enum!(
     /// How a moderator decides an appeal: the decision stands (`UPHELD`), or it is undone and
@@ -69,13 +69,13 @@ mirror_enum!(
 );
 mirror_enum!(
     /// How a moderator resolves a report: `DISMISS` changes nothing; the others act on the item
-    /// (`WITHDRAW_TOOL` and `MARK_OUTDATED` on a tool, `HIDE_REVIEW` on a review). Either closes
-    /// every open report of the item.
-    ReportOutcome => content_report::ReportOutcome { Dismiss, WithdrawTool, MarkOutdated, HideReview }
+    /// (`WITHDRAW_TOOL` and `MARK_OUTDATED` on a tool, `HIDE_REVIEW` on a review,
+    /// `HIDE_MESSAGE` on a proposal message). Either closes every open report of the item.
+    ReportOutcome => content_report::ReportOutcome { Dismiss, WithdrawTool, MarkOutdated, HideReview, HideMessage }
 );
 mirror_enum!(
     /// What is reported.
-    ReportedKind => content_report::ReportedKind { Tool, Review }
+    ReportedKind => content_report::ReportedKind { Tool, Review, ProposalMessage }
 );
 
 mirror_enum!(

@@ -36,6 +36,7 @@ mod m20261207_000030_add_tool_review;
 mod m20261207_000031_create_content_reports;
 mod m20261207_000032_create_appeals;
 mod m20261207_000033_create_translation_offers;
+mod m20261207_000034_add_message_reports;
 
 pub struct Migrator;
 
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000031_create_content_reports::Migration),
             Box::new(m20261207_000032_create_appeals::Migration),
             Box::new(m20261207_000033_create_translation_offers::Migration),
+            Box::new(m20261207_000034_add_message_reports::Migration),
         ]
     }
 }

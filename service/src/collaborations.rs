@@ -475,6 +475,57 @@ pub async fn post_message(
     Ok(message)
 }
 
+/// A message of a proposal the caller may read (its words, once hidden, are another question:
+/// [`ProposalMessage::readable_by`]); one in a proposal they may not read does not exist for
+/// them.
+pub(crate) async fn readable_message(
+    ctx: &Context,
+    actor: &Actor,
+    message_id: i64,
+) -> ServiceResult<ProposalMessage> {
+    let message = commons_store::collaborations::find_message(&ctx.db, message_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    load_visible(&ctx.db, actor, message.proposal_id).await?;
+    Ok(message)
+}
+
+/// A moderator hides a reported message in `txn`: its words leave the thread for all but its
+/// organisation and the moderators, who read why beside it.
+pub(crate) async fn hide_message_in(
+    ctx: &Context,
+    txn: &sea_orm::DatabaseTransaction,
+    actor: Option<&Actor>,
+    message: &ProposalMessage,
+    reason: &str,
+) -> ServiceResult<()> {
+    let actor = authorise(actor, Action::HideProposalMessage, Resource::Catalogue)?;
+    let now = ctx.now();
+    if !commons_store::collaborations::hide_message(txn, message.id, actor.user_id, reason, now)
+        .await?
+    {
+        return Err(FieldError::new(
+            &["reportId"],
+            FieldErrorCode::InvalidState,
+            "the message is hidden already",
+        )
+        .into());
+    }
+    audit::record(
+        txn,
+        audit::Change {
+            actor: Some(actor),
+            action: "collaboration.message_hidden",
+            subject_type: SUBJECT,
+            subject_id: message.proposal_id,
+            details: json!({ "message": message.id, "organisation": message.organisation_id }),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 /// The proposals the caller's organisation is party to (all of them for INASTI), newest first.
 pub async fn list(
     ctx: &Context,

@@ -1,19 +1,24 @@
-//! Reports of problematic content. Any signed-in person reports a tool or a review they can
-//! read (one they cannot read answers as a non-existent id), at most `reports_per_day` a day;
-//! INASTI moderators see the open reports grouped by item, oldest first, and resolve them: a
-//! dismissal or an action on the item answers every open report of it at once. The action
-//! (withdrawal, out of date, hidden review) goes through the same rules, four eyes included, as
-//! when a moderator takes it unprompted, in the same transaction as the reports' resolution.
+//! Reports of problematic content. Any signed-in person reports a tool, a review or a proposal
+//! message they can read (one they cannot read answers as a non-existent id), at most
+//! `reports_per_day` a day; INASTI moderators see the open reports grouped by item, oldest
+//! first, and resolve them: a dismissal or an action on the item answers every open report of
+//! it at once. The action (withdrawal, out of date, hidden review or message) goes through the
+//! same rules, four eyes included, as when a moderator takes it unprompted, in the same
+//! transaction as the reports' resolution. A dismissal of a tool's or a review's reports is in
+//! the tool's moderation log too.
 //! Each reporter is told the outcome; the reported organisation is told the decision, never
 //! who reported (the audit log, where the reporter is named, is for admins and auditors).
 
 use serde_json::json;
 
 use crate::{
-    Context, Page, PageRequest, ServiceError, ServiceResult, authorise, reviews, signed_in, tools,
+    Context, Page, PageRequest, ServiceError, ServiceResult, authorise, collaborations, reviews,
+    signed_in, tools,
 };
+use commons_domain::collaboration::ProposalMessage;
 use commons_domain::content_report::{
-    self as rules, ContentReport, ReportOutcome, ReportReason, ReportedItem, ReportedKind,
+    self as rules, ContentReport, ReportContext, ReportOutcome, ReportReason, ReportedItem,
+    ReportedKind,
 };
 use commons_domain::identity::Actor;
 use commons_domain::notification::{Notice, NotificationKind};
@@ -31,7 +36,7 @@ pub const MAX_QUEUE_REPORTS: u64 = 1_000;
 #[derive(Clone, Debug)]
 pub struct ReportGroup {
     pub item: ReportedItem,
-    pub tool_id: i64,
+    pub context: ReportContext,
     pub reports: Vec<ContentReport>,
 }
 
@@ -42,8 +47,16 @@ pub struct ReportQueue {
     pub open_count: u64,
 }
 
-/// The tool an item is or belongs to, when the caller may read the item and it may be reported.
-async fn readable_tool(ctx: &Context, actor: &Actor, item: ReportedItem) -> ServiceResult<i64> {
+/// Where an item lives (its tool, or its proposal), when the caller may read the item and it
+/// may be reported.
+async fn readable_context(
+    ctx: &Context,
+    actor: &Actor,
+    item: ReportedItem,
+) -> ServiceResult<ReportContext> {
+    let not_reportable = |why: &str| -> ServiceError {
+        FieldError::new(&["itemId"], FieldErrorCode::InvalidState, why).into()
+    };
     let tool_id = match item.kind {
         ReportedKind::Tool => item.id,
         ReportedKind::Review => {
@@ -53,17 +66,19 @@ async fn readable_tool(ctx: &Context, actor: &Actor, item: ReportedItem) -> Serv
                 .ok_or(ServiceError::NotFound)?;
             review.tool_id
         }
+        ReportedKind::ProposalMessage => {
+            let message = collaborations::readable_message(ctx, actor, item.id).await?;
+            if message.hidden.is_some() {
+                return Err(not_reportable("a moderator hid this message already"));
+            }
+            return Ok(ReportContext::Proposal(message.proposal_id));
+        }
     };
     let (tool, _) = tools::load_visible(ctx, Some(actor), tool_id).await?;
     if !rules::reportable(&tool) {
-        return Err(FieldError::new(
-            &["itemId"],
-            FieldErrorCode::InvalidState,
-            "only what is published can be reported",
-        )
-        .into());
+        return Err(not_reportable("only what is published can be reported"));
     }
-    Ok(tool.id)
+    Ok(ReportContext::Tool(tool.id))
 }
 
 pub async fn report(
@@ -74,7 +89,7 @@ pub async fn report(
     text: &str,
 ) -> ServiceResult<ContentReport> {
     let actor = authorise(actor, Action::ReportContent, Resource::Catalogue)?;
-    let tool_id = readable_tool(ctx, actor, item).await?;
+    let context = readable_context(ctx, actor, item).await?;
     let text = rules::validate_text(text)?;
     let now = ctx.now();
     let already = || -> ServiceError {
@@ -110,7 +125,7 @@ pub async fn report(
         &txn,
         commons_store::content_reports::Filed {
             item,
-            tool_id,
+            context,
             reporter_id: actor.user_id,
             reporter_organisation_id: actor.organisation_id,
             reason,
@@ -134,7 +149,8 @@ pub async fn report(
             subject_type: SUBJECT,
             subject_id: id,
             details: json!({
-                "item": item.kind.as_str(), "itemId": item.id, "tool": tool_id,
+                "item": item.kind.as_str(), "itemId": item.id,
+                "tool": context.tool_id(), "proposal": context.proposal_id(),
                 "reason": reason.as_str(),
             }),
         },
@@ -167,7 +183,7 @@ pub async fn queue(
         } else if groups.len() < first {
             groups.push(ReportGroup {
                 item: report.item,
-                tool_id: report.tool_id,
+                context: report.context,
                 reports: vec![report],
             });
         }
@@ -199,9 +215,10 @@ pub async fn resolve(
     let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
     match outcome {
-        ReportOutcome::Dismiss => {}
+        ReportOutcome::Dismiss => log_dismissal(&txn, &report, &reason, moderator, now).await?,
         ReportOutcome::WithdrawTool | ReportOutcome::MarkOutdated => {
-            let tool = commons_store::tools::find(&txn, report.tool_id)
+            let tool_id = report.context.tool_id().ok_or(ServiceError::NotFound)?;
+            let tool = commons_store::tools::find(&txn, tool_id)
                 .await?
                 .ok_or(ServiceError::NotFound)?;
             let decision = if outcome == ReportOutcome::WithdrawTool {
@@ -217,6 +234,12 @@ pub async fn resolve(
                 .ok_or(ServiceError::NotFound)?;
             reviews::hide_in(ctx, &txn, actor, &review, &reason).await?;
         }
+        ReportOutcome::HideMessage => {
+            let message = commons_store::collaborations::find_message(&txn, report.item.id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            collaborations::hide_message_in(ctx, &txn, actor, &message, &reason).await?;
+        }
     }
     let answered = answer_open(&txn, report.item, outcome, &reason, moderator, now).await?;
     if !answered.contains(&report.id) {
@@ -226,6 +249,38 @@ pub async fn resolve(
     }
     ctx.commit(txn).await?;
     find(ctx, report.id).await
+}
+
+/// A dismissal of a tool's or a review's reports, in the tool's moderation log against the
+/// revision then published: its organisation reads that reports were looked at and why nothing
+/// changed, never who reported. (A proposal's thread has no moderation log: its reporters are
+/// told, and the audit log keeps the step.)
+async fn log_dismissal(
+    txn: &sea_orm::DatabaseTransaction,
+    report: &ContentReport,
+    reason: &str,
+    moderator: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<()> {
+    let Some(tool_id) = report.context.tool_id() else {
+        return Ok(());
+    };
+    let tool = commons_store::tools::find(txn, tool_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let review = (report.item.kind == ReportedKind::Review).then_some(report.item.id);
+    commons_store::tools::insert_decision_on(
+        txn,
+        tool.id,
+        tool.published_revision.unwrap_or(tool.latest_revision),
+        review,
+        Decision::DismissReports,
+        Some(reason),
+        moderator.user_id,
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Resolves every open report of the item in `txn` with this outcome, tells each reporter the
@@ -276,7 +331,8 @@ pub(crate) async fn answer_open(
                 subject_id: r.id,
                 details: json!({
                     "outcome": outcome.as_str(), "item": r.item.kind.as_str(),
-                    "itemId": r.item.id, "tool": r.tool_id,
+                    "itemId": r.item.id, "tool": r.context.tool_id(),
+                    "proposal": r.context.proposal_id(),
                 }),
             },
             now,
@@ -339,4 +395,25 @@ pub async fn reported_review(
     };
     let tool_seen = tools::load_visible(ctx, actor, review.tool_id).await;
     Ok(tool_seen.is_ok().then_some(review))
+}
+
+/// The reported message, as the caller may read it: in a proposal they may read, its words
+/// withheld once hidden but from its organisation and the moderators (the GraphQL type asks
+/// [`ProposalMessage::readable_by`]).
+pub async fn reported_message(
+    ctx: &Context,
+    actor: Option<&Actor>,
+    report: &ContentReport,
+) -> ServiceResult<Option<ProposalMessage>> {
+    if report.item.kind != ReportedKind::ProposalMessage {
+        return Ok(None);
+    }
+    let Some(actor) = actor else {
+        return Ok(None);
+    };
+    match collaborations::readable_message(ctx, actor, report.item.id).await {
+        Ok(message) => Ok(Some(message)),
+        Err(ServiceError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
 }

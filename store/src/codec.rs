@@ -56,3 +56,19 @@ pub fn parse_localised(json: &str) -> Result<LocalisedText, DbErr> {
         .map(|(code, text)| Ok((lang_from(&code)?, text)))
         .collect()
 }
+
+/// A moderator's hiding of a review or a message, from its three columns.
+pub fn hidden(
+    at: Option<chrono::DateTime<chrono::Utc>>,
+    by: Option<i64>,
+    reason: Option<String>,
+) -> Option<commons_domain::review::Hidden> {
+    match (at, by) {
+        (Some(at), Some(by)) => Some(commons_domain::review::Hidden {
+            at,
+            by,
+            reason: reason.unwrap_or_default(),
+        }),
+        _ => None,
+    }
+}

@@ -7,7 +7,7 @@ use sea_orm::{
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::codec::{ids, localised, names, parse, parse_ids, parse_localised, parse_names};
+use super::codec::{hidden, ids, localised, names, parse, parse_ids, parse_localised, parse_names};
 use super::entity::{collaboration_proposal as proposal, proposal_message, proposal_target};
 use commons_domain::collaboration::{
     Direction, Period, Proposal, ProposalContent, ProposalFilter, ProposalMessage, ProposalState,
@@ -293,7 +293,37 @@ fn message_from(m: proposal_message::Model) -> ProposalMessage {
         organisation_id: m.organisation_id,
         body: m.body,
         posted_at: m.posted_at,
+        hidden: hidden(m.hidden_at, m.hidden_by, m.hidden_reason),
     }
+}
+
+pub async fn find_message(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<ProposalMessage>, DbErr> {
+    Ok(proposal_message::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(message_from))
+}
+
+/// Hides a message on a report; whether it was shown until now.
+pub async fn hide_message(
+    db: &impl ConnectionTrait,
+    id: i64,
+    by: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = proposal_message::Entity::update_many()
+        .col_expr(proposal_message::Column::HiddenAt, Expr::value(now))
+        .col_expr(proposal_message::Column::HiddenBy, Expr::value(by))
+        .col_expr(proposal_message::Column::HiddenReason, Expr::value(reason))
+        .filter(proposal_message::Column::Id.eq(id))
+        .filter(proposal_message::Column::HiddenAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 pub async fn insert_message(

@@ -11,7 +11,7 @@ use sea_orm::{
 use super::codec::parse;
 use super::entity::content_report as row;
 use commons_domain::content_report::{
-    ContentReport, ReportOutcome, ReportReason, ReportedItem, Resolution,
+    ContentReport, ReportContext, ReportOutcome, ReportReason, ReportedItem, Resolution,
 };
 
 fn from_model(m: row::Model) -> Result<ContentReport, DbErr> {
@@ -30,7 +30,16 @@ fn from_model(m: row::Model) -> Result<ContentReport, DbErr> {
             kind: parse(&m.item_kind)?,
             id: m.item_id,
         },
-        tool_id: m.tool_id,
+        context: match (m.tool_id, m.proposal_id) {
+            (Some(tool), _) => ReportContext::Tool(tool),
+            (None, Some(proposal)) => ReportContext::Proposal(proposal),
+            (None, None) => {
+                return Err(DbErr::Custom(format!(
+                    "content report {} names neither a tool nor a proposal",
+                    m.id
+                )));
+            }
+        },
         reporter_id: m.reporter_id,
         reporter_organisation_id: m.reporter_organisation_id,
         reason: parse(&m.reason)?,
@@ -47,7 +56,7 @@ fn all(models: Vec<row::Model>) -> Result<Vec<ContentReport>, DbErr> {
 /// A report as its person files it.
 pub struct Filed<'a> {
     pub item: ReportedItem,
-    pub tool_id: i64,
+    pub context: ReportContext,
     pub reporter_id: i64,
     pub reporter_organisation_id: i64,
     pub reason: ReportReason,
@@ -64,7 +73,8 @@ pub async fn insert(
     let result = row::Entity::insert(row::ActiveModel {
         item_kind: Set(f.item.kind.as_str().to_owned()),
         item_id: Set(f.item.id),
-        tool_id: Set(f.tool_id),
+        tool_id: Set(f.context.tool_id()),
+        proposal_id: Set(f.context.proposal_id()),
         reporter_id: Set(f.reporter_id),
         reporter_organisation_id: Set(f.reporter_organisation_id),
         reason: Set(f.reason.as_str().to_owned()),
@@ -184,4 +194,64 @@ pub async fn resolve(
         .exec(db)
         .await?;
     Ok(result.rows_affected)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use commons_migrations::{Migrator, MigratorTrait};
+    use sea_orm::Database;
+
+    /// SQLite cannot make `tool_id` optional in place: the migration that lets proposal messages
+    /// be reported rebuilds the table. What was filed before survives it, ids and all.
+    #[tokio::test]
+    async fn reports_filed_before_messages_could_be_reported_survive_the_rebuild() {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        // Made-up people and tools: the rows alone are what this is about.
+        db.execute_unprepared("PRAGMA foreign_keys = OFF")
+            .await
+            .unwrap();
+        Migrator::up(&db, Some(33)).await.unwrap();
+        db.execute_unprepared(
+            "INSERT INTO content_reports (item_kind, item_id, tool_id, reporter_id, \
+             reporter_organisation_id, reason, text, created_at) \
+             VALUES ('REVIEW', 12, 7, 3, 2, 'HARMFUL', 'Insulting', '2026-12-01T10:00:00+00:00')",
+        )
+        .await
+        .unwrap();
+        Migrator::up(&db, None).await.unwrap();
+
+        let kept = find(&db, 1).await.unwrap().expect("the report survives");
+        assert_eq!(kept.context, ReportContext::Tool(7));
+        assert_eq!(kept.item.id, 12);
+        assert_eq!(kept.text, "Insulting");
+        let now = Utc::now();
+        let filed = Filed {
+            item: ReportedItem {
+                kind: commons_domain::content_report::ReportedKind::ProposalMessage,
+                id: 5,
+            },
+            context: ReportContext::Proposal(4),
+            reporter_id: 3,
+            reporter_organisation_id: 2,
+            reason: ReportReason::PersonalData,
+            text: "A phone number",
+        };
+        let id = insert(&db, filed, now).await.unwrap();
+        assert_eq!(id, 2, "the ids go on where they were");
+        let message = find(&db, id).await.unwrap().unwrap();
+        assert_eq!(message.context, ReportContext::Proposal(4));
+        // The one-open-report rule came back with the table.
+        let again = Filed {
+            item: message.item,
+            context: message.context,
+            reporter_id: 3,
+            reporter_organisation_id: 2,
+            reason: ReportReason::Other,
+            text: "Again",
+        };
+        let refused = insert(&db, again, now).await.unwrap_err();
+        assert!(crate::is_unique_violation(&refused), "{refused}");
+    }
 }

@@ -6,10 +6,10 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
 };
 
-use super::codec::lang_from;
+use super::codec::{hidden, lang_from};
 use super::entity::review as row;
 use commons_domain::lang::Lang;
-use commons_domain::review::{Hidden, Review};
+use commons_domain::review::Review;
 
 fn from_model(m: row::Model) -> Result<Review, DbErr> {
     Ok(Review {
@@ -22,14 +22,7 @@ fn from_model(m: row::Model) -> Result<Review, DbErr> {
         created_at: m.created_at,
         updated_at: m.updated_at,
         updated_by: m.updated_by,
-        hidden: match (m.hidden_at, m.hidden_by) {
-            (Some(at), Some(by)) => Some(Hidden {
-                at,
-                by,
-                reason: m.hidden_reason.unwrap_or_default(),
-            }),
-            _ => None,
-        },
+        hidden: hidden(m.hidden_at, m.hidden_by, m.hidden_reason),
     })
 }
 

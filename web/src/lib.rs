@@ -154,6 +154,10 @@ where
             post(collaborations::post_message),
         )
         .route(
+            "/collaborations/proposals/{id}/report",
+            post(collaborations::report_message),
+        )
+        .route(
             "/collaborations/proposals/{id}/answer",
             post(collaborations::answer),
         )

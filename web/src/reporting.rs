@@ -1,15 +1,17 @@
 //! Reports of problematic content on the pages: a signed-in visitor reports a tool or one of its
-//! reviews from the tool's page; an INASTI moderator resolves the open reports from the
-//! moderation page, one item at a time.
+//! reviews from the tool's page, a message from a proposal's page; an INASTI moderator resolves
+//! the open reports from the moderation page, one item at a time.
 
 use std::net::SocketAddr;
 
+use super::collaborations::proposal_path;
 use super::confirmation;
-use super::forms::{Pick, error_text, errors_text, mutate, posted};
+use super::forms::{Fields, Pick, error_text, errors_text, mutate, posted};
 use super::i18n::{Translations, fill};
 use super::operations::{self as ops, moderation_queue as queue, wire};
 use super::pages::{Failure, failure_page, percent, see_other};
 use super::tool_page::{Problems, day, tool_page};
+use super::visit::Visit;
 use crate::WebState;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State};
@@ -49,6 +51,7 @@ fn outcome(value: &str) -> Option<ops::resolve_content_report::ReportOutcome> {
         "MARK_OUTDATED" => O::MARK_OUTDATED,
         "WITHDRAW_TOOL" => O::WITHDRAW_TOOL,
         "HIDE_REVIEW" => O::HIDE_REVIEW,
+        "HIDE_MESSAGE" => O::HIDE_MESSAGE,
         _ => return None,
     })
 }
@@ -57,6 +60,8 @@ fn outcome(value: &str) -> Option<ops::resolve_content_report::ReportOutcome> {
 /// what the person noticed.
 pub(super) struct ReportForm {
     pub action: String,
+    pub title: String,
+    pub hint: String,
     pub items: Vec<Pick>,
     pub reasons: Vec<Pick>,
     pub text: String,
@@ -65,13 +70,13 @@ pub(super) struct ReportForm {
     pub open: bool,
 }
 
-/// The form for a tool and its readable reviews (`(id, organisation)`).
-pub(super) fn report_form(
+/// The items of a tool's report form: the tool, and its readable reviews (`(id, organisation)`).
+pub(super) fn tool_items(
     t: &Translations,
     lang: Lang,
     tool_id: &str,
     reviews: &[(String, String)],
-) -> ReportForm {
+) -> Vec<Pick> {
     let mut items = vec![Pick {
         value: tool_id.to_owned(),
         label: t.get(lang, "flag_item_tool").to_owned(),
@@ -82,8 +87,34 @@ pub(super) fn report_form(
         label: fill(t.get(lang, "flag_item_review"), &[("org", org)]),
         selected: false,
     }));
+    items
+}
+
+/// What a report form is about: its title and hint say so.
+#[derive(Clone, Copy)]
+pub(super) enum Reporting {
+    /// A tool or one of its reviews.
+    Tool,
+    /// A message of a proposal's thread.
+    Message,
+}
+
+/// A report form posting to `action`, for one of `items` (the first chosen).
+pub(super) fn report_form(
+    t: &Translations,
+    lang: Lang,
+    about: Reporting,
+    action: String,
+    items: Vec<Pick>,
+) -> ReportForm {
+    let (title, hint) = match about {
+        Reporting::Tool => ("flag_title", "flag_hint"),
+        Reporting::Message => ("flag_title_message", "flag_hint_message"),
+    };
     ReportForm {
-        action: format!("/tools/{}/report", percent(tool_id)),
+        action,
+        title: t.get(lang, title).to_owned(),
+        hint: t.get(lang, hint).to_owned(),
         items,
         reasons: REASONS
             .iter()
@@ -99,8 +130,84 @@ pub(super) fn report_form(
     }
 }
 
-/// `POST /tools/{id}/report`: the visitor's report; back to the tool with a thank-you, or the
-/// form again with what was wrong.
+/// What became of a posted report form.
+pub(super) enum Filing {
+    /// Filed: on to the page it came from, with a thank-you.
+    Done(Response),
+    /// Refused: the form again, as typed, with what was wrong (and a notice beside it).
+    Again {
+        typed: ReportTyped,
+        notice: Option<String>,
+        status: StatusCode,
+    },
+}
+
+/// Files the report a form posted from the page at `path` (`item` as chosen, else
+/// `default_item`).
+pub(super) async fn file(
+    state: &WebState,
+    visit: &Visit,
+    fields: &Fields,
+    default_item: &str,
+    path: &str,
+) -> Filing {
+    let (t, lang) = (&state.web.translations, visit.lang);
+    let (item, why, text) = (fields.one("item"), fields.one("reason"), fields.one("text"));
+    let mut notice = None;
+    let mut error = None;
+    let mut status = StatusCode::BAD_REQUEST;
+    match reason(&why) {
+        None => error = Some(t.get(lang, "error_REQUIRED").to_owned()),
+        Some(reason) => {
+            let input = ops::report_content::ReportContentInput {
+                item_id: if item.is_empty() {
+                    default_item.to_owned()
+                } else {
+                    item.clone()
+                },
+                reason,
+                text: text.clone(),
+            };
+            let variables = ops::report_content::Variables { input };
+            match mutate::<ops::ReportContent>(state, visit, variables).await {
+                Ok(errors) if errors.is_empty() => {
+                    let done = confirmation::after(path, "reported");
+                    return Filing::Done(see_other(&done, &visit.set_cookies));
+                }
+                Ok(errors) => {
+                    for e in &errors {
+                        let said = error_text(t, lang, e);
+                        if e.concerns("text") {
+                            error = Some(said);
+                        } else {
+                            notice = Some(said);
+                        }
+                    }
+                }
+                Err(Failure::Input(message)) => notice = Some(message),
+                // A day's reports spent: said beside the form, what was typed kept.
+                Err(Failure::RateLimited) => {
+                    notice = Some(t.get(lang, "flag_too_many").to_owned());
+                    status = StatusCode::TOO_MANY_REQUESTS;
+                }
+                Err(other) => return Filing::Done(failure_page(state, visit, other, path)),
+            }
+        }
+    }
+    Filing::Again {
+        typed: ReportTyped {
+            item,
+            reason: why,
+            text,
+            error,
+        },
+        notice,
+        status,
+    }
+}
+
+/// `POST /tools/{id}/report`: the visitor's report of the tool or one of its reviews; back to
+/// the tool with a thank-you, or the form again with what was wrong.
 pub async fn report(
     State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -113,56 +220,21 @@ pub async fn report(
         Ok(posted) => posted,
         Err(refused) => return refused,
     };
-    let (t, lang) = (&state.web.translations, visit.lang);
-    let (item, why, text) = (fields.one("item"), fields.one("reason"), fields.one("text"));
-    let mut problems = Problems::default();
-    let mut error = None;
-    let mut status = StatusCode::BAD_REQUEST;
-    match reason(&why) {
-        None => error = Some(t.get(lang, "error_REQUIRED").to_owned()),
-        Some(reason) => {
-            let input = ops::report_content::ReportContentInput {
-                item_id: if item.is_empty() {
-                    id.clone()
-                } else {
-                    item.clone()
-                },
-                reason,
-                text: text.clone(),
+    match file(&state, &visit, &fields, &id, &path).await {
+        Filing::Done(response) => response,
+        Filing::Again {
+            typed,
+            notice,
+            status,
+        } => {
+            let problems = Problems {
+                report: Some(typed),
+                notice,
+                ..Problems::default()
             };
-            let variables = ops::report_content::Variables { input };
-            match mutate::<ops::ReportContent>(&state, &visit, variables).await {
-                Ok(errors) if errors.is_empty() => {
-                    let done = confirmation::after(&path, "reported");
-                    return see_other(&done, &visit.set_cookies);
-                }
-                Ok(errors) => {
-                    for e in &errors {
-                        let said = error_text(t, lang, e);
-                        if e.concerns("text") {
-                            error = Some(said);
-                        } else {
-                            problems.notice = Some(said);
-                        }
-                    }
-                }
-                Err(Failure::Input(message)) => problems.notice = Some(message),
-                // A day's reports spent: said beside the form, what was typed kept.
-                Err(Failure::RateLimited) => {
-                    problems.notice = Some(t.get(lang, "flag_too_many").to_owned());
-                    status = StatusCode::TOO_MANY_REQUESTS;
-                }
-                Err(other) => return failure_page(&state, &visit, other, &path),
-            }
+            tool_page(&state, &visit, &id, problems, status).await
         }
     }
-    problems.report = Some(ReportTyped {
-        item,
-        reason: why,
-        text,
-        error,
-    });
-    tool_page(&state, &visit, &id, problems, status).await
 }
 
 /// What a visitor typed into the report form, kept when it comes back with an error.
@@ -235,18 +307,43 @@ pub(super) fn groups(
         .enumerate()
         .map(|(n, g)| {
             let tool_title = g.tool.as_ref().map(|x| x.title.clone()).unwrap_or_default();
-            let (heading, quote, outcomes) = match (&g.item_kind, &g.review) {
-                (ReportedKind::REVIEW, Some(r)) => (
-                    fill(
-                        t.get(lang, "flags_review_of"),
-                        &[("org", &r.organisation.name), ("tool", &tool_title)],
-                    ),
-                    r.comment.clone(),
+            let tool_href = g
+                .tool
+                .as_ref()
+                .map(|x| format!("/tools/{}", percent(&x.id)));
+            let (heading, href, quote, outcomes) = match (&g.item_kind, &g.review, &g.message) {
+                (ReportedKind::REVIEW, review, _) => (
+                    match review {
+                        Some(r) => fill(
+                            t.get(lang, "flags_review_of"),
+                            &[("org", &r.organisation.name), ("tool", &tool_title)],
+                        ),
+                        None => tool_title,
+                    },
+                    tool_href,
+                    review.as_ref().and_then(|r| r.comment.clone()),
                     vec!["DISMISS", "HIDE_REVIEW"],
                 ),
-                (ReportedKind::REVIEW, None) => (tool_title, None, vec!["DISMISS", "HIDE_REVIEW"]),
+                (ReportedKind::PROPOSAL_MESSAGE, _, message) => {
+                    let proposal = g.proposal.as_ref();
+                    let title = proposal.map(|p| p.title.clone()).unwrap_or_default();
+                    let org = message
+                        .as_ref()
+                        .map(|m| m.organisation.name.clone())
+                        .unwrap_or_default();
+                    (
+                        fill(
+                            t.get(lang, "flags_message_in"),
+                            &[("org", &org), ("proposal", &title)],
+                        ),
+                        proposal.map(|p| format!("{}#thread", proposal_path(&p.id))),
+                        message.as_ref().map(|m| m.body.clone()),
+                        vec!["DISMISS", "HIDE_MESSAGE"],
+                    )
+                }
                 _ => (
                     tool_title,
+                    tool_href,
                     None,
                     vec!["DISMISS", "MARK_OUTDATED", "WITHDRAW_TOOL"],
                 ),
@@ -276,10 +373,7 @@ pub(super) fn groups(
             ReportGroup {
                 key: format!("r{n}"),
                 heading,
-                href: g
-                    .tool
-                    .as_ref()
-                    .map(|x| format!("/tools/{}", percent(&x.id))),
+                href,
                 quote,
                 reports,
                 report: first.clone(),

@@ -3,7 +3,7 @@
 //! visitor may take (edit, attach a file, check and submit; decide, for a moderator).
 
 use super::appealing::{AppealForm, AppealTyped, appeal_forms, appeal_status};
-use super::reporting::{ReportForm, ReportTyped, report_form};
+use super::reporting::{ReportForm, ReportTyped, Reporting, report_form, tool_items};
 use super::translating::{OfferTyped, TranslationSection, section};
 use std::net::SocketAddr;
 
@@ -693,7 +693,9 @@ impl Actions {
                     .filter(|r| !r.hidden)
                     .map(|r| (r.id.clone(), r.organisation.name.clone()))
                     .collect();
-                let form = report_form(t, lang, id, &reviews);
+                let items = tool_items(t, lang, id, &reviews);
+                let action = format!("/tools/{}/report", percent(id));
+                let form = report_form(t, lang, Reporting::Tool, action, items);
                 match problems.report {
                     Some(typed) => form.with(typed),
                     None => form,

@@ -10,6 +10,9 @@ pub struct Model {
     pub organisation_id: i64,
     pub body: String,
     pub posted_at: DateTimeUtc,
+    pub hidden_at: Option<DateTimeUtc>,
+    pub hidden_by: Option<i64>,
+    pub hidden_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -494,6 +494,24 @@ async fn post_form(
     post_form_as(app, session, "fr", path, fields).await
 }
 
+/// A report form sent from a page: the item chosen, a reason and a text.
+async fn post_report(
+    app: &TestApp,
+    session: &WebSession,
+    action: &str,
+    item: &str,
+    reason: &str,
+    text: &str,
+) -> reqwest::Response {
+    let fields = [
+        ("csrf", session.csrf.as_str()),
+        ("item", item),
+        ("reason", reason),
+        ("text", text),
+    ];
+    post_form(app, session, action, &fields).await
+}
+
 /// The value of the first `<input … name="{name}" value="…">` of a page.
 fn input_value(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
@@ -534,18 +552,7 @@ async fn a_caisse_employee_reports_from_the_tool_page_and_a_moderator_resolves_f
     assert!(html.contains("Plus à jour"), "{html}");
     // Without a text: the form again, open, the reason kept, the error beside the text.
     let action = format!("{tool_path}/report");
-    let refused = post_form(
-        &app,
-        &employee,
-        &action,
-        &[
-            ("csrf", &employee.csrf),
-            ("item", &scan),
-            ("reason", "OUTDATED"),
-            ("text", " "),
-        ],
-    )
-    .await;
+    let refused = post_report(&app, &employee, &action, &scan, "OUTDATED", " ").await;
     assert_eq!(refused.status(), 400);
     let html = refused.text().await.unwrap();
     assert!(
@@ -560,16 +567,13 @@ async fn a_caisse_employee_reports_from_the_tool_page_and_a_moderator_resolves_f
         "nothing written"
     );
     // Sent: thanked on the tool's page, told what comes next.
-    let sent = post_form(
+    let sent = post_report(
         &app,
         &employee,
         &action,
-        &[
-            ("csrf", &employee.csrf),
-            ("item", &scan),
-            ("reason", "OUTDATED"),
-            ("text", "Le numéro d'aide a changé"),
-        ],
+        &scan,
+        "OUTDATED",
+        "Le numéro d'aide a changé",
     )
     .await;
     assert_eq!(sent.status(), 303);
@@ -640,4 +644,291 @@ async fn a_caisse_employee_reports_from_the_tool_page_and_a_moderator_resolves_f
     // And the tool's page now says it may be out of date.
     let (_, html) = page(&app, &employee.cookie, &tool_path, Some("fr")).await;
     assert!(html.contains("id=\"outdated\""), "{html}");
+}
+
+const POST_MESSAGE: &str =
+    "mutation($input: PostProposalMessageInput!) { postProposalMessage(input: $input) {
+  message { id } userErrors { code } } }";
+const THREAD: &str = "query($id: ID!) { node(id: $id) { ... on CollaborationProposal {
+  messages(first: 10) { nodes { id body hidden hiddenReason organisation { slug } } } } } }";
+const MESSAGE_REPORTS: &str =
+    "{ viewer { contentReports(first: 5) { edges { node { itemKind outcome
+  tool { id } proposal { id } message { id body hidden } } } } } }";
+
+/// A proposal from Unizo to UCM and Liantis, and a message of each of Unizo and UCM in its
+/// thread: (proposal, Unizo's message, UCM's message).
+async fn thread_with_two_messages(app: &TestApp) -> (String, String, String) {
+    let proposal = commons_tests::collaborations::propose(app, "unizo", &["ucm", "liantis"]).await;
+    let mut ids = Vec::new();
+    for (org, body) in [
+        ("unizo", "Appelez-moi au 0470 12 34 56, Jean Dupont"),
+        ("ucm", "Nous sommes intéressés"),
+    ] {
+        let posted = run(
+            app,
+            Some((org, "STAFF")),
+            POST_MESSAGE,
+            json!({ "input": { "proposalId": proposal, "body": body } }),
+        )
+        .await;
+        ids.push(
+            posted["data"]["postProposalMessage"]["message"]["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{posted}"))
+                .to_owned(),
+        );
+    }
+    (proposal, ids.remove(0), ids.remove(0))
+}
+
+async fn thread(app: &TestApp, who: (&str, &str), proposal: &str) -> Vec<Value> {
+    let body = run(app, Some(who), THREAD, json!({ "id": proposal })).await;
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"]["node"]["messages"]["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .clone()
+}
+
+#[tokio::test]
+async fn a_proposal_message_is_reported_by_those_who_read_the_thread_and_hidden_from_all_but_its_own()
+ {
+    let app = spawn_app().await.with_organisations().await;
+    let (proposal, unizo_message, ucm_message) = thread_with_two_messages(&app).await;
+    let text = "Des données personnelles";
+
+    // Who may report it: whoever reads the thread (its parties, INASTI); to anyone else the
+    // message does not exist, and an anonymous caller is asked to sign in.
+    for (name, who) in CALLERS {
+        let body = run(
+            &app,
+            *who,
+            REPORT,
+            json!({ "input": { "itemId": unizo_message, "reason": "PERSONAL_DATA", "text": text } }),
+        )
+        .await;
+        let expected = match *name {
+            "anonymous" => Some("UNAUTHENTICATED"),
+            "owner staff" => Some("NOT_FOUND"),
+            _ => None,
+        };
+        match expected {
+            Some(code) => assert_eq!(error_code(&body), Some(code), "{name}: {body}"),
+            None => assert_eq!(outcome(&body, "reportContent"), "OK", "{name}: {body}"),
+        }
+    }
+    // The queue shows the message in view, in its proposal, never as a tool.
+    let q = queue(&app).await;
+    assert_eq!(q["openCount"], 6, "{q}");
+    let group = &q["groups"][0];
+    assert_eq!(group["itemKind"], "PROPOSAL_MESSAGE", "{q}");
+    assert!(group["tool"].is_null(), "{q}");
+    let body = run(
+        &app,
+        Some(MODERATOR),
+        "{ contentReports(first: 5) { groups { proposal { id } message { id body } } } }",
+        json!({}),
+    )
+    .await;
+    let group = &body["data"]["contentReports"]["groups"][0];
+    assert_eq!(group["proposal"]["id"], json!(proposal), "{body}");
+    assert_eq!(group["message"]["id"], json!(unizo_message), "{body}");
+    let first = group_report(&app).await;
+
+    // Only an outcome that fits a message, with a reason; nothing written otherwise.
+    for wrong in ["HIDE_REVIEW", "WITHDRAW_TOOL", "MARK_OUTDATED"] {
+        let body = resolve(&app, MODERATOR, &first, wrong, "Non").await;
+        assert_eq!(
+            outcome(&body, "resolveContentReport"),
+            "INVALID_STATE",
+            "{wrong}: {body}"
+        );
+    }
+    let body = resolve(&app, ("ucm", "ORG_ADMIN"), &first, "HIDE_MESSAGE", "Non").await;
+    assert_eq!(
+        outcome(&body, "resolveContentReport"),
+        "FORBIDDEN",
+        "{body}"
+    );
+    assert_eq!(
+        thread(&app, ("liantis", "STAFF"), &proposal).await[0]["hidden"],
+        false
+    );
+
+    let body = resolve(
+        &app,
+        MODERATOR,
+        &first,
+        "HIDE_MESSAGE",
+        "Un numéro de téléphone privé",
+    )
+    .await;
+    assert_eq!(outcome(&body, "resolveContentReport"), "OK", "{body}");
+    assert_eq!(queue(&app).await["openCount"], 0, "all six answered");
+
+    // The other parties read that it was hidden, not its words nor why; its organisation and
+    // the moderators read both.
+    let other = thread(&app, ("liantis", "STAFF"), &proposal).await;
+    assert_eq!(other[0]["hidden"], true);
+    assert_eq!(other[0]["body"], "");
+    assert!(other[0]["hiddenReason"].is_null());
+    assert_eq!(other[1]["body"], "Nous sommes intéressés", "the rest stays");
+    for who in [("unizo", "ORG_ADMIN"), MODERATOR] {
+        let own = thread(&app, who, &proposal).await;
+        assert_eq!(
+            own[0]["body"], "Appelez-moi au 0470 12 34 56, Jean Dupont",
+            "{who:?}"
+        );
+        assert_eq!(own[0]["hiddenReason"], "Un numéro de téléphone privé");
+    }
+    // Each reporter is told; their own report names the message, its words withheld.
+    let told = notifications(&app, ("ucm", "STAFF"), "REPORT_RESOLVED").await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(details(&told[0])["outcome"], "HIDE_MESSAGE");
+    assert_eq!(details(&told[0])["item"], "PROPOSAL_MESSAGE");
+    let body = run(&app, Some(("ucm", "STAFF")), MESSAGE_REPORTS, json!({})).await;
+    let node = &body["data"]["viewer"]["contentReports"]["edges"][0]["node"];
+    assert_eq!(node["itemKind"], "PROPOSAL_MESSAGE", "{body}");
+    assert_eq!(node["outcome"], "HIDE_MESSAGE", "{body}");
+    assert_eq!(node["proposal"]["id"], json!(proposal), "{body}");
+    assert!(node["tool"].is_null(), "{body}");
+    assert_eq!(node["message"]["hidden"], true, "{body}");
+    assert_eq!(node["message"]["body"], "", "{body}");
+    // Hidden, it is reported no more; the other message still is, and dismissing that one
+    // changes nothing in the thread.
+    let again = report(&app, ("liantis", "ORG_ADMIN"), &unizo_message, "OTHER", "?").await;
+    assert_eq!(outcome(&again, "reportContent"), "INVALID_STATE", "{again}");
+    let filed = report(&app, ("unizo", "STAFF"), &ucm_message, "HARMFUL", "Hm").await;
+    let body = resolve(&app, MODERATOR, &report_id(&filed), "DISMISS", "Rien").await;
+    assert_eq!(outcome(&body, "resolveContentReport"), "OK", "{body}");
+    assert_eq!(
+        thread(&app, ("liantis", "STAFF"), &proposal).await[1]["hidden"],
+        false
+    );
+    // A proposal is not a message.
+    let body = report(&app, ("ucm", "STAFF"), &proposal, "OTHER", "?").await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+}
+
+/// The first open report of the queue's first group.
+async fn group_report(app: &TestApp) -> String {
+    queue(app).await["groups"][0]["reports"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_dismissal_is_in_the_tools_moderation_log_without_who_reported() {
+    let app = spawn_app().await.with_organisations().await;
+    let scan = published_tool(&app, "acerta", "Self-scan stress", "PUBLIC").await;
+    let filed = report(&app, ("ucm", "STAFF"), &scan, "INACCURATE", "Faux").await;
+    let body = resolve(
+        &app,
+        MODERATOR,
+        &report_id(&filed),
+        "DISMISS",
+        "Les chiffres sont justes",
+    )
+    .await;
+    assert_eq!(outcome(&body, "resolveContentReport"), "OK", "{body}");
+    let log = run(&app, Some(OWNER), LOG, json!({ "id": scan })).await;
+    let entries = log["data"]["moderationLog"]["edges"].as_array().unwrap();
+    assert_eq!(entries[0]["node"]["action"], "DISMISS_REPORTS", "{log}");
+    assert_eq!(entries[0]["node"]["reason"], "Les chiffres sont justes");
+    assert!(!log.to_string().to_lowercase().contains("ucm"), "{log}");
+    // Nothing to contest: a dismissal took nothing away.
+    let body = run(
+        &app,
+        Some(OWNER),
+        "query($id: ID!) { moderationLog(toolId: $id) { edges { node { viewerCanAppeal } } } }",
+        json!({ "id": scan }),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["moderationLog"]["edges"][0]["node"]["viewerCanAppeal"], false,
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_caisse_employee_reports_a_message_from_the_proposal_page_and_sees_it_hidden() {
+    let app = spawn_app().await.with_organisations().await;
+    let (proposal, unizo_message, _) = thread_with_two_messages(&app).await;
+    let path = format!("/collaborations/proposals/{proposal}");
+    // UCM's employee is offered Unizo's message, not UCM's own.
+    let employee = sign_in(&app, "ucm", "STAFF").await;
+    let (_, html) = page(&app, &employee.cookie, &path, Some("fr")).await;
+    assert!(html.contains("Signaler un message"), "{html}");
+    assert!(
+        html.contains(&format!("value=\"{unizo_message}\"")),
+        "{html}"
+    );
+    assert!(!html.contains("Le message de UCM"), "{html}");
+    let action = format!("{path}/report");
+    let refused = post_report(
+        &app,
+        &employee,
+        &action,
+        &unizo_message,
+        "PERSONAL_DATA",
+        "",
+    )
+    .await;
+    assert_eq!(refused.status(), 400);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("value=\"PERSONAL_DATA\" checked"), "{html}");
+    assert!(html.contains("id=\"report-text-error\""), "{html}");
+    let sent = post_report(
+        &app,
+        &employee,
+        &action,
+        &unizo_message,
+        "PERSONAL_DATA",
+        "Un numéro privé",
+    )
+    .await;
+    assert_eq!(sent.status(), 303);
+    let location = sent.headers()[LOCATION].to_str().unwrap().to_owned();
+    assert_eq!(location, format!("{path}?done=reported#thread"));
+    let (_, html) = page(&app, &employee.cookie, &location, Some("fr")).await;
+    assert!(
+        html.contains("Merci : votre signalement est envoyé"),
+        "{html}"
+    );
+
+    // The moderator reads the message in view, and hides it.
+    let moderator = sign_in(&app, "inasti", "MODERATOR").await;
+    let (_, html) = page(&app, &moderator.cookie, "/moderation", Some("fr")).await;
+    assert!(html.contains("Un message de UNIZO"), "{html}");
+    assert!(html.contains("0470 12 34 56"), "{html}");
+    assert!(html.contains("value=\"HIDE_MESSAGE\""), "{html}");
+    assert!(!html.contains("value=\"WITHDRAW_TOOL\""), "{html}");
+    let report = input_value(&html, "report");
+    let done = post_form(
+        &app,
+        &moderator,
+        "/moderation/reports",
+        &[
+            ("csrf", &moderator.csrf),
+            ("report", &report),
+            ("outcome", "HIDE_MESSAGE"),
+            ("reason", "Données personnelles"),
+        ],
+    )
+    .await;
+    assert_eq!(done.status(), 303);
+    // Liantis reads that a moderator hid it, not its words.
+    let other = sign_in(&app, "liantis", "STAFF").await;
+    let (_, html) = page(&app, &other.cookie, &path, Some("fr")).await;
+    assert!(
+        html.contains("Un modérateur a masqué ce message."),
+        "{html}"
+    );
+    assert!(!html.contains("0470 12 34 56"), "{html}");
+    // Unizo reads its own message, and why it was hidden.
+    let author = sign_in(&app, "unizo", "STAFF").await;
+    let (_, html) = page(&app, &author.cookie, &path, Some("fr")).await;
+    assert!(html.contains("0470 12 34 56"), "{html}");
+    assert!(html.contains("Données personnelles"), "{html}");
 }

@@ -16,7 +16,7 @@ use axum::response::Response;
 
 pub use joint_service::{accept_transfer, cancel_transfer, propose_transfer, service};
 pub use new_proposal::{create as create_proposal, form as proposal_form};
-pub use proposal::{answer, post_message, proposal, withdraw};
+pub use proposal::{answer, post_message, proposal, report as report_message, withdraw};
 
 use super::i18n::Translations;
 use super::operations::{self as ops, from_fragment, from_wire, page_info, wire};
@@ -316,7 +316,7 @@ impl ServiceRow {
     }
 }
 
-fn proposal_path(id: &str) -> String {
+pub(crate) fn proposal_path(id: &str) -> String {
     format!("/collaborations/proposals/{}", percent(id))
 }
 

@@ -8,10 +8,12 @@ use super::{
     query_params, service_path,
 };
 use crate::WebState;
-use crate::forms::{TextForm, mutate, place_errors, posted};
-use crate::i18n::Translations;
+use crate::confirmation::{self, Banner};
+use crate::forms::{Pick, TextForm, mutate, place_errors, posted};
+use crate::i18n::{Translations, fill};
 use crate::operations::{self as ops, page_info, wire};
 use crate::pages::{Chrome, Failure, chrome, failure_page, html, percent, run, see_other};
+use crate::reporting::{self, Filing, ReportForm, ReportTyped, Reporting, report_form};
 use crate::tool_page::{Choice, day};
 use crate::visit::{self, Visit};
 use askama::Template;
@@ -37,6 +39,8 @@ pub(super) struct MessageLine {
     pub by: String,
     pub date: String,
     pub body: String,
+    /// Hidden by a moderator: said in its place (with why, to its organisation).
+    pub hidden: Option<String>,
 }
 
 /// A caisse's answer: accept or decline, with a note for the proposer.
@@ -52,6 +56,10 @@ pub(super) struct AnswerForm {
 #[derive(Default)]
 pub(super) struct ProposalProblems {
     post: Option<TextForm>,
+    /// A report of a message that came back with an error, as typed.
+    report: Option<ReportTyped>,
+    /// `?done=`: the change just made, confirmed in a banner.
+    done: Option<String>,
     answer: Option<AnswerForm>,
     withdraw: Option<TextForm>,
     notice: Option<String>,
@@ -61,6 +69,7 @@ pub(super) struct ProposalProblems {
 #[template(path = "proposal.html")]
 struct ProposalPage<'a> {
     page: Chrome<'a>,
+    banner: Option<Banner>,
     title: String,
     status: String,
     proposer: Link,
@@ -78,6 +87,7 @@ struct ProposalPage<'a> {
     post: Option<TextForm>,
     answer: Option<AnswerForm>,
     withdraw: Option<TextForm>,
+    report: Option<ReportForm>,
 }
 
 fn answer_form(t: &Translations, lang: Lang, id: &str) -> AnswerForm {
@@ -107,15 +117,11 @@ pub async fn proposal(
     let params = query_params(raw.as_deref());
     let visit = visit::visit(&state, &headers, peer, param(&params, "lang").as_deref()).await;
     let after = param(&params, "after");
-    proposal_page(
-        &state,
-        &visit,
-        &id,
-        after,
-        ProposalProblems::default(),
-        StatusCode::OK,
-    )
-    .await
+    let problems = ProposalProblems {
+        done: param(&params, "done"),
+        ..ProposalProblems::default()
+    };
+    proposal_page(&state, &visit, &id, after, problems, StatusCode::OK).await
 }
 
 async fn proposal_page(
@@ -147,7 +153,8 @@ async fn proposal_page(
     let Some(ops::proposal::ProposalNode::CollaborationProposal(p)) = data.node else {
         return failure_page(state, visit, Failure::NotFound, &path);
     };
-    let page = ProposalPage::new(state, visit, p, problems, &path);
+    let viewer = data.viewer.map(|v| v.organisation.id);
+    let page = ProposalPage::new(state, visit, p, viewer.as_deref(), problems, &path);
     html(status, &page, &visit.set_cookies)
 }
 
@@ -229,9 +236,49 @@ impl MessageLine {
                 day(t, lang, &m.posted_at),
                 m.posted_at.get(11..16).unwrap_or_default()
             ),
+            hidden: m.hidden.then(|| match m.hidden_reason.as_deref() {
+                Some(reason) => fill(t.get(lang, "thread_hidden_reason"), &[("reason", reason)]),
+                None => t.get(lang, "thread_hidden").to_owned(),
+            }),
             body: m.body,
         }
     }
+}
+
+/// The report form of a thread: for the messages on the page that others wrote and that are
+/// shown; none when there is no such message.
+fn message_report_form(
+    t: &Translations,
+    lang: Lang,
+    proposal_id: &str,
+    messages: &[ops::proposal::ProposalNodeOnCollaborationProposalMessagesNodes],
+    viewer: Option<&str>,
+    typed: Option<ReportTyped>,
+) -> Option<ReportForm> {
+    let items: Vec<Pick> = messages
+        .iter()
+        .filter(|m| !m.hidden && Some(m.organisation.id.as_str()) != viewer)
+        .map(|m| Pick {
+            value: m.id.clone(),
+            label: fill(
+                t.get(lang, "flag_item_message"),
+                &[
+                    ("org", &m.organisation.name),
+                    ("date", &day(t, lang, &m.posted_at)),
+                ],
+            ),
+            selected: false,
+        })
+        .collect();
+    if items.is_empty() {
+        return None;
+    }
+    let action = format!("{}/report", proposal_path(proposal_id));
+    let form = report_form(t, lang, Reporting::Message, action, items);
+    Some(match typed {
+        Some(typed) => form.with(typed),
+        None => form,
+    })
 }
 
 impl<'a> ProposalPage<'a> {
@@ -239,6 +286,7 @@ impl<'a> ProposalPage<'a> {
         state: &'a WebState,
         visit: &Visit,
         p: ProposalData,
+        viewer: Option<&str>,
         problems: ProposalProblems,
         path: &str,
     ) -> Self {
@@ -246,9 +294,11 @@ impl<'a> ProposalPage<'a> {
         let facts = facts(t, lang, &p);
         let can = &p.viewer_can;
         let messages = p.messages;
+        let report = message_report_form(t, lang, &p.id, &messages.nodes, viewer, problems.report);
         let proposer = OrgRef::from(p.proposer);
         ProposalPage {
             page: chrome(state, visit, p.title.clone(), path),
+            banner: confirmation::banner(t, lang, problems.done.as_deref()),
             status: t
                 .get(lang, &format!("proposal_status_{}", wire(&p.status)))
                 .to_owned(),
@@ -302,6 +352,7 @@ impl<'a> ProposalPage<'a> {
                     ..TextForm::default()
                 })
             }),
+            report,
             title: p.title,
         }
     }
@@ -351,6 +402,38 @@ pub async fn post_message(
     }
     problems.post = Some(form);
     proposal_page(&state, &visit, &id, None, problems, StatusCode::BAD_REQUEST).await
+}
+
+/// `POST /collaborations/proposals/{id}/report`: a report of one of the thread's messages; back
+/// to the thread with a thank-you, or the form again with what was wrong.
+pub async fn report(
+    State(state): State<WebState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let path = proposal_path(&id);
+    let (visit, fields) = match posted(&state, &headers, peer, &body, &path).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
+    // No message chosen names none: the API refuses it as an ID of nothing.
+    match reporting::file(&state, &visit, &fields, "", &format!("{path}#thread")).await {
+        Filing::Done(response) => response,
+        Filing::Again {
+            typed,
+            notice,
+            status,
+        } => {
+            let problems = ProposalProblems {
+                report: Some(typed),
+                notice,
+                ..ProposalProblems::default()
+            };
+            proposal_page(&state, &visit, &id, None, problems, status).await
+        }
+    }
 }
 
 pub async fn answer(
