@@ -21,14 +21,18 @@ pub enum SearchSort {
     Newest,
     /// Most adopted by other caisses first (ties by the index order).
     MostAdopted,
+    /// Best matches first, the tools past their review date (`Tool.reviewOverdue`: they may be
+    /// out of date) after all the others; the count and facets are the whole search's.
+    CurrentFirst,
 }
 
-impl From<SearchSort> for commons_indexer::Sort {
+impl From<SearchSort> for svc::Sort {
     fn from(s: SearchSort) -> Self {
         match s {
-            SearchSort::Relevance => commons_indexer::Sort::Relevance,
-            SearchSort::Newest => commons_indexer::Sort::Newest,
-            SearchSort::MostAdopted => commons_indexer::Sort::MostAdopted,
+            SearchSort::Relevance => svc::Sort::Relevance,
+            SearchSort::Newest => svc::Sort::Newest,
+            SearchSort::MostAdopted => svc::Sort::MostAdopted,
+            SearchSort::CurrentFirst => svc::Sort::CurrentFirst,
         }
     }
 }

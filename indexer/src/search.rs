@@ -56,6 +56,9 @@ pub struct SearchFilter {
     /// which no review date applies: those past their review date are left out. Rounded by the
     /// caller (to the hour) so that the filter's cached sets are reused.
     pub reviewed_since: Option<i64>,
+    /// Only tools last known current before this moment: those past their review date when
+    /// it is the same moment as [`Sort::CurrentFirst`]'s.
+    pub reviewed_before: Option<i64>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -64,6 +67,9 @@ pub enum Sort {
     Relevance,
     Newest,
     MostAdopted,
+    /// Relevance, the tools last known current before this moment (seconds since the epoch:
+    /// past their review date) after all the others.
+    CurrentFirst(i64),
 }
 
 #[derive(Clone, Debug, Default)]
@@ -528,30 +534,37 @@ impl ToolIndex {
 
     /// Each tool matches at most once: as its latest document for those who read it, as its
     /// published document for everyone else its visibility allows.
-    /// `reviewed_since`: also only tools current since then (see [`SearchFilter`]); it rides
-    /// with the scope so that every path of a search (results, counts, facets, the checks of
-    /// its words) applies it.
-    fn scope_query(&self, scope: &Scope, reviewed_since: Option<i64>) -> Box<dyn Query> {
-        Box::new(self.scope_filter(scope, reviewed_since))
+    /// `reviewed_since` and `reviewed_before` of the filter: also only tools last known current
+    /// within them (see [`SearchFilter`]); they ride with the scope so that every path of a
+    /// search (results, counts, facets, the checks of its words) applies them.
+    fn scope_query(&self, scope: &Scope, filter: &SearchFilter) -> Box<dyn Query> {
+        Box::new(self.scope_filter(scope, filter))
     }
 
-    fn scope_filter(&self, scope: &Scope, reviewed_since: Option<i64>) -> CachedFilter {
-        let terms = match reviewed_since {
-            None => self.scope_terms(scope),
-            Some(since) => Box::new(BooleanQuery::new(vec![
+    fn scope_filter(&self, scope: &Scope, filter: &SearchFilter) -> CachedFilter {
+        let (since, before) = (filter.reviewed_since, filter.reviewed_before);
+        let terms = if since.is_none() && before.is_none() {
+            self.scope_terms(scope)
+        } else {
+            let bound = |at: Option<i64>, bound: fn(Term) -> Bound<Term>| {
+                at.map_or(Bound::Unbounded, |at| {
+                    bound(Term::from_field_i64(self.fields.reviewed_at, at))
+                })
+            };
+            Box::new(BooleanQuery::new(vec![
                 (Occur::Must, self.scope_terms(scope)),
                 (
                     Occur::Must,
                     Box::new(RangeQuery::new(
-                        Bound::Included(Term::from_field_i64(self.fields.reviewed_at, since)),
-                        Bound::Unbounded,
+                        bound(since, Bound::Included),
+                        bound(before, Bound::Excluded),
                     )),
                 ),
-            ])),
+            ]))
         };
         CachedFilter::new(
             self.filters.clone(),
-            format!("{scope:?} {reviewed_since:?}"),
+            format!("{scope:?} {since:?} {before:?}"),
             terms,
             0.0,
         )
@@ -720,10 +733,8 @@ impl ToolIndex {
         exclusions: &[Box<dyn Query>],
         req: &SearchRequest,
     ) -> Vec<(Occur, Box<dyn Query>)> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
-            Occur::Must,
-            self.scope_query(&req.scope, req.filter.reviewed_since),
-        )];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, self.scope_query(&req.scope, &req.filter))];
         for (_, filter) in self.facet_filters(req) {
             clauses.push((Occur::Must, Box::new(filter)));
         }
@@ -790,7 +801,7 @@ impl ToolIndex {
             query: self.compose(&text_query, &exclusions, req),
             matching: Matching {
                 any_of,
-                scope: self.scope_filter(&req.scope, req.filter.reviewed_since),
+                scope: self.scope_filter(&req.scope, &req.filter),
                 excluded,
             },
         };
@@ -808,6 +819,9 @@ impl ToolIndex {
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        if let Sort::CurrentFirst(since) = req.sort {
+            return self.current_first(req, since);
+        }
         req.stop.check()?;
         let searcher = self.reader.searcher();
         let alone = Running::enter(&self.running);
@@ -832,7 +846,8 @@ impl ToolIndex {
             Sort::Relevance if text.is_none() => {
                 self.by_field::<i64>(&searcher, executor, &planned, req, "updated_at")?
             }
-            Sort::Relevance => {
+            // `CurrentFirst` is served as its parts, each by relevance (`current_first`).
+            Sort::Relevance | Sort::CurrentFirst(_) => {
                 // The best by score and a few more, then ties broken by freshness: reading the
                 // date of every match would cost each search a pass over them all.
                 let top = TopDocs::with_limit(req.offset + limit + TIE_WINDOW);
@@ -952,6 +967,45 @@ impl ToolIndex {
             facets,
             unmatched,
         })
+    }
+
+    /// Relevance with the tools past their review date after the current ones: the page is
+    /// taken from the tools current since `since`, then from the others, each by relevance; the
+    /// count, the facets and the words nothing holds are the whole search's. Up to three passes
+    /// (the whole search counted, and each part), for a sort asked for by name.
+    fn current_first(&self, req: &SearchRequest, since: i64) -> Result<SearchResults> {
+        let part = |filter: SearchFilter, offset: usize, limit: usize| SearchRequest {
+            sort: Sort::Relevance,
+            filter,
+            offset,
+            limit,
+            facets: false,
+            ..req.clone()
+        };
+        let mut whole = self.search(&SearchRequest {
+            sort: Sort::Relevance,
+            offset: 0,
+            limit: 0,
+            ..req.clone()
+        })?;
+        let asked_since = req.filter.reviewed_since.unwrap_or(i64::MIN);
+        let current = SearchFilter {
+            reviewed_since: Some(asked_since.max(since)),
+            ..req.filter.clone()
+        };
+        let current = self.search(&part(current, req.offset, req.limit))?;
+        let mut hits = current.hits;
+        if hits.len() < req.limit && asked_since < since {
+            let earlier = SearchFilter {
+                reviewed_before: Some(req.filter.reviewed_before.unwrap_or(since).min(since)),
+                ..req.filter.clone()
+            };
+            let offset = req.offset.saturating_sub(current.total);
+            let rest = self.search(&part(earlier, offset, req.limit - hits.len()))?;
+            hits.extend(rest.hits);
+        }
+        whole.hits = hits;
+        Ok(whole)
     }
 
     /// The number of tools a search finds and its facet counts when asked.
@@ -1117,7 +1171,10 @@ impl ToolIndex {
                 f.title_folded,
             )?),
         ));
-        clauses.push((Occur::Must, self.scope_query(scope, None)));
+        clauses.push((
+            Occur::Must,
+            self.scope_query(scope, &SearchFilter::default()),
+        ));
         let searcher = self.reader.searcher();
         let top = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit))?;
         let mut out = Vec::with_capacity(top.len());
@@ -1577,10 +1634,7 @@ mod tests {
                 Occur::Must,
                 text.map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |t| t.query),
             ),
-            (
-                Occur::Must,
-                index.scope_query(&req.scope, req.filter.reviewed_since),
-            ),
+            (Occur::Must, index.scope_query(&req.scope, &req.filter)),
         ];
         clauses.extend(matching.excluded.into_iter().map(|q| (Occur::MustNot, q)));
         let matching = BooleanQuery::new(clauses);
@@ -1642,6 +1696,75 @@ mod tests {
             current.total,
             all.total
         );
+    }
+
+    #[test]
+    fn current_first_ranks_tools_past_their_review_date_after_the_rest_page_by_page() {
+        let (_dir, index) = corpus();
+        let [anyone, _] = anyone_and_an_owner(2);
+        let thesaurus = Arc::new(Thesaurus::new(Thesaurus::shipped()));
+        let current = |id: u64| id.is_multiple_of(3) || id * 10 >= 12_000;
+        for q in ["stress", "sommeil fatigue", ""] {
+            let search = |sort: Sort, filter: SearchFilter, offset: usize, limit: usize| {
+                let req = SearchRequest {
+                    query: q.into(),
+                    filter,
+                    sort,
+                    offset,
+                    limit,
+                    scope: anyone.clone(),
+                    facets: true,
+                    thesaurus: Some(thesaurus.clone()),
+                    ..Default::default()
+                };
+                index.search(&req).unwrap()
+            };
+            let whole = search(Sort::Relevance, SearchFilter::default(), 0, 3000);
+            let ranked = search(Sort::CurrentFirst(12_000), SearchFilter::default(), 0, 3000);
+            // The whole search's count and facets; every current tool before any overdue one.
+            assert_eq!(ranked.total, whole.total, "{q}");
+            assert_eq!(ranked.facets, whole.facets, "{q}");
+            let ids: Vec<u64> = ranked.hits.iter().map(|h| h.tool_id).collect();
+            let border = ids.iter().position(|id| !current(*id)).unwrap_or(ids.len());
+            assert!(0 < border && border < ids.len(), "{q}: both kinds present");
+            assert!(ids[border..].iter().all(|id| !current(*id)), "{q}: {ids:?}");
+            // Each part holds what the whole search finds of its kind (each ordered by the same
+            // relevance, near-equal scores by freshness).
+            let of_kind = |part: &[Hit], keep: &dyn Fn(u64) -> bool| {
+                let mut got: Vec<u64> = part.iter().map(|h| h.tool_id).collect();
+                let mut want: Vec<u64> = whole
+                    .hits
+                    .iter()
+                    .map(|h| h.tool_id)
+                    .filter(|id| keep(*id))
+                    .collect();
+                got.sort_unstable();
+                want.sort_unstable();
+                assert_eq!(got, want, "{q}");
+            };
+            of_kind(&ranked.hits[..border], &current);
+            of_kind(&ranked.hits[border..], &|id| !current(id));
+            // Page by page, across the border, the same list: nothing twice, nothing lost.
+            let mut paged = Vec::new();
+            for offset in (0..ids.len()).step_by(150) {
+                let page = search(
+                    Sort::CurrentFirst(12_000),
+                    SearchFilter::default(),
+                    offset,
+                    150,
+                );
+                assert_eq!(page.total, whole.total);
+                paged.extend(page.hits.iter().map(|h| h.tool_id));
+            }
+            assert_eq!(paged, ids, "{q}");
+            // With the overdue ones left out as well, only the current ones.
+            let only = SearchFilter {
+                reviewed_since: Some(12_000),
+                ..Default::default()
+            };
+            let kept = search(Sort::CurrentFirst(12_000), only, 0, 3000);
+            assert_eq!(kept.total, border, "{q}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use commons_indexer::{
-    Facets, IndexError, QueryLimits, Scope, SearchFilter, SearchRequest, Sort, Stop, Suggestion,
+    Facets, IndexError, QueryLimits, Scope, SearchFilter, SearchRequest, Stop, Suggestion,
     parse_bounded,
 };
 use tokio::sync::Semaphore;
@@ -151,6 +151,21 @@ pub struct Filter {
     pub exclude_outdated: bool,
 }
 
+/// The order of a search's results.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best matches first.
+    #[default]
+    Relevance,
+    /// Most recently published or changed first.
+    Newest,
+    /// Most adopted first.
+    MostAdopted,
+    /// Best matches first, those past their review date (they may be out of date) after the
+    /// rest.
+    CurrentFirst,
+}
+
 pub struct Query {
     pub text: String,
     pub filter: Filter,
@@ -247,8 +262,14 @@ pub async fn search(ctx: &Context, actor: Option<&Actor>, q: Query) -> ServiceRe
             ),
             owners,
             reviewed_since: q.filter.exclude_outdated.then(|| current_since(ctx)),
+            reviewed_before: None,
         },
-        sort: q.sort,
+        sort: match q.sort {
+            Sort::Relevance => commons_indexer::Sort::Relevance,
+            Sort::Newest => commons_indexer::Sort::Newest,
+            Sort::MostAdopted => commons_indexer::Sort::MostAdopted,
+            Sort::CurrentFirst => commons_indexer::Sort::CurrentFirst(current_since(ctx)),
+        },
         lang: q.lang,
         offset: q.offset,
         limit: q.limit,

@@ -526,7 +526,10 @@ impl SearchParams {
             // than the lists of kinds, categories and languages.
             match key.as_ref() {
                 "q" => p.q = value,
-                "sort" if ["RELEVANCE", "NEWEST", "MOST_ADOPTED"].contains(&value.as_str()) => {
+                "sort"
+                    if ["RELEVANCE", "CURRENT_FIRST", "NEWEST", "MOST_ADOPTED"]
+                        .contains(&value.as_str()) =>
+                {
                     p.sort = value
                 }
                 "after" if !value.is_empty() && value.len() <= 200 => p.after = Some(value),
@@ -721,6 +724,7 @@ impl<'a> SearchPage<'a> {
         let (t, lang) = (&state.web.translations, visit.lang);
         let sorts = [
             ("RELEVANCE", "sort_relevance"),
+            ("CURRENT_FIRST", "sort_current_first"),
             ("NEWEST", "sort_newest"),
             ("MOST_ADOPTED", "sort_most_adopted"),
         ]

@@ -490,7 +490,7 @@ async fn a_search_past_its_time_is_stopped_not_finished_in_the_background() {
     let query = Query {
         text: "stress".into(),
         filter: Filter::default(),
-        sort: commons_indexer::Sort::Relevance,
+        sort: commons_service::search::Sort::Relevance,
         lang: None,
         offset: 0,
         limit: 10,

@@ -928,3 +928,71 @@ async fn inasti_sees_in_which_languages_each_organisation_publishes() {
         "{line}"
     );
 }
+
+const RANKED: &str = "query($sort: SearchSort) { searchTools(query: \"stress\", sort: $sort) {
+  totalCount edges { node { tool { id reviewOverdue } } } } }";
+
+/// A search for "stress" in this order: (the tools found, best first; the count).
+async fn ranked(app: &TestApp, token: &str, sort: &str) -> (Vec<(String, bool)>, u64) {
+    let body = app.graphql_as(token, RANKED, json!({ "sort": sort })).await;
+    let edges = body["data"]["searchTools"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"));
+    let tools = edges
+        .iter()
+        .map(|e| {
+            let t = &e["node"]["tool"];
+            (
+                t["id"].as_str().unwrap().to_owned(),
+                t["reviewOverdue"] == true,
+            )
+        })
+        .collect();
+    (
+        tools,
+        body["data"]["searchTools"]["totalCount"].as_u64().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn a_search_may_rank_tools_past_their_review_date_after_the_current_ones() {
+    let app = commons_tests::spawn_app_with(|c| c.review.after_days = 100)
+        .await
+        .with_organisations()
+        .await;
+    let tool = |title: &str, body: &str| json!([{ "lang": "FR", "title": title, "summary": title, "body": body }]);
+    // The best match on "stress", published first: it will be past its review date.
+    let old = commons_tests::tools::published_tool_in(
+        &app,
+        "acerta",
+        tool(
+            "Stress : auto-test du stress",
+            "Le stress, mesurer son stress, réduire le stress.",
+        ),
+    )
+    .await;
+    let clock = &app.services.clock;
+    let start = chrono::Utc::now();
+    clock.set(Some(start + chrono::Duration::days(60)));
+    let recent = commons_tests::tools::published_tool_in(
+        &app,
+        "ucm",
+        tool(
+            "Atelier collectif pour indépendants",
+            "Un atelier en groupe sur le sommeil et le stress.",
+        ),
+    )
+    .await;
+    clock.set(Some(start + chrono::Duration::days(130)));
+    app.wait_for_index().await;
+    let reader = app.login_as("liantis", "STAFF");
+    let (by_relevance, total) = ranked(&app, &reader, "RELEVANCE").await;
+    assert_eq!(
+        by_relevance,
+        [(old.clone(), true), (recent.clone(), false)],
+        "the overdue tool matches best"
+    );
+    let (current_first, same_total) = ranked(&app, &reader, "CURRENT_FIRST").await;
+    assert_eq!(current_first, [(recent, false), (old, true)]);
+    assert_eq!(same_total, total, "nothing left out");
+}
