@@ -189,7 +189,9 @@ pub async fn answer(
 }
 
 /// Translations an organisation gave (its offers accepted) and received (offers on its tools
-/// accepted) in `[from, until)`.
+/// accepted) in `[from, until)`, once published: the revision they made is the tool's published
+/// one or an earlier one (the rule of `translation_offer::credited`), so a translation whose
+/// revision moderation rejected counts for nobody.
 pub async fn accepted_in(
     db: &impl ConnectionTrait,
     organisation_id: i64,
@@ -201,6 +203,10 @@ pub async fn accepted_in(
             .filter(offer::Column::Status.eq(OfferStatus::Accepted.as_str()))
             .filter(offer::Column::AnsweredAt.gte(from))
             .filter(offer::Column::AnsweredAt.lt(until))
+            .filter(Expr::cust(
+                "translation_offers.revision <= (SELECT t.published_revision FROM tools t \
+                 WHERE t.id = translation_offers.tool_id)",
+            ))
     };
     let given = accepted()
         .filter(offer::Column::TranslatorOrganisationId.eq(organisation_id))

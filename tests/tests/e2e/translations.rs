@@ -275,6 +275,8 @@ async fn a_tool_asks_for_a_translation_a_peer_offers_it_and_the_owner_accepts_it
     let told = kinds(&app, &translator, "TRANSLATION_ANSWERED").await;
     assert_eq!(told[0]["status"], "ACCEPTED");
 
+    // Accepted but not yet published, it counts for nobody yet.
+    assert_eq!(translation_figures(&app, "ucm").await, (0, 0));
     // Moderation as usual; once published, the translator is credited for everyone.
     let approved = app
         .graphql_as(
@@ -298,35 +300,27 @@ async fn a_tool_asks_for_a_translation_a_peer_offers_it_and_the_owner_accepts_it
     let theirs = tool(&app, &translator, &scan).await;
     assert_eq!(theirs["translationOffers"][0]["note"], "Merci UCM");
 
-    // It counts in both caisses' activity reports of the year.
+    // It counts in both caisses' activity reports of the year, once published.
+    assert_eq!(translation_figures(&app, "ucm").await, (1, 0));
+    assert_eq!(translation_figures(&app, "acerta").await, (0, 1));
+}
+
+/// An organisation's translations given and received in its activity report of this year.
+async fn translation_figures(app: &TestApp, slug: &str) -> (i64, i64) {
     let year = chrono::Utc::now().year();
     let figures = "query($c: ID!, $y: Int!) { activityReport(caisseId: $c, year: $y) { figures { translationsGiven translationsReceived } } }";
-    for (slug, expected) in [("ucm", (1, 0)), ("acerta", (0, 1))] {
-        let org = app
-            .graphql_as(
-                &owner,
-                "query($s: String!) { organisation(slug: $s) { id } }",
-                json!({ "s": slug }),
-            )
-            .await;
-        let id = org["data"]["organisation"]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        let admin = app.login_as(slug, "ORG_ADMIN");
-        let body = app
-            .graphql_as(&admin, figures, json!({ "c": id, "y": year }))
-            .await;
-        let f = &body["data"]["activityReport"]["figures"];
-        assert_eq!(
-            (
-                f["translationsGiven"].as_i64().unwrap(),
-                f["translationsReceived"].as_i64().unwrap()
-            ),
-            expected,
-            "{slug}: {body}"
-        );
-    }
+    let id = app.organisation_id(slug).await;
+    let admin = app.login_as(slug, "ORG_ADMIN");
+    let body = app
+        .graphql_as(&admin, figures, json!({ "c": id, "y": year }))
+        .await;
+    let f = &body["data"]["activityReport"]["figures"];
+    (
+        f["translationsGiven"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{slug}: {body}")),
+        f["translationsReceived"].as_i64().unwrap_or_default(),
+    )
 }
 
 #[tokio::test]
