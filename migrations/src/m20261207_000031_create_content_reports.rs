@@ -47,7 +47,8 @@ impl MigrationTrait for Migration {
 }
 
 /// The table, its tool column as given: required here, optional once proposal messages can be
-/// reported (a later migration rebuilds the table on SQLite, which cannot alter a column).
+/// reported (migration 034 rebuilds the table on SQLite, which cannot alter a column). Frozen
+/// as both migrations ran it: a change here would change what they did.
 pub(crate) fn table(tool_id: ColumnDef) -> TableCreateStatement {
     use ContentReports as R;
     Table::create()

@@ -22,6 +22,9 @@ enum Rebuilt {
     ProposalId,
 }
 
+/// A report names the tool its item lives in, or the proposal: one, never both or neither.
+const EXACTLY_ONE_CONTEXT: &str = "(tool_id IS NULL) <> (proposal_id IS NULL)";
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -60,7 +63,8 @@ impl MigrationTrait for Migration {
             table
                 .table(Rebuilt::ContentReportsRebuilt)
                 .col(big_integer_null(Rebuilt::ProposalId))
-                .foreign_key(&mut proposal_fk());
+                .foreign_key(&mut proposal_fk())
+                .check(Expr::cust(EXACTLY_ONE_CONTEXT));
             manager.create_table(table).await?;
             db.execute_unprepared(
                 "INSERT INTO content_reports_rebuilt (id, item_kind, item_id, tool_id, \
@@ -87,6 +91,11 @@ impl MigrationTrait for Migration {
                         .to_owned(),
                 )
                 .await?;
+            db.execute_unprepared(&format!(
+                "ALTER TABLE content_reports ADD CONSTRAINT content_reports_one_context \
+                 CHECK ({EXACTLY_ONE_CONTEXT})"
+            ))
+            .await?;
         }
         Ok(())
     }

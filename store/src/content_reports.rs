@@ -253,5 +253,14 @@ mod tests {
         };
         let refused = insert(&db, again, now).await.unwrap_err();
         assert!(crate::is_unique_violation(&refused), "{refused}");
+        // A report names its tool or its proposal: one, never neither.
+        let neither = db
+            .execute_unprepared(
+                "INSERT INTO content_reports (item_kind, item_id, reporter_id, \
+                 reporter_organisation_id, reason, text, created_at) \
+                 VALUES ('TOOL', 9, 3, 2, 'OTHER', '?', '2026-12-01T10:00:00+00:00')",
+            )
+            .await;
+        assert!(neither.is_err(), "{neither:?}");
     }
 }

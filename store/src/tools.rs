@@ -667,7 +667,9 @@ fn decisions_query(
 
 /// A decision is read with the revision it decided on: its owner and moderators read them all,
 /// anyone else only decisions on revisions published with a visibility they may read — so a
-/// reason given on a never-published edit stays between the owner and INASTI.
+/// reason given on a never-published edit stays between the owner and INASTI — and never a
+/// dismissal of reports, which would tell readers that someone reported the tool or a review,
+/// and why a moderator saw nothing to change.
 fn decided_revision_readable(scope: &ToolScope) -> Condition {
     let mut any = Condition::any();
     if let Some(org) = scope.organisation_id {
@@ -695,7 +697,11 @@ fn decided_revision_readable(scope: &ToolScope) -> Condition {
             scope.published_visibilities(),
         )))
         .to_owned();
-    any.add(Expr::exists(published))
+    any.add(
+        Condition::all()
+            .add(Expr::exists(published))
+            .add(moderation_decision::Column::Decision.ne(Decision::DismissReports.as_str())),
+    )
 }
 
 /// The moderation log of the tools the scope may see, newest first.

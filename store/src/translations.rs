@@ -2,14 +2,14 @@
 //! other organisations offer.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SubQueryStatement};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::codec::{lang_from, parse};
-use super::entity::{translation_offer as offer, translation_request as request};
+use super::entity::{tool_revision, translation_offer as offer, translation_request as request};
 use commons_domain::lang::Lang;
 use commons_domain::tool::Translation;
 use commons_domain::translation_offer::{OfferStatus, TranslationOffer};
@@ -189,24 +189,42 @@ pub async fn answer(
 }
 
 /// Translations an organisation gave (its offers accepted) and received (offers on its tools
-/// accepted) in `[from, until)`, once published: the revision they made is the tool's published
-/// one or an earlier one (the rule of `translation_offer::credited`), so a translation whose
-/// revision moderation rejected counts for nobody.
+/// accepted) that were published in `[from, until)`: counted when the first revision holding
+/// them was published — the translation's own, or a later one (the rule of
+/// `translation_offer::credited`) — so a translation whose revision moderation rejected counts
+/// for nobody until a later revision is published, and one accepted in December but published
+/// in January counts in January's year, never in a report frozen before it was published.
 pub async fn accepted_in(
     db: &impl ConnectionTrait,
     organisation_id: i64,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<(u64, u64), DbErr> {
+    // When the first revision holding the translation was published.
+    let first_published = || -> Expr {
+        let revision = tool_revision::Entity;
+        let col = |c: tool_revision::Column| Expr::col((revision, c));
+        Expr::from(SubQueryStatement::SelectStatement(
+            Query::select()
+                .expr(col(tool_revision::Column::PublishedAt).min())
+                .from(revision)
+                .and_where(
+                    col(tool_revision::Column::ToolId)
+                        .equals((offer::Entity, offer::Column::ToolId)),
+                )
+                .and_where(
+                    col(tool_revision::Column::Number)
+                        .gte(Expr::col((offer::Entity, offer::Column::Revision))),
+                )
+                .and_where(col(tool_revision::Column::PublishedAt).is_not_null())
+                .to_owned(),
+        ))
+    };
     let accepted = || {
         offer::Entity::find()
             .filter(offer::Column::Status.eq(OfferStatus::Accepted.as_str()))
-            .filter(offer::Column::AnsweredAt.gte(from))
-            .filter(offer::Column::AnsweredAt.lt(until))
-            .filter(Expr::cust(
-                "translation_offers.revision <= (SELECT t.published_revision FROM tools t \
-                 WHERE t.id = translation_offers.tool_id)",
-            ))
+            .filter(first_published().gte(from))
+            .filter(first_published().lt(until))
     };
     let given = accepted()
         .filter(offer::Column::TranslatorOrganisationId.eq(organisation_id))

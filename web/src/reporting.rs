@@ -62,6 +62,8 @@ pub(super) struct ReportForm {
     pub action: String,
     pub title: String,
     pub hint: String,
+    /// The page of a thread the form was shown on, to come back to.
+    pub after: Option<String>,
     pub items: Vec<Pick>,
     pub reasons: Vec<Pick>,
     pub text: String,
@@ -115,6 +117,7 @@ pub(super) fn report_form(
         action,
         title: t.get(lang, title).to_owned(),
         hint: t.get(lang, hint).to_owned(),
+        after: None,
         items,
         reasons: REASONS
             .iter()

@@ -837,6 +837,16 @@ async fn a_dismissal_is_in_the_tools_moderation_log_without_who_reported() {
     assert_eq!(entries[0]["node"]["action"], "DISMISS_REPORTS", "{log}");
     assert_eq!(entries[0]["node"]["reason"], "Les chiffres sont justes");
     assert!(!log.to_string().to_lowercase().contains("ucm"), "{log}");
+    // Nobody else reads that the tool was reported, nor the moderator's reason.
+    for who in [None, Some(("liantis", "STAFF")), Some(("ucm", "STAFF"))] {
+        let log = run(&app, who, LOG, json!({ "id": scan })).await;
+        assert!(log["errors"].is_null(), "{who:?}: {log}");
+        assert!(
+            !log.to_string().contains("DISMISS_REPORTS"),
+            "{who:?}: {log}"
+        );
+        assert!(!log.to_string().contains("justes"), "{who:?}: {log}");
+    }
     // Nothing to contest: a dismissal took nothing away.
     let body = run(
         &app,

@@ -143,7 +143,7 @@ async fn proposal_page(
         id: id.to_owned(),
         lang: Some(visit.lang),
         first: Some(MESSAGES_PAGE as i64),
-        after,
+        after: after.clone(),
     };
     let data = match run::<ops::Proposal>(state, visit, variables).await {
         Ok(data) => data,
@@ -154,7 +154,7 @@ async fn proposal_page(
         return failure_page(state, visit, Failure::NotFound, &path);
     };
     let viewer = data.viewer.map(|v| v.organisation.id);
-    let page = ProposalPage::new(state, visit, p, viewer.as_deref(), problems, &path);
+    let page = ProposalPage::new(state, visit, p, viewer.as_deref(), after, problems, &path);
     html(status, &page, &visit.set_cookies)
 }
 
@@ -230,12 +230,7 @@ impl MessageLine {
                 Some(name) => format!("{name} ({})", m.organisation.name),
                 None => m.organisation.name,
             },
-            // The day in words, then the time to the minute (UTC): `1 mars 2026, 14:05`.
-            date: format!(
-                "{}, {}",
-                day(t, lang, &m.posted_at),
-                m.posted_at.get(11..16).unwrap_or_default()
-            ),
+            date: posted_at(t, lang, &m.posted_at),
             hidden: m.hidden.then(|| match m.hidden_reason.as_deref() {
                 Some(reason) => fill(t.get(lang, "thread_hidden_reason"), &[("reason", reason)]),
                 None => t.get(lang, "thread_hidden").to_owned(),
@@ -243,6 +238,16 @@ impl MessageLine {
             body: m.body,
         }
     }
+}
+
+/// When a message was posted: the day in words, then the time to the minute (UTC):
+/// `1 mars 2026, 14:05` (two messages of a day told apart).
+fn posted_at(t: &Translations, lang: Lang, at: &str) -> String {
+    format!(
+        "{}, {}",
+        day(t, lang, at),
+        at.get(11..16).unwrap_or_default()
+    )
 }
 
 /// The report form of a thread: for the messages on the page that others wrote and that are
@@ -254,6 +259,7 @@ fn message_report_form(
     messages: &[ops::proposal::ProposalNodeOnCollaborationProposalMessagesNodes],
     viewer: Option<&str>,
     typed: Option<ReportTyped>,
+    after: Option<String>,
 ) -> Option<ReportForm> {
     let items: Vec<Pick> = messages
         .iter()
@@ -264,7 +270,7 @@ fn message_report_form(
                 t.get(lang, "flag_item_message"),
                 &[
                     ("org", &m.organisation.name),
-                    ("date", &day(t, lang, &m.posted_at)),
+                    ("date", &posted_at(t, lang, &m.posted_at)),
                 ],
             ),
             selected: false,
@@ -274,7 +280,8 @@ fn message_report_form(
         return None;
     }
     let action = format!("{}/report", proposal_path(proposal_id));
-    let form = report_form(t, lang, Reporting::Message, action, items);
+    let mut form = report_form(t, lang, Reporting::Message, action, items);
+    form.after = after;
     Some(match typed {
         Some(typed) => form.with(typed),
         None => form,
@@ -287,6 +294,7 @@ impl<'a> ProposalPage<'a> {
         visit: &Visit,
         p: ProposalData,
         viewer: Option<&str>,
+        after: Option<String>,
         problems: ProposalProblems,
         path: &str,
     ) -> Self {
@@ -294,7 +302,15 @@ impl<'a> ProposalPage<'a> {
         let facts = facts(t, lang, &p);
         let can = &p.viewer_can;
         let messages = p.messages;
-        let report = message_report_form(t, lang, &p.id, &messages.nodes, viewer, problems.report);
+        let report = message_report_form(
+            t,
+            lang,
+            &p.id,
+            &messages.nodes,
+            viewer,
+            problems.report,
+            after,
+        );
         let proposer = OrgRef::from(p.proposer);
         ProposalPage {
             page: chrome(state, visit, p.title.clone(), path),
@@ -418,8 +434,14 @@ pub async fn report(
         Ok(posted) => posted,
         Err(refused) => return refused,
     };
+    // Back to the page of the thread the form was on.
+    let after = Some(fields.one("after")).filter(|a| !a.is_empty() && a.len() <= 200);
+    let back = match &after {
+        Some(a) => format!("{path}?after={}#thread", percent(a)),
+        None => format!("{path}#thread"),
+    };
     // No message chosen names none: the API refuses it as an ID of nothing.
-    match reporting::file(&state, &visit, &fields, "", &format!("{path}#thread")).await {
+    match reporting::file(&state, &visit, &fields, "", &back).await {
         Filing::Done(response) => response,
         Filing::Again {
             typed,
@@ -431,7 +453,7 @@ pub async fn report(
                 notice,
                 ..ProposalProblems::default()
             };
-            proposal_page(&state, &visit, &id, None, problems, status).await
+            proposal_page(&state, &visit, &id, after, problems, status).await
         }
     }
 }
