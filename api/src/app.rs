@@ -61,6 +61,7 @@ pub async fn open_services(config: &Config) -> anyhow::Result<service::Context> 
         notice: chrono::Duration::days(config.review.notice_days.into()),
     };
     services.reports_per_day = config.reports.per_day;
+    services.mail = mail(config)?;
     services.identities = Arc::new(service::identity_cache::IdentityCache::new(
         Duration::from_secs(config.auth.identity_cache_seconds),
         config.auth.identity_cache_entries,
@@ -189,6 +190,7 @@ impl App {
                 interval: Duration::from_secs(config.storage.gc_interval_seconds),
             },
             reminders_every: Duration::from_millis(config.notifications.reminder_interval_ms),
+            mail_every: Duration::from_millis(config.mail.interval_ms),
             pruning: service::replicas::Pruning {
                 every: Duration::from_millis(config.replica.outbox_prune_interval_ms),
                 retention: Duration::from_secs(config.replica.outbox_retention_seconds),
@@ -289,4 +291,51 @@ impl App {
             .context("cannot close the database")?;
         Ok(())
     }
+}
+
+/// Mail as configured: through the relay when one is named, else to the log; its links signed
+/// with `mail.link_secret`, or the HS256 secret of the embedded default.
+fn mail(config: &Config) -> anyhow::Result<service::mail::Mail> {
+    use secrecy::ExposeSecret;
+    let m = &config.mail;
+    let transport = match &m.host {
+        Some(host) => service::mail::Transport::smtp(&service::mail::Relay {
+            host: host.clone(),
+            port: m.port,
+            tls: m.tls.clone(),
+            username: m.username.clone(),
+            password: m.password.clone(),
+            timeout: Duration::from_millis(m.timeout_ms),
+        })
+        .map_err(|problem| crate::config::ConfigError::Invalid {
+            key: "mail",
+            problem,
+        })?,
+        None => service::mail::Transport::Log,
+    };
+    let secret = match (&m.link_secret, config.auth.uses_public_keys()) {
+        (Some(secret), _) => secret.clone(),
+        (None, false) => crate::auth::hs256_secret(&config.auth, &config.data_dir)
+            .context("cannot read the secret that signs mail links")?,
+        (None, true) if m.host.is_some() => {
+            return Err(crate::config::ConfigError::Invalid {
+                key: "mail.link_secret",
+                problem: "is required with public keys once mail.host is set".into(),
+            }
+            .into());
+        }
+        // Nothing is sent: links in logged messages need not outlive this process.
+        (None, true) => secrecy::SecretString::from(uuid::Uuid::new_v4().to_string()),
+    };
+    Ok(service::mail::Mail {
+        transport,
+        from: m.from.clone(),
+        public_url: config.public_url(),
+        secret: Arc::from(secret.expose_secret().as_bytes()),
+        per_person_per_day: m.per_person_per_day,
+        per_run: m.per_run,
+        digest_items: m.digest_items,
+        max_attempts: m.max_attempts,
+        words: commons_web::mail_words()?,
+    })
 }

@@ -83,6 +83,8 @@ struct CommonsClaims {
     roles: Vec<String>,
     name: Option<String>,
     email: Option<String>,
+    #[serde(default)]
+    email_verified: Option<bool>,
 }
 
 /// The full claim set of a token Commons mints.
@@ -99,6 +101,8 @@ pub struct Claims {
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
 }
 
 struct VerificationKey {
@@ -253,6 +257,7 @@ impl Verifier {
                         roles: c.roles,
                         name: c.name,
                         email: c.email,
+                        email_verified: c.email_verified == Some(true),
                     });
                 }
                 Err(e) if i == 0 => first_error = e.into(),
@@ -305,6 +310,7 @@ impl Minter {
             exp: now + i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2),
             name: name.map(str::to_owned),
             email: None,
+            email_verified: None,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.key).map_err(|source| {
             KeyError::Key {
@@ -317,7 +323,7 @@ impl Minter {
 
 /// The configured secret, or the one generated into the data directory on first start
 /// (readable by the owner only).
-fn hs256_secret(cfg: &AuthConfig, data_dir: &Path) -> Result<SecretString, KeyError> {
+pub(crate) fn hs256_secret(cfg: &AuthConfig, data_dir: &Path) -> Result<SecretString, KeyError> {
     if let Some(secret) = &cfg.hs256_secret {
         if secret.expose_secret().len() < 32 {
             return Err(KeyError::Invalid(

@@ -50,6 +50,7 @@ pub struct Config {
     pub notifications: NotificationsConfig,
     pub review: ReviewConfig,
     pub reports: ReportsConfig,
+    pub mail: MailConfig,
     pub replica: ReplicaConfig,
     pub web: WebConfig,
     /// GraphiQL at `/graphiql`; switch it off in production if nobody should explore there.
@@ -78,6 +79,7 @@ impl Default for Config {
             notifications: NotificationsConfig::default(),
             review: ReviewConfig::default(),
             reports: ReportsConfig::default(),
+            mail: MailConfig::default(),
             replica: ReplicaConfig::default(),
             web: WebConfig::default(),
             extraction: ExtractionConfig::default(),
@@ -210,6 +212,57 @@ pub struct ReportsConfig {
 impl Default for ReportsConfig {
     fn default() -> Self {
         Self { per_day: 20 }
+    }
+}
+
+/// Notifications by e-mail through an SMTP relay; without `host`, messages are written to the
+/// log instead of sent.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct MailConfig {
+    pub host: Option<String>,
+    pub port: u16,
+    /// `starttls` (port 587), `tls` (implicit, port 465) or `none` (a relay on the same host).
+    pub tls: String,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    /// The sender: `Commons <commons@example.be>`.
+    pub from: String,
+    /// Signs the links of unsubscribes; shared by the replicas. Without it, the HS256 secret
+    /// of the embedded default signs them; with public keys only, it is required once `host`
+    /// is set.
+    pub link_secret: Option<SecretString>,
+    /// How often new notifications are queued and due messages sent.
+    pub interval_ms: u64,
+    /// Messages to one person in 24 hours at most; the rest wait.
+    pub per_person_per_day: u32,
+    /// Messages queued or sent by one run at most.
+    pub per_run: u32,
+    /// Notifications a weekly digest lists at most, with a link to the rest.
+    pub digest_items: u32,
+    /// Attempts of a message a relay refuses for now before it is given up.
+    pub max_attempts: u32,
+    /// How long one SMTP exchange may take.
+    pub timeout_ms: u64,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            host: None,
+            port: 587,
+            tls: "starttls".into(),
+            username: None,
+            password: None,
+            from: "Commons <commons@localhost>".into(),
+            link_secret: None,
+            interval_ms: 30_000,
+            per_person_per_day: 20,
+            per_run: 200,
+            digest_items: 20,
+            max_attempts: 8,
+            timeout_ms: 10_000,
+        }
     }
 }
 
@@ -416,6 +469,15 @@ impl Config {
                 "limits.ready_probe_timeout_ms",
                 self.limits.ready_probe_timeout_ms as usize,
             ),
+            ("mail.interval_ms", self.mail.interval_ms as usize),
+            (
+                "mail.per_person_per_day",
+                self.mail.per_person_per_day as usize,
+            ),
+            ("mail.per_run", self.mail.per_run as usize),
+            ("mail.digest_items", self.mail.digest_items as usize),
+            ("mail.max_attempts", self.mail.max_attempts as usize),
+            ("mail.timeout_ms", self.mail.timeout_ms as usize),
         ];
         for (key, value) in positive {
             if value == 0 {
@@ -424,6 +486,26 @@ impl Config {
                     problem: "must be at least 1".into(),
                 });
             }
+        }
+        if !["starttls", "tls", "none"].contains(&self.mail.tls.as_str()) {
+            return Err(ConfigError::Invalid {
+                key: "mail.tls",
+                problem: "must be starttls, tls or none".into(),
+            });
+        }
+        if !commons_service::mail::mailbox_ok(&self.mail.from) {
+            return Err(ConfigError::Invalid {
+                key: "mail.from",
+                problem:
+                    "must be an address, or a name and an address: Commons <commons@example.be>"
+                        .into(),
+            });
+        }
+        if self.mail.digest_items > 200 || self.mail.per_run > 10_000 {
+            return Err(ConfigError::Invalid {
+                key: "mail",
+                problem: "digest_items is at most 200, per_run at most 10 000".into(),
+            });
         }
         if !(1..=3650).contains(&self.review.after_days)
             || self.review.notice_days >= self.review.after_days

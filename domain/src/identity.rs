@@ -103,4 +103,6 @@ pub struct Identity {
     pub roles: Vec<String>,
     pub name: Option<String>,
     pub email: Option<String>,
+    /// The provider vouches for `email` (`email_verified`): mail may go to it unconfirmed.
+    pub email_verified: bool,
 }

@@ -46,6 +46,7 @@ pub mod funding;
 pub mod identity;
 pub mod lang;
 pub mod legal_frame;
+pub mod mail;
 pub mod money;
 pub mod notification;
 pub mod organisation;

@@ -21,6 +21,7 @@ mod joint_service;
 mod legal_frame;
 mod limits;
 mod loaders;
+mod mail;
 mod node;
 mod organisation;
 pub(crate) mod peer_learning;
@@ -76,6 +77,7 @@ pub struct Mutation(
     content_report::ContentReportMutation,
     appeal::AppealMutation,
     translation::TranslationMutation,
+    mail::MailMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, peer_learning::Subscription>;

@@ -326,6 +326,17 @@ impl From<notification_model::NotificationKind> for NotificationKind {
     }
 }
 
+impl From<NotificationKind> for notification_model::NotificationKind {
+    fn from(k: NotificationKind) -> Self {
+        // Every domain kind maps to one of the schema's: find the one that maps back.
+        notification_model::NotificationKind::ALL
+            .iter()
+            .copied()
+            .find(|d| NotificationKind::from(*d) == k)
+            .unwrap_or(notification_model::NotificationKind::Publication)
+    }
+}
+
 /// Something a person is told.
 pub struct Notification(pub notification_model::Notification);
 

@@ -67,6 +67,11 @@ pub struct Viewer(Actor);
 
 #[Object]
 impl Viewer {
+    /// Your notifications by e-mail: the address, and how each kind reaches you.
+    async fn mail(&self, ctx: &Context<'_>) -> Result<super::mail::MailSettings> {
+        super::mail::settings(ctx).await
+    }
+
     async fn user(&self, ctx: &Context<'_>) -> Result<User> {
         service::identity::user(services(ctx), Some(&self.0), self.0.user_id)
             .await

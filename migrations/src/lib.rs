@@ -37,6 +37,7 @@ mod m20261207_000031_create_content_reports;
 mod m20261207_000032_create_appeals;
 mod m20261207_000033_create_translation_offers;
 mod m20261207_000034_add_message_reports;
+mod m20261207_000035_create_mail;
 
 pub struct Migrator;
 
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000032_create_appeals::Migration),
             Box::new(m20261207_000033_create_translation_offers::Migration),
             Box::new(m20261207_000034_add_message_reports::Migration),
+            Box::new(m20261207_000035_create_mail::Migration),
         ]
     }
 }

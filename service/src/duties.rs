@@ -1,6 +1,6 @@
 //! Background duties that must run once across the replicas of a deployment: the file sweep,
-//! reply-by reminders, review reminders (published tools near their review date) and outbox
-//! pruning. Every replica runs the loop below for each duty; only
+//! reply-by reminders, review reminders (published tools near their review date), outbox
+//! pruning and mail (notifications and digests queued, then sent). Every replica runs the loop below for each duty; only
 //! the one holding the duty's lease (a row taken by conditional upsert, renewed at a third of
 //! its length) does the work, and a holder that dies stops renewing, so another takes the duty
 //! within one lease. A run whose lease is lost midway is stopped. A lease in a table rather
@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
 
 use crate::replicas::{Pruning, wall_now};
-use crate::{Context, ServiceResult, attachments, notifications, replicas};
+use crate::{Context, ServiceResult, attachments, mail, notifications, replicas};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Duty {
@@ -22,14 +22,16 @@ pub enum Duty {
     ReplyReminders,
     OutboxPruning,
     ReviewReminders,
+    Mail,
 }
 
 impl Duty {
-    pub const ALL: [Duty; 4] = [
+    pub const ALL: [Duty; 5] = [
         Duty::FileSweep,
         Duty::ReplyReminders,
         Duty::OutboxPruning,
         Duty::ReviewReminders,
+        Duty::Mail,
     ];
 
     pub fn name(self) -> &'static str {
@@ -38,6 +40,7 @@ impl Duty {
             Duty::ReplyReminders => "reply_reminders",
             Duty::OutboxPruning => "outbox_pruning",
             Duty::ReviewReminders => "review_reminders",
+            Duty::Mail => "mail",
         }
     }
 
@@ -49,9 +52,9 @@ impl Duty {
 /// What this replica did with each duty, for `/metrics`.
 #[derive(Debug, Default)]
 pub struct DutyBoard {
-    held: [AtomicBool; 4],
-    runs: [AtomicU64; 4],
-    failures: [AtomicU64; 4],
+    held: [AtomicBool; 5],
+    runs: [AtomicU64; 5],
+    failures: [AtomicU64; 5],
 }
 
 impl DutyBoard {
@@ -80,6 +83,8 @@ pub struct DutySettings {
     pub sweep: attachments::SweepSettings,
     pub reminders_every: Duration,
     pub pruning: Pruning,
+    /// How often mail is queued and sent.
+    pub mail_every: Duration,
 }
 
 impl DutySettings {
@@ -89,6 +94,7 @@ impl DutySettings {
             Duty::FileSweep => self.sweep.interval,
             Duty::ReplyReminders | Duty::ReviewReminders => self.reminders_every,
             Duty::OutboxPruning => self.pruning.every,
+            Duty::Mail => self.mail_every,
         }
     }
 }
@@ -112,6 +118,7 @@ async fn work(ctx: &Context, duty: Duty, settings: &DutySettings) -> ServiceResu
             let rows = replicas::prune_outbox(ctx, settings.pruning).await?;
             format!("{rows} outbox rows pruned")
         }
+        Duty::Mail => mail::run(ctx).await?,
     })
 }
 

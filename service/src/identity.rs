@@ -56,15 +56,22 @@ async fn record_user(
     let known = commons_store::users::find(&ctx.db, organisation_id, &identity.subject).await?;
     match known {
         Some(user) if user.name == identity.name && user.email == identity.email => Ok(user),
-        _ => Ok(commons_store::users::record(
-            &ctx.db,
-            organisation_id,
-            &identity.subject,
-            identity.name.as_deref(),
-            identity.email.as_deref(),
-            ctx.now(),
-        )
-        .await?),
+        _ => {
+            let user = commons_store::users::record(
+                &ctx.db,
+                organisation_id,
+                &identity.subject,
+                identity.name.as_deref(),
+                identity.email.as_deref(),
+                ctx.now(),
+            )
+            .await?;
+            // A verified address is where mail goes, unless the person entered their own.
+            if let (Some(email), true) = (&identity.email, identity.email_verified) {
+                super::mail::from_claim(ctx, user.id, email).await?;
+            }
+            Ok(user)
+        }
     }
 }
 

@@ -102,6 +102,7 @@ mod tests {
             roles: roles.iter().map(|r| (*r).to_owned()).collect(),
             name: None,
             email: None,
+            email_verified: false,
         }
     }
 

@@ -23,6 +23,7 @@ pub mod identity_cache;
 pub mod indexing;
 pub mod joint_services;
 pub mod legal_frame;
+pub mod mail;
 pub mod notifications;
 pub mod organisations;
 pub mod replicas;
@@ -74,6 +75,8 @@ pub struct Context {
     pub review: commons_domain::tool::ReviewPeriod,
     /// Reports of problematic content one person may file in a day.
     pub reports_per_day: u32,
+    /// Notifications by e-mail: the relay (or the log), the bounds, the words.
+    pub mail: mail::Mail,
 }
 
 impl Context {
@@ -102,6 +105,7 @@ impl Context {
             duties: std::sync::Arc::default(),
             review: commons_domain::tool::ReviewPeriod::default(),
             reports_per_day: 20,
+            mail: mail::Mail::default(),
         }
     }
 

@@ -43,7 +43,11 @@ pub async fn start(
     identity: Identity,
     lifetime: std::time::Duration,
 ) -> ServiceResult<(String, Session)> {
-    super::identity::resolve_actor(ctx, &identity).await?;
+    let actor = super::identity::resolve_actor(ctx, &identity).await?;
+    // Signing in is when a provider's verified address is taken (again), even unchanged.
+    if let (Some(email), true) = (&identity.email, identity.email_verified) {
+        super::mail::from_claim(ctx, actor.user_id, email).await?;
+    }
     let now = ctx.now();
     // Expired sessions go when a new one comes, so the table holds the live ones only.
     web_sessions::delete_expired(&ctx.db, now).await?;

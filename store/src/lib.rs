@@ -16,6 +16,7 @@ pub mod follows;
 pub mod funding;
 pub mod joint_services;
 pub mod legal_frames;
+pub mod mail;
 pub mod notifications;
 pub mod organisations;
 pub mod outbox;

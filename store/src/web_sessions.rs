@@ -54,6 +54,8 @@ pub async fn find_live(
                 roles: m.roles.split_whitespace().map(str::to_owned).collect(),
                 name: m.name,
                 email: m.email,
+                // Taken from the claim when the session began (`web_sessions::start`).
+                email_verified: false,
             },
             csrf_token: m.csrf_token,
             expires_at: m.expires_at,

@@ -16,6 +16,7 @@ pub mod process;
 pub mod proxy;
 pub mod relay;
 pub mod relevance;
+pub mod smtp;
 pub mod storage;
 pub mod tools;
 pub mod web;

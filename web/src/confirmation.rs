@@ -8,7 +8,7 @@ use commons_domain::lang::Lang;
 use super::i18n::Translations;
 
 /// The changes a page confirms.
-const CHANGES: [&str; 18] = [
+const CHANGES: [&str; 19] = [
     "saved",
     "submitted",
     "confirmed",
@@ -24,6 +24,7 @@ const CHANGES: [&str; 18] = [
     "translation_offered",
     "translation_accepted",
     "translation_declined",
+    "mail_saved",
     "decided_APPROVE",
     "decided_REQUEST_CHANGES",
     "decided_REJECT",

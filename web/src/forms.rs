@@ -30,6 +30,11 @@ impl Fields {
             .unwrap_or_default()
     }
 
+    /// Every field as posted, in order.
+    pub(super) fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
     pub(super) fn all(&self, name: &str) -> Vec<String> {
         self.0
             .iter()

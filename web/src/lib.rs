@@ -18,6 +18,8 @@ mod confirmation;
 mod editing;
 mod forms;
 pub mod i18n;
+mod mail_pages;
+mod mail_words;
 mod markdown;
 mod moderation;
 mod notifications;
@@ -43,6 +45,7 @@ use commons_graphql::rate_limit::RateLimiter;
 use commons_graphql::{AppSchema, LiveLimits};
 use commons_service as service;
 
+pub use mail_words::mail_words;
 pub use visit::session_actor;
 
 /// What the pages are served with: the schema they execute as the visitor, the services (for
@@ -196,6 +199,15 @@ where
         .route("/go/{id}", get(collaborations::go))
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::mark_all_read))
+        .route("/notifications/mail", post(notifications::save_mail))
+        .route(
+            "/mail/confirm",
+            get(mail_pages::confirm_form).post(mail_pages::confirm),
+        )
+        .route(
+            "/mail/unsubscribe",
+            get(mail_pages::unsubscribe_form).post(mail_pages::unsubscribe),
+        )
         .route("/notifications/count", get(notifications::count))
         .route("/notifications/live", get(notifications::live))
         .route("/sign-in", get(pages::sign_in_form).post(pages::sign_in))

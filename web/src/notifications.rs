@@ -18,10 +18,13 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde_json::json;
 
+use super::confirmation::{self, Banner};
+use super::forms::{Pick, errors_text, mutate, posted};
 use super::i18n::{Translations, fill};
 use super::operations::{
-    MarkAllRead, NotificationAdded, Notifications, mark_all_read, notification_added,
-    notifications, page_info, wire,
+    MarkAllRead, NotificationAdded, Notifications, SetMailAddress, SetMailPreferences, from_wire,
+    mark_all_read, notification_added, notifications, page_info, set_mail_address,
+    set_mail_preferences, wire,
 };
 use super::pages::{
     Chrome, Failure, checked, chrome, failure_page, html, percent, request, run, see_other,
@@ -48,7 +51,12 @@ pub(super) struct NotificationLine {
 /// What a notification says: for a moderation decision, the decision itself ("approved and
 /// published", "changes asked") and its reason, read from the notification's details — and so
 /// for a report's outcome and an appeal's; for the other kinds, what happened.
-fn said(t: &Translations, lang: Lang, kind: &str, details: &str) -> (String, Option<String>) {
+pub(super) fn said(
+    t: &Translations,
+    lang: Lang,
+    kind: &str,
+    details: &str,
+) -> (String, Option<String>) {
     let general = || {
         t.find(lang, &format!("notification_{kind}"))
             .map_or_else(|| kind.to_owned(), str::to_owned)
@@ -83,8 +91,105 @@ fn said(t: &Translations, lang: Lang, kind: &str, details: &str) -> (String, Opt
 #[template(path = "notifications.html")]
 struct NotificationsPage<'a> {
     page: Chrome<'a>,
+    banner: Option<Banner>,
     lines: Vec<NotificationLine>,
     next_href: Option<String>,
+    mail: MailForm,
+}
+
+/// How notifications reach the visitor by mail: the address and where it stands, the language,
+/// and a delivery per kind.
+pub(super) struct MailForm {
+    pub status: String,
+    pub address: String,
+    pub address_was: String,
+    pub error: Option<String>,
+    pub langs: Vec<Pick>,
+    /// (kind, its words, the deliveries with the chosen one)
+    pub kinds: Vec<(String, String, Vec<Pick>)>,
+}
+
+const DELIVERIES: [&str; 3] = ["IMMEDIATE", "WEEKLY", "NONE"];
+
+/// What a visitor typed into the mail form, when it comes back with an error.
+#[derive(Default)]
+pub(super) struct MailTyped {
+    address: String,
+    lang: String,
+    chosen: Vec<(String, String)>,
+    error: String,
+}
+
+fn mail_form(
+    t: &Translations,
+    lang: Lang,
+    mail: notifications::NotificationsViewerMail,
+    typed: Option<MailTyped>,
+) -> MailForm {
+    let address = mail.address.clone().unwrap_or_default();
+    let status = match (
+        &mail.address,
+        mail.deliverable,
+        &mail.suppressed_at,
+        &mail.confirmed_at,
+    ) {
+        (None, ..) => t.get(lang, "mail_status_none").to_owned(),
+        (Some(a), true, ..) => fill(t.get(lang, "mail_status_on"), &[("address", a)]),
+        (Some(a), false, Some(_), _) => fill(t.get(lang, "mail_status_stopped"), &[("address", a)]),
+        (Some(a), false, None, _) => fill(t.get(lang, "mail_status_waiting"), &[("address", a)]),
+    };
+    let mail_lang = typed
+        .as_ref()
+        .map(|x| x.lang.clone())
+        .or_else(|| mail.lang.as_ref().map(|l| l.code().to_uppercase()))
+        .unwrap_or_else(|| lang.code().to_uppercase());
+    let langs = Lang::ALL
+        .iter()
+        .map(|l| {
+            let code = l.code().to_uppercase();
+            Pick {
+                label: t.get(lang, &format!("lang_{code}")).to_owned(),
+                selected: code == mail_lang,
+                value: code,
+            }
+        })
+        .collect();
+    let kinds = mail
+        .preferences
+        .iter()
+        .map(|p| {
+            let kind = wire(&p.kind);
+            let chosen = typed
+                .as_ref()
+                .and_then(|x| {
+                    x.chosen
+                        .iter()
+                        .find(|(k, _)| *k == kind)
+                        .map(|(_, d)| d.clone())
+                })
+                .unwrap_or_else(|| wire(&p.delivery));
+            let picks = DELIVERIES
+                .iter()
+                .map(|d| Pick {
+                    value: (*d).to_owned(),
+                    label: t.get(lang, &format!("mail_delivery_{d}")).to_owned(),
+                    selected: chosen == *d,
+                })
+                .collect();
+            let words = t.get(lang, &format!("notification_{kind}")).to_owned();
+            (kind, words, picks)
+        })
+        .collect();
+    MailForm {
+        status,
+        address: typed
+            .as_ref()
+            .map_or(address.clone(), |x| x.address.clone()),
+        address_was: address,
+        error: typed.map(|x| x.error).filter(|e| !e.is_empty()),
+        langs,
+        kinds,
+    }
 }
 
 pub async fn list(
@@ -94,24 +199,39 @@ pub async fn list(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let visit = visit::visit(&state, &headers, peer, None).await;
+    let param = |name: &str| {
+        url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+            .filter(|a| a.len() <= 200)
+    };
+    let (after, done) = (param("after"), param("done"));
+    notifications_page(&state, &visit, after, done, None, StatusCode::OK).await
+}
+
+async fn notifications_page(
+    state: &WebState,
+    visit: &visit::Visit,
+    after: Option<String>,
+    done: Option<String>,
+    typed: Option<MailTyped>,
+    status: StatusCode,
+) -> Response {
+    let (state, visit) = (state.clone(), visit);
     let path = "/notifications";
     if visit.session.is_none() {
         return see_other("/sign-in", &visit.set_cookies);
     }
-    let after = url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
-        .find(|(k, _)| k == "after")
-        .map(|(_, v)| v.into_owned())
-        .filter(|a| a.len() <= 200);
     let lang = visit.lang;
     let variables = notifications::Variables {
         lang: Some(lang),
         first: Some(NOTIFICATIONS_PAGE as i64),
         after,
     };
-    let data = match run::<Notifications>(&state, &visit, variables).await {
+    let data = match run::<Notifications>(&state, visit, variables).await {
         Ok(data) => data,
         Err(Failure::Input(_)) => return see_other(path, &visit.set_cookies),
-        Err(other) => return failure_page(&state, &visit, other, path),
+        Err(other) => return failure_page(&state, visit, other, path),
     };
     let t = &state.web.translations;
     let Some(viewer) = data.viewer else {
@@ -141,11 +261,82 @@ pub async fn list(
     let next_href = page_info!(connection.page_info).next_href(path);
     let title = t.get(lang, "notifications_title").to_owned();
     let page = NotificationsPage {
-        page: chrome(&state, &visit, title, path),
+        page: chrome(&state, visit, title, path),
+        banner: confirmation::banner(t, lang, done.as_deref()),
         lines,
         next_href,
+        mail: mail_form(t, lang, viewer.mail, typed),
     };
-    html(StatusCode::OK, &page, &visit.set_cookies)
+    html(status, &page, &visit.set_cookies)
+}
+
+/// `POST /notifications/mail`: an address entered (a link confirms it), the language of mail
+/// and a delivery per kind; back with a banner, or the form again with what was wrong.
+pub async fn save_mail(
+    State(state): State<WebState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = "/notifications";
+    let (visit, fields) = match posted(&state, &headers, peer, &body, path).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
+    let (t, lang) = (&state.web.translations, visit.lang);
+    let mail_lang = from_wire::<Lang>(&fields.one("lang")).unwrap_or(lang);
+    let mut typed = MailTyped {
+        address: fields.one("address"),
+        lang: fields.one("lang"),
+        chosen: Vec::new(),
+        error: String::new(),
+    };
+    let mut preferences = Vec::new();
+    for (key, value) in fields.pairs() {
+        let Some(kind) = key.strip_prefix("kind_") else {
+            continue;
+        };
+        typed.chosen.push((kind.to_owned(), value.clone()));
+        if let (Some(kind), Some(delivery)) = (from_wire(kind), from_wire(value)) {
+            preferences.push(set_mail_preferences::MailPreferenceInput { kind, delivery });
+        }
+    }
+    let address = typed.address.trim().to_owned();
+    let outcome = async {
+        if !address.is_empty() && address != fields.one("address_was") {
+            let input = set_mail_address::SetMailAddressInput {
+                address: address.clone(),
+                lang: mail_lang,
+            };
+            let variables = set_mail_address::Variables { input };
+            let errors = mutate::<SetMailAddress>(&state, &visit, variables).await?;
+            if !errors.is_empty() {
+                return Ok(errors_text(t, lang, &errors));
+            }
+        }
+        let input = set_mail_preferences::SetMailPreferencesInput {
+            preferences,
+            lang: Some(mail_lang),
+        };
+        let variables = set_mail_preferences::Variables { input };
+        let errors = mutate::<SetMailPreferences>(&state, &visit, variables).await?;
+        Ok(errors_text(t, lang, &errors))
+    };
+    let (error, status) = match outcome.await {
+        Ok(error) if error.is_empty() => {
+            let done = confirmation::after("/notifications#mail", "mail_saved");
+            return see_other(&done, &visit.set_cookies);
+        }
+        Ok(error) => (error, StatusCode::BAD_REQUEST),
+        Err(Failure::Input(message)) => (message, StatusCode::BAD_REQUEST),
+        Err(Failure::RateLimited) => (
+            t.get(lang, "mail_too_many").to_owned(),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Err(other) => return failure_page(&state, &visit, other, path),
+    };
+    typed.error = error;
+    notifications_page(&state, &visit, None, None, Some(typed), status).await
 }
 
 pub async fn mark_all_read(

@@ -135,6 +135,8 @@ struct IdClaims {
     roles: Option<serde_json::Value>,
     name: Option<String>,
     email: Option<String>,
+    #[serde(default)]
+    email_verified: Option<bool>,
 }
 
 fn asymmetric(alg: Algorithm) -> bool {
@@ -345,6 +347,7 @@ impl Oidc {
             roles,
             name: claims.name,
             email: claims.email,
+            email_verified: claims.email_verified == Some(true),
         })
     }
 }

@@ -122,6 +122,10 @@ operations! {
     SignInOrganisations in "src/operations/sign_in_organisations.graphql";
     Notifications in "src/operations/notifications.graphql";
     MarkAllRead in "src/operations/mark_all_read.graphql";
+    ConfirmMailAddress in "src/operations/confirm_mail_address.graphql";
+    UnsubscribeMail in "src/operations/unsubscribe_mail.graphql";
+    SetMailAddress in "src/operations/set_mail_address.graphql";
+    SetMailPreferences in "src/operations/set_mail_preferences.graphql";
     NotificationAdded in "src/operations/notification_added.graphql";
     ToolPage in "src/operations/tool_page.graphql";
     CompareRevisions in "src/operations/compare_revisions.graphql";
@@ -165,6 +169,8 @@ operations! {
 }
 
 user_errors! {
+    set_mail_address.set_mail_address;
+    set_mail_preferences.set_mail_preferences;
     submit_activity_report.submit_activity_report;
     review_activity_report.review_activity_report;
     post_proposal_message.post_proposal_message;

@@ -1129,6 +1129,7 @@ pub async fn sign_in(
             form.organisation
         )),
         email: None,
+        email_verified: false,
     };
     match service::web_sessions::start(&state.services, identity, state.web.session_lifetime).await
     {

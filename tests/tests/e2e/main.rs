@@ -21,6 +21,7 @@ mod index_ordering;
 mod index_recovery;
 mod joint_services;
 mod legal_frame;
+mod mail;
 mod one_gate;
 mod operations;
 mod organisations;
