@@ -331,7 +331,7 @@ fn mail(config: &Config) -> anyhow::Result<service::mail::Mail> {
         transport,
         from: m.from.clone(),
         public_url: config.public_url(),
-        secret: Arc::from(secret.expose_secret().as_bytes()),
+        secret: service::mail::link_key(secret.expose_secret().as_bytes()),
         per_person_per_day: m.per_person_per_day,
         per_run: m.per_run,
         digest_items: m.digest_items,

@@ -493,6 +493,26 @@ impl Config {
                 problem: "must be starttls, tls or none".into(),
             });
         }
+        if self.mail.username.is_some() != self.mail.password.is_some() {
+            return Err(ConfigError::Invalid {
+                key: "mail.username",
+                problem: "and mail.password go together".into(),
+            });
+        }
+        if self.mail.username.is_some() && self.mail.tls == "none" {
+            return Err(ConfigError::Invalid {
+                key: "mail.tls",
+                problem: "none would send the relay's password in clear: use starttls or tls"
+                    .into(),
+            });
+        }
+        if self.mail.host.is_some() && self.public_url.is_none() {
+            return Err(ConfigError::Invalid {
+                key: "public_url",
+                problem: "is required once mail.host is set: the links in e-mails start with it"
+                    .into(),
+            });
+        }
         if !commons_service::mail::mailbox_ok(&self.mail.from) {
             return Err(ConfigError::Invalid {
                 key: "mail.from",

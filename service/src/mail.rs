@@ -42,6 +42,8 @@ const READ_MARGIN_MINUTES: i64 = 10;
 const CONFIRMATIONS_PER_DAY: u64 = 3;
 /// How long a confirmation link holds.
 const CONFIRMATION_HOURS: i64 = 48;
+/// How long a message sent or failed stays in the outbox.
+const KEPT_DAYS: i64 = 30;
 /// How long a sender holds a message it is sending before another may take it again.
 const CLAIM_SECONDS: i64 = 300;
 
@@ -288,13 +290,29 @@ pub async fn confirm(ctx: &Context, token: &str) -> ServiceResult<bool> {
         return Ok(false);
     }
     let now = ctx.now();
+    let txn = begin_write(&ctx.db).await?;
     let confirmed = commons_store::mail::confirm(
-        &ctx.db,
+        &txn,
         &token_hash(token),
         now - chrono::Duration::hours(CONFIRMATION_HOURS),
         now,
     )
     .await?;
+    if let Some(user_id) = confirmed {
+        audit::record(
+            &txn,
+            audit::Change {
+                actor: None,
+                action: "mail.address_confirmed",
+                subject_type: SUBJECT,
+                subject_id: user_id,
+                details: json!({}),
+            },
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
     Ok(confirmed.is_some())
 }
 
@@ -348,11 +366,35 @@ pub async fn set_preferences(
     if let Some(lang) = lang {
         commons_store::mail::set_lang(&txn, actor.user_id, lang, now).await?;
     }
+    audit::record(
+        &txn,
+        audit::Change {
+            actor: Some(actor),
+            action: "mail.preferences_set",
+            subject_type: SUBJECT,
+            subject_id: actor.user_id,
+            details: json!({
+                "chosen": chosen.iter().map(|(k, d)| json!([k.as_str(), d.as_str()])).collect::<Vec<_>>(),
+                "lang": lang.map(|l| l.code()),
+            }),
+        },
+        now,
+    )
+    .await?;
     txn.commit().await?;
     settings(ctx, Some(actor)).await
 }
 
 type HmacSha256 = Hmac<Sha256>;
+
+/// The key of mail links, derived from a deployment's secret so that the secret itself (which
+/// may also sign tokens) signs nothing of mail's.
+pub fn link_key(secret: &[u8]) -> Arc<[u8]> {
+    let mut mac = HmacSha256::new_from_slice(secret).unwrap_or_else(|_| unreachable_hmac());
+    mac.update(b"commons mail links v1");
+    let key: Vec<u8> = mac.finalize().into_bytes().to_vec();
+    Arc::from(key)
+}
 
 /// A one-click unsubscribe token: the person and the kind (or every kind, for a digest),
 /// signed.
@@ -395,14 +437,34 @@ pub async fn unsubscribe(ctx: &Context, token: &str) -> ServiceResult<bool> {
     let Some((user_id, kind)) = read_unsubscribe(&ctx.mail.secret, token) else {
         return Ok(false);
     };
+    // A message's kind; for a digest, what the digest gathers (the kinds heard of weekly).
     let kinds: Vec<NotificationKind> = match kind {
         Some(k) => vec![k],
-        None => NotificationKind::ALL.to_vec(),
+        None => commons_store::mail::preferences(&ctx.db, user_id)
+            .await?
+            .all()
+            .into_iter()
+            .filter(|(_, d)| *d == Delivery::Weekly)
+            .map(|(k, _)| k)
+            .collect(),
     };
+    let now = ctx.now();
     let txn = begin_write(&ctx.db).await?;
-    for kind in kinds {
-        commons_store::mail::set_preference(&txn, user_id, kind, Delivery::None).await?;
+    for kind in &kinds {
+        commons_store::mail::set_preference(&txn, user_id, *kind, Delivery::None).await?;
     }
+    audit::record(
+        &txn,
+        audit::Change {
+            actor: None,
+            action: "mail.unsubscribed",
+            subject_type: SUBJECT,
+            subject_id: user_id,
+            details: json!({ "kinds": kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>() }),
+        },
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(true)
 }
@@ -469,70 +531,98 @@ fn unsubscribe_link(mail: &Mail, user_id: i64, kind: Option<NotificationKind>) -
 }
 
 /// Queues a message for each new notification whose person chose to hear of its kind at
-/// once; the number queued.
+/// once; the number queued. Reads the notifications a page at a time from a margin before its
+/// last reading (queuing is idempotent), at most `per_run` newly queued; a run cut short goes
+/// on from where it stopped.
 pub async fn queue_immediate(ctx: &Context) -> ServiceResult<u64> {
+    const PAGE: u64 = 500;
     let now = ctx.now();
+    let margin = chrono::Duration::minutes(READ_MARGIN_MINUTES);
     let since = commons_store::mail::cursor(&ctx.db, "immediate")
         .await?
-        .map_or(now - chrono::Duration::minutes(READ_MARGIN_MINUTES), |at| {
-            at - chrono::Duration::minutes(READ_MARGIN_MINUTES)
-        });
-    let fresh =
-        commons_store::mail::notifications_since(&ctx.db, since, u64::from(ctx.mail.per_run) * 10)
-            .await?;
-    let mut users: Vec<i64> = fresh.iter().map(|n| n.user_id).collect();
-    users.sort_unstable();
-    users.dedup();
-    let wanted = commons_store::mail::immediate_for(&ctx.db, &users).await?;
-    let addresses = commons_store::mail::addresses_of(&ctx.db, &users).await?;
+        .unwrap_or(now)
+        - margin;
     let mut queued = 0;
-    for n in &fresh {
-        if !wanted.contains(&(n.user_id, n.kind)) {
-            continue;
-        }
-        // Only what happened since the address was confirmed: mail starts from there.
-        let Some(address) = addresses.iter().find(|a| {
-            a.user_id == n.user_id
-                && a.deliverable()
-                && a.confirmed_at.is_some_and(|at| at <= n.created_at)
-        }) else {
-            continue;
-        };
-        let key = format!("n:{}", n.id);
-        if commons_store::mail::queued(&ctx.db, &key).await? {
-            continue;
-        }
-        let item = items(ctx, n.user_id, address.lang, std::slice::from_ref(n)).await?;
-        let (link, unsubscribe) = (
-            notifications_link(&ctx.mail),
-            unsubscribe_link(&ctx.mail, n.user_id, Some(n.kind)),
-        );
-        let Some(item) = item.first() else {
-            continue;
-        };
-        let (subject, body) = ctx.mail.words.write(
-            address.lang,
-            &Letter::Notification {
+    let mut after_id = None;
+    let mut read_to = now;
+    'pages: loop {
+        let fresh =
+            commons_store::mail::notifications_since(&ctx.db, since, after_id, PAGE).await?;
+        let mut users: Vec<i64> = fresh.iter().map(|n| n.user_id).collect();
+        users.sort_unstable();
+        users.dedup();
+        let wanted = commons_store::mail::immediate_for(&ctx.db, &users).await?;
+        let addresses = commons_store::mail::addresses_of(&ctx.db, &users).await?;
+        for n in &fresh {
+            after_id = Some(n.id);
+            if queued >= u64::from(ctx.mail.per_run) {
+                // The next run reads again from this notification (the margin is taken off).
+                read_to = n.created_at + margin;
+                break 'pages;
+            }
+            if !wanted.contains(&(n.user_id, n.kind)) {
+                continue;
+            }
+            // Only what happened since the address was confirmed: mail starts from there.
+            let Some(address) = addresses.iter().find(|a| {
+                a.user_id == n.user_id
+                    && a.deliverable()
+                    && a.confirmed_at.is_some_and(|at| at <= n.created_at)
+            }) else {
+                continue;
+            };
+            let key = format!("n:{}", n.id);
+            if commons_store::mail::queued(&ctx.db, &key).await? {
+                continue;
+            }
+            let listed = items(ctx, n.user_id, address.lang, std::slice::from_ref(n)).await?;
+            let Some(item) = listed.first() else {
+                continue;
+            };
+            let (link, unsubscribe) = (
+                notifications_link(&ctx.mail),
+                unsubscribe_link(&ctx.mail, n.user_id, Some(n.kind)),
+            );
+            let letter = Letter::Notification {
                 item,
                 link: &link,
                 unsubscribe: &unsubscribe,
-            },
-        );
-        let letter = Envelope {
-            user_id: n.user_id,
-            address: &address.address,
-            purpose: Purpose::Notification,
-            key: &key,
-            subject: &subject,
-            body_text: &body,
-            unsubscribe_url: Some(&unsubscribe),
-        };
-        if commons_store::mail::queue(&ctx.db, letter, now).await? {
-            queued += 1;
+            };
+            let purpose = Purpose::Notification;
+            if queue_written(ctx, address, purpose, &key, &letter, &unsubscribe, now).await? {
+                queued += 1;
+            }
+        }
+        if (fresh.len() as u64) < PAGE {
+            break;
         }
     }
-    commons_store::mail::set_cursor(&ctx.db, "immediate", now).await?;
+    commons_store::mail::set_cursor(&ctx.db, "immediate", read_to).await?;
     Ok(queued)
+}
+
+/// Writes a notification or a digest in the address's language and queues it under `key`, with
+/// its unsubscribe link; whether it was queued now (not under that key before).
+async fn queue_written(
+    ctx: &Context,
+    address: &MailAddress,
+    purpose: Purpose,
+    key: &str,
+    letter: &Letter<'_>,
+    unsubscribe: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<bool> {
+    let (subject, body) = ctx.mail.words.write(address.lang, letter);
+    let envelope = Envelope {
+        user_id: address.user_id,
+        address: &address.address,
+        purpose,
+        key,
+        subject: &subject,
+        body_text: &body,
+        unsubscribe_url: Some(unsubscribe),
+    };
+    Ok(commons_store::mail::queue(&ctx.db, envelope, now).await?)
 }
 
 /// Queues the weekly digest of each person whose week is over: their notifications of the week
@@ -545,49 +635,48 @@ pub async fn queue_digests(ctx: &Context) -> ServiceResult<u64> {
         commons_store::mail::digests_due(&ctx.db, now - week, u64::from(ctx.mail.per_run)).await?;
     let mut queued = 0;
     for address in due {
-        let from = address
-            .digest_sent_at
-            .or(address.confirmed_at)
-            .unwrap_or(now - week);
+        // From the last digest, or from the confirmation when later (mail starts there), to a
+        // margin before now (what commits late is in the next one).
+        let from = match (address.digest_sent_at, address.confirmed_at) {
+            (Some(sent), Some(confirmed)) => sent.max(confirmed),
+            (sent, confirmed) => sent.or(confirmed).unwrap_or(now - week),
+        };
+        let until = now - chrono::Duration::minutes(READ_MARGIN_MINUTES);
         let preferences = commons_store::mail::preferences(&ctx.db, address.user_id).await?;
-        let (notifications, _) =
-            commons_store::mail::notifications_of(&ctx.db, address.user_id, from, now, 10_000)
-                .await?;
-        let weekly: Vec<Notification> = notifications
+        let weekly: Vec<NotificationKind> = preferences
+            .all()
             .into_iter()
-            .filter(|n| preferences.delivery(n.kind) == Delivery::Weekly)
+            .filter(|(_, d)| *d == Delivery::Weekly)
+            .map(|(k, _)| k)
             .collect();
-        if !weekly.is_empty() {
-            let shown = weekly.len().min(ctx.mail.digest_items as usize);
-            let listed = items(ctx, address.user_id, address.lang, &weekly[..shown]).await?;
+        let (listed, total) = commons_store::mail::notifications_of(
+            &ctx.db,
+            address.user_id,
+            &weekly,
+            from,
+            until,
+            u64::from(ctx.mail.digest_items),
+        )
+        .await?;
+        if !listed.is_empty() {
+            let shown = items(ctx, address.user_id, address.lang, &listed).await?;
             let (link, unsubscribe) = (
                 notifications_link(&ctx.mail),
                 unsubscribe_link(&ctx.mail, address.user_id, None),
             );
-            let (subject, body) = ctx.mail.words.write(
-                address.lang,
-                &Letter::Digest {
-                    items: &listed,
-                    more: (weekly.len() - shown) as u64,
-                    link: &link,
-                    unsubscribe: &unsubscribe,
-                },
-            );
-            let key = format!("d:{}:{}", address.user_id, from.timestamp());
-            let letter = Envelope {
-                user_id: address.user_id,
-                address: &address.address,
-                purpose: Purpose::Digest,
-                key: &key,
-                subject: &subject,
-                body_text: &body,
-                unsubscribe_url: Some(&unsubscribe),
+            let letter = Letter::Digest {
+                items: &shown,
+                more: total.saturating_sub(shown.len() as u64),
+                link: &link,
+                unsubscribe: &unsubscribe,
             };
-            if commons_store::mail::queue(&ctx.db, letter, now).await? {
+            let key = format!("d:{}:{}", address.user_id, from.timestamp());
+            let purpose = Purpose::Digest;
+            if queue_written(ctx, &address, purpose, &key, &letter, &unsubscribe, now).await? {
                 queued += 1;
             }
         }
-        commons_store::mail::digest_done(&ctx.db, address.user_id, now).await?;
+        commons_store::mail::digest_done(&ctx.db, address.user_id, until).await?;
     }
     Ok(queued)
 }
@@ -597,9 +686,18 @@ enum Delivered {
     Yes,
     /// Refused for now (a 4xx, a connection that failed): try again later.
     Later(String),
-    /// Refused for good (a 5xx: no such mailbox, rejected): the address is suppressed.
-    Never(String),
+    /// Refused for good. `bounce`: the mailbox itself was refused (550, 551, 553), so the
+    /// address is suppressed; any other refusal (the relay's credentials, its policy, the size)
+    /// is the relay's, and the address is left alone.
+    Never {
+        error: String,
+        bounce: bool,
+    },
 }
+
+/// The replies that say the mailbox itself is refused: no such user, not local, a name not
+/// allowed (RFC 5321, 4.2.3).
+const BOUNCES: [u16; 3] = [550, 551, 553];
 
 async fn deliver(mail: &Mail, to: &str, q: &commons_store::mail::Queued) -> Delivered {
     let parsed = (|| -> Result<Message, String> {
@@ -626,16 +724,26 @@ async fn deliver(mail: &Mail, to: &str, q: &commons_store::mail::Queued) -> Deli
     })();
     let message = match parsed {
         Ok(m) => m,
-        Err(e) => return Delivered::Never(e),
+        Err(error) => {
+            return Delivered::Never {
+                error,
+                bounce: false,
+            };
+        }
     };
     match &mail.transport {
         Transport::Log => {
-            tracing::info!(to = %to, subject = %q.subject, "mail (no relay configured: logged, not sent)");
+            // The embedded default: the operator's log is the mailbox (a confirmation's link
+            // is followed from there).
+            tracing::info!(to = %to, subject = %q.subject, body = %q.body_text, "mail (no relay configured: logged, not sent)");
             Delivered::Yes
         }
         Transport::Smtp(smtp) => match smtp.send(message).await {
             Ok(_) => Delivered::Yes,
-            Err(e) if e.is_permanent() => Delivered::Never(e.to_string()),
+            Err(e) if e.is_permanent() => Delivered::Never {
+                bounce: e.status().is_some_and(|c| BOUNCES.contains(&u16::from(c))),
+                error: e.to_string(),
+            },
             Err(e) => Delivered::Later(e.to_string()),
         },
     }
@@ -688,6 +796,7 @@ pub async fn send_due(ctx: &Context) -> ServiceResult<u64> {
     let due = commons_store::mail::due(&ctx.db, now, u64::from(ctx.mail.per_run)).await?;
     let mut sent = 0;
     for q in due {
+        let now = ctx.now();
         let claim_until = now + chrono::Duration::seconds(CLAIM_SECONDS);
         if !commons_store::mail::claim(&ctx.db, q.id, claim_until).await? {
             continue;
@@ -696,9 +805,23 @@ pub async fn send_due(ctx: &Context) -> ServiceResult<u64> {
             commons_store::mail::sent_since(&ctx.db, q.user_id, now - chrono::Duration::days(1))
                 .await?;
         if today >= u64::from(ctx.mail.per_person_per_day) {
-            let later = now + chrono::Duration::hours(1);
+            // Due again when the oldest message of the last 24 hours leaves the window.
+            let oldest = commons_store::mail::oldest_sent_since(
+                &ctx.db,
+                q.user_id,
+                now - chrono::Duration::days(1),
+            )
+            .await?;
+            let later = oldest.map_or(now + chrono::Duration::hours(1), |at| {
+                at + chrono::Duration::days(1)
+            });
             commons_store::mail::settle(&ctx.db, q.id, Outcome::Deferred { at: later }, now)
                 .await?;
+            continue;
+        }
+        if q.attempts as u32 >= ctx.mail.max_attempts {
+            let error = "tried too often (a sender stopped while sending it)";
+            commons_store::mail::settle(&ctx.db, q.id, Outcome::Failed { error }, now).await?;
             continue;
         }
         // Only to a deliverable address (a confirmation: to the one it confirms, as entered).
@@ -729,13 +852,34 @@ pub async fn send_due(ctx: &Context) -> ServiceResult<u64> {
                 )
                 .await?;
             }
-            Delivered::Later(error) | Delivered::Never(error) => {
-                tracing::warn!(id = q.id, %error, "mail refused for good; the address is suppressed");
+            Delivered::Never {
+                error,
+                bounce: true,
+            } => {
+                tracing::warn!(id = q.id, %error, "the mailbox was refused; mail to the address stops until it is confirmed again");
                 let txn = begin_write(&ctx.db).await?;
                 commons_store::mail::settle(&txn, q.id, Outcome::Failed { error: &error }, now)
                     .await?;
                 commons_store::mail::suppress(&txn, q.user_id, &q.address, &error, now).await?;
+                audit::record(
+                    &txn,
+                    audit::Change {
+                        actor: None,
+                        action: "mail.address_suppressed",
+                        subject_type: SUBJECT,
+                        subject_id: q.user_id,
+                        details: json!({ "message": q.id }),
+                    },
+                    now,
+                )
+                .await?;
                 txn.commit().await?;
+            }
+            // The relay's refusal, or tries spent: this message fails, the address stays.
+            Delivered::Later(error) | Delivered::Never { error, .. } => {
+                tracing::warn!(id = q.id, %error, "mail refused; this message is given up");
+                commons_store::mail::settle(&ctx.db, q.id, Outcome::Failed { error: &error }, now)
+                    .await?;
             }
         }
     }
@@ -748,6 +892,8 @@ pub async fn run(ctx: &Context) -> ServiceResult<String> {
     let immediate = queue_immediate(ctx).await?;
     let digests = queue_digests(ctx).await?;
     let sent = send_due(ctx).await?;
+    // What went or failed a month ago leaves the outbox, its words (and links) with it.
+    commons_store::mail::prune(&ctx.db, ctx.now() - chrono::Duration::days(KEPT_DAYS)).await?;
     Ok(format!(
         "{immediate} notifications and {digests} digests queued, {sent} sent"
     ))

@@ -254,14 +254,19 @@ pub async fn set_cursor(
     Ok(())
 }
 
-/// Notifications written at or after `since`, oldest first, at most `limit`.
+/// Notifications written at or after `since`, after the id given, oldest first, at most
+/// `limit`.
 pub async fn notifications_since(
     db: &impl ConnectionTrait,
     since: DateTime<Utc>,
+    after_id: Option<i64>,
     limit: u64,
 ) -> Result<Vec<Notification>, DbErr> {
-    let ids: Vec<i64> = notification::Entity::find()
-        .filter(notification::Column::CreatedAt.gte(since))
+    let mut query = notification::Entity::find().filter(notification::Column::CreatedAt.gte(since));
+    if let Some(after) = after_id {
+        query = query.filter(notification::Column::Id.gt(after));
+    }
+    let ids: Vec<i64> = query
         .order_by_asc(notification::Column::Id)
         .limit(limit)
         .select_only()
@@ -272,11 +277,12 @@ pub async fn notifications_since(
     super::notifications::find_many(db, &ids).await
 }
 
-/// A person's notifications written in `[from, until)`, oldest first, at most `limit`; and how
-/// many there are in all.
+/// A person's notifications of these kinds written in `[from, until)`, oldest first, at most
+/// `limit`; and how many there are in all.
 pub async fn notifications_of(
     db: &impl ConnectionTrait,
     user_id: i64,
+    kinds: &[NotificationKind],
     from: DateTime<Utc>,
     until: DateTime<Utc>,
     limit: u64,
@@ -284,6 +290,7 @@ pub async fn notifications_of(
     let query = || {
         notification::Entity::find()
             .filter(notification::Column::UserId.eq(user_id))
+            .filter(notification::Column::Kind.is_in(kinds.iter().map(|k| k.as_str())))
             .filter(notification::Column::CreatedAt.gte(from))
             .filter(notification::Column::CreatedAt.lt(until))
     };
@@ -319,7 +326,8 @@ pub async fn digests_due(
                         .add(address::Column::ConfirmedAt.lt(before)),
                 ),
         )
-        .order_by_asc(address::Column::DigestSentAt)
+        // The longest waiting first, on both databases (they sort NULL apart).
+        .order_by_asc(Expr::cust("COALESCE(digest_sent_at, confirmed_at)"))
         .order_by_asc(address::Column::UserId)
         .limit(limit)
         .all(db)
@@ -426,10 +434,15 @@ pub async fn queued(db: &impl ConnectionTrait, key: &str) -> Result<bool, DbErr>
         > 0)
 }
 
-/// Messages claimed by a sender that stopped (their claim ran out) are due again.
+/// Messages claimed by a sender that stopped (their claim ran out) are due again, the stopped
+/// try counted.
 pub async fn release_stale(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
     let done = outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::value(PENDING))
+        .col_expr(
+            outbox::Column::Attempts,
+            Expr::col(outbox::Column::Attempts).add(1),
+        )
         .filter(outbox::Column::Status.eq(SENDING))
         .filter(outbox::Column::NextAttemptAt.lt(now))
         .exec(db)
@@ -506,7 +519,10 @@ pub async fn settle(
     outcome: Outcome<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let mut update = outbox::Entity::update_many().filter(outbox::Column::Id.eq(id));
+    // Only a message this sender still holds: one released meanwhile is another's.
+    let mut update = outbox::Entity::update_many()
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::Status.eq(SENDING));
     update = match outcome {
         Outcome::Sent => update
             .col_expr(outbox::Column::Status, Expr::value(SENT))
@@ -551,19 +567,27 @@ pub async fn sent_since(
         .await
 }
 
-/// The messages queued for a person, newest first (for the person's own view and tests).
-pub async fn of_user(
+/// When the oldest message sent to the person since then went.
+pub async fn oldest_sent_since(
     db: &impl ConnectionTrait,
     user_id: i64,
-    limit: u64,
-) -> Result<Vec<(Purpose, String, String)>, DbErr> {
-    outbox::Entity::find()
+    since: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    Ok(outbox::Entity::find()
         .filter(outbox::Column::UserId.eq(user_id))
-        .order_by_desc(outbox::Column::Id)
-        .limit(limit)
-        .all(db)
+        .filter(outbox::Column::SentAt.gte(since))
+        .order_by_asc(outbox::Column::SentAt)
+        .one(db)
         .await?
-        .into_iter()
-        .map(|m| Ok((parse(&m.purpose)?, m.status, m.subject)))
-        .collect()
+        .and_then(|m| m.sent_at))
+}
+
+/// Messages that went or failed before `before` leave the outbox (their words included).
+pub async fn prune(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    let done = outbox::Entity::delete_many()
+        .filter(outbox::Column::Status.is_in([SENT, FAILED]))
+        .filter(outbox::Column::CreatedAt.lt(before))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
 }

@@ -5,6 +5,8 @@ in a folder; what it refuses is told by files the test writes in the same folder
 
 - `refuse-next`: a number N; the next N messages are refused for now (451), then accepted.
 - `reject`: addresses, one per line, refused for good at RCPT (550 no such mailbox).
+- `refuse-for-good`: a number N; the next N messages are refused for good by the relay's
+  policy (554), not for their mailbox.
 
 Prints `ready` once it listens.
 """
@@ -36,6 +38,11 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        policy = self._read("refuse-for-good").strip()
+        if policy and int(policy) > 0:
+            with open(os.path.join(self.folder, "refuse-for-good"), "w") as f:
+                f.write(str(int(policy) - 1))
+            return "554 5.7.1 Rejected by policy"
         refuse = self._read("refuse-next").strip()
         if refuse and int(refuse) > 0:
             with open(os.path.join(self.folder, "refuse-next"), "w") as f:

@@ -67,7 +67,13 @@ impl SmtpServer {
             .expect("the instruction is written");
     }
 
-    /// Mail to this address is refused for good (550).
+    /// The next `n` messages are refused for good by the relay's policy (554).
+    pub fn refuse_for_good(&self, n: u32) {
+        std::fs::write(self.folder.path().join("refuse-for-good"), n.to_string())
+            .expect("the instruction is written");
+    }
+
+    /// Mail to this address is refused for good (550); an empty one refuses nobody.
     pub fn reject(&self, address: &str) {
         std::fs::write(self.folder.path().join("reject"), address).expect("written");
     }

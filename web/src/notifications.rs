@@ -103,6 +103,9 @@ pub(super) struct MailForm {
     pub status: String,
     pub address: String,
     pub address_was: String,
+    /// Whether mail goes to it now: when not (waiting for its link, or stopped), saving it
+    /// again sends a new link.
+    pub deliverable: bool,
     pub error: Option<String>,
     pub langs: Vec<Pick>,
     /// (kind, its words, the deliveries with the chosen one)
@@ -186,6 +189,7 @@ fn mail_form(
             .as_ref()
             .map_or(address.clone(), |x| x.address.clone()),
         address_was: address,
+        deliverable: mail.deliverable,
         error: typed.map(|x| x.error).filter(|e| !e.is_empty()),
         langs,
         kinds,
@@ -303,7 +307,10 @@ pub async fn save_mail(
     }
     let address = typed.address.trim().to_owned();
     let outcome = async {
-        if !address.is_empty() && address != fields.one("address_was") {
+        // A new address, or the same one not going (waiting for its link, or stopped after a
+        // bounce): a new link is sent to it.
+        let again = fields.one("deliverable") != "true";
+        if !address.is_empty() && (address != fields.one("address_was") || again) {
             let input = set_mail_address::SetMailAddressInput {
                 address: address.clone(),
                 lang: mail_lang,

@@ -36,6 +36,7 @@ async fn app_mailing_to(
         c.mail.tls = "none".into();
         c.mail.from = "Commons <commons@inasti.be>".into();
         c.mail.interval_ms = 3_600_000;
+        c.public_url = Some("https://commons.test".into());
         adjust(c);
     })
     .await
@@ -489,9 +490,10 @@ async fn a_relay_that_refuses_then_accepts_gets_each_message_once_even_from_two_
 }
 
 #[tokio::test]
-async fn a_bounce_stops_mail_to_the_address_until_it_is_confirmed_again() {
+async fn a_bounce_stops_mail_to_the_address_until_it_is_confirmed_again_and_a_relays_refusal_does_not()
+ {
     let smtp = SmtpServer::start();
-    let app = app_mailing_to(&smtp, |c| c.mail.per_person_per_day = 3).await;
+    let app = app_mailing_to(&smtp, |_| {}).await;
     let staff = app.login_as("acerta", "STAFF");
     let enter = |address: &'static str| {
         let (app, staff) = (&app, staff.clone());
@@ -504,9 +506,21 @@ async fn a_bounce_stops_mail_to_the_address_until_it_is_confirmed_again() {
             .await
         }
     };
-    smtp.reject("gone@acerta.be");
+    // The relay refuses a message by its own policy (554): that message fails, the address
+    // stays.
+    smtp.refuse_for_good(1);
     assert_eq!(
-        outcome(&enter("gone@acerta.be").await, "setMailAddress"),
+        outcome(&enter("marie@acerta.be").await, "setMailAddress"),
+        "OK"
+    );
+    mail_run(&app).await;
+    let mine = settings(&app, &staff).await;
+    assert!(mine["suppressedAt"].is_null(), "{mine}");
+    assert!(smtp.messages().is_empty());
+    // The mailbox is refused (550): mail to the address stops.
+    smtp.reject("marie@acerta.be");
+    assert_eq!(
+        outcome(&enter("marie@acerta.be").await, "setMailAddress"),
         "OK"
     );
     mail_run(&app).await;
@@ -514,7 +528,8 @@ async fn a_bounce_stops_mail_to_the_address_until_it_is_confirmed_again() {
     assert!(!mine["suppressedAt"].is_null(), "{mine}");
     assert_eq!(mine["deliverable"], false);
     assert!(smtp.messages().is_empty());
-    // Entered again (a new link), confirmed: mail goes again.
+    // The same address saved again (the mailbox back): a new link; confirmed, mail goes again.
+    smtp.reject("");
     assert_eq!(
         outcome(&enter("marie@acerta.be").await, "setMailAddress"),
         "OK"
@@ -528,18 +543,72 @@ async fn a_bounce_stops_mail_to_the_address_until_it_is_confirmed_again() {
     let mine = settings(&app, &staff).await;
     assert!(mine["suppressedAt"].is_null(), "{mine}");
     assert_eq!(mine["deliverable"], true);
-    // Addresses entered per day are bounded: a link is mail to whomever one names.
-    assert_eq!(
-        outcome(&enter("third@acerta.be").await, "setMailAddress"),
-        "OK"
-    );
-    let refused = enter("fourth@acerta.be").await;
+    assert_eq!(mine["address"], "marie@acerta.be", "{mine}");
+    // Three links a day at most: a link is mail to whomever one names; nothing written.
+    let refused = enter("another@acerta.be").await;
     assert_eq!(error_code(&refused), Some("RATE_LIMITED"), "{refused}");
+    assert_eq!(settings(&app, &staff).await["address"], "marie@acerta.be");
+}
+
+#[tokio::test]
+async fn the_bounds_hold_a_persons_day_and_a_digests_length() {
+    let smtp = SmtpServer::start();
+    let app = app_mailing_to(&smtp, |c| {
+        c.mail.per_person_per_day = 2;
+        c.mail.digest_items = 2;
+    })
+    .await;
+    // An address the provider vouches for: no link to spend the day's messages on.
+    let claimed = app.token(json!({
+        "sub": "marie", "org": "acerta", "roles": ["STAFF"], "iss": commons_tests::ISSUER,
+        "aud": commons_tests::AUDIENCE, "iat": chrono::Utc::now().timestamp(),
+        "exp": chrono::Utc::now().timestamp() + 3600,
+        "email": "marie@acerta.be", "email_verified": true,
+    }));
+    let body = app
+        .graphql_as(
+            &claimed,
+            SET_PREFERENCES,
+            json!({ "input": { "preferences": [{ "kind": "TOOL_DECISION", "delivery": "IMMEDIATE" }], "lang": "FR" } }),
+        )
+        .await;
+    assert_eq!(outcome(&body, "setMailPreferences"), "OK", "{body}");
+    // Three decisions, each at once: two go today, the third when the day's window frees.
+    for title in ["Un", "Deux", "Trois"] {
+        let tool = published_tool(&app, "acerta", title, "PUBLIC").await;
+        for org in ["ucm", "liantis", "unizo"] {
+            let adopted = app
+                .graphql_as(
+                    &app.login_as(org, "STAFF"),
+                    ADOPT,
+                    json!({ "input": { "toolId": tool, "mode": "AS_IS" } }),
+                )
+                .await;
+            assert_eq!(outcome(&adopted, "adoptTool"), "OK", "{adopted}");
+        }
+    }
+    mail_run(&app).await;
+    assert_eq!(smtp.wait_for(3).await.len(), 2, "two a day");
+    mail_run(&app).await;
+    assert_eq!(smtp.wait_for(3).await.len(), 2, "the third waits");
+    let clock = &app.services.clock;
+    clock.set(Some(chrono::Utc::now() + chrono::Duration::hours(25)));
+    mail_run(&app).await;
+    // The day after: the third decision, and the week's digest is not due yet.
+    assert_eq!(smtp.wait_for(3).await.len(), 3);
+    // A week on: nine adoptions, the digest lists two and says how many more.
+    clock.set(Some(chrono::Utc::now() + chrono::Duration::days(9)));
+    mail_run(&app).await;
+    let got = smtp.wait_for(4).await;
+    assert_eq!(got.len(), 4, "{got:?}");
+    let digest = text_of(&got[3]);
+    assert_eq!(subject(&got[3]), "Commons : 9 notifications cette semaine");
     assert_eq!(
-        settings(&app, &staff).await["address"],
-        "third@acerta.be",
-        "nothing written"
+        digest.matches("utilisé par une autre organisation").count(),
+        2,
+        "{digest}"
     );
+    assert!(digest.contains("… et 7 autres."), "{digest}");
 }
 
 #[tokio::test]
@@ -602,24 +671,23 @@ async fn a_caisse_employee_chooses_on_the_notifications_page_and_confirms_from_t
     let got = smtp.wait_for(1).await;
     assert_eq!(subject(&got[0]), "Bevestig uw e-mailadres voor Commons");
     let token = token_in(&text_of(&got[0]));
-    let anonymous = sign_in(&app, "liantis", "STAFF").await;
+    // Opened in another browser, signed in nowhere: the link's token is enough.
     let (status, html) = page(
         &app,
-        &anonymous.cookie,
+        "",
         &format!("/mail/confirm?token={token}"),
         Some("fr"),
     )
     .await;
     assert_eq!(status, 200);
     assert!(html.contains("Confirmer"), "{html}");
-    let confirmed = post_form_as(
-        &app,
-        &anonymous,
-        "fr",
-        "/mail/confirm",
-        &[("csrf", &anonymous.csrf), ("token", &token)],
-    )
-    .await;
+    let confirmed = reqwest::Client::new()
+        .post(format!("{}/mail/confirm", app.address))
+        .header("accept-language", "fr")
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(confirmed.status(), 200);
     let html = confirmed.text().await.unwrap();
     assert!(html.contains("Votre adresse est confirmée"), "{html}");
