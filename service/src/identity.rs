@@ -46,18 +46,18 @@ async fn resolve_from_records(ctx: &Context, identity: &Identity) -> ServiceResu
     })
 }
 
-/// Looks the person up, and writes only when they are new or their name or e-mail changed:
-/// most requests stay read-only.
+/// Looks the person up, and writes only when they are new or their name or e-mail changed (or
+/// their verified address is not yet where mail goes): most requests stay read-only.
 async fn record_user(
     ctx: &Context,
     organisation_id: i64,
     identity: &Identity,
 ) -> ServiceResult<User> {
     let known = commons_store::users::find(&ctx.db, organisation_id, &identity.subject).await?;
-    match known {
-        Some(user) if user.name == identity.name && user.email == identity.email => Ok(user),
+    let user = match known {
+        Some(user) if user.name == identity.name && user.email == identity.email => user,
         _ => {
-            let user = commons_store::users::record(
+            commons_store::users::record(
                 &ctx.db,
                 organisation_id,
                 &identity.subject,
@@ -65,14 +65,16 @@ async fn record_user(
                 identity.email.as_deref(),
                 ctx.now(),
             )
-            .await?;
-            // A verified address is where mail goes, unless the person entered their own.
-            if let (Some(email), true) = (&identity.email, identity.email_verified) {
-                super::mail::from_claim(ctx, user.id, email).await?;
-            }
-            Ok(user)
+            .await?
         }
+    };
+    // A verified address is where mail goes, unless the person entered their own: looked at
+    // whenever the identity is resolved anew (the identity cache spares the rest), so people
+    // known before mail existed, or signing in with tokens only, have theirs too.
+    if let (Some(email), true) = (&identity.email, identity.email_verified) {
+        super::mail::from_claim(ctx, user.id, email).await?;
     }
+    Ok(user)
 }
 
 /// People are known to the network, not to the public; their e-mail only to their colleagues.

@@ -12,7 +12,15 @@ use std::time::{Duration, Instant};
 
 use commons_domain::identity::{Actor, Identity};
 
-type Key = (String, String, Vec<String>, Option<String>, Option<String>);
+/// Whatever a resolution writes from: a change in any (a verified address too) resolves anew.
+type Key = (
+    String,
+    String,
+    Vec<String>,
+    Option<String>,
+    Option<String>,
+    bool,
+);
 
 pub struct IdentityCache {
     ttl: Duration,
@@ -29,6 +37,7 @@ fn key(identity: &Identity) -> Key {
         roles,
         identity.name.clone(),
         identity.email.clone(),
+        identity.email_verified,
     )
 }
 

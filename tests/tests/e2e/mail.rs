@@ -412,6 +412,15 @@ async fn a_verified_claim_is_an_address_at_once_and_the_digest_speaks_its_person
         settings(&app, &unverified).await["address"].is_null(),
         "an unverified claim is no address"
     );
+    // Known before, the same person later vouched for by the provider: the address follows
+    // (a person of API tokens only, never signing in on the pages, included).
+    let vouched = app.token(json!({
+        "sub": "els", "org": "liantis", "roles": ["STAFF"], "iss": commons_tests::ISSUER,
+        "aud": commons_tests::AUDIENCE, "iat": chrono::Utc::now().timestamp(),
+        "exp": chrono::Utc::now().timestamp() + 3600,
+        "email": "els@liantis.be", "email_verified": true,
+    }));
+    assert_eq!(settings(&app, &vouched).await["address"], "els@liantis.be");
     let body = app
         .graphql_as(
             &claimed,
@@ -439,10 +448,23 @@ async fn a_verified_claim_is_an_address_at_once_and_the_digest_speaks_its_person
         .clock
         .set(Some(chrono::Utc::now() + chrono::Duration::days(8)));
     mail_run(&app).await;
-    let got = smtp.wait_for(1).await;
-    assert_eq!(got.len(), 1, "{got:?}");
-    assert_eq!(subject(&got[0]), "Commons: 1 melding deze week");
-    let said = text_of(&got[0]);
+    // Each of Liantis's two people gets the week's digest in their own language: Jan in Dutch
+    // (chosen), Els in French (a claim's address starts in French).
+    let got = smtp.wait_for(2).await;
+    assert_eq!(got.len(), 2, "{got:?}");
+    let to = |who: &str| {
+        got.iter()
+            .find(|m| header(m, "X-Envelope-To").is_some_and(|t| t.contains(who)))
+            .unwrap_or_else(|| panic!("a digest to {who}: {got:?}"))
+    };
+    assert_eq!(
+        subject(to("els@")),
+        "Commons : 1 notification cette semaine"
+    );
+    assert!(text_of(to("els@")).contains("Proposition de collaboration reçue"));
+    let jan = to("jan.peeters@");
+    assert_eq!(subject(jan), "Commons: 1 melding deze week");
+    let said = text_of(jan);
     assert!(
         said.contains("Wat er deze week op Commons gebeurde"),
         "{said}"
