@@ -2,53 +2,13 @@
 //! of notification and the language of their mail; entering an address (a link confirms it),
 //! confirming it, and the one-click unsubscribe of a message's link.
 
-use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::error::{ServiceResultExt, UserError, into_payload};
-use super::peer_learning::NotificationKind;
-use super::scalars::Lang;
+use super::scalars::{Lang, MailAddressSource, MailDelivery, NotificationKind};
 use super::{actor, services};
-use commons_domain::mail as model;
 use commons_service::mail as svc;
-
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum MailDelivery {
-    /// A message for each, soon after it happens.
-    Immediate,
-    /// Gathered in one message a week (the default).
-    Weekly,
-    /// Not by e-mail; still on the site.
-    None,
-}
-
-impl From<model::Delivery> for MailDelivery {
-    fn from(d: model::Delivery) -> Self {
-        match d {
-            model::Delivery::Immediate => Self::Immediate,
-            model::Delivery::Weekly => Self::Weekly,
-            model::Delivery::None => Self::None,
-        }
-    }
-}
-
-impl From<MailDelivery> for model::Delivery {
-    fn from(d: MailDelivery) -> Self {
-        match d {
-            MailDelivery::Immediate => Self::Immediate,
-            MailDelivery::Weekly => Self::Weekly,
-            MailDelivery::None => Self::None,
-        }
-    }
-}
-
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum MailAddressSource {
-    /// The identity provider's verified `email` claim.
-    Claim,
-    /// Entered, and confirmed by a link sent to it.
-    Entered,
-}
 
 #[derive(SimpleObject)]
 pub struct MailPreference {
@@ -67,10 +27,7 @@ impl MailSettings {
     }
 
     async fn source(&self) -> Option<MailAddressSource> {
-        self.0.address.as_ref().map(|a| match a.source {
-            model::AddressSource::Claim => MailAddressSource::Claim,
-            model::AddressSource::Entered => MailAddressSource::Entered,
-        })
+        self.0.address.as_ref().map(|a| a.source.into())
     }
 
     /// Null until the link sent to an entered address is followed.

@@ -10,7 +10,8 @@ use super::id::{self, NodeType};
 use super::loaders::required_organisation;
 use super::organisation::Organisation;
 use super::scalars::{
-    Lang, LocalisedString, LocalisedStringInput, ServiceCategory, localised_input, text_in as text,
+    Lang, LocalisedString, LocalisedStringInput, NotificationKind, ServiceCategory,
+    localised_input, text_in as text,
 };
 use super::tool::Tool;
 use super::{actor, services};
@@ -283,57 +284,6 @@ impl From<FollowTargetKind> for FollowKind {
             FollowTargetKind::Tool => Self::Tool,
             FollowTargetKind::Collection => Self::Collection,
         }
-    }
-}
-
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum NotificationKind {
-    Publication,
-    ToolDecision,
-    ProposalReceived,
-    ReplyDue,
-    ProposalAnswered,
-    ProposalMessage,
-    TransferAwaiting,
-    ToolAdopted,
-    ToolReviewed,
-    ReviewDue,
-    ReportResolved,
-    AppealDecided,
-    TranslationOffered,
-    TranslationAnswered,
-}
-
-impl From<notification_model::NotificationKind> for NotificationKind {
-    fn from(k: notification_model::NotificationKind) -> Self {
-        use notification_model::NotificationKind as K;
-        match k {
-            K::Publication => Self::Publication,
-            K::ToolDecision => Self::ToolDecision,
-            K::ProposalReceived => Self::ProposalReceived,
-            K::ReplyDue => Self::ReplyDue,
-            K::ProposalAnswered => Self::ProposalAnswered,
-            K::ProposalMessage => Self::ProposalMessage,
-            K::TransferAwaiting => Self::TransferAwaiting,
-            K::ToolAdopted => Self::ToolAdopted,
-            K::ToolReviewed => Self::ToolReviewed,
-            K::ReviewDue => Self::ReviewDue,
-            K::ReportResolved => Self::ReportResolved,
-            K::AppealDecided => Self::AppealDecided,
-            K::TranslationOffered => Self::TranslationOffered,
-            K::TranslationAnswered => Self::TranslationAnswered,
-        }
-    }
-}
-
-impl From<NotificationKind> for notification_model::NotificationKind {
-    fn from(k: NotificationKind) -> Self {
-        // Every domain kind maps to one of the schema's: find the one that maps back.
-        notification_model::NotificationKind::ALL
-            .iter()
-            .copied()
-            .find(|d| NotificationKind::from(*d) == k)
-            .unwrap_or(notification_model::NotificationKind::Publication)
     }
 }
 

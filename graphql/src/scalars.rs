@@ -4,7 +4,9 @@ use async_graphql::{
     Enum, InputObject, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value,
 };
 
-use commons_domain::{appeal, collaboration, content_report, identity, lang, organisation, tool};
+use commons_domain::{
+    appeal, collaboration, content_report, identity, lang, mail, notification, organisation, tool,
+};
 
 /// Declares a GraphQL enum that mirrors a domain enum variant for variant, with conversions
 /// both ways; async-graphql names the values in SCREAMING_SNAKE_CASE, as the domain stores them.
@@ -174,3 +176,23 @@ pub struct LocalisedStringInput {
 pub fn localised_input(items: Vec<LocalisedStringInput>) -> Vec<(lang::Lang, String)> {
     items.into_iter().map(|i| (i.lang.into(), i.text)).collect()
 }
+
+mirror_enum!(
+    /// What a notification is about.
+    NotificationKind => notification::NotificationKind {
+        Publication, ToolDecision, ProposalReceived, ReplyDue, ProposalAnswered, ProposalMessage,
+        TransferAwaiting, ToolAdopted, ToolReviewed, ReviewDue, ReportResolved, AppealDecided,
+        TranslationOffered, TranslationAnswered,
+    }
+);
+mirror_enum!(
+    /// How a kind of notification reaches a person by e-mail: a message each soon after it
+    /// happens (`IMMEDIATE`), gathered in one message a week (`WEEKLY`, the default), or not by
+    /// e-mail (`NONE`; still on the site).
+    MailDelivery => mail::Delivery { Immediate, Weekly, None }
+);
+mirror_enum!(
+    /// Where an address comes from: the identity provider's verified `email` claim (`CLAIM`),
+    /// or entered and confirmed by a link sent to it (`ENTERED`).
+    MailAddressSource => mail::AddressSource { Claim, Entered }
+);

@@ -221,7 +221,6 @@ async fn notifications_page(
     typed: Option<MailTyped>,
     status: StatusCode,
 ) -> Response {
-    let (state, visit) = (state.clone(), visit);
     let path = "/notifications";
     if visit.session.is_none() {
         return see_other("/sign-in", &visit.set_cookies);
@@ -232,10 +231,10 @@ async fn notifications_page(
         first: Some(NOTIFICATIONS_PAGE as i64),
         after,
     };
-    let data = match run::<Notifications>(&state, visit, variables).await {
+    let data = match run::<Notifications>(state, visit, variables).await {
         Ok(data) => data,
         Err(Failure::Input(_)) => return see_other(path, &visit.set_cookies),
-        Err(other) => return failure_page(&state, visit, other, path),
+        Err(other) => return failure_page(state, visit, other, path),
     };
     let t = &state.web.translations;
     let Some(viewer) = data.viewer else {
@@ -265,7 +264,7 @@ async fn notifications_page(
     let next_href = page_info!(connection.page_info).next_href(path);
     let title = t.get(lang, "notifications_title").to_owned();
     let page = NotificationsPage {
-        page: chrome(&state, visit, title, path),
+        page: chrome(state, visit, title, path),
         banner: confirmation::banner(t, lang, done.as_deref()),
         lines,
         next_href,
