@@ -61,6 +61,7 @@ pub async fn open_services(config: &Config) -> anyhow::Result<service::Context> 
         notice: chrono::Duration::days(config.review.notice_days.into()),
     };
     services.reports_per_day = config.reports.per_day;
+    services.indicator_max_count = i64::from(config.evaluation.max_count);
     services.mail = mail(config)?;
     services.identities = Arc::new(service::identity_cache::IdentityCache::new(
         Duration::from_secs(config.auth.identity_cache_seconds),

@@ -50,6 +50,7 @@ pub struct Config {
     pub notifications: NotificationsConfig,
     pub review: ReviewConfig,
     pub reports: ReportsConfig,
+    pub evaluation: EvaluationConfig,
     pub mail: MailConfig,
     pub replica: ReplicaConfig,
     pub web: WebConfig,
@@ -79,6 +80,7 @@ impl Default for Config {
             notifications: NotificationsConfig::default(),
             review: ReviewConfig::default(),
             reports: ReportsConfig::default(),
+            evaluation: EvaluationConfig::default(),
             mail: MailConfig::default(),
             replica: ReplicaConfig::default(),
             web: WebConfig::default(),
@@ -212,6 +214,22 @@ pub struct ReportsConfig {
 impl Default for ReportsConfig {
     fn default() -> Self {
         Self { per_day: 20 }
+    }
+}
+
+/// The evaluation's quality indicators: the largest value a count may take (a caisse's typing
+/// error, not a real figure, beyond it).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct EvaluationConfig {
+    pub max_count: u32,
+}
+
+impl Default for EvaluationConfig {
+    fn default() -> Self {
+        Self {
+            max_count: 1_000_000,
+        }
     }
 }
 
@@ -414,6 +432,7 @@ impl Config {
             ),
             ("limits.page_size", self.limits.page_size),
             ("reports.per_day", self.reports.per_day as usize),
+            ("evaluation.max_count", self.evaluation.max_count as usize),
             (
                 "notifications.websocket_connections",
                 self.notifications.websocket_connections,

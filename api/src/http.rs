@@ -767,8 +767,10 @@ async fn export_responsibility_record(
     download(body, content_type, &name)
 }
 
-/// `GET /reports/{year}/overview.csv` (INASTI's officers) and `/reports/{year}/funding.csv`
-/// (signed-in callers), with the caller's token.
+/// `GET /reports/{year}/overview.csv` (INASTI's officers), `/reports/{year}/funding.csv`
+/// (signed-in callers), `/reports/{year}/evaluation.csv` (the published year evaluation) and
+/// `/reports/{year}/trend.csv` (the three years from `year`; INASTI's officers and the CGG),
+/// with the caller's token.
 async fn yearly_report(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -790,10 +792,18 @@ async fn yearly_report(
         "funding.csv" => service::funding::allocation(services, actor.as_ref(), year)
             .await
             .map(|(allocation, caisses)| crate::reports::funding_csv(&allocation, &caisses)),
+        "evaluation.csv" => service::evaluations::published(services, actor.as_ref(), year)
+            .await
+            .and_then(|p| p.ok_or(service::ServiceError::NotFound))
+            .map(|(_, figures)| crate::reports::evaluation_csv(&figures)),
+        // The three years from `year`.
+        "trend.csv" => service::evaluations::trend(services, actor.as_ref(), year)
+            .await
+            .map(|window| crate::reports::trend_csv(&window)),
         _ => {
             return failure(
                 ErrorCode::NotFound,
-                "the reports of a year are overview.csv and funding.csv",
+                "the reports of a year are overview.csv, funding.csv, evaluation.csv and trend.csv",
             );
         }
     };

@@ -136,3 +136,126 @@ pub fn language_coverage_csv(
     }
     finish(writer)
 }
+
+/// A published year's evaluation, one row per caisse: its figures as published, its scores
+/// and the approved weight.
+pub fn evaluation_csv(
+    figures: &commons_domain::evaluation::YearEvaluationFigures,
+) -> Result<Vec<u8>, csv::Error> {
+    use commons_domain::evaluation::QualityCriterion;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = [
+        "year",
+        "caisse_slug",
+        "caisse_name",
+        "compliant",
+        "offerings",
+        "people_reached",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    header.extend(
+        QualityCriterion::ALL
+            .iter()
+            .map(|c| format!("score_{}", c.as_str().to_lowercase())),
+    );
+    header.extend(
+        [
+            "mean_score",
+            "weight",
+            "tools_published",
+            "adoptions_given",
+            "adoptions_received",
+            "proposals_received",
+            "proposals_accepted",
+            "joint_services_responsible",
+            "joint_services_participating",
+            "indicators",
+            "report_sha256",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned()),
+    );
+    writer.write_record(&header)?;
+    for c in &figures.caisses {
+        let mut record = vec![
+            figures.year.to_string(),
+            inert(c.caisse_slug.clone()),
+            inert(c.caisse_name.clone()),
+            c.compliant.to_string(),
+            c.offerings.to_string(),
+            c.people_reached.to_string(),
+        ];
+        for criterion in QualityCriterion::ALL {
+            record.push(
+                c.scores
+                    .get(criterion.as_str())
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+            );
+        }
+        record.extend([
+            c.mean_score.clone(),
+            c.weight.clone(),
+            c.tools_published.to_string(),
+            c.adoptions_given.to_string(),
+            c.adoptions_received.to_string(),
+            c.proposals_received.to_string(),
+            c.proposals_accepted.to_string(),
+            c.joint_services_responsible.to_string(),
+            c.joint_services_participating.to_string(),
+            inert(
+                c.indicators
+                    .iter()
+                    .map(|i| format!("{}/{}={}", i.code, i.category, i.value))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            c.report_sha256.clone(),
+        ]);
+        writer.write_record(&record)?;
+    }
+    finish(writer)
+}
+
+/// Three years as published, one row per caisse and year (a year not published has no rows).
+pub fn trend_csv(
+    window: &[(
+        i32,
+        Option<(
+            commons_domain::evaluation::YearEvaluation,
+            commons_domain::evaluation::YearEvaluationFigures,
+        )>,
+    )],
+) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record([
+        "year",
+        "caisse_slug",
+        "caisse_name",
+        "compliant",
+        "offerings",
+        "people_reached",
+        "mean_score",
+        "weight",
+        "year_sha256",
+    ])?;
+    for (year, published) in window {
+        let Some((p, f)) = published else { continue };
+        for c in &f.caisses {
+            writer.write_record([
+                year.to_string(),
+                inert(c.caisse_slug.clone()),
+                inert(c.caisse_name.clone()),
+                c.compliant.to_string(),
+                c.offerings.to_string(),
+                c.people_reached.to_string(),
+                c.mean_score.clone(),
+                c.weight.clone(),
+                p.snapshot_sha256.clone(),
+            ])?;
+        }
+    }
+    finish(writer)
+}

@@ -45,6 +45,17 @@ pub struct ReportOffering {
     pub people_reached: Option<i64>,
 }
 
+/// A quality indicator's value as the caisse reported it, for one category it offers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportIndicator {
+    pub code: String,
+    pub criterion: String,
+    pub unit: String,
+    pub category: String,
+    pub value: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CategoryCount {
@@ -91,6 +102,10 @@ pub struct ReportFigures {
     pub translations_given: u64,
     #[serde(default, skip_serializing_if = "is_zero")]
     pub translations_received: u64,
+    /// The year's quality indicators as reported. Left out while there are none, so that
+    /// reports frozen before indicators keep their bytes and their hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<ReportIndicator>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -113,6 +128,8 @@ pub struct YearFacts<'a> {
     pub adoptions: (u64, u64),
     pub reviews: (u64, u64),
     pub translations: (u64, u64),
+    /// The reported values of the year's indicators (see [`super::evaluation::report_indicators`]).
+    pub indicators: Vec<ReportIndicator>,
 }
 
 pub fn figures(facts: &YearFacts<'_>) -> ReportFigures {
@@ -195,12 +212,13 @@ pub fn figures(facts: &YearFacts<'_>) -> ReportFigures {
         reviews_received: facts.reviews.1,
         translations_given: facts.translations.0,
         translations_received: facts.translations.1,
+        indicators: facts.indicators.clone(),
     }
 }
 
 /// The snapshot as stored, in RFC 8785 canonical form, and its SHA-256 in hex: the digest is
 /// over exactly these bytes, which any JCS implementation gives again from the figures.
-pub fn snapshot(figures: &ReportFigures) -> (String, String) {
+pub fn snapshot(figures: &impl Serialize) -> (String, String) {
     let mut json = Vec::new();
     let mut canonical =
         serde_json::Serializer::with_formatter(&mut json, canon_json::CanonicalFormatter::new());
@@ -340,6 +358,7 @@ mod tests {
             adoptions: (1, 2),
             reviews: (0, 3),
             translations: (0, 0),
+            indicators: Vec::new(),
         });
         assert_eq!(f.tools_published, vec![2]);
         assert_eq!(f.tools_updated, vec![1]);

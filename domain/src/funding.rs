@@ -20,6 +20,9 @@ pub struct FundingParameters {
     pub fixed_per_caisse: Eur,
     /// Caisses not named weigh 1.
     pub weights: BTreeMap<i64, Weight>,
+    /// The year of the published evaluation the weights were carried from, when they were:
+    /// the evaluation of year N weights the funding of N + 1.
+    pub weights_from: Option<i32>,
 }
 
 impl FundingParameters {
@@ -84,6 +87,7 @@ impl FundingParameters {
             envelope,
             fixed_per_caisse,
             weights: map,
+            weights_from: None,
         })
     }
 }
@@ -219,6 +223,7 @@ mod tests {
                     )
                 })
                 .collect(),
+            weights_from: None,
         }
     }
 

@@ -15,15 +15,18 @@ pub enum Role {
     PlatformAdmin,
     /// INASTI's external audit service: reads what the audit needs, never writes.
     Auditor,
+    /// A member of the CGG: reads the published evaluations and records the committee's advice.
+    CggMember,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Staff,
         Role::OrgAdmin,
         Role::Moderator,
         Role::PlatformAdmin,
         Role::Auditor,
+        Role::CggMember,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -33,14 +36,17 @@ impl Role {
             Role::Moderator => "MODERATOR",
             Role::PlatformAdmin => "PLATFORM_ADMIN",
             Role::Auditor => "AUDITOR",
+            Role::CggMember => "CGG_MEMBER",
         }
     }
 
-    /// Moderators, platform admins and auditors are INASTI's; staff and admins exist
-    /// everywhere.
+    /// Moderators, platform admins and auditors are INASTI's; CGG members the committee's,
+    /// which has nobody else (it publishes and adopts nothing); staff and admins exist in
+    /// every other organisation.
     pub fn fits(self, kind: OrganisationKind) -> bool {
         match self {
-            Role::Staff | Role::OrgAdmin => true,
+            Role::CggMember => kind == OrganisationKind::Committee,
+            Role::Staff | Role::OrgAdmin => kind != OrganisationKind::Committee,
             Role::Moderator | Role::PlatformAdmin | Role::Auditor => {
                 kind == OrganisationKind::Inasti
             }

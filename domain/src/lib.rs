@@ -42,6 +42,7 @@ pub mod collaboration;
 pub mod collection;
 pub mod content_report;
 pub mod enterprise_number;
+pub mod evaluation;
 pub mod funding;
 pub mod identity;
 pub mod lang;

@@ -13,6 +13,9 @@ pub enum OrganisationKind {
     Caisse,
     Partner,
     Inasti,
+    /// The general management committee for the self-employed (CGG): it reads INASTI's
+    /// published evaluations and gives its advice on them, and nothing else.
+    Committee,
 }
 
 impl OrganisationKind {
@@ -21,6 +24,7 @@ impl OrganisationKind {
             OrganisationKind::Caisse => "CAISSE",
             OrganisationKind::Partner => "PARTNER",
             OrganisationKind::Inasti => "INASTI",
+            OrganisationKind::Committee => "COMMITTEE",
         }
     }
 }
@@ -33,6 +37,7 @@ impl FromStr for OrganisationKind {
             "CAISSE" => Ok(Self::Caisse),
             "PARTNER" => Ok(Self::Partner),
             "INASTI" => Ok(Self::Inasti),
+            "COMMITTEE" => Ok(Self::Committee),
             other => Err(format!("unknown organisation kind {other}")),
         }
     }

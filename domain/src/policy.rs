@@ -81,6 +81,23 @@ pub enum Action {
     SetFundingParameters,
     /// The funding allocation (`Platform`): every signed-in organisation.
     ReadFunding,
+    /// A year's quality indicators (`Platform`); they are read by anyone.
+    SetIndicators,
+    /// Report the values of the year's indicators in one's caisse's draft (`Organisation`).
+    ReportIndicatorValues,
+    /// Record INASTI's evaluation of an accepted report (`Platform`).
+    RecordEvaluation,
+    /// Approve an evaluation another moderator recorded (`Evaluation`).
+    ApproveEvaluation,
+    /// A caisse's evaluations (`Organisation`): INASTI's officers; the caisse its approved ones.
+    ReadEvaluation,
+    /// Publish a year's evaluation once every caisse's is approved (`Platform`).
+    PublishYearEvaluation,
+    /// Published year evaluations, their CSV and the three-year view (`Platform`): INASTI's
+    /// officers and the CGG.
+    ReadYearEvaluation,
+    /// Record the CGG's advice on a published year evaluation (`Platform`).
+    RecordCggAdvice,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,6 +146,10 @@ pub enum Resource {
     Transfer {
         side: TransferSide,
     },
+    /// INASTI's evaluation of a caisse's year, by who recorded it.
+    Evaluation {
+        recorded_by: i64,
+    },
 }
 
 pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
@@ -152,6 +173,7 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
             OrganisationKind::Caisse | OrganisationKind::Partner => works_there(actor),
             // INASTI publishes its own guides and notes for the caisses.
             OrganisationKind::Inasti => works_there(actor) || actor.has(Role::Moderator),
+            OrganisationKind::Committee => false,
         },
         (Action::EditTool, Resource::Tool { owner_id }) => {
             actor.belongs_to(owner_id)
@@ -267,6 +289,24 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: Resource) -> bool {
         (Action::ReadActivityOverview, Resource::Platform) => inasti_officer(actor),
         (Action::SetFundingParameters, Resource::Platform) => platform_admin,
         (Action::ReadFunding, Resource::Platform) => true,
+        (Action::SetIndicators | Action::PublishYearEvaluation, Resource::Platform) => {
+            platform_admin
+        }
+        (Action::ReportIndicatorValues, Resource::Organisation { id, kind }) => {
+            kind == OrganisationKind::Caisse && actor.belongs_to(id) && works_there(actor)
+        }
+        (Action::RecordEvaluation, Resource::Platform) => actor.has(Role::Moderator),
+        // Four eyes: the evaluation is approved by a moderator other than the one who wrote it.
+        (Action::ApproveEvaluation, Resource::Evaluation { recorded_by }) => {
+            actor.has(Role::Moderator) && actor.user_id != recorded_by
+        }
+        (Action::ReadEvaluation, Resource::Organisation { id, kind }) => {
+            kind == OrganisationKind::Caisse && (actor.belongs_to(id) || inasti_officer(actor))
+        }
+        (Action::ReadYearEvaluation, Resource::Platform) => {
+            inasti_officer(actor) || actor.has(Role::CggMember)
+        }
+        (Action::RecordCggAdvice, Resource::Platform) => actor.has(Role::CggMember),
         (Action::ExportResponsibilityRecord, Resource::Organisation { id, kind }) => {
             kind == OrganisationKind::Caisse
                 && (inasti_officer(actor) || (actor.has(Role::OrgAdmin) && actor.belongs_to(id)))

@@ -25,6 +25,7 @@ pub enum NodeType {
     Appeal,
     TranslationOffer,
     ProposalMessage,
+    Evaluation,
 }
 
 impl NodeType {
@@ -47,6 +48,7 @@ impl NodeType {
             NodeType::Appeal => "Appeal",
             NodeType::TranslationOffer => "TranslationOffer",
             NodeType::ProposalMessage => "ProposalMessage",
+            NodeType::Evaluation => "Evaluation",
         }
     }
 
@@ -69,6 +71,7 @@ impl NodeType {
             NodeType::Appeal,
             NodeType::TranslationOffer,
             NodeType::ProposalMessage,
+            NodeType::Evaluation,
         ]
         .into_iter()
         .find(|t| t.name() == name)

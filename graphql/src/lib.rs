@@ -16,6 +16,7 @@ mod connection;
 mod content_report;
 mod depth;
 pub mod error;
+mod evaluation;
 pub(crate) mod id;
 mod joint_service;
 mod legal_frame;
@@ -56,6 +57,7 @@ pub struct Query(
     legal_frame::LegalFrameQuery,
     audit_log::AuditLogQuery,
     yearly_account::YearlyAccountQuery,
+    evaluation::EvaluationQuery,
     peer_learning::PeerLearningQuery,
     limits::LimitsQuery,
     content_report::ContentReportQuery,
@@ -73,6 +75,7 @@ pub struct Mutation(
     search::SearchMutation,
     legal_frame::LegalFrameMutation,
     yearly_account::YearlyAccountMutation,
+    evaluation::EvaluationMutation,
     peer_learning::PeerLearningMutation,
     content_report::ContentReportMutation,
     appeal::AppealMutation,

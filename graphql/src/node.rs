@@ -108,7 +108,8 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
             | NodeType::ModerationDecision
             | NodeType::Appeal
             | NodeType::TranslationOffer
-            | NodeType::ProposalMessage,
+            | NodeType::ProposalMessage
+            | NodeType::Evaluation,
             _,
         ) => None,
     })

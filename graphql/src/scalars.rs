@@ -5,7 +5,8 @@ use async_graphql::{
 };
 
 use commons_domain::{
-    appeal, collaboration, content_report, identity, lang, mail, notification, organisation, tool,
+    appeal, collaboration, content_report, evaluation, identity, lang, mail, notification,
+    organisation, tool,
 };
 
 /// Declares a GraphQL enum that mirrors a domain enum variant for variant, with conversions
@@ -33,8 +34,27 @@ macro_rules! mirror_enum {
 }
 
 mirror_enum!(Lang => lang::Lang { Fr, Nl, De, En });
-mirror_enum!(OrganisationKind => organisation::OrganisationKind { Caisse, Partner, Inasti });
-mirror_enum!(Role => identity::Role { Staff, OrgAdmin, Moderator, PlatformAdmin, Auditor });
+mirror_enum!(OrganisationKind => organisation::OrganisationKind { Caisse, Partner, Inasti, Committee });
+mirror_enum!(Role => identity::Role { Staff, OrgAdmin, Moderator, PlatformAdmin, Auditor, CggMember });
+mirror_enum!(
+    /// The five quality criteria of the law: demand-driven; individual or peer interaction at
+    /// local, regional or national level; the professional and private context; cooperation
+    /// with other actors; quality (accessibility, a low financial barrier, a scientific basis,
+    /// efficient use of means, client satisfaction).
+    QualityCriterion => evaluation::QualityCriterion {
+        DemandDriven, Interaction, Context, Cooperation, Quality,
+    }
+);
+mirror_enum!(
+    /// What an indicator's value counts: `COUNT` a whole number from 0 to the configured
+    /// maximum, `PERCENTAGE` a whole percentage, `SCORE` 1 to 5, `YES_NO` 1 or 0.
+    IndicatorUnit => evaluation::IndicatorUnit { Count, Percentage, Score, YesNo }
+);
+mirror_enum!(
+    /// `PROPOSED` by one INASTI moderator, `APPROVED` by another.
+    EvaluationStatus => evaluation::EvaluationStatus { Proposed, Approved }
+);
+
 mirror_enum!(ToolKind => tool::ToolKind {
     SelfScan, WorkshopFormat, TrainingModule, ELearning, CoachingProgramme, PeerGroup, Guide,
     SurveyBarometer, Conference, Other,

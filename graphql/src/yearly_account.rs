@@ -555,7 +555,7 @@ impl ActivityReportStep {
 }
 
 /// A caisse's activity report on a year.
-pub struct ActivityReport(ReportView);
+pub struct ActivityReport(pub ReportView);
 
 /// What you may do with an activity report now.
 #[derive(SimpleObject)]
@@ -634,6 +634,23 @@ impl ActivityReport {
     }
 
     /// Each step of the report's course, oldest first.
+    /// The values of the year's quality indicators it holds: frozen once submitted.
+    async fn indicators(&self) -> Vec<super::evaluation::ReportedIndicator> {
+        super::evaluation::reported(&self.0.figures.indicators)
+    }
+
+    /// Required indicator values the draft (or the returned report) still lacks; it cannot be
+    /// submitted before they are given.
+    async fn missing_indicators(&self) -> Vec<super::evaluation::MissingIndicator> {
+        super::evaluation::missing(&self.0)
+    }
+
+    /// INASTI's evaluation of the accepted report: INASTI's officers see it as it stands, the
+    /// caisse's people once it is approved; null otherwise.
+    async fn evaluation(&self, ctx: &Context<'_>) -> Result<Option<super::evaluation::Evaluation>> {
+        super::evaluation::of_report(ctx, &self.0).await
+    }
+
     async fn history(&self) -> Vec<ActivityReportStep> {
         self.0
             .events
@@ -792,6 +809,12 @@ impl FundingParameters {
 
     async fn fixed_per_caisse_eur(&self) -> Money {
         Money(self.0.fixed_per_caisse)
+    }
+
+    /// The year whose published evaluation the weights were carried from; null when they
+    /// were typed (or when none is published yet).
+    async fn weights_from_evaluation(&self) -> Option<i32> {
+        self.0.weights_from
     }
 
     async fn evaluation_weights(&self, ctx: &Context<'_>) -> Result<Vec<EvaluationWeight>> {

@@ -38,6 +38,7 @@ mod m20261207_000032_create_appeals;
 mod m20261207_000033_create_translation_offers;
 mod m20261207_000034_add_message_reports;
 mod m20261207_000035_create_mail;
+mod m20261207_000036_create_evaluations;
 
 pub struct Migrator;
 
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000033_create_translation_offers::Migration),
             Box::new(m20261207_000034_add_message_reports::Migration),
             Box::new(m20261207_000035_create_mail::Migration),
+            Box::new(m20261207_000036_create_evaluations::Migration),
         ]
     }
 }

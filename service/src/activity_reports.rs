@@ -34,6 +34,9 @@ pub struct ReportView {
     pub snapshot: String,
     pub snapshot_sha256: String,
     pub events: Vec<ReportEvent>,
+    /// Required indicator values the draft still lacks, by code and category: empty once
+    /// submitted (a submitted report had them all).
+    pub missing_indicators: Vec<(String, commons_domain::tool::ServiceCategory)>,
 }
 
 fn year_bounds(year: i32) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
@@ -67,6 +70,8 @@ pub async fn live_figures(
                 .any(|p| p.organisation_id == caisse.id)
         })
         .count() as u64;
+    let (indicators, _) =
+        super::evaluations::reported(ctx, caisse.id, year, &compliance.offered).await?;
     let figures = model::figures(&YearFacts {
         caisse_id: caisse.id,
         caisse_slug: &caisse.slug,
@@ -81,6 +86,7 @@ pub async fn live_figures(
         reviews: commons_store::reviews::written_in(&ctx.db, caisse.id, from, until).await?,
         translations: commons_store::translations::accepted_in(&ctx.db, caisse.id, from, until)
             .await?,
+        indicators,
     });
     Ok((figures, compliance))
 }
@@ -94,6 +100,7 @@ pub async fn get(
     let caisse = service_offerings::readable_caisse(ctx, actor, caisse_id).await?;
     model::check_year(year, ctx.now().year())?;
     let report = commons_store::activity_reports::find(&ctx.db, caisse.id, year).await?;
+    let mut offered = None;
     let (figures, snapshot, snapshot_sha256, events) = match &report {
         Some(r) => {
             let figures: ReportFigures = serde_json::from_str(&r.snapshot)
@@ -107,10 +114,26 @@ pub async fn get(
             )
         }
         None => {
-            let (figures, _) = live_figures(ctx, &caisse, year).await?;
+            let (figures, compliance) = live_figures(ctx, &caisse, year).await?;
+            offered = Some(compliance.offered);
             let (json, digest) = model::snapshot(&figures);
             (figures, json, digest, Vec::new())
         }
+    };
+    // A draft, or a returned report being corrected, shows the required values it lacks.
+    let missing_indicators = match (&report, offered) {
+        (None, Some(offered)) => {
+            super::evaluations::reported(ctx, caisse.id, year, &offered)
+                .await?
+                .1
+        }
+        (Some(r), _) if r.status == ReportStatus::Returned => {
+            let (compliance, _) = service_offerings::compliance(ctx, caisse.id, year).await?;
+            super::evaluations::reported(ctx, caisse.id, year, &compliance.offered)
+                .await?
+                .1
+        }
+        _ => Vec::new(),
     };
     Ok(ReportView {
         caisse,
@@ -120,6 +143,7 @@ pub async fn get(
         snapshot,
         snapshot_sha256,
         events,
+        missing_indicators,
     })
 }
 
@@ -146,7 +170,26 @@ pub async fn submit(
     let narrative = validation::required_text(&["narrative"], narrative, NARRATIVE_MAX_CHARS)?;
     let existing = commons_store::activity_reports::find(&ctx.db, caisse.id, year).await?;
     model::may_submit(existing.as_ref())?;
-    let (figures, _) = live_figures(ctx, &caisse, year).await?;
+    let (figures, compliance) = live_figures(ctx, &caisse, year).await?;
+    let (_, missing) =
+        super::evaluations::reported(ctx, caisse.id, year, &compliance.offered).await?;
+    if !missing.is_empty() {
+        return Err(ServiceError::Invalid(
+            missing
+                .iter()
+                .map(|(code, category)| {
+                    validation::FieldError::new(
+                        &["indicators", code, category.as_str()],
+                        validation::FieldErrorCode::Required,
+                        format!(
+                            "indicator {code} is required for {}: report its value first",
+                            category.as_str()
+                        ),
+                    )
+                })
+                .collect(),
+        ));
+    }
     let (snapshot, digest) = model::snapshot(&figures);
     let submission = || commons_store::activity_reports::Submission {
         caisse_id: caisse.id,

@@ -86,7 +86,7 @@ pub async fn set_parameters(
         }
     }
     v.finish()?;
-    let params = FundingParameters::validate(
+    let mut params = FundingParameters::validate(
         input.year,
         input.envelope,
         input.fixed_per_caisse,
@@ -95,6 +95,23 @@ pub async fn set_parameters(
         now.year(),
     )
     .map_err(ServiceError::Invalid)?;
+    // Once INASTI has published the evaluation of the year before, its approved weights are
+    // the year's: they are carried, never typed.
+    if let Some((from, carried)) = super::evaluations::carried_weights(ctx, input.year).await? {
+        if !input.weights.is_empty() {
+            return Err(FieldError::new(
+                &["evaluationWeights"],
+                FieldErrorCode::InvalidState,
+                format!(
+                    "the weights of {} are those of the published evaluation of {from}",
+                    input.year
+                ),
+            )
+            .into());
+        }
+        params.weights = carried;
+        params.weights_from = Some(from);
+    }
     let txn = begin_write(&ctx.db).await?;
     commons_store::funding::save(&txn, &params, actor.user_id, now).await?;
     audit::record(
@@ -109,6 +126,7 @@ pub async fn set_parameters(
                 "envelopeEur": params.envelope.to_string(),
                 "fixedPerCaisseEur": params.fixed_per_caisse.to_string(),
                 "evaluationWeights": params.weights.iter().map(|(c, w)| json!({ "caisse": c, "weight": w.to_string() })).collect::<Vec<_>>(),
+                "weightsFromEvaluation": params.weights_from,
             }),
         },
         now,

@@ -14,6 +14,7 @@ pub mod collections;
 pub mod content_reports;
 pub mod demo;
 pub mod duties;
+pub mod evaluations;
 pub mod extraction;
 pub mod files;
 pub mod follows;
@@ -75,6 +76,8 @@ pub struct Context {
     pub review: commons_domain::tool::ReviewPeriod,
     /// Reports of problematic content one person may file in a day.
     pub reports_per_day: u32,
+    /// The largest value an indicator counted in whole numbers may take.
+    pub indicator_max_count: i64,
     /// Notifications by e-mail: the relay (or the log), the bounds, the words.
     pub mail: mail::Mail,
 }
@@ -105,6 +108,7 @@ impl Context {
             duties: std::sync::Arc::default(),
             review: commons_domain::tool::ReviewPeriod::default(),
             reports_per_day: 20,
+            indicator_max_count: 1_000_000,
             mail: mail::Mail::default(),
         }
     }

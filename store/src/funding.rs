@@ -44,6 +44,7 @@ pub async fn in_force(
         fixed_per_caisse: Eur::from_cents(m.fixed_per_caisse_cents)
             .ok_or_else(|| corrupt("fixed part"))?,
         weights,
+        weights_from: m.weights_from_evaluation,
     }))
 }
 
@@ -65,6 +66,7 @@ pub async fn save(
         evaluation_weights: Set(
             serde_json::to_string(&weights).map_err(|e| DbErr::Type(e.to_string()))?
         ),
+        weights_from_evaluation: Set(params.weights_from),
         updated_at: Set(now),
         updated_by: Set(user_id),
         ..Default::default()

@@ -12,6 +12,7 @@ pub mod content_reports;
 pub mod db;
 pub mod duties;
 pub mod entity;
+pub mod evaluations;
 pub mod follows;
 pub mod funding;
 pub mod joint_services;

@@ -10,6 +10,8 @@ pub struct Model {
     pub fixed_per_caisse_cents: i64,
     /// `{"<caisse id>": <weight in ten-thousandths>}`, caisses not named weigh 1.
     pub evaluation_weights: String,
+    /// The published year evaluation the weights came from, when they did.
+    pub weights_from_evaluation: Option<i32>,
     pub updated_at: DateTimeUtc,
     pub updated_by: i64,
 }
