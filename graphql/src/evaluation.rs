@@ -393,12 +393,14 @@ fn categories(names: &[String]) -> Vec<ServiceCategory> {
         .collect()
 }
 
+/// The scores as published, in the law's order of the criteria.
 fn scores(map: &std::collections::BTreeMap<String, i64>) -> Vec<CriterionScore> {
-    map.iter()
-        .filter_map(|(c, s)| {
+    model::QualityCriterion::ALL
+        .iter()
+        .filter_map(|c| {
             Some(CriterionScore {
-                criterion: parse_enum::<model::QualityCriterion, _>(c)?,
-                score: *s,
+                criterion: (*c).into(),
+                score: *map.get(c.as_str())?,
             })
         })
         .collect()

@@ -6,6 +6,7 @@
 #![recursion_limit = "256"]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod account;
 pub mod browser;
 pub mod collaborations;
 pub mod files;

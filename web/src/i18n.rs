@@ -294,6 +294,7 @@ mod tests {
                 OrganisationKind::Caisse,
                 OrganisationKind::Partner,
                 OrganisationKind::Inasti,
+                OrganisationKind::Committee,
             ]
             .iter()
             .map(|k| format!("org_kind_{}", k.as_str())),

@@ -164,6 +164,28 @@ const ORGANISATIONS: &[DemoOrganisation] = &[
         website: "https://www.ifapme.be",
         affiliates: None,
     },
+    // The general management committee for the self-employed: it reads INASTI's published
+    // evaluations and advises the Minister on them.
+    DemoOrganisation {
+        slug: "cgg",
+        kind: OrganisationKind::Committee,
+        names: &[
+            (
+                Lang::Fr,
+                "Comité général de gestion pour le statut social des travailleurs indépendants",
+            ),
+            (
+                Lang::Nl,
+                "Algemeen Beheerscomité voor het sociaal statuut der zelfstandigen",
+            ),
+            (
+                Lang::De,
+                "Allgemeiner Verwaltungsausschuss für das Sozialstatut der Selbständigen",
+            ),
+        ],
+        website: "https://www.inasti.be",
+        affiliates: None,
+    },
 ];
 
 /// The callers whose development tokens `serve --demo` prints.
@@ -179,6 +201,7 @@ pub const DEMO_CALLERS: &[(&str, Role, &str)] = &[
     ("inasti", Role::Moderator, "INASTI moderator"),
     ("inasti", Role::PlatformAdmin, "platform admin"),
     ("inasti", Role::Auditor, "INASTI auditor"),
+    ("cgg", Role::CggMember, "member of the CGG"),
 ];
 
 /// A valid, illustrative enterprise number, distinct for each demo organisation.

@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::collaborations::person;
 use crate::{ServiceError, activity_reports, funding, service_offerings};
+use commons_domain::evaluation::{IndicatorDraft, IndicatorUnit, QualityCriterion};
 use commons_domain::identity::Role;
 use commons_domain::lang::Lang;
 use commons_domain::legal_frame::FIRST_YEAR;
@@ -236,6 +237,9 @@ pub async fn load(
             .and_then(|d| d.pred_opt())
             .or_else(|| day(12, 31))
     };
+    for y in [year, this_year] {
+        crate::evaluations::set_indicators(ctx, Some(admin), y, indicators()).await?;
+    }
     let mut recorded = 0;
     for (slug, title, categories, people, (from, to)) in OFFERINGS {
         let staff = person(ctx, slug, Role::Staff).await?;
@@ -259,6 +263,26 @@ pub async fn load(
         .await?;
         recorded += 1;
     }
+    let acerta_staff = person(ctx, "acerta", Role::Staff).await?;
+    let value = |code: &str, category, value| crate::evaluations::ValueInput {
+        code: code.to_owned(),
+        category,
+        value: Some(value),
+    };
+    crate::evaluations::set_values(
+        ctx,
+        Some(&acerta_staff),
+        year,
+        vec![
+            value("satisfaction", C::AwarenessPromotion, 81),
+            value("satisfaction", C::OrientationSupport, 88),
+            value("satisfaction", C::EarlyDetection, 76),
+            value("days-to-first-contact", C::OrientationSupport, 6),
+            value("partners", C::OrientationSupport, 4),
+            value("scientific-basis", C::EarlyDetection, 1),
+        ],
+    )
+    .await?;
     let acerta_admin = person(ctx, "acerta", Role::OrgAdmin).await?;
     activity_reports::submit(
         ctx,
@@ -268,4 +292,74 @@ pub async fn load(
     )
     .await?;
     Ok(recorded)
+}
+
+/// An illustrative set of quality indicators, one or more under four of the five criteria.
+fn indicators() -> Vec<IndicatorDraft> {
+    let names = |fr: &str, nl: &str, de: &str, en: &str| {
+        vec![
+            (Lang::Fr, fr.to_owned()),
+            (Lang::Nl, nl.to_owned()),
+            (Lang::De, de.to_owned()),
+            (Lang::En, en.to_owned()),
+        ]
+    };
+    vec![
+        IndicatorDraft {
+            code: "satisfaction".into(),
+            criterion: QualityCriterion::Quality,
+            names: names(
+                "Participants satisfaits (%)",
+                "Tevreden deelnemers (%)",
+                "Zufriedene Teilnehmende (%)",
+                "Satisfied participants (%)",
+            ),
+            unit: IndicatorUnit::Percentage,
+            categories: vec![
+                C::AwarenessPromotion,
+                C::OrientationSupport,
+                C::EarlyDetection,
+            ],
+            required: true,
+        },
+        IndicatorDraft {
+            code: "days-to-first-contact".into(),
+            criterion: QualityCriterion::DemandDriven,
+            names: names(
+                "Jours entre la demande et le premier contact",
+                "Dagen tussen de vraag en het eerste contact",
+                "Tage zwischen Anfrage und erstem Kontakt",
+                "Days from the request to the first contact",
+            ),
+            unit: IndicatorUnit::Count,
+            categories: vec![C::OrientationSupport],
+            required: true,
+        },
+        IndicatorDraft {
+            code: "partners".into(),
+            criterion: QualityCriterion::Cooperation,
+            names: names(
+                "Partenaires associés",
+                "Betrokken partners",
+                "Beteiligte Partner",
+                "Partners involved",
+            ),
+            unit: IndicatorUnit::Count,
+            categories: C::ALL.to_vec(),
+            required: false,
+        },
+        IndicatorDraft {
+            code: "scientific-basis".into(),
+            criterion: QualityCriterion::Quality,
+            names: names(
+                "Fondé sur une méthode validée scientifiquement",
+                "Gebaseerd op een wetenschappelijk gevalideerde methode",
+                "Auf einer wissenschaftlich validierten Methode beruhend",
+                "Based on a scientifically validated method",
+            ),
+            unit: IndicatorUnit::YesNo,
+            categories: vec![C::EarlyDetection, C::SecondaryPrevention],
+            required: false,
+        },
+    ]
 }

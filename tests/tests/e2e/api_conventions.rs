@@ -27,7 +27,7 @@ async fn walking_the_pages_visits_every_organisation_once_in_slug_order() {
             .graphql(PAGE, json!({ "first": 5, "after": after }))
             .await;
         let list = &body["data"]["organisations"];
-        assert_eq!(list["totalCount"], 13, "{body}");
+        assert_eq!(list["totalCount"], 14, "{body}");
         for edge in list["edges"].as_array().unwrap() {
             seen.push(edge["node"]["slug"].as_str().unwrap().to_owned());
         }
@@ -43,7 +43,7 @@ async fn walking_the_pages_visits_every_organisation_once_in_slug_order() {
     sorted.sort();
     sorted.dedup();
     assert_eq!(seen, sorted);
-    assert_eq!(seen.len(), 13);
+    assert_eq!(seen.len(), 14);
 }
 
 #[tokio::test]
@@ -82,7 +82,7 @@ async fn page_size_edges_are_enforced() {
             .as_array()
             .unwrap()
             .len(),
-        13
+        14
     );
     assert_eq!(
         all["data"]["organisations"]["pageInfo"]["hasNextPage"],

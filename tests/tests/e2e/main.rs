@@ -14,6 +14,7 @@ mod capabilities;
 mod cli;
 mod collaboration_proposals;
 mod content_reports;
+mod evaluation;
 mod graphiql_and_introspection;
 mod graphql_over_http;
 mod hostile_clients;
