@@ -633,15 +633,15 @@ impl Readiness {
     }
 }
 
-/// A window of three consecutive years, each of the mission and ended.
+/// A window of three consecutive years of the mission, up to this year (a year not yet
+/// published shows as such).
 pub fn check_window(from: i32, this_year: i32) -> Result<[i32; 3], FieldError> {
-    if from < FIRST_YEAR || from + 2 >= this_year {
+    if from < FIRST_YEAR || from + 2 > this_year {
         return Err(FieldError::new(
             &["fromYear"],
             FieldErrorCode::OutOfRange,
             format!(
-                "a three-year window starts from {FIRST_YEAR} and ends with a year that has ended ({} at the latest)",
-                this_year - 1
+                "a three-year window starts from {FIRST_YEAR} and ends this year ({this_year}) at the latest"
             ),
         ));
     }
@@ -743,7 +743,8 @@ mod tests {
     #[test]
     fn a_window_is_three_ended_years() {
         assert_eq!(check_window(2024, 2027), Ok([2024, 2025, 2026]));
-        assert!(check_window(2024, 2026).is_err());
+        assert_eq!(check_window(2024, 2026), Ok([2024, 2025, 2026]));
+        assert!(check_window(2025, 2026).is_err());
         assert!(check_window(2023, 2030).is_err());
     }
 }

@@ -60,6 +60,13 @@ pub struct ViewerCapabilities {
     pub start_joint_service: bool,
     /// Read the moderation queue and decide on tools.
     pub moderate: bool,
+    /// Read the published year evaluations and the three-year view: INASTI's officers and
+    /// the CGG's members.
+    pub read_evaluations: bool,
+    /// Publish a year's evaluation once complete (`publishYearEvaluation`): platform admins.
+    pub publish_evaluations: bool,
+    /// Record the CGG's advice on a published year (`recordCggAdvice`): its members.
+    pub give_advice: bool,
 }
 
 /// The signed-in caller.
@@ -100,6 +107,9 @@ impl Viewer {
             propose_collaboration: can.propose_collaboration,
             start_joint_service: can.start_joint_service,
             moderate: can.moderate,
+            read_evaluations: can.read_evaluations,
+            publish_evaluations: can.publish_evaluations,
+            give_advice: can.give_advice,
         }
     }
 

@@ -564,6 +564,12 @@ pub struct ReportCapabilities {
     pub submit: bool,
     /// Accept or return it: INASTI's moderators, while it waits for a review.
     pub review: bool,
+    /// Enter the values of the year's quality indicators (`setIndicatorValues`): the caisse's
+    /// staff and admins, while the report is a draft or returned.
+    pub enter_indicators: bool,
+    /// Record INASTI's evaluation (`recordEvaluation`): its moderators, once the report is
+    /// accepted and until its evaluation is approved.
+    pub evaluate: bool,
 }
 
 #[Object]
@@ -575,9 +581,26 @@ impl ActivityReport {
             &self.0.caisse,
             self.0.report.as_ref(),
         );
+        // An approved evaluation no longer changes.
+        let evaluate = can.evaluate
+            && match &self.0.report {
+                Some(r) => commons_service::evaluations::of_report(
+                    services(ctx),
+                    actor(ctx),
+                    &self.0.caisse,
+                    r.id,
+                )
+                .await
+                .ok()
+                .flatten()
+                .is_none_or(|e| e.status != commons_domain::evaluation::EvaluationStatus::Approved),
+                None => false,
+            };
         ReportCapabilities {
             submit: can.submit,
             review: can.review,
+            enter_indicators: can.enter_indicators,
+            evaluate,
         }
     }
 

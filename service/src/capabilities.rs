@@ -20,6 +20,12 @@ pub struct ViewerCapabilities {
     pub propose_collaboration: bool,
     pub start_joint_service: bool,
     pub moderate: bool,
+    /// Read the published year evaluations: INASTI's officers and the CGG.
+    pub read_evaluations: bool,
+    /// Publish a year's evaluation: INASTI's platform admins.
+    pub publish_evaluations: bool,
+    /// Record the CGG's advice on a published year: its members.
+    pub give_advice: bool,
 }
 
 pub fn of_viewer(actor: &Actor) -> ViewerCapabilities {
@@ -29,6 +35,9 @@ pub fn of_viewer(actor: &Actor) -> ViewerCapabilities {
         propose_collaboration: can(a, Action::ProposeCollaboration, Resource::Collaborations),
         start_joint_service: can(a, Action::StartJointService, Resource::Collaborations),
         moderate: can(a, Action::ReadModerationQueue, Resource::Catalogue),
+        read_evaluations: can(a, Action::ReadYearEvaluation, Resource::Platform),
+        publish_evaluations: can(a, Action::PublishYearEvaluation, Resource::Platform),
+        give_advice: can(a, Action::RecordCggAdvice, Resource::Platform),
     }
 }
 
@@ -63,6 +72,12 @@ pub struct ToolCapabilities {
 pub struct ReportCapabilities {
     pub submit: bool,
     pub review: bool,
+    /// Enter the values of the year's indicators: the caisse's staff and admins, while the
+    /// report is a draft or returned.
+    pub enter_indicators: bool,
+    /// Record INASTI's evaluation: its moderators, once the report is accepted (the service
+    /// says when an approved one no longer changes).
+    pub evaluate: bool,
 }
 
 pub fn on_report(
@@ -79,6 +94,10 @@ pub fn on_report(
             && activity_report::may_submit(report).is_ok(),
         review: can(actor, Action::ReviewActivityReport, Resource::Platform)
             && report.is_some_and(|r| activity_report::review(r, true, None).is_ok()),
+        enter_indicators: can(actor, Action::ReportIndicatorValues, organisation)
+            && activity_report::may_submit(report).is_ok(),
+        evaluate: can(actor, Action::RecordEvaluation, Resource::Platform)
+            && report.is_some_and(|r| r.status == activity_report::ReportStatus::Accepted),
     }
 }
 

@@ -166,6 +166,14 @@ operations! {
     OfferTranslation in "src/operations/offer_translation.graphql";
     AnswerTranslationOffer in "src/operations/answer_translation_offer.graphql";
     TranslationsWanted in "src/operations/translations_wanted.graphql";
+    SetIndicatorValues in "src/operations/set_indicator_values.graphql";
+    RecordEvaluation in "src/operations/record_evaluation.graphql";
+    ApproveEvaluation in "src/operations/approve_evaluation.graphql";
+    PublishYearEvaluation in "src/operations/publish_year_evaluation.graphql";
+    RecordCggAdvice in "src/operations/record_cgg_advice.graphql";
+    YearEvaluation in "src/operations/year_evaluation.graphql";
+    EvaluationProgress in "src/operations/evaluation_progress.graphql";
+    EvaluationTrend in "src/operations/evaluation_trend.graphql";
 }
 
 user_errors! {
@@ -193,6 +201,11 @@ user_errors! {
     set_translations_wanted.set_translations_wanted;
     offer_translation.offer_translation;
     answer_translation_offer.answer_translation_offer;
+    set_indicator_values.set_indicator_values;
+    record_evaluation.record_evaluation;
+    approve_evaluation.approve_evaluation;
+    publish_year_evaluation.publish_year_evaluation;
+    record_cgg_advice.record_cgg_advice;
 }
 
 #[cfg(test)]

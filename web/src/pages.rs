@@ -50,6 +50,8 @@ pub(super) struct Chrome<'a> {
     pub signed_in: Option<String>,
     /// The moderation queue in the header, for moderators.
     pub moderator: bool,
+    /// The year evaluations in the header, for INASTI's officers and the CGG.
+    pub evaluations: bool,
     /// "Share a tool" in the header, for those the API lets create one.
     pub share_tool: bool,
     /// The signed-in visitor's organisation page.
@@ -128,6 +130,7 @@ pub(super) fn chrome<'a>(
         csrf: visit.csrf.clone(),
         signed_in,
         moderator: visit.can.moderate,
+        evaluations: visit.can.read_evaluations,
         share_tool: visit.can.share_tool,
         organisation_href: visit
             .session

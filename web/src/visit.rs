@@ -159,13 +159,19 @@ pub(super) struct ViewerCan {
     pub share_tool: bool,
     pub propose_collaboration: bool,
     pub moderate: bool,
+    pub read_evaluations: bool,
+    pub publish_evaluations: bool,
+    pub give_advice: bool,
 }
 
 from_fragment!(
     ViewerCan {
         share_tool,
         propose_collaboration,
-        moderate
+        moderate,
+        read_evaluations,
+        publish_evaluations,
+        give_advice
     } <= ops::header::HeaderViewerCan
 );
 

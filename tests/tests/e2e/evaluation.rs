@@ -1142,8 +1142,8 @@ async fn the_three_year_view_equals_the_yearly_figures() {
         )),
         "{acerta_2025}"
     );
-    // A window ends with a year that has ended; a caisse cannot read it.
-    let open = query(&app, &cgg, TREND, json!({ "from": 2025 })).await;
+    // A window ends this year at the latest; a caisse cannot read it.
+    let open = query(&app, &cgg, TREND, json!({ "from": 2026 })).await;
     assert_eq!(error_code(&open), Some("BAD_USER_INPUT"), "{open}");
     let caisse = query(
         &app,
