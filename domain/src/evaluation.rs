@@ -710,7 +710,7 @@ mod tests {
             not_offered.map_err(|e| e.field),
             Err(vec!["values".into(), "0".into(), "category".into()])
         );
-        let missing = missing_required(&[pct.clone()], &offered, &BTreeMap::new());
+        let missing = missing_required(std::slice::from_ref(&pct), &offered, &BTreeMap::new());
         assert_eq!(
             missing,
             vec![("satisfaction".into(), ServiceCategory::AwarenessPromotion)]
@@ -732,7 +732,9 @@ mod tests {
         let mut twice = all.clone();
         twice.push((QualityCriterion::Quality, 3));
         assert!(check_evaluation(&twice, "Bien.", "1").is_err());
-        let errors = check_evaluation(&all[..4], "", "11").unwrap_err();
+        let errors = check_evaluation(&all[..4], "", "11")
+            .err()
+            .unwrap_or_default();
         let fields: Vec<_> = errors.iter().map(|e| e.field.join(".")).collect();
         assert_eq!(fields, vec!["scores", "text", "suggestedWeight"]);
         let mut six = all;

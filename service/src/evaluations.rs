@@ -176,30 +176,17 @@ pub async fn set_values(
         ));
     }
     for input in &values {
+        let key = commons_store::evaluations::ValueKey {
+            caisse_id: caisse.id,
+            year,
+            code: &input.code,
+            category: input.category,
+        };
         match input.value {
             Some(value) => {
-                commons_store::evaluations::put_value(
-                    &txn,
-                    caisse.id,
-                    year,
-                    &input.code,
-                    input.category,
-                    value,
-                    actor.user_id,
-                    now,
-                )
-                .await?
+                commons_store::evaluations::put_value(&txn, key, value, actor.user_id, now).await?
             }
-            None => {
-                commons_store::evaluations::clear_value(
-                    &txn,
-                    caisse.id,
-                    year,
-                    &input.code,
-                    input.category,
-                )
-                .await?
-            }
+            None => commons_store::evaluations::clear_value(&txn, key).await?,
         }
     }
     audit::record(

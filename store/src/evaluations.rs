@@ -124,23 +124,28 @@ pub async fn values(
         .collect()
 }
 
+/// Whose value of which indicator and category, for which year.
+pub struct ValueKey<'a> {
+    pub caisse_id: i64,
+    pub year: i32,
+    pub code: &'a str,
+    pub category: ServiceCategory,
+}
+
 /// Sets one value, replacing the one before.
 pub async fn put_value(
     db: &impl ConnectionTrait,
-    caisse_id: i64,
-    year: i32,
-    code: &str,
-    category: ServiceCategory,
+    key: ValueKey<'_>,
     value: i64,
     user_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     use indicator_value::Column as C;
     indicator_value::Entity::insert(indicator_value::ActiveModel {
-        caisse_id: Set(caisse_id),
-        year: Set(year),
-        code: Set(code.to_owned()),
-        category: Set(category.as_str().to_owned()),
+        caisse_id: Set(key.caisse_id),
+        year: Set(key.year),
+        code: Set(key.code.to_owned()),
+        category: Set(key.category.as_str().to_owned()),
         value: Set(value),
         updated_at: Set(now),
         updated_by: Set(user_id),
@@ -156,19 +161,13 @@ pub async fn put_value(
     Ok(())
 }
 
-pub async fn clear_value(
-    db: &impl ConnectionTrait,
-    caisse_id: i64,
-    year: i32,
-    code: &str,
-    category: ServiceCategory,
-) -> Result<(), DbErr> {
+pub async fn clear_value(db: &impl ConnectionTrait, key: ValueKey<'_>) -> Result<(), DbErr> {
     use indicator_value::Column as C;
     indicator_value::Entity::delete_many()
-        .filter(C::CaisseId.eq(caisse_id))
-        .filter(C::Year.eq(year))
-        .filter(C::Code.eq(code))
-        .filter(C::Category.eq(category.as_str()))
+        .filter(C::CaisseId.eq(key.caisse_id))
+        .filter(C::Year.eq(key.year))
+        .filter(C::Code.eq(key.code))
+        .filter(C::Category.eq(key.category.as_str()))
         .exec(db)
         .await?;
     Ok(())

@@ -8,7 +8,7 @@ use commons_domain::lang::Lang;
 use super::i18n::Translations;
 
 /// The changes a page confirms.
-const CHANGES: [&str; 19] = [
+const CHANGES: [&str; 24] = [
     "saved",
     "submitted",
     "confirmed",
@@ -28,6 +28,11 @@ const CHANGES: [&str; 19] = [
     "decided_APPROVE",
     "decided_REQUEST_CHANGES",
     "decided_REJECT",
+    "indicators_saved",
+    "evaluation_recorded",
+    "evaluation_approved",
+    "evaluation_published",
+    "advice_recorded",
 ];
 
 /// A success banner: what happened, and what happens next.

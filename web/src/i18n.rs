@@ -157,6 +157,9 @@ mod tests {
     use commons_domain::collaboration::{
         ParticipantRole, ProposalStatus, ResponseStatus, ServiceStatus, TransferStatus,
     };
+    use commons_domain::evaluation::{
+        EvaluationStatus, IndicatorUnit, QualityCriterion, Readiness,
+    };
     use commons_domain::identity::Role;
     use commons_domain::organisation::OrganisationKind;
     use commons_domain::tool::{ServiceCategory, ToolKind};
@@ -282,6 +285,34 @@ mod tests {
                 .iter()
                 .map(|r| format!("participant_{}", r.as_str())),
         );
+        keys.extend(QualityCriterion::ALL.iter().flat_map(|c| {
+            [
+                format!("criterion_{}", c.as_str()),
+                format!("criterion_{}_hint", c.as_str()),
+            ]
+        }));
+        keys.extend(
+            IndicatorUnit::ALL
+                .iter()
+                .map(|u| format!("indicator_unit_{}", u.as_str())),
+        );
+        keys.extend(
+            EvaluationStatus::ALL
+                .iter()
+                .map(|s| format!("evaluation_status_{}", s.as_str())),
+        );
+        keys.extend(
+            [
+                Readiness::NoReport,
+                Readiness::ReportNotAccepted,
+                Readiness::NotEvaluated,
+                Readiness::NotApproved,
+                Readiness::Ready,
+            ]
+            .iter()
+            .map(|r| format!("readiness_{}", r.as_str())),
+        );
+        keys.extend((1..=5).map(|s| format!("score_{s}")));
         // A report never submitted is a draft.
         keys.push("report_status_DRAFT".to_owned());
         keys.extend(

@@ -16,6 +16,8 @@ mod collaborations;
 pub mod config;
 mod confirmation;
 mod editing;
+mod evaluating;
+mod evaluations_page;
 mod forms;
 pub mod i18n;
 mod mail_pages;
@@ -196,6 +198,22 @@ where
             "/organisations/{slug}/report/review",
             post(activity_report::review),
         )
+        .route(
+            "/organisations/{slug}/indicators",
+            post(evaluating::save_indicators),
+        )
+        .route("/organisations/{slug}/evaluation", post(evaluating::record))
+        .route(
+            "/organisations/{slug}/evaluation/approve",
+            post(evaluating::approve),
+        )
+        .route("/evaluations", get(evaluations_page::evaluations))
+        .route("/evaluations/trend", get(evaluations_page::trend))
+        .route(
+            "/evaluations/{year}/publish",
+            post(evaluations_page::publish),
+        )
+        .route("/evaluations/{year}/advice", post(evaluations_page::advice))
         .route("/go/{id}", get(collaborations::go))
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::mark_all_read))

@@ -85,6 +85,10 @@ pub(super) struct Account {
     pub year: i32,
     /// INASTI's moderators accept or return a submitted report.
     pub review: Option<ReviewReportForm>,
+    /// The year's quality indicators and the values the report holds.
+    pub indicators: Option<super::evaluating::IndicatorsView>,
+    /// INASTI's evaluation of the accepted report, and its forms.
+    pub evaluation: Option<super::evaluating::EvaluationView>,
 }
 
 #[derive(Template)]
@@ -106,6 +110,7 @@ struct OrganisationPage<'a> {
     account: Option<Account>,
     /// A refused action on the report, said at the top of the account.
     notice: Option<String>,
+    banner: Option<super::confirmation::Banner>,
 }
 
 pub async fn organisation(
@@ -130,6 +135,7 @@ pub async fn organisation(
     let asked = OrganisationView {
         year: get("year").and_then(|y| y.parse::<i32>().ok()),
         after: get("after"),
+        done: get("done"),
         ..OrganisationView::default()
     };
     organisation_page(&state, &visit, &slug, asked, StatusCode::OK).await
@@ -144,6 +150,12 @@ pub(super) struct OrganisationView {
     pub submit: Option<TextForm>,
     pub review: Option<ReviewReportForm>,
     pub notice: Option<String>,
+    /// What a refused save of the indicators' values left.
+    pub indicators: Option<super::evaluating::IndicatorsForm>,
+    /// What a refused evaluation left.
+    pub evaluation: Option<super::evaluating::RecordForm>,
+    /// The change just made, for its banner.
+    pub done: Option<String>,
 }
 
 /// INASTI's answer to a submitted report: accept, or return it with what to correct.
@@ -227,7 +239,12 @@ pub(super) async fn organisation_page(
     // `compliance` answers only to those who read the caisse's yearly account.
     let account = match org.compliance.take() {
         Some(compliance) => {
-            let forms = (view.submit, view.review);
+            let forms = AccountForms {
+                submit: view.submit,
+                review: view.review,
+                indicators: view.indicators,
+                evaluation: view.evaluation,
+            };
             match account(state, visit, (&path, &org.id), year, compliance, forms).await {
                 Ok(account) => Some(account),
                 Err(other) => return failure_page(state, visit, other, &path),
@@ -242,7 +259,9 @@ pub(super) async fn organisation_page(
         )
     });
     let member_of = (member, services, record_csv);
-    let page = OrganisationPage::new(state, visit, org, member_of, account, view.notice, &path);
+    let mut page = OrganisationPage::new(state, visit, org, member_of, account, view.notice, &path);
+    page.banner =
+        super::confirmation::banner(&state.web.translations, visit.lang, view.done.as_deref());
     html(status, &page, &visit.set_cookies)
 }
 
@@ -318,6 +337,7 @@ impl<'a> OrganisationPage<'a> {
             record_csv,
             account,
             notice,
+            banner: None,
             name: org.name,
         }
     }
@@ -365,13 +385,21 @@ async fn joint_services(
         .collect())
 }
 
+/// What a refused action left in the account's forms.
+struct AccountForms {
+    submit: Option<TextForm>,
+    review: Option<ReviewReportForm>,
+    indicators: Option<super::evaluating::IndicatorsForm>,
+    evaluation: Option<super::evaluating::RecordForm>,
+}
+
 async fn account(
     state: &WebState,
     visit: &Visit,
     (path, id): (&str, &str),
     year: i32,
     compliance: ComplianceData,
-    (submit, review): (Option<TextForm>, Option<ReviewReportForm>),
+    forms: AccountForms,
 ) -> Result<Account, Failure> {
     let (t, lang) = (&state.web.translations, visit.lang);
     let variables = ops::activity_report::Variables {
@@ -379,9 +407,18 @@ async fn account(
         year: year.into(),
         lang: Some(lang),
     };
-    let report = run::<ops::ActivityReport>(state, visit, variables)
-        .await?
-        .activity_report;
+    let data = run::<ops::ActivityReport>(state, visit, variables).await?;
+    let report = data.activity_report;
+    let indicators = super::evaluating::indicators_view(
+        t,
+        lang,
+        path,
+        &report,
+        &data.indicators,
+        forms.indicators,
+    );
+    let evaluation = super::evaluating::evaluation_view(t, lang, path, &report, forms.evaluation);
+    let (submit, review) = (forms.submit, forms.review);
     let variables = ops::funding_allocation::Variables { year: year.into() };
     let funding = match run::<ops::FundingAllocation>(state, visit, variables).await {
         Ok(data) => Some(data.funding_allocation),
@@ -398,6 +435,8 @@ async fn account(
     let (submit, review) = report_forms(t, lang, path, &report, (submit, review));
     let per_category = &report.figures.per_category;
     Ok(Account {
+        indicators,
+        evaluation,
         history: history(t, lang, &report),
         csrf: visit.csrf.clone(),
         submit,

@@ -76,7 +76,7 @@ fn cgg(app: &TestApp) -> String {
 }
 
 /// A second INASTI moderator, for the four eyes.
-fn second_moderator(app: &TestApp) -> String {
+pub(crate) fn second_moderator(app: &TestApp) -> String {
     app.token(json!({ "sub": "second-moderator", "org": "inasti", "roles": ["MODERATOR"] }))
 }
 
@@ -391,7 +391,7 @@ async fn indicators_are_defined_reported_bounded_and_frozen_with_the_report() {
 /// Runs every caisse's year through: an offering or two, a submitted report, accepted, an
 /// evaluation recorded by the first moderator (weights and scores from `weight_of`) and
 /// approved by the second. Returns each caisse's (people reached, weight).
-async fn evaluate_year(
+pub(crate) async fn evaluate_year(
     app: &TestApp,
     year: i32,
     weight_of: impl Fn(usize) -> String,

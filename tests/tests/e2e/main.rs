@@ -44,5 +44,6 @@ mod translations;
 mod web_browser;
 mod web_collaborations;
 mod web_editing;
+mod web_evaluation;
 mod web_pages;
 mod yearly_account;
