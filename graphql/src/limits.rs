@@ -7,7 +7,7 @@ use async_graphql::{Context, Object, SimpleObject};
 use crate::config::{Limits, RateLimitConfig};
 use commons_domain::{
     activity_report, adoption, appeal, attachment, collaboration, collection, content_report,
-    funding, notification, organisation, review, service_offering, synonyms, tool,
+    evaluation, funding, notification, organisation, review, service_offering, synonyms, tool,
     translation_offer,
 };
 use commons_service as service;
@@ -37,6 +37,26 @@ pub struct ServiceLimits {
     appeals: AppealLimits,
     /// Bounds on translations by peers (a translation itself keeps `tool`'s bounds).
     translations: TranslationLimits,
+    /// Bounds on the evaluation: indicators, their values, evaluations and the CGG's advice.
+    evaluation: EvaluationLimits,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct EvaluationLimits {
+    /// Indicators in one year.
+    indicators_per_year: i32,
+    /// Characters of an indicator's code.
+    indicator_code_chars: i32,
+    /// Characters of an indicator's name in one language.
+    indicator_name_chars: i32,
+    /// Values in one `setIndicatorValues`.
+    values_per_call: i32,
+    /// The largest value of a `COUNT` indicator, as this server is configured.
+    max_count: i32,
+    /// Characters of an evaluation's text.
+    evaluation_text_chars: i32,
+    /// Characters of the CGG's advice.
+    advice_chars: i32,
 }
 
 #[derive(SimpleObject, Clone, Debug)]
@@ -323,6 +343,16 @@ impl ServiceLimits {
                 collection_tools: int(collection::MAX_TOOLS),
                 follows: int(notification::MAX_FOLLOWS),
             },
+            evaluation: EvaluationLimits {
+                indicators_per_year: int(evaluation::MAX_INDICATORS),
+                indicator_code_chars: int(evaluation::CODE_MAX_CHARS),
+                indicator_name_chars: int(evaluation::NAME_MAX_CHARS),
+                values_per_call: int(evaluation::MAX_VALUES_PER_CALL),
+                // The service's own figure, read when asked (`LimitsQuery::limits`).
+                max_count: 0,
+                evaluation_text_chars: int(evaluation::EVALUATION_TEXT_MAX_CHARS),
+                advice_chars: int(evaluation::ADVICE_MAX_CHARS),
+            },
             reports: ReportLimits {
                 text_chars: int(content_report::TEXT_MAX_CHARS),
                 resolution_chars: int(content_report::RESOLUTION_MAX_CHARS),
@@ -351,6 +381,7 @@ impl LimitsQuery {
     async fn limits(&self, ctx: &Context<'_>) -> async_graphql::Result<ServiceLimits> {
         let mut limits = ctx.data::<ServiceLimits>()?.clone();
         limits.reports.per_day = int(super::services(ctx).reports_per_day);
+        limits.evaluation.max_count = int(super::services(ctx).indicator_max_count);
         Ok(limits)
     }
 }

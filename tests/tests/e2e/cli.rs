@@ -124,7 +124,7 @@ fn demo_data_loads_once_however_often_it_is_asked() {
         String::from_utf8_lossy(&first.stderr)
     );
     assert!(String::from_utf8_lossy(&first.stderr).contains(
-        "12 organisations registered, 0 already there; 13 tools, 4 collaboration proposals and 23 service offerings added"
+        "13 organisations registered, 0 already there; 13 tools, 4 collaboration proposals and 23 service offerings added"
     ));
     assert!(
         !first.stderr.contains(&0x1b),
@@ -132,7 +132,7 @@ fn demo_data_loads_once_however_often_it_is_asked() {
     );
     let second = run(commons(dir.path()).arg("demo"));
     assert!(String::from_utf8_lossy(&second.stderr).contains(
-        "0 organisations registered, 12 already there; 0 tools, 0 collaboration proposals and 0 service offerings added"
+        "0 organisations registered, 13 already there; 0 tools, 0 collaboration proposals and 0 service offerings added"
     ));
 }
 
