@@ -235,17 +235,34 @@ pub fn check_value(
     Ok(())
 }
 
-/// The values a report holds: those of the year's indicators, for categories the caisse
-/// offers, in code and category order.
+/// A stored value as the indicator stands now: `None` when there is none, or when it no longer
+/// fits the indicator's unit (its set was changed, or the configured maximum lowered, after it
+/// was entered), so that it counts as missing rather than being frozen out of bounds.
+fn valid_value(
+    indicator: &Indicator,
+    category: ServiceCategory,
+    values: &BTreeMap<(String, ServiceCategory), i64>,
+    max_count: i64,
+) -> Option<i64> {
+    let (low, high) = indicator.unit.bounds(max_count);
+    values
+        .get(&(indicator.code.clone(), category))
+        .copied()
+        .filter(|v| (low..=high).contains(v))
+}
+
+/// The values a report holds: those of the year's indicators within their bounds, for
+/// categories the caisse offers, in code and category order.
 pub fn report_indicators(
     indicators: &[Indicator],
     offered: &BTreeSet<ServiceCategory>,
     values: &BTreeMap<(String, ServiceCategory), i64>,
+    max_count: i64,
 ) -> Vec<ReportIndicator> {
     let mut out = Vec::new();
     for i in indicators {
         for c in i.categories.intersection(offered) {
-            if let Some(value) = values.get(&(i.code.clone(), *c)) {
+            if let Some(value) = valid_value(i, *c, values, max_count).as_ref() {
                 out.push(ReportIndicator {
                     code: i.code.clone(),
                     criterion: i.criterion.as_str().to_owned(),
@@ -266,6 +283,7 @@ pub fn missing_required(
     indicators: &[Indicator],
     offered: &BTreeSet<ServiceCategory>,
     values: &BTreeMap<(String, ServiceCategory), i64>,
+    max_count: i64,
 ) -> Vec<(String, ServiceCategory)> {
     indicators
         .iter()
@@ -273,7 +291,7 @@ pub fn missing_required(
         .flat_map(|i| {
             i.categories
                 .intersection(offered)
-                .filter(|c| !values.contains_key(&(i.code.clone(), **c)))
+                .filter(|c| valid_value(i, **c, values, max_count).is_none())
                 .map(|c| (i.code.clone(), *c))
                 .collect::<Vec<_>>()
         })
@@ -460,6 +478,8 @@ pub struct YearEvaluationFigures {
     pub people_reached: i64,
     pub indicators: Vec<Distribution>,
     pub criteria: Vec<CriterionMean>,
+    /// The mean of every score of every caisse, two decimals.
+    pub mean_score: String,
     pub adoptions: u64,
     pub proposals_received: u64,
     pub proposals_accepted: u64,
@@ -574,9 +594,14 @@ pub fn year_figures(year: i32, caisses: &[CaisseFacts<'_>]) -> YearEvaluationFig
             }
         })
         .collect();
+    let all_scores: Vec<i64> = caisses
+        .iter()
+        .flat_map(|c| c.evaluation.scores.values().copied())
+        .collect();
     YearEvaluationFigures {
         format: FORMAT.to_owned(),
         year,
+        mean_score: decimal_2(all_scores.iter().sum(), all_scores.len() as i64),
         caisses_compliant: rows.iter().filter(|r| r.compliant).count() as u64,
         people_reached: rows.iter().map(|r| r.people_reached).sum(),
         adoptions: rows.iter().map(|r| r.adoptions_given).sum(),
@@ -636,7 +661,7 @@ impl Readiness {
 /// A window of three consecutive years of the mission, up to this year (a year not yet
 /// published shows as such).
 pub fn check_window(from: i32, this_year: i32) -> Result<[i32; 3], FieldError> {
-    if from < FIRST_YEAR || from + 2 > this_year {
+    if from < FIRST_YEAR || from > this_year - 2 {
         return Err(FieldError::new(
             &["fromYear"],
             FieldErrorCode::OutOfRange,
@@ -710,7 +735,8 @@ mod tests {
             not_offered.map_err(|e| e.field),
             Err(vec!["values".into(), "0".into(), "category".into()])
         );
-        let missing = missing_required(std::slice::from_ref(&pct), &offered, &BTreeMap::new());
+        let missing =
+            missing_required(std::slice::from_ref(&pct), &offered, &BTreeMap::new(), 1000);
         assert_eq!(
             missing,
             vec![("satisfaction".into(), ServiceCategory::AwarenessPromotion)]
@@ -722,7 +748,17 @@ mod tests {
             ),
             80,
         )]);
-        assert!(missing_required(&[pct], &offered, &given).is_empty());
+        assert!(missing_required(std::slice::from_ref(&pct), &offered, &given, 1000).is_empty());
+        // A value the indicator's unit no longer allows counts as missing, and is not reported.
+        let score = Indicator {
+            unit: IndicatorUnit::Score,
+            ..pct
+        };
+        assert_eq!(
+            missing_required(std::slice::from_ref(&score), &offered, &given, 1000).len(),
+            1
+        );
+        assert!(report_indicators(&[score], &offered, &given, 1000).is_empty());
     }
 
     #[test]
@@ -748,5 +784,6 @@ mod tests {
         assert_eq!(check_window(2024, 2026), Ok([2024, 2025, 2026]));
         assert!(check_window(2025, 2026).is_err());
         assert!(check_window(2023, 2030).is_err());
+        assert!(check_window(i32::MAX, 2026).is_err());
     }
 }

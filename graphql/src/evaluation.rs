@@ -155,8 +155,9 @@ pub struct MissingIndicator {
 }
 
 pub fn missing(view: &reports::ReportView) -> Vec<MissingIndicator> {
-    view.missing_indicators
+    view.draft_indicators
         .iter()
+        .flat_map(|d| d.missing.iter())
         .map(|(code, category)| MissingIndicator {
             code: code.clone(),
             category: (*category).into(),
@@ -539,6 +540,11 @@ impl YearEvaluation {
             .collect()
     }
 
+    /// The mean of every score of every caisse, two decimals.
+    async fn mean_score(&self) -> &str {
+        &self.1.mean_score
+    }
+
     /// The mean score of each criterion across caisses.
     async fn criteria(&self) -> Vec<CriterionMean> {
         self.1
@@ -616,6 +622,8 @@ pub struct TrendYear {
     pub snapshot_sha256: Option<String>,
     pub people_reached: Option<i64>,
     pub caisses_compliant: Option<i64>,
+    /// The mean of every score of every caisse, as published.
+    pub mean_score: Option<String>,
     pub criteria: Vec<CriterionMean>,
 }
 
@@ -682,6 +690,7 @@ fn trend(
                 snapshot_sha256: None,
                 people_reached: None,
                 caisses_compliant: None,
+                mean_score: None,
                 criteria: Vec::new(),
             });
             continue;
@@ -692,6 +701,7 @@ fn trend(
             snapshot_sha256: Some(p.snapshot_sha256.clone()),
             people_reached: Some(f.people_reached),
             caisses_compliant: Some(n(f.caisses_compliant)),
+            mean_score: Some(f.mean_score.clone()),
             criteria: f
                 .criteria
                 .iter()
@@ -856,9 +866,21 @@ impl EvaluationMutation {
             .map(|i| model::IndicatorDraft {
                 code: i.code,
                 criterion: i.criterion.into(),
-                names: localised_input(i.names),
+                // More than one name per language or one entry per category is refused or
+                // folded anyway: the rest is not read.
+                names: localised_input(
+                    i.names
+                        .into_iter()
+                        .take(commons_domain::lang::Lang::ALL.len() + 1)
+                        .collect(),
+                ),
                 unit: i.unit.into(),
-                categories: i.categories.into_iter().map(Into::into).collect(),
+                categories: i
+                    .categories
+                    .into_iter()
+                    .take(commons_domain::tool::ServiceCategory::ALL.len())
+                    .map(Into::into)
+                    .collect(),
                 required: i.required,
             })
             .collect();

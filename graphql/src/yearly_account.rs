@@ -657,9 +657,29 @@ impl ActivityReport {
     }
 
     /// Each step of the report's course, oldest first.
-    /// The values of the year's quality indicators it holds: frozen once submitted.
+    /// The values of the year's quality indicators: as they stand while the report is a draft
+    /// or returned (what a submission would freeze), frozen once submitted.
     async fn indicators(&self) -> Vec<super::evaluation::ReportedIndicator> {
-        super::evaluation::reported(&self.0.figures.indicators)
+        match &self.0.draft_indicators {
+            Some(draft) => super::evaluation::reported(&draft.values),
+            None => super::evaluation::reported(&self.0.figures.indicators),
+        }
+    }
+
+    /// The categories the indicators' values are for: those the caisse offers, now while the
+    /// report is a draft or returned, as frozen once submitted.
+    async fn indicator_categories(&self) -> Vec<ServiceCategory> {
+        match &self.0.draft_indicators {
+            Some(draft) => from_domain(&draft.offered),
+            None => self
+                .0
+                .figures
+                .categories_offered
+                .iter()
+                .filter_map(|c| c.parse::<commons_domain::tool::ServiceCategory>().ok())
+                .map(Into::into)
+                .collect(),
+        }
     }
 
     /// Required indicator values the draft (or the returned report) still lacks; it cannot be

@@ -34,9 +34,10 @@ pub struct ReportView {
     pub snapshot: String,
     pub snapshot_sha256: String,
     pub events: Vec<ReportEvent>,
-    /// Required indicator values the draft still lacks, by code and category: empty once
-    /// submitted (a submitted report had them all).
-    pub missing_indicators: Vec<(String, commons_domain::tool::ServiceCategory)>,
+    /// The indicators as they stand while the report is a draft or returned (what a
+    /// submission would freeze, and the required values still missing); `None` once it is
+    /// submitted or accepted, when the snapshot's are the report's.
+    pub draft_indicators: Option<super::evaluations::Reported>,
 }
 
 fn year_bounds(year: i32) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
@@ -49,12 +50,13 @@ fn year_bounds(year: i32) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<ch
     (start(year), start(year + 1))
 }
 
-/// The figures of the caisse's year as they stand now.
+/// The figures of the caisse's year as they stand now, with its indicators as they were read
+/// for them.
 pub async fn live_figures(
     ctx: &Context,
     caisse: &Organisation,
     year: i32,
-) -> ServiceResult<(ReportFigures, Compliance)> {
+) -> ServiceResult<(ReportFigures, Compliance, super::evaluations::Reported)> {
     let (compliance, offerings) = service_offerings::compliance(ctx, caisse.id, year).await?;
     let approvals = commons_store::tools::approvals_of_owner(&ctx.db, caisse.id).await?;
     let (from, until) = year_bounds(year);
@@ -70,8 +72,7 @@ pub async fn live_figures(
                 .any(|p| p.organisation_id == caisse.id)
         })
         .count() as u64;
-    let (indicators, _) =
-        super::evaluations::reported(ctx, caisse.id, year, &compliance.offered).await?;
+    let reported = super::evaluations::reported(ctx, caisse.id, year, &compliance.offered).await?;
     let figures = model::figures(&YearFacts {
         caisse_id: caisse.id,
         caisse_slug: &caisse.slug,
@@ -86,9 +87,9 @@ pub async fn live_figures(
         reviews: commons_store::reviews::written_in(&ctx.db, caisse.id, from, until).await?,
         translations: commons_store::translations::accepted_in(&ctx.db, caisse.id, from, until)
             .await?,
-        indicators,
+        indicators: reported.values.clone(),
     });
-    Ok((figures, compliance))
+    Ok((figures, compliance, reported))
 }
 
 pub async fn get(
@@ -100,7 +101,7 @@ pub async fn get(
     let caisse = service_offerings::readable_caisse(ctx, actor, caisse_id).await?;
     model::check_year(year, ctx.now().year())?;
     let report = commons_store::activity_reports::find(&ctx.db, caisse.id, year).await?;
-    let mut offered = None;
+    let mut draft_indicators = None;
     let (figures, snapshot, snapshot_sha256, events) = match &report {
         Some(r) => {
             let figures: ReportFigures = serde_json::from_str(&r.snapshot)
@@ -114,27 +115,21 @@ pub async fn get(
             )
         }
         None => {
-            let (figures, compliance) = live_figures(ctx, &caisse, year).await?;
-            offered = Some(compliance.offered);
+            let (figures, _, reported) = live_figures(ctx, &caisse, year).await?;
+            draft_indicators = Some(reported);
             let (json, digest) = model::snapshot(&figures);
             (figures, json, digest, Vec::new())
         }
     };
-    // A draft, or a returned report being corrected, shows the required values it lacks.
-    let missing_indicators = match (&report, offered) {
-        (None, Some(offered)) => {
-            super::evaluations::reported(ctx, caisse.id, year, &offered)
-                .await?
-                .1
-        }
-        (Some(r), _) if r.status == ReportStatus::Returned => {
-            let (compliance, _) = service_offerings::compliance(ctx, caisse.id, year).await?;
-            super::evaluations::reported(ctx, caisse.id, year, &compliance.offered)
-                .await?
-                .1
-        }
-        _ => Vec::new(),
-    };
+    // A returned report is being corrected: its values are those it will be submitted with.
+    if report
+        .as_ref()
+        .is_some_and(|r| r.status == ReportStatus::Returned)
+    {
+        let (compliance, _) = service_offerings::compliance(ctx, caisse.id, year).await?;
+        draft_indicators =
+            Some(super::evaluations::reported(ctx, caisse.id, year, &compliance.offered).await?);
+    }
     Ok(ReportView {
         caisse,
         year,
@@ -143,7 +138,7 @@ pub async fn get(
         snapshot,
         snapshot_sha256,
         events,
-        missing_indicators,
+        draft_indicators,
     })
 }
 
@@ -170,12 +165,11 @@ pub async fn submit(
     let narrative = validation::required_text(&["narrative"], narrative, NARRATIVE_MAX_CHARS)?;
     let existing = commons_store::activity_reports::find(&ctx.db, caisse.id, year).await?;
     model::may_submit(existing.as_ref())?;
-    let (figures, compliance) = live_figures(ctx, &caisse, year).await?;
-    let (_, missing) =
-        super::evaluations::reported(ctx, caisse.id, year, &compliance.offered).await?;
-    if !missing.is_empty() {
+    let (figures, _, reported) = live_figures(ctx, &caisse, year).await?;
+    if !reported.missing.is_empty() {
         return Err(ServiceError::Invalid(
-            missing
+            reported
+                .missing
                 .iter()
                 .map(|(code, category)| {
                     validation::FieldError::new(
@@ -200,6 +194,13 @@ pub async fn submit(
         user_id: actor.user_id,
     };
     let txn = begin_write(&ctx.db).await?;
+    // The figures were read against the year's indicators: if the set changed meanwhile, they
+    // are read again rather than frozen against a set that is no longer the year's.
+    if commons_store::evaluations::lock_indicators(&txn, year).await? != reported.set {
+        return Err(ServiceError::Conflict(
+            "the year's indicators changed meanwhile; reload the report".into(),
+        ));
+    }
     let report_id = match &existing {
         None => {
             commons_store::activity_reports::insert(&txn, submission(), now)

@@ -48,6 +48,9 @@ pub async fn set_indicators(
     let indicators =
         model::check_indicators(year, &drafts, now.year()).map_err(ServiceError::Invalid)?;
     let txn = begin_write(&ctx.db).await?;
+    // The year's newest set is locked by a submission too, so that no report is frozen
+    // against a set being replaced.
+    commons_store::evaluations::lock_indicators(&txn, year).await?;
     if !commons_store::activity_reports::of_year(&txn, year)
         .await?
         .is_empty()
@@ -210,25 +213,38 @@ pub async fn set_values(
     Ok(())
 }
 
-/// The values a report on the year holds as things stand, and the required ones missing.
+/// A caisse's indicators of a year as they stand: the set they were read against, the values
+/// a report would freeze, and the required ones missing.
+#[derive(Clone, Debug, Default)]
+pub struct Reported {
+    pub set: Vec<Indicator>,
+    pub values: Vec<report_model::ReportIndicator>,
+    pub missing: Vec<(String, ServiceCategory)>,
+    /// The categories the values are for: those the caisse offers that year.
+    pub offered: BTreeSet<ServiceCategory>,
+}
+
 pub(crate) async fn reported(
     ctx: &Context,
     caisse_id: i64,
     year: i32,
     offered: &BTreeSet<ServiceCategory>,
-) -> ServiceResult<(
-    Vec<report_model::ReportIndicator>,
-    Vec<(String, ServiceCategory)>,
-)> {
-    let indicators = commons_store::evaluations::indicators(&ctx.db, year).await?;
-    if indicators.is_empty() {
-        return Ok((Vec::new(), Vec::new()));
+) -> ServiceResult<Reported> {
+    let set = commons_store::evaluations::indicators(&ctx.db, year).await?;
+    if set.is_empty() {
+        return Ok(Reported {
+            offered: offered.clone(),
+            ..Reported::default()
+        });
     }
     let values = commons_store::evaluations::values(&ctx.db, caisse_id, year).await?;
-    Ok((
-        model::report_indicators(&indicators, offered, &values),
-        model::missing_required(&indicators, offered, &values),
-    ))
+    let max = ctx.indicator_max_count;
+    Ok(Reported {
+        values: model::report_indicators(&set, offered, &values, max),
+        missing: model::missing_required(&set, offered, &values, max),
+        set,
+        offered: offered.clone(),
+    })
 }
 
 /// INASTI's evaluation of a report as the caller may see it: INASTI's officers see it as it

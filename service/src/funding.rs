@@ -142,7 +142,21 @@ pub async fn parameters(
     year: i32,
 ) -> ServiceResult<Option<FundingParameters>> {
     authorise(actor, Action::ReadFunding, Resource::Platform)?;
-    Ok(commons_store::funding::in_force(&ctx.db, year).await?)
+    in_force(ctx, year).await
+}
+
+/// The year's parameters in force. Once the evaluation of the year before is published, its
+/// approved weights are the year's whatever a row says: a row typed while the publication
+/// committed cannot override them.
+async fn in_force(ctx: &Context, year: i32) -> ServiceResult<Option<FundingParameters>> {
+    let Some(mut params) = commons_store::funding::in_force(&ctx.db, year).await? else {
+        return Ok(None);
+    };
+    if let Some((from, carried)) = super::evaluations::carried_weights(ctx, year).await? {
+        params.weights = carried;
+        params.weights_from = Some(from);
+    }
+    Ok(Some(params))
 }
 
 /// The year's allocation, with the caisses it concerns by id.
@@ -160,7 +174,7 @@ pub(crate) async fn compute(
     ctx: &Context,
     year: i32,
 ) -> ServiceResult<(Allocation, HashMap<i64, Organisation>)> {
-    let Some(params) = commons_store::funding::in_force(&ctx.db, year).await? else {
+    let Some(params) = in_force(ctx, year).await? else {
         return Err(FieldError::new(
             &["year"],
             FieldErrorCode::NotFound,

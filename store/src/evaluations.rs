@@ -74,6 +74,22 @@ pub async fn indicators(db: &impl ConnectionTrait, year: i32) -> Result<Vec<Indi
         .collect()
 }
 
+/// Locks the year's newest indicator set until the transaction ends (`FOR UPDATE` on
+/// PostgreSQL; SQLite's write transactions already take turns) and reads the set in force.
+pub async fn lock_indicators(
+    db: &impl ConnectionTrait,
+    year: i32,
+) -> Result<Vec<Indicator>, DbErr> {
+    use sea_orm::QuerySelect;
+    indicator_set::Entity::find()
+        .filter(indicator_set::Column::Year.eq(year))
+        .order_by_desc(indicator_set::Column::Id)
+        .lock_exclusive()
+        .one(db)
+        .await?;
+    indicators(db, year).await
+}
+
 pub async fn save_indicators(
     db: &impl ConnectionTrait,
     year: i32,

@@ -121,13 +121,7 @@ pub(super) fn indicators_view(
         return None;
     }
     let form = form.unwrap_or_default();
-    let offered: Vec<String> = report
-        .figures
-        .per_category
-        .iter()
-        .filter(|c| c.offerings > 0)
-        .map(|c| wire(&c.category))
-        .collect();
+    let offered: Vec<String> = report.indicator_categories.iter().map(wire).collect();
     let reported: BTreeMap<(String, String), i64> = report
         .indicators
         .iter()

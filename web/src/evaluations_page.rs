@@ -595,26 +595,15 @@ pub async fn trend(
             emphasis: false,
         })
         .collect();
-    // The mean of the criteria's means, in hundredths, so that bars compare.
+    // The published mean score, in hundredths, so that bars compare.
     let score_bars: Vec<Bar> = data
         .years
         .iter()
         .filter(|y| y.published)
-        .map(|y| {
-            let hundredths: Vec<i64> = y
-                .criteria
-                .iter()
-                .filter_map(|c| hundredths(&c.mean))
-                .collect();
-            Bar {
-                label: y.year.to_string(),
-                value: if hundredths.is_empty() {
-                    0
-                } else {
-                    hundredths.iter().sum::<i64>() / hundredths.len() as i64
-                },
-                emphasis: false,
-            }
+        .map(|y| Bar {
+            label: y.year.to_string(),
+            value: y.mean_score.as_deref().and_then(hundredths).unwrap_or(0),
+            emphasis: false,
         })
         .collect();
     let year_columns: Vec<String> = years.iter().map(i64::to_string).collect();
@@ -659,20 +648,10 @@ pub async fn trend(
                     head: y.year.to_string(),
                     href: y.published.then(|| format!("/evaluations?year={}", y.year)),
                     cells: if y.published {
-                        let hundredths: Vec<i64> = y
-                            .criteria
-                            .iter()
-                            .filter_map(|c| hundredths(&c.mean))
-                            .collect();
-                        let mean = if hundredths.is_empty() {
-                            0
-                        } else {
-                            hundredths.iter().sum::<i64>() / hundredths.len() as i64
-                        };
                         vec![
                             number(lang, y.people_reached.unwrap_or(0)),
                             y.caisses_compliant.unwrap_or(0).to_string(),
-                            format!("{}.{:02}", mean / 100, mean % 100),
+                            y.mean_score.clone().unwrap_or_default(),
                         ]
                     } else {
                         vec![

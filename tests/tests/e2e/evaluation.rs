@@ -40,7 +40,7 @@ const PUBLISH: &str =
     "mutation($input: PublishYearEvaluationInput!) { publishYearEvaluation(input: $input) {
   yearEvaluation { year snapshotSha256 } userErrors { field code message } } }";
 const YEAR_EVALUATION: &str = "query($year: Int!) { yearEvaluation(year: $year) {
-  year snapshot snapshotSha256 peopleReached caissesCompliant adoptions jointServices csvUrl
+  year snapshot snapshotSha256 peopleReached caissesCompliant meanScore adoptions jointServices csvUrl
   caisses { caisseSlug compliant offerings peopleReached meanScore weight scores { criterion score } indicators { code category value } }
   coverage { category caisses offerings }
   indicators { code category reported min median max mean }
@@ -49,7 +49,7 @@ const YEAR_EVALUATION: &str = "query($year: Int!) { yearEvaluation(year: $year) 
 const ADVICE: &str = "mutation($input: RecordCggAdviceInput!) { recordCggAdvice(input: $input) {
   yearEvaluation { advice { text givenOn } } userErrors { field code message } } }";
 const TREND: &str = "query($from: Int!) { evaluationTrend(fromYear: $from) {
-  fromYear toYear csvUrl years { year published snapshotSha256 peopleReached caissesCompliant }
+  fromYear toYear csvUrl years { year published snapshotSha256 peopleReached caissesCompliant meanScore }
   caisses { caisseSlug points { year compliant offerings peopleReached meanScore weight } }
   categories { category points { year caisses offerings } } } }";
 const SET_FUNDING: &str = "mutation($input: SetFundingParametersInput!) { setFundingParameters(input: $input) {
@@ -316,6 +316,40 @@ async fn indicators_are_defined_reported_bounded_and_frozen_with_the_report() {
     }
     let set = must(&app, &staff, SET_VALUES, "setIndicatorValues", good).await;
     assert_eq!(set["report"]["missingIndicators"], json!([]), "{set}");
+    // Should the set change before the report is in, a value its new unit does not allow
+    // counts as missing, and is not reported.
+    let mut as_score = indicator_set();
+    as_score[0]["unit"] = json!("SCORE");
+    must(
+        &app,
+        &admin,
+        SET_INDICATORS,
+        "setIndicators",
+        json!({ "year": 2025, "indicators": as_score }),
+    )
+    .await;
+    let changed = report(&app, &staff, "acerta", 2025).await;
+    assert_eq!(
+        changed["missingIndicators"].as_array().unwrap().len(),
+        2,
+        "{changed}"
+    );
+    assert_eq!(
+        changed["indicators"],
+        json!([{ "code": "waiting-days", "category": "ORIENTATION_SUPPORT", "value": 12 }])
+    );
+    must(
+        &app,
+        &admin,
+        SET_INDICATORS,
+        "setIndicators",
+        json!({ "year": 2025, "indicators": indicator_set() }),
+    )
+    .await;
+    assert_eq!(
+        report(&app, &staff, "acerta", 2025).await["missingIndicators"],
+        json!([])
+    );
     // UCM's report knows nothing of Acerta's values.
     let ucm = report(&app, &app.login_as("ucm", "STAFF"), "ucm", 2025).await;
     assert_eq!(ucm["indicators"], json!([]));
@@ -379,6 +413,15 @@ async fn indicators_are_defined_reported_bounded_and_frozen_with_the_report() {
         json!({ "year": 2025, "values": [value("satisfaction", "ORIENTATION_SUPPORT", 91)] }),
     )
     .await;
+    // While it is returned, the report shows the values it will be submitted with.
+    let returned = report(&app, &staff, "acerta", 2025).await;
+    assert_eq!(returned["status"], "RETURNED");
+    assert!(
+        returned["indicators"].as_array().unwrap().contains(
+            &json!({ "code": "satisfaction", "category": "ORIENTATION_SUPPORT", "value": 91 })
+        ),
+        "{returned}"
+    );
     let again = must(&app, &org_admin, SUBMIT, "submitActivityReport", submit).await;
     assert!(
         again["report"]["indicators"].as_array().unwrap().contains(
@@ -776,6 +819,12 @@ async fn the_published_year_is_frozen_read_by_the_cgg_and_weights_the_next_fundi
     assert_eq!(coverage["AWARENESS_PROMOTION"], (9, 9));
     assert_eq!(coverage["ORIENTATION_SUPPORT"], (6, 6));
     assert_eq!(coverage["FRONTLINE_TRAINING"], (0, 0));
+    let every: i64 = caisses
+        .iter()
+        .flat_map(|c| c["scores"].as_array().unwrap().iter())
+        .map(|s| s["score"].as_i64().unwrap())
+        .sum();
+    assert_eq!(y["meanScore"].as_str().unwrap(), mean(every, 45));
     for (k, c) in y["criteria"].as_array().unwrap().iter().enumerate() {
         assert_eq!(c["criterion"], CRITERIA[k]);
         let sum: i64 = caisses
@@ -1074,6 +1123,7 @@ async fn the_three_year_view_equals_the_yearly_figures() {
         assert_eq!(y["snapshotSha256"], published["snapshotSha256"]);
         assert_eq!(y["peopleReached"], published["peopleReached"]);
         assert_eq!(y["caissesCompliant"], published["caissesCompliant"]);
+        assert_eq!(y["meanScore"], published["meanScore"]);
     }
     let caisses = trend["caisses"].as_array().unwrap();
     assert_eq!(caisses.len(), 9);
