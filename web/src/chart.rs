@@ -22,7 +22,9 @@ const VALUE_WIDTH: i64 = 40;
 pub(super) fn bar_chart(id: &str, title: &str, description: &str, bars: &[Bar]) -> String {
     let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
     let height = bars.len() as i64 * (BAR_HEIGHT + GAP) + GAP;
-    let room = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
+    // Room for the largest value's digits after its bar, so that a large figure is not cut.
+    let value_width = (max.to_string().len() as i64 * 8 + 10).max(VALUE_WIDTH);
+    let room = WIDTH - LABEL_WIDTH - value_width;
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -97,6 +99,23 @@ mod tests {
         assert!(svg.contains("width=\"0\""), "a zero draws no bar: {svg}");
         assert_eq!(svg.matches("<rect").count(), 3);
         assert_eq!(svg.matches("class=\"bar mandatory\"").count(), 1);
+    }
+
+    #[test]
+    fn a_large_value_keeps_room_for_its_digits() {
+        let bars = [Bar {
+            label: "2024".into(),
+            value: 1_234_567,
+            emphasis: false,
+        }];
+        let svg = bar_chart("c", "People", "per year", &bars);
+        // Seven digits take 66 units after the bar, which ends that much before the edge.
+        let room = WIDTH - LABEL_WIDTH - (7 * 8 + 10);
+        assert!(svg.contains(&format!("width=\"{room}\"")), "{svg}");
+        assert!(
+            svg.contains(&format!("x=\"{}\"", LABEL_WIDTH + room + 6)),
+            "{svg}"
+        );
     }
 
     #[test]

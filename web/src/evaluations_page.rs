@@ -539,6 +539,8 @@ struct TrendPage<'a> {
     previous: Option<Link>,
     next: Option<Link>,
     unpublished: Vec<String>,
+    /// Whether any year of the window is published: else there is nothing to chart.
+    any_published: bool,
     people_chart: String,
     score_chart: String,
     years: Table,
@@ -613,6 +615,7 @@ pub async fn trend(
         heading,
         previous: (from > FIRST_YEAR).then(|| link(from - 1)),
         next: (from < latest).then(|| link(from + 1)),
+        any_published: data.years.iter().any(|y| y.published),
         unpublished: data
             .years
             .iter()

@@ -231,38 +231,10 @@ pub async fn load(
     {
         return Ok(0);
     }
-    let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d);
-    let last_of = |m: u32| {
-        day(m + 1, 1)
-            .and_then(|d| d.pred_opt())
-            .or_else(|| day(12, 31))
-    };
     for y in [year, this_year] {
         crate::evaluations::set_indicators(ctx, Some(admin), y, indicators()).await?;
     }
-    let mut recorded = 0;
-    for (slug, title, categories, people, (from, to)) in OFFERINGS {
-        let staff = person(ctx, slug, Role::Staff).await?;
-        service_offerings::record(
-            ctx,
-            Some(&staff),
-            OfferingDraft {
-                year,
-                titles: vec![(Lang::Fr, (*title).to_owned())],
-                descriptions: Vec::new(),
-                categories: categories.to_vec(),
-                tool_ids: Vec::new(),
-                starts_on: day(*from, 1),
-                ends_on: last_of(*to),
-                delivery_modes: vec![DeliveryMode::Group, DeliveryMode::Individual],
-                scopes: vec![Scope::Regional],
-                regions: Vec::new(),
-                people_reached: *people,
-            },
-        )
-        .await?;
-        recorded += 1;
-    }
+    let mut recorded = record_offerings(ctx, year, 100).await?;
     let acerta_staff = person(ctx, "acerta", Role::Staff).await?;
     let value = |code: &str, category, value| crate::evaluations::ValueInput {
         code: code.to_owned(),
@@ -291,7 +263,127 @@ pub async fn load(
         "Une année de mise en place : campagne de sensibilisation, orientation structurée vers la première ligne psychologique et un self-scan en ligne. Nous partageons le self-scan avec les autres caisses.",
     )
     .await?;
+    recorded += evaluated_year(ctx, admin, this_year - 2).await?;
     Ok(recorded)
+}
+
+/// Records every caisse's offerings of `year`, its people reached at `percent` % of the
+/// demo's figures.
+async fn record_offerings(
+    ctx: &crate::Context,
+    year: i32,
+    percent: i64,
+) -> Result<usize, ServiceError> {
+    let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d);
+    let last_of = |m: u32| {
+        day(m + 1, 1)
+            .and_then(|d| d.pred_opt())
+            .or_else(|| day(12, 31))
+    };
+    let mut recorded = 0;
+    for (slug, title, categories, people, (from, to)) in OFFERINGS {
+        let staff = person(ctx, slug, Role::Staff).await?;
+        service_offerings::record(
+            ctx,
+            Some(&staff),
+            OfferingDraft {
+                year,
+                titles: vec![(Lang::Fr, (*title).to_owned())],
+                descriptions: Vec::new(),
+                categories: categories.to_vec(),
+                tool_ids: Vec::new(),
+                starts_on: day(*from, 1),
+                ends_on: last_of(*to),
+                delivery_modes: vec![DeliveryMode::Group, DeliveryMode::Individual],
+                scopes: vec![Scope::Regional],
+                regions: Vec::new(),
+                people_reached: people * percent / 100,
+            },
+        )
+        .await?;
+        recorded += 1;
+    }
+    Ok(recorded)
+}
+
+/// The approved weights of the demo's published year, per caisse in `OFFERINGS` order.
+const WEIGHTS: [&str; 9] = ["1.1", "1.05", "1", "1", "0.95", "0.9", "1", "1.05", "0.9"];
+
+/// A year gone through the whole evaluation, so that the CGG has something to read: every
+/// caisse's offerings and report, accepted, evaluated by one moderator and approved by another,
+/// and the year published (its weights carried into the next year's funding).
+async fn evaluated_year(
+    ctx: &crate::Context,
+    admin: &commons_domain::identity::Actor,
+    year: i32,
+) -> Result<usize, ServiceError> {
+    if year < FIRST_YEAR
+        || commons_store::evaluations::published(&ctx.db, year)
+            .await?
+            .is_some()
+    {
+        return Ok(0);
+    }
+    let recorded = record_offerings(ctx, year, 70).await?;
+    let first = person(ctx, "inasti", Role::Moderator).await?;
+    let second = second_moderator(ctx).await?;
+    let mut slugs: Vec<&str> = OFFERINGS.iter().map(|o| o.0).collect();
+    slugs.dedup();
+    for (i, slug) in slugs.iter().enumerate() {
+        let caisse_admin = person(ctx, slug, Role::OrgAdmin).await?;
+        let view = activity_reports::submit(
+            ctx,
+            Some(&caisse_admin),
+            year,
+            "La première année de la mission : mise en place des services et des partenariats.",
+        )
+        .await?;
+        let report = view.report.ok_or(ServiceError::NotFound)?;
+        activity_reports::review(ctx, Some(&first), report.id, true, None).await?;
+        let scores = QualityCriterion::ALL
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (*c, 2 + ((i + k) % 4) as i64))
+            .collect();
+        let evaluation = crate::evaluations::record(
+            ctx,
+            Some(&first),
+            crate::evaluations::EvaluationInput {
+                report_id: report.id,
+                scores,
+                text: "Des services qui répondent à la demande ; la coopération avec d'autres acteurs reste à développer.".to_owned(),
+                weight: WEIGHTS.get(i).copied().unwrap_or("1").to_owned(),
+            },
+        )
+        .await?;
+        crate::evaluations::approve(ctx, Some(&second), evaluation.id, evaluation.version).await?;
+    }
+    crate::evaluations::publish(ctx, Some(admin), year).await?;
+    Ok(recorded)
+}
+
+/// The second INASTI moderator of the demo: the four eyes of its evaluations.
+async fn second_moderator(
+    ctx: &crate::Context,
+) -> Result<commons_domain::identity::Actor, ServiceError> {
+    let inasti = crate::organisations::by_slug(ctx, "inasti")
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let user = commons_store::users::record(
+        &ctx.db,
+        inasti.id,
+        "demo-inasti-moderator-2",
+        Some("Demo second moderator of inasti"),
+        None,
+        ctx.now(),
+    )
+    .await?;
+    Ok(commons_domain::identity::Actor {
+        user_id: user.id,
+        organisation_id: inasti.id,
+        organisation_kind: inasti.kind,
+        roles: std::collections::BTreeSet::from([Role::Moderator]),
+    })
 }
 
 /// An illustrative set of quality indicators, one or more under four of the five criteria.

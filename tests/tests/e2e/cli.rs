@@ -124,7 +124,7 @@ fn demo_data_loads_once_however_often_it_is_asked() {
         String::from_utf8_lossy(&first.stderr)
     );
     assert!(String::from_utf8_lossy(&first.stderr).contains(
-        "13 organisations registered, 0 already there; 13 tools, 4 collaboration proposals and 23 service offerings added"
+        "13 organisations registered, 0 already there; 13 tools, 4 collaboration proposals and 46 service offerings added"
     ));
     assert!(
         !first.stderr.contains(&0x1b),

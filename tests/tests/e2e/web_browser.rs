@@ -822,6 +822,7 @@ async fn no_page_scrolls_sideways_on_a_320_px_phone() {
         ("acerta", "ORG_ADMIN"),
         ("inasti", "MODERATOR"),
         ("ucm", "STAFF"),
+        ("cgg", "CGG_MEMBER"),
     ] {
         sign_in(&browser, &app.address, organisation, role).await;
         let (visited, too_wide) = pages_wider_than_the_window(&browser, &app.address).await;
@@ -836,4 +837,105 @@ async fn no_page_scrolls_sideways_on_a_320_px_phone() {
     assert!(all > 40, "{all} pages visited");
     assert!(wide.is_empty(), "pages wider than 320 px: {wide:#?}");
     browser.close().await;
+}
+
+/// The evaluation's pages in a browser, on the demo: a caisse's staff with the year's indicators
+/// to fill in, a moderator with the evaluation form of an accepted report, INASTI's year page and
+/// the three-year view with its charts, and the CGG's view — none with a serious or critical
+/// WCAG 2.1 AA violation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_evaluation_pages_pass_axe() {
+    let app = spawn_app().await.with_demo().await;
+    let year = chrono::Datelike::year(&app.services.now()) - 1;
+    let mut browser = Browser::start("evaluation", 1280, 900).await;
+    let address = &app.address;
+    // Liantis's draft still lacks the demo's required values.
+    sign_in(&browser, address, "liantis", "ORG_ADMIN").await;
+    let liantis = format!("/organisations/liantis?year={year}&lang=fr");
+    check_page(
+        &mut browser,
+        address,
+        &liantis,
+        "indicators",
+        "#indicators-missing",
+    )
+    .await;
+    sign_out(&browser).await;
+
+    // Acerta's report, accepted through the API, waits for its evaluation.
+    let token = app.login_as("inasti", "MODERATOR");
+    let acerta = app.organisation_id("acerta").await;
+    let body = app
+        .graphql_as(
+            &token,
+            "query($id: ID!, $year: Int!) { activityReport(caisseId: $id, year: $year) { id } }",
+            serde_json::json!({ "id": acerta, "year": year }),
+        )
+        .await;
+    let report = body["data"]["activityReport"]["id"].clone();
+    let accepted = app
+        .graphql_as(
+            &token,
+            "mutation($input: ReviewActivityReportInput!) { reviewActivityReport(input: $input) { userErrors { code } } }",
+            serde_json::json!({ "input": { "reportId": report, "decision": "ACCEPT" } }),
+        )
+        .await;
+    assert_eq!(
+        accepted["data"]["reviewActivityReport"]["userErrors"],
+        serde_json::json!([]),
+        "{accepted}"
+    );
+    sign_in(&browser, address, "inasti", "MODERATOR").await;
+    let acerta_page = format!("/organisations/acerta?year={year}&lang=nl");
+    check_page(
+        &mut browser,
+        address,
+        &acerta_page,
+        "evaluation-form",
+        "input[name='score:QUALITY']",
+    )
+    .await;
+    let year_page = format!("/evaluations?year={year}&lang=de");
+    check_page(&mut browser, address, &year_page, "year", "#progress-title").await;
+    check_page(
+        &mut browser,
+        address,
+        "/evaluations/trend?lang=en",
+        "trend",
+        "svg.chart",
+    )
+    .await;
+    sign_out(&browser).await;
+
+    // The demo's year before last is published: the CGG reads it and may give its advice.
+    sign_in(&browser, address, "cgg", "CGG_MEMBER").await;
+    let cgg_page = format!("/evaluations?year={}&lang=fr", year - 1);
+    check_page(
+        &mut browser,
+        address,
+        &cgg_page,
+        "cgg",
+        "#advice-text-input",
+    )
+    .await;
+    let open_year = format!("/evaluations?year={year}&lang=fr");
+    check_page(
+        &mut browser,
+        address,
+        &open_year,
+        "cgg-open-year",
+        "#not-published",
+    )
+    .await;
+    browser.close().await;
+}
+
+/// Opens `path`, waits for `expect`, keeps a screenshot and insists axe-core finds nothing
+/// serious or critical.
+async fn check_page(browser: &mut Browser, address: &str, path: &str, label: &str, expect: &str) {
+    browser.goto(&format!("{address}{path}")).await;
+    browser.find(expect).await;
+    browser.shot(label).await;
+    let violations = browser.serious_accessibility_violations().await;
+    assert!(violations.is_empty(), "{label}: {violations:#?}");
 }
