@@ -371,6 +371,12 @@ pub async fn save_indicators(
                         .and_then(|i| i.parse::<usize>().ok())
                         .and_then(|i| names.get(i));
                     match at {
+                        // The range is said beside the field already: the error says so.
+                        Some(name) if e.code == "OUT_OF_RANGE" => {
+                            form.errors.entry(name.clone()).or_insert_with(|| {
+                                t.get(lang, "error_value_out_of_range").to_owned()
+                            });
+                        }
                         Some(name) => {
                             form.errors
                                 .entry(name.clone())

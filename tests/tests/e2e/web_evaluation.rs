@@ -95,6 +95,10 @@ async fn a_caisse_enters_its_indicators_and_inasti_evaluates_with_four_eyes_on_t
     let html = refused.text().await.unwrap();
     assert!(html.contains(&format!("id=\"{field}-error\"")), "{html}");
     assert!(html.contains("value=\"101\""));
+    assert!(
+        html.contains("Cette valeur sort des limites indiquées à côté."),
+        "{html}"
+    );
     let refused = post(
         &app,
         &staff,
