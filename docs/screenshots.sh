@@ -16,4 +16,6 @@ cp "$shots"/share-moderate-find-*-check-answers-phone.png docs/screenshots/check
 cp "$shots/sign-in-phone-02-results-phone.png" docs/screenshots/phone.png
 cp "$shots"/collaborations-*-joint-service.png docs/screenshots/joint-service.png
 cp "$shots"/collaborations-*-organisation.png docs/screenshots/organisation.png
+cp "$shots"/evaluation-*-cgg.png docs/screenshots/evaluation.png
+cp "$shots"/evaluation-*-trend.png docs/screenshots/trend.png
 ls -l docs/screenshots

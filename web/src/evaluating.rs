@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 
 use super::collaborations::Fact;
 use super::forms::{Fields, UserErrorData, error_text, mutate, posted};
-use super::i18n::{Translations, fill};
+use super::i18n::{Translations, decimal, fill};
 use super::operations::{self as ops, wire};
 use super::organisation_page::{OrganisationView, organisation_page, shown_year};
 use super::pages::{Failure, failure_page, percent, see_other};
@@ -246,8 +246,8 @@ pub(super) fn evaluation_view(
                 .to_owned(),
             scores,
             facts: vec![
-                fact("evaluation_mean", e.mean_score.clone()),
-                fact("evaluation_weight", e.suggested_weight.clone()),
+                fact("evaluation_mean", decimal(lang, &e.mean_score)),
+                fact("evaluation_weight", decimal(lang, &e.suggested_weight)),
             ],
             text: e.text.clone(),
             approve: e.viewer_can_approve.then(|| ApproveForm {
@@ -442,7 +442,8 @@ pub async fn record(
         report_id,
         scores,
         text: form.text.clone(),
-        suggested_weight: form.weight.clone(),
+        // A weight typed as the language writes it, `1,2`, is the API's `1.2`.
+        suggested_weight: form.weight.trim().replace(',', "."),
     };
     let mut view = OrganisationView {
         year: Some(year),

@@ -16,7 +16,7 @@ use super::chart::{Bar, bar_chart};
 use super::collaborations::{Fact, Link};
 use super::confirmation::{self, Banner};
 use super::forms::{error_text, mutate, posted};
-use super::i18n::{Translations, fill, number};
+use super::i18n::{Translations, decimal, fill, number};
 use super::operations::{self as ops, wire};
 use super::pages::{Chrome, Failure, chrome, failure_page, html, run, see_other};
 use super::tool_page::day;
@@ -279,9 +279,11 @@ fn progress_table(
                         .to_owned(),
                     r.evaluation
                         .as_ref()
-                        .map(|e| e.mean_score.clone())
+                        .map(|e| decimal(lang, &e.mean_score))
                         .unwrap_or_default(),
-                    r.evaluation.map(|e| e.suggested_weight).unwrap_or_default(),
+                    r.evaluation
+                        .map(|e| decimal(lang, &e.suggested_weight))
+                        .unwrap_or_default(),
                 ],
             })
             .collect(),
@@ -346,8 +348,8 @@ fn published_view(
                         yes_no(t, lang, c.compliant),
                         c.offerings.to_string(),
                         number(lang, c.people_reached),
-                        c.mean_score,
-                        c.weight,
+                        decimal(lang, &c.mean_score),
+                        decimal(lang, &c.weight),
                     ],
                 })
                 .collect(),
@@ -365,7 +367,7 @@ fn published_view(
                         .map(|x| t.get(lang, &format!("criterion_{}", wire(x))).to_owned())
                         .unwrap_or_default(),
                     href: None,
-                    cells: vec![c.mean],
+                    cells: vec![decimal(lang, &c.mean)],
                 })
                 .collect(),
         },
@@ -412,9 +414,9 @@ fn published_view(
                             .unwrap_or_default(),
                         d.reported.to_string(),
                         d.min.to_string(),
-                        d.median,
+                        decimal(lang, &d.median),
                         d.max.to_string(),
-                        d.mean,
+                        decimal(lang, &d.mean),
                     ],
                 })
                 .collect(),
@@ -654,7 +656,7 @@ pub async fn trend(
                         vec![
                             number(lang, y.people_reached.unwrap_or(0)),
                             y.caisses_compliant.unwrap_or(0).to_string(),
-                            y.mean_score.clone().unwrap_or_default(),
+                            decimal(lang, y.mean_score.as_deref().unwrap_or_default()),
                         ]
                     } else {
                         vec![
@@ -686,8 +688,8 @@ pub async fn trend(
                                         t.get(lang, "trend_caisse_cell"),
                                         &[
                                             ("people", &number(lang, p.people_reached)),
-                                            ("score", &p.mean_score),
-                                            ("weight", &p.weight),
+                                            ("score", &decimal(lang, &p.mean_score)),
+                                            ("weight", &decimal(lang, &p.weight)),
                                             ("compliant", &yes_no(t, lang, p.compliant)),
                                         ],
                                     )

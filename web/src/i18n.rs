@@ -98,6 +98,16 @@ pub fn number(lang: Lang, n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
+/// A decimal of the API (`"3.40"`, a weight `"1.05"`) as the language writes it: `3,40` but in
+/// English.
+pub fn decimal(lang: Lang, value: &str) -> String {
+    if lang == Lang::En {
+        value.to_owned()
+    } else {
+        value.replace('.', ",")
+    }
+}
+
 /// An amount of the API (`"4161600.00"`) written as people of the language write it:
 /// `€4,161,600.00`, `4 161 600,00 €`, `€ 4.161.600,00`, `4.161.600,00 €`.
 pub fn money(lang: Lang, amount: &str) -> String {

@@ -184,7 +184,7 @@ async fn a_caisse_enters_its_indicators_and_inasti_evaluates_with_four_eyes_on_t
         ("year", "2025"),
         ("report", report),
         ("text", " "),
-        ("weight", "1.2"),
+        ("weight", "1,2"),
     ];
     let scores = [
         ("score:DEMAND_DRIVEN", "4"),
@@ -209,6 +209,10 @@ async fn a_caisse_enters_its_indicators_and_inasti_evaluates_with_four_eyes_on_t
     assert!(html.contains("évaluation est enregistrée"));
     assert!(html.contains("Proposée, en attente d&#39;un second modérateur"));
     assert!(!html.contains("evaluation/approve"), "not by its author");
+    assert!(
+        html.contains("<dd>1,2</dd>"),
+        "the weight typed as French writes it: {html}"
+    );
 
     // Another moderator rewrites it through the API; the first approves it on the page.
     let second = second_moderator(&app);
@@ -284,7 +288,7 @@ async fn a_caisse_enters_its_indicators_and_inasti_evaluates_with_four_eyes_on_t
     .await;
     assert!(html.contains("Evaluierung durch das LISVS"), "{html}");
     assert!(html.contains("Genehmigt"));
-    assert!(html.contains("1.15"));
+    assert!(html.contains("1,15"), "a decimal as German writes it");
     assert!(
         !html.contains("name=\"score:QUALITY\""),
         "no form for the caisse"
