@@ -982,21 +982,15 @@ impl EvaluationMutation {
         ctx: &Context<'_>,
         input: RecordCggAdviceInput,
     ) -> Result<YearEvaluationPayload> {
-        let services = services(ctx);
-        let result = match svc::record_advice(
-            services,
-            actor(ctx),
-            input.year,
-            &input.text,
-            input.given_on.0,
+        year_payload(
+            svc::record_advice(
+                services(ctx),
+                actor(ctx),
+                input.year,
+                &input.text,
+                input.given_on.0,
+            )
+            .await,
         )
-        .await
-        {
-            Ok(_) => svc::published(services, actor(ctx), input.year)
-                .await
-                .and_then(|p| p.ok_or(commons_service::ServiceError::NotFound)),
-            Err(e) => Err(e),
-        };
-        year_payload(result)
     }
 }

@@ -680,7 +680,7 @@ pub async fn record_advice(
     year: i32,
     text: &str,
     given_on: NaiveDate,
-) -> ServiceResult<YearEvaluation> {
+) -> ServiceResult<(YearEvaluation, YearEvaluationFigures)> {
     let actor = authorise(actor, Action::RecordCggAdvice, Resource::Platform)?;
     let now = ctx.now();
     let mut v = Validator::new();
@@ -733,7 +733,7 @@ pub async fn record_advice(
     )
     .await?;
     ctx.commit(txn).await?;
-    commons_store::evaluations::published(&ctx.db, year)
+    published_figures(ctx, year)
         .await?
         .ok_or(ServiceError::NotFound)
 }

@@ -10,7 +10,7 @@ use super::collaborations::Fact;
 use super::forms::{Fields, UserErrorData, error_text, mutate, posted};
 use super::i18n::{Translations, decimal, fill};
 use super::operations::{self as ops, wire};
-use super::organisation_page::{OrganisationView, organisation_page, shown_year};
+use super::organisation_page::{OrganisationView, category_name, organisation_page, shown_year};
 use super::pages::{Failure, failure_page, percent, see_other};
 use super::tool_page::Choice;
 use crate::WebState;
@@ -94,11 +94,6 @@ pub(super) struct RecordForm {
     pub text_error: Option<String>,
     pub weight: String,
     pub weight_error: Option<String>,
-}
-
-fn category_name<C: serde::Serialize>(t: &Translations, lang: Lang, category: &C) -> String {
-    t.get(lang, &format!("category_{}", wire(category)))
-        .to_owned()
 }
 
 fn unit_hint(t: &Translations, lang: Lang, unit: &str, min: i64, max: i64) -> String {

@@ -18,6 +18,7 @@ use super::confirmation::{self, Banner};
 use super::forms::{error_text, mutate, posted};
 use super::i18n::{Translations, decimal, fill, number};
 use super::operations::{self as ops, wire};
+use super::organisation_page::{category_name, shown_year};
 use super::pages::{Chrome, Failure, chrome, failure_page, html, run, see_other};
 use super::tool_page::day;
 use super::visit::{self, Visit};
@@ -93,14 +94,6 @@ fn param(raw: Option<&str>, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// The year shown: the one asked among the mission's, else the last that has ended.
-fn shown_year(state: &WebState, asked: Option<i32>) -> i32 {
-    let this_year = state.services.now().year();
-    asked
-        .filter(|y| (FIRST_YEAR..=this_year).contains(y))
-        .unwrap_or((this_year - 1).max(FIRST_YEAR))
-}
-
 pub async fn evaluations(
     State(state): State<WebState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -135,11 +128,6 @@ struct Shown {
     done: Option<String>,
     notice: Option<String>,
     advice: Option<AdviceForm>,
-}
-
-fn category_name<C: serde::Serialize>(t: &Translations, lang: Lang, category: &C) -> String {
-    t.get(lang, &format!("category_{}", wire(category)))
-        .to_owned()
 }
 
 fn yes_no(t: &Translations, lang: Lang, b: bool) -> String {

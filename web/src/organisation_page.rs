@@ -505,7 +505,12 @@ fn report_forms(
     (submit, review)
 }
 
-fn category_name<C: serde::Serialize>(t: &Translations, lang: Lang, category: &C) -> String {
+/// A service category's name in the page's language.
+pub(super) fn category_name<C: serde::Serialize>(
+    t: &Translations,
+    lang: Lang,
+    category: &C,
+) -> String {
     t.get(lang, &format!("category_{}", wire(category)))
         .to_owned()
 }
