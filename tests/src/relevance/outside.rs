@@ -10,6 +10,8 @@
 //! - [`fresh_set`], `fresh-set.json`: 66 tools and 143 queries written on 2026-12-07, before
 //!   the change it was first measured against, and whose misses are not read query by query:
 //!   the set that says whether a change generalises.
+//! - [`blind_set`], `blind-set.json`: 64 tools and 146 queries written on 2026-12-07 by a third
+//!   evaluator, before the session's changes it judges; its misses are not read either.
 
 use std::collections::BTreeSet;
 
@@ -20,6 +22,7 @@ use super::{Case, Format, JudgedSet, Tool};
 
 const OUTSIDE: &str = include_str!("outside-set.json");
 const FRESH: &str = include_str!("fresh-set.json");
+const BLIND: &str = include_str!("blind-set.json");
 
 #[derive(Deserialize)]
 struct File {
@@ -52,6 +55,11 @@ pub fn set() -> JudgedSet {
 /// The fresh set of 2026-12-07.
 pub fn fresh_set() -> JudgedSet {
     read("the fresh set", FRESH)
+}
+
+/// The blind set of 2026-12-07.
+pub fn blind_set() -> JudgedSet {
+    read("the blind set", BLIND)
 }
 
 fn read(name: &'static str, json: &str) -> JudgedSet {
