@@ -150,6 +150,20 @@ fn translations(lang: Lang, stem: &str) -> impl Iterator<Item = (&'static str, b
         })
 }
 
+/// The stems of a stem's translations that the dictionaries give both ways, as a language and
+/// a stem: what a word shares with the words of any language that translate to the same.
+pub(crate) fn confirmed_translations(
+    lang: Lang,
+    stem: &str,
+) -> impl Iterator<Item = (Lang, &'static str)> {
+    translations(lang, stem)
+        .filter(|(_, both_ways)| *both_ways)
+        .filter_map(|(t, _)| {
+            let (to, s) = t.split_once(':')?;
+            Some((Lang::from_code(to)?, s))
+        })
+}
+
 /// The singular of a plural the dictionaries know (`boulangers` → `boulanger`).
 fn singular(lang: Lang, folded: &str) -> Option<String> {
     plurals(lang).iter().find_map(|p| {

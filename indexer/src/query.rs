@@ -79,6 +79,12 @@ const PART_SHARE: f32 = 0.5;
 /// counts nearly as the word itself, still below holding it literally.
 const TRANSLATION_SHARE: f32 = 0.5;
 const CONFIRMED_SHARE: f32 = 0.9;
+/// A tool holding a word that translates to one of the word's own confirmed translations
+/// (`dormir` → `slapen` ← `sommeil`; `eenzaam` → `solitaire` ← `Einsamkeit`): a word of the same
+/// meaning in any language, found through a third, where no dictionary links the two directly.
+/// Below a direct translation in score and in lift.
+const PIVOT: f32 = 0.5;
+const PIVOT_SHARE: f32 = 0.4;
 /// Words of the query close together in a title or text.
 const PROXIMITY: f32 = 1.0;
 const PROXIMITY_SLOP: u32 = 3;
@@ -382,6 +388,29 @@ fn any_of(alternatives: &[Clause]) -> Option<Box<dyn Query>> {
             TIE_BREAKER,
         ))),
     }
+}
+
+/// A word's tier: the documents each share of its alternatives matches (and no larger share)
+/// get that share of its lift, the largest first; those only the smallest share matches, that.
+fn tier_of(query: Box<dyn Query>, lift: f32, alternatives: &[Clause]) -> TierQuery {
+    let mut shares: Vec<f32> = alternatives.iter().map(|c| c.share).collect();
+    shares.sort_by(|a, b| b.total_cmp(a));
+    shares.dedup();
+    let Some((&least, larger)) = shares.split_last() else {
+        return TierQuery::new(query, lift);
+    };
+    let of_share = |share: f32| -> Vec<Clause> {
+        alternatives
+            .iter()
+            .filter(|c| c.share == share)
+            .cloned()
+            .collect()
+    };
+    let mut tier = TierQuery::new(query, lift);
+    for &share in larger {
+        tier = tier.with_level(any_of(&of_share(share)), share);
+    }
+    tier.with_rest(least)
 }
 
 /// Char boundaries of a word, so that splitting never cuts a letter.
@@ -739,6 +768,12 @@ impl<'a> QueryBuilder<'a> {
                 lexicon_term(&mut out, token, TRANSLATED, TRANSLATION_SHARE);
                 let token = lexicon::confirmed(lang, s);
                 lexicon_term(&mut out, token, TRANSLATED, CONFIRMED_SHARE);
+            }
+            for s in std::iter::once(stem).chain(&d.root) {
+                for (to, t) in lexicon::confirmed_translations(lang, s) {
+                    let token = lexicon::confirmed(to, t);
+                    lexicon_term(&mut out, token, TRANSLATED * PIVOT, PIVOT_SHARE);
+                }
             }
             if d.parts.len() > 1 {
                 for field in [lf.summary, lf.body] {
@@ -1113,21 +1148,7 @@ impl<'a> QueryBuilder<'a> {
             self.drop_unheld(&mut alts);
             if let Some(q) = any_of(&alts) {
                 let lift = self.lift(&alts);
-                let partial: Vec<Clause> = alts.iter().filter(|c| c.share < 1.0).cloned().collect();
-                let tier = if partial.is_empty() {
-                    TierQuery::new(q.box_clone(), lift)
-                } else {
-                    let full: Vec<Clause> =
-                        alts.iter().filter(|c| c.share >= 1.0).cloned().collect();
-                    let confirmed: Vec<Clause> = alts
-                        .iter()
-                        .filter(|c| (CONFIRMED_SHARE..1.0).contains(&c.share))
-                        .cloned()
-                        .collect();
-                    TierQuery::new(q.box_clone(), lift)
-                        .with_full_lift_only(any_of(&full), TRANSLATION_SHARE)
-                        .with_level(any_of(&confirmed), CONFIRMED_SHARE)
-                };
+                let tier = tier_of(q.box_clone(), lift, &alts);
                 tiers.push((Occur::Should, Box::new(tier)));
                 words.push(WordQuery {
                     typed: u.typed.clone(),

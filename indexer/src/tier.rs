@@ -45,9 +45,8 @@ impl TierQuery {
         }
     }
 
-    /// Only documents `full` matches get the whole lift; the others get `share` of it.
-    pub fn with_full_lift_only(mut self, full: Option<Box<dyn Query>>, share: Score) -> Self {
-        self.levels.extend(full.map(|q| (q, 1.0)));
+    /// Documents no level matches get `share` of the lift.
+    pub fn with_rest(mut self, share: Score) -> Self {
         self.rest = share;
         self
     }
