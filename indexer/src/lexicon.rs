@@ -443,6 +443,13 @@ mod tests {
         // first), then those whose translation it is, then those found through both other
         // languages: a tool holds the first few of each language.
         let mut forward: Vec<(String, String)> = Vec::new();
+        let mut derived: Vec<(String, String)> = Vec::new();
+        // The stem of the root a derived form comes from, when it is another stem.
+        let rooted = |a: &mut Analysers, lang: Lang, word: &str, stem: &str| -> Option<String> {
+            root(lang, word)
+                .and_then(|r| a.stem(lang, &r))
+                .filter(|r| r != stem)
+        };
         let mut words: BTreeSet<String> = BTreeSet::new();
         for line in TRANSLATIONS.lines() {
             let mut cols = line.split('\t');
@@ -458,6 +465,7 @@ mod tests {
             if w.chars().count() >= PART_MIN_LETTERS {
                 words.insert(own(from, &w));
             }
+            let from_root = rooted(&mut a, from, &w, &stem);
             for t in list.split(' ') {
                 let Some((tw, tstem)) = one(&mut a, to, t) else {
                     continue;
@@ -466,6 +474,15 @@ mod tests {
                     words.insert(own(to, &tw));
                 }
                 forward.push((own(from, &stem), own(to, &tstem)));
+                // A derived form's translation is its root's too, across word classes
+                // (`épuisé` → `erschöpft` reaches `Erschöpfung`, whose root is `erschöpfen`):
+                // never confirmed, as no dictionary gave it.
+                if let Some(root) = rooted(&mut a, to, &tw, &tstem) {
+                    derived.push((own(from, &stem), own(to, &root)));
+                }
+                if let Some(root) = &from_root {
+                    derived.push((own(from, root), own(to, &tstem)));
+                }
             }
         }
         let mut links: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -479,6 +496,10 @@ mod tests {
             link(&mut links, k, t);
         }
         for (k, t) in &forward {
+            link(&mut links, t, k);
+        }
+        for (k, t) in &derived {
+            link(&mut links, k, t);
             link(&mut links, t, k);
         }
         // A link the dictionaries give both ways is confirmed.

@@ -7,7 +7,7 @@ use crate::Lang;
 use crate::analysis::{FALLBACK, LEXICON, analyser_name};
 
 /// Bumped whenever the schema or the analysers change: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 #[derive(Clone, Copy)]
 pub struct LangFields {
