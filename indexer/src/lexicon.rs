@@ -112,14 +112,52 @@ fn plurals(lang: Lang) -> &'static [&'static str] {
     }
 }
 
+/// The singulars a plural may come from, before the dictionaries are asked: the plural's
+/// ending taken off, and in Dutch the spelling the ending changed put back — a long vowel
+/// written single before it (`problemen` → `probleem`, `taken` → `taak`), a consonant doubled
+/// (`klanten` is plain, `zussen` → `zus`), `z` and `v` for `s` and `f` (`huizen` → `huis`,
+/// `brieven` → `brief`).
+fn singular_forms(lang: Lang, word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in plurals(lang) {
+        let Some(base) = word.strip_suffix(p) else {
+            continue;
+        };
+        out.push(base.to_owned());
+        if lang == Lang::Nl && *p == "en" {
+            out.extend(dutch_spelling(base));
+        }
+    }
+    out
+}
+
+fn dutch_spelling(base: &str) -> Option<String> {
+    let chars: Vec<char> = base.chars().collect();
+    let vowel = |c: char| "aeiouy".contains(c);
+    match chars.as_slice() {
+        [.., a, b] if a == b && !vowel(*b) => Some(chars[..chars.len() - 1].iter().collect()),
+        [.., c, v, last] if !vowel(*c) && "aeou".contains(*v) && !vowel(*last) => {
+            let head: String = chars[..chars.len() - 1].iter().collect();
+            let last = match last {
+                'z' => 's',
+                'v' => 'f',
+                other => *other,
+            };
+            Some(format!("{head}{v}{last}"))
+        }
+        [.., 'z'] => Some(format!("{}s", &base[..base.len() - 1])),
+        [.., 'v'] => Some(format!("{}f", &base[..base.len() - 1])),
+        _ => None,
+    }
+}
+
 /// A word of the dictionaries, its plural, or a form derived from one (`uberlastung` from
 /// `uberlast`).
 fn is_known(lang: Lang, word: &str) -> bool {
     is_word(lang, word)
-        || plurals(lang).iter().any(|p| {
-            word.strip_suffix(p)
-                .is_some_and(|w| w.chars().count() >= PART_MIN_LETTERS && is_word(lang, w))
-        })
+        || singular_forms(lang, word)
+            .iter()
+            .any(|w| w.chars().count() >= PART_MIN_LETTERS && is_word(lang, w))
         || root(lang, word).is_some()
 }
 
@@ -166,10 +204,9 @@ pub(crate) fn confirmed_translations(
 
 /// The singular of a plural the dictionaries know (`boulangers` → `boulanger`).
 fn singular(lang: Lang, folded: &str) -> Option<String> {
-    plurals(lang).iter().find_map(|p| {
-        let one = folded.strip_suffix(p)?;
-        (one.chars().count() >= PART_MIN_LETTERS && is_word(lang, one)).then(|| one.to_owned())
-    })
+    singular_forms(lang, folded)
+        .into_iter()
+        .find(|one| one.chars().count() >= PART_MIN_LETTERS && is_word(lang, one))
 }
 
 /// The folded word a derived form comes from, when taking off its derivational ending leaves
@@ -629,6 +666,16 @@ mod tests {
                 assert_eq!(analysis::fold(ending), *ending, "{lang:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_dutch_plural_leads_to_its_singular_as_spelt() {
+        assert_eq!(singular(Lang::Nl, "problemen").as_deref(), Some("probleem"));
+        assert_eq!(singular(Lang::Nl, "brieven").as_deref(), Some("brief"));
+        assert_eq!(
+            parts(Lang::Nl, "slaapproblemen"),
+            vec!["slaap".to_owned(), "problemen".to_owned()]
+        );
     }
 
     #[test]
