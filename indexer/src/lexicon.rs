@@ -167,6 +167,110 @@ pub(crate) fn in_some_dictionary(folded: &str) -> bool {
     Lang::ALL.into_iter().any(|lang| is_known(lang, folded))
 }
 
+/// Words longer than this are not looked up one edit away (each letter costs some fifty
+/// lookups per language).
+const MAX_NEAR_LETTERS: usize = 20;
+/// At most this many words one edit away are proposed.
+const MAX_NEAR_WORDS: usize = 16;
+
+/// The strings one edit from a folded word: a letter left out, two swapped, one changed, one
+/// added (Damerau's edits, over the letters folded words are written in).
+fn one_edit(word: &str) -> impl Iterator<Item = String> + '_ {
+    let chars: Vec<char> = word.chars().collect();
+    let n = chars.len();
+    let text = move |v: &[char]| v.iter().collect::<String>();
+    let deletions = {
+        let chars = chars.clone();
+        (0..n).map(move |i| text(&[&chars[..i], &chars[i + 1..]].concat()))
+    };
+    let swaps = {
+        let chars = chars.clone();
+        (1..n).filter_map(move |i| {
+            let mut v = chars.clone();
+            v.swap(i - 1, i);
+            (v != chars).then(|| text(&v))
+        })
+    };
+    let changes = {
+        let chars = chars.clone();
+        (0..n).flat_map(move |i| {
+            let chars = chars.clone();
+            ('a'..='z').filter_map(move |c| {
+                (chars[i] != c).then(|| {
+                    let mut v = chars.clone();
+                    v[i] = c;
+                    text(&v)
+                })
+            })
+        })
+    };
+    let additions = (0..=n).flat_map(move |i| {
+        let chars = chars.clone();
+        ('a'..='z').map(move |c| {
+            let mut v = chars.clone();
+            v.insert(i, c);
+            text(&v)
+        })
+    });
+    deletions.chain(swaps).chain(changes).chain(additions)
+}
+
+/// A word or plural of the dictionaries, without the derivations `is_known` also tries (a
+/// typo's neighbours are many; each must cost a few lookups only).
+fn is_word_or_plural(lang: Lang, word: &str) -> bool {
+    is_word(lang, word)
+        || singular_forms(lang, word)
+            .iter()
+            .any(|w| w.chars().count() >= PART_MIN_LETTERS && is_word(lang, w))
+}
+
+/// The words of the dictionaries a misspelt word may stand for, whether or not a tool holds
+/// them: the words one edit from it, and the Dutch or German compounds one of whose two parts
+/// is one edit from a word (`slaapprobelmen` → `slaapproblemen`). Bounded: words of at most
+/// [`MAX_NEAR_LETTERS`], at most [`MAX_NEAR_WORDS`] proposed.
+pub(crate) fn near_words(folded: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let letters = folded.chars().count();
+    if !(PART_MIN_LETTERS..=MAX_NEAR_LETTERS).contains(&letters) {
+        return out;
+    }
+    let add = |out: &mut Vec<String>, word: String| {
+        if out.len() < MAX_NEAR_WORDS && !out.contains(&word) {
+            out.push(word);
+        }
+    };
+    for lang in Lang::ALL {
+        for near in one_edit(folded) {
+            if is_word_or_plural(lang, &near) {
+                add(&mut out, near);
+            }
+        }
+        if links(lang).is_empty() || letters < 2 * PART_MIN_LETTERS {
+            continue;
+        }
+        for (cut, _) in folded.char_indices().skip(PART_MIN_LETTERS) {
+            let (head, tail) = folded.split_at(cut);
+            if tail.chars().count() < PART_MIN_LETTERS {
+                break;
+            }
+            if is_word(lang, head) {
+                for near in one_edit(tail) {
+                    if near.chars().count() >= PART_MIN_LETTERS && is_word_or_plural(lang, &near) {
+                        add(&mut out, format!("{head}{near}"));
+                    }
+                }
+            } else if is_word_or_plural(lang, tail) {
+                for near in one_edit(head) {
+                    if near.chars().count() >= PART_MIN_LETTERS && is_word(lang, &near) {
+                        add(&mut out, format!("{near}{tail}"));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The stems of a stem's translations, as `lang:stem`, each with whether it is confirmed (the
 /// dictionaries give it both ways; `=lang:stem` in the table).
 fn translations(lang: Lang, stem: &str) -> impl Iterator<Item = (&'static str, bool)> {
@@ -676,6 +780,15 @@ mod tests {
             parts(Lang::Nl, "slaapproblemen"),
             vec!["slaap".to_owned(), "problemen".to_owned()]
         );
+    }
+
+    #[test]
+    fn a_misspelt_word_is_near_the_words_it_may_stand_for() {
+        assert!(near_words("slaapprobelmen").contains(&"slaapproblemen".to_owned()));
+        assert!(near_words("solitdue").contains(&"solitude".to_owned()));
+        // Bounded: a long string is not looked at, a short one proposes a few words at most.
+        assert!(near_words(&"x".repeat(21)).is_empty());
+        assert!(near_words("mainz").len() <= MAX_NEAR_WORDS);
     }
 
     #[test]

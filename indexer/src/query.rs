@@ -62,6 +62,10 @@ const MIN_TYPO_LETTERS: usize = 5;
 const TWO_TYPOS_LETTERS: usize = 9;
 /// At most this many candidate corrections are counted in what the caller may read.
 const MAX_CORRECTIONS_TRIED: usize = 16;
+/// At most this many words of one query are looked up in the dictionaries one edit away (each
+/// costs a few thousand lookups): a query of many misspelt words costs little more than one of
+/// a few.
+const MAX_DICTIONARY_CORRECTIONS: usize = 3;
 /// A word found through what dictionaries know of it (`crate::lexicon`): inside a compound,
 /// by its root or its parts, and — below the moderators' concepts — by a translation.
 const DERIVED: f32 = 0.7;
@@ -313,6 +317,8 @@ pub struct QueryBuilder<'a> {
     filters: std::sync::Arc<FilterCache>,
     /// Words planned earlier on the same index state, and that state.
     plans: Option<(&'a PlanCache, u64)>,
+    /// How many words of this query were looked up in the dictionaries one edit away.
+    dictionary_corrections: usize,
 }
 
 fn boosted(c: Clause, boost: f32) -> Clause {
@@ -446,6 +452,7 @@ impl<'a> QueryBuilder<'a> {
             preferred: None,
             filters,
             plans: None,
+            dictionary_corrections: 0,
         }
     }
 
@@ -950,6 +957,41 @@ impl<'a> QueryBuilder<'a> {
         None
     }
 
+    /// The word of the dictionaries a misspelt one most likely stands for when no tool holds a
+    /// word near it (a compound misspelt inside, a word tools hold in other languages only): of
+    /// the words one edit from it, the one whose own alternatives the most tools the caller may
+    /// read match, under the search's filters.
+    fn dictionary_correction(&mut self, position: usize, word: &str) -> Option<String> {
+        if self.dictionary_corrections >= MAX_DICTIONARY_CORRECTIONS
+            || word.chars().count() < MIN_TYPO_LETTERS
+        {
+            return None;
+        }
+        self.dictionary_corrections += 1;
+        let mut best: Option<(u64, String)> = None;
+        for near in lexicon::near_words(word) {
+            let Some(unit) = self.unit(&near).filter(|u| !u.function) else {
+                continue;
+            };
+            let plan = self.word_plan(&unit);
+            let alternatives: Vec<Clause> =
+                plan.base.iter().chain(&plan.lexical).cloned().collect();
+            let Some(query) = any_of(&alternatives) else {
+                continue;
+            };
+            let readable =
+                (self.readable_count)(&format!("near {position} {near}"), query.as_ref());
+            let better = match &best {
+                None => readable > 0,
+                Some((n, w)) => readable > *n || (readable == *n && near < *w),
+            };
+            if better {
+                best = Some((readable, near));
+            }
+        }
+        best.map(|(_, near)| near)
+    }
+
     /// A misspelt word — one no dictionary knows — found as its correction would be, scored at
     /// [`CORRECTED`] within its tier: its stems, its parts and roots, its translations and the
     /// concepts it names, so that `solitdue` finds `eenzaamheid` as `solitude` does.
@@ -959,7 +1001,10 @@ impl<'a> QueryBuilder<'a> {
         if lexicon::in_some_dictionary(word) {
             return Vec::new();
         }
-        let Some(correction) = self.correction(position, word) else {
+        let Some(correction) = self
+            .correction(position, word)
+            .or_else(|| self.dictionary_correction(position, word))
+        else {
             return Vec::new();
         };
         let Some(unit) = self.unit(&correction).filter(|u| !u.function) else {
