@@ -43,6 +43,13 @@ pub(crate) struct WordPlan {
     pub lexical: Vec<Clause>,
 }
 
+impl WordPlan {
+    /// Every alternative of the word, as typed and through the dictionaries.
+    pub(crate) fn alternatives(&self) -> Vec<Clause> {
+        self.base.iter().chain(&self.lexical).cloned().collect()
+    }
+}
+
 /// Values worked out for one state of the index (searcher generation): a value asked for
 /// another state is not there, and the first value put for a new state clears the others.
 pub struct StateCache<V> {

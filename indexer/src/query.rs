@@ -396,6 +396,18 @@ fn any_of(alternatives: &[Clause]) -> Option<Box<dyn Query>> {
     }
 }
 
+/// Keeps the candidate correction the most tools the caller may read hold; the first in
+/// dictionary order among equals, so that the same index gives the same correction.
+fn keep_most_read(best: &mut Option<(u64, String)>, readable: u64, candidate: &str) {
+    let better = match best {
+        None => readable > 0,
+        Some((n, w)) => readable > *n || (readable == *n && candidate < w.as_str()),
+    };
+    if better {
+        *best = Some((readable, candidate.to_owned()));
+    }
+}
+
 /// A word's tier: the documents each share of its alternatives matches (and no larger share)
 /// get that share of its lift, the largest first; those only the smallest share matches, that.
 fn tier_of(query: Box<dyn Query>, lift: f32, alternatives: &[Clause]) -> TierQuery {
@@ -939,15 +951,7 @@ impl<'a> QueryBuilder<'a> {
                         &format!("corrected {position} {text}"),
                         held.as_ref(),
                     );
-                    // The most held wins; the first in dictionary order among equals, so that
-                    // the same index gives the same correction.
-                    let better = match &best {
-                        None => readable > 0,
-                        Some((n, w)) => readable > *n || (readable == *n && text < w.as_str()),
-                    };
-                    if better {
-                        best = Some((readable, text.to_owned()));
-                    }
+                    keep_most_read(&mut best, readable, text);
                 }
             }
             if let Some((_, correction)) = best {
@@ -962,8 +966,9 @@ impl<'a> QueryBuilder<'a> {
     /// the words one edit from it, the one whose own alternatives the most tools the caller may
     /// read match, under the search's filters.
     fn dictionary_correction(&mut self, position: usize, word: &str) -> Option<String> {
+        let letters = word.chars().count();
         if self.dictionary_corrections >= MAX_DICTIONARY_CORRECTIONS
-            || word.chars().count() < MIN_TYPO_LETTERS
+            || !(MIN_TYPO_LETTERS..=lexicon::MAX_NEAR_LETTERS).contains(&letters)
         {
             return None;
         }
@@ -973,21 +978,12 @@ impl<'a> QueryBuilder<'a> {
             let Some(unit) = self.unit(&near).filter(|u| !u.function) else {
                 continue;
             };
-            let plan = self.word_plan(&unit);
-            let alternatives: Vec<Clause> =
-                plan.base.iter().chain(&plan.lexical).cloned().collect();
-            let Some(query) = any_of(&alternatives) else {
+            let Some(query) = any_of(&self.word_plan(&unit).alternatives()) else {
                 continue;
             };
             let readable =
                 (self.readable_count)(&format!("near {position} {near}"), query.as_ref());
-            let better = match &best {
-                None => readable > 0,
-                Some((n, w)) => readable > *n || (readable == *n && near < *w),
-            };
-            if better {
-                best = Some((readable, near));
-            }
+            keep_most_read(&mut best, readable, &near);
         }
         best.map(|(_, near)| near)
     }
@@ -1012,10 +1008,8 @@ impl<'a> QueryBuilder<'a> {
         };
         let plan = self.word_plan(&unit);
         let expansions = self.expansions(&correction);
-        plan.base
-            .iter()
-            .chain(&plan.lexical)
-            .cloned()
+        plan.alternatives()
+            .into_iter()
             .chain(expansions)
             .map(|c| Clause {
                 share: c.share,
