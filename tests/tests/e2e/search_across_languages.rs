@@ -280,3 +280,72 @@ async fn a_misspelt_word_crosses_the_language_border_as_its_correction_would() {
     assert_eq!(nothing["totalCount"], 0);
     assert_eq!(nothing["unmatchedWords"], json!(["qwxzvbnm"]));
 }
+
+/// No tool holds a word near `désepsoir` here: the German tool holds only its translation. The
+/// word is corrected from the dictionaries, so the typo still crosses the border.
+#[tokio::test]
+async fn a_misspelt_word_no_tool_holds_is_corrected_from_the_dictionaries() {
+    let app = app_with(&[
+        (
+            "DE",
+            "Verzweiflung im Betrieb",
+            "Ein Gespräch, wenn nichts mehr geht.",
+        ),
+        ("NL", "Slapen als bakker", "Nachtwerk en een gezond ritme."),
+    ])
+    .await;
+    assert_eq!(titles(&app, "désepsoir").await, ["Verzweiflung im Betrieb"]);
+    assert_eq!(search(&app, "désepsoir").await["unmatchedWords"], json!([]));
+}
+
+/// A Dutch plural is spelt otherwise than its singular (`problemen`, `probleem`): a compound
+/// ending in one is still cut into words, so it finds a tool holding its parts apart, also
+/// when one of them is misspelt inside it.
+#[tokio::test]
+async fn a_compound_ending_in_a_dutch_plural_finds_its_parts_even_misspelt() {
+    let app = app_with(&[
+        (
+            "NL",
+            "Moeite met slapen",
+            "Problemen met slapen door de drukte van de zaak.",
+        ),
+        (
+            "NL",
+            "Problemen met de boekhouding",
+            "Facturen, btw en een kasboek.",
+        ),
+    ])
+    .await;
+    for q in ["slaapproblemen", "slaapprobelmen"] {
+        let found = titles(&app, q).await;
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some("Moeite met slapen"),
+            "{q}: {found:?}"
+        );
+    }
+}
+
+/// `peur` and `crainte` are not translations of each other, but both dictionaries give German
+/// `Angst` and `Furcht` for each: a word finds a tool holding a word of the same meaning,
+/// through a third language, in its own language as in another.
+#[tokio::test]
+async fn a_word_finds_a_word_of_the_same_meaning_through_a_third_language() {
+    let app = app_with(&[
+        (
+            "FR",
+            "Surmonter la crainte de l'échec",
+            "Un atelier pour les commerçants qui se lancent.",
+        ),
+        (
+            "FR",
+            "Tenir sa comptabilité",
+            "Un logiciel pour les commerçants.",
+        ),
+    ])
+    .await;
+    assert_eq!(
+        titles(&app, "peur").await,
+        ["Surmonter la crainte de l'échec"]
+    );
+}

@@ -414,6 +414,42 @@ async fn a_correction_is_chosen_from_what_the_caller_may_read_only() {
     );
 }
 
+/// No tool holds a word near `faiilite` but two drafts (`facilité`); a public German tool holds
+/// `Bankrott`, which the dictionaries translate to `faillite`. Of the dictionary's two words one
+/// edit away, an anonymous caller's correction is the one public tools hold, however often the
+/// drafts hold the other.
+#[tokio::test]
+async fn a_correction_from_the_dictionaries_is_chosen_from_what_the_caller_may_read_only() {
+    let app = spawn_app().await.with_organisations().await;
+    published_tool_in(
+        &app,
+        "ucm",
+        text(
+            "DE",
+            "Nach dem Bankrott neu anfangen",
+            "",
+            "Ein Gespräch unter Selbstständigen.",
+        ),
+    )
+    .await;
+    let staff = app.login_as("acerta", "STAFF");
+    for title in ["Notes de travail", "Autres notes"] {
+        let body = "facilité facilité facilité";
+        organisation_draft(&app, &staff, title, Some(body)).await;
+    }
+    app.wait_for_index().await;
+
+    let anonymous = found(&app, None, "faiilite", json!(null)).await;
+    assert_eq!(titles_of(&anonymous), ["Nach dem Bankrott neu anfangen"]);
+    assert_eq!(anonymous["unmatchedWords"], json!([]));
+    let owner = found(&app, Some(&staff), "faiilite", json!(null)).await;
+    let titles = titles_of(&owner);
+    assert!(
+        titles.contains(&"Notes de travail".to_owned()),
+        "{titles:?}"
+    );
+}
+
 async fn searches_run(app: &TestApp) -> u64 {
     let metrics = app.get("/metrics").await.text().await.unwrap();
     metrics
