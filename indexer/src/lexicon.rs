@@ -198,12 +198,11 @@ fn one_edit(word: &str) -> impl Iterator<Item = String> + '_ {
         let chars = chars.clone();
         (0..n).flat_map(move |i| {
             let chars = chars.clone();
-            ('a'..='z').filter_map(move |c| {
-                (chars[i] != c).then(|| {
-                    let mut v = chars.clone();
-                    v[i] = c;
-                    text(&v)
-                })
+            let typed = chars[i];
+            ('a'..='z').filter(move |c| *c != typed).map(move |c| {
+                let mut v = chars.clone();
+                v[i] = c;
+                text(&v)
             })
         })
     };
