@@ -787,8 +787,6 @@ impl<'a> QueryBuilder<'a> {
                 lexicon_term(&mut out, token, TRANSLATED, TRANSLATION_SHARE);
                 let token = lexicon::confirmed(lang, s);
                 lexicon_term(&mut out, token, TRANSLATED, CONFIRMED_SHARE);
-            }
-            for s in std::iter::once(stem).chain(&d.root) {
                 for (to, t) in lexicon::confirmed_translations(lang, s) {
                     let token = lexicon::confirmed(to, t);
                     lexicon_term(&mut out, token, TRANSLATED * PIVOT, PIVOT_SHARE);
