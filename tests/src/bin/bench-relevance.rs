@@ -148,10 +148,9 @@ fn main() {
                 runtime.block_on(fts5(&set, "unicode61 remove_diacritics 2")),
             ),
         ];
-        // The fresh and blind sets' misses are not printed: read query by query, they would
-        // shape the engine to them, and they would no longer say whether a change generalises.
-        let unread = ["the fresh set", "the blind set"];
-        if std::env::var_os("BENCH_MISSES").is_some() && !unread.contains(&set.name) {
+        if std::env::var_os("BENCH_MISSES").is_some()
+            && !relevance::outside::UNREAD.contains(&set.name)
+        {
             // For a reader looking for kinds of failure: each query Commons did not answer
             // perfectly, its scores and the first tools it gave.
             for (query, s, top) in &systems[0].1.misses {

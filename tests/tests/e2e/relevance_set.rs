@@ -71,9 +71,7 @@ fn stays_above(set: &JudgedSet, floors: Floors) {
             s.recall_10, s.recall_3, s.reciprocal_rank
         );
     }
-    // The fresh set's misses are not printed: read query by query, they would shape the
-    // engine to it (as `bench-relevance` keeps them to itself too).
-    let misses = if set.name == "the fresh set" {
+    let misses = if relevance::outside::UNREAD.contains(&set.name) {
         &[][..]
     } else {
         &report.misses[..]
