@@ -136,6 +136,7 @@ fn main() {
         relevance::outside::set(),
         relevance::outside::fresh_set(),
         relevance::outside::blind_set(),
+        relevance::outside::sealed_set(),
     ] {
         let systems = vec![
             ("Commons", relevance::evaluate_commons(&set)),
