@@ -96,6 +96,17 @@ const PROXIMITY_SLOP: u32 = 3;
 const SAME_LANGUAGE: f32 = 0.5;
 /// The best alternative counts; the others add this share.
 const TIE_BREAKER: f32 = 0.1;
+/// The least share of its lift a word found only in a tool's text gets, for a word every tool
+/// holds; a rarer word gets more, by its worth, up to the whole lift for the rarest. Found in
+/// the title (as typed, stemmed, or through the lexicon), the tags, the owner's name or the
+/// summary in the tool's own language, a word keeps its whole share; found in the body, the
+/// attachments, the folded text (summary and body, where hyphenated, joined and compound forms
+/// are looked for) or the lexicon's tokens of the summary and body (translations, roots,
+/// parts), it gets less. A tool that mentions a common word in
+/// passing is not about it: measured on the sets written from outside, the relevant tools
+/// across the language border and for long questions rose, and a rare word keeps its worth
+/// wherever it is.
+const TEXT_ONLY_SHARE: f32 = 0.3;
 /// An excluded word's stems are excluded from this many letters; a compound is split into parts
 /// of at least `COMPOUND_REST` letters.
 const PART_MIN_LETTERS: usize = 4;
@@ -277,8 +288,10 @@ impl TextQuery {
         })
     }
 
-    /// The least score of a tool holding every word: the lifts of all words, less a margin
-    /// smaller than any word's lift and larger than what a tier's own scores add.
+    /// The least score of a tool holding every word as typed where it tells what the tool is
+    /// about: the lifts of all words, less a margin smaller than any word's lift and larger than
+    /// what a tier's own scores add. A tool holding a word only through a translation, or only in
+    /// its text, gets less; the search then asks word by word which words nothing holds.
     pub fn all_words_held(&self) -> f32 {
         let lifts: f32 = self.words.iter().map(|w| w.lift).sum();
         lifts - crate::tier::TIER * crate::tier::MIN_LIFT / 2.0
@@ -598,6 +611,37 @@ impl<'a> QueryBuilder<'a> {
             alternatives.retain(|_| held.next().unwrap_or(false));
         } else {
             alternatives.truncate(1);
+        }
+    }
+
+    /// Lowers the share of the alternatives that find a word outside what tells what a tool is
+    /// about (titles, tags, the owner, summaries in the tool's language): by [`TEXT_ONLY_SHARE`] for a word every tool holds, by
+    /// less the rarer the word (its `lift`), by nothing for the rarest. A tool keeps the largest
+    /// share among the alternatives it matches, so one holding the word in its title too keeps
+    /// the whole share.
+    fn lower_text_only_shares(&self, alternatives: &mut [Clause], lift: f32) {
+        let least = crate::tier::MIN_LIFT;
+        let worth = ((lift / crate::tier::TIER - least) / (1.0 - least)).clamp(0.0, 1.0);
+        let factor = TEXT_ONLY_SHARE + (1.0 - TEXT_ONLY_SHARE) * worth;
+        let f = self.fields;
+        let tells_what_about = |field: Field| {
+            field == f.title_folded
+                || field == f.lexicon_title
+                || field == f.tags
+                || field == f.owner_name
+                || f.langs
+                    .iter()
+                    .any(|(_, l)| field == l.title || field == l.summary)
+        };
+        for c in alternatives {
+            // A typo's constant-score clause names no field, and keeps its whole share: a tool
+            // holding a near word only in its text counts as one holding it in its title, as
+            // before text-only words were lowered.
+            if let Bound::Bm25 { terms, .. } = &c.bound
+                && terms.first().is_some_and(|t| !tells_what_about(t.field()))
+            {
+                c.share *= factor;
+            }
         }
     }
 
@@ -1185,6 +1229,7 @@ impl<'a> QueryBuilder<'a> {
             self.drop_unheld(&mut alts);
             if let Some(q) = any_of(&alts) {
                 let lift = self.lift(&alts);
+                self.lower_text_only_shares(&mut alts, lift);
                 let tier = tier_of(q.box_clone(), lift, &alts);
                 tiers.push((Occur::Should, Box::new(tier)));
                 words.push(WordQuery {

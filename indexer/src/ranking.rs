@@ -74,7 +74,8 @@ pub struct Clause {
     pub bound: Bound,
     /// The share of its word's lift a tool gets when this is the only way it holds the word:
     /// 1, or less for a translation, so that a tool in another language holding the query's
-    /// incidental words through a dictionary does not rise above one holding them as typed.
+    /// incidental words through a dictionary does not rise above one holding them as typed,
+    /// and less for a common word found only in a tool's text, which it mentions in passing.
     pub share: Score,
 }
 

@@ -216,6 +216,43 @@ async fn a_rare_word_outweighs_two_common_ones() {
     );
 }
 
+/// Common words a tool only mentions in passing, in its body, say less of what it is about than
+/// the same words in the title of a tool in another language: the Dutch tool about a baker's
+/// night comes before the French ones that name bakers and nights on the way to something else.
+/// A rare word keeps its worth wherever it is.
+#[tokio::test]
+async fn words_a_tool_only_mentions_in_passing_count_less_than_words_it_is_about() {
+    let mut tools = vec![("NL", "De nacht van de bakker", "Een gezond ritme.")];
+    let passing = [
+        "Tenir sa comptabilité",
+        "Choisir un logiciel de caisse",
+        "Assurer son véhicule",
+        "Déclarer ses revenus",
+        "Recruter un premier salarié",
+    ];
+    for title in passing {
+        tools.push((
+            "FR",
+            title,
+            "Pour tous les métiers : le boulanger, le boucher, ouvert la nuit comme le jour.",
+        ));
+    }
+    tools.push((
+        "FR",
+        "Payer ses cotisations",
+        "Le boulanger qui travaille la nuit et paie en quinconce.",
+    ));
+    let app = app_with(&tools).await;
+    let found = titles(&app, "boulanger nuit").await;
+    assert_eq!(found[0], "De nacht van de bakker", "{found:?}");
+    assert_eq!(found.len(), 7, "{found:?}");
+    // `quinconce` is held by one tool, in passing: it is what the search is about.
+    assert_eq!(
+        titles(&app, "boulanger nuit quinconce").await[0],
+        "Payer ses cotisations"
+    );
+}
+
 #[tokio::test]
 async fn the_words_of_a_question_do_not_decide() {
     let app = app_with(&[
