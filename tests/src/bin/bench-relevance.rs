@@ -137,6 +137,7 @@ fn main() {
         relevance::outside::fresh_set(),
         relevance::outside::blind_set(),
         relevance::outside::sealed_set(),
+        relevance::outside::fifth_set(),
     ] {
         let systems = vec![
             ("Commons", relevance::evaluate_commons(&set)),

@@ -27,6 +27,7 @@ fn the_outside_sets_are_as_their_evaluators_wrote_them() {
         relevance::outside::fresh_set(),
         relevance::outside::blind_set(),
         relevance::outside::sealed_set(),
+        relevance::outside::fifth_set(),
     ] {
         is_as_written(&set);
     }
@@ -186,6 +187,24 @@ fn recall_and_mrr_on_the_sealed_set_stay_above_their_floors() {
             recall_10: 0.85,
             mrr: 0.74,
             trait_recall_10: 0.70,
+            trait_mrr: 0.58,
+        },
+    );
+}
+
+/// Floors, just under what the fifth set measures: written on 2026-12-07 by a fifth evaluator,
+/// it measured 0.905 / 0.822 / 0.782 on the engine it was written against (across the language
+/// border 0.84 / 0.63, questions 0.90 / 0.78); 0.886 / 0.794 / 0.761 on that engine with a word
+/// found in a tool's text counted as one found in its title, as before the change it did not
+/// choose.
+#[test]
+fn recall_and_mrr_on_the_fifth_set_stay_above_their_floors() {
+    stays_above(
+        &relevance::outside::fifth_set(),
+        Floors {
+            recall_10: 0.89,
+            mrr: 0.76,
+            trait_recall_10: 0.75,
             trait_mrr: 0.58,
         },
     );
