@@ -147,7 +147,16 @@ mod tests {
     fn the_shipped_table_reads_whole() {
         let concepts = parse(SHIPPED).unwrap();
         assert!(concepts.len() >= 25, "{} concepts", concepts.len());
+        let mut names = std::collections::BTreeSet::new();
         for c in &concepts {
+            // As a moderator's edit is checked: a name once, a term a few words at most.
+            assert!(names.insert(c.name.to_lowercase()), "{} twice", c.name);
+            for (_, term) in &c.terms {
+                assert!(
+                    term.split_whitespace().count() <= MAX_TERM_WORDS,
+                    "{term}: too many words"
+                );
+            }
             for lang in Lang::ALL {
                 assert!(
                     c.terms.iter().any(|(l, _)| *l == lang),

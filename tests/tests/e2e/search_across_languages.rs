@@ -258,7 +258,7 @@ async fn the_words_of_a_question_do_not_decide() {
     let app = app_with(&[
         (
             "FR",
-            "Parler de la honte",
+            "Parler de la culpabilité",
             "Un groupe pour en parler sans jugement.",
         ),
         (
@@ -271,16 +271,16 @@ async fn the_words_of_a_question_do_not_decide() {
             "Wat te doen als je zaak stilvalt?",
             "Hoe je verder kan, wie je helpt, wanneer je moet handelen.",
         ),
-        ("NL", "Over schaamte praten", "Een gespreksgroep."),
+        ("NL", "Over schuldgevoel praten", "Een gespreksgroep."),
     ])
     .await;
     assert_eq!(
-        titles(&app, "comment faire quand on a honte").await,
-        ["Parler de la honte"]
+        titles(&app, "comment faire quand on a de la culpabilité").await,
+        ["Parler de la culpabilité"]
     );
     assert_eq!(
-        titles(&app, "wat moet ik doen als ik schaamte voel").await[0],
-        "Over schaamte praten"
+        titles(&app, "wat moet ik doen als ik schuldgevoel heb").await[0],
+        "Over schuldgevoel praten"
     );
 }
 
