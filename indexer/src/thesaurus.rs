@@ -167,6 +167,25 @@ mod tests {
         }
     }
 
+    /// A word that reads like a term of two concepts, once stemmed or folded, widens a search
+    /// into both: each key of the shipped table names one concept.
+    #[test]
+    fn no_word_of_the_shipped_table_names_two_concepts() {
+        let t = Thesaurus::new(Thesaurus::shipped());
+        for ((lang, key), concepts) in &t.keys {
+            assert_eq!(
+                concepts.len(),
+                1,
+                "{key} ({lang:?}) names {:?}",
+                concepts
+                    .iter()
+                    .filter_map(|i| t.concept(*i))
+                    .map(|c| &c.name)
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
+
     #[test]
     fn a_term_is_found_by_its_stem_and_by_its_folded_form() {
         let t = Thesaurus::new(Thesaurus::shipped());
