@@ -102,10 +102,9 @@ const TIE_BREAKER: f32 = 0.1;
 /// summary in the tool's own language, a word keeps its whole share; found in the body, the
 /// attachments, the folded text (summary and body, where hyphenated, joined and compound forms
 /// are looked for) or the lexicon's tokens of the summary and body (translations, roots,
-/// parts), it gets less. A tool that mentions a common word in
-/// passing is not about it: measured on the sets written from outside, the relevant tools
-/// across the language border and for long questions rose, and a rare word keeps its worth
-/// wherever it is.
+/// parts), it gets less. A tool that mentions a common word in passing is not about it:
+/// measured on the sets written from outside, the relevant tools across the language border and
+/// for long questions rose, and a rare word keeps its worth wherever it is.
 const TEXT_ONLY_SHARE: f32 = 0.3;
 /// An excluded word's stems are excluded from this many letters; a compound is split into parts
 /// of at least `COMPOUND_REST` letters.
@@ -615,14 +614,13 @@ impl<'a> QueryBuilder<'a> {
     }
 
     /// Lowers the share of the alternatives that find a word outside what tells what a tool is
-    /// about (titles, tags, the owner, summaries in the tool's language): by [`TEXT_ONLY_SHARE`] for a word every tool holds, by
-    /// less the rarer the word (its `lift`), by nothing for the rarest. A tool keeps the largest
+    /// about (titles, tags, the owner, summaries in the tool's language): by
+    /// [`TEXT_ONLY_SHARE`] for a word every tool holds, by less the rarer the word (its `lift`),
+    /// by nothing for the rarest. A tool keeps the largest
     /// share among the alternatives it matches, so one holding the word in its title too keeps
     /// the whole share.
     fn lower_text_only_shares(&self, alternatives: &mut [Clause], lift: f32) {
-        let least = crate::tier::MIN_LIFT;
-        let worth = ((lift / crate::tier::TIER - least) / (1.0 - least)).clamp(0.0, 1.0);
-        let factor = TEXT_ONLY_SHARE + (1.0 - TEXT_ONLY_SHARE) * worth;
+        let factor = TEXT_ONLY_SHARE + (1.0 - TEXT_ONLY_SHARE) * crate::tier::worth(lift);
         let f = self.fields;
         let tells_what_about = |field: Field| {
             field == f.title_folded

@@ -25,6 +25,12 @@ pub fn lift(held_by: u64, documents: u64) -> Score {
     TIER * (MIN_LIFT + (1.0 - MIN_LIFT) * worth)
 }
 
+/// What a word of this `lift` is worth, between 0 (every document holds it) and 1 (one does):
+/// [`lift`] read backwards.
+pub fn worth(lift: Score) -> Score {
+    ((lift / TIER - MIN_LIFT) / (1.0 - MIN_LIFT)).clamp(0.0, 1.0)
+}
+
 pub struct TierQuery {
     query: Box<dyn Query>,
     lift: Score,
