@@ -131,14 +131,7 @@ fn main() {
         .build()
         .unwrap();
     let mut text = String::new();
-    for set in [
-        relevance::first_set(),
-        relevance::outside::set(),
-        relevance::outside::fresh_set(),
-        relevance::outside::blind_set(),
-        relevance::outside::sealed_set(),
-        relevance::outside::fifth_set(),
-    ] {
+    for set in std::iter::once(relevance::first_set()).chain(relevance::outside::sets()) {
         let systems = vec![
             ("Commons", relevance::evaluate_commons(&set)),
             (

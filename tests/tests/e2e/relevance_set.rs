@@ -22,13 +22,7 @@ fn the_in_repo_set_is_large_enough_and_every_query_is_about_something() {
 
 #[test]
 fn the_outside_sets_are_as_their_evaluators_wrote_them() {
-    for set in [
-        relevance::outside::set(),
-        relevance::outside::fresh_set(),
-        relevance::outside::blind_set(),
-        relevance::outside::sealed_set(),
-        relevance::outside::fifth_set(),
-    ] {
+    for set in relevance::outside::sets() {
         is_as_written(&set);
     }
 }
@@ -206,6 +200,22 @@ fn recall_and_mrr_on_the_fifth_set_stay_above_their_floors() {
             mrr: 0.79,
             trait_recall_10: 0.80,
             trait_mrr: 0.62,
+        },
+    );
+}
+
+/// Floors, just under what the sixth set measures: written on 2026-12-07 by a sixth evaluator,
+/// after the fifth set had judged a change, it measured 0.976 / 0.913 / 0.876 on the engine it
+/// was written against (across the language border 0.98 / 0.79, questions 0.91 / 0.77).
+#[test]
+fn recall_and_mrr_on_the_sixth_set_stay_above_their_floors() {
+    stays_above(
+        &relevance::outside::sixth_set(),
+        Floors {
+            recall_10: 0.96,
+            mrr: 0.86,
+            trait_recall_10: 0.89,
+            trait_mrr: 0.75,
         },
     );
 }
