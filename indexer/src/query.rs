@@ -420,27 +420,16 @@ fn keep_most_read(best: &mut Option<(u64, String)>, readable: u64, candidate: &s
     }
 }
 
-/// A word's tier: the documents each share of its alternatives matches (and no larger share)
-/// get that share of its lift, the largest first; those only the smallest share matches, that.
-fn tier_of(query: Box<dyn Query>, lift: f32, alternatives: &[Clause]) -> TierQuery {
-    let mut shares: Vec<f32> = alternatives.iter().map(|c| c.share).collect();
-    shares.sort_by(|a, b| b.total_cmp(a));
-    shares.dedup();
-    let Some((&least, larger)) = shares.split_last() else {
-        return TierQuery::new(query, lift);
-    };
-    let of_share = |share: f32| -> Vec<Clause> {
+/// A word's tier: its alternatives, each earning its share of the word's lift.
+fn tier_of(lift: f32, alternatives: &[Clause]) -> TierQuery {
+    TierQuery::new(
         alternatives
             .iter()
-            .filter(|c| c.share == share)
-            .cloned()
-            .collect()
-    };
-    let mut tier = TierQuery::new(query, lift);
-    for &share in larger {
-        tier = tier.with_level(any_of(&of_share(share)), share);
-    }
-    tier.with_rest(least)
+            .map(|c| (c.query.box_clone(), c.share))
+            .collect(),
+        lift,
+        TIE_BREAKER,
+    )
 }
 
 /// Char boundaries of a word, so that splitting never cuts a letter.
@@ -1228,7 +1217,7 @@ impl<'a> QueryBuilder<'a> {
             if let Some(q) = any_of(&alts) {
                 let lift = self.lift(&alts);
                 self.lower_text_only_shares(&mut alts, lift);
-                let tier = tier_of(q.box_clone(), lift, &alts);
+                let tier = tier_of(lift, &alts);
                 tiers.push((Occur::Should, Box::new(tier)));
                 words.push(WordQuery {
                     typed: u.typed.clone(),

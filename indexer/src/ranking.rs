@@ -3,8 +3,9 @@
 //! A search scores each word of the query by the best of its alternatives (title, summary and
 //! body in four languages, compounds, concepts, typos: a dozen posting lists or more), lifts a
 //! tool a tier per word it holds ([`crate::tier`]), and adds what only ranks (words close
-//! together, the query's language). Scored by tantivy's combinators, every tool holding any
-//! alternative of any word is scored, though only the first page is shown.
+//! together, the query's language). Scored word by word and summed by tantivy's boolean query,
+//! every tool holding any alternative of any word is scored, though only the first page is
+//! shown.
 //!
 //! [`RankedQuery`] computes the same score with the MaxScore method (Turtle and Flood, 1995):
 //! each alternative has a bound — the most BM25 can give its terms, or its constant score —
@@ -594,7 +595,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use tantivy::collector::TopDocs;
-    use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, TermQuery};
+    use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, TermQuery};
     use tantivy::schema::{Field, IndexRecordOption, STRING, Schema, TEXT};
     use tantivy::{Index, TantivyDocument, doc};
 
@@ -679,19 +680,17 @@ mod tests {
         let ranked = RankedQuery::new(ranking.clone(), Box::new(AllQuery), Arc::default());
         let top = TopDocs::with_limit(10);
         let pruned = searcher.search(&ranked, &top).unwrap();
-        // The same by tantivy's combinators: the best alternative, a share of the others,
-        // a tier for the word.
+        // The same scoring every match: the best alternative, a share of the others, a tier
+        // for the word.
         let plain = BooleanQuery::new(vec![(
             tantivy::query::Occur::Must,
             Box::new(crate::tier::TierQuery::new(
-                Box::new(DisjunctionMaxQuery::with_tie_breaker(
-                    ranking.words[0]
-                        .iter()
-                        .map(|c| c.query.box_clone())
-                        .collect(),
-                    TIE,
-                )),
+                ranking.words[0]
+                    .iter()
+                    .map(|c| (c.query.box_clone(), c.share))
+                    .collect(),
                 TIER,
+                TIE,
             )) as Box<dyn Query>,
         )]);
         let all = searcher.search(&plain, &top).unwrap();

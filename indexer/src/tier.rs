@@ -1,14 +1,20 @@
-//! A query that lifts every document it matches by its word's worth: one lift per word of the
-//! search. Summed over the words, the lifts rank documents by what the words they hold are worth
-//! before anything else — all words above any fewer, and a rare, specific word above common
-//! ones (its worth is its idf, as BM25 weighs it) — while the wrapped query's own score orders
-//! the documents within a tier. Meilisearch's "words" rule, weighted as partial matches should
-//! be.
+//! A word of a search: the best of its alternatives, a share of the others, and a lift by the
+//! word's worth. Summed over the words, the lifts rank documents by what the words they hold
+//! are worth before anything else — all words above any fewer, and a rare, specific word above
+//! common ones (its worth is its idf, as BM25 weighs it) — while the alternatives' own scores
+//! order the documents within a tier. Meilisearch's "words" rule, weighted as partial matches
+//! should be.
+//!
+//! An alternative may earn only a share of the lift (a translation, a word found only in a
+//! tool's text: `ranking::Clause::share`); a document gets the largest share among the
+//! alternatives it holds. The union that scores the word knows which alternatives hold the
+//! document it stands on, so the share costs no lookup of its own. [`crate::ranking`] computes
+//! the same score for a top-k without visiting every match.
 
 use std::fmt;
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::{COLLECT_BLOCK_BUFFER_LEN, DocId, DocSet, Score, SegmentReader, TantivyError, Term};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
 /// The most a word a document holds adds; a tier's own scores stay far below it.
 pub const TIER: Score = 10_000.0;
@@ -31,171 +37,374 @@ pub fn worth(lift: Score) -> Score {
     ((lift / TIER - MIN_LIFT) / (1.0 - MIN_LIFT)).clamp(0.0, 1.0)
 }
 
+/// One word's alternatives, each with the share of the lift it earns.
 pub struct TierQuery {
-    query: Box<dyn Query>,
+    alternatives: Vec<(Box<dyn Query>, Score)>,
     lift: Score,
-    /// When only some alternatives earn the whole lift (see `ranking::Clause::share`): the
-    /// alternatives of each share, largest first, and the share a document matching none of
-    /// them gets.
-    levels: Vec<(Box<dyn Query>, Score)>,
-    rest: Score,
+    tie_breaker: Score,
 }
 
 impl TierQuery {
-    pub fn new(query: Box<dyn Query>, lift: Score) -> Self {
+    /// `alternatives` with their shares; a document scores the best alternative it holds,
+    /// `tie_breaker` of the others, and `lift` times the largest share among them.
+    pub fn new(
+        alternatives: Vec<(Box<dyn Query>, Score)>,
+        lift: Score,
+        tie_breaker: Score,
+    ) -> Self {
         Self {
-            query,
+            alternatives,
             lift,
-            levels: Vec::new(),
-            rest: 1.0,
+            tie_breaker,
         }
-    }
-
-    /// Documents no level matches get `share` of the lift.
-    pub fn with_rest(mut self, share: Score) -> Self {
-        self.rest = share;
-        self
-    }
-
-    /// Documents `level` matches (and no level added before) get `share` of the lift.
-    pub fn with_level(mut self, level: Option<Box<dyn Query>>, share: Score) -> Self {
-        self.levels.extend(level.map(|q| (q, share)));
-        self
     }
 }
 
 impl Clone for TierQuery {
     fn clone(&self) -> Self {
         Self {
-            query: self.query.box_clone(),
-            lift: self.lift,
-            levels: self
-                .levels
+            alternatives: self
+                .alternatives
                 .iter()
                 .map(|(q, share)| (q.box_clone(), *share))
                 .collect(),
-            rest: self.rest,
+            lift: self.lift,
+            tie_breaker: self.tie_breaker,
         }
     }
 }
 
 impl fmt::Debug for TierQuery {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "Tier({:?} lifted {})", self.query, self.lift)
+        write!(f, "Tier(")?;
+        for (i, (q, share)) in self.alternatives.iter().enumerate() {
+            if i > 0 {
+                write!(f, " | ")?;
+            }
+            write!(f, "{q:?} × {share}")?;
+        }
+        write!(f, " lifted {})", self.lift)
     }
 }
 
 impl Query for TierQuery {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let inner = self.query.weight(enable_scoring)?;
-        Ok(if enable_scoring.is_scoring_enabled() {
-            // Whether a document matches the full-lift alternatives needs no scores.
-            let unscored = match enable_scoring.searcher() {
-                Some(searcher) => EnableScoring::disabled_from_searcher(searcher),
-                None => EnableScoring::disabled_from_schema(enable_scoring.schema()),
-            };
-            let levels = self
-                .levels
-                .iter()
-                .map(|(q, share)| Ok((q.weight(unscored)?, *share)))
-                .collect::<tantivy::Result<Vec<_>>>()?;
-            Box::new(TierWeight {
-                inner,
-                lift: self.lift,
-                levels,
-                rest: self.rest,
-            })
-        } else {
-            inner
-        })
+        let alternatives = self
+            .alternatives
+            .iter()
+            .map(|(q, share)| Ok((q.weight(enable_scoring)?, *share)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Box::new(TierWeight {
+            alternatives,
+            lift: self.lift,
+            tie_breaker: self.tie_breaker,
+        }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        self.query.query_terms(visitor);
+        for (q, _) in &self.alternatives {
+            q.query_terms(visitor);
+        }
     }
 }
 
 struct TierWeight {
-    inner: Box<dyn Weight>,
+    alternatives: Vec<(Box<dyn Weight>, Score)>,
     lift: Score,
-    levels: Vec<(Box<dyn Weight>, Score)>,
-    rest: Score,
+    tie_breaker: Score,
+}
+
+impl TierWeight {
+    fn tier_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<TierScorer> {
+        let mut alternatives = Vec::with_capacity(self.alternatives.len());
+        for (weight, share) in &self.alternatives {
+            let scorer = weight.scorer(reader, boost)?;
+            // What this segment does not hold is left out.
+            if scorer.doc() != TERMINATED {
+                alternatives.push((scorer, *share));
+            }
+        }
+        let mut scorer = TierScorer {
+            alternatives,
+            held: Box::new([0; WINDOW_WORDS]),
+            slots: vec![Slot::default(); WINDOW as usize].into_boxed_slice(),
+            cursor: WINDOW_WORDS,
+            offset: 0,
+            doc: 0,
+            score: 0.0,
+            lift: self.lift * boost,
+            tie_breaker: self.tie_breaker,
+        };
+        if scorer.refill() {
+            scorer.advance();
+        } else {
+            scorer.doc = TERMINATED;
+        }
+        Ok(scorer)
+    }
 }
 
 impl Weight for TierWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let levels = self
-            .levels
-            .iter()
-            .map(|(w, share)| Ok((w.scorer(reader, 1.0)?, *share)))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(Box::new(TierScorer {
-            inner: self.inner.scorer(reader, boost)?,
-            lift: self.lift * boost,
-            levels,
-            rest: self.rest,
-        }))
+        Ok(Box::new(self.tier_scorer(reader, boost)?))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
+        let mut scorer = self.tier_scorer(reader, 1.0)?;
         if scorer.seek(doc) != doc {
             return Err(TantivyError::InvalidArgument(format!(
                 "document {doc} does not match"
             )));
         }
         let mut explanation = Explanation::new("Tier", scorer.score());
-        explanation.add_detail(self.inner.explain(reader, doc)?);
+        for (weight, _) in &self.alternatives {
+            if let Ok(detail) = weight.explain(reader, doc) {
+                explanation.add_detail(detail);
+            }
+        }
         Ok(explanation)
-    }
-
-    fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
-        self.inner.count(reader)
     }
 }
 
+/// Documents are gathered a window at a time, as tantivy's own unions do: each alternative's
+/// postings in the window are read in one run and marked in a bitset, so a document held by
+/// one alternative of a dozen costs one step of one list, not a look at every list.
+const WINDOW_WORDS: usize = 64;
+const WINDOW: DocId = 64 * WINDOW_WORDS as DocId;
+
+/// What the alternatives holding one document of the window give it.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    max: Score,
+    sum: Score,
+    share: Score,
+}
+
+/// The union of a word's alternatives in one segment.
 struct TierScorer {
-    inner: Box<dyn Scorer>,
+    /// The alternatives with postings past the window, each with its share.
+    alternatives: Vec<(Box<dyn Scorer>, Score)>,
+    /// The window's documents not yet visited, one bit each from `offset`.
+    held: Box<[u64; WINDOW_WORDS]>,
+    slots: Box<[Slot]>,
+    /// The word of `held` being visited.
+    cursor: usize,
+    offset: DocId,
+    doc: DocId,
+    score: Score,
     lift: Score,
-    levels: Vec<(Box<dyn Scorer>, Score)>,
-    rest: Score,
+    tie_breaker: Score,
+}
+
+impl TierScorer {
+    /// Gathers the window from the least document any alternative stands on; false when
+    /// they are all spent.
+    fn refill(&mut self) -> bool {
+        let Some(offset) = self.alternatives.iter().map(|(s, _)| s.doc()).min() else {
+            return false;
+        };
+        self.offset = offset;
+        self.cursor = 0;
+        let end = offset.saturating_add(WINDOW);
+        let (held, slots) = (&mut self.held, &mut self.slots);
+        self.alternatives.retain_mut(|(scorer, share)| {
+            let mut doc = scorer.doc();
+            while doc < end {
+                let at = (doc - offset) as usize;
+                held[at / 64] |= 1 << (at % 64);
+                let score = scorer.score();
+                let slot = &mut slots[at];
+                slot.max = Score::max(slot.max, score);
+                slot.sum += score;
+                slot.share = Score::max(slot.share, *share);
+                doc = scorer.advance();
+            }
+            doc != TERMINATED
+        });
+        true
+    }
+
+    /// Moves to the window's next document; false when the window is spent.
+    fn next_in_window(&mut self) -> bool {
+        while self.cursor < WINDOW_WORDS {
+            let bits = &mut self.held[self.cursor];
+            if *bits != 0 {
+                let at = self.cursor * 64 + bits.trailing_zeros() as usize;
+                *bits &= *bits - 1;
+                self.doc = self.offset + at as DocId;
+                let slot = std::mem::take(&mut self.slots[at]);
+                self.score =
+                    self.lift * slot.share + slot.max + self.tie_breaker * (slot.sum - slot.max);
+                return true;
+            }
+            self.cursor += 1;
+        }
+        false
+    }
+
+    /// Forgets the window's documents before word `until` of `held`.
+    fn skip_to(&mut self, until: usize) {
+        while self.cursor < until {
+            let bits = &mut self.held[self.cursor];
+            while *bits != 0 {
+                let at = self.cursor * 64 + bits.trailing_zeros() as usize;
+                *bits &= *bits - 1;
+                self.slots[at] = Slot::default();
+            }
+            self.cursor += 1;
+        }
+    }
 }
 
 impl DocSet for TierScorer {
     fn advance(&mut self) -> DocId {
-        self.inner.advance()
+        if self.next_in_window() || (self.refill() && self.next_in_window()) {
+            self.doc
+        } else {
+            self.doc = TERMINATED;
+            TERMINATED
+        }
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        self.inner.seek(target)
-    }
-
-    fn fill_buffer(&mut self, buffer: &mut [DocId; COLLECT_BLOCK_BUFFER_LEN]) -> usize {
-        self.inner.fill_buffer(buffer)
+        if self.doc >= target {
+            return self.doc;
+        }
+        let gap = target - self.offset;
+        if gap < WINDOW {
+            self.skip_to(gap as usize / 64);
+        } else {
+            self.skip_to(WINDOW_WORDS);
+            self.alternatives.retain_mut(|(scorer, _)| {
+                if scorer.doc() < target {
+                    scorer.seek(target);
+                }
+                scorer.doc() != TERMINATED
+            });
+        }
+        let mut doc = self.advance();
+        while doc < target {
+            doc = self.advance();
+        }
+        doc
     }
 
     fn doc(&self) -> DocId {
-        self.inner.doc()
+        self.doc
     }
 
     fn size_hint(&self) -> u32 {
-        self.inner.size_hint()
+        self.alternatives
+            .iter()
+            .map(|(s, _)| s.size_hint())
+            .max()
+            .unwrap_or(0)
     }
 }
 
 impl Scorer for TierScorer {
     fn score(&mut self) -> Score {
-        let doc = self.inner.doc();
-        let mut share = self.rest;
-        for (level, level_share) in &mut self.levels {
-            if level.doc() < doc {
-                level.seek(doc);
+        self.score
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use std::collections::BTreeMap;
+
+    use tantivy::query::{EnableScoring, TermQuery};
+    use tantivy::schema::{IndexRecordOption, Schema, TEXT};
+    use tantivy::{Index, TantivyDocument, doc};
+
+    use super::*;
+
+    /// Three windows' worth of documents; `rare` in every 97th, `common` in every 3rd,
+    /// `other` in every 5th.
+    fn index() -> (Index, tantivy::schema::Field) {
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 20_000_000).unwrap();
+        for i in 0..(3 * WINDOW + 123) {
+            let mut words = vec!["filler"];
+            if i % 97 == 0 {
+                words.push("rare");
             }
-            if level.doc() == doc {
-                share = *level_share;
-                break;
+            if i % 3 == 0 {
+                words.push("common");
+            }
+            if i % 5 == 0 {
+                words.extend(["other", "other"]);
+            }
+            let document: TantivyDocument = doc!(body => words.join(" "));
+            writer.add_document(document).unwrap();
+        }
+        writer.commit().unwrap();
+        (index, body)
+    }
+
+    #[test]
+    fn each_document_gets_the_best_alternative_a_share_of_the_others_and_its_largest_share() {
+        let (index, body) = index();
+        let searcher = index.reader().unwrap().searcher();
+        let segment = searcher.segment_reader(0);
+        let scoring = EnableScoring::enabled_from_searcher(&searcher);
+        let words = [("rare", 1.0), ("common", 0.3), ("other", 0.5)];
+        let term = |w: &str| {
+            Box::new(TermQuery::new(
+                Term::from_field_text(body, w),
+                IndexRecordOption::WithFreqs,
+            )) as Box<dyn Query>
+        };
+        // Each alternative's own scores, document by document.
+        let mut expected: BTreeMap<DocId, (Score, Score, Score)> = BTreeMap::new();
+        for (w, share) in words {
+            let mut scorer = term(w)
+                .weight(scoring)
+                .unwrap()
+                .scorer(segment, 1.0)
+                .unwrap();
+            while scorer.doc() != TERMINATED {
+                let e = expected.entry(scorer.doc()).or_default();
+                let s = scorer.score();
+                *e = (e.0.max(s), e.1 + s, e.2.max(share));
+                scorer.advance();
             }
         }
-        self.lift * share + self.inner.score()
+        let tier = TierQuery::new(
+            words.iter().map(|(w, share)| (term(w), *share)).collect(),
+            TIER,
+            0.1,
+        );
+        let weight = tier.weight(scoring).unwrap();
+        let mut scorer = weight.scorer(segment, 1.0).unwrap();
+        let mut seen = Vec::new();
+        while scorer.doc() != TERMINATED {
+            seen.push((scorer.doc(), scorer.score()));
+            scorer.advance();
+        }
+        assert_eq!(seen.len(), expected.len());
+        for ((doc, score), (e_doc, (max, sum, share))) in seen.iter().zip(&expected) {
+            assert_eq!(doc, e_doc);
+            let want = TIER * share + max + 0.1 * (sum - max);
+            assert!((score - want).abs() < 1e-3, "{doc}: {score} against {want}");
+        }
+        // Seeking, within a window and past it, lands where advancing does.
+        for step in [1, 7, 64, 500, WINDOW - 1, WINDOW + 3] {
+            let mut scorer = weight.scorer(segment, 1.0).unwrap();
+            let mut target = 0;
+            while scorer.doc() != TERMINATED {
+                target += step;
+                let doc = scorer.seek(target);
+                let want = expected.range(target..).next();
+                assert_eq!(doc, want.map_or(TERMINATED, |(d, _)| *d), "seek {target}");
+                if let Some((_, (max, sum, share))) = want {
+                    let want = TIER * share + max + 0.1 * (sum - max);
+                    assert!((scorer.score() - want).abs() < 1e-3);
+                }
+            }
+        }
     }
 }
