@@ -98,6 +98,7 @@ impl Query for TierQuery {
             alternatives,
             lift: self.lift,
             tie_breaker: self.tie_breaker,
+            scoring: enable_scoring.is_scoring_enabled(),
         }))
     }
 
@@ -112,6 +113,8 @@ struct TierWeight {
     alternatives: Vec<(Box<dyn Weight>, Score)>,
     lift: Score,
     tie_breaker: Score,
+    /// Off for a count or a sort by a field: the alternatives' scores are not read.
+    scoring: bool,
 }
 
 impl TierWeight {
@@ -134,6 +137,7 @@ impl TierWeight {
             score: 0.0,
             lift: self.lift * boost,
             tie_breaker: self.tie_breaker,
+            scoring: self.scoring,
         };
         if scorer.refill() {
             scorer.advance();
@@ -157,11 +161,21 @@ impl Weight for TierWeight {
             )));
         }
         let mut explanation = Explanation::new("Tier", scorer.score());
-        for (weight, _) in &self.alternatives {
-            if let Ok(detail) = weight.explain(reader, doc) {
-                explanation.add_detail(detail);
+        let mut held =
+            Explanation::new("the alternatives holding it: max + tie × (sum − max)", 0.0);
+        let mut share: Score = 0.0;
+        for (weight, s) in &self.alternatives {
+            // An alternative that does not hold the document has nothing to explain.
+            if weight.scorer(reader, 1.0)?.seek(doc) == doc {
+                held.add_detail(weight.explain(reader, doc)?);
+                share = share.max(*s);
             }
         }
+        explanation.add_detail(Explanation::new(
+            "the word's lift × the largest share among them",
+            self.lift * share,
+        ));
+        explanation.add_detail(held);
         Ok(explanation)
     }
 }
@@ -182,7 +196,7 @@ struct Slot {
 
 /// The union of a word's alternatives in one segment.
 struct TierScorer {
-    /// The alternatives with postings past the window, each with its share.
+    /// The alternatives not yet spent, each with its share, standing past what `held` holds.
     alternatives: Vec<(Box<dyn Scorer>, Score)>,
     /// The window's documents not yet visited, one bit each from `offset`.
     held: Box<[u64; WINDOW_WORDS]>,
@@ -194,6 +208,7 @@ struct TierScorer {
     score: Score,
     lift: Score,
     tie_breaker: Score,
+    scoring: bool,
 }
 
 impl TierScorer {
@@ -205,14 +220,15 @@ impl TierScorer {
         };
         self.offset = offset;
         self.cursor = 0;
-        let end = offset.saturating_add(WINDOW);
-        let (held, slots) = (&mut self.held, &mut self.slots);
+        // A spent alternative stands on TERMINATED, which no window may reach.
+        let end = offset.saturating_add(WINDOW).min(TERMINATED);
+        let (held, slots, scoring) = (&mut self.held, &mut self.slots, self.scoring);
         self.alternatives.retain_mut(|(scorer, share)| {
             let mut doc = scorer.doc();
             while doc < end {
                 let at = (doc - offset) as usize;
                 held[at / 64] |= 1 << (at % 64);
-                let score = scorer.score();
+                let score = if scoring { scorer.score() } else { 0.0 };
                 let slot = &mut slots[at];
                 slot.max = Score::max(slot.max, score);
                 slot.sum += score;
@@ -351,7 +367,13 @@ mod tests {
         let searcher = index.reader().unwrap().searcher();
         let segment = searcher.segment_reader(0);
         let scoring = EnableScoring::enabled_from_searcher(&searcher);
-        let words = [("rare", 1.0), ("common", 0.3), ("other", 0.5)];
+        // `absent` is in no document: the segment leaves it out.
+        let words = [
+            ("rare", 1.0),
+            ("common", 0.3),
+            ("other", 0.5),
+            ("absent", 0.9),
+        ];
         let term = |w: &str| {
             Box::new(TermQuery::new(
                 Term::from_field_text(body, w),
@@ -403,8 +425,18 @@ mod tests {
                 if let Some((_, (max, sum, share))) = want {
                     let want = TIER * share + max + 0.1 * (sum - max);
                     assert!((scorer.score() - want).abs() < 1e-3);
+                    // What the seek skipped leaves nothing behind for the next document.
+                    let next = scorer.advance();
+                    let after = expected.range(doc + 1..).next();
+                    assert_eq!(next, after.map_or(TERMINATED, |(d, _)| *d));
+                    if let Some((_, (max, sum, share))) = after {
+                        let want = TIER * share + max + 0.1 * (sum - max);
+                        assert!((scorer.score() - want).abs() < 1e-3, "after {doc}");
+                    }
+                    target = target.max(next);
                 }
             }
+            assert_eq!(scorer.seek(TERMINATED), TERMINATED);
         }
     }
 }
